@@ -1,0 +1,42 @@
+# Set-up commands: `make demo` and `make test` need only Python 3.10+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+## demo: install, clean samples/ into build/demo and show the diff and a per-rule summary
+demo: $(STAMP)
+	@echo "== scrubber fix samples/ --diff"
+	@$(BIN)/scrubber fix samples/ --glob '*.txt' --glob '*.jsonl' --diff
+	@echo
+	@echo "== scrubber fix samples/ -o build/demo"
+	@$(BIN)/scrubber fix samples/ --glob '*.txt' --glob '*.jsonl' -o build/demo
+	@echo
+	@echo "Cleaned copies are in build/demo/. Try: $(BIN)/scrubber check samples/ --format json"
+
+## test: install with the test extras, run ruff and the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check scrubber tests
+	$(BIN)/ruff format --check scrubber tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check scrubber tests
+	$(BIN)/ruff format --check scrubber tests
+
+## bench: the benchmarks under tests/perf (not part of make test)
+bench: $(STAMP)
+	@for f in tests/perf/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf build dist *.egg-info .pytest_cache

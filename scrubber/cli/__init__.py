@@ -1,0 +1,33 @@
+"""The ``scrubber`` command. Each subcommand lives in its own module."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .check import check
+from .fix import fix
+from .rules import rules
+
+EPILOG = """\b
+Exit codes:
+  0  success (check: no findings)
+  1  check: findings were reported
+  2  usage error, bad configuration or rule pack, or an input/output error
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="scrubber")
+def main() -> None:
+    """Clean scraped text: mojibake, scraper residue and garbled machine translation.
+
+    Every rule proposes findings on the original text: a fix (a span and its
+    replacement) or a flag (a span and a reason). `check` reports them,
+    `fix` applies the safe ones, `rules` explains them.
+    """
+
+
+main.add_command(check)
+main.add_command(fix)
+main.add_command(rules)

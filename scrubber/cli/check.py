@@ -1,0 +1,89 @@
+"""``scrubber check``: report findings, change nothing."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ..io.sources import InputError, InputFile, Item, discover
+from ..report import document_object, dumps, finding_line, stats_object, summary_table
+from ..runner import DocResult, Runner
+from .common import Reporter, build_engine, fail, input_options, rule_options, setting
+
+
+@click.command()
+@input_options
+@rule_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: one line per finding; json: one object with every document; jsonl: one document object per line.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr, no notes.")
+def check(
+    paths: tuple[str, ...],
+    text_key: str | None,
+    globs: tuple[str, ...],
+    stdin_format: str,
+    jobs: int | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_dirs: tuple,
+    config_path: Any,
+    isolated: bool,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Report what the rules find in PATH... (files, folders, '-' for stdin).
+
+    \b
+    Examples:
+      scrubber check article.txt
+      scrubber check corpus/ --glob '*.jsonl.gz' --format jsonl > findings.jsonl
+      cat page.txt | scrubber check - --select residue
+
+    Exit status: 0 no findings, 1 findings, 2 usage or input error.
+    """
+    setup = build_engine(select, ignore, rule_dirs, config_path, isolated)
+    reporter = Reporter(quiet)
+    try:
+        sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), stdin_format)
+    except InputError as exc:
+        fail(str(exc))
+    collected: list[dict[str, Any]] = []
+
+    def on_document(source: InputFile, item: Item, result: DocResult) -> None:
+        assert item.doc is not None
+        if not result.findings:
+            return
+        where = source.display if item.line is None else f"{source.display}:{item.line}"
+        if fmt == "text":
+            for f in result.findings:
+                prefix = where if item.line is None else f"{where} [{item.doc.id}]"
+                click.echo(finding_line(prefix, item.doc.text, f))
+        else:
+            obj = document_object(item.doc.id, source.display, item.line, item.doc.text, result.findings)
+            if fmt == "jsonl":
+                click.echo(dumps(obj))
+            else:
+                collected.append(obj)
+
+    runner = Runner(
+        setup.engine,
+        policy=None,
+        report=reporter,
+        text_key=setting(setup.config, text_key, "text_key", "text"),
+        jobs=setting(setup.config, jobs, "jobs", 1),
+        on_document=on_document,
+    )
+    stats = runner.run(sources)
+    if fmt == "json":
+        click.echo(dumps({"version": 1, "documents": collected, "summary": stats_object(stats)}))
+    if not quiet:
+        click.echo(summary_table(stats, fixing=False), err=True)
+    sys.exit(2 if stats.errors else 1 if stats.findings else 0)

@@ -1,0 +1,125 @@
+"""``scrubber fix``: apply the safe fixes and write the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..io.atomic import atomic_write_bytes
+from ..io.sources import InputError, InputFile, Item, discover
+from ..policy import DEFAULT_MIN_CONFIDENCE, Policy
+from ..report import stats_object, summary_table, unified_diff
+from ..runner import DocResult, Runner
+from .common import Reporter, build_engine, fail, input_options, rule_options, setting
+
+
+@click.command()
+@input_options
+@rule_options
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write results under DIR, mirroring the input paths.",
+)
+@click.option("--in-place", is_flag=True, help="Rewrite the inputs (atomically: temp file, then rename). Unchanged files are not touched.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the changes instead of writing anything.")
+@click.option("--unsafe", is_flag=True, default=None, help="Also apply fixes of rules marked unsafe and fixes below --min-confidence.")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help=f"Apply safe fixes at or above this confidence [default: {DEFAULT_MIN_CONFIDENCE}].",
+)
+@click.option("--drop-flagged", is_flag=True, default=None, help="Remove flagged spans (e.g. garbled sentences) instead of keeping them.")
+@click.option(
+    "--stats", "stats_path", type=click.Path(path_type=Path, dir_okay=False), help="Also write the per-rule summary as JSON to FILE."
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr, no notes.")
+def fix(
+    paths: tuple[str, ...],
+    text_key: str | None,
+    globs: tuple[str, ...],
+    stdin_format: str,
+    jobs: int | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_dirs: tuple,
+    config_path: Any,
+    isolated: bool,
+    out_dir: Path | None,
+    in_place: bool,
+    diff: bool,
+    unsafe: bool | None,
+    min_confidence: float | None,
+    drop_flagged: bool | None,
+    stats_path: Path | None,
+    quiet: bool,
+) -> None:
+    """Apply fixes to PATH... (files, folders, '-' for stdin) and write the result.
+
+    Where the result goes: -o DIR (mirrors the inputs), --in-place, or
+    standard output for a single file or '-'. --diff only shows the changes.
+    JSONL records keep every other field; unchanged records are copied byte
+    for byte; malformed lines are reported as file:line and copied as they are.
+
+    \b
+    Examples:
+      scrubber fix article.txt                     # cleaned text on stdout
+      scrubber fix samples/ --diff                 # show what would change
+      scrubber fix corpus/ -o clean/ -j 0          # all cores, mirror into clean/
+      scrubber fix data.jsonl.zst --in-place --text-key body
+
+    Exit status: 0 done, 2 usage or input/output error.
+    """
+    setup = build_engine(select, ignore, rule_dirs, config_path, isolated)
+    cfg = setup.config
+    if sum(bool(x) for x in (out_dir, in_place, diff)) > 1:
+        fail("choose one of -o/--output, --in-place and --diff")
+    reporter = Reporter(quiet)
+    try:
+        sources = discover(list(paths), list(globs) or setting(cfg, None, "glob", None), stdin_format)
+    except InputError as exc:
+        fail(str(exc))
+    to_stdout = not (out_dir or in_place or diff)
+    if to_stdout and len(sources) > 1:
+        fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")
+    if in_place and any(s.path is None for s in sources):
+        fail("--in-place cannot rewrite standard input")
+    policy = Policy(
+        unsafe=bool(setting(cfg, unsafe, "unsafe", False)),
+        min_confidence=float(setting(cfg, min_confidence, "min_confidence", DEFAULT_MIN_CONFIDENCE)),
+        drop_flagged=bool(setting(cfg, drop_flagged, "drop_flagged", False)),
+    )
+
+    def show_diff(source: InputFile, item: Item, result: DocResult) -> None:
+        if result.new_text is not None and item.doc is not None:
+            name = source.display if item.line is None else f"{source.display}:{item.line}"
+            click.echo(unified_diff(name, item.doc.text, result.new_text), nl=False)
+
+    runner = Runner(
+        setup.engine,
+        policy=policy,
+        report=reporter,
+        text_key=setting(cfg, text_key, "text_key", "text"),
+        jobs=setting(cfg, jobs, "jobs", 1),
+        out_dir=out_dir,
+        in_place=in_place,
+        write=not diff,
+        on_document=show_diff if diff else None,
+    )
+    stats = runner.run(sources)
+    if stats_path is not None:
+        try:
+            atomic_write_bytes(stats_path, (json.dumps(stats_object(stats), indent=2) + "\n").encode())
+        except OSError as exc:
+            reporter("error", str(stats_path), f"cannot write stats ({exc.strerror or exc})")
+            sys.exit(2)
+    if not quiet:
+        click.echo(summary_table(stats, fixing=True), err=True)
+    sys.exit(2 if stats.errors else 0)

@@ -1,0 +1,125 @@
+"""Configuration: ``[tool.scrubber]`` in pyproject.toml or ``scrubber.toml``,
+found by walking up from the working directory, and ruff-style rule
+selection by id prefix.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .kinds.base import PackError, RuleSpec
+from .packs import Pack, builtin_pack_dir, load_packs
+
+#: keys accepted in the config file (dashes or underscores)
+CONFIG_KEYS = {"select", "ignore", "rules", "text_key", "unsafe", "min_confidence", "jobs", "glob", "drop_flagged", "drop_threshold"}
+
+
+class ConfigError(ValueError):
+    """The configuration file is unusable; the message names it."""
+
+
+@dataclass
+class Config:
+    select: list[str] = field(default_factory=lambda: ["ALL"])
+    ignore: list[str] = field(default_factory=list)
+    rules: list[Path] = field(default_factory=list)  # extra pack dirs/files
+    values: dict[str, Any] = field(default_factory=dict)  # other settings, for CLI defaults
+    path: Path | None = None
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest scrubber.toml, or pyproject.toml with [tool.scrubber]."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "scrubber.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text("utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "scrubber" in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("scrubber", {})
+    data = {k.replace("-", "_"): v for k, v in data.items()}
+    unknown = set(data) - CONFIG_KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(CONFIG_KEYS))})")
+    cfg = Config(path=path)
+    for key in ("select", "ignore", "rules"):
+        if key in data:
+            value = data.pop(key)
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: {key!r} must be a list of strings")
+            if key == "rules":
+                cfg.rules = [(path.parent / v) for v in value]
+            else:
+                setattr(cfg, key, value)
+    cfg.values = data
+    return cfg
+
+
+def split_codes(values: Iterable[str]) -> list[str]:
+    """``["residue,unicode", "garble"]`` -> ``["residue", "unicode", "garble"]``."""
+    return [code.strip() for v in values for code in v.split(",") if code.strip()]
+
+
+def _matches(rule_id: str, code: str) -> bool:
+    return code == "ALL" or rule_id == code or rule_id.startswith(code + ".") or rule_id.startswith(code + "-")
+
+
+def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[str]) -> list[RuleSpec]:
+    """Rules chosen ruff-style: selected by a prefix and not ignored.
+
+    The longest matching prefix wins, so ``--select residue --ignore
+    residue.read-more`` keeps all residue rules but one, and ``--ignore
+    residue --select residue.source-link`` the reverse. A rule marked
+    ``enabled = false`` in its pack runs only when selected by its full id.
+    Unknown codes are an error, so a typo never silently selects nothing.
+    """
+    known = [s.id for p in packs for s in p.rules]
+    for code in (*select, *ignore):
+        if code != "ALL" and not any(_matches(rule_id, code) for rule_id in known):
+            raise PackError(f"no rule matches {code!r} (see 'scrubber rules' for the list)")
+    chosen: list[RuleSpec] = []
+    for pack in packs:
+        for spec in pack.rules:
+            best_sel = max((len(c) if c != "ALL" else 0 for c in select if _matches(spec.id, c)), default=-1)
+            best_ign = max((len(c) if c != "ALL" else 0 for c in ignore if _matches(spec.id, c)), default=-1)
+            if best_sel < 0 or best_ign >= best_sel:
+                continue
+            if spec.id in pack.disabled and spec.id not in select:
+                continue
+            chosen.append(spec)
+    return chosen
+
+
+def all_packs(extra: Sequence[Path] = ()) -> list[Pack]:
+    """The built-in packs followed by the user's."""
+    return load_packs([builtin_pack_dir(), *extra])

@@ -1,0 +1,161 @@
+"""Run compiled rules over text, resolve overlaps, apply decisions.
+
+The engine is pure: no I/O, no global state. It pickles as its list of rule
+specs and recompiles on arrival, so the same object runs in-process, in a
+process pool or on a Dask worker.
+
+Overlap resolution (deterministic, documented in docs/architecture.md):
+
+1. Fixes compete with fixes. Higher rule ``priority`` wins, then the longer
+   span, then the earlier start, then the rule id.
+2. Flags compete with flags by the same order.
+3. A flag survives a fix only if the two are disjoint or the flag contains the
+   fix wholly (a garbled sentence with one mojibake word keeps both). A flag
+   cut by a fix (or inside a removed line) is dropped: the fix is concrete.
+
+Apply replaces spans right to left. A flag that is dropped or edited
+supersedes the fixes inside it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from .kinds.base import DocContext, Matcher, RuleSpec, RuleTimeout, get_kind
+from .model import Action, Decision, Finding, fingerprint
+
+
+def compile_specs(specs: Sequence[RuleSpec]) -> list[Matcher]:
+    """Compile specs kind group by kind group (validates as a side effect)."""
+    groups: dict[str, list[RuleSpec]] = {}
+    owners: dict[str, type] = {}
+    for spec in specs:
+        kind = get_kind(spec.kind)
+        if kind is None:  # packs validate this earlier; an API user may not
+            raise ValueError(f"{spec.where()}: unknown kind {spec.kind!r}")
+        key = kind.group or kind.name
+        groups.setdefault(key, []).append(spec)
+        owners.setdefault(key, kind)
+    matchers: list[Matcher] = []
+    for key, group in groups.items():
+        matchers.extend(owners[key].compile(group))
+    return matchers
+
+
+class Engine:
+    """A set of compiled rules. Cheap to call, safe to share across processes."""
+
+    def __init__(self, specs: Iterable[RuleSpec]) -> None:
+        self.specs: tuple[RuleSpec, ...] = tuple(specs)
+        self.by_id: dict[str, RuleSpec] = {s.id: s for s in self.specs}
+        self._matchers = compile_specs(self.specs)
+
+    def __reduce__(self):  # pickle as data, recompile on arrival
+        return (Engine, (self.specs,))
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [s.id for s in self.specs]
+
+    def find(self, text: str, warnings: list[str] | None = None) -> list[Finding]:
+        """All findings on ``text`` after overlap resolution, with fingerprints."""
+        ctx = DocContext(text)
+        raw: list[Finding] = []
+        for matcher in self._matchers:
+            try:
+                raw.extend(matcher.find(ctx))
+            except RuleTimeout as exc:
+                if warnings is not None:
+                    warnings.append(str(exc))
+        return self.with_fingerprints(text, self.resolve(raw))
+
+    def resolve(self, findings: Iterable[Finding]) -> list[Finding]:
+        prio = {s.id: s.priority for s in self.specs}
+
+        def order(f: Finding) -> tuple:
+            return (-prio.get(f.rule, 0), -(f.end - f.start), f.start, f.rule)
+
+        fixes = _greedy(sorted((f for f in findings if f.is_fix), key=order))
+        flags = _greedy(sorted((f for f in findings if f.is_flag), key=order))
+        kept_flags = [g for g in flags if all(_compatible(g, f) for f in fixes)]
+        return sorted(fixes + kept_flags, key=lambda f: (f.start, f.end, f.is_flag, f.rule))
+
+    @staticmethod
+    def with_fingerprints(text: str, findings: list[Finding]) -> list[Finding]:
+        seen: Counter[tuple[str, str]] = Counter()
+        out = []
+        for f in findings:
+            key = (f.rule, text[max(0, f.start - 16) : f.end + 16])
+            occurrence = seen[key]
+            seen[key] += 1
+            out.append(_replace_fp(f, fingerprint(f.rule, text, f.start, f.end, occurrence)))
+        return out
+
+
+def _replace_fp(f: Finding, fp: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, fingerprint=fp)
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    if a.start == a.end or b.start == b.end:  # insertions conflict only at the same point
+        return (a.start == b.start and a.end == b.end) or (b.start < a.start < b.end) or (a.start < b.start < a.end)
+    return a.start < b.end and b.start < a.end
+
+
+def _greedy(ordered: list[Finding]) -> list[Finding]:
+    kept: list[Finding] = []
+    for f in ordered:
+        if not any(_overlaps(f, k) for k in kept):
+            kept.append(f)
+    return kept
+
+
+def _compatible(flag: Finding, fix: Finding) -> bool:
+    if not _overlaps(flag, fix):
+        return True
+    return flag.start <= fix.start and fix.end <= flag.end and (flag.start, flag.end) != (fix.start, fix.end)
+
+
+def apply(text: str, findings: Sequence[Finding], decisions: Mapping[str, Decision]) -> str:
+    """The text after applying ``decisions`` (keyed by fingerprint) to ``findings``.
+
+    Undecided fixes and undecided or accepted flags leave the text as it is.
+    """
+    edits: list[tuple[int, int, str]] = []
+    for f in findings:
+        d = decisions.get(f.fingerprint)
+        if d is None or d.action is Action.REJECT:
+            continue
+        if d.action is Action.EDIT:
+            edits.append((f.start, f.end, d.text or ""))
+        elif d.action is Action.DROP:
+            edits.append((f.start, f.end, ""))
+        elif d.action is Action.ACCEPT and f.is_fix:
+            edits.append((f.start, f.end, f.replacement or ""))
+    return _splice(text, edits)
+
+
+def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
+    # an edit that lies inside a wider one (a fix inside a dropped sentence) is superseded
+    edits.sort(key=lambda e: (e[0], -(e[1] - e[0])))
+    kept: list[tuple[int, int, str]] = []
+    for e in edits:
+        if kept and e[0] < kept[-1][1]:
+            continue
+        kept.append(e)
+    parts: list[str] = []
+    pos = 0
+    for start, end, new in kept:
+        parts.append(text[pos:start])
+        parts.append(new)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def accept_all(text: str, findings: Sequence[Finding]) -> str:
+    """Apply every fix (used by rule examples; ignores safety and confidence)."""
+    return apply(text, findings, {f.fingerprint: Decision(Action.ACCEPT) for f in findings if f.is_fix})

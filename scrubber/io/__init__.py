@@ -1,0 +1,1 @@
+"""Readers and writers: bytes on disk <-> Documents, atomically."""

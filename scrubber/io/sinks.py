@@ -1,0 +1,95 @@
+"""Write documents back in the format they came in.
+
+Text documents become files (UTF-8, the BOM restored if there was one).
+JSONL records keep every field: an unchanged record is copied byte for byte,
+a changed one is re-serialised with only its text field replaced, and a
+passthrough (malformed) line is copied as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from .atomic import atomic_writer
+from .compression import wrap_write
+from .sources import InputFile, Item
+
+
+class OutputError(Exception):
+    """An output cannot be written; the input is untouched."""
+
+
+def encode_item(item: Item, new_text: str | None, fmt: str, text_key: str) -> bytes:
+    """The bytes to write for one item (``new_text`` None means unchanged)."""
+    if item.doc is None:
+        return item.raw or b""
+    if fmt == "jsonl":
+        if new_text is None or new_text == item.doc.text:
+            raw = item.raw or b""
+            return raw if raw.endswith(b"\n") else raw + b"\n"
+        record = dict(item.meta["record"])
+        record[text_key] = new_text
+        ending = b"\r\n" if (item.raw or b"").endswith(b"\r\n") else b"\n"
+        return json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass") + ending
+    text = item.doc.text if new_text is None else new_text
+    data = text.encode("utf-8", "surrogatepass")
+    return codecs.BOM_UTF8 + data if item.meta.get("bom") else data
+
+
+def output_path(source: InputFile, out_dir: Path | None, in_place: bool) -> Path | None:
+    """Where ``source``'s result goes: mirrored under ``out_dir``, in place, or stdout (None)."""
+    if in_place and source.path is not None:
+        return source.path
+    if out_dir is not None:
+        return out_dir / source.rel
+    return None
+
+
+class Output:
+    """One output stream: stdout, or a file that appears only on :meth:`commit`.
+
+    Writing goes to a temp file beside the target; ``commit`` renames it into
+    place, ``abort`` (or a crash, or Ctrl-C) deletes it, so the target is
+    either the old file or the complete new one.
+    """
+
+    def __init__(self, source: InputFile, target: Path | None) -> None:
+        self.target = target
+        self._stack = contextlib.ExitStack()
+        if target is None:
+            self.handle: BinaryIO = sys.stdout.buffer
+            return
+        try:
+            raw = self._stack.enter_context(atomic_writer(target, mode_from=source.path))
+        except OSError as exc:
+            raise OutputError(f"{target}: cannot write ({exc.strerror or exc}); input left untouched") from None
+        self.handle = wrap_write(raw, source.compression)
+        if self.handle is not raw:
+            self._stack.callback(self.handle.close)
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.handle.write(data)
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"{self.target or '<stdout>'}: write failed ({exc.strerror or exc}); input left untouched") from None
+
+    def commit(self) -> None:
+        if self.target is None:
+            self.handle.flush()
+            return
+        try:
+            self._stack.close()
+        except OSError as exc:
+            raise OutputError(f"{self.target}: cannot write ({exc.strerror or exc}); input left untouched") from None
+
+    def abort(self) -> None:
+        if self.target is None:
+            return
+        with contextlib.suppress(InterruptedError):
+            self._stack.__exit__(InterruptedError, InterruptedError(), None)

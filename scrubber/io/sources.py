@@ -1,0 +1,170 @@
+"""Find input files and stream them as Documents.
+
+Formats by suffix (after removing ``.gz``/``.zst``): ``.jsonl``/``.ndjson``
+are JSON Lines, one document per record's text field; anything else is one
+text document per file. ``-`` is standard input.
+
+Nothing is silently dropped: a JSONL line that cannot be parsed becomes a
+*passthrough* item carrying the raw bytes, so the writer copies it unchanged
+and the reporter names it as ``file:line``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import Document
+from .compression import compression_of, open_read
+from .decode import decode_bytes, looks_binary
+
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+
+Reporter = Callable[[str, str, str], None]  # (level, where, message)
+
+
+class InputError(Exception):
+    """An input cannot be read at all; the message says which and why."""
+
+
+class BinaryInput(InputError):
+    """The input is not text. Skipped quietly when found inside a folder."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path | None  # None for stdin
+    fmt: str  # "text" or "jsonl"
+    compression: str | None
+    rel: Path  # path relative to the argument it came from (for -o mirroring)
+    explicit: bool = True  # named on the command line (vs found in a folder)
+
+    @property
+    def display(self) -> str:
+        return "<stdin>" if self.path is None else str(self.path)
+
+
+@dataclass
+class Item:
+    """One unit read from an input: a document, or a raw line to copy as is."""
+
+    doc: Document | None
+    raw: bytes | None = None
+    line: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def format_of(path: Path) -> tuple[str, str | None]:
+    compression = compression_of(path)
+    name = path.name[: -len(path.suffix)] if compression else path.name
+    fmt = "jsonl" if Path(name).suffix.lower() in JSONL_SUFFIXES else "text"
+    return fmt, compression
+
+
+def discover(args: list[str], globs: list[str] | None = None, stdin_format: str = "text") -> list[InputFile]:
+    """Expand CLI arguments into input files. Folders are walked recursively."""
+    found: list[InputFile] = []
+    for arg in args:
+        if arg == "-":
+            found.append(InputFile(None, stdin_format, None, Path("stdin")))
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    if globs and not any(fnmatch.fnmatch(name, g) for g in globs):
+                        continue
+                    full = Path(root) / name
+                    fmt, comp = format_of(full)
+                    found.append(InputFile(full, fmt, comp, full.relative_to(path), explicit=False))
+        elif path.exists():
+            fmt, comp = format_of(path)
+            found.append(InputFile(path, fmt, comp, Path(path.name)))
+        else:
+            raise InputError(f"{arg}: no such file or directory")
+    return found
+
+
+def _read_all(source: InputFile) -> bytes:
+    if source.path is None:
+        return sys.stdin.buffer.read()
+    with open_read(source.path) as handle:
+        return handle.read()
+
+
+def read_items(source: InputFile, text_key: str, report: Reporter) -> Iterator[Item]:
+    """Stream the items of one input. Raises :class:`InputError` if unreadable."""
+    try:
+        if source.fmt == "jsonl":
+            yield from _read_jsonl(source, text_key, report)
+        else:
+            yield from _read_text(source, report)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{source.display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except Exception as exc:  # zstd/gzip format errors have assorted types
+        if type(exc).__module__.startswith(("zstandard", "gzip", "zlib")) or "zstd" in type(exc).__name__.lower():
+            raise InputError(f"{source.display}: corrupt {source.compression} data: {exc}") from None
+        raise
+
+
+def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
+    data = _read_all(source)
+    if looks_binary(data):
+        raise BinaryInput(f"{source.display}: binary file (NUL or control bytes), skipped")
+    decoded = decode_bytes(data)
+    if decoded.problem:
+        report("warning", source.display, decoded.problem)
+    if not data:
+        report("note", source.display, "empty file")
+    meta = {"encoding": decoded.encoding, "bom": decoded.bom}
+    yield Item(Document(source.display, decoded.text, meta), meta=meta)
+
+
+def _read_jsonl(source: InputFile, text_key: str, report: Reporter) -> Iterator[Item]:
+    handle = sys.stdin.buffer if source.path is None else open_read(source.path)
+    try:
+        for lineno, raw in enumerate(handle, 1):
+            body = raw.rstrip(b"\r\n")
+            where = f"{source.display}:{lineno}"
+            if not body.strip():
+                yield Item(None, raw, lineno)
+                continue
+            problem, record = _parse_record(body, text_key)
+            if problem:
+                report("error", where, f"{problem}; line copied to the output unchanged")
+                yield Item(None, raw, lineno)
+                continue
+            doc_id = record.get("id")
+            doc_id = str(doc_id) if isinstance(doc_id, (str, int)) else where
+            meta = {"record": record, "line": lineno}
+            yield Item(Document(doc_id, record[text_key], meta), raw, lineno, meta)
+    finally:
+        if source.path is not None:
+            handle.close()
+
+
+def _parse_record(body: bytes, text_key: str) -> tuple[str, dict[str, Any]]:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at column {exc.start + 1})", {}
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"malformed JSON ({exc.msg} at column {exc.colno})", {}
+    if not isinstance(record, dict):
+        return f"a JSON {type(record).__name__}, not an object", {}
+    if text_key not in record:
+        return f"no {text_key!r} field (choose one with --text-key)", {}
+    if not isinstance(record[text_key], str):
+        return f"field {text_key!r} is not a string", {}
+    return "", record

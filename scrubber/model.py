@@ -1,0 +1,112 @@
+"""The small immutable values every other module passes around.
+
+Everything here is plain data (frozen dataclasses of str/int/float), so it
+pickles cheaply into a process pool or a Dask worker and serialises to JSON
+without custom encoders.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One unit of text to clean.
+
+    ``meta`` carries whatever the reader needs to write the document back
+    (source path, JSONL line number, the record's other fields). Rules never
+    look at it.
+    """
+
+    id: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A proposal about a span of the original text.
+
+    A *fix* has a ``replacement`` (``""`` strips the span); a *flag* has
+    ``replacement=None`` and only asks a person (or a batch policy) to keep,
+    drop or rewrite the span. Offsets are code-point offsets into the
+    document text the rules saw.
+    """
+
+    rule: str
+    start: int
+    end: int
+    replacement: str | None
+    message: str
+    confidence: float = 1.0
+    safe: bool = True
+    fingerprint: str = ""
+    detail: str = ""
+
+    @property
+    def is_flag(self) -> bool:
+        return self.replacement is None
+
+    @property
+    def is_fix(self) -> bool:
+        return self.replacement is not None
+
+    def snippet(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def to_dict(self, text: str | None = None, doc_id: str | None = None) -> dict[str, Any]:
+        """Plain-data form used by the JSON output formats (stable keys)."""
+        data = asdict(self)
+        data["kind"] = "flag" if self.is_flag else "fix"
+        if text is not None:
+            data["original"] = self.snippet(text)
+        if doc_id is not None:
+            data["document"] = doc_id
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        names = cls.__dataclass_fields__.keys()
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+class Action(str, enum.Enum):
+    """What a decision does to a finding."""
+
+    ACCEPT = "accept"  # apply the fix (for a flag: keep the text, i.e. acknowledge)
+    REJECT = "reject"  # leave the original text
+    EDIT = "edit"  # replace the span with ``Decision.text``
+    DROP = "drop"  # remove the span (meant for flags: drop the sentence)
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    text: str | None = None  # the new replacement, for Action.EDIT
+
+    def __post_init__(self) -> None:
+        if self.action is Action.EDIT and self.text is None:
+            raise ValueError("an edit decision needs the new text")
+
+
+ACCEPT = Decision(Action.ACCEPT)
+REJECT = Decision(Action.REJECT)
+DROP = Decision(Action.DROP)
+
+
+def fingerprint(rule: str, text: str, start: int, end: int, occurrence: int, context: int = 16) -> str:
+    """A stable id for a finding that survives unrelated edits elsewhere.
+
+    Built from the rule, the matched text, a little context on each side and
+    the index of this (rule, text, context) among its repeats in the
+    document, but never the offset, so inserting a paragraph above does not
+    orphan a reviewer's decision.
+    """
+    before = text[max(0, start - context) : start]
+    after = text[end : end + context]
+    key = "\x1f".join((rule, before, text[start:end], after, str(occurrence)))
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

@@ -1,0 +1,208 @@
+"""Load and validate rule packs (TOML data files), and run their examples.
+
+A pack is pure data: loading one parses TOML, checks every field and compiles
+every regex, and never executes code from the pack. Every error names the
+file, the rule and the problem.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from .kinds.base import ACTIONS, Example, PackError, RuleSpec, get_kind, kind_names
+
+#: keys every rule may carry; anything else is a parameter of its kind
+COMMON_KEYS = {"id", "kind", "action", "description", "message", "rationale", "confidence", "safe", "priority", "enabled", "examples"}
+REQUIRED_KEYS = ("id", "kind", "action", "description", "examples")
+
+
+@dataclass(frozen=True)
+class Pack:
+    path: str
+    name: str
+    description: str
+    rules: tuple[RuleSpec, ...]
+    disabled: frozenset[str]  # rules that run only when selected by full id
+
+
+def builtin_pack_dir() -> Path:
+    """The packs shipped inside the wheel (``scrubber/rules``, a copy of ``rules/``)."""
+    here = Path(__file__).resolve().parent
+    repo_rules = here.parent / "rules"
+    if repo_rules.is_dir() and (here.parent / "pyproject.toml").is_file():
+        return repo_rules  # running from a source checkout (editable install)
+    return Path(str(resources.files("scrubber") / "rules"))
+
+
+def pack_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.toml") if not p.name.startswith("."))
+    return [path]
+
+
+def load_pack(path: Path) -> Pack:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PackError(f"{path}: rule pack is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{path}: invalid TOML: {exc}") from None
+    meta = data.get("pack", {})
+    if not isinstance(meta, dict):
+        raise PackError(f"{path}: [pack] must be a table")
+    rules_raw = data.get("rules")
+    if not isinstance(rules_raw, list) or not rules_raw:
+        raise PackError(f"{path}: a pack needs at least one [[rules]] table")
+    unknown_top = set(data) - {"pack", "rules"}
+    if unknown_top:
+        raise PackError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown_top))}")
+    specs: list[RuleSpec] = []
+    disabled: set[str] = set()
+    seen: set[str] = set()
+    for n, raw_rule in enumerate(rules_raw, 1):
+        spec = _parse_rule(path, n, raw_rule)
+        if spec.id in seen:
+            raise PackError(f"{path}: rule {spec.id!r} is defined twice")
+        seen.add(spec.id)
+        specs.append(spec)
+        if raw_rule.get("enabled", True) is False:
+            disabled.add(spec.id)
+    # compiling validates regexes and kind-specific parameters
+    from .engine import compile_specs
+
+    compile_specs(specs)
+    return Pack(str(path), str(meta.get("name", path.stem)), str(meta.get("description", "")), tuple(specs), frozenset(disabled))
+
+
+def _parse_rule(path: Path, n: int, raw: Any) -> RuleSpec:
+    where = f"{path}: rule #{n}"
+    if not isinstance(raw, dict):
+        raise PackError(f"{where}: must be a table")
+    if isinstance(raw.get("id"), str):
+        where = f"{path}: rule {raw['id']!r}"
+    for key in REQUIRED_KEYS:
+        if key not in raw:
+            raise PackError(f"{where}: missing field {key!r}")
+    for key in ("id", "kind", "action", "description", "message", "rationale"):
+        if key in raw and not isinstance(raw[key], str):
+            raise PackError(f"{where}: field {key!r} must be a string")
+    rule_id = raw["id"]
+    if not rule_id or any(c.isspace() or c in ",[]" for c in rule_id) or "." not in rule_id:
+        raise PackError(f"{where}: id must look like 'family.name' (no spaces or commas)")
+    kind = get_kind(raw["kind"])
+    if kind is None:
+        raise PackError(f"{where}: unknown kind {raw['kind']!r} (known: {', '.join(kind_names())})")
+    if raw["action"] not in ACTIONS:
+        raise PackError(f"{where}: unknown action {raw['action']!r} (known: {', '.join(ACTIONS)})")
+    confidence = raw.get("confidence", 1.0)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
+        raise PackError(f"{where}: confidence must be a number from 0 to 1")
+    for key, typ in (("safe", bool), ("enabled", bool), ("priority", int)):
+        if key in raw and (not isinstance(raw[key], typ) or (typ is int and isinstance(raw[key], bool))):
+            raise PackError(f"{where}: field {key!r} must be a {typ.__name__}")
+    matches, no_matches = _parse_examples(where, raw["examples"], raw["action"])
+    spec = RuleSpec(
+        id=rule_id,
+        kind=raw["kind"],
+        action=raw["action"],
+        description=raw["description"],
+        params={k: v for k, v in raw.items() if k not in COMMON_KEYS},
+        message=raw.get("message", ""),
+        rationale=raw.get("rationale", ""),
+        confidence=float(confidence),
+        safe=raw.get("safe", raw["action"] != "flag"),
+        priority=raw.get("priority", 0),
+        examples_match=matches,
+        examples_no_match=no_matches,
+        source=str(path),
+    )
+    kind.validate(spec)
+    return spec
+
+
+def _parse_examples(where: str, raw: Any, action: str) -> tuple[tuple[Example, ...], tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        raise PackError(f"{where}: 'examples' must be a table with 'match' and 'no_match'")
+    unknown = set(raw) - {"match", "no_match"}
+    if unknown:
+        raise PackError(f"{where}: unknown example key(s): {', '.join(sorted(unknown))}")
+    match_raw, no_raw = raw.get("match", []), raw.get("no_match", [])
+    if not isinstance(match_raw, list) or not match_raw:
+        raise PackError(f"{where}: needs at least one example in examples.match")
+    if not isinstance(no_raw, list) or not no_raw or not all(isinstance(t, str) for t in no_raw):
+        raise PackError(f"{where}: needs at least one string in examples.no_match (text it must leave alone)")
+    out: list[Example] = []
+    for k, ex in enumerate(match_raw, 1):
+        if not isinstance(ex, dict) or not isinstance(ex.get("text"), str):
+            raise PackError(f"{where}: examples.match #{k} needs a 'text' string")
+        key = "flagged" if action == "flag" else "result"
+        if not isinstance(ex.get(key), str):
+            raise PackError(
+                f"{where}: examples.match #{k} needs a {key!r} string (the expected {'flagged span' if key == 'flagged' else 'text after the fix'})"
+            )
+        out.append(Example(text=ex["text"], result=ex.get("result"), flagged=ex.get("flagged")))
+    return tuple(out), tuple(no_raw)
+
+
+def load_packs(paths: Iterable[Path]) -> list[Pack]:
+    """Load packs from files or directories; rule ids must be unique across them."""
+    packs: list[Pack] = []
+    owner: dict[str, str] = {}
+    for base in paths:
+        if not base.exists():
+            raise PackError(f"{base}: no such rule pack or directory")
+        for path in pack_files(base):
+            pack = load_pack(path)
+            for spec in pack.rules:
+                if spec.id in owner:
+                    raise PackError(f"{path}: rule {spec.id!r} is already defined in {owner[spec.id]}")
+                owner[spec.id] = str(path)
+            packs.append(pack)
+    return packs
+
+
+# -- running examples ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExampleFailure:
+    rule: str
+    source: str
+    problem: str
+
+
+def check_examples(specs: Iterable[RuleSpec]) -> Iterator[ExampleFailure]:
+    """Run each rule alone on its examples; yield every disagreement."""
+    from .engine import Engine, accept_all
+
+    for spec in specs:
+        engine = Engine([spec])
+        for ex in spec.examples_match:
+            findings = engine.find(ex.text)
+            if spec.action == "flag":
+                snippets = [f.snippet(ex.text) for f in findings if f.is_flag]
+                if ex.flagged not in snippets:
+                    yield ExampleFailure(spec.id, spec.source, f"should flag {ex.flagged!r} in {ex.text!r}; flagged {snippets!r}")
+            else:
+                got = accept_all(ex.text, findings)
+                if got != ex.result:
+                    yield ExampleFailure(spec.id, spec.source, f"on {ex.text!r} expected {ex.result!r}, got {got!r}")
+        for text in spec.examples_no_match:
+            findings = engine.find(text)
+            if findings:
+                shown = ", ".join(repr(f.snippet(text)) for f in findings)
+                yield ExampleFailure(spec.id, spec.source, f"must leave {text!r} alone, but matched {shown}")

@@ -1,0 +1,39 @@
+"""Batch decisions: what ``scrubber fix`` accepts without a person.
+
+Like ruff's safe and unsafe fixes: a rule says whether its fixes are safe to
+apply unattended; batch accepts safe fixes at or above a confidence
+threshold (``--unsafe`` adds the rest), keeps flagged spans unless
+``--drop-flagged``. Review sessions produce the same kind of decision map,
+and both go through :func:`scrubber.engine.apply`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import ACCEPT, DROP, Decision, Finding
+
+DEFAULT_MIN_CONFIDENCE = 0.8
+
+
+@dataclass(frozen=True)
+class Policy:
+    unsafe: bool = False
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    drop_flagged: bool = False
+
+    def decide(self, finding: Finding) -> Decision | None:
+        if finding.is_flag:
+            return DROP if self.drop_flagged else None
+        if not self.unsafe and (not finding.safe or finding.confidence < self.min_confidence):
+            return None
+        return ACCEPT
+
+    def decisions(self, findings: Iterable[Finding]) -> dict[str, Decision]:
+        out: dict[str, Decision] = {}
+        for f in findings:
+            d = self.decide(f)
+            if d is not None:
+                out[f.fingerprint] = d
+        return out

@@ -1,0 +1,91 @@
+"""How findings and summaries are printed (text, json, jsonl).
+
+The JSON shapes are a stable interface (documented in README.md): a
+document object carries ``document`` (id), ``path``, ``line`` (JSONL line or
+null) and ``findings``; a finding carries rule, kind, start, end, original,
+replacement, message, confidence, safe, fingerprint, detail and document.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from .model import Finding
+from .runner import Stats
+
+JSON_VERSION = 1
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def shorten(s: str, width: int = 60) -> str:
+    r = repr(s)
+    return r if len(r) <= width else r[: width - 4] + "…" + r[-3:]
+
+
+def finding_line(where: str, text: str, f: Finding) -> str:
+    snippet = f.snippet(text)
+    lead = len(snippet) - len(snippet.lstrip())
+    line, col = line_col(text, f.start + (lead if lead < len(snippet) else 0))
+    what = f"flag {shorten(f.snippet(text))}" if f.is_flag else f"{shorten(f.snippet(text))} → {shorten(f.replacement or '')}"
+    unsafe = "" if f.safe else " [unsafe]"
+    return f"{where}:{line}:{col}: {f.rule} {f.message} ({f.confidence:.2f}{unsafe}): {what}"
+
+
+def document_object(doc_id: str, path: str, line: int | None, text: str, findings: list[Finding]) -> dict[str, Any]:
+    return {
+        "document": doc_id,
+        "path": path,
+        "line": line,
+        "findings": [f.to_dict(text, doc_id) for f in findings],
+    }
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def unified_diff(name: str, old: str, new: str) -> str:
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}")
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def summary_table(stats: Stats, fixing: bool) -> str:
+    """A per-rule summary for people."""
+    rows = sorted(stats.rules.items(), key=lambda kv: (-kv[1].findings, kv[0]))
+    head = f"{stats.documents} document(s) in {stats.files} file(s)"
+    if fixing:
+        head += f", {stats.documents_changed} changed"
+    lines = [head]
+    if rows:
+        width = max(len(r) for r, _ in rows)
+        lines.append(f"  {'rule':<{width}}  findings  {'applied  ' if fixing else ''}documents")
+        for rule, rs in rows:
+            applied = f"{rs.applied:>7}  " if fixing else ""
+            lines.append(f"  {rule:<{width}}  {rs.findings:>8}  {applied}{rs.documents:>9}")
+    else:
+        lines.append("  no findings")
+    if stats.errors or stats.skipped:
+        lines.append(f"  {stats.errors} error(s), {stats.skipped} input(s) skipped")
+    return "\n".join(lines)
+
+
+def stats_object(stats: Stats) -> dict[str, Any]:
+    return {
+        "files": stats.files,
+        "documents": stats.documents,
+        "documents_changed": stats.documents_changed,
+        "errors": stats.errors,
+        "skipped": stats.skipped,
+        "findings": stats.findings,
+        "rules": {r: vars(rs) for r, rs in sorted(stats.rules.items())},
+    }
