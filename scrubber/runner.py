@@ -119,7 +119,7 @@ class Runner:
     ) -> None:
         self.engine = engine
         self.policy = policy
-        self.report = report
+        self._user_report = report
         self.text_key = text_key
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.out_dir = out_dir
@@ -127,6 +127,12 @@ class Runner:
         self.write = write
         self.on_document = on_document
         self.stats = Stats()
+
+    def report(self, level: str, where: str, message: str) -> None:
+        """Pass a problem to the user's reporter; errors are counted for the exit status."""
+        if level == "error":
+            self.stats.errors += 1
+        self._user_report(level, where, message)
 
     # -- reading ----------------------------------------------------------
     def _chunks(self, sources: Iterable[InputFile]) -> Iterator[tuple[_FileJob, list[Item], bool]]:
@@ -145,13 +151,11 @@ class Runner:
             except BinaryInput as exc:
                 self.stats.skipped += 1
                 if source.explicit:
-                    self.stats.errors += 1
                     self.report("error", source.display, str(exc).split(": ", 1)[1])
                 else:
                     self.report("note", source.display, str(exc).split(": ", 1)[1])
                 job.failed = True
             except InputError as exc:
-                self.stats.errors += 1
                 self.report("error", source.display, str(exc).split(": ", 1)[1])
                 job.failed = True
             yield job, chunk, True
@@ -192,7 +196,6 @@ class Runner:
             if last and self.write and not job.failed and job.output is None:
                 self._open(job)  # an empty input still gets its (empty) output
         except OutputError as exc:
-            self.stats.errors += 1
             self.report("error", job.source.display, str(exc))
             job.failed = True
             job.output = None
@@ -208,7 +211,6 @@ class Runner:
                     try:
                         job.output.commit()
                     except OutputError as exc:
-                        self.stats.errors += 1
                         self.report("error", job.source.display, str(exc))
 
     def _one(self, job: _FileJob, item: Item, result: DocResult | None) -> None:

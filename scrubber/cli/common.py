@@ -81,7 +81,13 @@ def build_engine(
         fail(str(exc))
     try:
         packs = load_packs([builtin_pack_dir(), *cfg.rules, *rule_dirs])
-        chosen = select_rules(packs, split_codes(select) or cfg.select, split_codes(ignore) or cfg.ignore)
+        # as in ruff: a --select on the command line starts the selection afresh;
+        # without one, the config's selection stands and --ignore adds to it
+        cli_select, cli_ignore = split_codes(select), split_codes(ignore)
+        if cli_select:
+            chosen = select_rules(packs, cli_select, cli_ignore)
+        else:
+            chosen = select_rules(packs, cfg.select, [*cfg.ignore, *cli_ignore])
     except PackError as exc:
         fail(str(exc))
     if not chosen:

@@ -115,15 +115,17 @@ def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":
             continue
-        # widen to the enclosing word using the equal blocks on each side
+        # widen to the enclosing word (letters and digits) using the equal blocks
+        # on each side; stopping at punctuation keeps regions from swallowing
+        # tokens other rules own, like ``[ad_2]``
         if k > 0 and ops[k - 1][0] == "equal":
             lo = ops[k - 1][1]
-            while i1 > lo and not old[i1 - 1].isspace():
+            while i1 > lo and (old[i1 - 1].isalnum() or old[i1 - 1] == "_"):
                 i1 -= 1
                 j1 -= 1
         if k + 1 < len(ops) and ops[k + 1][0] == "equal":
             hi = ops[k + 1][2]
-            while i2 < hi and not old[i2].isspace():
+            while i2 < hi and (old[i2].isalnum() or old[i2] == "_"):
                 i2 += 1
                 j2 += 1
         if regions and i1 <= regions[-1][1]:

@@ -1,0 +1,42 @@
+"""Shared fixtures: run the installed ``scrubber`` command like a user would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+
+def _scrubber_command() -> list[str]:
+    exe = Path(sys.executable).parent / "scrubber"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("scrubber")
+    if found is None:
+        pytest.fail("the 'scrubber' command is not installed (run: pip install -e '.[test]')")
+    return [found]
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``scrubber ARGS`` in ``tmp_path`` (no config files above it)."""
+
+    def run(*args: str, input: str | bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+        text_mode = not isinstance(input, bytes)
+        return subprocess.run(
+            [*_scrubber_command(), *args],
+            input=input,
+            capture_output=True,
+            text=text_mode,
+            cwd=cwd or tmp_path,
+            env=env,
+            timeout=120,
+        )
+
+    return run

@@ -1,0 +1,87 @@
+"""Engine: overlap resolution, apply, fingerprints, pickling."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from scrubber import clean, default_engine
+from scrubber.engine import Engine, apply
+from scrubber.kinds.base import RuleSpec
+from scrubber.model import ACCEPT, DROP, REJECT, Action, Decision, Finding
+
+
+def spec(rule_id: str, pattern: str, action: str = "strip", priority: int = 0, replacement: str | None = None) -> RuleSpec:
+    params = {"pattern": pattern} | ({"replacement": replacement} if replacement is not None else {})
+    return RuleSpec(id=rule_id, kind="pattern", action=action, description=rule_id, params=params, priority=priority)
+
+
+def test_longer_span_wins_then_priority():
+    engine = Engine([spec("t.short", "bc"), spec("t.long", "abcd")])
+    assert [f.rule for f in engine.find("xabcdx")] == ["t.long"]
+    engine = Engine([spec("t.short", "bc", priority=5), spec("t.long", "abcd")])
+    assert [f.rule for f in engine.find("xabcdx")] == ["t.short"]
+
+
+def test_flag_survives_fix_it_contains_but_not_one_that_cuts_it():
+    engine = Engine([spec("t.flag", "one two three", action="flag"), spec("t.fix", "two", action="fix", replacement="2")])
+    assert sorted(f.rule for f in engine.find("one two three")) == ["t.fix", "t.flag"]
+    engine = Engine([spec("t.flag", "one two", action="flag"), spec("t.fix", "two three", action="strip")])
+    assert [f.rule for f in engine.find("one two three")] == ["t.fix"]
+
+
+def test_resolution_is_independent_of_rule_order():
+    rules = [spec("t.a", "abc"), spec("t.b", "bcd"), spec("t.c", "cde", priority=1)]
+    text = "xxabcdexx"
+    assert Engine(rules).find(text) == Engine(list(reversed(rules))).find(text)
+
+
+def test_apply_decisions():
+    text = "one two three"
+    engine = Engine([spec("t.flag", "one two three", action="flag"), spec("t.fix", "two", action="fix", replacement="2")])
+    findings = engine.find(text)
+    fix = next(f for f in findings if f.is_fix)
+    flag = next(f for f in findings if f.is_flag)
+    cases = [
+        ({}, text),
+        ({fix.fingerprint: ACCEPT}, "one 2 three"),
+        ({fix.fingerprint: REJECT}, text),
+        ({fix.fingerprint: Decision(Action.EDIT, "TWO")}, "one TWO three"),
+        ({flag.fingerprint: ACCEPT, fix.fingerprint: ACCEPT}, "one 2 three"),  # accepting a flag keeps it
+        ({flag.fingerprint: DROP, fix.fingerprint: ACCEPT}, ""),  # the drop supersedes the fix inside
+        ({flag.fingerprint: Decision(Action.EDIT, "rewritten")}, "rewritten"),
+    ]
+    for decisions, expected in cases:
+        assert apply(text, findings, decisions) == expected
+
+
+def test_fingerprint_survives_unrelated_edit_and_distinguishes_repeats():
+    engine = Engine([spec("t.x", r"\[ad_\d\]")])
+    body = "The opening sentence of it.[ad_1] The body goes on [ad_1] to the end."
+    before = engine.find(body)
+    after = engine.find("A new first paragraph.\n\n" + body)
+    assert [f.fingerprint for f in before] == [f.fingerprint for f in after]
+    assert len({f.fingerprint for f in before}) == 2
+
+
+def test_engine_pickles_and_gives_same_findings():
+    engine = default_engine()
+    text = "Trumpâ€™s plan\n[ad_2]Source link"
+    assert pickle.loads(pickle.dumps(engine)).find(text) == engine.find(text)
+
+
+def test_clean_applies_safe_fixes():
+    assert clean("The cafÃ© opened.\n[ad_2]Source link") == "The café opened.\n"
+
+
+def test_finding_to_dict_round_trip():
+    f = Finding("t.x", 1, 3, "", "why", 0.5, True, "abc")
+    data = f.to_dict("xyzw", "doc1")
+    assert data["original"] == "yz" and data["document"] == "doc1" and data["kind"] == "fix"
+    assert Finding.from_dict(data) == f
+
+
+def test_edit_decision_needs_text():
+    with pytest.raises(ValueError):
+        Decision(Action.EDIT)

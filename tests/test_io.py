@@ -1,0 +1,99 @@
+"""Readers, writers, decoding and atomic writes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from scrubber.io.atomic import atomic_writer
+from scrubber.io.decode import decode_bytes, looks_binary
+from scrubber.io.sources import BinaryInput, discover, format_of, read_items
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "compression"),
+    [
+        ("a.txt", "text", None),
+        ("a.jsonl", "jsonl", None),
+        ("a.ndjson", "jsonl", None),
+        ("a.jsonl.gz", "jsonl", "gz"),
+        ("a.jsonl.zst", "jsonl", "zst"),
+        ("a.txt.gz", "text", "gz"),
+        ("README", "text", None),
+    ],
+)
+def test_format_by_suffix(name: str, fmt: str, compression: str | None):
+    assert format_of(Path(name)) == (fmt, compression)
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding", "warned"),
+    [
+        ("café".encode(), "café", "utf-8", False),
+        (b"\xef\xbb\xbfhi", "hi", "utf-8", False),
+        ("café’s".encode("cp1252"), "café’s", "cp1252", True),
+        (b"caf\xe9 \x81", "café \x81", "latin-1", True),
+        (b"", "", "utf-8", False),
+    ],
+)
+def test_decode(data: bytes, text: str, encoding: str, warned: bool):
+    d = decode_bytes(data)
+    assert (d.text, d.encoding, bool(d.problem)) == (text, encoding, warned)
+
+
+@pytest.mark.parametrize(
+    ("data", "binary"), [(b"plain text\n", False), (b"\x89PNG\r\n\x1a\n\x00\x00", True), (bytes(range(32)) * 10, True), (b"", False)]
+)
+def test_looks_binary(data: bytes, binary: bool):
+    assert looks_binary(data) is binary
+
+
+def test_jsonl_items_keep_malformed_lines(tmp_path: Path):
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(b'{"id": 1, "text": "a"}\nnot json\n[1, 2]\n{"body": "x"}\n{"text": 5}\n\n{"text": "b", "extra": [1]}\n')
+    problems: list[str] = []
+    items = list(read_items(discover([str(path)])[0], "text", lambda lvl, where, msg: problems.append(f"{where}: {msg}")))
+    assert [i.doc.text if i.doc else None for i in items] == ["a", None, None, None, None, None, "b"]
+    assert [p.split(": ")[0].rsplit(":", 1)[1] for p in problems] == ["2", "3", "4", "5"]
+    assert items[1].raw == b"not json\n"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_compressed_jsonl(tmp_path: Path, suffix: str):
+    data = b"".join(json.dumps({"text": f"doc {i}"}).encode() + b"\n" for i in range(3))
+    path = tmp_path / f"d{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix.endswith("gz") else zstandard.ZstdCompressor().compress(data))
+    items = list(read_items(discover([str(path)])[0], "text", lambda *a: None))
+    assert [i.doc.text for i in items] == ["doc 0", "doc 1", "doc 2"]
+
+
+def test_binary_text_file_is_refused(tmp_path: Path):
+    path = tmp_path / "img.txt"
+    path.write_bytes(b"\x00\x01\x02PNG")
+    with pytest.raises(BinaryInput):
+        list(read_items(discover([str(path)])[0], "text", lambda *a: None))
+
+
+def test_atomic_writer_leaves_old_file_on_error(tmp_path: Path):
+    path = tmp_path / "out.txt"
+    path.write_text("old")
+    with pytest.raises(RuntimeError), atomic_writer(path) as handle:
+        handle.write(b"half of the new")
+        raise RuntimeError("crash")
+    assert path.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_discover_walks_folders_and_skips_hidden(tmp_path: Path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "y.txt").write_text("y")
+    (tmp_path / "b.jsonl").write_text("")
+    found = discover([str(tmp_path)])
+    assert sorted(str(f.rel) for f in found) == ["a/x.txt", "b.jsonl"]
+    assert [str(f.rel) for f in discover([str(tmp_path)], ["*.jsonl"])] == ["b.jsonl"]

@@ -1,0 +1,54 @@
+"""The line/block kinds: zones at the start and the end of a document."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrubber.engine import Engine, accept_all
+from scrubber.kinds.base import RuleSpec
+
+
+def rule(rule_id: str, pattern: str, where: str = "anywhere", kind: str = "line", **extra) -> RuleSpec:
+    return RuleSpec(id=rule_id, kind=kind, action="strip", description=rule_id, params={"pattern": pattern, "where": where, **extra})
+
+
+ENGINE = Engine(
+    [
+        rule("r.ad", r"\[ad_\d\]"),
+        rule("r.source", "Source link", "end"),
+        rule("r.share", "Share this:", "end"),
+        rule("r.skip", "Skip to content", "start"),
+        rule("r.related", "Related Posts:", "end", kind="block", max_after=3),
+    ]
+)
+
+CASES = [
+    # (text, expected after fixing)
+    ("Body.\nSource link", "Body.\n"),
+    ("Body.\nSource link\nShare this:\n", "Body.\n"),
+    ("Body.\n\nSource link\n\nShare this:\n\n", "Body.\n\n"),
+    ("Source link\nBody goes on.\nEnds.", "Source link\nBody goes on.\nEnds."),  # not at the end
+    ("Skip to content\nBody.", "Body."),
+    ("Body.\nSkip to content\nMore.", "Body.\nSkip to content\nMore."),  # start-only rule in the middle
+    ("A.\n\n[ad_1]\n\nB.", "A.\n\nB."),
+    ("Body.\nRelated Posts:\nTen tips\nMore tips\nShare this:", "Body.\n"),
+    ("Body.\nRelated Posts:\n1\n2\n3\n4\n5", "Body.\nRelated Posts:\n1\n2\n3\n4\n5"),  # block too long
+    ("   Source link   ", ""),
+    ("Body.\r\nSource link\r\n", "Body.\r\n"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_zones(text: str, expected: str):
+    assert accept_all(text, ENGINE.find(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "_"), CASES)
+def test_fixing_twice_equals_once(text: str, _):
+    once = accept_all(text, ENGINE.find(text))
+    assert accept_all(once, ENGINE.find(once)) == once
+
+
+def test_every_removed_line_names_its_rule():
+    text = "Body.\nRelated Posts:\nTips\nSource link\nShare this:"
+    assert [f.rule for f in ENGINE.find(text)] == ["r.related", "r.source", "r.share"]

@@ -1,0 +1,74 @@
+"""Every example of every shipped pack is a test, and bad packs fail clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scrubber.config import all_packs
+from scrubber.kinds.base import PackError
+from scrubber.packs import check_examples, load_pack
+
+SPECS = [spec for pack in all_packs() for spec in pack.rules]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
+def test_rule_examples(spec):
+    failures = [f.problem for f in check_examples([spec])]
+    assert failures == []
+
+
+def test_every_rule_has_both_kinds_of_example():
+    for spec in SPECS:
+        assert spec.examples_match and spec.examples_no_match, spec.id
+
+
+GOOD_RULE = """
+[[rules]]
+id = "demo.thing"
+kind = "pattern"
+action = "strip"
+pattern = 'XYZ'
+description = "d"
+examples.match = [{ text = "aXYZb", result = "ab" }]
+examples.no_match = ["abc"]
+"""
+
+BAD_PACKS = [
+    ("not toml", "[[rules]\n", "invalid TOML"),
+    ("no rules", "[pack]\nname='x'\n", "at least one [[rules]]"),
+    ("unknown kind", GOOD_RULE.replace('kind = "pattern"', 'kind = "wizard"'), "unknown kind 'wizard'"),
+    ("bad regex", GOOD_RULE.replace("pattern = 'XYZ'", "pattern = '(unclosed'"), "invalid regex"),
+    ("missing field", GOOD_RULE.replace('description = "d"\n', ""), "missing field 'description'"),
+    ("bad id", GOOD_RULE.replace('"demo.thing"', '"nodot"'), "id must look like"),
+    ("unknown param", GOOD_RULE.replace("pattern = 'XYZ'", "pattern = 'XYZ'\ncolour = 'red'"), "unknown parameter(s)"),
+    ("bad action", GOOD_RULE.replace('action = "strip"', 'action = "explode"'), "unknown action"),
+    ("no negative example", GOOD_RULE.replace('examples.no_match = ["abc"]', ""), "examples.no_match"),
+    ("bad confidence", GOOD_RULE.replace('description = "d"', 'description = "d"\nconfidence = 3'), "confidence must be"),
+    ("duplicate id", GOOD_RULE + GOOD_RULE, "defined twice"),
+    ("fix without replacement", GOOD_RULE.replace('action = "strip"', 'action = "fix"'), "needs a 'replacement'"),
+    ("bad where", GOOD_RULE.replace('kind = "pattern"', 'kind = "line"\nwhere = "middle"'), "'where' must be one of"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_PACKS, ids=[b[0] for b in BAD_PACKS])
+def test_bad_pack_errors_name_file_rule_and_problem(tmp_path: Path, name: str, content: str, message: str):
+    path = tmp_path / "mine.toml"
+    path.write_text(content)
+    with pytest.raises(PackError) as info:
+        load_pack(path)
+    assert str(path) in str(info.value)
+    assert message in str(info.value)
+
+
+def test_pack_is_data_not_code(tmp_path: Path):
+    # a regex that would be dangerous to eval is just a regex
+    path = tmp_path / "p.toml"
+    path.write_text(
+        GOOD_RULE.replace("pattern = 'XYZ'", "pattern = '__import__\\(\"os\"\\)'").replace(
+            '"aXYZb", result = "ab"', '"a__import__(\\"os\\")b", result = "ab"'
+        )
+    )
+    pack = load_pack(path)
+    assert [f.problem for f in check_examples(pack.rules)] == []
