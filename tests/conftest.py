@@ -10,6 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI must be deterministic: the default profile replays the same examples on
+# every run. Explore new ones locally with --hypothesis-profile=explore.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", max_examples=2000)
+settings.load_profile("ci")
 
 
 def _scrubber_command() -> list[str]:

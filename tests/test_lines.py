@@ -52,3 +52,10 @@ def test_fixing_twice_equals_once(text: str, _):
 def test_every_removed_line_names_its_rule():
     text = "Body.\nRelated Posts:\nTips\nSource link\nShare this:"
     assert [f.rule for f in ENGINE.find(text)] == ["r.related", "r.source", "r.share"]
+
+
+def test_a_pattern_whose_whitespace_could_cross_lines_still_matches_line_by_line():
+    engine = Engine([rule("r.ad", r"(?:\[ad_\d\]\s*)+"), rule("r.src", r"Source link(?:\s*\[ad_\d\])*", "end")])
+    text = "Body.\nSource link\n[ad_0] "
+    assert [f.rule for f in engine.find(text)] == ["r.src", "r.ad"]
+    assert accept_all(text, engine.find(text)) == "Body.\n"

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Finding
-from .base import DocContext, Kind, Matcher, PackError, RuleSpec, compile_regex, finditer, fix_finding, register
+from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, finditer, fix_finding, register
 
 WHERE = ("anywhere", "start", "end")
 
@@ -70,13 +70,30 @@ class LineGroupMatcher(Matcher):
         self._where = [s.params.get("where", "end" if s.kind == "block" else "anywhere") for s in specs]
         branches = "|".join(f"(?P<r{i}>{s.params['pattern']})" for i, s in enumerate(specs))
         self.regex = compile_regex(specs[0], rf"(?m)^[^\S\n]*(?:{branches})[^\S\n]*$")
+        # for matches that ran across a line break (a pattern's \s matched "\n"):
+        # re-match each line on its own, the line end acting as end of text
+        self.line_regex = compile_regex(specs[0], rf"[^\S\n]*(?:{branches})[^\S\n]*")
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
         hits: dict[int, int] = {}  # line start offset -> spec index
         for m in finditer(self.regex, text, ",".join(self.rule_ids)):
-            if m.end() > m.start() or text[m.start() : m.end()].strip():
+            if "\n" not in m.group():
                 hits[m.start()] = int(m.lastgroup[1:])
+                continue
+            pos = m.start()
+            while pos <= m.end():
+                stop = text.find("\n", pos)
+                stop = len(text) if stop == -1 else stop
+                try:
+                    single = self.line_regex.fullmatch(text, pos, stop, timeout=REGEX_TIMEOUT)
+                except TimeoutError:
+                    raise RuleTimeout(
+                        f"line rules took longer than {REGEX_TIMEOUT}s on one line and were skipped for this document"
+                    ) from None
+                if single is not None:
+                    hits[pos] = int(single.lastgroup[1:])
+                pos = stop + 1
         if not hits:
             return
         lines = _split_lines(text)
