@@ -1,0 +1,28 @@
+"""The wheel ships the rule packs, so `scrubber rules` works from any folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_contains_every_rule_pack(tmp_path: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    (wheel,) = tmp_path.glob("scrubber-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    packs = {f"scrubber/rules/{p.name}" for p in (ROOT / "rules").glob("*.toml")}
+    assert packs and packs <= names
+    sources = {
+        str(p.relative_to(ROOT)) for p in (ROOT / "scrubber").rglob("*") if p.suffix in (".py", ".tcss") and "__pycache__" not in p.parts
+    }
+    assert sources - names == set(), "add the missing package or data file to pyproject.toml"
