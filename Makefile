@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 ## bench: the benchmarks under tests/perf (not part of make test)
 bench: $(STAMP)
 	@for f in tests/perf/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+## docs: regenerate the rule reference in docs/rules.md from the packs
+docs: $(STAMP)
+	$(BIN)/python -m scrubber.docs_gen docs/rules.md
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache

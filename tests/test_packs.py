@@ -72,3 +72,10 @@ def test_pack_is_data_not_code(tmp_path: Path):
     )
     pack = load_pack(path)
     assert [f.problem for f in check_examples(pack.rules)] == []
+
+
+def test_docs_rule_reference_is_up_to_date():
+    from scrubber.docs_gen import render
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text("utf-8")
+    assert render(doc) == doc, "docs/rules.md is stale: run `make docs`"

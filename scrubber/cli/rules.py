@@ -33,7 +33,14 @@ from .common import fail
     metavar="PATH",
     help="Extra rule pack file or folder to list with the built-in ones.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: the rule reference used in docs/rules.md.",
+)
 def rules(rule_id: str | None, check_paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], fmt: str) -> None:
     """List the rules, or explain rule ID (or every rule under a prefix) with its examples.
 
@@ -64,6 +71,9 @@ def rules(rule_id: str | None, check_paths: tuple[Path, ...], rule_dirs: tuple[P
             fail(f"no rule {rule_id!r} (see 'scrubber rules')")
     if fmt == "json":
         click.echo(dumps([_as_dict(s, off) for s, off in specs]))
+        return
+    if fmt == "markdown":
+        click.echo(markdown_reference(specs), nl=False)
         return
     if rule_id:
         click.echo("\n\n".join(_explain(s, off) for s, off in specs))
@@ -128,3 +138,30 @@ def _check(paths: tuple[Path, ...]) -> None:
     verdict = "FAILED" if failures else "ok"
     click.echo(f"{len(packs)} pack(s), {n_rules} rule(s), {n_examples} example(s): {len(failures)} failure(s) — {verdict}")
     sys.exit(1 if failures else 0)
+
+
+def _md_code(text: str) -> str:
+    shown = repr(text)[1:-1].replace("|", "\\|")
+    return f"`` {shown} ``"
+
+
+def markdown_reference(specs: list[tuple[RuleSpec, bool]]) -> str:
+    """The rule reference in Markdown, generated from the packs themselves."""
+    out: list[str] = []
+    family = None
+    for s, disabled in specs:
+        if s.family != family:
+            family = s.family
+            out.append(f"### {family}\n")
+        mode = s.action + ("" if s.safe or s.action == "flag" else ", unsafe") + (", opt-in" if disabled else "")
+        out.append(f"#### `{s.id}`\n\n{s.description} *({s.kind}, {mode}, confidence {s.confidence:.2f})*\n")
+        if s.rationale:
+            out.append(f"{s.rationale}\n")
+        out.append("| changes | into |\n|---|---|")
+        for e in s.examples_match:
+            into = f"flags {_md_code(e.flagged)}" if e.flagged is not None else _md_code(e.result or "")
+            out.append(f"| {_md_code(e.text)} | {into} |")
+        out.append("\n| leaves alone |\n|---|")
+        out.extend(f"| {_md_code(t)} |" for t in s.examples_no_match)
+        out.append("")
+    return "\n".join(out) + "\n"
