@@ -74,7 +74,7 @@ class DaskBackend:
                     n_workers=self.jobs,
                     threads_per_worker=1,
                     processes=self.processes,
-                    dashboard_address=None,
+                    dashboard_address=":0",
                     silence_logs=logging.ERROR,
                 )
                 self.client = Client(self._cluster)

@@ -390,6 +390,10 @@ class _FileJob:
     changed: bool = False
 
 
+def _where(seg: Segment) -> str:
+    return f"{seg.display}:{seg.first_line}" if seg.fmt == "jsonl" else seg.display
+
+
 class Runner:
     """Run an engine (and a policy, when fixing) over inputs; see the module docstring."""
 
@@ -503,6 +507,8 @@ class Runner:
             self.backend.close(abort=True)
             self._abort_open()
             self.stats.seconds = time.perf_counter() - started
+            if self._position is None and window:
+                self._position = _where(window[0][0][0][0])
             self.stats.stopped_at = self._position
             if isinstance(exc, KeyboardInterrupt):
                 reason, interrupted = "interrupted", True
@@ -519,8 +525,7 @@ class Runner:
 
     def _drain(self, window: deque) -> None:
         task, pending = window[0]
-        seg0 = task[0][0]
-        self._position = f"{seg0.display}:{seg0.first_line}" if seg0.fmt == "jsonl" else seg0.display
+        self._position = _where(task[0][0])
         try:
             parts = pending.result()
         except (KeyboardInterrupt, WorkerError):
@@ -531,7 +536,9 @@ class Runner:
             raise WorkerError(f"a worker failed in {self._position} ({type(exc).__name__}: {exc})") from exc
         window.popleft()
         for (seg, last), part in zip(task, parts):
+            self._position = _where(seg)
             self._consume(seg.key, part, last)
+        self._position = None
         if self.on_progress is not None:
             self.on_progress(self.stats)
 
