@@ -47,9 +47,9 @@ from .model import Action, Finding
 from .policy import Policy
 
 #: a task is cut at about this many bytes of input ...
-TASK_BYTES = 1 << 20
+TASK_BYTES = 1 << 18
 #: ... or this many documents, whichever comes first
-TASK_DOCS = 2048
+TASK_DOCS = 1024
 
 Report = Callable[[str, str, str], None]
 
