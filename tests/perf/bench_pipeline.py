@@ -25,6 +25,7 @@ All figures in one run are on the same documents.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -148,7 +149,7 @@ def families(texts: list[str], mb: float) -> list[tuple[str, float | None, str]]
             rows.append((label, None, "skipped: no rules in this family on this branch"))
             continue
         policy = Policy()
-        rows.append((label, timed(lambda t, e=engine: analyze(e, policy, t), texts), f"{len(engine.rule_ids)} rules"))
+        rows.append((label, timed(lambda t, e=engine, p=policy: analyze(e, p, t), texts), f"{len(engine.rule_ids)} rules"))
     rows.append(("ftfy.fix_text (whole document)", timed(ftfy.fix_text, texts), "ftfy defaults"))
 
     def roundtrip(t: str) -> None:
@@ -207,10 +208,8 @@ class PeakRSS:
                 procs = [self.proc, *self.proc.children(recursive=True)]
                 total = 0
                 for p in procs:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
                 self.peak = max(self.peak, total)
             except psutil.Error:
                 return
