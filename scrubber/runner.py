@@ -495,7 +495,7 @@ class Runner:
                 self.backend = PoolBackend(self.jobs)
             tasks = itertools.chain(head, tasks)
         self.backend.start(work)
-        depth = max(2, 2 * self.backend.workers)
+        depth = max(4, 8 * self.backend.workers)  # room for skew: one slow task must not idle the rest
         try:
             for task in tasks:
                 window.append((task, self.backend.submit([seg for seg, _ in task])))
