@@ -495,7 +495,8 @@ class Runner:
                 self.backend = PoolBackend(self.jobs)
             tasks = itertools.chain(head, tasks)
         self.backend.start(work)
-        depth = max(4, 8 * self.backend.workers)  # room for skew: one slow task must not idle the rest
+        # in-process there is nothing to overlap; a pool needs room for skew (one slow task must not idle the rest)
+        depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 8 * self.backend.workers)
         try:
             for task in tasks:
                 window.append((task, self.backend.submit([seg for seg, _ in task])))
