@@ -60,18 +60,23 @@ def unified_diff(name: str, old: str, new: str) -> str:
 
 
 def summary_table(stats: Stats, fixing: bool) -> str:
-    """A per-rule summary for people."""
+    """A per-rule summary for people (``--stats FILE`` has the same as JSON)."""
     rows = sorted(stats.rules.items(), key=lambda kv: (-kv[1].findings, kv[0]))
     head = f"{stats.documents} document(s) in {stats.files} file(s)"
     if fixing:
         head += f", {stats.documents_changed} changed"
+        if stats.documents_dropped:
+            head += f", {stats.documents_dropped} dropped"
+    if stats.seconds > 0 and stats.bytes_in:
+        head += f" ({stats.bytes_in / 1e6:.1f} MB in {stats.seconds:.1f}s, {stats.bytes_in / 1e6 / stats.seconds:.1f} MB/s)"
     lines = [head]
     if rows:
         width = max(len(r) for r, _ in rows)
-        lines.append(f"  {'rule':<{width}}  findings  {'applied  ' if fixing else ''}documents")
+        cols = ["findings", "documents"] + (["applied", "changed", "dropped"] if fixing else [])
+        lines.append(f"  {'rule':<{width}}  " + "  ".join(cols))
         for rule, rs in rows:
-            applied = f"{rs.applied:>7}  " if fixing else ""
-            lines.append(f"  {rule:<{width}}  {rs.findings:>8}  {applied}{rs.documents:>9}")
+            values = [rs.findings, rs.documents] + ([rs.applied, rs.changed, rs.dropped] if fixing else [])
+            lines.append(f"  {rule:<{width}}  " + "  ".join(f"{v:>{len(c)}}" for v, c in zip(values, cols)))
     else:
         lines.append("  no findings")
     if stats.errors or stats.skipped:
@@ -80,12 +85,4 @@ def summary_table(stats: Stats, fixing: bool) -> str:
 
 
 def stats_object(stats: Stats) -> dict[str, Any]:
-    return {
-        "files": stats.files,
-        "documents": stats.documents,
-        "documents_changed": stats.documents_changed,
-        "errors": stats.errors,
-        "skipped": stats.skipped,
-        "findings": stats.findings,
-        "rules": {r: vars(rs) for r, rs in sorted(stats.rules.items())},
-    }
+    return stats.to_dict()

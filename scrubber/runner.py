@@ -1,36 +1,71 @@
 """Batch over many documents: read, find, decide, apply, write.
 
-The main thread reads inputs as a stream, cuts them into chunks (never
-across files), and keeps a bounded window of chunks in flight in a process
-pool, so memory stays flat and output order equals input order. With one
-job everything runs in-process.
+The shape of a run, chosen so one machine's cores (or a cluster's) do the
+work and the main process stays cheap:
+
+* The main process only *reads* (raw JSONL lines, or whole text files) and
+  cuts the stream into tasks of about :data:`TASK_BYTES` (never more than
+  :data:`TASK_DOCS` documents; a task may hold the tail of one file and the
+  head of the next, but a segment never crosses a file).
+* A worker gets a task, parses the JSON, runs the engine and the policy,
+  re-encodes each record and sends back only the output bytes, a
+  :class:`Stats` delta and the reports (and the documents themselves only
+  when an ``on_document`` callback needs them). :func:`process` is that
+  worker function; it is pure and the same for every backend.
+* The main process keeps a bounded window of tasks in flight and consumes
+  results strictly in input order: it writes the bytes to the file's
+  :class:`~scrubber.io.sinks.Output` and commits the file when its last
+  segment is written. Memory is a few tasks' worth, whatever the input size.
+
+Backends: in-process (one job), a process pool (``jobs > 1``) or Dask
+(:mod:`scrubber.distributed`). They share :func:`process`, so their outputs
+are byte-for-byte identical.
+
+Ctrl-C or a crashed worker stops the run: every output not yet committed is
+removed (outputs are atomic), and :class:`RunAborted` says which inputs were
+finished and where the run stopped.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any, Protocol
 
 from .engine import Engine, apply
 from .io.sinks import Output, OutputError, encode_item, output_path
-from .io.sources import BinaryInput, InputError, InputFile, Item, read_items
-from .model import Finding
+from .io.sources import BinaryInput, InputError, InputFile, Item, jsonl_item, raw_lines, read_items
+from .model import Action, Finding
 from .policy import Policy
 
-#: a chunk is cut at this many documents or this many characters
-CHUNK_DOCS = 64
-CHUNK_CHARS = 1 << 20
+#: a task is cut at about this many bytes of input ...
+TASK_BYTES = 1 << 18
+#: ... or this many documents, whichever comes first
+TASK_DOCS = 1024
+
+Report = Callable[[str, str, str], None]
+
+
+# -- per-document work ------------------------------------------------------------
 
 
 @dataclass
 class DocResult:
+    """What the engine made of one document. Extend with defaulted fields."""
+
     findings: list[Finding]
     new_text: str | None  # None when unchanged or not fixing
     warnings: list[str] = field(default_factory=list)
+    #: the whole document is to be left out of the output (a policy decision)
+    dropped: bool = False
 
 
 def analyze(engine: Engine, policy: Policy | None, text: str) -> DocResult:
@@ -44,55 +79,307 @@ def analyze(engine: Engine, policy: Policy | None, text: str) -> DocResult:
     return DocResult(findings, new_text, warnings)
 
 
-_worker_state: tuple[Engine, Policy | None] | None = None
-
-
-def _init_worker(engine: Engine, policy: Policy | None) -> None:
-    global _worker_state
-    _worker_state = (engine, policy)
-
-
-def _run_chunk(texts: list[str]) -> list[DocResult]:
-    assert _worker_state is not None
-    engine, policy = _worker_state
-    return [analyze(engine, policy, t) for t in texts]
+# -- statistics ----------------------------------------------------------------------
 
 
 @dataclass
 class RuleStats:
     findings: int = 0
-    applied: int = 0
+    applied: int = 0  # fixes applied
     documents: int = 0  # documents with at least one finding of the rule
+    changed: int = 0  # documents the rule changed (a fix applied or a span dropped)
+    dropped: int = 0  # flagged spans (sentences) removed
+
+    def merge(self, other: RuleStats) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
 class Stats:
-    files: int = 0
+    """Counts of a run. Workers build deltas; the main process merges them."""
+
+    files: int = 0  # inputs finished (written, or read through when not writing)
     documents: int = 0
     documents_changed: int = 0
+    documents_dropped: int = 0
     chars_in: int = 0
+    bytes_in: int = 0
     errors: int = 0
     skipped: int = 0
+    seconds: float = 0.0
     rules: dict[str, RuleStats] = field(default_factory=dict)
+    #: set when the run was stopped: the input (and line) it stopped in
+    stopped_at: str | None = None
 
     @property
     def findings(self) -> int:
         return sum(r.findings for r in self.rules.values())
 
-    def add(self, findings: list[Finding], applied: set[str]) -> None:
-        per_rule = Counter(f.rule for f in findings)
-        for rule, n in per_rule.items():
-            rs = self.rules.setdefault(rule, RuleStats())
-            rs.findings += n
-            rs.documents += 1
+    def add(self, findings: list[Finding], decisions: dict[str, Action] | None = None) -> None:
+        """Count one document's findings and the decisions that changed it."""
+        decisions = decisions or {}
+        seen: set[str] = set()
+        changed: set[str] = set()
         for f in findings:
-            if f.fingerprint in applied:
-                self.rules[f.rule].applied += 1
+            rs = self.rules.get(f.rule)
+            if rs is None:
+                rs = self.rules[f.rule] = RuleStats()
+            rs.findings += 1
+            if f.rule not in seen:
+                seen.add(f.rule)
+                rs.documents += 1
+            action = decisions.get(f.fingerprint)
+            if (action is Action.ACCEPT and f.is_fix) or action is Action.EDIT:
+                rs.applied += 1
+            elif action is Action.DROP:
+                rs.dropped += 1
+            else:
+                continue
+            if f.rule not in changed:
+                changed.add(f.rule)
+                rs.changed += 1
+
+    def merge(self, other: Stats) -> None:
+        for f in fields(self):
+            if f.name in ("rules", "stopped_at"):
+                continue
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for rule, rs in other.rules.items():
+            self.rules.setdefault(rule, RuleStats()).merge(rs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``--stats FILE`` (stable keys, rules sorted)."""
+        return {
+            "files": self.files,
+            "documents": self.documents,
+            "documents_changed": self.documents_changed,
+            "documents_dropped": self.documents_dropped,
+            "chars_in": self.chars_in,
+            "bytes_in": self.bytes_in,
+            "errors": self.errors,
+            "skipped": self.skipped,
+            "findings": self.findings,
+            "seconds": round(self.seconds, 3),
+            "stopped_at": self.stopped_at,
+            "rules": {r: vars(rs) for r, rs in sorted(self.rules.items())},
+        }
 
 
-Report = Callable[[str, str, str], None]
+# -- the worker side -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Work:
+    """Everything a worker needs besides the data; sent once per worker."""
+
+    engine: Engine
+    policy: Policy | None
+    text_key: str = "text"
+    write: bool = False  # encode output bytes
+    keep_docs: bool = False  # send items and results back (for on_document)
+
+
+@dataclass
+class Segment:
+    """A run of consecutive items of one input (picklable: no open files)."""
+
+    key: int  # which input, for the main process
+    fmt: str
+    display: str
+    first_line: int = 1  # JSONL line number of lines[0]
+    lines: list[bytes] | None = None  # raw JSONL lines, parsed by the worker
+    items: list[Item] | None = None  # already-read items (text files)
+    nbytes: int = 0
+
+
+@dataclass
+class Part:
+    """A worker's answer for one segment."""
+
+    key: int
+    data: bytes
+    stats: Stats
+    reports: list[tuple[str, str, str]]
+    changed: bool
+    docs: list[tuple[Item, DocResult]] | None = None
+
+
+def process(work: Work, segments: Sequence[Segment]) -> list[Part]:
+    """Parse, analyze, decide, encode: the whole per-task job. Pure."""
+    return [_process_segment(work, seg) for seg in segments]
+
+
+def _process_segment(work: Work, seg: Segment) -> Part:
+    stats = Stats(bytes_in=seg.nbytes)
+    reports: list[tuple[str, str, str]] = []
+    out: list[bytes] = []
+    docs: list[tuple[Item, DocResult]] | None = [] if work.keep_docs else None
+    changed = False
+    if seg.lines is not None:
+        items: Iterable[Item] = _parse_lines(seg, work.text_key, reports)
+    else:
+        items = seg.items or []
+    policy = work.policy
+    for item in items:
+        result = None
+        if item.doc is not None:
+            text = item.doc.text
+            result = analyze(work.engine, policy, text)
+            stats.documents += 1
+            stats.chars_in += len(text)
+            decisions = None
+            if policy is not None and result.findings and (result.new_text is not None or result.dropped):
+                decisions = {fp: d.action for fp, d in policy.decisions(result.findings).items()}
+                stats.documents_changed += 1
+                changed = True
+            if result.dropped:
+                stats.documents_dropped += 1
+                changed = True
+            if result.findings:
+                stats.add(result.findings, decisions)
+            for warning in result.warnings:
+                reports.append(("warning", item.doc.id, warning))
+            if docs is not None:
+                docs.append((item, result))
+        if work.write and not (result is not None and result.dropped):
+            out.append(encode_item(item, result.new_text if result else None, seg.fmt, work.text_key))
+    return Part(seg.key, b"".join(out), stats, reports, changed, docs)
+
+
+def _parse_lines(seg: Segment, text_key: str, reports: list[tuple[str, str, str]]) -> Iterator[Item]:
+    for lineno, raw in enumerate(seg.lines or (), seg.first_line):
+        item, problem = jsonl_item(raw, lineno, seg.display, text_key)
+        if problem:
+            reports.append(("error", f"{seg.display}:{lineno}", problem))
+        yield item
+
+
+# -- backends --------------------------------------------------------------------------
+
+
+class Pending(Protocol):
+    def result(self) -> list[Part]: ...
+
+
+class Backend(Protocol):
+    """Where tasks run. ``start`` once, ``submit`` many, ``close`` once."""
+
+    #: how many tasks run at once (the runner keeps twice as many in flight)
+    workers: int
+
+    def start(self, work: Work) -> None: ...
+    def submit(self, segments: list[Segment]) -> Pending: ...
+    def close(self, abort: bool = False) -> None: ...
+
+
+class _Later:
+    """A task run when its result is asked for (so errors surface in ``result``)."""
+
+    def __init__(self, work: Work, segments: list[Segment]) -> None:
+        self.work, self.segments = work, segments
+
+    def result(self) -> list[Part]:
+        return process(self.work, self.segments)
+
+
+class SerialBackend:
+    """Everything in this process (``--jobs 1``)."""
+
+    workers = 1
+
+    def start(self, work: Work) -> None:
+        self.work = work
+
+    def submit(self, segments: list[Segment]) -> Pending:
+        return _Later(self.work, segments)
+
+    def close(self, abort: bool = False) -> None:
+        pass
+
+
+_WORK: Work | None = None
+
+
+def _init_worker(work: Work) -> None:
+    global _WORK
+    _WORK = work
+    # Ctrl-C goes to the whole process group; the parent alone handles it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_task(segments: list[Segment]) -> list[Part]:
+    assert _WORK is not None
+    return process(_WORK, segments)
+
+
+class PoolBackend:
+    """A local process pool; the engine is sent once per worker."""
+
+    def __init__(self, jobs: int) -> None:
+        self.workers = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def start(self, work: Work) -> None:
+        self.pool = ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(work,))
+
+    def submit(self, segments: list[Segment]) -> Pending:
+        assert self.pool is not None
+        return self.pool.submit(_pool_task, segments)
+
+    def close(self, abort: bool = False) -> None:
+        if self.pool is None:
+            return
+        if abort:
+            processes = list((getattr(self.pool, "_processes", None) or {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for p in processes:  # don't wait for tasks nobody will read
+                p.terminate()
+        else:
+            self.pool.shutdown()
+        self.pool = None
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# -- the main process ------------------------------------------------------------------
+
 #: called for each processed document: (source, item, result)
 OnDocument = Callable[[InputFile, Item, DocResult], None]
+#: called after each consumed task: (stats so far)
+OnProgress = Callable[["Stats"], None]
+
+
+class WorkerError(Exception):
+    """A task failed in its worker (a crash, or a bug in a rule)."""
+
+
+class RunAborted(Exception):
+    """The run was stopped (Ctrl-C or a failed worker); outputs not finished were removed."""
+
+    def __init__(self, stats: Stats, reason: str, finished: int, total: int | None, stopped: str | None, interrupted: bool) -> None:
+        self.stats = stats
+        self.reason = reason
+        self.finished = finished
+        self.total = total
+        self.stopped = stopped
+        self.interrupted = interrupted
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        total = f" of {self.total}" if self.total is not None else ""
+        lines = [f"{self.reason}; {self.finished}{total} input(s) finished"]
+        if self.stopped:
+            lines.append(
+                f"stopped in {self.stopped}: every input before it is complete; its unfinished output (and any after it) was removed"
+            )
+        return "\n".join(lines)
 
 
 @dataclass
@@ -103,7 +390,13 @@ class _FileJob:
     changed: bool = False
 
 
+def _where(seg: Segment) -> str:
+    return f"{seg.display}:{seg.first_line}" if seg.fmt == "jsonl" else seg.display
+
+
 class Runner:
+    """Run an engine (and a policy, when fixing) over inputs; see the module docstring."""
+
     def __init__(
         self,
         engine: Engine,
@@ -111,22 +404,30 @@ class Runner:
         policy: Policy | None,
         report: Report,
         text_key: str = "text",
-        jobs: int = 1,
+        jobs: int | None = 1,
         out_dir: Path | None = None,
         in_place: bool = False,
         write: bool = False,
         on_document: OnDocument | None = None,
+        backend: Backend | None = None,
+        on_progress: OnProgress | None = None,
     ) -> None:
         self.engine = engine
         self.policy = policy
         self._user_report = report
         self.text_key = text_key
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.jobs = jobs if jobs and jobs > 0 else default_jobs()
         self.out_dir = out_dir
         self.in_place = in_place
         self.write = write
         self.on_document = on_document
+        self.on_progress = on_progress
+        #: with no backend given, a pool starts only once there is a second task
+        self._lazy_pool = backend is None and self.jobs > 1
+        self.backend: Backend = backend or SerialBackend()
         self.stats = Stats()
+        self._jobs: dict[int, _FileJob] = {}
+        self._position: str | None = None  # first input (and line) not yet consumed
 
     def report(self, level: str, where: str, message: str) -> None:
         """Pass a problem to the user's reporter; errors are counted for the exit status."""
@@ -135,19 +436,29 @@ class Runner:
         self._user_report(level, where, message)
 
     # -- reading ----------------------------------------------------------
-    def _chunks(self, sources: Iterable[InputFile]) -> Iterator[tuple[_FileJob, list[Item], bool]]:
-        """Yield (file job, items, last chunk of the file?)."""
-        for source in sources:
-            job = _FileJob(source)
-            chunk: list[Item] = []
-            size = 0
+    def _segments(self, sources: Iterable[InputFile]) -> Iterator[tuple[Segment, bool]]:
+        """Yield (segment, last segment of its input?) in input order."""
+        for key, source in enumerate(sources):
+            job = self._jobs[key] = _FileJob(source)
+            seg = Segment(key, source.fmt, source.display)
             try:
-                for item in read_items(source, self.text_key, self.report):
-                    chunk.append(item)
-                    size += len(item.doc.text) if item.doc else 0
-                    if len(chunk) >= CHUNK_DOCS or size >= CHUNK_CHARS:
-                        yield job, chunk, False
-                        chunk, size = [], 0
+                if source.fmt == "jsonl":
+                    lines: list[bytes] = []
+                    size = 0
+                    lineno = 1
+                    for raw in raw_lines(source):
+                        lines.append(raw)
+                        size += len(raw)
+                        if size >= TASK_BYTES or len(lines) >= TASK_DOCS:
+                            seg.lines, seg.nbytes = lines, size
+                            yield seg, False
+                            lineno += len(lines)
+                            seg = Segment(key, source.fmt, source.display, lineno)
+                            lines, size = [], 0
+                    seg.lines, seg.nbytes = lines, size
+                else:
+                    seg.items = list(read_items(source, self.text_key, self.report))
+                    seg.nbytes = sum(len(i.doc.text) for i in seg.items if i.doc)  # close enough: progress only
             except BinaryInput as exc:
                 self.stats.skipped += 1
                 if source.explicit:
@@ -155,83 +466,130 @@ class Runner:
                 else:
                     self.report("note", source.display, str(exc).split(": ", 1)[1])
                 job.failed = True
+                seg = Segment(key, source.fmt, source.display)
             except InputError as exc:
                 self.report("error", source.display, str(exc).split(": ", 1)[1])
                 job.failed = True
-            yield job, chunk, True
+                seg = Segment(key, source.fmt, source.display)
+            yield seg, True
+
+    def _tasks(self, sources: Iterable[InputFile]) -> Iterator[list[tuple[Segment, bool]]]:
+        """Group segments into tasks of about TASK_BYTES (small files travel together)."""
+        task: list[tuple[Segment, bool]] = []
+        size = docs = 0
+        for seg, last in self._segments(sources):
+            task.append((seg, last))
+            size += seg.nbytes
+            docs += len(seg.lines) if seg.lines is not None else len(seg.items or ())
+            if size >= TASK_BYTES or docs >= TASK_DOCS:
+                yield task
+                task, size, docs = [], 0, 0
+        if task:
+            yield task
 
     # -- running -----------------------------------------------------------
     def run(self, sources: Iterable[InputFile]) -> Stats:
-        if self.jobs == 1:
-            for job, items, last in self._chunks(sources):
-                self._consume(job, items, [analyze(self.engine, self.policy, i.doc.text) if i.doc else None for i in items], last)
-            return self.stats
-        with ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=(self.engine, self.policy)) as pool:
-            window: deque[tuple[_FileJob, list[Item], bool, Future[list[DocResult]]]] = deque()
-            try:
-                for job, items, last in self._chunks(sources):
-                    texts = [i.doc.text for i in items if i.doc]
-                    window.append((job, items, last, pool.submit(_run_chunk, texts)))
-                    while len(window) > 2 * self.jobs:
-                        self._drain_one(window)
-                while window:
-                    self._drain_one(window)
-            except BaseException:
-                for entry in window:
-                    entry[3].cancel()
-                    if entry[0].output is not None:
-                        entry[0].output.abort()
-                raise
+        """Process every input; raises :class:`RunAborted` on Ctrl-C or a worker failure."""
+        sources = list(sources)
+        started = time.perf_counter()
+        work = Work(self.engine, self.policy, self.text_key, self.write, self.on_document is not None)
+        window: deque[tuple[list[tuple[Segment, bool]], Pending]] = deque()
+        tasks = self._tasks(sources)
+        if self._lazy_pool:
+            head = list(itertools.islice(tasks, 2))
+            if len(head) > 1:  # more than one task's worth of input: worth a pool
+                self.backend = PoolBackend(self.jobs)
+            tasks = itertools.chain(head, tasks)
+        self.backend.start(work)
+        # in-process there is nothing to overlap; a pool needs room for skew (one slow task must not idle the rest)
+        depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 8 * self.backend.workers)
+        try:
+            for task in tasks:
+                window.append((task, self.backend.submit([seg for seg, _ in task])))
+                while len(window) > depth:
+                    self._drain(window)
+            while window:
+                self._drain(window)
+        except (KeyboardInterrupt, WorkerError) as exc:
+            self.backend.close(abort=True)
+            self._abort_open()
+            self.stats.seconds = time.perf_counter() - started
+            if self._position is None and window:
+                self._position = _where(window[0][0][0][0])
+            self.stats.stopped_at = self._position
+            if isinstance(exc, KeyboardInterrupt):
+                reason, interrupted = "interrupted", True
+            else:
+                reason, interrupted = str(exc), False
+            raise RunAborted(self.stats, reason, self.stats.files, len(sources), self._position, interrupted) from exc
+        except BaseException:
+            self.backend.close(abort=True)
+            self._abort_open()
+            raise
+        self.backend.close()
+        self.stats.seconds = time.perf_counter() - started
         return self.stats
 
-    def _drain_one(self, window: deque) -> None:
-        job, items, last, future = window.popleft()
-        results = iter(future.result())
-        self._consume(job, items, [next(results) if i.doc else None for i in items], last)
-
-    def _consume(self, job: _FileJob, items: list[Item], results: list[DocResult | None], last: bool) -> None:
+    def _drain(self, window: deque) -> None:
+        task, pending = window[0]
+        self._position = _where(task[0][0])
         try:
-            for item, result in zip(items, results):
-                self._one(job, item, result)
-            if last and self.write and not job.failed and job.output is None:
-                self._open(job)  # an empty input still gets its (empty) output
+            parts = pending.result()
+        except (KeyboardInterrupt, WorkerError):
+            raise
+        except BrokenProcessPool as exc:
+            raise WorkerError(f"a worker process died ({exc})") from exc
+        except Exception as exc:
+            raise WorkerError(f"a worker failed in {self._position} ({type(exc).__name__}: {exc})") from exc
+        window.popleft()
+        for (seg, last), part in zip(task, parts):
+            self._position = _where(seg)
+            self._consume(seg.key, part, last)
+        self._position = None
+        if self.on_progress is not None:
+            self.on_progress(self.stats)
+
+    def _abort_open(self) -> None:
+        for job in self._jobs.values():
+            if job.output is not None:
+                job.output.abort()
+                job.output = None
+
+    def _consume(self, key: int, part: Part, last: bool) -> None:
+        job = self._jobs[key]
+        for level, where, message in part.reports:
+            self.report(level, where, message)
+        self.stats.merge(part.stats)
+        job.changed |= part.changed
+        if part.docs is not None and self.on_document is not None:
+            for item, result in part.docs:
+                self.on_document(job.source, item, result)
+        try:
+            if self.write and not job.failed and (part.data or (last and job.output is None)):
+                if job.output is None:  # an empty input still gets its (empty) output
+                    job.output = Output(job.source, output_path(job.source, self.out_dir, self.in_place))
+                if part.data:
+                    job.output.write(part.data)
         except OutputError as exc:
             self.report("error", job.source.display, str(exc))
             job.failed = True
             job.output = None
         if last:
-            self.stats.files += 1
-            if job.output is not None:
-                if self.in_place and not job.changed and not job.failed:
-                    job.output.abort()  # nothing changed: leave the file (and its mtime) alone
-                elif job.failed:
-                    job.output.abort()
-                    self.report("error", job.source.display, "output not written because the input could not be read completely")
-                else:
-                    try:
-                        job.output.commit()
-                    except OutputError as exc:
-                        self.report("error", job.source.display, str(exc))
+            self._finish(key)
 
-    def _one(self, job: _FileJob, item: Item, result: DocResult | None) -> None:
-        if result is not None and item.doc is not None:
-            self.stats.documents += 1
-            self.stats.chars_in += len(item.doc.text)
-            applied: set[str] = set()
-            if self.policy is not None and result.new_text is not None:
-                self.stats.documents_changed += 1
-                job.changed = True
-                applied = set(self.policy.decisions(result.findings))
-            self.stats.add(result.findings, applied)
-            for warning in result.warnings:
-                self.report("warning", item.doc.id, warning)
-            if self.on_document is not None:
-                self.on_document(job.source, item, result)
-        if self.write and not job.failed:
-            if job.output is None:
-                self._open(job)
-            assert job.output is not None
-            job.output.write(encode_item(item, result.new_text if result else None, job.source.fmt, self.text_key))
-
-    def _open(self, job: _FileJob) -> None:
-        job.output = Output(job.source, output_path(job.source, self.out_dir, self.in_place))
+    def _finish(self, key: int) -> None:
+        job = self._jobs.pop(key)
+        output, job.output = job.output, None
+        self.stats.files += 1
+        if output is None:
+            return
+        if job.failed:
+            output.abort()
+            self.report("error", job.source.display, "output not written because the input could not be read completely")
+        elif self.in_place and not job.changed:
+            output.abort()  # nothing changed: leave the file (and its mtime) alone
+        else:
+            try:
+                output.commit()
+            except OutputError as exc:
+                self.report("error", job.source.display, str(exc))

@@ -9,13 +9,14 @@ import click
 
 from ..io.sources import InputError, InputFile, Item, discover
 from ..report import document_object, dumps, finding_line, stats_object, summary_table
-from ..runner import DocResult, Runner
-from .common import Reporter, build_engine, fail, input_options, rule_options, setting
+from ..runner import DocResult
+from .common import BatchOptions, Reporter, batch_options, build_engine, fail, input_options, rule_options, run_batch, setting
 
 
 @click.command()
 @input_options
 @rule_options
+@batch_options
 @click.option(
     "--format",
     "fmt",
@@ -30,7 +31,7 @@ def check(
     text_key: str | None,
     globs: tuple[str, ...],
     stdin_format: str,
-    jobs: int | None,
+    batch: BatchOptions,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     rule_dirs: tuple,
@@ -46,6 +47,7 @@ def check(
       scrubber check article.txt
       scrubber check corpus/ --glob '*.jsonl.gz' --format jsonl > findings.jsonl
       cat page.txt | scrubber check - --select residue
+      scrubber check corpus/ -q --stats stats.json  # per-rule counts only
 
     Exit status: 0 no findings, 1 findings, 2 usage or input error.
     """
@@ -73,15 +75,17 @@ def check(
             else:
                 collected.append(obj)
 
-    runner = Runner(
-        setup.engine,
+    stats = run_batch(
+        batch,
+        setup.config,
+        reporter,
+        sources,
+        stdout_busy=sys.stdout.isatty(),
+        engine=setup.engine,
         policy=None,
-        report=reporter,
         text_key=setting(setup.config, text_key, "text_key", "text"),
-        jobs=setting(setup.config, jobs, "jobs", 1),
         on_document=on_document,
     )
-    stats = runner.run(sources)
     if fmt == "json":
         click.echo(dumps({"version": 1, "documents": collected, "summary": stats_object(stats)}))
     if not quiet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,8 +14,11 @@ import click
 
 from ..config import Config, ConfigError, find_config, load_config, select_rules, split_codes
 from ..engine import Engine
+from ..io.atomic import atomic_write_bytes
 from ..kinds.base import PackError
 from ..packs import builtin_pack_dir, load_packs
+from ..progress import Progress, choose_mode, total_bytes
+from ..runner import RunAborted, Runner, Stats, default_jobs
 
 
 def fail(message: str) -> None:
@@ -29,11 +33,14 @@ class Reporter:
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
         self.counts: dict[str, int] = {}
+        self.progress: Progress | None = None  # erased before each message
 
     def __call__(self, level: str, where: str, message: str) -> None:
         self.counts[level] = self.counts.get(level, 0) + 1
         if self.quiet and level == "note":
             return
+        if self.progress is not None:
+            self.progress.clear()
         click.echo(f"{where}: {level}: {message}", err=True)
 
 
@@ -108,7 +115,6 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.option(
         "--stdin-format", type=click.Choice(["text", "jsonl"]), default="text", show_default=True, help="Format of '-' (standard input)."
     )
-    @click.option("-j", "--jobs", type=click.IntRange(0), default=None, help="Worker processes (0 = all cores) [default: 1].")
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
@@ -121,3 +127,104 @@ def setting(cfg: Config, cli_value: Any, key: str, default: Any) -> Any:
     if cli_value is not None:
         return cli_value
     return cfg.values.get(key, default)
+
+
+def batch_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--jobs / --engine / --scheduler / --progress / --stats, gathered into ``batch: BatchOptions``."""
+
+    @click.option(
+        "-j", "--jobs", type=click.IntRange(0), default=None, help="Worker processes (0 = all cores; 1 = no pool) [default: all cores]."
+    )
+    @click.option(
+        "--engine",
+        "engine_name",
+        type=click.Choice(["local", "dask"]),
+        default=None,
+        help="local: this machine's cores; dask: a Dask cluster (needs scrubber[dask]) [default: local].",
+    )
+    @click.option(
+        "--scheduler", metavar="ADDR", default=None, help="Dask scheduler address (default: start a local cluster of --jobs workers)."
+    )
+    @click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Progress on stderr [default: on a terminal only; forced on a non-terminal it prints JSON lines].",
+    )
+    @click.option(
+        "--stats", "stats_path", type=click.Path(path_type=Path, dir_okay=False), help="Also write the per-rule summary as JSON to FILE."
+    )
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        jobs: int | None,
+        engine_name: str | None,
+        scheduler: str | None,
+        progress: bool | None,
+        stats_path: Path | None,
+        **kwargs: Any,
+    ) -> Any:
+        batch = BatchOptions(jobs, engine_name, scheduler, progress, stats_path)
+        return func(*args, batch=batch, **kwargs)
+
+    return wrapper
+
+
+@dataclass
+class BatchOptions:
+    jobs: int | None
+    engine: str | None
+    scheduler: str | None
+    progress: bool | None
+    stats_path: Path | None
+
+
+def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: list, stdout_busy: bool, **runner_args: Any) -> Stats:
+    """Build the backend and progress display, run, write --stats; exit on abort.
+
+    ``stdout_busy``: results go to stdout (a redrawn progress line would tear
+    them on a terminal). Ctrl-C exits 130 and a failed worker 2, after saying
+    which inputs were finished; --stats is written in every case.
+    """
+    jobs = int(setting(cfg, batch.jobs, "jobs", 0)) or default_jobs()
+    engine_name = setting(cfg, batch.engine, "engine", "local")
+    scheduler = setting(cfg, batch.scheduler, "scheduler", None)
+    if engine_name not in ("local", "dask"):
+        fail(f"engine must be 'local' or 'dask', not {engine_name!r}")
+    if scheduler and engine_name != "dask":
+        fail("--scheduler needs --engine dask")
+    backend = None
+    if engine_name == "dask":
+        from ..distributed import DaskBackend, DaskMissing
+
+        try:
+            backend = DaskBackend(scheduler, jobs)
+        except DaskMissing as exc:
+            fail(str(exc))
+    progress = Progress(choose_mode(batch.progress, sys.stderr, stdout_busy), sys.stderr, total_bytes(sources))
+    reporter.progress = progress
+    runner = Runner(runner_args.pop("engine"), report=reporter, jobs=jobs, backend=backend, on_progress=progress, **runner_args)
+    try:
+        stats = runner.run(sources)
+    except RunAborted as exc:
+        progress.clear()
+        click.echo(f"scrubber: {exc.describe()}", err=True)
+        write_stats(batch.stats_path, exc.stats, reporter)
+        sys.exit(130 if exc.interrupted else 2)
+    except OSError as exc:  # e.g. the Dask scheduler cannot be reached
+        progress.clear()
+        fail(f"cannot start the {engine_name} engine: {exc}")
+    progress.close(stats)
+    if not write_stats(batch.stats_path, stats, reporter):
+        stats.errors += 1
+    return stats
+
+
+def write_stats(path: Path | None, stats: Stats, reporter: Reporter) -> bool:
+    if path is None:
+        return True
+    try:
+        atomic_write_bytes(path, (json.dumps(stats.to_dict(), indent=2) + "\n").encode())
+    except OSError as exc:
+        reporter("error", str(path), f"cannot write stats ({exc.strerror or exc})")
+        return False
+    return True

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..io.atomic import atomic_write_bytes
 from ..io.sources import InputError, InputFile, Item, discover
 from ..policy import DEFAULT_MIN_CONFIDENCE, Policy
-from ..report import stats_object, summary_table, unified_diff
-from ..runner import DocResult, Runner
-from .common import Reporter, build_engine, fail, input_options, rule_options, setting
+from ..report import summary_table, unified_diff
+from ..runner import DocResult
+from .common import BatchOptions, Reporter, batch_options, build_engine, fail, input_options, rule_options, run_batch, setting
 
 
 @click.command()
 @input_options
 @rule_options
+@batch_options
 @click.option(
     "-o",
     "--output",
@@ -37,16 +36,13 @@ from .common import Reporter, build_engine, fail, input_options, rule_options, s
     help=f"Apply safe fixes at or above this confidence [default: {DEFAULT_MIN_CONFIDENCE}].",
 )
 @click.option("--drop-flagged", is_flag=True, default=None, help="Remove flagged spans (e.g. garbled sentences) instead of keeping them.")
-@click.option(
-    "--stats", "stats_path", type=click.Path(path_type=Path, dir_okay=False), help="Also write the per-rule summary as JSON to FILE."
-)
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr, no notes.")
 def fix(
     paths: tuple[str, ...],
     text_key: str | None,
     globs: tuple[str, ...],
     stdin_format: str,
-    jobs: int | None,
+    batch: BatchOptions,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     rule_dirs: tuple,
@@ -58,7 +54,6 @@ def fix(
     unsafe: bool | None,
     min_confidence: float | None,
     drop_flagged: bool | None,
-    stats_path: Path | None,
     quiet: bool,
 ) -> None:
     """Apply fixes to PATH... (files, folders, '-' for stdin) and write the result.
@@ -72,7 +67,8 @@ def fix(
     Examples:
       scrubber fix article.txt                     # cleaned text on stdout
       scrubber fix samples/ --diff                 # show what would change
-      scrubber fix corpus/ -o clean/ -j 0          # all cores, mirror into clean/
+      scrubber fix corpus/ -o clean/ --stats s.json # all cores, mirror into clean/
+      scrubber fix corpus/ -o clean/ --engine dask --scheduler tcp://head:8786
       scrubber fix data.jsonl.zst --in-place --text-key body
 
     Exit status: 0 done, 2 usage or input/output error.
@@ -102,24 +98,20 @@ def fix(
             name = source.display if item.line is None else f"{source.display}:{item.line}"
             click.echo(unified_diff(name, item.doc.text, result.new_text), nl=False)
 
-    runner = Runner(
-        setup.engine,
+    stats = run_batch(
+        batch,
+        cfg,
+        reporter,
+        sources,
+        stdout_busy=(to_stdout or diff) and sys.stdout.isatty(),
+        engine=setup.engine,
         policy=policy,
-        report=reporter,
         text_key=setting(cfg, text_key, "text_key", "text"),
-        jobs=setting(cfg, jobs, "jobs", 1),
         out_dir=out_dir,
         in_place=in_place,
         write=not diff,
         on_document=show_diff if diff else None,
     )
-    stats = runner.run(sources)
-    if stats_path is not None:
-        try:
-            atomic_write_bytes(stats_path, (json.dumps(stats_object(stats), indent=2) + "\n").encode())
-        except OSError as exc:
-            reporter("error", str(stats_path), f"cannot write stats ({exc.strerror or exc})")
-            sys.exit(2)
     if not quiet:
         click.echo(summary_table(stats, fixing=True), err=True)
     sys.exit(2 if stats.errors else 0)

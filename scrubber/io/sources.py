@@ -129,27 +129,52 @@ def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
     yield Item(Document(source.display, decoded.text, meta), meta=meta)
 
 
-def _read_jsonl(source: InputFile, text_key: str, report: Reporter) -> Iterator[Item]:
-    handle = sys.stdin.buffer if source.path is None else open_read(source.path)
+def raw_lines(source: InputFile) -> Iterator[bytes]:
+    """The raw lines of a JSONL input (bytes, line ends kept), streamed.
+
+    The batch runner reads with this in its main thread and leaves parsing to
+    the workers (:func:`jsonl_item`), so the main thread stays cheap.
+    Raises :class:`InputError` like :func:`read_items`.
+    """
     try:
-        for lineno, raw in enumerate(handle, 1):
-            body = raw.rstrip(b"\r\n")
-            where = f"{source.display}:{lineno}"
-            if not body.strip():
-                yield Item(None, raw, lineno)
-                continue
-            problem, record = _parse_record(body, text_key)
-            if problem:
-                report("error", where, f"{problem}; line copied to the output unchanged")
-                yield Item(None, raw, lineno)
-                continue
-            doc_id = record.get("id")
-            doc_id = str(doc_id) if isinstance(doc_id, (str, int)) else where
-            meta = {"record": record, "line": lineno}
-            yield Item(Document(doc_id, record[text_key], meta), raw, lineno, meta)
-    finally:
-        if source.path is not None:
-            handle.close()
+        handle = sys.stdin.buffer if source.path is None else open_read(source.path)
+        try:
+            yield from handle
+        finally:
+            if source.path is not None:
+                handle.close()
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{source.display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    except Exception as exc:  # zstd/gzip format errors have assorted types
+        if type(exc).__module__.startswith(("zstandard", "gzip", "zlib")) or "zstd" in type(exc).__name__.lower():
+            raise InputError(f"{source.display}: corrupt {source.compression} data: {exc}") from None
+        raise
+
+
+def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str) -> tuple[Item, str]:
+    """Parse one raw JSONL line into an item; a problem makes it a passthrough.
+
+    Returns the item and the problem in words ("" when the line is fine or
+    blank), for the caller to report as ``display:lineno``.
+    """
+    body = raw.rstrip(b"\r\n")
+    if not body.strip():
+        return Item(None, raw, lineno), ""
+    problem, record = _parse_record(body, text_key)
+    if problem:
+        return Item(None, raw, lineno), f"{problem}; line copied to the output unchanged"
+    doc_id = record.get("id")
+    doc_id = str(doc_id) if isinstance(doc_id, (str, int)) else f"{display}:{lineno}"
+    meta = {"record": record, "line": lineno}
+    return Item(Document(doc_id, record[text_key], meta), raw, lineno, meta), ""
+
+
+def _read_jsonl(source: InputFile, text_key: str, report: Reporter) -> Iterator[Item]:
+    for lineno, raw in enumerate(raw_lines(source), 1):
+        item, problem = jsonl_item(raw, lineno, source.display, text_key)
+        if problem:
+            report("error", f"{source.display}:{lineno}", problem)
+        yield item
 
 
 def _parse_record(body: bytes, text_key: str) -> tuple[str, dict[str, Any]]:

@@ -1,0 +1,329 @@
+"""Benchmark the pipeline: per rule family, against ftfy, across jobs, and memory.
+
+Run on demand (not part of ``make test``)::
+
+    .venv/bin/python tests/perf/bench_pipeline.py                 # families + scaling
+    .venv/bin/python tests/perf/bench_pipeline.py --big-mb 1000   # + peak memory on a 1 GB input
+    .venv/bin/python tests/perf/bench_pipeline.py --profile       # + where the rules spend time
+
+Data: /work/shared/data/perf-news.jsonl when present (or --data FILE), else
+documents generated here (clean prose, ~5% mojibake, ~20% residue lines).
+All figures in one run are on the same documents.
+
+1. In-process, one core, no I/O: MB/s and documents/s of each rule family
+   (a family with no rules is skipped with a note), the default pipeline,
+   plain ``ftfy.fix_text`` and JSONL parse + re-serialise.
+2. End to end (``scrubber fix FILE -o DIR -j J``) for J = 1..N, on the corpus
+   repeated to ``--scale-mb`` (long enough to hide pool start-up): MB/s from
+   the run's own ``--stats`` timing (startup excluded), speed-up over one
+   job, and the peak resident memory of the whole process tree.
+3. With ``--big-mb N``: the corpus repeated into an N MB file under /tmp,
+   cleaned end to end with all jobs while memory is sampled; the file and the
+   output are deleted afterwards. Peak memory should not grow with N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+DEFAULT_DATA = Path("/work/shared/data/perf-news.jsonl")
+FAMILIES = ["unicode", "residue", "garble"]
+SCRUBBER = str(Path(sys.executable).parent / "scrubber")
+
+
+# -- data --------------------------------------------------------------------------------
+
+
+def generated_records(n: int = 3000, seed: int = 7) -> list[dict]:
+    """Scraped-looking news written here: sentences, some mojibake, some residue lines."""
+    rng = random.Random(seed)
+    words = [
+        "the",
+        "council",
+        "said",
+        "on",
+        "monday",
+        "that",
+        "its",
+        "new",
+        "budget",
+        "would",
+        "fund",
+        "schools",
+        "roads",
+        "and",
+        "clinics",
+        "while",
+        "critics",
+        "argued",
+        "the",
+        "plan",
+        "was",
+        "late",
+        "and",
+        "the",
+        "vote",
+        "in",
+        "parliament",
+        "could",
+        "slip",
+        "into",
+        "next",
+        "year",
+        "officials",
+        "added",
+    ]
+    out = []
+    for i in range(n):
+        paras = []
+        for _ in range(rng.randint(3, 9)):
+            sents = [" ".join(rng.choice(words) for _ in range(rng.randint(8, 24))).capitalize() + "." for _ in range(rng.randint(2, 6))]
+            paras.append(" ".join(sents))
+        text = f"Headline number {i}\n" + "\n\n".join(paras)
+        r = rng.random()
+        if r < 0.05:
+            text = text.replace("said", "said \u00e2\u20ac\u0153quoted\u00e2\u20ac\u009d", 1).replace("school", "caf\u00c3\u00a9", 1)
+        elif r < 0.25:
+            text += rng.choice(["\n\n[ad_2]Source link", "\nPost a Comment"])
+        out.append({"id": f"gen-{i}", "text": text})
+    return out
+
+
+def load_records(path: Path | None, limit_mb: float | None) -> tuple[list[dict], str]:
+    if path is not None and path.exists():
+        records, size = [], 0
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                records.append(json.loads(line))
+                size += len(line.encode())
+                if limit_mb and size > limit_mb * 1e6:
+                    break
+        return records, str(path)
+    note = f"{path} not found; " if path is not None else ""
+    return generated_records(), note + "generated documents (tests/perf/bench_pipeline.py)"
+
+
+# -- section 1: in-process throughput ------------------------------------------------------
+
+
+def timed(fn, texts: list[str], min_seconds: float = 1.0) -> float:
+    """Seconds per pass over ``texts`` (repeats small corpora to at least min_seconds)."""
+    passes, start = 0, time.perf_counter()
+    while True:
+        for t in texts:
+            fn(t)
+        passes += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return elapsed / passes
+
+
+def families(texts: list[str], mb: float) -> list[tuple[str, float | None, str]]:
+    import ftfy
+
+    from scrubber import Policy, default_engine
+    from scrubber.runner import analyze
+
+    rows: list[tuple[str, float | None, str]] = []
+    for label, select in [*((f, [f]) for f in FAMILIES), ("default pipeline (all rules)", None)]:
+        try:
+            engine = default_engine(select=select)
+        except Exception as exc:  # an unknown family may be rejected outright
+            rows.append((label, None, f"skipped: {exc}"))
+            continue
+        if not engine.rule_ids:
+            rows.append((label, None, "skipped: no rules in this family on this branch"))
+            continue
+        policy = Policy()
+        rows.append((label, timed(lambda t, e=engine, p=policy: analyze(e, p, t), texts), f"{len(engine.rule_ids)} rules"))
+    rows.append(("ftfy.fix_text (whole document)", timed(ftfy.fix_text, texts), "ftfy defaults"))
+
+    def roundtrip(t: str) -> None:
+        json.dumps({"text": json.loads(json.dumps({"text": t}))["text"]}, ensure_ascii=False).encode()
+
+    rows.append(("JSONL parse + re-serialise", timed(roundtrip, texts), "stdlib json"))
+    print(f"\n== 1. one core, in process, no file I/O ({len(texts)} documents, {mb:.1f} MB)")
+    print(f"  {'what':<34} {'MB/s':>8} {'docs/s':>9}  note")
+    ftfy_rate = mb / rows[-2][1] if rows[-2][1] else None
+    for label, secs, note in rows:
+        if secs is None:
+            print(f"  {label:<34} {'-':>8} {'-':>9}  {note}")
+            continue
+        rel = f"  ({mb / secs / ftfy_rate:.1f}x ftfy)" if ftfy_rate and not label.startswith("ftfy") else ""
+        print(f"  {label:<34} {mb / secs:>8.1f} {len(texts) / secs:>9.0f}  {note}{rel}")
+    return rows
+
+
+def profile(texts: list[str], top: int = 12) -> None:
+    from scrubber import Policy, default_engine
+    from scrubber.runner import analyze
+
+    engine, policy = default_engine(), Policy()
+    prof = cProfile.Profile()
+    prof.enable()
+    for t in texts:
+        analyze(engine, policy, t)
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    print("\n== profile of the default pipeline (by own time)")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:4000])
+
+
+# -- sections 2 and 3: end to end, memory ---------------------------------------------------
+
+
+class PeakRSS:
+    """Samples the resident memory of a process and all its children (sum) until stopped."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.every = every
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    with contextlib.suppress(psutil.Error):
+                        total += p.memory_info().rss
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                return
+            time.sleep(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_fix(src: Path, jobs: int, workdir: Path, extra: list[str] | None = None) -> dict:
+    out = workdir / f"out-j{jobs}"
+    stats_path = workdir / f"stats-j{jobs}.json"
+    cmd = [SCRUBBER, "fix", str(src), "-o", str(out), "-j", str(jobs), "--no-progress", "-q", "--stats", str(stats_path), *(extra or [])]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    try:
+        sampler = PeakRSS(proc.pid)
+    except ImportError:
+        sampler = None
+    rc = proc.wait()
+    wall = time.perf_counter() - start
+    peak = sampler.stop() if sampler else 0
+    if rc != 0:
+        raise SystemExit(f"scrubber fix failed (exit {rc}): {' '.join(cmd)}")
+    stats = json.loads(stats_path.read_text())
+    shutil.rmtree(out, ignore_errors=True)
+    return {
+        "jobs": jobs,
+        "seconds": stats["seconds"],
+        "wall": wall,
+        "mb": stats["bytes_in"] / 1e6,
+        "docs": stats["documents"],
+        "peak": peak,
+    }
+
+
+def write_corpus(records: list[dict], path: Path, target_mb: float | None = None) -> float:
+    lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
+    blob = "".join(lines).encode()
+    size = 0
+    with path.open("wb") as handle:
+        while True:
+            handle.write(blob)
+            size += len(blob)
+            if target_mb is None or size >= target_mb * 1e6:
+                break
+    return size / 1e6
+
+
+def scaling(records: list[dict], jobs_list: list[int], workdir: Path, selects: list[str], target_mb: float) -> None:
+    src = workdir / "corpus.jsonl"
+    mb = write_corpus(records, src, target_mb)
+    print(f"\n== 2. end to end: scrubber fix corpus.jsonl -o DIR -j J ({mb:.1f} MB: the corpus repeated to --scale-mb)")
+    print(f"  {'pipeline':<10} {'jobs':>4} {'MB/s':>8} {'docs/s':>9} {'speed-up':>9} {'wall s':>7} {'peak RSS (tree)':>16}")
+    for select in selects:
+        base = None
+        extra = ["--select", select] if select != "default" else []
+        for jobs in jobs_list:
+            r = run_fix(src, jobs, workdir, extra)
+            rate = r["mb"] / r["seconds"]
+            base = base or rate
+            print(
+                f"  {select:<10} {jobs:>4} {rate:>8.1f} {r['docs'] / r['seconds']:>9.0f} {rate / base:>8.2f}x"
+                f" {r['wall']:>7.1f} {r['peak'] / 1e6:>13.0f} MB"
+            )
+
+
+def big(records: list[dict], target_mb: float, jobs: int, select: list[str], keep: bool) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="scrubber-big-", dir="/tmp"))
+    try:
+        src = workdir / "big.jsonl"
+        mb = write_corpus(records, src, target_mb)
+        extra = [arg for s in select for arg in ("--select", s)]
+        what = ", ".join(select) if select else "default pipeline"
+        print(f"\n== 3. memory on a large input: {mb:,.0f} MB JSONL in {workdir} ({what}, -j {jobs})")
+        r = run_fix(src, jobs, workdir, extra)
+        print(f"  {r['mb']:,.0f} MB, {r['docs']:,} documents in {r['seconds']:.0f}s ({r['mb'] / r['seconds']:.1f} MB/s)")
+        print(f"  peak RSS of the process tree: {r['peak'] / 1e6:.0f} MB")
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="JSONL corpus (default: %(default)s, else generated)")
+    ap.add_argument("--limit-mb", type=float, default=None, help="use only the first MB of the corpus")
+    ap.add_argument("--jobs", default=None, help="comma-separated job counts for section 2 (default: 1..all cores)")
+    ap.add_argument("--scale-select", action="append", default=[], help="pipelines for section 2 (default: default and residue)")
+    ap.add_argument("--scale-mb", type=float, default=25, help="size of the section 2 input (default: %(default)s MB)")
+    ap.add_argument("--big-mb", type=float, default=0, help="also run section 3 on an input of this many MB")
+    ap.add_argument("--big-select", action="append", default=[], help="rule selection for section 3 (default: all rules)")
+    ap.add_argument("--keep", action="store_true", help="keep the generated large input")
+    ap.add_argument("--profile", action="store_true", help="also profile the default pipeline")
+    ap.add_argument("--skip-families", action="store_true")
+    args = ap.parse_args()
+
+    records, origin = load_records(args.data, args.limit_mb)
+    texts = [r["text"] for r in records]
+    mb = sum(len(t.encode()) for t in texts) / 1e6
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    print(f"data: {origin}: {len(texts)} documents, {mb:.1f} MB of text; {cores} core(s); python {sys.version.split()[0]}")
+    if not args.skip_families:
+        families(texts, mb)
+    if args.profile:
+        profile(texts)
+    jobs_list = [int(j) for j in args.jobs.split(",")] if args.jobs else list(range(1, cores + 1))
+    with tempfile.TemporaryDirectory(prefix="scrubber-bench-") as tmp:
+        scaling(records, jobs_list, Path(tmp), args.scale_select or ["default", "residue"], args.scale_mb)
+    if args.big_mb:
+        big(records, args.big_mb, max(jobs_list), args.big_select, args.keep)
+
+
+if __name__ == "__main__":
+    main()

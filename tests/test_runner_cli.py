@@ -1,0 +1,99 @@
+"""check/fix batch options: --jobs, --stats, --progress, Ctrl-C, --engine errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from runner_data import write_jsonl
+
+from scrubber.cli import main
+from scrubber.progress import Progress, choose_mode, fmt_duration
+from scrubber.runner import Stats
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_stats_file_for_check_and_fix(tmp_path, command):
+    src = write_jsonl(tmp_path / "a.jsonl", 12)
+    args = [command, str(src), "--stats", str(tmp_path / "s.json"), "-j", "2", "--no-progress", "-q"]
+    if command == "fix":
+        args += ["-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == (1 if command == "check" else 0), result.output
+    stats = json.loads((tmp_path / "s.json").read_text())
+    assert stats["documents"] == 12 and stats["findings"] > 0
+    assert set(stats["rules"]["unicode.mojibake"]) == {"findings", "applied", "documents", "changed", "dropped"}
+
+
+def test_summary_has_per_rule_columns(tmp_path):
+    src = write_jsonl(tmp_path / "a.jsonl", 6)
+    result = CliRunner().invoke(main, ["fix", str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert "applied  changed  dropped" in result.stderr
+    assert "6 document(s) in 1 file(s), 4 changed" in result.stderr
+
+
+def test_scheduler_needs_dask_engine(tmp_path):
+    src = write_jsonl(tmp_path / "a.jsonl", 1)
+    result = CliRunner().invoke(main, ["check", str(src), "--scheduler", "tcp://nowhere:1"])
+    assert result.exit_code == 2 and "--scheduler needs --engine dask" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("asked", "tty", "busy", "mode"),
+    [
+        (None, True, False, "tty"),
+        (None, True, True, "off"),
+        (None, False, False, "off"),
+        (True, False, False, "lines"),
+        (True, True, True, "tty"),
+        (False, True, False, "off"),
+    ],
+)
+def test_progress_mode(asked, tty, busy, mode):
+    class Stream(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    assert choose_mode(asked, Stream(), busy) == mode
+
+
+def test_progress_line_and_json():
+    stats = Stats(documents=1000, bytes_in=50_000_000)
+    line = Progress("tty", io.StringIO(), total=100_000_000).line(stats, 10.0)
+    assert line == "1,000 docs  50.0/100.0 MB (50%)  100 docs/s  5.0 MB/s  ETA 0:00:10"
+    out = io.StringIO()
+    p = Progress("lines", out, interval=0)
+    p(stats)
+    record = json.loads(out.getvalue())["progress"]
+    assert record["documents"] == 1000 and record["total_bytes"] is None and record["eta_s"] is None
+    assert fmt_duration(3725) == "1:02:05"
+
+
+def test_ctrl_c_leaves_no_partial_output(tmp_path):
+    """A real SIGINT to a real pool run: exit 130, finished inputs kept, nothing partial."""
+    inputs = tmp_path / "in"
+    write_jsonl(inputs / "a.jsonl", 3)
+    write_jsonl(inputs / "b.jsonl", 60_000)  # long enough to be interrupted
+    out = tmp_path / "out"
+    cmd = [str(Path(sys.executable).parent / "scrubber"), "fix", str(inputs), "-o", str(out), "-j", "2", "--progress"]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 30
+    while not (out / "a.jsonl").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted; 1 of 2 input(s) finished" in err
+    assert f"stopped in {inputs / 'b.jsonl'}:" in err
+    assert sorted(p.name for p in out.iterdir()) == ["a.jsonl"]
