@@ -32,7 +32,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, RuleSpec, fix_finding, register
@@ -79,6 +79,7 @@ QUOTE_SIGNS = set("ÒÓÔÕ")
 IRISH_PREFIXES = {"n", "t", "h", "bh", "mb", "gc", "nd", "ng", "dt", "bp"}
 WEAK_LETTERS = set("šžœƒŠŽŒ")
 STRONG, MEDIUM, WEAK = 0.9, 0.6, 0.45
+LONE_DASH = 0.61  # a lone Ð or Ñ between spaces; two or more in a document are strong
 #: symbols that never stand between two letters in real text
 NEVER_IN_WORD = set("§‡ˆ‰¤¢¡£¬∂¶†¥ª¨©®±µ¦")
 
@@ -111,8 +112,12 @@ def anomalies(token: str, where: set[int] | None = None) -> tuple[float, float]:
                 count, strongest = count + 1, max(strongest, STRONG)
         elif ord(c) > 0x7F and not c.isalpha() and c not in IN_WORD_OK and _ascii_letter(prev) and _ascii_letter(nxt):
             count, strongest = count + 1, max(strongest, 0.85 if c in NEVER_IN_WORD else MEDIUM)
-        elif c in "ÐÑ" and (token == c or (prev.isdigit() and nxt.isdigit())):
+        elif c in "ÐÑ" and prev.isdigit() and nxt.isdigit():
             count, strongest = count + 1, max(strongest, STRONG)
+        elif c in "ÐÑ" and token == c:  # "la Ñ es una letra": strong only when repeated (see find)
+            count, strongest = count + 1, max(strongest, LONE_DASH)
+        elif c in "ÓÕ" and i == n - 1 and prev in ".,!?;:" and any(_ascii_letter(ch) for ch in token):
+            count, strongest = count + 1, max(strongest, STRONG)  # it,Ó: a closing quote after punctuation
         elif c in WEAK_LETTERS and c.islower() and prev.isalpha() and all(ch.isascii() or ch == c for ch in token if ch.isalpha()):
             count, strongest = count + 0.5, max(strongest, WEAK)
         if count != before and where is not None:
@@ -224,6 +229,9 @@ class LegacyMatcher(Matcher):
             best = max(found, key=lambda c: (votes[c.codec], -list(CODECS).index(c.codec)))
             ambiguous = len({c.new for c in found}) > 1
             chosen.append((best, ambiguous))
+        lone = [c for c, _ in chosen if c.confidence == LONE_DASH]
+        if len(lone) >= 2:  # "rose Ð slowly Ð in May": repeated lone dashes are no letter
+            chosen = [(replace(c, confidence=STRONG) if c.confidence == LONE_DASH else c, a) for c, a in chosen]
         strong = Counter(c.codec for c, _ in chosen if c.confidence >= 0.85)
         # weak evidence (a dash between letters, a Slavic letter) counts only
         # in a document that has strong evidence for the same code page
