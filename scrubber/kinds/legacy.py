@@ -70,6 +70,8 @@ SUSPECT = sorted({c for t in TABLES.values() for c in t} - COMMON)
 _INTERNAL = "".join(sorted(COMMON - IN_WORD_OK - {c for c in COMMON if c.isalpha()} - {"\u00a0"}))
 #: stdlib ``re``: big character classes run ~30x faster than in ``regex``
 TRIGGER = re.compile(rf"[{re.escape(''.join(SUSPECT))}]|(?<=[^\W\d_])[{re.escape(_INTERNAL)}](?=[^\W\d_])")
+#: one class for the fast scan (an alternation with lookarounds runs ~10x slower)
+PREFILTER = re.compile(f"[{re.escape(''.join(SUSPECT) + _INTERNAL)}]")
 TOKEN = re.compile(r"[^\s\x00-\x1f\x7f]+")  # control characters end a word (unicode.control-char strips them)
 #: what a re-read character may become: a letter or this punctuation
 PLAUSIBLE = set("“”‘’–—…•°™®©\u00a0")
@@ -202,7 +204,9 @@ class LegacyMatcher(Matcher):
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
-        first = TRIGGER.search(text)
+        first = PREFILTER.search(text)
+        while first is not None and TRIGGER.match(text, first.start()) is None and not TRIGGER.search(text, first.start(), first.end() + 1):
+            first = PREFILTER.search(text, first.end())
         if first is None:
             return
         tokens: dict[int, tuple[int, str]] = {}
