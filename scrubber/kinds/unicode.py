@@ -162,7 +162,39 @@ def explain_plan(plan: list[tuple[str, str]] | None) -> str:
     return "; ".join(p if n == 1 else f"{p} twice" if n == 2 else f"{p} ({n} times)" for p, n in runs)
 
 
+_PIECES = re.compile(r"\s+|\S+")
+
+
 def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """Smallest word-sized regions where ``old`` and ``new`` differ.
+
+    A character diff is quadratic, and a whole damaged document can be one
+    long line; so long lines are first aligned word by word, and only the
+    differing stretches are diffed character by character.
+    """
+    if len(old) < 400:
+        return _char_regions(old, new)
+    a = [m.group() for m in _PIECES.finditer(old)]
+    b = [m.group() for m in _PIECES.finditer(new)]
+    a_at = [0]
+    for piece in a:
+        a_at.append(a_at[-1] + len(piece))
+    b_at = [0]
+    for piece in b:
+        b_at.append(b_at[-1] + len(piece))
+    if len(a) == len(b):  # the usual case: ftfy replaced words one for one, linear
+        blocks = [(i, i + 1, i, i + 1) for i in range(len(a)) if a[i] != b[i]]
+    else:  # popular pieces (spaces) as junk keep this near-linear too
+        ops = difflib.SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
+        blocks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+    regions: list[tuple[int, int, int, int]] = []
+    for i1, i2, j1, j2 in blocks:
+        o1, o2, n1, n2 = a_at[i1], a_at[i2], b_at[j1], b_at[j2]
+        regions.extend((o1 + r1, o1 + r2, n1 + s1, n1 + s2) for r1, r2, s1, s2 in _char_regions(old[o1:o2], new[n1:n2]))
+    return regions
+
+
+def _char_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     """Smallest word-sized regions where ``old`` and ``new`` differ.
 
     Returns ``(i1, i2, j1, j2)`` tuples: replacing ``old[i1:i2]`` by
