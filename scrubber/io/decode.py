@@ -1,8 +1,18 @@
 """Bytes to text without losing anything and without a traceback.
 
-UTF-8 first (a leading BOM is remembered so it can be written back). If the
-bytes are not UTF-8, try the legacy encodings scraped text really comes in,
-and say which one was used and where the first non-UTF-8 byte was.
+UTF-8 first (a leading BOM is remembered so it can be written back). A UTF-16
+or UTF-32 BOM is honoured. Otherwise the bytes are in a legacy 8-bit code
+page, and we pick the one whose reading looks most like prose:
+
+* Windows-1252 (the usual case) when its 0x80-0x9F punctuation reads well;
+* MacRoman when the high bytes sit where MacRoman's quotes, dashes and
+  lower-case letters make sense (``\\xd2word\\xd3``, ``India\\xd5s``);
+* cp437 (DOS) for box drawing and ``\\x82``/``\\x84``/``\\x94`` inside words;
+* Latin-1 when a byte is undefined in Windows-1252.
+
+The choice is said in ``Decoded.problem`` (shown to the user as a warning)
+and kept in ``Decoded.encoding`` (the document's meta), so the output and
+the reviewer both say which reading was used.
 """
 
 from __future__ import annotations
@@ -10,14 +20,22 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-#: tried in order when the bytes are not UTF-8; latin-1 decodes anything
-FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+#: tried when the bytes are not UTF-8; latin-1 decodes anything
+FALLBACK_ENCODINGS = ("cp1252", "mac_roman", "cp437", "latin-1")
+NAMES = {
+    "cp1252": "Windows-1252",
+    "mac_roman": "MacRoman",
+    "cp437": "cp437 (DOS)",
+    "latin-1": "Latin-1",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+}
 
 
 @dataclass(frozen=True)
 class Decoded:
     text: str
-    encoding: str  # "utf-8" or the fallback used
+    encoding: str  # "utf-8" or the encoding used
     bom: bool = False
     problem: str = ""  # a sentence for the user when the input was not UTF-8
 
@@ -27,13 +45,72 @@ def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if not head:
         return False
-    if b"\x00" in head and not (head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in head:
         return True
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls / len(head) > 0.1
 
 
+def _score(text: str) -> float:
+    """How much ``text`` looks like prose: letters in words, no odd symbols."""
+    score = 0.0
+    for i, c in enumerate(text):
+        if c.isascii():
+            continue
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if c.isalpha():
+            if ord(c) > 0x24F:
+                score -= 1  # Greek or another script inside Latin prose: a DOS box or math sign misread
+            # a lower-case accented letter inside a lower-case word is prose;
+            # a capital after a lower-case letter (JŸrgen) is not
+            if c.islower() and (prev.isalpha() or nxt.isalpha()):
+                score += 1
+            elif c.isupper() and prev.islower():
+                score -= 2
+            elif c.isupper() and (prev.isspace() and nxt.isspace()):
+                score -= 2  # a lone capital between spaces: a dash in another code page
+        elif c in "“”‘’–—…":
+            score += 1 if (c in "’" and prev.isalpha()) or c in "–—…" or (c in "“‘" and nxt.isalnum()) or c in "”" else 0
+        elif "\u2500" <= c <= "\u259f":
+            score += 0.5 if not (prev.isalpha() and nxt.isalpha()) else -1  # box drawing between letters: not DOS art
+        elif "\x80" <= c <= "\x9f":
+            score -= 3
+        else:
+            score -= 1
+    return score
+
+
+def detect_legacy(body: bytes) -> str:
+    """The legacy 8-bit code page that reads ``body`` most like prose."""
+    best, best_score = "latin-1", float("-inf")
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # ties go to the earlier (more common) encoding
+        score = _score(text)
+        if score > best_score:
+            best, best_score = encoding, score
+    return best
+
+
 def decode_bytes(data: bytes) -> Decoded:
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+            return Decoded(text, encoding, False, f"decoded as {NAMES[encoding]} (byte order mark); output is UTF-8")
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[3:] if bom else data
     try:
@@ -41,15 +118,10 @@ def decode_bytes(data: bytes) -> Decoded:
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
         first_bad = exc.start
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            text = body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return Decoded(
-            text,
-            encoding,
-            bom,
-            f"not valid UTF-8 (first bad byte 0x{body[first_bad]:02x} at line {line}); decoded as {encoding}, output is UTF-8",
-        )
-    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+    encoding = detect_legacy(body)
+    return Decoded(
+        body.decode(encoding),
+        encoding,
+        bom,
+        f"not valid UTF-8 (first bad byte 0x{body[first_bad]:02x} at line {line}); decoded as {NAMES[encoding]} ({encoding}), output is UTF-8",
+    )
