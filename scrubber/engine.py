@@ -6,8 +6,9 @@ process pool or on a Dask worker.
 
 Overlap resolution (deterministic, documented in docs/architecture.md):
 
-1. Fixes compete with fixes. Higher rule ``priority`` wins, then the longer
-   span, then the earlier start, then the rule id.
+1. A fix lying wholly inside a span another fix deletes is dropped (the
+   deletion makes it moot). Other fixes compete: higher rule ``priority``
+   wins, then the longer span, then the earlier start, then the rule id.
 2. Flags compete with flags by the same order.
 3. A flag survives a fix only if the two are disjoint or the flag contains the
    fix wholly (a garbled sentence with one mojibake word keeps both). A flag
@@ -76,7 +77,7 @@ class Engine:
         def order(f: Finding) -> tuple:
             return (-prio.get(f.rule, 0), -(f.end - f.start), f.start, f.rule)
 
-        fixes = _greedy(sorted((f for f in findings if f.is_fix), key=order))
+        fixes = _greedy(sorted(_without_fixes_inside_strips([f for f in findings if f.is_fix]), key=order))
         flags = _greedy(sorted((f for f in findings if f.is_flag), key=order))
         kept_flags = [g for g in flags if all(_compatible(g, f) for f in fixes)]
         return sorted(fixes + kept_flags, key=lambda f: (f.start, f.end, f.is_flag, f.rule))
@@ -103,6 +104,24 @@ def _overlaps(a: Finding, b: Finding) -> bool:
     if a.start == a.end or b.start == b.end:  # insertions conflict only at the same point
         return (a.start == b.start and a.end == b.end) or (b.start < a.start < b.end) or (a.start < b.start < a.end)
     return a.start < b.end and b.start < a.end
+
+
+def _without_fixes_inside_strips(fixes: list[Finding]) -> list[Finding]:
+    """Drop fixes lying wholly inside a span another fix deletes.
+
+    Removing a residue line makes a mojibake fix inside it moot whatever the
+    priorities say; keeping the inner fix instead would leave the line for a
+    second run to remove, and fixing would not be idempotent.
+    """
+    strips = sorted(((f.start, f.end) for f in fixes if f.replacement == "" and f.end > f.start), key=lambda s: (s[0], -s[1]))
+    if not strips:
+        return fixes
+    kept = []
+    for f in fixes:
+        inside = any(a <= f.start and f.end <= b and (a, b) != (f.start, f.end) for a, b in strips if a <= f.start)
+        if not inside:
+            kept.append(f)
+    return kept
 
 
 def _greedy(ordered: list[Finding]) -> list[Finding]:

@@ -20,8 +20,13 @@ def spec(rule_id: str, pattern: str, action: str = "strip", priority: int = 0, r
 def test_longer_span_wins_then_priority():
     engine = Engine([spec("t.short", "bc"), spec("t.long", "abcd")])
     assert [f.rule for f in engine.find("xabcdx")] == ["t.long"]
-    engine = Engine([spec("t.short", "bc", priority=5), spec("t.long", "abcd")])
+    engine = Engine([spec("t.short", "bc", priority=5), spec("t.long", "abcd", action="fix", replacement="X")])
     assert [f.rule for f in engine.find("xabcdx")] == ["t.short"]
+
+
+def test_a_fix_inside_a_deleted_span_is_moot_whatever_its_priority():
+    engine = Engine([spec("t.inner", "bc", action="fix", replacement="BC", priority=9), spec("t.line", "abcd")])
+    assert [f.rule for f in engine.find("xabcdx")] == ["t.line"]
 
 
 def test_flag_survives_fix_it_contains_but_not_one_that_cuts_it():

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import itertools
 
-import regex
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scrubber import Policy, apply, default_engine
@@ -18,37 +17,20 @@ from scrubber import Policy, apply, default_engine
 ENGINE = default_engine()
 POLICY = Policy(unsafe=True, min_confidence=0.0)
 
-# text that looks like damaged scraped text: residue lines, mojibake and
-# hostile characters mixed with arbitrary Unicode
-FRAGMENTS = st.sampled_from(
-    [
-        "\n",
-        "\n\n",
-        "[ad_1]",
-        "[ad_2]Source link",
-        "Source link",
-        "Post a Comment",
-        "â€™",
-        "Ã©",
-        "Ã",
-        "“",
-        " ",
-        "\r\n",
-        "\u200b",
-        "&amp;",
-        "é",
-    ]
-)
-# Pieces are joined by a space or a line break: a strip that glues two
-# arbitrary code points into *new* mojibake (``"ß[ad_0]\x80"`` -> ``"ß\x80"``)
-# is outside the contract; within pieces any Unicode goes.
-PIECES = st.lists(st.tuples(st.one_of(st.text(max_size=12), FRAGMENTS), st.sampled_from([" ", "\n", "\n\n"])), max_size=25)
+# Text that looks like damaged scraped text: prose made of arbitrary
+# printable Unicode, inline damage (mojibake, entities, invisible characters,
+# ad tokens) and whole residue lines. Pieces are joined by a space or a line
+# break. Raw C0/C1 control soup is left out of the prose on purpose: a strip
+# that glues two arbitrary code points into *new* mojibake ("ß[ad_0]\x80" ->
+# "ß\x80") is outside the contract; controls are covered by the fragments and
+# by the deterministic cases in test_unicode.py.
+PROSE = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf")), max_size=12)
+INLINE = st.sampled_from(["[ad_1]", "â€™", "Ã©", "Ã", "“", "&amp;", "&#8217;", "é", "\u200b", "\u00ad", "\ufeff", "\x07", " ", "\r\n"])
+LINES = st.sampled_from(["\n[ad_2]Source link\n", "\nSource link\n", "\nPost a Comment\n", "\nShare this:\n", "\n\n", "\n\u200b[ad_1]\n"])
+PIECES = st.lists(st.tuples(st.one_of(PROSE, INLINE, LINES), st.sampled_from([" ", "\n", "\n\n"])), max_size=25)
 TEXT = PIECES.map(lambda parts: "".join(a + b for a, b in parts))
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-LEADING_INVISIBLE = regex.compile(r"(?m)^[^\S\n]*[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cf}\u00ad]")
 
 
 def fixed(text: str) -> str:
@@ -77,10 +59,6 @@ def test_findings_do_not_overlap_after_resolution(text: str):
 @SETTINGS
 @given(TEXT)
 def test_fixing_twice_equals_fixing_once(text: str):
-    # Known gap (follow-up for the line kind): an invisible or control
-    # character leading a residue line hides it from the line rules until the
-    # Unicode family has stripped it (``"\u200b[ad_2]Source link"``).
-    assume(not LEADING_INVISIBLE.search(text))
     once = fixed(text)
     assert fixed(once) == once
 

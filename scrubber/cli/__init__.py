@@ -7,6 +7,7 @@ import click
 from .. import __version__
 from .check import check
 from .fix import fix
+from .mine import mine
 from .rules import rules
 
 EPILOG = """\b
@@ -31,3 +32,4 @@ def main() -> None:
 main.add_command(check)
 main.add_command(fix)
 main.add_command(rules)
+main.add_command(mine)

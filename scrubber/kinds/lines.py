@@ -4,12 +4,17 @@ Residue clusters at the start and the end of a document, so position is part
 of every rule:
 
 * a ``line`` rule matches a whole line (surrounding spaces ignored) and says
-  ``where`` it may be removed: ``anywhere``, only in the ``start`` zone or
-  only in the ``end`` zone;
+  ``where`` it may be removed: ``anywhere``, only in the ``start`` zone, only
+  in the ``end`` zone, or in either (``edges``);
 * a ``block`` rule is a terminator (``Related Posts:``, ``Share this:``):
   found in the end zone, it and up to ``max_after`` following lines of any
   content are residue, the way boilerpipe cuts a page after its last
-  article block.
+  article block. With ``follow = "headlines"`` the block only swallows the
+  *headline-like* lines after its marker (short, no sentence-final
+  punctuation: the list of links under "More:" or "DON'T MISS"), stops at
+  the first real sentence, and may sit anywhere (``where = "anywhere"``).
+  A headline block never takes a sentence with it, which is what makes it
+  safe in the middle of an article.
 
 The *end zone* is the longest run of lines at the end of the document made of
 blank lines, lines matched by ``end``/``anywhere`` rules and terminator
@@ -27,10 +32,41 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..model import Finding
-from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, finditer, fix_finding, register
+import regex
 
-WHERE = ("anywhere", "start", "end")
+from ..model import Finding
+from .base import DocContext, Kind, Matcher, PackError, RuleSpec, compile_regex, finditer, fix_finding, register
+
+WHERE = ("anywhere", "start", "end", "edges")
+FOLLOW = ("any", "headlines")
+
+#: a headline-like line is at most this long
+HEADLINE_MAX = 160
+_CLOSERS = "\"”’'»)]"
+_SENTENCE_END = ".!…;,:"
+
+
+def is_headline(line: str) -> bool:
+    """A short line that does not end like a sentence (a link, a title, a heading)."""
+    s = line.strip()
+    if not s or len(s) > HEADLINE_MAX:
+        return False
+    core = s.rstrip(_CLOSERS)
+    return bool(core) and core[-1] not in _SENTENCE_END
+
+
+#: Characters other rules delete (controls, zero-width and bidi marks, soft
+#: hyphens, BOMs) and the WordPress ad token that rides on residue lines.
+#: At a line's edges they count as white space, and a line of nothing else
+#: counts as blank: otherwise deleting them would turn a line into residue
+#: (or a blank) only on a second run, and fixing would not be idempotent.
+INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+EDGE = rf"(?:[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\])*"
+_INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
+
+
+def _is_blank(segment: str) -> bool:
+    return not _INVISIBLE_RE.sub("", segment).strip()
 
 
 @dataclass
@@ -49,13 +85,18 @@ def _split_lines(text: str) -> list[_Line]:
         nl = text.find("\n", pos)
         stop = n if nl == -1 else nl
         nxt = n if nl == -1 else nl + 1
-        lines.append(_Line(pos, stop, nxt, not text[pos:stop].strip()))
+        lines.append(_Line(pos, stop, nxt, _is_blank(text[pos:stop])))
         pos = nxt
     return lines
 
 
 class LineGroupMatcher(Matcher):
-    """All line and block rules of one engine, matched in one pass."""
+    """All line and block rules of one engine, matched in one pass each.
+
+    Line rules and block markers are two alternations, so a line that both a
+    line rule and a block rule match (``Comments``, ``Tags``) is known as
+    both: removable where the line rule allows, and a terminator at the end.
+    """
 
     def __init__(self, specs: list[RuleSpec]) -> None:
         self.specs = specs
@@ -65,52 +106,81 @@ class LineGroupMatcher(Matcher):
             where = spec.params.get("where", "end" if spec.kind == "block" else "anywhere")
             if where not in WHERE:
                 raise PackError(f"{spec.where()}: 'where' must be one of {', '.join(WHERE)}, not {where!r}")
-            if spec.kind == "block" and where != "end":
-                raise PackError(f"{spec.where()}: a block terminator only works at the end (where = 'end')")
+            follow = spec.params.get("follow", "any")
+            if follow not in FOLLOW:
+                raise PackError(f"{spec.where()}: 'follow' must be one of {', '.join(FOLLOW)}, not {follow!r}")
+            if spec.kind == "block" and where not in ("end", "anywhere"):
+                raise PackError(f"{spec.where()}: a block works at the end (where = 'end') or, with follow = 'headlines', anywhere")
+            if spec.kind == "block" and where == "anywhere" and follow != "headlines":
+                raise PackError(f"{spec.where()}: a block away from the end must only take headlines (follow = 'headlines')")
         self._where = [s.params.get("where", "end" if s.kind == "block" else "anywhere") for s in specs]
-        branches = "|".join(f"(?P<r{i}>{s.params['pattern']})" for i, s in enumerate(specs))
-        self.regex = compile_regex(specs[0], rf"(?m)^[^\S\n]*(?:{branches})[^\S\n]*$")
-        # for matches that ran across a line break (a pattern's \s matched "\n"):
-        # re-match each line on its own, the line end acting as end of text
-        self.line_regex = compile_regex(specs[0], rf"[^\S\n]*(?:{branches})[^\S\n]*")
+        self._headlines = [s.params.get("follow", "any") == "headlines" for s in specs]
+        self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
+        self._regexes = []
+        for kind in ("line", "block"):
+            idxs = [i for i, s in enumerate(specs) if s.kind == kind]
+            if idxs:
+                branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
+                self._regexes.append(compile_regex(specs[idxs[0]], rf"(?m)^{EDGE}(?:{branches}){EDGE}$"))
+
+    def _hits(self, regex, text: str) -> dict[int, int]:
+        """Line start offset -> index of the first rule whose pattern is the whole line."""
+        rules = ",".join(self.rule_ids)
+        hits: dict[int, int] = {}
+        for m in finditer(regex, text, rules):
+            if "\n" in m.group():
+                # a pattern with \s crossed a line break: retry line by line, each bounded to its line
+                pos = m.start()
+                while pos < m.end():
+                    stop = text.find("\n", pos)
+                    stop = len(text) if stop == -1 else stop
+                    one = next(iter(finditer(regex, text, rules, pos, stop)), None)
+                    if one is not None and one.start() == pos and one.group().strip():
+                        hits[pos] = int(one.lastgroup[1:])
+                    pos = stop + 1
+            elif m.group().strip():
+                hits[m.start()] = int(m.lastgroup[1:])
+        return hits
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
-        hits: dict[int, int] = {}  # line start offset -> spec index
-        for m in finditer(self.regex, text, ",".join(self.rule_ids)):
-            if "\n" not in m.group():
-                hits[m.start()] = int(m.lastgroup[1:])
-                continue
-            pos = m.start()
-            while pos <= m.end():
-                stop = text.find("\n", pos)
-                stop = len(text) if stop == -1 else stop
-                try:
-                    single = self.line_regex.fullmatch(text, pos, stop, timeout=REGEX_TIMEOUT)
-                except TimeoutError:
-                    raise RuleTimeout(
-                        f"line rules took longer than {REGEX_TIMEOUT}s on one line and were skipped for this document"
-                    ) from None
-                if single is not None:
-                    hits[pos] = int(single.lastgroup[1:])
-                pos = stop + 1
-        if not hits:
+        hits = [self._hits(regex, text) for regex in self._regexes]
+        if not any(hits):
             return
         lines = _split_lines(text)
-        cand: dict[int, int] = {}
+        cand: dict[int, int] = {}  # line number -> line rule
+        bcand: dict[int, int] = {}  # line number -> block rule
         for i, line in enumerate(lines):
-            if line.start in hits and not line.blank:
-                cand[i] = hits[line.start]
-        yield from self._findings(text, lines, cand)
+            if line.blank:
+                continue
+            for h in hits:
+                idx = h.get(line.start)
+                if idx is not None:
+                    (bcand if self.specs[idx].kind == "block" else cand)[i] = idx
+        yield from self._findings(text, lines, cand, bcand)
 
     # -- zones -----------------------------------------------------------
     def _is_end_line(self, idx: int | None) -> bool:
-        return idx is not None and self.specs[idx].kind == "line" and self._where[idx] in ("end", "anywhere")
+        return idx is not None and self._where[idx] in ("end", "anywhere", "edges")
 
     def _is_start_line(self, idx: int | None) -> bool:
-        return idx is not None and self.specs[idx].kind == "line" and self._where[idx] in ("start", "anywhere")
+        return idx is not None and self._where[idx] in ("start", "anywhere", "edges")
 
-    def _end_zone(self, lines: list[_Line], cand: dict[int, int]) -> tuple[int, dict[int, int]]:
+    def _headline_run(self, text: str, lines: list[_Line], idx: int, i: int, stop: int, taken_lines: set[int]) -> int:
+        """End (exclusive) of the headline block whose marker (rule ``idx``) is line ``i``, not past ``stop``."""
+        taken = 0
+        j = end = i + 1
+        while j < stop:
+            line = lines[j]
+            if not line.blank:
+                if taken >= self._max_after[idx] or j in taken_lines or not is_headline(text[line.start : line.stop]):
+                    break
+                taken += 1
+                end = j + 1
+            j += 1
+        return end
+
+    def _end_zone(self, text: str, lines: list[_Line], cand: dict[int, int], bcand: dict[int, int]) -> tuple[int, dict[int, int]]:
         """Return the first line of the end zone and the blocks in it (terminator -> end line)."""
         z = len(lines)
         blocks: dict[int, int] = {}
@@ -124,12 +194,15 @@ class LineGroupMatcher(Matcher):
             t = i
             found = None
             while t >= 0:
-                idx = cand.get(t)
-                if idx is not None and self.specs[idx].kind == "block":
-                    if plain <= int(self.specs[idx].params.get("max_after", 8)):
+                idx = bcand.get(t)
+                if idx is not None:
+                    if plain <= self._max_after[idx] and (
+                        not self._headlines[idx]
+                        or all(lines[k].blank or is_headline(text[lines[k].start : lines[k].stop]) for k in range(t + 1, z))
+                    ):
                         found = t
                     break
-                if not lines[t].blank and not self._is_end_line(idx):
+                if not lines[t].blank and not self._is_end_line(cand.get(t)):
                     plain += 1
                     if plain > 50:
                         break
@@ -146,8 +219,12 @@ class LineGroupMatcher(Matcher):
             h += 1
         return h
 
-    def _findings(self, text: str, lines: list[_Line], cand: dict[int, int]) -> Iterator[Finding]:
-        z, blocks = self._end_zone(lines, cand)
+    def _message(self, idx: int, n_after: int, what: str) -> str:
+        spec = self.specs[idx]
+        return f"{spec.message or spec.description} (and the {n_after} {what} after it)" if n_after else ""
+
+    def _findings(self, text: str, lines: list[_Line], cand: dict[int, int], bcand: dict[int, int]) -> Iterator[Finding]:
+        z, blocks = self._end_zone(text, lines, cand, bcand)
         h = self._start_zone(lines, cand, z)
         spans: list[tuple[int, int, int, str]] = []  # (start, end, spec index, message)
 
@@ -163,16 +240,27 @@ class LineGroupMatcher(Matcher):
             else:
                 i += 1
 
-        # middle: 'anywhere' lines only
-        for i in range(h, z):
-            idx = cand.get(i)
-            if idx is None or self._where[idx] != "anywhere" or self.specs[idx].kind != "line":
+        # middle: 'anywhere' lines and headline blocks
+        marked = set(cand) | set(bcand)
+        i = h
+        while i < z:
+            idx, stop, msg = None, i + 1, ""
+            b = bcand.get(i)
+            if b is not None and self._where[b] == "anywhere":
+                idx = b
+                stop = self._headline_run(text, lines, b, i, z, marked)
+                msg = self._message(b, sum(1 for k in range(i + 1, stop) if not lines[k].blank), "headline(s)")
+            elif cand.get(i) is not None and self._where[cand[i]] == "anywhere":
+                idx = cand[i]
+            if idx is None:
+                i += 1
                 continue
-            end = lines[i].next
+            end = lines[stop - 1].next
             before_blank = i == 0 or lines[i - 1].blank
-            if before_blank and i + 1 < len(lines) and lines[i + 1].blank:
-                end = lines[i + 1].next  # don't leave two blank lines where there was one
-            spans.append((lines[i].start, end, idx, ""))
+            if before_blank and stop < len(lines) and lines[stop].blank:
+                end = lines[stop].next  # don't leave two blank lines where there was one
+            spans.append((lines[i].start, end, idx, msg))
+            i = stop
 
         # end zone: matched lines and terminator blocks
         i = z
@@ -181,20 +269,14 @@ class LineGroupMatcher(Matcher):
                 i += 1
                 continue
             if i in blocks:
-                stop = blocks[i]
-                n_after = sum(1 for k in range(i + 1, stop) if not lines[k].blank)
-                msg = (
-                    f"{self.specs[cand[i]].message or self.specs[cand[i]].description} (and the {n_after} line(s) after it)"
-                    if n_after
-                    else ""
-                )
+                idx, stop = bcand[i], blocks[i]
+                msg = self._message(idx, sum(1 for k in range(i + 1, stop) if not lines[k].blank), "line(s)")
             else:
-                stop = i + 1
-                msg = ""
+                idx, stop, msg = cand[i], i + 1, ""
             j = stop
             while j < len(lines) and lines[j].blank:
                 j += 1
-            spans.append((lines[i].start, lines[j - 1].next, cand[i], msg))
+            spans.append((lines[i].start, lines[j - 1].next, idx, msg))
             i = j
 
         for start, end, idx, msg in spans:
@@ -218,6 +300,6 @@ class BlockKind(Kind):
     name = "block"
     group = "lines"
     actions = ("strip", "flag")
-    params = {"pattern": (str, True), "where": (str, False), "max_after": (int, False)}
+    params = {"pattern": (str, True), "where": (str, False), "max_after": (int, False), "follow": (str, False)}
 
     compile = LineKind.compile
