@@ -20,6 +20,7 @@ from .io.sinks import Output, OutputError, encode_item, output_path
 from .io.sources import BinaryInput, InputError, InputFile, Item, read_items
 from .model import Finding
 from .policy import Policy
+from .scoring import document_score, has_garble_rules
 
 #: a chunk is cut at this many documents or this many characters
 CHUNK_DOCS = 64
@@ -31,17 +32,22 @@ class DocResult:
     findings: list[Finding]
     new_text: str | None  # None when unchanged or not fixing
     warnings: list[str] = field(default_factory=list)
+    score: float | None = None  # document garble score; None when no garble rule ran
+    dropped: bool = False  # the policy drops the whole document (score above --drop-above)
 
 
 def analyze(engine: Engine, policy: Policy | None, text: str) -> DocResult:
     """Find (and, given a policy, apply) on one text. Pure; runs in workers."""
     warnings: list[str] = []
     findings = engine.find(text, warnings)
+    score = document_score(text, findings) if has_garble_rules(engine.specs) else None
+    if policy is not None and policy.drops_document(score):
+        return DocResult(findings, None, warnings, score, dropped=True)
     new_text = None
     if policy is not None and findings:
         out = apply(text, findings, policy.decisions(findings))
         new_text = out if out != text else None
-    return DocResult(findings, new_text, warnings)
+    return DocResult(findings, new_text, warnings, score)
 
 
 _worker_state: tuple[Engine, Policy | None] | None = None
@@ -73,6 +79,7 @@ class Stats:
     chars_in: int = 0
     errors: int = 0
     skipped: int = 0
+    documents_dropped: int = 0  # whole documents dropped or diverted by --drop-above
     rules: dict[str, RuleStats] = field(default_factory=dict)
 
     @property
@@ -216,7 +223,10 @@ class Runner:
             self.stats.documents += 1
             self.stats.chars_in += len(item.doc.text)
             applied: set[str] = set()
-            if self.policy is not None and result.new_text is not None:
+            if result.dropped:
+                self.stats.documents_dropped += 1
+                job.changed = True
+            elif self.policy is not None and result.new_text is not None:
                 self.stats.documents_changed += 1
                 job.changed = True
                 applied = set(self.policy.decisions(result.findings))
@@ -229,6 +239,10 @@ class Runner:
             if job.output is None:
                 self._open(job)
             assert job.output is not None
+            if result is not None and result.dropped:
+                if job.source.fmt != "jsonl":
+                    job.output.write(encode_item(item, "", job.source.fmt, self.text_key))  # a dropped text file is emptied
+                return
             job.output.write(encode_item(item, result.new_text if result else None, job.source.fmt, self.text_key))
 
     def _open(self, job: _FileJob) -> None:

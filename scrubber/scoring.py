@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from .model import Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .kinds.base import RuleSpec
 
 #: the families whose flags make up the garble score
 GARBLE_FAMILIES = ("garble",)
@@ -41,6 +45,15 @@ def document_score_from(sentence_scores: Sequence[float], n_sentences: int) -> f
         return 0.0
     n = max(n_sentences, len(sentence_scores), 1)
     return round(1.0 - math.exp(-total / (1.0 + n / 20.0)), 4)
+
+
+#: rule kinds whose flags make up the garble score
+GARBLE_KINDS = ("garble", "language")
+
+
+def has_garble_rules(specs: Iterable[RuleSpec]) -> bool:
+    """Whether a document score means anything for an engine with these rules."""
+    return any(s.kind in GARBLE_KINDS for s in specs)
 
 
 def is_garble(finding: Finding) -> bool:

@@ -17,6 +17,14 @@ from ..runner import DocResult, Runner
 from .common import Reporter, build_engine, fail, input_options, rule_options, setting
 
 
+def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
+    """One JSONL line for a dropped document: its record (or id and text) and its garble score."""
+    assert item.doc is not None
+    record = dict(item.meta["record"]) if "record" in item.meta else {"id": item.doc.id, text_key: item.doc.text}
+    record["garble_score"] = result.score
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+
+
 @click.command()
 @input_options
 @rule_options
@@ -38,6 +46,20 @@ from .common import Reporter, build_engine, fail, input_options, rule_options, s
 )
 @click.option("--drop-flagged", is_flag=True, default=None, help="Remove flagged spans (e.g. garbled sentences) instead of keeping them.")
 @click.option(
+    "--drop-above",
+    type=click.FloatRange(0, 1),
+    default=None,
+    metavar="SCORE",
+    help="Drop whole documents whose garble score is above SCORE (JSONL records are left out; a text file is emptied). Counted in the summary.",
+)
+@click.option(
+    "--divert",
+    "divert_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="With --drop-above: also write each dropped document (its original record, plus 'garble_score') to this JSONL file.",
+)
+@click.option(
     "--stats", "stats_path", type=click.Path(path_type=Path, dir_okay=False), help="Also write the per-rule summary as JSON to FILE."
 )
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr, no notes.")
@@ -58,6 +80,8 @@ def fix(
     unsafe: bool | None,
     min_confidence: float | None,
     drop_flagged: bool | None,
+    drop_above: float | None,
+    divert_path: Path | None,
     stats_path: Path | None,
     quiet: bool,
 ) -> None:
@@ -95,10 +119,23 @@ def fix(
         unsafe=bool(setting(cfg, unsafe, "unsafe", False)),
         min_confidence=float(setting(cfg, min_confidence, "min_confidence", DEFAULT_MIN_CONFIDENCE)),
         drop_flagged=bool(setting(cfg, drop_flagged, "drop_flagged", False)),
+        drop_above=setting(cfg, drop_above, "drop_above", None),
     )
+    if divert_path is not None and policy.drop_above is None:
+        fail("--divert needs --drop-above SCORE (which documents to divert)")
+    diverted: list[bytes] = []
+
+    def on_document(source: InputFile, item: Item, result: DocResult) -> None:
+        if result.dropped and divert_path is not None:
+            diverted.append(divert_record(item, result, setting(cfg, text_key, "text_key", "text")))
+        if diff:
+            show_diff(source, item, result)
 
     def show_diff(source: InputFile, item: Item, result: DocResult) -> None:
-        if result.new_text is not None and item.doc is not None:
+        if result.dropped and item.doc is not None:
+            name = source.display if item.line is None else f"{source.display}:{item.line}"
+            click.echo(unified_diff(name, item.doc.text, ""), nl=False)
+        elif result.new_text is not None and item.doc is not None:
             name = source.display if item.line is None else f"{source.display}:{item.line}"
             click.echo(unified_diff(name, item.doc.text, result.new_text), nl=False)
 
@@ -111,9 +148,17 @@ def fix(
         out_dir=out_dir,
         in_place=in_place,
         write=not diff,
-        on_document=show_diff if diff else None,
+        on_document=on_document if diff or divert_path else None,
     )
     stats = runner.run(sources)
+    if divert_path is not None:
+        try:
+            atomic_write_bytes(divert_path, b"".join(diverted))
+        except OSError as exc:
+            reporter("error", str(divert_path), f"cannot write diverted documents ({exc.strerror or exc})")
+            sys.exit(2)
+        if not quiet:
+            click.echo(f"{len(diverted)} dropped document(s) written to {divert_path}", err=True)
     if stats_path is not None:
         try:
             atomic_write_bytes(stats_path, (json.dumps(stats_object(stats), indent=2) + "\n").encode())

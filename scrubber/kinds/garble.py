@@ -484,7 +484,7 @@ def unbalanced_quotes(ctx: DocContext, seg: Segmentation, params: Mapping[str, A
             runs_on = k + 1 < len(paras) and text[paras[k + 1].start] in '"“'
             if not (runs_on and len(open_quotes) == 1):
                 i = open_quotes[-1]
-                yield i, i + 1, f"quotation opened and never closed: {_quote(text[i : i + 40])}"
+                yield i, i + 1, f"quotation opened and never closed: {_quote(text[i : min(p.end, i + 40)])}"
         for i in stray_close:
             yield i, i + 1, f"closing quote without an opening one: {_quote(text[max(p.start, i - 30) : i + 1])}"
         for i in bad_brackets:

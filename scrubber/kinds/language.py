@@ -9,8 +9,8 @@ never the first thing asked:
   characters); only a document that fails it goes to langdetect, on a
   prefix;
 * a sentence goes to langdetect only when cheap signals already say it is
-  not in the document's language (no English function word in six or more
-  words, or mostly non-Latin letters), and is flagged only when langdetect
+  not in the document's language (at most one English function word in eight
+  of six or more words, or mostly non-Latin letters), and is flagged only when langdetect
   is sure (probability >= ``min_probability``).
 
 Results are deterministic: ``DetectorFactory.seed = 0``.
@@ -139,6 +139,10 @@ _LETTER = regex.compile(r"\p{L}")
 #: characters of the document sampled for its language
 PREFIX_CHARS = 3000
 UNKNOWN = "und"
+#: a sentence with more English function words than this is English enough
+#: not to ask langdetect (English prose runs at about 0.4; "in", "a" occur in
+#: other languages too)
+MAX_ENGLISH_RATIO = 0.12
 
 
 def english_ratio(text: str) -> tuple[float, int]:
@@ -193,7 +197,7 @@ def foreign_sentence(ctx: DocContext, seg: Segmentation, params: Mapping[str, An
         if n < min_words:
             continue
         if doc_lang == "en":
-            if ratio > 0.0 and len(_LATIN_LETTER.findall(sentence)) >= 0.5 * len(_LETTER.findall(sentence)):
+            if ratio > MAX_ENGLISH_RATIO and len(_LATIN_LETTER.findall(sentence)) >= 0.5 * len(_LETTER.findall(sentence)):
                 continue
             # names and titles have no function words either: want real lower-case words
             if sum(1 for w in _WORD.findall(sentence) if w.islower()) < 3 and len(_LATIN_LETTER.findall(sentence)) > 0:
