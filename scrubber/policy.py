@@ -3,7 +3,8 @@
 Like ruff's safe and unsafe fixes: a rule says whether its fixes are safe to
 apply unattended; batch accepts safe fixes at or above a confidence
 threshold (``--unsafe`` adds the rest), keeps flagged spans unless
-``--drop-flagged``. Review sessions produce the same kind of decision map,
+``--drop-flagged``, and drops a whole document whose garble score is above
+``drop_above`` (``--drop-above``; see :mod:`scrubber.scoring`). Review sessions produce the same kind of decision map,
 and both go through :func:`scrubber.engine.apply`.
 """
 
@@ -22,6 +23,11 @@ class Policy:
     unsafe: bool = False
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     drop_flagged: bool = False
+    #: drop whole documents whose garble score is above this (None: never)
+    drop_above: float | None = None
+
+    def drops_document(self, score: float | None) -> bool:
+        return self.drop_above is not None and score is not None and score > self.drop_above
 
     def decide(self, finding: Finding) -> Decision | None:
         if finding.is_flag:

@@ -2,7 +2,8 @@
 
 The JSON shapes are a stable interface (documented in README.md): a
 document object carries ``document`` (id), ``path``, ``line`` (JSONL line or
-null) and ``findings``; a finding carries rule, kind, start, end, original,
+null), ``score`` (the document's garble score, null when no garble rule ran)
+and ``findings``; a finding carries rule, kind, start, end, original,
 replacement, message, confidence, safe, fingerprint, detail and document.
 """
 
@@ -38,11 +39,14 @@ def finding_line(where: str, text: str, f: Finding) -> str:
     return f"{where}:{line}:{col}: {f.rule} {f.message} ({f.confidence:.2f}{unsafe}): {what}"
 
 
-def document_object(doc_id: str, path: str, line: int | None, text: str, findings: list[Finding]) -> dict[str, Any]:
+def document_object(
+    doc_id: str, path: str, line: int | None, text: str, findings: list[Finding], score: float | None = None
+) -> dict[str, Any]:
     return {
         "document": doc_id,
         "path": path,
         "line": line,
+        "score": score,
         "findings": [f.to_dict(text, doc_id) for f in findings],
     }
 
@@ -79,6 +83,8 @@ def summary_table(stats: Stats, fixing: bool) -> str:
             lines.append(f"  {rule:<{width}}  " + "  ".join(f"{v:>{len(c)}}" for v, c in zip(values, cols)))
     else:
         lines.append("  no findings")
+    if stats.documents_dropped:
+        lines.append(f"  {stats.documents_dropped} document(s) dropped whole (garble score above --drop-above)")
     if stats.errors or stats.skipped:
         lines.append(f"  {stats.errors} error(s), {stats.skipped} input(s) skipped")
     return "\n".join(lines)

@@ -45,6 +45,7 @@ from .io.sinks import Output, OutputError, encode_item, output_path
 from .io.sources import BinaryInput, InputError, InputFile, Item, jsonl_item, raw_lines, read_items
 from .model import Action, Finding
 from .policy import Policy
+from .scoring import document_score, has_garble_rules
 
 #: a task is cut at about this many bytes of input ...
 TASK_BYTES = 1 << 18
@@ -64,19 +65,22 @@ class DocResult:
     findings: list[Finding]
     new_text: str | None  # None when unchanged or not fixing
     warnings: list[str] = field(default_factory=list)
-    #: the whole document is to be left out of the output (a policy decision)
-    dropped: bool = False
+    score: float | None = None  # document garble score; None when no garble rule ran
+    dropped: bool = False  # the policy drops the whole document (score above --drop-above)
 
 
 def analyze(engine: Engine, policy: Policy | None, text: str) -> DocResult:
     """Find (and, given a policy, apply) on one text. Pure; runs in workers."""
     warnings: list[str] = []
     findings = engine.find(text, warnings)
+    score = document_score(text, findings) if has_garble_rules(engine.specs) else None
+    if policy is not None and policy.drops_document(score):
+        return DocResult(findings, None, warnings, score, dropped=True)
     new_text = None
     if policy is not None and findings:
         out = apply(text, findings, policy.decisions(findings))
         new_text = out if out != text else None
-    return DocResult(findings, new_text, warnings)
+    return DocResult(findings, new_text, warnings, score)
 
 
 # -- statistics ----------------------------------------------------------------------

@@ -69,7 +69,7 @@ def check(
                 prefix = where if item.line is None else f"{where} [{item.doc.id}]"
                 click.echo(finding_line(prefix, item.doc.text, f))
         else:
-            obj = document_object(item.doc.id, source.display, item.line, item.doc.text, result.findings)
+            obj = document_object(item.doc.id, source.display, item.line, item.doc.text, result.findings, result.score)
             if fmt == "jsonl":
                 click.echo(dumps(obj))
             else:

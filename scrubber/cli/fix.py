@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..io.atomic import atomic_writer
 from ..io.sources import InputError, InputFile, Item, discover
 from ..policy import DEFAULT_MIN_CONFIDENCE, Policy
 from ..report import summary_table, unified_diff
 from ..runner import DocResult
 from .common import BatchOptions, Reporter, batch_options, build_engine, fail, input_options, rule_options, run_batch, setting
+
+
+def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
+    """One JSONL line for a dropped document: its record (or id and text) and its garble score."""
+    assert item.doc is not None
+    record = dict(item.meta["record"]) if "record" in item.meta else {"id": item.doc.id, text_key: item.doc.text}
+    record["garble_score"] = result.score
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
 
 
 @click.command()
@@ -36,6 +47,20 @@ from .common import BatchOptions, Reporter, batch_options, build_engine, fail, i
     help=f"Apply safe fixes at or above this confidence [default: {DEFAULT_MIN_CONFIDENCE}].",
 )
 @click.option("--drop-flagged", is_flag=True, default=None, help="Remove flagged spans (e.g. garbled sentences) instead of keeping them.")
+@click.option(
+    "--drop-above",
+    type=click.FloatRange(0, 1),
+    default=None,
+    metavar="SCORE",
+    help="Drop whole documents whose garble score is above SCORE (JSONL records are left out; a text file is emptied). Counted in the summary.",
+)
+@click.option(
+    "--divert",
+    "divert_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="With --drop-above: also write each dropped document (its original record, plus 'garble_score') to this JSONL file.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr, no notes.")
 def fix(
     paths: tuple[str, ...],
@@ -54,6 +79,8 @@ def fix(
     unsafe: bool | None,
     min_confidence: float | None,
     drop_flagged: bool | None,
+    drop_above: float | None,
+    divert_path: Path | None,
     quiet: bool,
 ) -> None:
     """Apply fixes to PATH... (files, folders, '-' for stdin) and write the result.
@@ -91,27 +118,52 @@ def fix(
         unsafe=bool(setting(cfg, unsafe, "unsafe", False)),
         min_confidence=float(setting(cfg, min_confidence, "min_confidence", DEFAULT_MIN_CONFIDENCE)),
         drop_flagged=bool(setting(cfg, drop_flagged, "drop_flagged", False)),
+        drop_above=setting(cfg, drop_above, "drop_above", None),
     )
+    if divert_path is not None and policy.drop_above is None:
+        fail("--divert needs --drop-above SCORE (which documents to divert)")
+    divert = contextlib.ExitStack()
+    divert_handle = None
+    if divert_path is not None:
+        try:
+            divert_handle = divert.enter_context(atomic_writer(divert_path))
+        except OSError as exc:
+            fail(f"{divert_path}: cannot write diverted documents ({exc.strerror or exc})")
+    diverted = 0
+
+    def on_document(source: InputFile, item: Item, result: DocResult) -> None:
+        nonlocal diverted
+        if result.dropped and divert_handle is not None:
+            divert_handle.write(divert_record(item, result, setting(cfg, text_key, "text_key", "text")))
+            diverted += 1
+        if diff:
+            show_diff(source, item, result)
 
     def show_diff(source: InputFile, item: Item, result: DocResult) -> None:
-        if result.new_text is not None and item.doc is not None:
+        if result.dropped and item.doc is not None:
+            name = source.display if item.line is None else f"{source.display}:{item.line}"
+            click.echo(unified_diff(name, item.doc.text, ""), nl=False)
+        elif result.new_text is not None and item.doc is not None:
             name = source.display if item.line is None else f"{source.display}:{item.line}"
             click.echo(unified_diff(name, item.doc.text, result.new_text), nl=False)
 
-    stats = run_batch(
-        batch,
-        cfg,
-        reporter,
-        sources,
-        stdout_busy=(to_stdout or diff) and sys.stdout.isatty(),
-        engine=setup.engine,
-        policy=policy,
-        text_key=setting(cfg, text_key, "text_key", "text"),
-        out_dir=out_dir,
-        in_place=in_place,
-        write=not diff,
-        on_document=show_diff if diff else None,
-    )
+    with divert:  # the diverted file appears only if the run completes
+        stats = run_batch(
+            batch,
+            cfg,
+            reporter,
+            sources,
+            stdout_busy=(to_stdout or diff) and sys.stdout.isatty(),
+            engine=setup.engine,
+            policy=policy,
+            text_key=setting(cfg, text_key, "text_key", "text"),
+            out_dir=out_dir,
+            in_place=in_place,
+            write=not diff,
+            on_document=on_document if diff or divert_path else None,
+        )
+    if divert_path is not None and not quiet:
+        click.echo(f"{diverted} dropped document(s) written to {divert_path}", err=True)
     if not quiet:
         click.echo(summary_table(stats, fixing=True), err=True)
     sys.exit(2 if stats.errors else 0)

@@ -6,7 +6,7 @@ import importlib
 
 #: modules that register the built-in kinds; imported on first use so that
 #: importing :mod:`scrubber.model` stays cheap.
-BUILTIN_KIND_MODULES = ("pattern", "lines", "unicode", "legacy", "chars")
+BUILTIN_KIND_MODULES = ("pattern", "lines", "unicode", "legacy", "chars", "garble", "language")
 
 _loaded = False
 

@@ -1,0 +1,634 @@
+"""``garble`` kind: sentences broken by machine translation or spinning.
+
+Spun articles (translated into another language and back to disguise
+copied news) read almost like English but break in tell-tale ways: a full
+stop alone between words, a sentence going on in lower case after a full
+stop, text after a closing quote, quotes left open, repeated words, words in
+another script, shuffled function words. Each detector is a small function
+that yields *spots* ``(start, end, reason)`` in the original text; a pack
+rule names its detector (``detector = "orphan-punctuation"``).
+
+All garble and language rules compile into one matcher: it runs the
+selected detectors over the document (most are one regex over the whole
+text, not a loop over sentences, which keeps the family fast), maps every
+spot to its sentence (one shared :mod:`scrubber.text` segmentation) and
+yields **one flag per broken sentence**: the span is the sentence (so a
+reviewer, or ``--drop-flagged``, drops the sentence), the rule is the
+strongest detector that fired, the message lists every reason with its
+spot, ``detail`` holds the spots as JSON, and the confidence is the
+sentence score (:func:`scrubber.scoring.sentence_score`).
+
+Detectors that only make sense for English prose (``english_only``) switch
+off for documents in other languages (:mod:`scrubber.kinds.language`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from ..model import Finding
+from ..scoring import sentence_score
+from ..text import Segmentation, segmentation
+from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
+from .language import document_language, foreign_sentence
+
+Spot = tuple[int, int, str]
+DetectorFn = Callable[[DocContext, Segmentation, Mapping[str, Any]], Iterable[Spot]]
+
+_V = regex.VERSION0  # VERSION1 full case folding makes IGNORECASE backreferences ~15x slower
+
+
+def _quote(s: str, width: int = 40) -> str:
+    s = " ".join(s.split())
+    return repr(s if len(s) <= width else s[: width - 1] + "…")
+
+
+def _spots(pattern: regex.Pattern[str], text: str, reason: str, rule: str, group: int = 0) -> Iterator[Spot]:
+    for m in finditer(pattern, text, rule):
+        yield m.start(group), m.end(group), f"{reason} at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
+
+
+# -- orphan punctuation --------------------------------------------------------
+
+#: two marks separated by spaces (". . US", ", ,"), but not a spaced ellipsis
+#: (". . ." or ". . . ."); or a full stop/comma alone between two words
+_ORPHAN = regex.compile(
+    r"""(?<!\.[ \t]?)\.[ \t]+\.(?![ \t]*\.)(?=[ \t]|$)
+      | [.,;:][ \t]+[,;:](?=[ \t]|$)
+      | (?<=[\p{L}\d][ \t]+)[.,](?=[ \t]+[\p{L}\d"“])""",
+    _V | regex.X | regex.M,
+)
+
+
+def orphan_punctuation(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """A full stop or comma on its own: ``. . US officials``, ``, ,``, ``word . word``."""
+    return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation")
+
+
+# -- lower-case start after a full stop ----------------------------------------
+
+#: words whose full stop is an abbreviation, not a sentence end
+_LOWER_ABBREV = frozenset(
+    [
+        "etc",
+        "vs",
+        "approx",
+        "incl",
+        "esp",
+        "ca",
+        "cf",
+        "al",
+        "ed",
+        "eds",
+        "seq",
+        "viz",
+        "no",
+        "nos",
+        "vol",
+        "pp",
+        "fig",
+        "figs",
+        "est",
+        "min",
+        "max",
+        "avg",
+        "mo",
+        "mos",
+        "yr",
+        "yrs",
+        "wk",
+        "hr",
+        "hrs",
+        "sec",
+        "ft",
+        "oz",
+        "lb",
+        "lbs",
+        "mi",
+        "km",
+        "kg",
+        "mg",
+        "ml",
+        "cm",
+        "mm",
+        "sq",
+        "mph",
+        "tbsp",
+        "tsp",
+        "pt",
+        "qt",
+        "gal",
+        "dept",
+        "govt",
+        "int",
+        "intl",
+        "natl",
+        "assn",
+        "jr",
+        "sr",
+        "st",
+    ]
+)
+_LOWER_AFTER_STOP = re.compile(r"(?<![^\W\d_.])([a-z]{2,})\.[ \t]+([a-z][a-z'’]*)(?![\w.@/:])")
+#: particles of names that start lower case (de Blasio, van Gogh)
+_NAME_PARTICLES = frozenset(
+    ["de", "da", "di", "du", "del", "della", "dos", "das", "van", "von", "der", "den", "ter", "la", "le", "el", "al", "bin", "ibn"]
+)
+
+
+def lowercase_start(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """A sentence that goes on in lower case after a full stop: ``letter. to the president``.
+
+    Also a paragraph that starts in lower case after a paragraph that ended a
+    sentence (a continuation of an unfinished line is not flagged), and a
+    one-paragraph document that starts in lower case.
+    """
+    text = ctx.text
+    for m in _LOWER_AFTER_STOP.finditer(text):
+        if m.group(1) in _LOWER_ABBREV:
+            continue
+        nxt = m.group(2)
+        if nxt in _NAME_PARTICLES and regex.match(r"[ \t]+\p{Lu}", text[m.end(2) :]):
+            continue
+        yield m.start(1), m.end(2), f"sentence continues in lower case after a full stop at {_quote(m.group())}"
+    paras = seg.paragraphs
+    for i, p in enumerate(paras):
+        first = text[p.start]
+        if not first.islower():
+            continue
+        word = regex.match(r"\S+", text[p.start : p.start + 40]).group()
+        if any(c.isupper() or c.isdigit() for c in word[1:]) or "." in word.rstrip(".,;:") or "@" in word or "/" in word:
+            continue  # iPhone, eBay, e.g., a handle, a URL
+        if i > 0:
+            prev = text[paras[i - 1].end - 1]
+            if prev not in '.!?…"”’)':
+                continue  # the previous paragraph was unfinished: a wrapped line
+        yield p.start, p.start + len(word), f"sentence starts in lower case: {_quote(text[p.start : p.start + 30])}"
+
+
+# -- text after a closing quote ------------------------------------------------
+
+#: a clause going on after the quote starts with a function word ("who love each
+#: other"); a noun after a quoted title ('the "We're on it." campaign') is human
+_CONTINUATION = (
+    "who|whom|whose|which|that|and|but|or|nor|to|of|in|on|at|for|with|from|by|as|because|when|while|where|if|so|than|"
+    "the|a|an|is|are|was|were|has|have|had|will|would|can|could|it|they|we|he|she|i|this|these|those|not|after|before"
+)
+_AFTER_QUOTE = regex.compile(rf"""\p{{Ll}}\.["”][ \t]+((?:{_CONTINUATION}))\b(?![-'’])""", _V)
+#: a speech verb may follow a quotation that ends in a full stop (sloppy but human)
+_SPEECH = regex.compile(
+    r"(?:he|she|they|we|i|it|you|officials?|the\s+\w+)?\s*(?:said|says|say|asked|asks|added|adds|told|tells|wrote|writes|"
+    r"noted|notes|explained|continued|replied|tweeted|posted|according)\b",
+    _V,
+)
+
+
+def after_closing_quote(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """Text going on in lower case after a quotation closed the sentence: ``people." who love``."""
+    text = ctx.text
+    for m in finditer(_AFTER_QUOTE, text, "garble.after-closing-quote"):
+        if _SPEECH.match(text, m.start(1)):
+            continue
+        yield (
+            m.start() + 1,
+            m.end(),
+            f"text continues after a closing quote ended the sentence at {_quote(text[m.start() - 10 : m.end() + 10])}",
+        )
+
+
+# -- space before a closing quote ----------------------------------------------
+
+_SPACE_QUOTE = regex.compile(r"""(?<=[\p{L}\d][.!?,])[ \t]+(["”“])(?=[ \t]*$|[ \t]+\p{Ll})""", _V | regex.M)
+
+
+def space_before_quote(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """A closing quote detached by a space: ``what we expect. "`` at the end of a paragraph."""
+    text = ctx.text
+    for m in finditer(_SPACE_QUOTE, text, "garble.space-before-quote"):
+        yield m.start() - 1, m.end(), f"space before a closing quote at {_quote(text[max(0, m.start() - 20) : m.end()])}"
+
+
+# -- tokenized spacing -----------------------------------------------------------
+
+_TOKENIZED = regex.compile(
+    r"""(?<=[\p{L}\d%)])[ \t]+[,;:!?](?=[ \t]|$)             # word , word   word ;
+      | (?<=[\p{L}\d%)][ \t])\.(?=[ \t]*$|[ \t]*["”])           # word .   (end of sentence)
+      | (?<=\p{L})[ \t]+(?:n't|n’t)\b                           # do n't (not: NPR ’s, a stripped link)
+      | [(\[][ \t]+(?=[\p{L}\d])                                # ( FTIR
+      | (?<=[\p{L}\d.])[ \t]+[)\]]                              # FTIR )
+    """,
+    _V | regex.X | regex.M,
+)
+
+
+_TOKENIZED_HINT = re.compile(r"[ \t][,;:!?.)\]]|[(\[][ \t]|[ \t]n[’']t")
+
+
+def tokenized(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """Spacing of a tokenizer's output: ``word , word``, ``( FTIR )``, ``word .``, ``do n't``."""
+    if not _TOKENIZED_HINT.search(ctx.text):
+        return iter(())
+    return _spots(_TOKENIZED, ctx.text, "space before punctuation (tokenized text)", "garble.tokenized")
+
+
+# -- stray punctuation -------------------------------------------------------------
+
+#: determiners never end a phrase: punctuation right after one is stray
+_DETERMINERS = "the|a|an|its|their|our|my|your|every"
+#: conjunctions may take a comma, never a full stop, colon or semicolon
+_CONJUNCTIONS = "and|or|nor"
+#: prepositions and auxiliaries that take no semicolon after them
+_NO_SEMI_AFTER = (
+    "of|from|into|onto|than|whose|in|on|at|by|for|with|to|is|are|was|were|be|been|has|have|had|will|would|can|could|should|that"
+)
+_LOWER_WORD_END = r"(?<![\w'’-])"
+_STRAY = regex.compile(
+    rf"""(?<=[\p{{L}}\d%])[\^_~|@](?=[ \t])                                # word^ word   word_ word
+      | (?<=\p{{L}})-(?=[ \t]+(?!(?:and|or|to|nor|through|&|-)\b)\p{{L}})     # a- fund (not: pre- and post-)
+      | (?<=\p{{Ll}}{{2}})[?!](?=[ \t]+\p{{Ll}})                             # not? the
+      | (?<={_LOWER_WORD_END}(?:{_DETERMINERS}))[,;:?!.](?=[ \t]|$)          # the, / a.
+      | (?<={_LOWER_WORD_END}(?:{_CONJUNCTIONS}))[;:?!.](?=[ \t]|$)          # and.
+      | (?<={_LOWER_WORD_END}(?:{_NO_SEMI_AFTER}))[;](?=[ \t])               # of; new
+      | (?<=\p{{L}}[,;:])[.,;:](?=[ \t]|$)                                   # word,; word;,
+      | (?<=\p{{L}}\.)\.(?=[ \t]|$)(?<![.][.][.])                             # U.S.. (not an ellipsis)
+      | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+\p{{L}}))                   # have' been (not: players')
+    """,
+    _V | regex.X | regex.M,
+)
+#: an opening single quote earlier in the sentence makes a trailing ' a closing quote
+_OPEN_SINGLE = regex.compile(r"(?:^|[\s(\[“\"—–-])['‘]\S")
+
+
+def stray_punctuation(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """Punctuation where English never puts it: ``the^ composition``, ``a- fund``, ``not? the``, ``of; new``."""
+    text = ctx.text
+    for m in finditer(_STRAY, text, "garble.stray-punctuation"):
+        if m.group("apostrophe"):
+            s = seg.sentences[seg.sentence_at(m.start())]
+            if _OPEN_SINGLE.search(text, s.start, m.start()):
+                continue  # the closing mark of a 'quoted' word
+        yield m.start(), m.end(), f"stray punctuation mark at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
+
+
+# -- repeated words and phrases ----------------------------------------------------
+
+#: words English legitimately doubles (``had had``, ``that that``), reduplications,
+#: and doubled names (Walla Walla, Sirhan Sirhan)
+_DOUBLES = frozenset(
+    [
+        "had",
+        "that",
+        "is",
+        "do",
+        "bye",
+        "ha",
+        "haha",
+        "he",
+        "no",
+        "yeah",
+        "yes",
+        "bla",
+        "blah",
+        "tut",
+        "tsk",
+        "knock",
+        "chop",
+        "hush",
+        "night",
+        "bang",
+        "boo",
+        "choo",
+        "ding",
+        "dum",
+        "la",
+        "pom",
+        "yo",
+        "wah",
+        "hip",
+        "tom",
+        "go",
+        "can",
+        "so",
+        "far",
+        "very",
+        "well",
+        "now",
+        "walla",
+        "sirhan",
+        "duran",
+        "bora",
+        "baden",
+        "pago",
+        "sing",
+        "mahi",
+        "ylang",
+        "talk",
+        "mister",
+        "humbert",
+        "new",
+        "chi",
+        "cha",
+    ]
+)
+# stdlib re: case-insensitive backreferences are several times faster than in regex
+_REPEAT_WORD = re.compile(r"(?<![\w'’-])(\w[\w'’-]*)[ \t]+(\1)(?![\w'’-])", re.I)
+#: a phrase said twice: adjacent, or after a comma when it starts with a determiner
+#: ("the court, the court"); "go on, go on" in a quotation is human
+_REPEAT_PHRASE = re.compile(r"\b([^\W\d_]+[ \t]+[^\W\d_]+)(,?)[ \t]+(\1)\b(?![-'’])", re.I)
+_DETERMINER_START = re.compile(r"(?:the|a|an|this|that|its|their)\s", re.I)
+
+
+def repeated_words(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
+    text = ctx.text
+    for m in _REPEAT_WORD.finditer(text):
+        word = m.group(1)
+        if word.lower() in _DOUBLES or not any(c.isalpha() for c in word):
+            continue  # had had; Walla Walla; 10 10
+        yield m.start(), m.end(), f"word repeated: {_quote(m.group())}"
+    for m in _REPEAT_PHRASE.finditer(text):
+        if m.group(1)[0].isupper() and m.group(3)[0].isupper():
+            continue  # a title or a name: 'Jewels after Jewels'
+        if m.group(2) and not _DETERMINER_START.match(m.group(1) + " "):
+            continue  # 'go on, go on' in a quotation is human; 'the court, the court' is not
+        yield m.start(), m.end(), f"phrase repeated: {_quote(m.group())}"
+
+
+# -- another script inside an English sentence -----------------------------------
+
+_OTHER_SCRIPT = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+|[\p{Cyrillic}\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Greek}\p{Georgian}\p{Armenian}]{2,}",
+    _V,
+)
+#: a quick test that there is any letter outside Latin, punctuation and symbols
+_BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u20cf\u2100-\u2bff]")
+_LATIN_WORDS = regex.compile(r"\p{Latin}{2,}", _V)
+
+
+def code_mix(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """Words in another script inside an English sentence: ``the urine of 受影响 pets``.
+
+    Not flagged inside brackets (``Xi Jinping (习近平)``), where news gives
+    the original spelling of a name on purpose.
+    """
+    text = ctx.text
+    if not _BEYOND_LATIN.search(text):
+        return
+    for m in finditer(_OTHER_SCRIPT, text, "garble.code-mix"):
+        s = seg.sentences[seg.sentence_at(m.start())]
+        before = text[s.start : m.start()]
+        if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
+            continue
+        if len(_LATIN_WORDS.findall(text, s.start, s.end)) < 3:
+            continue  # a sentence in the other script is language's business, not a code mix
+        yield m.start(), m.end(), f"word in another script inside an English sentence: {_quote(m.group())}"
+
+
+# -- shuffled word order -----------------------------------------------------------
+
+_DET = "the|a|an|its|their|our|my|your|every"
+_AFTER_DET = (
+    "the|a|an|its|their|our|my|your|of|in|on|at|by|for|from|with|to|and|or|but|is|are|was|were|has|have|had|he|she|they|we|i|which|who|it"
+)
+_PRONOUN = "he|she|they|we"
+_WORD_ORDER = re.compile(
+    rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET})\b(?![-'’])  # the of, a the, its they
+      | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of)\b(?![-'’])                      # he the
+      | (?<![\w'’-])of[ \t]+(?:of|is|are|was|were|he|she|they|we|i)\b(?![-'’])                          # of is
+      | (?<=[ \t])(?:{_DET}|and|or)(?=[.!?]["”’)]*(?:[ \t]|$))                                         # ... collided a.
+    """,
+    re.X | re.M,
+)
+
+
+def word_order(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """Function words in an order English never uses: ``the of``, ``he the``, a sentence ending in ``the.``
+
+    Shuffled or mis-ordered machine output puts determiners, prepositions
+    and pronouns next to each other; correct English almost never does.
+    ``min_hits`` (default 1) is how many such pairs a sentence needs.
+    """
+    text = ctx.text
+    min_hits = int(params.get("min_hits", 1))
+    hits = [(m.start(), m.end()) for m in _WORD_ORDER.finditer(text)]
+    if min_hits <= 1:
+        for start, end in hits:
+            yield start, end, f"words in an impossible order at {_quote(text[max(0, start - 15) : end + 15])}"
+        return
+    by_sentence: dict[int, list[tuple[int, int]]] = {}
+    for start, end in hits:
+        by_sentence.setdefault(seg.sentence_at(start), []).append((start, end))
+    for spots in by_sentence.values():
+        if len(spots) >= min_hits:
+            start, end = spots[0]
+            yield start, end, f"{len(spots)} word pairs in an impossible order, first at {_quote(text[max(0, start - 15) : end + 15])}"
+
+
+# -- quotes and brackets ------------------------------------------------------------
+
+_QUOTE_OR_BRACKET = regex.compile(r"""’’|''|["“”()\[\]]""")
+_OPENING_CONTEXT = frozenset(" \t\n([{—–-/")
+
+
+def _paragraph_marks(text: str, start: int, end: int) -> tuple[list[int], list[int], list[int]]:
+    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets)."""
+    open_quotes: list[int] = []
+    stray_close: list[int] = []
+    brackets: list[tuple[str, int]] = []
+    bad_brackets: list[int] = []
+    for m in _QUOTE_OR_BRACKET.finditer(text, start, end):
+        c, i = m.group(), m.start()
+        if c in "([":
+            brackets.append((c, i))
+        elif c in ")]":
+            want = "(" if c == ")" else "["
+            if brackets and brackets[-1][0] == want:
+                brackets.pop()
+            elif not (c == ")" and (i - start <= 3 or (text[i - 2].isspace() and text[i - 1].isalnum()))):  # 1) a) list markers
+                bad_brackets.append(i)
+        else:
+            # by position first, glyph second: scraped text mixes “ ” and " freely
+            before = text[i - 1] if i > start else " "
+            j = m.end()
+            after = text[j] if j < end else " "
+            opening_position = before in _OPENING_CONTEXT and not after.isspace()
+            closing_position = after.isspace() or after in ".,;:!?)]—–-" or not before.isspace()
+            if len(c) == 2:
+                opening = False
+            elif (opening_position and not (c == "”" and not closing_position and open_quotes)) or (c == "“" and not closing_position):
+                opening = True
+            else:
+                opening = False
+            if opening:
+                open_quotes.append(i)
+            elif open_quotes:
+                open_quotes.pop()
+            elif c == '"' and before.isdigit():
+                continue  # 34" (inches)
+            else:
+                stray_close.append(i)
+    bad_brackets.extend(i for _, i in brackets)
+    return open_quotes, stray_close, bad_brackets
+
+
+def unbalanced_quotes(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """Quotes or brackets left open, or closed without opening, within a paragraph.
+
+    News convention: a quotation that runs on into the next paragraph leaves
+    its closing mark off and the next paragraph opens with a quote; that is
+    not flagged.
+    """
+    text = ctx.text
+    paras = seg.paragraphs
+    for k, p in enumerate(paras):
+        seg_text = text[p.start : p.end]
+        if not any(c in seg_text for c in '"“”()[]'):
+            continue
+        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p.start, p.end)
+        if open_quotes:
+            runs_on = k + 1 < len(paras) and text[paras[k + 1].start] in '"“'
+            if not (runs_on and len(open_quotes) == 1):
+                i = open_quotes[-1]
+                yield i, i + 1, f"quotation opened and never closed: {_quote(text[i : min(p.end, i + 40)])}"
+        for i in stray_close:
+            yield i, i + 1, f"closing quote without an opening one: {_quote(text[max(p.start, i - 30) : i + 1])}"
+        for i in bad_brackets:
+            yield i, i + 1, f"unbalanced bracket: {_quote(text[max(p.start, i - 20) : i + 20])}"
+
+
+# -- a paragraph cut off mid-sentence -------------------------------------------------
+
+_TERMINAL = frozenset(".!?…\"”’')]:;—–-*")
+
+
+def cut_off(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """A quotation cut off mid-sentence at the end of a paragraph: ``"It is good`` + new paragraph.
+
+    The signature of a spun article: the paragraph's last sentence opens a
+    quotation, stops without punctuation after a few words, and the text
+    goes on with a new paragraph. Unpunctuated paragraph ends in general
+    (headlines, captions, list items, recipe steps) are far more often
+    human, so only the quotation case counts, and only in a paragraph of
+    two or more sentences; a one-sentence document never triggers it.
+    """
+    text = ctx.text
+    paras = seg.paragraphs
+    max_words = 12
+    for p in paras[:-1]:
+        if p.last - p.first < 2 or text[p.end - 1] in _TERMINAL:
+            continue
+        last = seg.sentences[p.last - 1]
+        fragment = text[last.start : last.end]
+        if fragment[0] not in '"“' or any(c in fragment[1:] for c in '"“”') or not fragment[-1].isalpha():
+            continue
+        if len(fragment.split()) > max_words:
+            continue
+        yield last.start, last.end, f"paragraph cut off mid-sentence: {_quote(fragment)}"
+
+
+@dataclass(frozen=True)
+class Detector:
+    fn: DetectorFn
+    english_only: bool
+    params: tuple[str, ...] = ()
+
+
+DETECTORS: dict[str, Detector] = {
+    "orphan-punctuation": Detector(orphan_punctuation, False),
+    "lowercase-start": Detector(lowercase_start, True),
+    "after-closing-quote": Detector(after_closing_quote, True),
+    "space-before-quote": Detector(space_before_quote, True),
+    "tokenized": Detector(tokenized, True),
+    "stray-punctuation": Detector(stray_punctuation, True),
+    "repeated-words": Detector(repeated_words, True),
+    "code-mix": Detector(code_mix, True),
+    "word-order": Detector(word_order, True, ("min_hits",)),
+    "unbalanced-quotes": Detector(unbalanced_quotes, True),
+    "cut-off": Detector(cut_off, False),
+    "foreign-sentence": Detector(foreign_sentence, False, ("min_words", "min_probability")),
+}
+
+
+class GarbleMatcher(Matcher):
+    """Runs every selected garble/language rule and yields one flag per broken sentence."""
+
+    def __init__(self, specs: list[RuleSpec]) -> None:
+        self.specs = specs
+        self.rule_ids = tuple(s.id for s in specs)
+        self.detectors: list[tuple[RuleSpec, Detector]] = []
+        for spec in specs:
+            name = "foreign-sentence" if spec.kind == "language" else spec.params.get("detector", "")
+            det = DETECTORS.get(name)
+            if det is None:
+                raise PackError(f"{spec.where()}: unknown detector {name!r} (known: {', '.join(sorted(DETECTORS))})")
+            extra = set(spec.params) - {"detector", *det.params}
+            if extra:
+                raise PackError(f"{spec.where()}: detector {name!r} takes no parameter(s) {', '.join(sorted(extra))}")
+            self.detectors.append((spec, det))
+
+    def find(self, ctx: DocContext) -> Iterator[Finding]:
+        if not ctx.text.strip():
+            return
+        seg = segmentation(ctx)
+        english: bool | None = None
+        per_sentence: dict[int, list[tuple[RuleSpec, Spot]]] = {}
+        for spec, det in self.detectors:
+            if det.english_only:
+                if english is None:
+                    english = document_language(ctx) == "en"
+                if not english:
+                    continue
+            for spot in det.fn(ctx, seg, spec.params):
+                per_sentence.setdefault(seg.sentence_at(spot[0]), []).append((spec, spot))
+        for index in sorted(per_sentence):
+            yield self._finding(seg, index, per_sentence[index])
+
+    @staticmethod
+    def _finding(seg: Segmentation, index: int, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
+        s = seg.sentences[index]
+        best: dict[str, RuleSpec] = {}
+        reasons: list[str] = []
+        for spec, (_, _, reason) in sorted(hits, key=lambda h: h[1][0]):
+            best.setdefault(spec.id, spec)
+            if reason not in reasons:
+                reasons.append(reason)
+        top = max(best.values(), key=lambda sp: (sp.confidence, -sp.priority, sp.id))
+        detail = json.dumps(
+            [{"rule": spec.id, "start": a, "end": b, "reason": r} for spec, (a, b, r) in sorted(hits, key=lambda h: h[1][0])],
+            ensure_ascii=False,
+        )
+        return Finding(
+            rule=top.id,
+            start=s.start,
+            end=s.end,
+            replacement=None,
+            message="; ".join(reasons),
+            confidence=round(sentence_score(sp.confidence for sp in best.values()), 4),
+            safe=False,
+            detail=detail,
+        )
+
+
+@register
+class GarbleKind(Kind):
+    name = "garble"
+    group = "garble"
+    actions = ("flag",)
+    params = {"detector": (str, True), "min_hits": (int, False)}
+
+    @classmethod
+    def validate(cls, spec: RuleSpec) -> None:
+        super().validate(spec)
+        if spec.params["detector"] not in DETECTORS or spec.params["detector"] == "foreign-sentence":
+            known = ", ".join(sorted(n for n in DETECTORS if n != "foreign-sentence"))
+            raise PackError(f"{spec.where()}: unknown detector {spec.params['detector']!r} (known: {known})")
+
+    @classmethod
+    def compile(cls, specs: list[RuleSpec]) -> list[Matcher]:
+        return [GarbleMatcher(specs)] if specs else []

@@ -1,0 +1,251 @@
+"""``language`` kind: the document's language, and sentences in another one.
+
+langdetect is slow here (about 400 documents or 700 sentences a second)
+and calls about 7% of ordinary English sentences something else, so it is
+never the first thing asked:
+
+* the document language comes from a cheap English test first (the share
+  of English function words and of ASCII letters in the first few thousand
+  characters); only a document that fails it goes to langdetect, on a
+  prefix;
+* a sentence goes to langdetect only when cheap signals already say it is
+  not in the document's language (at most one English function word in eight
+  of six or more words, or mostly non-Latin letters), and is flagged only when langdetect
+  is sure (probability >= ``min_probability``).
+
+Results are deterministic: ``DetectorFactory.seed = 0``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import regex
+
+from ..text import Segmentation
+from .base import DocContext, Kind, Matcher, RuleSpec, register
+
+#: frequent English function words: their share in running text is the
+#: cheap English test (about 0.4 in news prose, near 0 in other languages)
+ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "about",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "after",
+        "before",
+        "than",
+        "then",
+        "as",
+        "that",
+        "this",
+        "these",
+        "those",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "it",
+        "its",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "there",
+        "here",
+        "if",
+        "so",
+        "also",
+        "just",
+        "only",
+        "very",
+        "more",
+        "most",
+        "such",
+        "some",
+        "any",
+        "all",
+        "each",
+        "both",
+    ]
+)
+
+_URL = regex.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
+_WORD = regex.compile(r"\p{L}[\p{L}'’]*")
+_LATIN_LETTER = regex.compile(r"\p{Latin}")
+_LETTER = regex.compile(r"\p{L}")
+
+#: characters of the document sampled for its language
+PREFIX_CHARS = 3000
+UNKNOWN = "und"
+#: a sentence with more English function words than this is English enough
+#: not to ask langdetect (English prose runs at about 0.4; "in", "a" occur in
+#: other languages too)
+MAX_ENGLISH_RATIO = 0.12
+
+
+_FUNCTION_WORD = re.compile(r"\b(?:" + "|".join(sorted(ENGLISH_FUNCTION_WORDS, key=len, reverse=True)) + r")\b", re.I)
+
+
+_COMMON = (" the ", " of ", " and ", " to ", " in ", " a ", " is ", " was ", " for ", " that ", " on ", " with ")
+
+
+def common_ratio(text: str) -> float:
+    """Share of the words that are one of the twelve commonest English words (str.count: fast)."""
+    padded = f" {text.lower()} ".replace("\n", " ")
+    return sum(padded.count(w) for w in _COMMON) / (padded.count(" ") or 1)
+
+
+def _looks_english(sentence: str) -> bool:
+    """A microsecond test that a sentence is plainly English (most are)."""
+    return common_ratio(sentence) > MAX_ENGLISH_RATIO
+
+
+def english_ratio(text: str) -> tuple[float, int]:
+    """(share of English function words among the words, number of words).
+
+    Words are counted by whitespace, function words by one regex: this runs
+    on every sentence, so it must cost about a microsecond, not a loop.
+    """
+    n = len(text.split())
+    if not n:
+        return 0.0, 0
+    return len(_FUNCTION_WORD.findall(text)) / n, n
+
+
+def _langdetect(text: str) -> list[tuple[str, float]]:
+    """langdetect's ranked guesses, deterministic; [] when it cannot tell."""
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        return [(g.lang, g.prob) for g in detect_langs(text)]
+    except LangDetectException:
+        return []
+
+
+def detect_document_language(text: str) -> str:
+    """ISO code of the document's language (``en`` by the cheap test, else langdetect)."""
+    sample = text[:PREFIX_CHARS]
+    if len(sample.split()) < 4:
+        return "en"  # too little text to say anything: assume the corpus default
+    if common_ratio(sample) >= 0.12 and (sample.isascii() or len(_LATIN_LETTER.findall(sample)) >= 0.9 * len(_LETTER.findall(sample))):
+        return "en"
+    guesses = _langdetect(sample)
+    return guesses[0][0] if guesses else UNKNOWN
+
+
+def document_language(ctx: DocContext) -> str:
+    """The document's language, computed once per document."""
+    return ctx.memo("language.document", lambda: detect_document_language(ctx.text))
+
+
+def foreign_sentence(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[tuple[int, int, str]]:
+    """Sentences whose language differs from the document's (langdetect, gated)."""
+    doc_lang = document_language(ctx)
+    min_words = int(params.get("min_words", 6))
+    min_probability = float(params.get("min_probability", 0.95))
+    text = ctx.text
+    for s in seg.sentences:
+        sentence = text[s.start : s.end]
+        if doc_lang == "en" and _looks_english(sentence):
+            continue
+        if "://" in sentence or "www." in sentence or "@" in sentence:
+            sentence = _URL.sub(" ", sentence)
+        ratio, n = english_ratio(sentence)
+        if n < min_words:
+            continue
+        if doc_lang == "en":
+            if ratio > MAX_ENGLISH_RATIO and len(_LATIN_LETTER.findall(sentence)) >= 0.5 * len(_LETTER.findall(sentence)):
+                continue
+            # names, headlines and lists have few function words too: want mostly lower-case words
+            words = _WORD.findall(sentence)
+            if _LATIN_LETTER.search(sentence) and sum(1 for w in words if w.islower()) < max(3, len(words) // 2):
+                continue
+        elif ratio < 0.25:
+            continue
+        guesses = _langdetect(sentence)
+        if not guesses:
+            continue
+        lang, prob = guesses[0]
+        if lang != doc_lang and prob >= min_probability:
+            yield s.start, s.end, f"sentence looks like language {lang!r} ({prob:.2f}) in a document in {doc_lang!r}"
+
+
+@register
+class LanguageKind(Kind):
+    """Compiled with the garble detectors: one pass, one finding per sentence."""
+
+    name = "language"
+    group = "garble"
+    actions = ("flag",)
+    params = {"min_words": (int, False), "min_probability": (float, False)}
+
+    @classmethod
+    def compile(cls, specs: list[RuleSpec]) -> list[Matcher]:
+        from .garble import GarbleKind
+
+        return GarbleKind.compile(specs)

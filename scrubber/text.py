@@ -1,0 +1,303 @@
+"""Paragraphs and sentences of a document, with exact offsets.
+
+Every span here is a pair of code-point offsets into the original text, so
+``text[s.start:s.end]`` is the sentence exactly as it was written (outer
+whitespace excluded). Detectors report spots in the original text and map
+them to a sentence with :meth:`Segmentation.sentence_at`.
+
+The segmenter is a small rule-based one tuned for news prose, because
+that is what scrubber cleans and what a general model gets wrong in the
+ways that matter here:
+
+* a *paragraph* is a non-blank line (scraped news keeps one paragraph per
+  line, with or without blank lines between them);
+* a sentence ends at ``.``, ``!``, ``?`` or ``…`` (runs like ``?!`` or a
+  spaced ellipsis ``. . .`` count as one), followed by any closing quotes or
+  brackets, then whitespace, then something that can start a sentence: an
+  upper-case letter, a digit, or an opening quote or bracket;
+* a full stop after an abbreviation (``Mr.``, ``Gen.``, ``Jan.``), after a
+  single initial (``J. Smith``) or after a dotted acronym (``U.S.``,
+  ``a.m.``) ends a sentence only when the next word is a common sentence
+  opener (``The``, ``He``, ``But`` ...);
+* a full stop followed by a lower-case word never ends a sentence: that is
+  how ``e.g. the`` stays whole, and also why a garbled ``letter. to the
+  president.`` stays one sentence for the detectors to flag;
+* decimals (``3.5``) and URLs never contain whitespace after the dot, so
+  they never split.
+
+:func:`segment` is pure; use :func:`segmentation` to share one per document
+through ``DocContext.memo``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+import regex
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .kinds.base import DocContext
+
+#: titles and other abbreviations that are followed by a capitalised name far
+#: more often than they end a sentence (lower-cased, without the dot)
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "rev",
+        "fr",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "ft",
+        "messrs",
+        "mmes",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "cpt",
+        "maj",
+        "adm",
+        "cmdr",
+        "cdr",
+        "brig",
+        "gov",
+        "sen",
+        "rep",
+        "reps",
+        "sens",
+        "pres",
+        "supt",
+        "insp",
+        "det",
+        "ofc",
+        "amb",
+        "hon",
+        "atty",
+        "asst",
+        "assoc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "llc",
+        "plc",
+        "bros",
+        "dept",
+        "univ",
+        "assn",
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "art",
+        "sec",
+        "ch",
+        "pp",
+        "fig",
+        "figs",
+        "ed",
+        "eds",
+        "op",
+        "approx",
+        "est",
+        "vs",
+        "v",
+        "etc",
+        "al",
+        "cf",
+        "ca",
+        "ave",
+        "blvd",
+        "rd",
+        "hwy",
+        "ste",
+    ]
+)
+
+#: words after which an abbreviation or acronym full stop is taken as a real
+#: sentence end (``... in the U.S. The next day``)
+SENTENCE_OPENERS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "You",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "His",
+        "Her",
+        "Its",
+        "Their",
+        "Our",
+        "My",
+        "But",
+        "And",
+        "Or",
+        "So",
+        "Yet",
+        "However",
+        "Meanwhile",
+        "Still",
+        "Also",
+        "In",
+        "On",
+        "At",
+        "For",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "If",
+        "As",
+        "Since",
+        "Although",
+        "Though",
+        "Despite",
+        "Some",
+        "Many",
+        "Most",
+        "Other",
+        "Others",
+        "Both",
+        "Each",
+        "Every",
+        "No",
+        "None",
+        "One",
+        "Two",
+        "Three",
+        "What",
+        "Who",
+        "Why",
+        "How",
+        "Where",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+    ]
+)
+
+_PARAGRAPH = regex.compile(r"[^\n]*\S[^\n]*")
+#: a candidate sentence end: terminal punctuation (a run, spaced ellipses
+#: included), closing quotes/brackets, then whitespace and a plausible start
+_END = regex.compile(
+    r"""(?:[.!?…](?:[ \t]?[.!?…])*)["”’')\]]*(?=[ \t]+(["“‘'(\[]?)([\p{Lu}\d]\S*))""",
+    regex.VERSION1,
+)
+
+
+class Sentence(NamedTuple):
+    start: int
+    end: int
+    paragraph: int  # index into Segmentation.paragraphs
+
+
+class Paragraph(NamedTuple):
+    start: int
+    end: int
+    first: int  # index of its first sentence
+    last: int  # index one past its last sentence
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """The paragraphs and sentences of one text."""
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    sentences: tuple[Sentence, ...]
+    _starts: tuple[int, ...]
+
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence containing ``offset`` (or the one before a gap)."""
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    def sentence_text(self, index: int) -> str:
+        s = self.sentences[index]
+        return self.text[s.start : s.end]
+
+    def paragraph_sentences(self, index: int) -> tuple[Sentence, ...]:
+        p = self.paragraphs[index]
+        return self.sentences[p.first : p.last]
+
+
+def _abbreviation_end(text: str, para_start: int, dot: int, next_word: str) -> bool:
+    """True when the full stop at ``dot`` belongs to an abbreviation, not a sentence end."""
+    i = dot
+    while i > para_start and not text[i - 1].isspace():
+        i -= 1
+    word = text[i:dot].lstrip("\"“‘'([")
+    if not word:
+        return False
+    bare = word.rstrip(".")
+    if "." in bare or len(bare) == 1:
+        # U.S., a.m., J. (initial): a sentence end only before a typical opener
+        if bare.replace(".", "").isalpha():
+            return next_word.rstrip(",;:") not in SENTENCE_OPENERS
+        return False
+    return bare.lower() in ABBREVIATIONS and (bare[0].isupper() or bare.islower())
+
+
+def segment(text: str) -> Segmentation:
+    """Split ``text`` into paragraphs (non-blank lines) and sentences."""
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    for pm in _PARAGRAPH.finditer(text):
+        p_start, p_end = pm.start(), pm.end()
+        while text[p_start].isspace():
+            p_start += 1
+        while text[p_end - 1].isspace():
+            p_end -= 1
+        first = len(sentences)
+        pos = p_start
+        para_index = len(paragraphs)
+        for em in _END.finditer(text, p_start, p_end):
+            end = em.end()
+            if text[em.start()] == "." and em.end() - em.start() == 1 and _abbreviation_end(text, p_start, em.start(), em.group(2)):
+                continue
+            sentences.append(Sentence(pos, end, para_index))
+            pos = end
+            while pos < p_end and text[pos].isspace():
+                pos += 1
+        if pos < p_end:
+            sentences.append(Sentence(pos, p_end, para_index))
+        paragraphs.append(Paragraph(p_start, p_end, first, len(sentences)))
+    return Segmentation(text, tuple(paragraphs), tuple(sentences), tuple(s.start for s in sentences))
+
+
+def segmentation(ctx: DocContext) -> Segmentation:
+    """The document's segmentation, computed once and shared by every detector."""
+    return ctx.memo("text.segmentation", lambda: segment(ctx.text))

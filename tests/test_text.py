@@ -1,0 +1,66 @@
+"""Sentence segmentation for news: exact offsets, abbreviations, quotes, paragraphs."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scrubber.kinds.base import DocContext
+from scrubber.text import segment, segmentation
+
+
+def sentences(text: str) -> list[str]:
+    seg = segment(text)
+    return [seg.sentence_text(i) for i in range(len(seg.sentences))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The mayor spoke. The council voted.", ["The mayor spoke.", "The council voted."]),
+        ("Mr. Lane met Gen. Ortiz on Monday. They talked.", ["Mr. Lane met Gen. Ortiz on Monday.", "They talked."]),
+        ("The U.S. Navy sailed at 9 a.m. on Friday.", ["The U.S. Navy sailed at 9 a.m. on Friday."]),
+        ("It grew in the U.S. The next year it fell.", ["It grew in the U.S.", "The next year it fell."]),
+        ("J. R. Smith won. Prices rose 3.5 percent.", ["J. R. Smith won.", "Prices rose 3.5 percent."]),
+        ('"We will rebuild." The crowd cheered.', ['"We will rebuild."', "The crowd cheered."]),
+        ("She asked why? Nobody knew (at first). Then it rained!", ["She asked why?", "Nobody knew (at first).", "Then it rained!"]),
+        ("He paused. . . Then he went on.", ["He paused. . .", "Then he went on."]),
+        ("Wait... Where is it?", ["Wait...", "Where is it?"]),
+        ("A signed note. to the mayor.", ["A signed note. to the mayor."]),
+        ("Bring tools etc. and a map.", ["Bring tools etc. and a map."]),
+        ("Headline without a stop\n\nFirst line. Second line.", ["Headline without a stop", "First line.", "Second line."]),
+        ("One.\nTwo.\n\n  Three.  ", ["One.", "Two.", "Three."]),
+        ("", []),
+    ],
+)
+def test_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_paragraphs_and_lookup() -> None:
+    text = "Title\n\nFirst one. Second one.\nThird one."
+    seg = segment(text)
+    assert [text[p.start : p.end] for p in seg.paragraphs] == ["Title", "First one. Second one.", "Third one."]
+    assert [len(seg.paragraph_sentences(i)) for i in range(3)] == [1, 2, 1]
+    assert seg.sentence_text(seg.sentence_at(text.index("Second"))) == "Second one."
+    assert seg.sentences[seg.sentence_at(text.index("Third"))].paragraph == 2
+
+
+def test_memoised_per_document() -> None:
+    ctx = DocContext("One. Two.")
+    assert segmentation(ctx) is segmentation(ctx)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\"'()\nUS")), max_size=80))
+def test_offsets_are_exact_and_ordered(text: str) -> None:
+    seg = segment(text)
+    last = 0
+    for s in seg.sentences:
+        assert last <= s.start < s.end <= len(text)
+        chunk = text[s.start : s.end]
+        assert chunk == chunk.strip() and "\n" not in chunk
+        last = s.end
+    # every non-space character belongs to a sentence
+    covered = sum(s.end - s.start for s in seg.sentences)
+    assert covered >= len("".join(text.split()))
