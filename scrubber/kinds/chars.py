@@ -237,7 +237,7 @@ DETECTORS: dict[str, Detector] = {
     "zero-width": Detector(r"[\u200b\u200c\u200d\u2060\u2061-\u2064\u180e]+", _zero_width, "zero-width characters"),
     "bidi": Detector(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]", _bidi, "bidi control characters"),
     "bom": Detector(r"\ufeff", _const("", "byte order mark (U+FEFF) inside the text removed"), "a BOM inside text"),
-    "soft-hyphen": Detector(r"\u00ad", _unless_mojibake(_const("", "invisible soft hyphen (U+00AD) removed")), "soft hyphens"),
+    "soft-hyphen": Detector(r"\u00ad", _const("", "invisible soft hyphen (U+00AD) removed"), "soft hyphens"),
     "odd-space": Detector(r"[\u2000-\u200a\u205f\u1680]", _odd_space, "typographic spaces"),
     "nbsp": Detector(r"[\u00a0\u202f]", _unless_mojibake(_odd_space), "non-breaking spaces"),
     "line-break": Detector(r"\r\n?|[\u2028\u2029\x85]", _line_break, "\\r\\n, lone \\r and Unicode line separators"),
