@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .apply import apply_session
 from .check import check
 from .fix import fix
+from .review import review
 from .rules import rules
 
 EPILOG = """\b
@@ -31,3 +33,5 @@ def main() -> None:
 main.add_command(check)
 main.add_command(fix)
 main.add_command(rules)
+main.add_command(review)
+main.add_command(apply_session)
