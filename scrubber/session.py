@@ -111,7 +111,9 @@ def file_hash(path: Path) -> str:
 
 
 def rules_signature(engine: Engine) -> str:
-    return hashlib.blake2b(repr(engine.specs).encode(), digest_size=16).hexdigest()
+    """What the rules would find (not where their packs live): a change means recomputing findings."""
+    key = [(s.id, s.kind, s.action, sorted(s.params.items()), s.message, s.confidence, s.safe, s.priority) for s in engine.specs]
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
 def doc_key(item: Item) -> str:
@@ -183,7 +185,8 @@ class Session:
 
         result = SyncReport(added=self.add_inputs(sources))
         signature = rules_signature(engine)
-        rules_changed = self.get("rules") != signature
+        rules_changed = self.get("rules") not in (None, signature)
+        result.rules_changed = rules_changed
         self.set("text_key", text_key)
         self.set("rule_info", {s.id: s.description for s in engine.specs})
         todo: list[tuple[InputRow, str]] = []
@@ -277,6 +280,9 @@ class Session:
             " f.fingerprint, f.detail, f.action, f.text FROM findings f JOIN documents d ON d.id = f.doc"
             " ORDER BY d.input, d.seq, f.seq"
         ).fetchall()
+
+    def decided_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM findings WHERE action IS NOT NULL").fetchone()[0]
 
     def doc_text(self, doc_id: int) -> str:
         return self.db.execute("SELECT text FROM documents WHERE id=?", (doc_id,)).fetchone()[0]

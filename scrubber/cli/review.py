@@ -43,9 +43,52 @@ def open_session(
     except SessionError as exc:
         fail(str(exc))
     messages = report.messages()
-    if not session.is_new and not report.changed:
-        messages.insert(0, f"Resumed {session_path}")
+    if not session.is_new:
+        messages.insert(0, f"Resumed {session_path}: {session.decided_count()} decision(s) so far")
     return session, messages
+
+
+def rule_choice(
+    session_path: Path | None, paths: tuple[str, ...], select: tuple, ignore: tuple, rule_dirs: tuple, config_path: Any, isolated: bool
+) -> tuple:
+    """The rule options to use: those given now, else those the session was started with.
+
+    Stored in the session so that resuming with a bare ``--session FILE``
+    reviews the same rules (and so does not recompute every finding).
+    """
+    given = bool(select or ignore or rule_dirs or config_path or isolated)
+    path = session_path or (default_session_path(paths) if paths else None)
+    stored = None
+    if path is not None and path.exists() and not given:
+        try:
+            probe = Session(path)
+            stored = probe.get("rule_options")
+            probe.close()
+        except SessionError as exc:
+            fail(str(exc))
+    if stored:
+        return (
+            tuple(stored["select"]),
+            tuple(stored["ignore"]),
+            tuple(Path(p) for p in stored["rules"]),
+            Path(stored["config"]) if stored["config"] else None,
+            stored["isolated"],
+        )
+    return select, ignore, rule_dirs, config_path, isolated
+
+
+def remember_rules(session: Session, choice: tuple) -> None:
+    select, ignore, rule_dirs, config_path, isolated = choice
+    session.set(
+        "rule_options",
+        {
+            "select": list(select),
+            "ignore": list(ignore),
+            "rules": [str(Path(p).resolve()) for p in rule_dirs],
+            "config": str(Path(config_path).resolve()) if config_path else None,
+            "isolated": bool(isolated),
+        },
+    )
 
 
 @click.command()
@@ -95,8 +138,10 @@ def review(
       scrubber review --session unicode.scrubber-session      # resume
       scrubber apply unicode.scrubber-session -o clean/
     """
-    setup = build_engine(select, ignore, rule_dirs, config_path, isolated)
+    choice = rule_choice(session_path, paths, select, ignore, rule_dirs, config_path, isolated)
+    setup = build_engine(*choice)
     session, messages = open_session(paths, session_path, setup, text_key, globs, jobs)
+    remember_rules(session, choice)
     click.echo(f"Session: {session.path}", err=True)
     from ..review.app import ReviewApp  # Textual loads only for this command
 

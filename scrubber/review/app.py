@@ -41,9 +41,9 @@ BINDINGS = [
     Binding("u", "undo", "undo", id="review.undo"),
     Binding("j,down", "next", "next", id="review.next", show=False),
     Binding("k,up", "previous", "previous", id="review.previous", show=False),
-    Binding("J", "next_undecided", "next undecided", id="review.next-undecided"),
+    Binding("J", "next_undecided", "undecided", id="review.next-undecided"),
     Binding("K", "previous_undecided", "prev undecided", id="review.previous-undecided", show=False),
-    Binding("A", "all_rule('accept', 'file')", "accept rule in file", id="review.accept-rule-file"),
+    Binding("A", "all_rule('accept', 'file')", "accept rule", id="review.accept-rule-file"),
     Binding("ctrl+a", "all_rule('accept', 'all')", "accept rule everywhere", id="review.accept-rule-all", show=False),
     Binding("R", "all_rule('reject', 'file')", "reject rule in file", id="review.reject-rule-file", show=False),
     Binding("ctrl+r", "all_rule('reject', 'all')", "reject rule everywhere", id="review.reject-rule-all", show=False),
@@ -144,7 +144,7 @@ class ReviewScreen(Screen):
             status.append_text(visible(str(self.model.filter), "yellow"))
             status.append(f" ({len(self.model.order)} shown)", "dim")
         status.append("  ·  session ", "dim")
-        status.append_text(visible(str(self.model.session.path), "dim"))
+        status.append_text(visible(self.model.session.path.name, "dim"))
         self.query_one("#status", Static).update(status)
         self.query_one("#detail", Static).update(detail_text(self.model, row))
         self.show_document(row)
@@ -380,7 +380,7 @@ class ReviewApp(App):
 
     def on_mount(self) -> None:
         say(self, f"Session: {self.session.path} (every decision is saved as you make it)", timeout=6)
-        for message in self.messages:
-            say(self, message, severity="warning", timeout=12)
+        if self.messages:
+            say(self, "\n".join(self.messages), severity="warning", timeout=12)
         if not self.model.rows:
             say(self, "No findings: nothing to review.", severity="warning")

@@ -28,12 +28,15 @@ def row_line(model: ReviewModel, row: Row, width: int, selected: bool) -> Text:
     """One line of the change list: status, document, rule, change."""
     status = row.status
     line = Text(no_wrap=True, end="", overflow="ellipsis")
+    line.append("▶" if selected else " ", "bold")
     line.append(f"{GLYPH[status]} ", STATUS_STYLE[status])
     label = model.docs[row.doc].label
-    line.append_text(visible(label[-18:].ljust(18), "dim"))
+    label = label if len(label) <= 16 else label[:15] + "…"
+    line.append_text(visible(label.ljust(16), "dim"))
     line.append(" ")
     rule = row.rule.split(".", 1)[-1]
-    line.append(f"{rule[:20]:<20} ", "bold")
+    rule = rule if len(rule) <= 14 else rule[:13] + "…"
+    line.append(f"{rule:<14} ", "bold")
     if row.is_flag:
         line.append("⟦", MARK)
         line.append_text(visible(row.original[:80], FLAGGED))
@@ -137,10 +140,6 @@ def detail_text(model: ReviewModel, row: Row | None) -> Text:
     out = Text(end="")
     out.append("rule ", "dim")
     out.append_text(visible(row.rule, "bold"))
-    description = model.rule_info.get(row.rule)
-    if description:
-        out.append("  ")
-        out.append_text(visible(description, "italic"))
     out.append("\nwhy  ", "dim")
     out.append_text(visible(row.message))
     kind = "flag (keep, drop or edit)" if row.is_flag else ("strip" if row.replacement == "" else "fix")
@@ -158,6 +157,10 @@ def detail_text(model: ReviewModel, row: Row | None) -> Text:
     if not row.is_flag:
         out.append("\nto   ", "dim")
         out.append_text(visible(row.replacement or "", INSERTED) if row.replacement else Text("(removed)", "dim"))
+    description = model.rule_info.get(row.rule)
+    if description:
+        out.append("\nrule ", "dim")
+        out.append_text(visible(description, "italic dim"))
     return out
 
 

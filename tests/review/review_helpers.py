@@ -1,0 +1,24 @@
+"""Helpers shared by the reviewer tests (a unique module name: tests/ is not a package)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrubber.cli.common import build_engine
+from scrubber.engine import Engine
+from scrubber.io.sources import discover
+from scrubber.session import Session
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FLAGS_PACK = FIXTURES / "flags.toml"
+
+
+def engine() -> Engine:
+    """The built-in rules plus a test flag rule (the garble packs are written elsewhere)."""
+    return build_engine((), (), (FLAGS_PACK,), None, True).engine
+
+
+def open_session(path: Path, inputs: list[Path]) -> Session:
+    session = Session(path)
+    session.sync(engine(), discover([str(p) for p in inputs]), "text", lambda *a: None)
+    return session
