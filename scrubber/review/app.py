@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -120,7 +120,9 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         self.changes.reset()
         self.changes.focus()
-        self.call_after_refresh(self.go, self.model.start_position())
+        self.changes.cursor = self.model.start_position()
+        self.show()
+        self.call_after_refresh(lambda: self.go(self.changes.cursor))  # scroll once the list has its size
 
     # -- showing -----------------------------------------------------------------
     def go(self, pos: int, save: bool = False) -> None:
@@ -283,6 +285,9 @@ class ReviewScreen(Screen):
             with self.app.suspend():
                 subprocess.run([*shlex.split(editor), name], check=False)
             value = Path(name).read_text(encoding="utf-8")
+        except SuspendNotSupported:
+            say(self, "Cannot hand the terminal to $EDITOR here; use e to edit inline.", severity="warning")
+            return
         finally:
             Path(name).unlink(missing_ok=True)
         if value.endswith("\n") and not self._edit_value(row).endswith("\n"):

@@ -22,3 +22,15 @@ def open_session(path: Path, inputs: list[Path]) -> Session:
     session = Session(path)
     session.sync(engine(), discover([str(p) for p in inputs]), "text", lambda *a: None)
     return session
+
+
+def sync(test):
+    """Run an async Pilot test with asyncio.run (no pytest-asyncio plugin needed)."""
+    import asyncio
+    import functools
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
