@@ -97,6 +97,7 @@ class ReviewScreen(Screen):
         super().__init__()
         self.model = model
         self._doc_shown: int | None = None
+        self._applicable: tuple = ()
         self.last_search = ""
 
     def compose(self) -> ComposeResult:
@@ -150,8 +151,11 @@ class ReviewScreen(Screen):
         self.query_one("#status", Static).update(status)
         self.query_one("#detail", Static).update(detail_text(self.model, row))
         self.show_document(row)
-        self.changes.refresh()
-        self.refresh_bindings()
+        # the footer rebuilds its keys on refresh_bindings (costly): only when what applies changed
+        applicable = tuple(self.check_action(a, ()) for a in ("accept", "keep", "reject", "drop", "undo", "next", "previous"))
+        if applicable != self._applicable:
+            self._applicable = applicable
+            self.refresh_bindings()
 
     def show_document(self, row: Row | None) -> None:
         heading = self.query_one("#doc-heading", Static)
@@ -224,6 +228,7 @@ class ReviewScreen(Screen):
         pos = next((p for p, i in enumerate(self.model.order) if i == first), self.changes.cursor)
         say(self, f"Undone: {len(changed)} decision(s).")
         self.go(pos, save=True)
+        self.changes.refresh()
 
     def action_next(self) -> None:
         self.go(self.changes.cursor + 1)
@@ -255,6 +260,7 @@ class ReviewScreen(Screen):
         where = "in this file" if scope == "file" else "everywhere"
         say(self, f"{verb.value.capitalize()}ed {len(indices)} pending change(s) of {row.rule} {where} (u undoes).")
         self.go(self.changes.cursor, save=True)
+        self.changes.refresh()
 
     def _edit_value(self, row: Row) -> str:
         if row.action == "edit":

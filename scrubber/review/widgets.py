@@ -43,6 +43,7 @@ class ChangeList(ScrollView, can_focus=True):
         self.refresh()
 
     def move_to(self, pos: int) -> None:
+        old = self.cursor
         self.cursor = max(0, min(pos, len(self.model.order) - 1))
         height = self.scrollable_content_region.height or 1
         top = round(self.scroll_offset.y)
@@ -50,6 +51,10 @@ class ChangeList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        else:  # no scroll: repaint only the two rows that changed
+            self.refresh_line(old)
+            self.refresh_line(self.cursor)
+            return
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -59,8 +64,9 @@ class ChangeList(ScrollView, can_focus=True):
         if row is None:
             return Strip.blank(width, self.rich_style)
         text = row_line(self.model, row, width, pos == self.cursor)
-        segments = [Segment(s.text, self.rich_style + s.style if s.style else self.rich_style) for s in text.render(self.app.console)]
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+        base = self.rich_style
+        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
+        return Strip(segments).crop_extend(0, width, base)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
