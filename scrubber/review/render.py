@@ -66,6 +66,8 @@ def _span(out: Text, row: Row, current: bool) -> None:
     old_style = REMOVED if status in ("pending", "accepted", "edited", "dropped") else Style(color="red")
     if status == "accepted" or status == "edited":
         old_style = old_style + NOT_APPLIED
+    if status != "pending":
+        out.append(GLYPH[status], Style(bold=True) + extra)
     if row.original:
         out.append("[-", MARK + extra)
         out.append_text(visible(_nl(row.original), old_style + extra, multiline=True))
@@ -158,7 +160,7 @@ def detail_text(model: ReviewModel, row: Row | None) -> Text:
         out.append("\nto   ", "dim")
         out.append_text(visible(row.replacement or "", INSERTED) if row.replacement else Text("(removed)", "dim"))
     description = model.rule_info.get(row.rule)
-    if description:
+    if description and description != row.message:
         out.append("\nrule ", "dim")
         out.append_text(visible(description, "italic dim"))
     return out

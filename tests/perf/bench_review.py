@@ -23,7 +23,27 @@ from scrubber.io.sources import discover
 from scrubber.review.app import ReviewApp
 from scrubber.session import Session
 
-WORDS = "the council said on monday that the new ferry timetable would start in november and fares stay the same".split()
+WORDS = [
+    "the",
+    "council",
+    "said",
+    "on",
+    "monday",
+    "that",
+    "the",
+    "new",
+    "ferry",
+    "timetable",
+    "would",
+    "start",
+    "in",
+    "november",
+    "and",
+    "fares",
+    "stay",
+    "the",
+    "same",
+]
 
 
 def make_corpus(path: Path, docs: int, per_doc: int) -> None:
@@ -82,8 +102,15 @@ def main() -> None:
         print(f"open: sync (hash check)        {sync_time:6.3f} s")
         print(f"open: load + first screen      {figures['open_app']:6.3f} s")
         print(f"open total                     {sync_time + figures['open_app']:6.3f} s   (target < 2 s)")
-        for key, what in (("x", "unbound key: harness baseline"), ("j", "next change"), ("J", "next undecided"), ("y", "accept (one commit)")):
-            print(f"key {key} ({what}): {figures['key_' + key] * 1000:6.1f} ms per press, {(figures['key_' + key] - figures['key_x']) * 1000:5.1f} ms above baseline")
+        for key, what in (
+            ("x", "unbound key: harness baseline"),
+            ("j", "next change"),
+            ("J", "next undecided"),
+            ("y", "accept (one commit)"),
+        ):
+            print(
+                f"key {key} ({what}): {figures['key_' + key] * 1000:6.1f} ms per press, {(figures['key_' + key] - figures['key_x']) * 1000:5.1f} ms above baseline"
+            )
 
 
 if __name__ == "__main__":
