@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .apply import apply_session
 from .check import check
 from .fix import fix
 from .mine import mine
+from .review import review
 from .rules import rules
 
 EPILOG = """\b
@@ -15,6 +17,7 @@ Exit codes:
   0  success (check: no findings)
   1  check: findings were reported
   2  usage error, bad configuration or rule pack, or an input/output error
+  130  interrupted (Ctrl-C); no partial output file is left
 """
 
 
@@ -25,7 +28,9 @@ def main() -> None:
 
     Every rule proposes findings on the original text: a fix (a span and its
     replacement) or a flag (a span and a reason). `check` reports them,
-    `fix` applies the safe ones, `rules` explains them.
+    `fix` applies the safe ones, `review` lets you decide each one in the
+    terminal and `apply` writes what you decided, `rules` explains the rules
+    and `mine` finds repeated residue in your corpus.
     """
 
 
@@ -33,3 +38,5 @@ main.add_command(check)
 main.add_command(fix)
 main.add_command(rules)
 main.add_command(mine)
+main.add_command(review)
+main.add_command(apply_session)

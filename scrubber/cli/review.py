@@ -1,0 +1,149 @@
+"""``scrubber review``: open the Textual reviewer over a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..io.sources import InputError, discover
+from ..session import Session, SessionError
+from .common import Reporter, build_engine, fail, rule_options, setting
+
+
+def default_session_path(paths: tuple[str, ...]) -> Path:
+    """``<first input's name>.scrubber-session`` in the current folder."""
+    stem = Path(paths[0].rstrip("/\\")).name or "review"
+    for suffix in (".gz", ".zst", ".jsonl", ".ndjson", ".txt"):
+        stem = stem.removesuffix(suffix)
+    return Path(f"{stem or 'review'}.scrubber-session")
+
+
+def open_session(
+    paths: tuple[str, ...], session_path: Path | None, setup: Any, text_key: str | None, globs: tuple[str, ...], jobs: int | None
+) -> tuple[Session, list[str]]:
+    """Open (or create) the session and bring it up to date with its inputs."""
+    if session_path is None:
+        if not paths:
+            fail("give PATH... to review, or --session FILE to resume")
+        session_path = default_session_path(paths)
+    if not paths and not session_path.exists():
+        fail(f"{session_path}: no such session (give PATH... to start one)")
+    reporter = Reporter(quiet=True)
+    try:
+        sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), "text")
+    except InputError as exc:
+        fail(str(exc))
+    try:
+        session = Session(session_path)
+        stored_key = session.get("text_key")
+        key = setting(setup.config, text_key, "text_key", stored_key or "text")
+        report = session.sync(setup.engine, sources, key, reporter, jobs=setting(setup.config, jobs, "jobs", 1))
+    except SessionError as exc:
+        fail(str(exc))
+    messages = report.messages()
+    if not session.is_new:
+        messages.insert(0, f"Resumed {session_path}: {session.decided_count()} decision(s) so far")
+    return session, messages
+
+
+def rule_choice(
+    session_path: Path | None, paths: tuple[str, ...], select: tuple, ignore: tuple, rule_dirs: tuple, config_path: Any, isolated: bool
+) -> tuple:
+    """The rule options to use: those given now, else those the session was started with.
+
+    Stored in the session so that resuming with a bare ``--session FILE``
+    reviews the same rules (and so does not recompute every finding).
+    """
+    given = bool(select or ignore or rule_dirs or config_path or isolated)
+    path = session_path or (default_session_path(paths) if paths else None)
+    stored = None
+    if path is not None and path.exists() and not given:
+        try:
+            probe = Session(path)
+            stored = probe.get("rule_options")
+            probe.close()
+        except SessionError as exc:
+            fail(str(exc))
+    if stored:
+        return (
+            tuple(stored["select"]),
+            tuple(stored["ignore"]),
+            tuple(Path(p) for p in stored["rules"]),
+            Path(stored["config"]) if stored["config"] else None,
+            stored["isolated"],
+        )
+    return select, ignore, rule_dirs, config_path, isolated
+
+
+def remember_rules(session: Session, choice: tuple) -> None:
+    select, ignore, rule_dirs, config_path, isolated = choice
+    session.set(
+        "rule_options",
+        {
+            "select": list(select),
+            "ignore": list(ignore),
+            "rules": [str(Path(p).resolve()) for p in rule_dirs],
+            "config": str(Path(config_path).resolve()) if config_path else None,
+            "isolated": bool(isolated),
+        },
+    )
+
+
+@click.command()
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option(
+    "--session",
+    "session_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Session file (SQLite). Resumed if it exists [default: <first PATH>.scrubber-session].",
+)
+@click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
+@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Inside folders, only files whose name matches (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=None, help="Worker processes for finding changes (0 = all cores).")
+@click.option("-o", "--output", "out_dir", default="reviewed", show_default=True, help="Folder `w` writes to (from inside the app).")
+@rule_options
+def review(
+    paths: tuple[str, ...],
+    session_path: Path | None,
+    text_key: str | None,
+    globs: tuple[str, ...],
+    jobs: int | None,
+    out_dir: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_dirs: tuple,
+    config_path: Any,
+    isolated: bool,
+) -> None:
+    """Review every change to PATH... in the terminal, one key per decision.
+
+    Decisions are saved in a session file as they are made (the reviewer
+    names it on screen); quitting or a crash loses nothing, and opening the
+    same session again resumes where you left off. If an input changed since,
+    its changes are recomputed and decisions that still apply are kept.
+    Write the result with `w` in the app or `scrubber apply SESSION`.
+
+    \b
+    Keys: y accept (keep a flag)  n reject  d drop a flag  e edit  u undo
+          j/k next/previous  J/K next/previous undecided
+          A / R accept / reject this rule in this file (ctrl+a / ctrl+r everywhere)
+          f filter  / search  w write  ? help  q quit
+
+    \b
+    Examples:
+      scrubber review samples/
+      scrubber review corpus.jsonl --select unicode --session unicode.scrubber-session
+      scrubber review --session unicode.scrubber-session      # resume
+      scrubber apply unicode.scrubber-session -o clean/
+    """
+    choice = rule_choice(session_path, paths, select, ignore, rule_dirs, config_path, isolated)
+    setup = build_engine(*choice)
+    session, messages = open_session(paths, session_path, setup, text_key, globs, jobs)
+    remember_rules(session, choice)
+    click.echo(f"Session: {session.path}", err=True)
+    from ..review.app import ReviewApp  # Textual loads only for this command
+
+    ReviewApp(session, messages, default_output=out_dir).run()
+    click.echo(f"Decisions saved in {session.path}. Write the result with: scrubber apply {session.path} -o DIR", err=True)

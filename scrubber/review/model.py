@@ -1,0 +1,241 @@
+"""The reviewer's in-memory state, kept apart from Textual so it is easy to test.
+
+All findings of a session load with one query into compact rows; the list
+the reviewer sees is ``order``, a list of row indices after filtering. Every
+decision goes to the session (committed) before the rows change, so what the
+screen shows as decided is on disk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Action
+from ..session import Session
+
+STATUS_OF = {None: "pending", "accept": "accepted", "reject": "rejected", "edit": "edited", "drop": "dropped"}
+STATUSES = ("pending", "decided", "accepted", "rejected", "edited", "dropped", "fixes", "flags")
+
+
+class Row:
+    """One finding and its current decision."""
+
+    __slots__ = (
+        "action",
+        "confidence",
+        "detail",
+        "doc",
+        "end",
+        "fingerprint",
+        "id",
+        "message",
+        "original",
+        "replacement",
+        "rule",
+        "safe",
+        "start",
+        "text",
+    )
+
+    def __init__(self, r: tuple, doc: int) -> None:
+        (self.id, _, self.rule, self.start, self.end, self.replacement, self.original, self.message, self.confidence, self.safe,
+         self.fingerprint, self.detail, self.action, self.text) = r  # fmt: skip
+        self.doc = doc
+
+    @property
+    def is_flag(self) -> bool:
+        return self.replacement is None
+
+    @property
+    def status(self) -> str:
+        return STATUS_OF[self.action]
+
+    @property
+    def new_text(self) -> str | None:
+        """What the span becomes under the current decision (None: unchanged)."""
+        if self.action == "edit":
+            return self.text or ""
+        if self.action == "drop":
+            return ""
+        if self.action == "accept" and not self.is_flag:
+            return self.replacement
+        return None
+
+
+@dataclass
+class Doc:
+    id: int
+    input: int
+    key: str
+    label: str
+    first: int = 0  # index of its first row
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Filter:
+    rule: str = ""
+    file: str = ""
+    status: str = ""
+
+    @classmethod
+    def parse(cls, spec: str) -> Filter:
+        """``rule:PREFIX file:TEXT status:NAME``; a bare status name or rule prefix also works."""
+        rule = file = status = ""
+        for word in spec.split():
+            key, _, value = word.partition(":")
+            if not value:
+                key, value = ("status", word) if word in STATUSES else ("rule", word)
+            if key == "rule":
+                rule = value
+            elif key == "file":
+                file = value
+            elif key == "status":
+                if value not in STATUSES:
+                    raise ValueError(f"unknown status {value!r} (one of {', '.join(STATUSES)})")
+                status = value
+            else:
+                raise ValueError(f"unknown filter {key!r} (rule:, file: or status:)")
+        return cls(rule, file, status)
+
+    def __str__(self) -> str:
+        return " ".join(f"{k}:{v}" for k, v in (("rule", self.rule), ("file", self.file), ("status", self.status)) if v)
+
+
+class ReviewModel:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.docs: list[Doc] = []
+        doc_index: dict[int, int] = {}
+        for i, (doc_id, input_id, key, label) in enumerate(session.documents()):
+            doc_index[doc_id] = i
+            self.docs.append(Doc(doc_id, input_id, key, label))
+        self.rows: list[Row] = [Row(r, doc_index[r[1]]) for r in session.finding_rows()]
+        self.input_total: Counter[int] = Counter()
+        self.input_decided: Counter[int] = Counter()
+        self.input_label = {i.id: i.rel for i in session.inputs()}
+        self.decided = 0
+        seen: set[int] = set()
+        for n, row in enumerate(self.rows):
+            doc = self.docs[row.doc]
+            if row.doc not in seen:
+                seen.add(row.doc)
+                doc.first = n
+            doc.count += 1
+            self.input_total[doc.input] += 1
+            if row.action is not None:
+                self.input_decided[doc.input] += 1
+                self.decided += 1
+        self.rule_info: dict[str, str] = session.get("rule_info", {}) or {}
+        self.filter = Filter()
+        self.order: list[int] = list(range(len(self.rows)))
+        self.can_undo = session.db.execute("SELECT 1 FROM decisions WHERE undone=0 LIMIT 1").fetchone() is not None
+
+    # -- where the reviewer is ------------------------------------------------
+    def start_position(self) -> int:
+        """Where to resume: the saved cursor, else the first undecided change."""
+        saved = self.session.get("cursor")
+        if saved is not None:
+            for pos, i in enumerate(self.order):
+                if self.rows[i].id == saved:
+                    return pos
+        return next((pos for pos, i in enumerate(self.order) if self.rows[i].action is None), 0)
+
+    def save_position(self, pos: int) -> None:
+        if 0 <= pos < len(self.order):
+            self.session.set("cursor", self.rows[self.order[pos]].id)
+
+    def row_at(self, pos: int) -> Row | None:
+        return self.rows[self.order[pos]] if 0 <= pos < len(self.order) else None
+
+    def progress(self, row: Row | None) -> tuple[str, str]:
+        overall = f"{self.decided} of {len(self.rows)} decided"
+        if row is None:
+            return overall, ""
+        inp = self.docs[row.doc].input
+        return overall, f"{self.input_decided[inp]} of {self.input_total[inp]} decided in {self.input_label.get(inp, '?')}"
+
+    # -- filtering and moving -----------------------------------------------------
+    def matches(self, row: Row, flt: Filter) -> bool:
+        if flt.rule and not (row.rule == flt.rule or row.rule.startswith(flt.rule.rstrip(".") + ".")):
+            return False
+        if flt.file and flt.file not in self.docs[row.doc].label:
+            return False
+        s = flt.status
+        if s:
+            if s == "decided":
+                return row.action is not None
+            if s == "fixes":
+                return not row.is_flag
+            if s == "flags":
+                return row.is_flag
+            return row.status == s
+        return True
+
+    def set_filter(self, flt: Filter, keep: int | None = None) -> int:
+        """Apply a filter; returns the new cursor position (the row ``keep`` if still shown)."""
+        self.filter = flt
+        self.order = [i for i, r in enumerate(self.rows) if self.matches(r, flt)] if str(flt) else list(range(len(self.rows)))
+        if keep is not None:
+            for pos, i in enumerate(self.order):
+                if i >= keep:
+                    return pos
+        return 0
+
+    def find_undecided(self, pos: int, step: int) -> int | None:
+        p = pos + step
+        while 0 <= p < len(self.order):
+            if self.rows[self.order[p]].action is None:
+                return p
+            p += step
+        return None
+
+    def search(self, term: str, pos: int) -> int | None:
+        """The next row after ``pos`` (wrapping) whose text, rule, message or document mentions ``term``."""
+        needle = term.casefold()
+        n = len(self.order)
+        for k in range(1, n + 1):
+            p = (pos + k) % n
+            r = self.rows[self.order[p]]
+            hay = f"{r.original}\x00{r.replacement or ''}\x00{r.rule}\x00{r.message}\x00{self.docs[r.doc].label}"
+            if needle in hay.casefold():
+                return p
+        return None
+
+    # -- deciding ---------------------------------------------------------------
+    def decide(self, indices: list[int], action: Action, text: str | None = None) -> None:
+        if not indices:
+            return
+        self.session.decide([self.rows[i].id for i in indices], action, text)
+        for i in indices:
+            self._set(self.rows[i], action.value, text)
+        self.can_undo = True
+
+    def _set(self, row: Row, action: str | None, text: str | None) -> None:
+        inp = self.docs[row.doc].input
+        delta = (action is not None) - (row.action is not None)
+        self.decided += delta
+        self.input_decided[inp] += delta
+        row.action, row.text = action, text
+
+    def undo(self) -> list[int]:
+        """Undo the last key press's decisions; returns the indices of the rows it changed."""
+        ids = self.session.undo()
+        state = self.session.current(ids)
+        by_id = {r.id: n for n, r in enumerate(self.rows) if r.id in state} if ids else {}
+        for rid, n in by_id.items():
+            self._set(self.rows[n], *state[rid])
+        self.can_undo = self.session.db.execute("SELECT 1 FROM decisions WHERE undone=0 LIMIT 1").fetchone() is not None
+        return sorted(by_id.values())
+
+    def pending_of_rule(self, rule: str, input_id: int | None) -> list[int]:
+        return [
+            i
+            for i, r in enumerate(self.rows)
+            if r.rule == rule and r.action is None and (input_id is None or self.docs[r.doc].input == input_id)
+        ]
+
+    def doc_rows(self, doc: int) -> list[Row]:
+        d = self.docs[doc]
+        return self.rows[d.first : d.first + d.count]

@@ -1,0 +1,173 @@
+"""Rich Text for the reviewer's panes, built only from :func:`visible` pieces.
+
+Removed text is shown as ``[-old-]`` struck through, inserted text as
+``{+new+}`` underlined (as wdiff does), flagged spans between ``⟦`` and ``⟧``
+underlined: the brackets carry the meaning without colour, the colour helps.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from .model import Doc, ReviewModel, Row
+from .visible import visible
+
+GLYPH = {"pending": "·", "accepted": "✓", "rejected": "✗", "edited": "✎", "dropped": "⌫"}
+STATUS_STYLE = {"pending": "bold yellow", "accepted": "green", "rejected": "red", "edited": "cyan", "dropped": "magenta"}
+
+REMOVED = Style(color="red", strike=True)
+INSERTED = Style(color="green", underline=True, bold=True)
+FLAGGED = Style(color="yellow", underline=True)
+MARK = Style(dim=True)
+CURRENT = Style(reverse=True)
+NOT_APPLIED = Style(dim=True)
+
+
+def row_line(model: ReviewModel, row: Row, width: int, selected: bool) -> Text:
+    """One line of the change list: status, document, rule, change."""
+    status = row.status
+    line = Text(no_wrap=True, end="", overflow="ellipsis")
+    line.append("▶" if selected else " ", "bold")
+    line.append(f"{GLYPH[status]} ", STATUS_STYLE[status])
+    label = model.docs[row.doc].label
+    label = label if len(label) <= 16 else label[:15] + "…"
+    line.append_text(visible(label.ljust(16), "dim"))
+    line.append(" ")
+    rule = row.rule.split(".", 1)[-1]
+    rule = rule if len(rule) <= 14 else rule[:13] + "…"
+    line.append(f"{rule:<14} ", "bold")
+    if row.is_flag:
+        line.append("⟦", MARK)
+        line.append_text(visible(row.original[:80], FLAGGED))
+        line.append("⟧", MARK)
+    else:
+        line.append("[-", MARK)
+        line.append_text(visible(row.original[:60], REMOVED))
+        line.append("-]{+", MARK)
+        line.append_text(visible((row.replacement or "")[:60], INSERTED))
+        line.append("+}", MARK)
+    line.truncate(width, overflow="ellipsis", pad=True)
+    if selected:
+        line.stylize(CURRENT)
+    return line
+
+
+def _nl(s: str) -> str:
+    """A changed line break stays a line break but gets a visible mark."""
+    return s.replace("\n", "⏎\n")
+
+
+def _span(out: Text, row: Row, current: bool) -> None:
+    """A fix in the document: old struck out, new underlined, styled by its decision."""
+    extra = CURRENT if current else Style()
+    new = row.new_text
+    status = row.status
+    old_style = REMOVED if status in ("pending", "accepted", "edited", "dropped") else Style(color="red")
+    if status == "accepted" or status == "edited":
+        old_style = old_style + NOT_APPLIED
+    if status != "pending":
+        out.append(GLYPH[status], Style(bold=True) + extra)
+    if row.original:
+        out.append("[-", MARK + extra)
+        out.append_text(visible(_nl(row.original), old_style + extra, multiline=True))
+        out.append("-]", MARK + extra)
+    proposed = row.replacement if new is None else new
+    if proposed:
+        new_style = INSERTED if status != "rejected" else INSERTED + NOT_APPLIED + Style(strike=True)
+        out.append("{+", MARK + extra)
+        out.append_text(visible(_nl(proposed), new_style + extra, multiline=True))
+        out.append("+}", MARK + extra)
+    if not row.original and not proposed:
+        out.append("[-∅-]", MARK + extra)
+
+
+def document_text(text: str, rows: list[Row], current: Row | None) -> tuple[Text, int]:
+    """The document with every finding marked inline, and the offset (in the result) of ``current``."""
+    out = Text(end="")
+    fixes = sorted((r for r in rows if not r.is_flag), key=lambda r: (r.start, r.end))
+    flags = sorted((r for r in rows if r.is_flag), key=lambda r: (r.start, r.end))
+    starts: dict[int, list[Row]] = {}
+    ends: dict[int, list[Row]] = {}
+    for f in flags:
+        starts.setdefault(f.start, []).append(f)
+        ends.setdefault(f.end, []).append(f)
+    fix_at: dict[int, list[Row]] = {}
+    for f in fixes:
+        fix_at.setdefault(f.start, []).append(f)
+    points = sorted({0, len(text), *starts, *ends, *fix_at})
+    active: list[Row] = []
+    cursor_at = 0
+    pos = 0
+
+    def flag_style() -> Style:
+        if not active:
+            return Style()
+        flag = active[-1]
+        base = FLAGGED + (Style(strike=True) if flag.action in ("drop", "edit") else Style())
+        return base + (CURRENT if flag is current else Style())
+
+    for point in points:
+        if point < pos:
+            continue
+        if point > pos:
+            out.append_text(visible(text[pos:point], flag_style(), multiline=True, tabs=True))
+            pos = point
+        for f in ends.get(point, []):
+            if f in active:
+                active.remove(f)
+                out.append("⟧", MARK)
+                if f.action == "edit":
+                    out.append("{+", MARK)
+                    out.append_text(visible(f.text or "", INSERTED, multiline=True))
+                    out.append("+}", MARK)
+        for f in starts.get(point, []):
+            if f is current:
+                cursor_at = len(out)
+            active.append(f)
+            out.append("⟦", MARK + (CURRENT if f is current else Style()))
+        for f in fix_at.get(point, []):
+            if f.start < pos:  # inside an earlier fix (cannot happen after overlap resolution)
+                continue
+            if f is current:
+                cursor_at = len(out)
+            _span(out, f, f is current)
+            pos = max(pos, f.end)
+    return out, cursor_at
+
+
+def detail_text(model: ReviewModel, row: Row | None) -> Text:
+    if row is None:
+        return Text("No change selected (the filter hides everything, or there is nothing to review).")
+    out = Text(end="")
+    out.append("rule ", "dim")
+    out.append_text(visible(row.rule, "bold"))
+    out.append("\nwhy  ", "dim")
+    out.append_text(visible(row.message))
+    kind = "flag (keep, drop or edit)" if row.is_flag else ("strip" if row.replacement == "" else "fix")
+    out.append("\n     ", "dim")
+    out.append(f"confidence {row.confidence:.2f} · {'safe' if row.safe else 'unsafe'} · {kind} · ")
+    out.append(row.status, STATUS_STYLE[row.status])
+    if row.action == "edit":
+        out.append(" to ")
+        out.append_text(visible(row.text or "", INSERTED))
+    if row.detail:
+        out.append("\nplan ", "dim")
+        out.append_text(visible(row.detail))
+    out.append("\nfrom ", "dim")
+    out.append_text(visible(row.original, REMOVED))
+    if not row.is_flag:
+        out.append("\nto   ", "dim")
+        out.append_text(visible(row.replacement or "", INSERTED) if row.replacement else Text("(removed)", "dim"))
+    description = model.rule_info.get(row.rule)
+    if description and description != row.message:
+        out.append("\nrule ", "dim")
+        out.append_text(visible(description, "italic dim"))
+    return out
+
+
+def doc_heading(doc: Doc, rows: list[Row]) -> Text:
+    decided = sum(r.action is not None for r in rows)
+    out = visible(doc.label, "bold")
+    out.append(f"  {decided} of {len(rows)} decided in this document", "dim")
+    return out

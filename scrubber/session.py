@@ -1,0 +1,422 @@
+"""The review session: a SQLite file that never loses a decision.
+
+A session holds the inputs (path and content hash), their documents and
+findings, and an append-only log of every decision with its time. Each
+decision is its own transaction in WAL mode, so killing the reviewer at any
+moment loses nothing that was on screen as decided.
+
+Decisions are keyed by (input, document key, finding fingerprint), never by
+row id or offset: when an input changes, its findings are recomputed and
+every decision whose fingerprint still matches is carried over.
+
+The log is the truth; ``findings.action``/``findings.text`` cache the latest
+decision that is not undone, so the reviewer loads 100,000 rows with one
+query. Undo marks the latest batch (one key press) as undone and restores
+the previous state from the log.
+
+``write_reviewed`` turns a session into outputs with the same reader,
+encoder and apply step as ``scrubber fix``, so both write identical bytes
+for identical decisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .engine import Engine, apply
+from .io.sinks import Output, OutputError, encode_item, output_path
+from .io.sources import InputError, InputFile, Item, read_items
+from .model import Action, Decision, Finding
+
+SCHEMA_VERSION = 1
+Report = Callable[[str, str, str], None]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs(
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, rel TEXT NOT NULL, fmt TEXT NOT NULL,
+  compression TEXT, hash TEXT);
+CREATE TABLE IF NOT EXISTS documents(
+  id INTEGER PRIMARY KEY, input INTEGER NOT NULL REFERENCES inputs(id), seq INTEGER NOT NULL,
+  key TEXT NOT NULL, label TEXT NOT NULL, text TEXT NOT NULL, UNIQUE(input, key));
+CREATE TABLE IF NOT EXISTS findings(
+  id INTEGER PRIMARY KEY, doc INTEGER NOT NULL REFERENCES documents(id), seq INTEGER NOT NULL,
+  rule TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, replacement TEXT, original TEXT NOT NULL,
+  message TEXT NOT NULL, confidence REAL NOT NULL, safe INTEGER NOT NULL, fingerprint TEXT NOT NULL,
+  detail TEXT NOT NULL, action TEXT, text TEXT);
+CREATE INDEX IF NOT EXISTS findings_doc ON findings(doc, seq);
+CREATE TABLE IF NOT EXISTS decisions(
+  id INTEGER PRIMARY KEY, input INTEGER NOT NULL, doc_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  action TEXT NOT NULL, text TEXT, at REAL NOT NULL, batch INTEGER NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS decisions_key ON decisions(input, doc_key, fingerprint);
+CREATE INDEX IF NOT EXISTS decisions_batch ON decisions(batch);
+"""
+
+# the latest decision of a finding that is not undone (used after recomputing findings and after undo)
+_RESTORE = """
+UPDATE findings SET (action, text) = (
+  SELECT d.action, d.text FROM decisions d JOIN documents doc ON doc.id = findings.doc
+  WHERE d.input = doc.input AND d.doc_key = doc.key AND d.fingerprint = findings.fingerprint AND d.undone = 0
+  ORDER BY d.id DESC LIMIT 1)
+"""
+
+
+class SessionError(Exception):
+    """The session file cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class InputRow:
+    id: int
+    path: str
+    rel: str
+    fmt: str
+    compression: str | None
+    hash: str | None
+
+    def source(self) -> InputFile:
+        return InputFile(Path(self.path), self.fmt, self.compression, Path(self.rel))
+
+
+@dataclass
+class SyncReport:
+    """What opening a session found: new, changed and missing inputs."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[tuple[str, int, int]] = field(default_factory=list)  # (path, decisions kept, decisions lost)
+    missing: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[str]:
+        out = [
+            f"{path} changed since the last review: findings recomputed, {kept} decision(s) kept, {lost} no longer apply"
+            for path, kept, lost in self.changed
+        ]
+        out += [f"{path} is missing: its findings are shown as they were, it cannot be written" for path in self.missing]
+        return out
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def rules_signature(engine: Engine) -> str:
+    """What the rules would find (not where their packs live): a change means recomputing findings."""
+    key = [(s.id, s.kind, s.action, sorted(s.params.items()), s.message, s.confidence, s.safe, s.priority) for s in engine.specs]
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+
+def doc_key(item: Item) -> str:
+    """A document's key inside its input: stable across edits elsewhere in the file."""
+    if item.line is None:
+        return "text"
+    record_id = item.meta.get("record", {}).get("id")
+    return f"id {record_id}" if isinstance(record_id, (str, int)) else f"line {item.line}"
+
+
+def doc_label(source: InputFile, item: Item) -> str:
+    if item.line is None:
+        return str(source.rel)
+    record_id = item.meta.get("record", {}).get("id")
+    suffix = f" [{record_id}]" if isinstance(record_id, (str, int)) else ""
+    return f"{source.rel}:{item.line}{suffix}"
+
+
+class Session:
+    """One session file. Every write method commits before it returns."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.is_new = not self.path.exists() or self.path.stat().st_size == 0
+        try:
+            self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise SessionError(f"{self.path}: not a scrubber session ({exc})") from None
+        version = self.get("schema")
+        if version is None:
+            self.set("schema", SCHEMA_VERSION)
+        elif version != SCHEMA_VERSION:
+            raise SessionError(f"{self.path}: session format {version}, this scrubber reads {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta -----------------------------------------------------------------
+    def get(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, json.dumps(value)))
+
+    # -- inputs and findings ----------------------------------------------------
+    def inputs(self) -> list[InputRow]:
+        return [InputRow(*r) for r in self.db.execute("SELECT id, path, rel, fmt, compression, hash FROM inputs ORDER BY id")]
+
+    def add_inputs(self, sources: Iterable[InputFile]) -> list[str]:
+        added = []
+        for s in sources:
+            if s.path is None:
+                raise SessionError("standard input cannot be reviewed (a session must re-read its inputs)")
+            path = str(s.path.resolve())
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO inputs(path, rel, fmt, compression) VALUES(?, ?, ?, ?)", (path, str(s.rel), s.fmt, s.compression)
+            )
+            if cur.rowcount:
+                added.append(path)
+        return added
+
+    def sync(self, engine: Engine, sources: Sequence[InputFile], text_key: str, report: Report, jobs: int = 1) -> SyncReport:
+        """Add ``sources``, then (re)compute the findings of every new or changed input."""
+        from .runner import Runner  # the runner imports the engine and io only
+
+        result = SyncReport(added=self.add_inputs(sources))
+        signature = rules_signature(engine)
+        rules_changed = self.get("rules") not in (None, signature)
+        result.rules_changed = rules_changed
+        self.set("text_key", text_key)
+        self.set("rule_info", {s.id: s.description for s in engine.specs})
+        todo: list[tuple[InputRow, str]] = []
+        for row in self.inputs():
+            try:
+                digest = file_hash(Path(row.path))
+            except OSError:
+                result.missing.append(row.path)
+                continue
+            if digest != row.hash or rules_changed:
+                todo.append((row, digest))
+        if not todo:
+            self.set("rules", signature)
+            return result
+        by_path: dict[str, list[tuple[Item, list[Finding]]]] = {row.path: [] for row, _ in todo}
+
+        def collect(source: InputFile, item: Item, res: Any) -> None:
+            by_path[str(source.path)].append((item, res.findings))
+
+        runner = Runner(engine, policy=None, report=report, text_key=text_key, jobs=jobs, on_document=collect)
+        runner.run([row.source() for row, _ in todo])
+        for row, digest in todo:
+            kept, lost = self._store(row, digest, by_path[row.path])
+            if row.hash is not None:
+                result.changed.append((row.rel, kept, lost))
+        self.set("rules", signature)
+        return result
+
+    def _store(self, row: InputRow, digest: str, docs: list[tuple[Item, list[Finding]]]) -> tuple[int, int]:
+        """Replace an input's documents and findings in one transaction; restore decisions."""
+        source = row.source()
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM findings WHERE doc IN (SELECT id FROM documents WHERE input=?)", (row.id,))
+            self.db.execute("DELETE FROM documents WHERE input=?", (row.id,))
+            seen: dict[str, int] = {}
+            finding_rows = []
+            for seq, (item, findings) in enumerate(docs):
+                assert item.doc is not None
+                key = doc_key(item)
+                seen[key] = seen.get(key, 0) + 1
+                if seen[key] > 1:
+                    key = f"{key} #{seen[key]}"
+                text = item.doc.text
+                cur = self.db.execute(
+                    "INSERT INTO documents(input, seq, key, label, text) VALUES(?, ?, ?, ?, ?)",
+                    (row.id, seq, key, doc_label(source, item), text),
+                )
+                doc_id = cur.lastrowid
+                finding_rows.extend(
+                    (
+                        doc_id,
+                        i,
+                        f.rule,
+                        f.start,
+                        f.end,
+                        f.replacement,
+                        text[f.start : f.end],
+                        f.message,
+                        f.confidence,
+                        int(f.safe),
+                        f.fingerprint,
+                        f.detail,
+                    )
+                    for i, f in enumerate(findings)
+                )
+            self.db.executemany(
+                'INSERT INTO findings(doc, seq, rule, start, "end", replacement, original, message, confidence, safe, fingerprint, detail)'
+                " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                finding_rows,
+            )
+            self.db.execute(_RESTORE + " WHERE doc IN (SELECT id FROM documents WHERE input=?)", (row.id,))
+            self.db.execute("UPDATE inputs SET hash=? WHERE id=?", (digest, row.id))
+            kept = self.db.execute(
+                "SELECT count(*) FROM findings WHERE action IS NOT NULL AND doc IN (SELECT id FROM documents WHERE input=?)", (row.id,)
+            ).fetchone()[0]
+            decided = self.db.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT doc_key, fingerprint FROM decisions WHERE input=? AND undone=0)", (row.id,)
+            ).fetchone()[0]
+        return kept, decided - kept
+
+    # -- reading for the reviewer ----------------------------------------------
+    def documents(self) -> list[tuple[int, int, str, str]]:
+        """(id, input, key, label) of every document, in input order."""
+        return self.db.execute("SELECT d.id, d.input, d.key, d.label FROM documents d ORDER BY d.input, d.seq").fetchall()
+
+    def finding_rows(self) -> list[tuple]:
+        """Every finding with its current decision, in document order (one query)."""
+        return self.db.execute(
+            'SELECT f.id, f.doc, f.rule, f.start, f."end", f.replacement, f.original, f.message, f.confidence, f.safe,'
+            " f.fingerprint, f.detail, f.action, f.text FROM findings f JOIN documents d ON d.id = f.doc"
+            " ORDER BY d.input, d.seq, f.seq"
+        ).fetchall()
+
+    def decided_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM findings WHERE action IS NOT NULL").fetchone()[0]
+
+    def doc_text(self, doc_id: int) -> str:
+        return self.db.execute("SELECT text FROM documents WHERE id=?", (doc_id,)).fetchone()[0]
+
+    # -- deciding --------------------------------------------------------------------
+    def decide(self, finding_ids: Sequence[int], action: Action, text: str | None = None) -> int:
+        """Record one decision for each finding as one batch (one undo step); commits."""
+        now = time.time()
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            batch = (self.db.execute("SELECT max(batch) FROM decisions").fetchone()[0] or 0) + 1
+            ids = [(i,) for i in finding_ids]
+            self.db.executemany(
+                "INSERT INTO decisions(input, doc_key, fingerprint, action, text, at, batch)"
+                " SELECT d.input, d.key, f.fingerprint, ?, ?, ?, ? FROM findings f JOIN documents d ON d.id = f.doc WHERE f.id = ?",
+                [(action.value, text, now, batch, i) for (i,) in ids],
+            )
+            self.db.executemany("UPDATE findings SET action=?, text=? WHERE id=?", [(action.value, text, i) for (i,) in ids])
+        return batch
+
+    def undo(self) -> list[int]:
+        """Undo the latest batch still in effect; returns the ids of the findings it touched."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            row = self.db.execute("SELECT max(batch) FROM decisions WHERE undone=0").fetchone()
+            if row[0] is None:
+                return []
+            batch = row[0]
+            self.db.execute("UPDATE decisions SET undone=1 WHERE batch=?", (batch,))
+            touched = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT f.id FROM decisions x JOIN documents d ON d.input = x.input AND d.key = x.doc_key"
+                    " JOIN findings f ON f.doc = d.id AND f.fingerprint = x.fingerprint WHERE x.batch=?",
+                    (batch,),
+                )
+            ]
+            self.db.executemany(_RESTORE + " WHERE id=?", [(i,) for i in touched])
+        return touched
+
+    def current(self, finding_ids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        out = {}
+        for i in finding_ids:
+            row = self.db.execute("SELECT action, text FROM findings WHERE id=?", (i,)).fetchone()
+            out[i] = (row[0], row[1])
+        return out
+
+    def log(self) -> list[tuple]:
+        """The decision log: (input path, doc key, fingerprint, action, text, at, batch, undone)."""
+        return self.db.execute(
+            "SELECT i.path, x.doc_key, x.fingerprint, x.action, x.text, x.at, x.batch, x.undone"
+            " FROM decisions x JOIN inputs i ON i.id = x.input ORDER BY x.id"
+        ).fetchall()
+
+    # -- writing the result --------------------------------------------------------------
+    def findings_and_decisions(self, input_id: int) -> list[tuple[str, list[Finding], dict[str, Decision]]]:
+        """Per document of an input in order: (key, findings, decisions by fingerprint)."""
+        docs: dict[int, tuple[str, list[Finding], dict[str, Decision]]] = {}
+        for doc_id, key in self.db.execute("SELECT id, key FROM documents WHERE input=? ORDER BY seq", (input_id,)):
+            docs[doc_id] = (key, [], {})
+        rows = self.db.execute(
+            'SELECT f.doc, f.rule, f.start, f."end", f.replacement, f.message, f.confidence, f.safe, f.fingerprint, f.detail,'
+            " f.action, f.text FROM findings f JOIN documents d ON d.id = f.doc WHERE d.input=? ORDER BY d.seq, f.seq",
+            (input_id,),
+        )
+        for doc, rule, start, end, repl, msg, conf, safe, fp, detail, action, text in rows:
+            _, findings, decisions = docs[doc]
+            findings.append(Finding(rule, start, end, repl, msg, conf, bool(safe), fp, detail))
+            if action is not None:
+                decisions[fp] = Decision(Action(action), text)
+        return list(docs.values())
+
+
+@dataclass
+class WriteStats:
+    files: int = 0
+    documents_changed: int = 0
+    errors: int = 0
+    written: list[str] = field(default_factory=list)
+
+
+def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, report: Report) -> WriteStats:
+    """Write every input with the session's decisions applied, exactly as ``scrubber fix`` writes.
+
+    An input that changed since its findings were computed is not written
+    (its offsets no longer fit): reopen it with ``scrubber review`` first.
+    """
+    stats = WriteStats()
+    text_key = session.get("text_key", "text")
+    for row in session.inputs():
+        source = row.source()
+        try:
+            if file_hash(Path(row.path)) != row.hash:
+                raise InputError(f"{row.path}: changed since it was reviewed; open the session with `scrubber review` to update it")
+        except OSError as exc:
+            stats.errors += 1
+            report("error", row.path, f"cannot read ({exc.strerror or exc})")
+            continue
+        except InputError as exc:
+            stats.errors += 1
+            report("error", row.path, str(exc).split(": ", 1)[1])
+            continue
+        docs = iter(session.findings_and_decisions(row.id))
+        changed = False
+        out: Output | None = None
+        try:
+            out = Output(source, output_path(source, out_dir, in_place))
+            for item in read_items(source, text_key, report):
+                new_text = None
+                if item.doc is not None:
+                    _key, findings, decisions = next(docs)
+                    if decisions:
+                        result = apply(item.doc.text, findings, decisions)
+                        if result != item.doc.text:
+                            new_text = result
+                            changed = True
+                            stats.documents_changed += 1
+                out.write(encode_item(item, new_text, source.fmt, text_key))
+        except (InputError, OutputError, StopIteration) as exc:
+            stats.errors += 1
+            report("error", row.path, str(exc) or "documents do not match the session")
+            if out is not None:
+                out.abort()
+            continue
+        stats.files += 1
+        if in_place and not changed:
+            out.abort()  # like fix: an unchanged file (and its mtime) is left alone
+            continue
+        try:
+            out.commit()
+        except OutputError as exc:
+            stats.errors += 1
+            report("error", row.path, str(exc))
+            continue
+        if out.target is not None:
+            stats.written.append(str(out.target))
+    return stats
