@@ -15,7 +15,14 @@ FLAGS_PACK = FIXTURES / "flags.toml"
 
 #: A fixed selection, so the screens and counts these tests assert do not
 #: move whenever a rule pack grows; the rule families have tests of their own.
-RULES = ("unicode.mojibake", "residue.ad-shortcode-line", "residue.ad-shortcode-inline", "residue.source-link", "residue.post-a-comment", "reviewtest")
+RULES = (
+    "unicode.mojibake",
+    "residue.ad-shortcode-line",
+    "residue.ad-shortcode-inline",
+    "residue.source-link",
+    "residue.post-a-comment",
+    "reviewtest",
+)
 
 
 def engine() -> Engine:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from review_helpers import FLAGS_PACK, engine, open_session
+from review_helpers import FLAGS_PACK, RULES, engine, open_session
 
 from scrubber.cli import main
 from scrubber.model import Action
@@ -62,7 +62,7 @@ def fix_and_apply(tmp_path: Path, corpus: Path, session: Session, policy: Policy
         if d is not None:
             session.decide([fid], d.action, d.text)
     fixed, applied = tmp_path / "fixed", tmp_path / "applied"
-    args = ["fix", str(corpus), "-o", str(fixed), "--isolated", "--rules", str(FLAGS_PACK), "-q"]
+    args = ["fix", str(corpus), "-o", str(fixed), "--isolated", "--rules", str(FLAGS_PACK), "--select", ",".join(RULES), "-q"]
     if policy.drop_flagged:
         args.append("--drop-flagged")
     if policy.unsafe:
