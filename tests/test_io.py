@@ -94,6 +94,8 @@ def test_discover_walks_folders_and_skips_hidden(tmp_path: Path):
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "y.txt").write_text("y")
     (tmp_path / "b.jsonl").write_text("")
+    (tmp_path / "review.scrubber-session").write_bytes(b"SQLite format 3\x00")
+    (tmp_path / "review.scrubber-session-wal").write_bytes(b"")
     found = discover([str(tmp_path)])
     assert sorted(str(f.rel) for f in found) == ["a/x.txt", "b.jsonl"]
     assert [str(f.rel) for f in discover([str(tmp_path)], ["*.jsonl"])] == ["b.jsonl"]

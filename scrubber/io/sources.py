@@ -60,6 +60,14 @@ class Item:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+#: review sessions (SQLite and its side files) may sit inside the folder under review
+SESSION_SUFFIXES = (".scrubber-session", ".scrubber-session-wal", ".scrubber-session-shm", ".scrubber-session-journal")
+
+
+def _is_session_file(name: str) -> bool:
+    return name.endswith(SESSION_SUFFIXES)
+
+
 def format_of(path: Path) -> tuple[str, str | None]:
     compression = compression_of(path)
     name = path.name[: -len(path.suffix)] if compression else path.name
@@ -79,7 +87,7 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.startswith("."):
+                    if name.startswith(".") or _is_session_file(name):
                         continue
                     if globs and not any(fnmatch.fnmatch(name, g) for g in globs):
                         continue
