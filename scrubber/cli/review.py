@@ -31,6 +31,14 @@ def open_session(
     if not paths and not session_path.exists():
         fail(f"{session_path}: no such session (give PATH... to start one)")
     reporter = Reporter(quiet=True)
+    problems: list[str] = []
+
+    def collect(level: str, where: str, message: str) -> None:
+        """Print as usual, and keep warnings for the screen (stderr is hidden behind the app)."""
+        if level in ("warning", "error"):
+            problems.append(f"{where}: {message}")
+        reporter(level, where, message)
+
     try:
         sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), "text")
     except InputError as exc:
@@ -39,10 +47,12 @@ def open_session(
         session = Session(session_path)
         stored_key = session.get("text_key")
         key = setting(setup.config, text_key, "text_key", stored_key or "text")
-        report = session.sync(setup.engine, sources, key, reporter, jobs=setting(setup.config, jobs, "jobs", 1))
+        report = session.sync(setup.engine, sources, key, collect, jobs=setting(setup.config, jobs, "jobs", 1))
     except SessionError as exc:
         fail(str(exc))
-    messages = report.messages()
+    messages = report.messages() + problems[:8]
+    if len(problems) > 8:
+        messages.append(f"… and {len(problems) - 8} more problem(s) with the inputs (run `scrubber check` to list them)")
     if not session.is_new:
         messages.insert(0, f"Resumed {session_path}: {session.decided_count()} decision(s) so far")
     return session, messages

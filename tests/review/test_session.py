@@ -116,3 +116,14 @@ def test_apply_in_place_leaves_unchanged_files_alone(tmp_path: Path, corpus: Pat
 def test_review_command_needs_inputs_or_a_session(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["review", "--session", str(tmp_path / "none.scrubber-session")])
     assert result.exit_code == 2 and "no such session" in result.output
+
+
+def test_problems_reading_inputs_reach_the_reviewer(tmp_path: Path) -> None:
+    from scrubber.cli.common import build_engine
+    from scrubber.cli.review import open_session as open_review
+
+    (tmp_path / "legacy.txt").write_bytes("Caf\u00e9 prices rose.\n".encode("cp1252"))
+    setup = build_engine((",".join(RULES),), (), (FLAGS_PACK,), None, True)
+    session, messages = open_review((str(tmp_path / "legacy.txt"),), tmp_path / "s.scrubber-session", setup, None, (), 1)
+    session.close()
+    assert any("legacy.txt" in m and "not valid UTF-8" in m for m in messages)
