@@ -59,3 +59,12 @@ def test_a_pattern_whose_whitespace_could_cross_lines_still_matches_line_by_line
     text = "Body.\nSource link\n[ad_0] "
     assert [f.rule for f in engine.find(text)] == ["r.src", "r.ad"]
     assert accept_all(text, engine.find(text)) == "Body.\n"
+
+
+def test_lines_longer_than_max_line_are_article_text():
+    from scrubber.kinds.lines import MAX_LINE
+
+    long_line = "Source link " * (MAX_LINE // 12 + 1)
+    engine = Engine([rule("r.src", r"(?:Source link\s*)+", "end")])
+    assert engine.find("Body.\n" + long_line) == []
+    assert [f.rule for f in engine.find("Body.\n" + long_line[:MAX_LINE].strip())] == ["r.src"]

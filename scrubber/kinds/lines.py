@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import regex
 
 from ..model import Finding
-from .base import DocContext, Kind, Matcher, PackError, RuleSpec, compile_regex, finditer, fix_finding, register
+from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
 
 WHERE = ("anywhere", "start", "end", "edges")
 FOLLOW = ("any", "headlines")
@@ -63,6 +63,13 @@ def is_headline(line: str) -> bool:
 INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 EDGE = rf"(?:[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\])*"
 _INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
+
+#: Residue is short: template lines, widgets, credits and disclosures are
+#: well under this many characters, and article paragraphs are often longer.
+#: Longer lines are never tried, which keeps rules with look-aheads from
+#: scanning whole paragraphs (the main cost of this kind before).
+MAX_LINE = 600
+SHORT_LINE = regex.compile(rf"(?m)^[^\n]{{1,{MAX_LINE}}}$")
 
 
 def _is_blank(segment: str) -> bool:
@@ -121,30 +128,29 @@ class LineGroupMatcher(Matcher):
             idxs = [i for i, s in enumerate(specs) if s.kind == kind]
             if idxs:
                 branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
-                self._regexes.append(compile_regex(specs[idxs[0]], rf"(?m)^{EDGE}(?:{branches}){EDGE}$"))
+                self._regexes.append(compile_regex(specs[idxs[0]], rf"{EDGE}(?:{branches}){EDGE}"))
 
-    def _hits(self, regex, text: str) -> dict[int, int]:
-        """Line start offset -> index of the first rule whose pattern is the whole line."""
-        rules = ",".join(self.rule_ids)
-        hits: dict[int, int] = {}
-        for m in finditer(regex, text, rules):
-            if "\n" in m.group():
-                # a pattern with \s crossed a line break: retry line by line, each bounded to its line
-                pos = m.start()
-                while pos < m.end():
-                    stop = text.find("\n", pos)
-                    stop = len(text) if stop == -1 else stop
-                    one = next(iter(finditer(regex, text, rules, pos, stop)), None)
-                    if one is not None and one.start() == pos and one.group().strip():
-                        hits[pos] = int(one.lastgroup[1:])
-                    pos = stop + 1
-            elif m.group().strip():
-                hits[m.start()] = int(m.lastgroup[1:])
+    def _hits(self, text: str) -> list[dict[int, int]]:
+        """Per regex: line start offset -> index of the first rule whose pattern is the whole line.
+
+        Only lines of at most :data:`MAX_LINE` characters are tried, each
+        bounded to itself (a pattern's ``\\s`` cannot reach into the next line).
+        """
+        hits: list[dict[int, int]] = [{} for _ in self._regexes]
+        for line in SHORT_LINE.finditer(text):
+            start, stop = line.span()
+            for regex_hits, pattern in zip(hits, self._regexes):
+                try:
+                    m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+                except TimeoutError:
+                    raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
+                if m is not None and m.lastgroup is not None:
+                    regex_hits[start] = int(m.lastgroup[1:])
         return hits
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
-        hits = [self._hits(regex, text) for regex in self._regexes]
+        hits = self._hits(text)
         if not any(hits):
             return
         lines = _split_lines(text)
