@@ -247,15 +247,27 @@ _CONJUNCTIONS = "and|or|nor"
 _NO_SEMI_AFTER = (
     "of|from|into|onto|than|whose|in|on|at|by|for|with|to|is|are|was|were|be|been|has|have|had|will|would|can|could|should|that"
 )
+#: prepositions that never end a phrase, so never take a comma right after them
+_NO_COMMA_AFTER = "of|from|into|onto|than|whose"
+#: prepositions after which no list or explanation starts
+_NO_COLON_AFTER = "of|from|into|onto|than|whose"
+#: words that never open what follows a colon or a semicolon
+_NO_COLON_BEFORE = "of|than|is|are|was|were|has|have|had|been"
+#: function words ending in s: an apostrophe after them is no plural possessive
+_S_WORDS = "was|is|has|does|his|this|its|us|as|yes|thus|whereas|unless"
 _LOWER_WORD_END = r"(?<![\w'’-])"
 _STRAY = regex.compile(
     rf"""(?<=[\p{{L}}\d%])[\^_~|@](?=[ \t])                                # word^ word   word_ word
       | (?<=\p{{L}})-(?=[ \t]+(?!(?:and|or|to|nor|through|&|-)\b)\p{{L}})     # a- fund (not: pre- and post-)
-      | (?<=\p{{Ll}}{{2}})[?!](?=[ \t]+\p{{Ll}})                             # not? the
+      | (?<=\p{{Ll}}{{2}}['’]?)[?!](?=[ \t]+\p{{Ll}})                        # not? the   players'! plans
       | (?<={_LOWER_WORD_END}(?:{_DETERMINERS}))[,;:?!.](?=[ \t]|$)          # the, / a.
+      | (?<={_LOWER_WORD_END}(?:{_NO_COMMA_AFTER}))[,;:?!](?=[ \t]+\p{{Ll}})   # of, new
       | (?<={_LOWER_WORD_END}(?:{_CONJUNCTIONS}))[;:?!.](?=[ \t]|$)          # and.
       | (?<={_LOWER_WORD_END}(?:{_NO_SEMI_AFTER}))[;](?=[ \t])               # of; new
-      | (?<=\p{{L}}[,;:])[.,;:](?=[ \t]|$)                                   # word,; word;,
+      | (?<={_LOWER_WORD_END}(?:{_NO_COLON_AFTER}))[:](?=[ \t])              # with: new
+      | (?<=[\p{{L}}\d])[;:](?=[ \t]+(?:{_NO_COLON_BEFORE})\b(?![-'’]))       # house; of, plan: was
+      | (?<=[\p{{L}}\d][,;:])[.,;:?!^*~_](?=[ \t]|$)                           # word,; word;, word,?
+      | (?<={_LOWER_WORD_END}(?:{_S_WORDS}))['’](?=[ \t])                    # was' moved
       | (?<=\p{{L}}\.)\.(?=[ \t]|$)(?<![.][.][.])                             # U.S.. (not an ellipsis)
       | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+\p{{L}}))                   # have' been (not: players')
     """,
@@ -396,12 +408,18 @@ _DET = "the|a|an|its|their|our|my|your|every"
 _AFTER_DET = (
     "the|a|an|its|their|our|my|your|of|in|on|at|by|for|from|with|to|and|or|but|is|are|was|were|has|have|had|he|she|they|we|i|which|who|it"
 )
+_AFTER_DET_MORE = "than|into|onto|would|should|could|been|whose|whom|does|did|these|those"
 _PRONOUN = "he|she|they|we"
+#: prepositions that never stand right before "of"
+_PREP = "of|to|for|with|by|from|into|onto|at|than"
+#: words a sentence never ends on (before its final mark)
+_NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose"
 _WORD_ORDER = re.compile(
-    rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET})\b(?![-'’])  # the of, a the, its they
-      | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of)\b(?![-'’])                      # he the
+    rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET}|{_AFTER_DET_MORE})\b(?![-'’])  # the of, a the
+      | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of|by|from|with|at)\b(?![-'’])       # he the
       | (?<![\w'’-])of[ \t]+(?:of|is|are|was|were|he|she|they|we|i)\b(?![-'’])                          # of is
-      | (?<=[ \t])(?:{_DET}|and|or)(?=[.!?]["”’)]*(?:[ \t]|$))                                         # ... collided a.
+      | (?<![\w'’-])(?:{_PREP})[ \t]+of\b(?![-'’])                                                    # to of, for of
+      | (?<=[ \t])(?:{_NO_END})(?=[.!?]["”’)]*(?:[ \t]|$))                                             # ... collided a.
     """,
     re.X | re.M,
 )
