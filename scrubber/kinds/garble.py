@@ -247,15 +247,27 @@ _CONJUNCTIONS = "and|or|nor"
 _NO_SEMI_AFTER = (
     "of|from|into|onto|than|whose|in|on|at|by|for|with|to|is|are|was|were|be|been|has|have|had|will|would|can|could|should|that"
 )
+#: prepositions that never end a phrase, so never take a comma right after them
+_NO_COMMA_AFTER = "of|from|into|onto|than|whose"
+#: prepositions after which no list or explanation starts
+_NO_COLON_AFTER = "of|from|into|onto|than|whose"
+#: words that never open what follows a colon or a semicolon
+_NO_COLON_BEFORE = "of|than|is|are|was|were|has|have|had|been"
+#: function words ending in s: an apostrophe after them is no plural possessive
+_S_WORDS = "was|is|has|does|his|this|its|us|as|yes|thus|whereas|unless"
 _LOWER_WORD_END = r"(?<![\w'’-])"
 _STRAY = regex.compile(
     rf"""(?<=[\p{{L}}\d%])[\^_~|@](?=[ \t])                                # word^ word   word_ word
       | (?<=\p{{L}})-(?=[ \t]+(?!(?:and|or|to|nor|through|&|-)\b)\p{{L}})     # a- fund (not: pre- and post-)
-      | (?<=\p{{Ll}}{{2}})[?!](?=[ \t]+\p{{Ll}})                             # not? the
+      | (?<=\p{{Ll}}{{2}}['’]?)[?!](?=[ \t]+\p{{Ll}})                        # not? the   players'! plans
       | (?<={_LOWER_WORD_END}(?:{_DETERMINERS}))[,;:?!.](?=[ \t]|$)          # the, / a.
+      | (?<={_LOWER_WORD_END}(?:{_NO_COMMA_AFTER}))[,;:?!](?=[ \t]+\p{{Ll}})   # of, new
       | (?<={_LOWER_WORD_END}(?:{_CONJUNCTIONS}))[;:?!.](?=[ \t]|$)          # and.
       | (?<={_LOWER_WORD_END}(?:{_NO_SEMI_AFTER}))[;](?=[ \t])               # of; new
-      | (?<=\p{{L}}[,;:])[.,;:](?=[ \t]|$)                                   # word,; word;,
+      | (?<={_LOWER_WORD_END}(?:{_NO_COLON_AFTER}))[:](?=[ \t])              # with: new
+      | (?<=[\p{{L}}\d])[;:](?=[ \t]+(?:{_NO_COLON_BEFORE})\b(?![-'’]))       # house; of, plan: was
+      | (?<=[\p{{L}}\d][,;:])[.,;:?!^*~_](?=[ \t]|$)                           # word,; word;, word,?
+      | (?<={_LOWER_WORD_END}(?:{_S_WORDS}))['’](?=[ \t])                    # was' moved
       | (?<=\p{{L}}\.)\.(?=[ \t]|$)(?<![.][.][.])                             # U.S.. (not an ellipsis)
       | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+\p{{L}}))                   # have' been (not: players')
     """,
@@ -390,18 +402,295 @@ def code_mix(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> I
         yield m.start(), m.end(), f"word in another script inside an English sentence: {_quote(m.group())}"
 
 
+#: frequent function words of the languages MT leaves words from that are never
+#: English words (``und``, ``aunque``, ``della``): one of them inside an English
+#: sentence is an untranslated word
+_FOREIGN_WORDS = frozenset(
+    [
+        "und",
+        "der",
+        "dem",
+        "einen",
+        "einem",
+        "einer",
+        "ist",
+        "sind",
+        "wird",
+        "werden",
+        "wurde",
+        "für",
+        "über",
+        "oder",
+        "aber",
+        "nicht",
+        "auch",
+        "sehr",
+        "noch",
+        "schon",
+        "zum",
+        "zur",
+        "vom",
+        "ihre",
+        "ihren",
+        "seine",
+        "seiner",
+        "sich",
+        "wenn",
+        "weil",
+        "dass",
+        "mehr",
+        "bis",
+        "pero",
+        "aunque",
+        "muy",
+        "más",
+        "también",
+        "desde",
+        "hasta",
+        "entre",
+        "sobre",
+        "cuando",
+        "porque",
+        "donde",
+        "según",
+        "los",
+        "las",
+        "una",
+        "unos",
+        "unas",
+        "este",
+        "esta",
+        "estos",
+        "estas",
+        "como",
+        "tiene",
+        "fue",
+        "está",
+        "están",
+        "todos",
+        "sus",
+        "della",
+        "degli",
+        "delle",
+        "dello",
+        "nel",
+        "nella",
+        "nelle",
+        "negli",
+        "dei",
+        "sono",
+        "anche",
+        "molto",
+        "questo",
+        "questa",
+        "quello",
+        "quella",
+        "dopo",
+        "perché",
+        "ancora",
+        "tutti",
+        "tutte",
+        "alla",
+        "alle",
+        "agli",
+        "sul",
+        "sulla",
+        "gli",
+        "può",
+        "essere",
+        "stato",
+        "stata",
+        "hanno",
+        "più",
+        "dans",
+        "avec",
+        "sont",
+        "était",
+        "mais",
+        "très",
+        "aussi",
+        "leur",
+        "leurs",
+        "cette",
+        "nous",
+        "vous",
+        "ils",
+        "elles",
+        "dont",
+        "été",
+        "avait",
+        "peut",
+        "même",
+        "lors",
+        "selon",
+        "aux",
+        "encore",
+        "beaucoup",
+        "moins",
+        "avoir",
+        "przez",
+        "oraz",
+        "jest",
+        "się",
+        "który",
+        "która",
+        "które",
+        "już",
+        "tylko",
+        "jeszcze",
+        "jego",
+        "jej",
+        "ich",
+        "dla",
+        "przy",
+        "będzie",
+        "został",
+        "została",
+        "może",
+        "podle",
+        "jsou",
+        "také",
+        "která",
+        "které",
+        "jako",
+        "byl",
+        "byla",
+        "bylo",
+        "při",
+        "mezi",
+        "jeho",
+        "její",
+        "jejich",
+        "nebo",
+        "však",
+        "což",
+        "een",
+        "het",
+        "niet",
+        "ook",
+        "voor",
+        "naar",
+        "zijn",
+        "werd",
+        "wordt",
+        "maar",
+    ]
+)
+#: letters of other Latin alphabets that English words never carry (Polish,
+#: Czech, Romanian, Turkish, Portuguese, German ß...)
+_FOREIGN_LETTER = re.compile(r"[ąćęłńśźżřůěšžťďňőűßãõğşıțșă]")
+#: accented letters English keeps only in a few borrowed words (café, résumé)
+_ACCENT = re.compile(r"[àáâäçèéêëìíîïñòóôöùúûüýÿ]")
+_LOANWORDS = frozenset(
+    [
+        "café",
+        "cafés",
+        "résumé",
+        "résumés",
+        "naïve",
+        "fiancé",
+        "fiancée",
+        "façade",
+        "protégé",
+        "cliché",
+        "clichés",
+        "décor",
+        "rosé",
+        "entrée",
+        "entrées",
+        "soirée",
+        "déjà",
+        "élite",
+        "piñata",
+        "jalapeño",
+        "jalapeños",
+        "señor",
+        "señora",
+        "über",
+        "doppelgänger",
+        "touché",
+        "passé",
+        "exposé",
+        "sauté",
+        "sautéed",
+        "purée",
+        "crème",
+        "brûlée",
+        "débâcle",
+        "débris",
+        "née",
+        "première",
+        "premières",
+        "vis",
+        "à",
+        "la",
+        "carte",
+        "pâté",
+        "smörgåsbord",
+        "naïveté",
+        "attaché",
+        "chargé",
+        "outré",
+    ]
+)
+#: endings only other languages give a word (Italian -zione, German -ungen/-keit, Polish -cji/-ości)
+_FOREIGN_ENDING = re.compile(r"(?:zione|zioni|ungen|keit|heit|schaft|ierung|aient|cji|sji|ości|szcz|ycz)$")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[^\W\d_A-Z]{2,}(?![\w'’-])")
+#: a quick test for a foreign ending anywhere in the document
+_ENDING_HINT = re.compile(r"(?:zione|zioni|ungen|keit|heit|schaft|ierung|aient|cji|sji|szcz|ycz)\b")
+
+
+def _foreign_latin_word(word: str) -> bool:
+    """A lower-case word that is plainly not English: a foreign function word, letter or ending."""
+    if word in _FOREIGN_WORDS:
+        return True
+    if word in _LOANWORDS or len(word) < 3:
+        return False
+    return bool(_FOREIGN_LETTER.search(word) or _ACCENT.search(word) or _FOREIGN_ENDING.search(word))
+
+
+def code_mix_latin(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
+
+    Only lower-case words count (names keep their own spelling), and only in
+    a sentence that is otherwise plainly English with at most two such words
+    (a whole foreign sentence is the language rule's business).
+    """
+    text = ctx.text
+    if text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text):
+        return  # C-speed tests first: most English documents stop here
+    from .language import common_ratio
+
+    by_sentence: dict[int, list[re.Match[str]]] = {}
+    for m in _LOWER_WORD.finditer(text):
+        if _foreign_latin_word(m.group().lower()) and m.group().islower():
+            by_sentence.setdefault(seg.sentence_at(m.start()), []).append(m)
+    for index, found in by_sentence.items():
+        s = seg.sentences[index]
+        if len(found) > 2 or common_ratio(text[s.start : s.end]) < 0.12:
+            continue
+        for m in found:
+            yield m.start(), m.end(), f"word of another language inside an English sentence: {_quote(m.group())}"
+
+
 # -- shuffled word order -----------------------------------------------------------
 
 _DET = "the|a|an|its|their|our|my|your|every"
 _AFTER_DET = (
     "the|a|an|its|their|our|my|your|of|in|on|at|by|for|from|with|to|and|or|but|is|are|was|were|has|have|had|he|she|they|we|i|which|who|it"
 )
+_AFTER_DET_MORE = "than|into|onto|would|should|could|been|whose|whom|does|did|these|those"
 _PRONOUN = "he|she|they|we"
+#: prepositions that never stand right before "of"
+_PREP = "of|to|for|with|by|from|into|onto|at|than"
+#: words a sentence never ends on (before its final mark)
+_NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose"
 _WORD_ORDER = re.compile(
-    rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET})\b(?![-'’])  # the of, a the, its they
-      | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of)\b(?![-'’])                      # he the
+    rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET}|{_AFTER_DET_MORE})\b(?![-'’])  # the of, a the
+      | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of|by|from|with|at)\b(?![-'’])       # he the
       | (?<![\w'’-])of[ \t]+(?:of|is|are|was|were|he|she|they|we|i)\b(?![-'’])                          # of is
-      | (?<=[ \t])(?:{_DET}|and|or)(?=[.!?]["”’)]*(?:[ \t]|$))                                         # ... collided a.
+      | (?<![\w'’-])(?:{_PREP})[ \t]+of\b(?![-'’])                                                    # to of, for of
+      | (?<=[ \t])(?:{_NO_END})(?=[.!?]["”’)]*(?:[ \t]|$))                                             # ... collided a.
     """,
     re.X | re.M,
 )
@@ -548,6 +837,7 @@ DETECTORS: dict[str, Detector] = {
     "stray-punctuation": Detector(stray_punctuation, True),
     "repeated-words": Detector(repeated_words, True),
     "code-mix": Detector(code_mix, True),
+    "code-mix-latin": Detector(code_mix_latin, True),
     "word-order": Detector(word_order, True, ("min_hits",)),
     "unbalanced-quotes": Detector(unbalanced_quotes, True),
     "cut-off": Detector(cut_off, False),

@@ -152,6 +152,16 @@ _FUNCTION_WORD = re.compile(r"\b(?:" + "|".join(sorted(ENGLISH_FUNCTION_WORDS, k
 _COMMON = (" the ", " of ", " and ", " to ", " in ", " a ", " is ", " was ", " for ", " that ", " on ", " with ")
 
 
+#: function words of the Latin-script languages langdetect knows that English
+#: does not have: without one (and without a non-ASCII letter) a sentence in
+#: an English document is not worth asking langdetect about
+_OTHER_LANGUAGE_HINT = re.compile(
+    r"\b(?:de|la|le|el|les|des|du|que|qui|en|et|est|un|une|y|los|las|del|con|por|para|da|di|il|che|per|non|und|der|die|das|"
+    r"ist|mit|nicht|het|van|een|och|att|som|og|er|ikke|og|na|za|jest|nie|sie|se|je|ja|ne|si|pe|cu|ca|ve|bir|ini|itu|yang|dan|ng|sa|mga)\b",
+    re.I,
+)
+
+
 def common_ratio(text: str) -> float:
     """Share of the words that are one of the twelve commonest English words (str.count: fast)."""
     padded = f" {text.lower()} ".replace("\n", " ")
@@ -219,6 +229,8 @@ def foreign_sentence(ctx: DocContext, seg: Segmentation, params: Mapping[str, An
         if n < min_words:
             continue
         if doc_lang == "en":
+            if sentence.isascii() and not _OTHER_LANGUAGE_HINT.search(sentence):
+                continue  # plain ASCII with no function word of another language: an English headline or list
             if ratio > MAX_ENGLISH_RATIO and len(_LATIN_LETTER.findall(sentence)) >= 0.5 * len(_LETTER.findall(sentence)):
                 continue
             # names, headlines and lists have few function words too: want mostly lower-case words
