@@ -11,6 +11,7 @@ and the reporter names it as ``file:line``.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
 import os
@@ -109,19 +110,26 @@ def _read_all(source: InputFile) -> bytes:
         return handle.read()
 
 
-def read_items(source: InputFile, text_key: str, report: Reporter) -> Iterator[Item]:
-    """Stream the items of one input. Raises :class:`InputError` if unreadable."""
+@contextlib.contextmanager
+def _read_errors(source: InputFile) -> Iterator[None]:
+    """Turn the assorted errors of reading (and decompressing) into :class:`InputError`."""
     try:
-        if source.fmt == "jsonl":
-            yield from _read_jsonl(source, text_key, report)
-        else:
-            yield from _read_text(source, report)
+        yield
     except (OSError, EOFError) as exc:
         raise InputError(f"{source.display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except Exception as exc:  # zstd/gzip format errors have assorted types
         if type(exc).__module__.startswith(("zstandard", "gzip", "zlib")) or "zstd" in type(exc).__name__.lower():
             raise InputError(f"{source.display}: corrupt {source.compression} data: {exc}") from None
         raise
+
+
+def read_items(source: InputFile, text_key: str, report: Reporter) -> Iterator[Item]:
+    """Stream the items of one input. Raises :class:`InputError` if unreadable."""
+    with _read_errors(source):
+        if source.fmt == "jsonl":
+            yield from _read_jsonl(source, text_key, report)
+        else:
+            yield from _read_text(source, report)
 
 
 def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
@@ -144,19 +152,13 @@ def raw_lines(source: InputFile) -> Iterator[bytes]:
     the workers (:func:`jsonl_item`), so the main thread stays cheap.
     Raises :class:`InputError` like :func:`read_items`.
     """
-    try:
+    with _read_errors(source):
         handle = sys.stdin.buffer if source.path is None else open_read(source.path)
         try:
             yield from handle
         finally:
             if source.path is not None:
                 handle.close()
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{source.display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    except Exception as exc:  # zstd/gzip format errors have assorted types
-        if type(exc).__module__.startswith(("zstandard", "gzip", "zlib")) or "zstd" in type(exc).__name__.lower():
-            raise InputError(f"{source.display}: corrupt {source.compression} data: {exc}") from None
-        raise
 
 
 def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str) -> tuple[Item, str]:
