@@ -230,3 +230,15 @@ def test_select_and_ignore_by_prefix(run_cli, tmp_path: Path):
     no_source = run_cli("fix", "m.txt", "--ignore", "residue.source-link").stdout
     assert no_source.endswith("[ad_2]Source link") or no_source.endswith("Source link")
     assert "’" in no_source
+
+
+@pytest.mark.parametrize("suffix", ["gz", "zst"])
+def test_corrupt_compressed_input_is_a_clear_error_and_leaves_no_output(run_cli, tmp_path: Path, suffix: str):
+    data = b"".join((json.dumps({"text": f"Story {i} here."}) + "\n").encode() for i in range(5000))
+    compress = gzip.compress if suffix == "gz" else zstandard.ZstdCompressor().compress
+    blob = compress(data)
+    (tmp_path / f"c.jsonl.{suffix}").write_bytes(blob[: len(blob) // 2])  # cut off mid-stream
+    result = run_cli("fix", f"c.jsonl.{suffix}", "-o", "out", "-j", "1")
+    assert result.returncode == 2
+    assert f"c.jsonl.{suffix}: error:" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / f"c.jsonl.{suffix}").exists()

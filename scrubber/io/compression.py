@@ -20,10 +20,61 @@ def open_read(path: Path) -> BinaryIO:
     if kind == "gz":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     if kind == "zst":
+        return io.BufferedReader(_ZstdRaw(raw), buffer_size=1 << 16)  # type: ignore[return-value]
+    return raw
+
+
+class TruncatedInput(EOFError):
+    """The compressed stream ended before its last frame did."""
+
+
+class _ZstdRaw(io.RawIOBase):
+    """Zstandard decompression that notices a truncated stream.
+
+    ``ZstdDecompressor.stream_reader`` returns what it has and reports a file
+    cut off mid-frame as a clean end, which would silently drop the rest of
+    a corpus; here the end of the input before the end of a frame is an error.
+    Concatenated frames are read one after another.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
         import zstandard
 
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True))  # type: ignore[arg-type]
-    return raw
+        self._raw = raw
+        self._new = zstandard.ZstdDecompressor().decompressobj
+        self._dobj = self._new()
+        self._pending = b""
+        self._pos = 0  # how much of _pending was handed out
+        self._in_frame = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while self._pos >= len(self._pending):
+            self._pending, self._pos = b"", 0
+            chunk = self._raw.read(1 << 16)
+            if not chunk:
+                if self._in_frame:
+                    raise TruncatedInput("zstd stream ends in the middle of a frame (truncated file?)")
+                return 0
+            while chunk:
+                self._in_frame = True
+                self._pending += self._dobj.decompress(chunk)
+                if self._dobj.eof:
+                    chunk = self._dobj.unused_data
+                    self._dobj = self._new()
+                    self._in_frame = False
+                else:
+                    chunk = b""
+        n = min(len(buffer), len(self._pending) - self._pos)
+        buffer[:n] = self._pending[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def wrap_write(handle: BinaryIO, kind: str | None) -> BinaryIO:
