@@ -20,6 +20,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator
+from itertools import accumulate
 
 import ftfy
 
@@ -203,30 +204,105 @@ _PIECES = re.compile(r"\s+|\S+")
 def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     """Smallest word-sized regions where ``old`` and ``new`` differ.
 
-    A character diff is quadratic, and a whole damaged document can be one
-    long line; so long lines are first aligned word by word, and only the
-    differing stretches are diffed character by character.
+    A character diff is quadratic (and pure Python), and a whole damaged
+    document can be one long line; so long lines are first aligned word by
+    word, and only the differing stretches are diffed character by character.
+
+    A short line gets the character diff of the whole line, computed word by
+    word when that provably gives the same regions (:func:`_separable`): the
+    usual case, where ftfy replaced a few words one for one.
     """
-    if len(old) < 400:
+    a = _PIECES.findall(old)
+    b = _PIECES.findall(new)
+    short = len(old) < 400
+    if len(a) == len(b):  # ftfy replaced words one for one: linear
+        changed = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        if not short or _separable(old, new, a, b, changed):
+            return _piece_regions(a, b, [(i, i + 1, i, i + 1) for i in changed])
+    if short:
         return _char_regions(old, new)
-    a = [m.group() for m in _PIECES.finditer(old)]
-    b = [m.group() for m in _PIECES.finditer(new)]
-    a_at = [0]
-    for piece in a:
-        a_at.append(a_at[-1] + len(piece))
-    b_at = [0]
-    for piece in b:
-        b_at.append(b_at[-1] + len(piece))
-    if len(a) == len(b):  # the usual case: ftfy replaced words one for one, linear
-        blocks = [(i, i + 1, i, i + 1) for i in range(len(a)) if a[i] != b[i]]
-    else:  # popular pieces (spaces) as junk keep this near-linear too
-        ops = difflib.SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
-        blocks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+    # popular pieces (spaces) as junk keep this near-linear too
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
+    return _piece_regions(a, b, [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"])
+
+
+def _piece_regions(a: list[str], b: list[str], blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """The character regions of each differing block of pieces, in line offsets."""
+    if not blocks:
+        return []
+    a_at = list(accumulate(map(len, a), initial=0))
+    b_at = list(accumulate(map(len, b), initial=0))
     regions: list[tuple[int, int, int, int]] = []
     for i1, i2, j1, j2 in blocks:
-        o1, o2, n1, n2 = a_at[i1], a_at[i2], b_at[j1], b_at[j2]
-        regions.extend((o1 + r1, o1 + r2, n1 + s1, n1 + s2) for r1, r2, s1, s2 in _char_regions(old[o1:o2], new[n1:n2]))
+        o1, n1 = a_at[i1], b_at[j1]
+        x, y = "".join(a[i1:i2]), "".join(b[j1:j2])
+        ops = _core_ops(x, y)
+        found = _widen(x, ops) if ops is not None else _char_regions(x, y)
+        regions.extend((o1 + r1, o1 + r2, n1 + s1, n1 + s2) for r1, r2, s1, s2 in found)
     return regions
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _runs(s: str, odd: set[str]) -> list[tuple[bool, int, int]]:
+    """Maximal runs of ``s`` made of characters in ``odd`` (True) or not (False)."""
+    runs: list[tuple[bool, int, int]] = []
+    start = 0
+    for i in range(1, len(s) + 1):
+        if i == len(s) or (s[i] in odd) != (s[start] in odd):
+            runs.append((s[start] in odd, start, i))
+            start = i
+    return runs
+
+
+def _core_ops(x: str, y: str) -> list[Opcode] | None:
+    """difflib's opcodes for ``x`` -> ``y`` without difflib, when they are known in advance.
+
+    The *cores* are the runs of characters only ``x`` has and the runs only
+    ``y`` has. If the two strings alternate the same shared stretches with
+    cores (each core non-empty on both sides), then no core character can
+    be matched and every shared stretch can only be matched to itself
+    (difflib takes the longest match, the leftmost on ties, and the shared
+    stretches come in the same order on both sides): the opcodes are equal,
+    replace, equal, ... Otherwise None.
+    """
+    rx = _runs(x, set(x).difference(y))
+    ry = _runs(y, set(y).difference(x))
+    if len(rx) != len(ry):
+        return None
+    ops: list[Opcode] = []
+    for (core, a1, a2), (core_y, b1, b2) in zip(rx, ry):
+        if core != core_y or (not core and x[a1:a2] != y[b1:b2]):
+            return None
+        ops.append(("replace" if core else "equal", a1, a2, b1, b2))
+    return ops if any(op[0] == "replace" for op in ops) else None
+
+
+def _separable(old: str, new: str, a: list[str], b: list[str], changed: list[int]) -> bool:
+    """Whether the character diff of the whole line equals the diffs of its changed words.
+
+    True when the words were replaced one for one, no space changed, each
+    changed word has known opcodes (:func:`_core_ops`), and no core
+    character occurs anywhere else in its line, nor in a core of the other
+    line. Then, as in :func:`_core_ops`, difflib on the whole line can only
+    match the shared stretches to themselves: it finds the words' opcodes
+    side by side. Regions widen only over letters and digits, which stop at
+    the spaces around a word either way, so the regions are the same too.
+    """
+    in_old: dict[str, int] = {}
+    in_new: dict[str, int] = {}
+    for i in changed:
+        x, y = a[i], b[i]
+        if x.isspace() or y.isspace() or _core_ops(x, y) is None:
+            return False
+        for c in set(x).difference(y):
+            in_old[c] = in_old.get(c, 0) + x.count(c)
+        for c in set(y).difference(x):
+            in_new[c] = in_new.get(c, 0) + y.count(c)
+    if not in_old.keys().isdisjoint(in_new):
+        return False
+    return all(old.count(c) == n for c, n in in_old.items()) and all(new.count(c) == n for c, n in in_new.items())
 
 
 def _char_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
@@ -236,7 +312,11 @@ def _char_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     ``new[j1:j2]`` for every region turns ``old`` into ``new``, and any subset
     of them can be applied on its own.
     """
-    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return _widen(old, difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes())
+
+
+def _widen(old: str, ops: list[Opcode]) -> list[tuple[int, int, int, int]]:
+    """The differing opcodes widened to words and merged where they touch."""
     regions: list[list[int]] = []
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":
