@@ -342,6 +342,8 @@ def _widen(old: str, ops: list[Opcode]) -> list[tuple[int, int, int, int]]:
     return [tuple(r) for r in regions]  # type: ignore[misc]
 
 
+#: C1 controls (ftfy.chardata.C1_CONTROL_RE) and U+FFFD, which the sloppy codecs encode as 0x1A
+_RESTEP = re.compile("[\x80-\x9f\ufffd]")
 _C0 = frozenset(chr(c) for c in (*range(0, 9), 0x0B, *range(0x0E, 0x20), 0x7F))
 _C0_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -365,6 +367,12 @@ class FtfyMatcher(Matcher):
         self.config = ftfy.TextFixerConfig(**options)
         # mojibake under an HTML entity (``10Î&frac14;s``) needs both steps at once
         self.entity_config = self.config._replace(unescape_html=True)
+        # fix_and_explain's steps beyond the encoding are the C1 and surrogate fixers only
+        self.single_round = (
+            self.config.explain
+            and all(not getattr(self.config, key) for key in _FTFY_OPTIONS if key != "normalization")
+            and self.config.normalization is None
+        )
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
@@ -390,7 +398,7 @@ class FtfyMatcher(Matcher):
             # fixing twice gives what fixing once gave
             keep = [i for i, c in enumerate(line) if c not in _C0] if _C0_RE.search(line) else None
             seen = line if keep is None else "".join(line[i] for i in keep)
-            fixed, plan = ftfy.fix_and_explain(seen, config=config)
+            fixed, plan = self.fix(seen, config)
             if fixed == seen:
                 continue
             message = explain_plan(plan)
@@ -407,6 +415,29 @@ class FtfyMatcher(Matcher):
                 yield fix_finding(
                     self.spec, start + i1, start + i2, new, message=message, confidence=self.confidence(old, new), detail=detail
                 )
+
+    def fix(self, line: str, config: ftfy.TextFixerConfig) -> tuple[str, list[tuple[str, str]] | None]:
+        """``ftfy.fix_and_explain(line, config=config)``, without its confirming second round.
+
+        fix_and_explain repeats all its steps until the text stops changing,
+        so a fixed line is judged twice by ftfy's badness scan, once inside
+        fix_encoding_and_explain (which itself runs until nothing changes)
+        and once more in the confirming round. With our default options
+        (HTML and the typographic fixers off) that round changes nothing and
+        adds no step when the C1 and surrogate fixers leave ftfy's result as
+        it is and the result holds no C1 control (``fix_c1_controls`` may
+        report a step without a change) and no U+FFFD (the sloppy codecs
+        encode it as 0x1A, so a re-decoding may give the text back). Without
+        those, an encoding step always changes the text: each non-ASCII
+        character becomes a byte >= 0x80, and UTF-8 needs two or more of them
+        per character. Other lines and options go through fix_and_explain.
+        """
+        if config is not self.config or not self.single_round:
+            return ftfy.fix_and_explain(line, config=config)
+        fixed, plan = ftfy.fix_encoding_and_explain(line, config=config)
+        if _RESTEP.search(fixed) or (config.fix_surrogates and ftfy.fixes.fix_surrogates(fixed) != fixed):
+            return ftfy.fix_and_explain(line, config=config)
+        return fixed, plan
 
     def confidence(self, old: str, new: str) -> float:
         """The rule's confidence, lowered where ftfy could only mark a loss."""
