@@ -33,6 +33,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, RuleSpec, fix_finding, register
@@ -149,6 +150,17 @@ def reread(token: str, table: dict[str, str]) -> tuple[str, tuple[tuple[str, str
 
 
 def candidates_for(token: str, start: int) -> list[Candidate]:
+    """The legacy re-readings of ``token`` (at ``start``) that remove its anomalies."""
+    return [replace(c, start=start, end=start + len(token)) for c in _candidates(token)] if start else list(_candidates(token))
+
+
+@lru_cache(maxsize=8192)
+def _candidates(token: str) -> tuple[Candidate, ...]:
+    """Candidates at offset 0; cached, the same damaged words recur across documents."""
+    return tuple(_candidates_uncached(token, 0))
+
+
+def _candidates_uncached(token: str, start: int) -> list[Candidate]:
     where: set[int] = set()
     before, strength = anomalies(token, where)
     if not before:

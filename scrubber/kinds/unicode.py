@@ -20,7 +20,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator
-from itertools import accumulate
+from itertools import accumulate, groupby
 
 import ftfy
 
@@ -217,8 +217,9 @@ def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     short = len(old) < 400
     if len(a) == len(b):  # ftfy replaced words one for one: linear
         changed = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-        if not short or _separable(old, new, a, b, changed):
-            return _piece_regions(a, b, [(i, i + 1, i, i + 1) for i in changed])
+        known = [_core_ops(a[i], b[i]) for i in changed]
+        if not short or _separable(old, new, a, b, changed, known):
+            return _piece_regions(a, b, [(i, i + 1, i, i + 1) for i in changed], known)
     if short:
         return _char_regions(old, new)
     # popular pieces (spaces) as junk keep this near-linear too
@@ -226,17 +227,19 @@ def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     return _piece_regions(a, b, [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"])
 
 
-def _piece_regions(a: list[str], b: list[str], blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """The character regions of each differing block of pieces, in line offsets."""
+def _piece_regions(
+    a: list[str], b: list[str], blocks: list[tuple[int, int, int, int]], known: list[list[Opcode] | None] | None = None
+) -> list[tuple[int, int, int, int]]:
+    """The character regions of each differing block of pieces, in line offsets (``known``: their opcodes)."""
     if not blocks:
         return []
     a_at = list(accumulate(map(len, a), initial=0))
     b_at = list(accumulate(map(len, b), initial=0))
     regions: list[tuple[int, int, int, int]] = []
-    for i1, i2, j1, j2 in blocks:
+    for k, (i1, i2, j1, j2) in enumerate(blocks):
         o1, n1 = a_at[i1], b_at[j1]
         x, y = "".join(a[i1:i2]), "".join(b[j1:j2])
-        ops = _core_ops(x, y)
+        ops = known[k] if known is not None else _core_ops(x, y)
         found = _widen(x, ops) if ops is not None else _char_regions(x, y)
         regions.extend((o1 + r1, o1 + r2, n1 + s1, n1 + s2) for r1, r2, s1, s2 in found)
     return regions
@@ -249,10 +252,10 @@ def _runs(s: str, odd: set[str]) -> list[tuple[bool, int, int]]:
     """Maximal runs of ``s`` made of characters in ``odd`` (True) or not (False)."""
     runs: list[tuple[bool, int, int]] = []
     start = 0
-    for i in range(1, len(s) + 1):
-        if i == len(s) or (s[i] in odd) != (s[start] in odd):
-            runs.append((s[start] in odd, start, i))
-            start = i
+    for is_odd, group in groupby(map(odd.__contains__, s)):
+        end = start + sum(1 for _ in group)
+        runs.append((is_odd, start, end))
+        start = end
     return runs
 
 
@@ -267,6 +270,22 @@ def _core_ops(x: str, y: str) -> list[Opcode] | None:
     stretches come in the same order on both sides): the opcodes are equal,
     replace, equal, ... Otherwise None.
     """
+    # the usual case first: one differing stretch between a common prefix and suffix
+    n = min(len(x), len(y))
+    p = 0
+    while p < n and x[p] == y[p]:
+        p += 1
+    e = 0
+    while e < n - p and x[-1 - e] == y[-1 - e]:
+        e += 1
+    cx, cy, same = x[p : len(x) - e], y[p : len(y) - e], x[:p] + x[len(x) - e :]
+    if cx and cy and set(cx).isdisjoint(cy) and set(same).isdisjoint(cx) and set(same).isdisjoint(cy):
+        ops = [("replace", p, len(x) - e, p, len(y) - e)]  # the runs below would find exactly this
+        if p:
+            ops.insert(0, ("equal", 0, p, 0, p))
+        if e:
+            ops.append(("equal", len(x) - e, len(x), len(y) - e, len(y)))
+        return ops
     rx = _runs(x, set(x).difference(y))
     ry = _runs(y, set(y).difference(x))
     if len(rx) != len(ry):
@@ -279,11 +298,11 @@ def _core_ops(x: str, y: str) -> list[Opcode] | None:
     return ops if any(op[0] == "replace" for op in ops) else None
 
 
-def _separable(old: str, new: str, a: list[str], b: list[str], changed: list[int]) -> bool:
+def _separable(old: str, new: str, a: list[str], b: list[str], changed: list[int], known: list[list[Opcode] | None]) -> bool:
     """Whether the character diff of the whole line equals the diffs of its changed words.
 
     True when the words were replaced one for one, no space changed, each
-    changed word has known opcodes (:func:`_core_ops`), and no core
+    changed word has ``known`` opcodes (:func:`_core_ops`), and no core
     character occurs anywhere else in its line, nor in a core of the other
     line. Then, as in :func:`_core_ops`, difflib on the whole line can only
     match the shared stretches to themselves: it finds the words' opcodes
@@ -292,9 +311,9 @@ def _separable(old: str, new: str, a: list[str], b: list[str], changed: list[int
     """
     in_old: dict[str, int] = {}
     in_new: dict[str, int] = {}
-    for i in changed:
+    for i, ops in zip(changed, known):
         x, y = a[i], b[i]
-        if x.isspace() or y.isspace() or _core_ops(x, y) is None:
+        if ops is None or x.isspace() or y.isspace():
             return False
         for c in set(x).difference(y):
             in_old[c] = in_old.get(c, 0) + x.count(c)
