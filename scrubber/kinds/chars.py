@@ -168,11 +168,11 @@ def _mojibake_line(m: re.Match[str], ctx: DocContext, legacy: bool = False) -> b
     lines to the higher-priority mojibake rules.
     """
     from .legacy import TRIGGER
-    from .unicode import looks_like_mojibake
+    from .unicode import mojibake_between
 
     lo, hi = _line_of(ctx.text, m.start(), m.end())
     key = f"chars.damaged:{lo}:{legacy}"
-    return ctx.memo(key, lambda: looks_like_mojibake(ctx.text, lo, hi) or (legacy and TRIGGER.search(ctx.text, lo, hi) is not None))
+    return ctx.memo(key, lambda: mojibake_between(ctx, lo, hi) or (legacy and TRIGGER.search(ctx.text, lo, hi) is not None))
 
 
 def _unless_mojibake(

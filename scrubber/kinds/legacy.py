@@ -33,6 +33,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, RuleSpec, fix_finding, register
@@ -68,10 +69,15 @@ COMMON |= {chr(c) for c in range(0xE0, 0x100) if chr(c).isalpha()}  # lower-case
 IN_WORD_OK = set("\u2019\u2018\u02bc\u2010\u2011\u00b7'-")
 SUSPECT = sorted({c for t in TABLES.values() for c in t} - COMMON)
 _INTERNAL = "".join(sorted(COMMON - IN_WORD_OK - {c for c in COMMON if c.isalpha()} - {"\u00a0"}))
-#: stdlib ``re``: big character classes run ~30x faster than in ``regex``
-TRIGGER = re.compile(rf"[{re.escape(''.join(SUSPECT))}]|(?<=[^\W\d_])[{re.escape(_INTERNAL)}](?=[^\W\d_])")
-#: one class for the fast scan (an alternation with lookarounds runs ~10x slower)
-PREFILTER = re.compile(f"[{re.escape(''.join(SUSPECT) + _INTERNAL)}]")
+#: a suspicious character, or a common one between two letters. One leading
+#: character class, the alternative chosen by a look-behind at the character
+#: just read: stdlib ``re`` then skips to candidates in C (an alternation at
+#: the top would try every position, and ``regex`` runs big classes ~30x
+#: slower); it finds exactly what ``[SUSPECT]|(?<=letter)[INTERNAL](?=letter)`` finds
+TRIGGER = re.compile(
+    rf"[{re.escape(''.join(SUSPECT) + _INTERNAL)}]"
+    rf"(?:(?<=[{re.escape(''.join(SUSPECT))}])|(?<=[^\W\d_][{re.escape(_INTERNAL)}])(?=[^\W\d_]))"
+)
 TOKEN = re.compile(r"[^\s\x00-\x1f\x7f]+")  # control characters end a word (unicode.control-char strips them)
 #: what a re-read character may become: a letter or this punctuation
 PLAUSIBLE = set("“”‘’–—…•°™®©\u00a0")
@@ -144,6 +150,17 @@ def reread(token: str, table: dict[str, str]) -> tuple[str, tuple[tuple[str, str
 
 
 def candidates_for(token: str, start: int) -> list[Candidate]:
+    """The legacy re-readings of ``token`` (at ``start``) that remove its anomalies."""
+    return [replace(c, start=start, end=start + len(token)) for c in _candidates(token)] if start else list(_candidates(token))
+
+
+@lru_cache(maxsize=8192)
+def _candidates(token: str) -> tuple[Candidate, ...]:
+    """Candidates at offset 0; cached, the same damaged words recur across documents."""
+    return tuple(_candidates_uncached(token, 0))
+
+
+def _candidates_uncached(token: str, start: int) -> list[Candidate]:
     where: set[int] = set()
     before, strength = anomalies(token, where)
     if not before:
@@ -175,7 +192,7 @@ _OPENERS = {"\u201d": "\u00d2", "\u2019": "\u00d4"}  # closing quote fixed -> it
 _CLOSERS = {"\u201d": "\u00d3", "\u2019": "\u00d5"}  # closing quote -> its own mojibake
 
 
-def _pair_openers(text: str, fixed: list[Candidate], tokens: dict[int, tuple[int, str]]) -> list[Candidate]:
+def _pair_openers(text: str, fixed: list[Candidate]) -> list[Candidate]:
     """Fix Ò/Ô openers whose closing Ó/Õ was fixed in the same line."""
     out = []
     taken = {c.start for c in fixed}
@@ -186,7 +203,9 @@ def _pair_openers(text: str, fixed: list[Candidate], tokens: dict[int, tuple[int
             if not any(real == closer and seen == _CLOSERS[closer] for seen, real in cand.changes):
                 continue
             line_start = text.rfind("\n", 0, cand.start) + 1
-            # nearest earlier token in the line that starts with the opener
+            # nearest earlier token in the line that starts with the opener (no
+            # token spans the line break, nor runs into the candidate's token)
+            tokens = {tm.start(): (tm.end(), tm.group()) for tm in TOKEN.finditer(text, line_start, cand.start)}
             for start in sorted((s for s in tokens if line_start <= s < cand.start), reverse=True):
                 end, tok = tokens[start]
                 if tok[0] == opener and len(tok) > 1 and tok[1].isalnum() and start not in taken:
@@ -204,15 +223,11 @@ class LegacyMatcher(Matcher):
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
-        first = PREFILTER.search(text)
-        while first is not None and TRIGGER.match(text, first.start()) is None and not TRIGGER.search(text, first.start(), first.end() + 1):
-            first = PREFILTER.search(text, first.end())
-        if first is None:
+        if text.isascii():
             return
-        tokens: dict[int, tuple[int, str]] = {}
         per_token: list[list[Candidate]] = []
         pos = 0
-        for m in TRIGGER.finditer(text, first.start()):
+        for m in TRIGGER.finditer(text):
             if m.start() < pos:
                 continue
             ls = m.start()
@@ -225,8 +240,6 @@ class LegacyMatcher(Matcher):
                 per_token.append(found)
         if not per_token:
             return
-        for tm in TOKEN.finditer(text):  # for pairing openers; only when something was found
-            tokens[tm.start()] = (tm.end(), tm.group())
         votes = Counter(c.codec for found in per_token for c in found)
         chosen = []
         for found in per_token:
@@ -241,7 +254,7 @@ class LegacyMatcher(Matcher):
         # in a document that has strong evidence for the same code page
         chosen = [(c, a) for c, a in chosen if c.confidence >= 0.85 or strong[c.codec]]
         fixed = [c for c, _ in chosen]
-        openers = _pair_openers(text, fixed, tokens)
+        openers = _pair_openers(text, fixed)
         for cand, ambiguous in [*chosen, *((c, False) for c in openers)]:
             confidence = cand.confidence
             if confidence < 0.85:

@@ -18,7 +18,9 @@ import difflib
 import html
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator
+from itertools import accumulate, groupby
 
 import ftfy
 
@@ -54,9 +56,12 @@ def _build_signature() -> tuple[re.Pattern[str], frozenset[str]]:
     and accented letters alone do not trigger it.
 
     The scan uses the union of all leads followed by the union of all
-    continuations (stdlib ``re`` runs such classes at ~400 MB/s, the
-    ``regex`` module at ~12); each hit is then checked against the pairs one
-    real encoding produces.
+    continuations; each hit is then checked against the pairs one real
+    encoding produces. The pattern starts with *one* character class (the
+    alternatives are chosen by a look-behind at the character just read):
+    stdlib ``re`` then skips to candidate characters in C (~300 MB/s), where
+    a top-level alternation ``lead cont|C1|Â`` would try every position
+    (~80 MB/s). It finds exactly what the alternation finds.
     """
     import ftfy.bad_codecs  # noqa: F401  (registers the sloppy codecs)
 
@@ -69,21 +74,52 @@ def _build_signature() -> tuple[re.Pattern[str], frozenset[str]]:
         all_leads |= leads
         all_conts |= conts
         pairs |= {a + b for a in leads for b in conts}
-    conts_or_lost = _class(all_conts | {"\ufffd"})
-    pattern = f"{_class(all_leads)}{conts_or_lost}|[\u0080-\u009f]|[\u00c2\u00c3](?=[ \u00a0])"
+    c1 = {chr(c) for c in range(0x80, 0xA0)}
+    first = _class(all_leads | c1 | {"\u00c2", "\u00c3"})
+    lead, conts_or_lost = _class(all_leads), _class(all_conts | {"\ufffd"})
+    pattern = f"{first}(?:(?<={lead}){conts_or_lost}|(?<=[\u0080-\u009f])|(?<=[\u00c2\u00c3])(?=[ \u00a0]))"
     return re.compile(pattern), frozenset(pairs)
 
 
 SIGNATURE, _PAIRS = _build_signature()
 
 
+def _is_signature(hit: str) -> bool:
+    return len(hit) == 1 or hit in _PAIRS or hit[1] in " \u00a0\ufffd"
+
+
 def looks_like_mojibake(text: str, pos: int = 0, endpos: int | None = None) -> bool:
     """True if ``text[pos:endpos]`` holds anything ftfy's decoders could fix."""
-    for m in SIGNATURE.finditer(text, pos, len(text) if endpos is None else endpos):
-        hit = m.group()
-        if len(hit) == 1 or hit in _PAIRS or hit[1] in " \u00a0\ufffd":
-            return True
-    return False
+    if text.isascii():
+        return False
+    return any(_is_signature(m.group()) for m in SIGNATURE.finditer(text, pos, len(text) if endpos is None else endpos))
+
+
+def signature_hits(ctx: DocContext) -> list[int]:
+    """Start offsets of the mojibake signatures in the document, computed once.
+
+    No signature spans a line break, so the hits of one scan over the whole
+    text are exactly those of a scan line by line: ``looks_like_mojibake``
+    of a line is "a hit lies in it" (see :func:`mojibake_between`), and the
+    ``chars`` detectors and this kind share the one scan.
+    """
+
+    def scan() -> list[int]:
+        text = ctx.text
+        if text.isascii():
+            return []
+        return [m.start() for m in SIGNATURE.finditer(text) if _is_signature(m.group())]
+
+    return ctx.memo("unicode.signature", scan)
+
+
+def mojibake_between(ctx: DocContext, lo: int, hi: int) -> bool:
+    """``looks_like_mojibake(ctx.text, lo, hi)`` for ``lo``/``hi`` at line boundaries, from the shared scan."""
+    hits = signature_hits(ctx)
+    if not hits:
+        return False
+    i = bisect_left(hits, lo)
+    return i < len(hits) and hits[i] < hi
 
 
 _ENTITY = re.compile(r"&#?[0-9A-Za-z]{1,24};")
@@ -168,30 +204,124 @@ _PIECES = re.compile(r"\s+|\S+")
 def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     """Smallest word-sized regions where ``old`` and ``new`` differ.
 
-    A character diff is quadratic, and a whole damaged document can be one
-    long line; so long lines are first aligned word by word, and only the
-    differing stretches are diffed character by character.
+    A character diff is quadratic (and pure Python), and a whole damaged
+    document can be one long line; so long lines are first aligned word by
+    word, and only the differing stretches are diffed character by character.
+
+    A short line gets the character diff of the whole line, computed word by
+    word when that provably gives the same regions (:func:`_separable`): the
+    usual case, where ftfy replaced a few words one for one.
     """
-    if len(old) < 400:
+    a = _PIECES.findall(old)
+    b = _PIECES.findall(new)
+    short = len(old) < 400
+    if len(a) == len(b):  # ftfy replaced words one for one: linear
+        changed = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        known = [_core_ops(a[i], b[i]) for i in changed]
+        if not short or _separable(old, new, a, b, changed, known):
+            return _piece_regions(a, b, [(i, i + 1, i, i + 1) for i in changed], known)
+    if short:
         return _char_regions(old, new)
-    a = [m.group() for m in _PIECES.finditer(old)]
-    b = [m.group() for m in _PIECES.finditer(new)]
-    a_at = [0]
-    for piece in a:
-        a_at.append(a_at[-1] + len(piece))
-    b_at = [0]
-    for piece in b:
-        b_at.append(b_at[-1] + len(piece))
-    if len(a) == len(b):  # the usual case: ftfy replaced words one for one, linear
-        blocks = [(i, i + 1, i, i + 1) for i in range(len(a)) if a[i] != b[i]]
-    else:  # popular pieces (spaces) as junk keep this near-linear too
-        ops = difflib.SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
-        blocks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+    # popular pieces (spaces) as junk keep this near-linear too
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
+    return _piece_regions(a, b, [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"])
+
+
+def _piece_regions(
+    a: list[str], b: list[str], blocks: list[tuple[int, int, int, int]], known: list[list[Opcode] | None] | None = None
+) -> list[tuple[int, int, int, int]]:
+    """The character regions of each differing block of pieces, in line offsets (``known``: their opcodes)."""
+    if not blocks:
+        return []
+    a_at = list(accumulate(map(len, a), initial=0))
+    b_at = list(accumulate(map(len, b), initial=0))
     regions: list[tuple[int, int, int, int]] = []
-    for i1, i2, j1, j2 in blocks:
-        o1, o2, n1, n2 = a_at[i1], a_at[i2], b_at[j1], b_at[j2]
-        regions.extend((o1 + r1, o1 + r2, n1 + s1, n1 + s2) for r1, r2, s1, s2 in _char_regions(old[o1:o2], new[n1:n2]))
+    for k, (i1, i2, j1, j2) in enumerate(blocks):
+        o1, n1 = a_at[i1], b_at[j1]
+        x, y = "".join(a[i1:i2]), "".join(b[j1:j2])
+        ops = known[k] if known is not None else _core_ops(x, y)
+        found = _widen(x, ops) if ops is not None else _char_regions(x, y)
+        regions.extend((o1 + r1, o1 + r2, n1 + s1, n1 + s2) for r1, r2, s1, s2 in found)
     return regions
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _runs(s: str, odd: set[str]) -> list[tuple[bool, int, int]]:
+    """Maximal runs of ``s`` made of characters in ``odd`` (True) or not (False)."""
+    runs: list[tuple[bool, int, int]] = []
+    start = 0
+    for is_odd, group in groupby(map(odd.__contains__, s)):
+        end = start + sum(1 for _ in group)
+        runs.append((is_odd, start, end))
+        start = end
+    return runs
+
+
+def _core_ops(x: str, y: str) -> list[Opcode] | None:
+    """difflib's opcodes for ``x`` -> ``y`` without difflib, when they are known in advance.
+
+    The *cores* are the runs of characters only ``x`` has and the runs only
+    ``y`` has. If the two strings alternate the same shared stretches with
+    cores (each core non-empty on both sides), then no core character can
+    be matched and every shared stretch can only be matched to itself
+    (difflib takes the longest match, the leftmost on ties, and the shared
+    stretches come in the same order on both sides): the opcodes are equal,
+    replace, equal, ... Otherwise None.
+    """
+    # the usual case first: one differing stretch between a common prefix and suffix
+    n = min(len(x), len(y))
+    p = 0
+    while p < n and x[p] == y[p]:
+        p += 1
+    e = 0
+    while e < n - p and x[-1 - e] == y[-1 - e]:
+        e += 1
+    cx, cy, same = x[p : len(x) - e], y[p : len(y) - e], x[:p] + x[len(x) - e :]
+    if cx and cy and set(cx).isdisjoint(cy) and set(same).isdisjoint(cx) and set(same).isdisjoint(cy):
+        ops = [("replace", p, len(x) - e, p, len(y) - e)]  # the runs below would find exactly this
+        if p:
+            ops.insert(0, ("equal", 0, p, 0, p))
+        if e:
+            ops.append(("equal", len(x) - e, len(x), len(y) - e, len(y)))
+        return ops
+    rx = _runs(x, set(x).difference(y))
+    ry = _runs(y, set(y).difference(x))
+    if len(rx) != len(ry):
+        return None
+    ops: list[Opcode] = []
+    for (core, a1, a2), (core_y, b1, b2) in zip(rx, ry):
+        if core != core_y or (not core and x[a1:a2] != y[b1:b2]):
+            return None
+        ops.append(("replace" if core else "equal", a1, a2, b1, b2))
+    return ops if any(op[0] == "replace" for op in ops) else None
+
+
+def _separable(old: str, new: str, a: list[str], b: list[str], changed: list[int], known: list[list[Opcode] | None]) -> bool:
+    """Whether the character diff of the whole line equals the diffs of its changed words.
+
+    True when the words were replaced one for one, no space changed, each
+    changed word has ``known`` opcodes (:func:`_core_ops`), and no core
+    character occurs anywhere else in its line, nor in a core of the other
+    line. Then, as in :func:`_core_ops`, difflib on the whole line can only
+    match the shared stretches to themselves: it finds the words' opcodes
+    side by side. Regions widen only over letters and digits, which stop at
+    the spaces around a word either way, so the regions are the same too.
+    """
+    in_old: dict[str, int] = {}
+    in_new: dict[str, int] = {}
+    for i, ops in zip(changed, known):
+        x, y = a[i], b[i]
+        if ops is None or x.isspace() or y.isspace():
+            return False
+        for c in set(x).difference(y):
+            in_old[c] = in_old.get(c, 0) + x.count(c)
+        for c in set(y).difference(x):
+            in_new[c] = in_new.get(c, 0) + y.count(c)
+    if not in_old.keys().isdisjoint(in_new):
+        return False
+    return all(old.count(c) == n for c, n in in_old.items()) and all(new.count(c) == n for c, n in in_new.items())
 
 
 def _char_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
@@ -201,7 +331,11 @@ def _char_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     ``new[j1:j2]`` for every region turns ``old`` into ``new``, and any subset
     of them can be applied on its own.
     """
-    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return _widen(old, difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes())
+
+
+def _widen(old: str, ops: list[Opcode]) -> list[tuple[int, int, int, int]]:
+    """The differing opcodes widened to words and merged where they touch."""
     regions: list[list[int]] = []
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
         if tag == "equal":
@@ -227,6 +361,8 @@ def _char_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     return [tuple(r) for r in regions]  # type: ignore[misc]
 
 
+#: C1 controls (ftfy.chardata.C1_CONTROL_RE) and U+FFFD, which the sloppy codecs encode as 0x1A
+_RESTEP = re.compile("[\x80-\x9f\ufffd]")
 _C0 = frozenset(chr(c) for c in (*range(0, 9), 0x0B, *range(0x0E, 0x20), 0x7F))
 _C0_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -250,18 +386,30 @@ class FtfyMatcher(Matcher):
         self.config = ftfy.TextFixerConfig(**options)
         # mojibake under an HTML entity (``10Î&frac14;s``) needs both steps at once
         self.entity_config = self.config._replace(unescape_html=True)
+        # fix_and_explain's steps beyond the encoding are the C1 and surrogate fixers only
+        self.single_round = (
+            self.config.explain
+            and all(not getattr(self.config, key) for key in _FTFY_OPTIONS if key != "normalization")
+            and self.config.normalization is None
+        )
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
-        if not looks_like_mojibake(text) and not ("&" in text and looks_like_mojibake(html.unescape(text))):
+        hits = signature_hits(ctx)
+        if not hits and not ("&" in text and looks_like_mojibake(html.unescape(text))):
             return
+        n_hits = len(hits)
+        k = 0  # the first hit at or after the current line
         pos = 0
         for line in text.splitlines(keepends=True):
             start = pos
             pos += len(line)
             config = self.config
-            # mojibake may hide behind an HTML entity (``10Î&frac14;s``)
-            if not looks_like_mojibake(line) and ("&" not in line or not looks_like_mojibake(html.unescape(line))):
+            while k < n_hits and hits[k] < start:
+                k += 1
+            # a signature hit in the line (none spans a line break), or
+            # mojibake hidden behind an HTML entity (``10Î&frac14;s``)
+            if not (k < n_hits and hits[k] < pos) and ("&" not in line or not looks_like_mojibake(html.unescape(line))):
                 continue
             if not self.config.unescape_html and _ENTITY.search(line) and not _HTML_TAG.search(text):
                 config = self.entity_config
@@ -269,7 +417,7 @@ class FtfyMatcher(Matcher):
             # fixing twice gives what fixing once gave
             keep = [i for i, c in enumerate(line) if c not in _C0] if _C0_RE.search(line) else None
             seen = line if keep is None else "".join(line[i] for i in keep)
-            fixed, plan = ftfy.fix_and_explain(seen, config=config)
+            fixed, plan = self.fix(seen, config)
             if fixed == seen:
                 continue
             message = explain_plan(plan)
@@ -286,6 +434,29 @@ class FtfyMatcher(Matcher):
                 yield fix_finding(
                     self.spec, start + i1, start + i2, new, message=message, confidence=self.confidence(old, new), detail=detail
                 )
+
+    def fix(self, line: str, config: ftfy.TextFixerConfig) -> tuple[str, list[tuple[str, str]] | None]:
+        """``ftfy.fix_and_explain(line, config=config)``, without its confirming second round.
+
+        fix_and_explain repeats all its steps until the text stops changing,
+        so a fixed line is judged twice by ftfy's badness scan, once inside
+        fix_encoding_and_explain (which itself runs until nothing changes)
+        and once more in the confirming round. With our default options
+        (HTML and the typographic fixers off) that round changes nothing and
+        adds no step when the C1 and surrogate fixers leave ftfy's result as
+        it is and the result holds no C1 control (``fix_c1_controls`` may
+        report a step without a change) and no U+FFFD (the sloppy codecs
+        encode it as 0x1A, so a re-decoding may give the text back). Without
+        those, an encoding step always changes the text: each non-ASCII
+        character becomes a byte >= 0x80, and UTF-8 needs two or more of them
+        per character. Other lines and options go through fix_and_explain.
+        """
+        if config is not self.config or not self.single_round:
+            return ftfy.fix_and_explain(line, config=config)
+        fixed, plan = ftfy.fix_encoding_and_explain(line, config=config)
+        if _RESTEP.search(fixed) or (config.fix_surrogates and ftfy.fixes.fix_surrogates(fixed) != fixed):
+            return ftfy.fix_and_explain(line, config=config)
+        return fixed, plan
 
     def confidence(self, old: str, new: str) -> float:
         """The rule's confidence, lowered where ftfy could only mark a loss."""
