@@ -3,7 +3,7 @@
 Like ruff's safe and unsafe fixes: a rule says whether its fixes are safe to
 apply unattended; batch accepts safe fixes at or above a confidence
 threshold (``--unsafe`` adds the rest), keeps flagged spans unless
-``--drop-flagged``, and drops a whole document whose garble score is above
+``--drop-flagged`` (then drops those at or above the same threshold), and drops a whole document whose garble score is above
 ``drop_above`` (``--drop-above``; see :mod:`scrubber.scoring`). Review sessions produce the same kind of decision map,
 and both go through :func:`scrubber.engine.apply`.
 """
@@ -31,7 +31,9 @@ class Policy:
 
     def decide(self, finding: Finding) -> Decision | None:
         if finding.is_flag:
-            return DROP if self.drop_flagged else None
+            # dropping deletes a sentence: like a fix, only at or above the threshold
+            wanted = self.drop_flagged and (self.unsafe or finding.confidence >= self.min_confidence)
+            return DROP if wanted else None
         if not self.unsafe and (not finding.safe or finding.confidence < self.min_confidence):
             return None
         return ACCEPT

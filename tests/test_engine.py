@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from scrubber import clean, default_engine
+from scrubber import Policy, clean, default_engine
 from scrubber.engine import Engine, apply
 from scrubber.kinds.base import RuleSpec
 from scrubber.model import ACCEPT, DROP, REJECT, Action, Decision, Finding
@@ -90,3 +90,20 @@ def test_finding_to_dict_round_trip():
 def test_edit_decision_needs_text():
     with pytest.raises(ValueError):
         Decision(Action.EDIT)
+
+
+@pytest.mark.parametrize(
+    ("policy", "dropped"),
+    [
+        (Policy(), []),
+        (Policy(drop_flagged=True), ["sure"]),
+        (Policy(drop_flagged=True, min_confidence=0.5), ["sure", "unsure"]),
+        (Policy(drop_flagged=True, unsafe=True), ["sure", "unsure"]),
+    ],
+)
+def test_drop_flagged_respects_the_confidence_threshold(policy: Policy, dropped: list[str]):
+    findings = [
+        Finding("g.x", 0, 4, None, "why", 0.9, False, "sure"),
+        Finding("g.y", 5, 9, None, "why", 0.6, False, "unsure"),
+    ]
+    assert sorted(policy.decisions(findings)) == dropped

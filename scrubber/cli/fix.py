@@ -46,7 +46,12 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     default=None,
     help=f"Apply safe fixes at or above this confidence [default: {DEFAULT_MIN_CONFIDENCE}].",
 )
-@click.option("--drop-flagged", is_flag=True, default=None, help="Remove flagged spans (e.g. garbled sentences) instead of keeping them.")
+@click.option(
+    "--drop-flagged",
+    is_flag=True,
+    default=None,
+    help="Remove flagged spans (e.g. garbled sentences) at or above --min-confidence (all of them with --unsafe) instead of keeping them.",
+)
 @click.option(
     "--drop-above",
     type=click.FloatRange(0, 1),
