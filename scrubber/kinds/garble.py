@@ -652,6 +652,40 @@ def _foreign_latin_word(word: str) -> bool:
     return bool(_FOREIGN_LETTER.search(word) or _ACCENT.search(word) or _FOREIGN_ENDING.search(word))
 
 
+#: anything that can make a lower-case word foreign: a foreign or accented letter,
+#: a foreign ending, a foreign function word (led by the character before it)
+_FOREIGN_HINTS = re.compile(
+    "|".join(
+        [
+            _FOREIGN_LETTER.pattern,
+            _ACCENT.pattern,
+            _ENDING_HINT.pattern,
+            r"(?:^|[^\w'’-])" + word_trie(_FOREIGN_WORDS) + r"(?![\w'’-])",
+        ]
+    ),
+    re.M,
+)
+
+
+def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of each line holding a match of ``pattern``, in order.
+
+    Words never cross a line break, so a word scan restricted to these
+    lines finds the same words as one over the whole text, without a
+    Python step for every word of the document.
+    """
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        inside = m.end() - 1  # the last character matched is in the word (the first may be the break before)
+        start = text.rfind("\n", 0, inside) + 1
+        end = text.find("\n", inside)
+        end = len(text) if end < 0 else end
+        lines.append((start, end))
+        pos = end + 1
+    return lines
+
+
 def code_mix_latin(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
 
@@ -665,9 +699,10 @@ def code_mix_latin(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]
     from .language import common_ratio
 
     by_sentence: dict[int, list[re.Match[str]]] = {}
-    for m in _LOWER_WORD.finditer(text):
-        if _foreign_latin_word(m.group().lower()) and m.group().islower():
-            by_sentence.setdefault(seg.sentence_at(m.start()), []).append(m)
+    for start, end in _lines_with(text, _FOREIGN_HINTS):
+        for m in _LOWER_WORD.finditer(text, start, end):
+            if _foreign_latin_word(m.group().lower()) and m.group().islower():
+                by_sentence.setdefault(seg.sentence_at(m.start()), []).append(m)
     for index, found in by_sentence.items():
         s = seg.sentences[index]
         if len(found) > 2 or common_ratio(text[s.start : s.end]) < 0.12:
