@@ -31,7 +31,9 @@ through ``DocContext.memo``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -249,6 +251,24 @@ class Segmentation:
         s = self.sentences[index]
         return self.text[s.start : s.end]
 
+    def sentences_hit(self, pattern: re.Pattern[str], subject: str | None = None, shift: int = 0) -> list[int]:
+        """Indices of the sentences where ``pattern`` matches (at ``match.start() + shift``).
+
+        One C scan that jumps to the end of each sentence hit, so the cost
+        is a search per *hit sentence*, not a Python step per match or per
+        sentence. ``subject`` is another string with the same offsets (a
+        lower-cased copy) to scan instead of the text.
+        """
+        subject = self.text if subject is None else subject
+        hits: list[int] = []
+        pos = 0
+        while (m := pattern.search(subject, pos)) is not None:
+            index = self.sentence_at(m.start() + shift)
+            if not hits or hits[-1] != index:
+                hits.append(index)
+            pos = max(m.end(), self.sentences[index].end) if self.sentences else m.end()
+        return hits
+
     def paragraph_sentences(self, index: int) -> tuple[Sentence, ...]:
         p = self.paragraphs[index]
         return self.sentences[p.first : p.last]
@@ -301,3 +321,27 @@ def segment(text: str) -> Segmentation:
 def segmentation(ctx: DocContext) -> Segmentation:
     """The document's segmentation, computed once and shared by every detector."""
     return ctx.memo("text.segmentation", lambda: segment(ctx.text))
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` factored into a trie (``d(?:e(?:r|s)?|a)``).
+
+    ``re`` tries the branches of a plain alternation one by one at every
+    position; a trie decides on the first letter, which makes a scan for
+    one of sixty short words several times faster. Matches exactly the
+    same strings as ``"|".join(words)`` when followed by a word boundary.
+    """
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return emit(tree)

@@ -1,0 +1,39 @@
+"""The faster scan forms used by the garble family find exactly what the plain forms find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scrubber.kinds.garble import _WORD_ORDER, _word_order_spans
+from scrubber.text import segment, word_trie
+
+WORDS = ["a", "an", "and", "the", "then", "of", "or", "i", "its"]
+
+
+@pytest.mark.parametrize("text", ["a an and the then of or i its", "anthem oral idea", "The a ANd then, ofof its."])
+def test_word_trie_matches_the_plain_alternation(text: str) -> None:
+    plain = re.compile(r"\b(?:" + "|".join(WORDS) + r")\b")
+    trie = re.compile(r"\b" + word_trie(WORDS) + r"\b")
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the of the of",
+        "a the of valley",
+        "The of he the, to of. Rain fell in villages the.",
+        "of is\nthe a\n\nhe by the river and.",
+        "Farmers of the valley planted wheat in rows.",
+        "its they'd a- the' of-the he the",
+    ],
+)
+def test_word_order_scan_equals_plain_finditer(text: str) -> None:
+    assert _word_order_spans(text) == [m.span() for m in _WORD_ORDER.finditer(text)]
+
+
+def test_sentences_hit_lists_each_sentence_once() -> None:
+    seg = segment("No hit here. Über one. Two é and é.\n\nPlain end.")
+    assert seg.sentences_hit(re.compile(r"[^\x00-\x7f]")) == [1, 2]
