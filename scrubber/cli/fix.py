@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from ..engine import Engine
 from ..io.atomic import atomic_writer
 from ..io.sources import InputError, InputFile, Item, discover
 from ..policy import DEFAULT_MIN_CONFIDENCE, Policy
@@ -24,6 +25,19 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     record = dict(item.meta["record"]) if "record" in item.meta else {"id": item.doc.id, text_key: item.doc.text}
     record["garble_score"] = result.score
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+
+
+def rules_that_can_change_the_output(engine: Engine, policy: Policy) -> tuple[Engine, int]:
+    """The engine without flag rules when the policy keeps every flag.
+
+    A flag changes the output only when it is dropped (``--drop-flagged``) or
+    counts towards a document score (``--drop-above``); otherwise running the
+    sentence detectors would cost most of the run and change nothing.
+    """
+    if policy.drop_flagged or policy.drop_above is not None:
+        return engine, 0
+    kept = [spec for spec in engine.specs if spec.action != "flag"]
+    return (Engine(kept), len(engine.specs) - len(kept)) if len(kept) < len(engine.specs) else (engine, 0)
 
 
 @click.command()
@@ -125,6 +139,7 @@ def fix(
         drop_flagged=bool(setting(cfg, drop_flagged, "drop_flagged", False)),
         drop_above=setting(cfg, drop_above, "drop_above", None),
     )
+    engine, skipped_flags = rules_that_can_change_the_output(setup.engine, policy)
     if divert_path is not None and policy.drop_above is None:
         fail("--divert needs --drop-above SCORE (which documents to divert)")
     divert = contextlib.ExitStack()
@@ -159,7 +174,7 @@ def fix(
             reporter,
             sources,
             stdout_busy=(to_stdout or diff) and sys.stdout.isatty(),
-            engine=setup.engine,
+            engine=engine,
             policy=policy,
             text_key=setting(cfg, text_key, "text_key", "text"),
             out_dir=out_dir,
@@ -171,4 +186,9 @@ def fix(
         click.echo(f"{diverted} dropped document(s) written to {divert_path}", err=True)
     if not quiet:
         click.echo(summary_table(stats, fixing=True), err=True)
+        if skipped_flags:
+            click.echo(
+                f"  {skipped_flags} flag rule(s) not run: flags change nothing unless --drop-flagged or --drop-above (see them with `scrubber check`)",
+                err=True,
+            )
     sys.exit(2 if stats.errors else 0)
