@@ -151,10 +151,19 @@ def apply(text: str, findings: Sequence[Finding], decisions: Mapping[str, Decisi
         if d.action is Action.EDIT:
             edits.append((f.start, f.end, d.text or ""))
         elif d.action is Action.DROP:
-            edits.append((f.start, f.end, ""))
+            edits.append((f.start, _end_of_dropped_span(text, f), ""))
         elif d.action is Action.ACCEPT and f.is_fix:
             edits.append((f.start, f.end, f.replacement or ""))
     return _splice(text, edits)
+
+
+def _end_of_dropped_span(text: str, f: Finding) -> int:
+    """Dropping a sentence takes the spaces after it, so "A. B. C." loses "B. " not "B."."""
+    end = f.end
+    if f.start == 0 or text[f.start - 1].isspace():
+        while end < len(text) and text[end] in " \t":
+            end += 1
+    return end
 
 
 def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:

@@ -242,3 +242,13 @@ def test_corrupt_compressed_input_is_a_clear_error_and_leaves_no_output(run_cli,
     assert result.returncode == 2
     assert f"c.jsonl.{suffix}: error:" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out" / f"c.jsonl.{suffix}").exists()
+
+
+def test_fix_skips_flag_rules_unless_flags_can_change_the_output(run_cli, tmp_path: Path):
+    (tmp_path / "s.txt").write_text("The minister spoke on Monday. . Officials said more.\n")
+    kept = run_cli("fix", "s.txt")
+    assert kept.stdout == "The minister spoke on Monday. . Officials said more.\n"
+    assert "flag rule(s) not run" in kept.stderr
+    dropped = run_cli("fix", "s.txt", "--drop-flagged")
+    assert dropped.stdout == "Officials said more.\n"
+    assert "flag rule(s) not run" not in dropped.stderr

@@ -57,6 +57,7 @@ def test_apply_decisions():
         ({flag.fingerprint: DROP, fix.fingerprint: ACCEPT}, ""),  # the drop supersedes the fix inside
         ({flag.fingerprint: Decision(Action.EDIT, "rewritten")}, "rewritten"),
     ]
+    assert apply("A. B. C.", [Finding("t", 3, 5, None, "m", fingerprint="b")], {"b": DROP}) == "A. C."
     for decisions, expected in cases:
         assert apply(text, findings, decisions) == expected
 
