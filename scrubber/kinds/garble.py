@@ -36,12 +36,12 @@ import regex
 
 from ..model import Finding
 from ..scoring import sentence_score
-from ..text import Segmentation, segmentation, word_trie
+from ..text import LazySegmentation, Span, segmentation, word_trie
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
 from .language import document_language, foreign_sentence
 
 Spot = tuple[int, int, str]
-DetectorFn = Callable[[DocContext, Segmentation, Mapping[str, Any]], Iterable[Spot]]
+DetectorFn = Callable[[DocContext, LazySegmentation, Mapping[str, Any]], Iterable[Spot]]
 
 _V = regex.VERSION0  # VERSION1 full case folding makes IGNORECASE backreferences ~15x slower
 
@@ -68,7 +68,7 @@ _ORPHAN = regex.compile(
 )
 
 
-def orphan_punctuation(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def orphan_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A full stop or comma on its own: ``. . US officials``, ``, ,``, ``word . word``."""
     return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation")
 
@@ -144,7 +144,7 @@ _NAME_PARTICLES = frozenset(
 )
 
 
-def lowercase_start(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def lowercase_start(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A sentence that goes on in lower case after a full stop: ``letter. to the president``.
 
     Also a paragraph that starts in lower case after a paragraph that ended a
@@ -160,18 +160,18 @@ def lowercase_start(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any
             continue
         yield m.start(1), m.end(2), f"sentence continues in lower case after a full stop at {_quote(m.group())}"
     paras = seg.paragraphs
-    for i, p in enumerate(paras):
-        first = text[p.start]
+    for i, (p_start, _) in enumerate(paras):
+        first = text[p_start]
         if not first.islower():
             continue
-        word = regex.match(r"\S+", text[p.start : p.start + 40]).group()
+        word = regex.match(r"\S+", text[p_start : p_start + 40]).group()
         if any(c.isupper() or c.isdigit() for c in word[1:]) or "." in word.rstrip(".,;:") or "@" in word or "/" in word:
             continue  # iPhone, eBay, e.g., a handle, a URL
         if i > 0:
-            prev = text[paras[i - 1].end - 1]
+            prev = text[paras[i - 1][1] - 1]
             if prev not in '.!?…"”’)':
                 continue  # the previous paragraph was unfinished: a wrapped line
-        yield p.start, p.start + len(word), f"sentence starts in lower case: {_quote(text[p.start : p.start + 30])}"
+        yield p_start, p_start + len(word), f"sentence starts in lower case: {_quote(text[p_start : p_start + 30])}"
 
 
 # -- text after a closing quote ------------------------------------------------
@@ -191,7 +191,7 @@ _SPEECH = regex.compile(
 )
 
 
-def after_closing_quote(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def after_closing_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Text going on in lower case after a quotation closed the sentence: ``people." who love``."""
     text = ctx.text
     for m in finditer(_AFTER_QUOTE, text, "garble.after-closing-quote"):
@@ -209,7 +209,7 @@ def after_closing_quote(ctx: DocContext, seg: Segmentation, params: Mapping[str,
 _SPACE_QUOTE = regex.compile(r"""(?<=[\p{L}\d][.!?,])[ \t]+(["”“])(?=[ \t]*$|[ \t]+\p{Ll})""", _V | regex.M)
 
 
-def space_before_quote(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def space_before_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A closing quote detached by a space: ``what we expect. "`` at the end of a paragraph."""
     text = ctx.text
     for m in finditer(_SPACE_QUOTE, text, "garble.space-before-quote"):
@@ -232,7 +232,7 @@ _TOKENIZED = regex.compile(
 _TOKENIZED_HINT = re.compile(r"[ \t][,;:!?.)\]]|[(\[][ \t]|[ \t]n[’']t")
 
 
-def tokenized(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def tokenized(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Spacing of a tokenizer's output: ``word , word``, ``( FTIR )``, ``word .``, ``do n't``."""
     if not _TOKENIZED_HINT.search(ctx.text):
         return iter(())
@@ -279,14 +279,12 @@ _STRAY = regex.compile(
 _OPEN_SINGLE = regex.compile(r"(?:^|[\s(\[“\"—–-])['‘]\S")
 
 
-def stray_punctuation(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def stray_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Punctuation where English never puts it: ``the^ composition``, ``a- fund``, ``not? the``, ``of; new``."""
     text = ctx.text
     for m in finditer(_STRAY, text, "garble.stray-punctuation"):
-        if m.group("apostrophe"):
-            s = seg.sentences[seg.sentence_at(m.start())]
-            if _OPEN_SINGLE.search(text, s.start, m.start()):
-                continue  # the closing mark of a 'quoted' word
+        if m.group("apostrophe") and _OPEN_SINGLE.search(text, seg.sentence_at(m.start())[0], m.start()):
+            continue  # the closing mark of a 'quoted' word
         yield m.start(), m.end(), f"stray punctuation mark at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
 
 
@@ -386,7 +384,7 @@ def _repeat_candidates(text: str) -> tuple[bool, bool]:
     return word, phrase
 
 
-def repeated_words(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
     word, phrase = _repeat_candidates(text)
@@ -414,7 +412,7 @@ _BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u20cf\u2100-\u2bf
 _LATIN_WORDS = regex.compile(r"\p{Latin}{2,}", _V)
 
 
-def code_mix(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def code_mix(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Words in another script inside an English sentence: ``the urine of 受影响 pets``.
 
     Not flagged inside brackets (``Xi Jinping (习近平)``), where news gives
@@ -424,11 +422,11 @@ def code_mix(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> I
     if not _BEYOND_LATIN.search(text):
         return
     for m in finditer(_OTHER_SCRIPT, text, "garble.code-mix"):
-        s = seg.sentences[seg.sentence_at(m.start())]
-        before = text[s.start : m.start()]
+        s_start, s_end = seg.sentence_at(m.start())
+        before = text[s_start : m.start()]
         if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
             continue
-        if len(_LATIN_WORDS.findall(text, s.start, s.end)) < 3:
+        if len(_LATIN_WORDS.findall(text, s_start, s_end)) < 3:
             continue  # a sentence in the other script is language's business, not a code mix
         yield m.start(), m.end(), f"word in another script inside an English sentence: {_quote(m.group())}"
 
@@ -714,7 +712,7 @@ def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return lines
 
 
-def code_mix_latin(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
 
     Only lower-case words count (names keep their own spelling), and only in
@@ -726,14 +724,13 @@ def code_mix_latin(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]
         return  # C-speed tests first: most English documents stop here
     from .language import common_ratio
 
-    by_sentence: dict[int, list[re.Match[str]]] = {}
+    by_sentence: dict[Span, list[re.Match[str]]] = {}
     for start, end in _lines_with(text, _FOREIGN_HINTS):
         for m in _LOWER_WORD.finditer(text, start, end):
             if _foreign_latin_word(m.group().lower()) and m.group().islower():
                 by_sentence.setdefault(seg.sentence_at(m.start()), []).append(m)
-    for index, found in by_sentence.items():
-        s = seg.sentences[index]
-        if len(found) > 2 or common_ratio(text[s.start : s.end]) < 0.12:
+    for (s_start, s_end), found in by_sentence.items():
+        if len(found) > 2 or common_ratio(text[s_start:s_end]) < 0.12:
             continue
         for m in found:
             yield m.start(), m.end(), f"word of another language inside an English sentence: {_quote(m.group())}"
@@ -800,7 +797,7 @@ def _word_order_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def word_order(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def word_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Function words in an order English never uses: ``the of``, ``he the``, a sentence ending in ``the.``
 
     Shuffled or mis-ordered machine output puts determiners, prepositions
@@ -814,7 +811,7 @@ def word_order(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) ->
         for start, end in hits:
             yield start, end, f"words in an impossible order at {_quote(text[max(0, start - 15) : end + 15])}"
         return
-    by_sentence: dict[int, list[tuple[int, int]]] = {}
+    by_sentence: dict[Span, list[tuple[int, int]]] = {}
     for start, end in hits:
         by_sentence.setdefault(seg.sentence_at(start), []).append((start, end))
     for spots in by_sentence.values():
@@ -870,7 +867,7 @@ def _paragraph_marks(text: str, start: int, end: int) -> tuple[list[int], list[i
     return open_quotes, stray_close, bad_brackets
 
 
-def unbalanced_quotes(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Quotes or brackets left open, or closed without opening, within a paragraph.
 
     News convention: a quotation that runs on into the next paragraph leaves
@@ -879,28 +876,30 @@ def unbalanced_quotes(ctx: DocContext, seg: Segmentation, params: Mapping[str, A
     """
     text = ctx.text
     paras = seg.paragraphs
-    for k, p in enumerate(paras):
-        seg_text = text[p.start : p.end]
+    for k, (p_start, p_end) in enumerate(paras):
+        seg_text = text[p_start:p_end]
         if not any(c in seg_text for c in '"“”()[]'):
             continue
-        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p.start, p.end)
+        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p_start, p_end)
         if open_quotes:
-            runs_on = k + 1 < len(paras) and text[paras[k + 1].start] in '"“'
+            runs_on = k + 1 < len(paras) and text[paras[k + 1][0]] in '"“'
             if not (runs_on and len(open_quotes) == 1):
                 i = open_quotes[-1]
-                yield i, i + 1, f"quotation opened and never closed: {_quote(text[i : min(p.end, i + 40)])}"
+                yield i, i + 1, f"quotation opened and never closed: {_quote(text[i : min(p_end, i + 40)])}"
         for i in stray_close:
-            yield i, i + 1, f"closing quote without an opening one: {_quote(text[max(p.start, i - 30) : i + 1])}"
+            yield i, i + 1, f"closing quote without an opening one: {_quote(text[max(p_start, i - 30) : i + 1])}"
         for i in bad_brackets:
-            yield i, i + 1, f"unbalanced bracket: {_quote(text[max(p.start, i - 20) : i + 20])}"
+            yield i, i + 1, f"unbalanced bracket: {_quote(text[max(p_start, i - 20) : i + 20])}"
 
 
 # -- a paragraph cut off mid-sentence -------------------------------------------------
 
 _TERMINAL = frozenset(".!?…\"”’')]:;—–-*")
+#: the cut-off fragment opens with one of these, so a paragraph without one is never cut off
+_QUOTE_OPENER = re.compile('["“]')
 
 
-def cut_off(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def cut_off(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A quotation cut off mid-sentence at the end of a paragraph: ``"It is good`` + new paragraph.
 
     The signature of a spun article: the paragraph's last sentence opens a
@@ -913,16 +912,19 @@ def cut_off(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> It
     text = ctx.text
     paras = seg.paragraphs
     max_words = 12
-    for p in paras[:-1]:
-        if p.last - p.first < 2 or text[p.end - 1] in _TERMINAL:
+    for k, (p_start, p_end) in enumerate(paras[:-1]):
+        if text[p_end - 1] in _TERMINAL or not _QUOTE_OPENER.search(text, p_start, p_end):
+            continue  # cheap tests first: only then split the paragraph into sentences
+        sentences = seg.sentences_of(k)
+        if len(sentences) < 2:
             continue
-        last = seg.sentences[p.last - 1]
-        fragment = text[last.start : last.end]
+        last_start, last_end = sentences[-1]
+        fragment = text[last_start:last_end]
         if fragment[0] not in '"“' or any(c in fragment[1:] for c in '"“”') or not fragment[-1].isalpha():
             continue
         if len(fragment.split()) > max_words:
             continue
-        yield last.start, last.end, f"paragraph cut off mid-sentence: {_quote(fragment)}"
+        yield last_start, last_end, f"paragraph cut off mid-sentence: {_quote(fragment)}"
 
 
 @dataclass(frozen=True)
@@ -971,7 +973,7 @@ class GarbleMatcher(Matcher):
             return
         seg = segmentation(ctx)
         english: bool | None = None
-        per_sentence: dict[int, list[tuple[RuleSpec, Spot]]] = {}
+        per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
         for spec, det in self.detectors:
             if det.english_only:
                 if english is None:
@@ -980,12 +982,11 @@ class GarbleMatcher(Matcher):
                     continue
             for spot in det.fn(ctx, seg, spec.params):
                 per_sentence.setdefault(seg.sentence_at(spot[0]), []).append((spec, spot))
-        for index in sorted(per_sentence):
-            yield self._finding(seg, index, per_sentence[index])
+        for span in sorted(per_sentence):
+            yield self._finding(span, per_sentence[span])
 
     @staticmethod
-    def _finding(seg: Segmentation, index: int, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
-        s = seg.sentences[index]
+    def _finding(sentence: Span, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
         best: dict[str, RuleSpec] = {}
         reasons: list[str] = []
         for spec, (_, _, reason) in sorted(hits, key=lambda h: h[1][0]):
@@ -999,8 +1000,8 @@ class GarbleMatcher(Matcher):
         )
         return Finding(
             rule=top.id,
-            start=s.start,
-            end=s.end,
+            start=sentence[0],
+            end=sentence[1],
             replacement=None,
             message="; ".join(reasons),
             confidence=round(sentence_score(sp.confidence for sp in best.values()), 4),
