@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from scrubber.kinds.garble import _WORD_ORDER, _word_order_spans
+from scrubber.kinds.garble import _FOREIGN_HINTS, _WORD_ORDER, _foreign_hint_lines, _lines_with, _word_order_spans
 from scrubber.text import LazySegmentation, segment, word_trie
 
 WORDS = ["a", "an", "and", "the", "then", "of", "or", "i", "its"]
@@ -52,3 +52,16 @@ def test_lazy_segmentation_agrees_with_segment(text: str) -> None:
         if seg.sentences:
             s = seg.sentences[seg.sentence_at(offset)]
             assert lazy.sentence_at(offset) == (s.start, s.end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "und the harbour\nclosed aunque late\n\nzur Stadt",
+        "The costruzione began.\nNo hint here.\nIt was już late, très late.",
+        "Plain English only.\n\nNothing to see.",
+        "aber\nund\n",
+    ],
+)
+def test_foreign_hint_scans_find_the_lines_of_the_plain_pattern(text: str) -> None:
+    assert _foreign_hint_lines(text) == _lines_with(text, _FOREIGN_HINTS)

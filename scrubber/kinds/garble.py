@@ -691,6 +691,16 @@ _FOREIGN_HINTS = re.compile(
     ),
     re.M,
 )
+#: :data:`_FOREIGN_HINTS` as three scans, each led by a character class or a
+#: trie so ``re`` can skip ahead in C (the ``(?:^|…)`` alternation stopped it
+#: doing that); a foreign word is led by the character before it, which may
+#: be the line break before the line (see :func:`_lines_with`)
+_FOREIGN_HINT_SCANS = (
+    re.compile(_FOREIGN_LETTER.pattern[:-1] + _ACCENT.pattern[1:]),
+    re.compile(word_trie(_ENDING_HINT.pattern[3:-3].split("|")) + r"\b"),
+    re.compile(r"[^\w'’-]" + word_trie(_FOREIGN_WORDS) + r"(?![\w'’-])"),
+)
+_FOREIGN_WORD_FIRST = re.compile(word_trie(_FOREIGN_WORDS) + r"(?![\w'’-])")
 
 
 def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -708,8 +718,17 @@ def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         end = text.find("\n", inside)
         end = len(text) if end < 0 else end
         lines.append((start, end))
-        pos = end + 1
+        pos = end  # the line break may lead a match on the next line
     return lines
+
+
+def _foreign_hint_lines(text: str) -> list[tuple[int, int]]:
+    """The lines :func:`_lines_with` finds for :data:`_FOREIGN_HINTS`, by its three faster scans."""
+    found = {line for scan in _FOREIGN_HINT_SCANS for line in _lines_with(text, scan)}
+    if _FOREIGN_WORD_FIRST.match(text):
+        end = text.find("\n")
+        found.add((0, len(text) if end < 0 else end))
+    return sorted(found)
 
 
 def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
@@ -725,7 +744,7 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     from .language import common_ratio
 
     by_sentence: dict[Span, list[re.Match[str]]] = {}
-    for start, end in _lines_with(text, _FOREIGN_HINTS):
+    for start, end in _foreign_hint_lines(text):
         for m in _LOWER_WORD.finditer(text, start, end):
             if _foreign_latin_word(m.group().lower()) and m.group().islower():
                 by_sentence.setdefault(seg.sentence_at(m.start()), []).append(m)
