@@ -236,7 +236,7 @@ class Paragraph(NamedTuple):
 
 @dataclass(frozen=True)
 class Segmentation:
-    """The paragraphs and sentences of one text."""
+    """The paragraphs and sentences of one text (all of them, computed up front)."""
 
     text: str
     paragraphs: tuple[Paragraph, ...]
@@ -250,24 +250,6 @@ class Segmentation:
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]
         return self.text[s.start : s.end]
-
-    def sentences_hit(self, pattern: re.Pattern[str], subject: str | None = None, shift: int = 0) -> list[int]:
-        """Indices of the sentences where ``pattern`` matches (at ``match.start() + shift``).
-
-        One C scan that jumps to the end of each sentence hit, so the cost
-        is a search per *hit sentence*, not a Python step per match or per
-        sentence. ``subject`` is another string with the same offsets (a
-        lower-cased copy) to scan instead of the text.
-        """
-        subject = self.text if subject is None else subject
-        hits: list[int] = []
-        pos = 0
-        while (m := pattern.search(subject, pos)) is not None:
-            index = self.sentence_at(m.start() + shift)
-            if not hits or hits[-1] != index:
-                hits.append(index)
-            pos = max(m.end(), self.sentences[index].end) if self.sentences else m.end()
-        return hits
 
     def paragraph_sentences(self, index: int) -> tuple[Sentence, ...]:
         p = self.paragraphs[index]
@@ -291,36 +273,122 @@ def _abbreviation_end(text: str, para_start: int, dot: int, next_word: str) -> b
     return bare.lower() in ABBREVIATIONS and (bare[0].isupper() or bare.islower())
 
 
-def segment(text: str) -> Segmentation:
-    """Split ``text`` into paragraphs (non-blank lines) and sentences."""
-    paragraphs: list[Paragraph] = []
-    sentences: list[Sentence] = []
+Span = tuple[int, int]
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """(start, end) of every paragraph: a non-blank line, outer whitespace excluded."""
+    spans: list[Span] = []
     for pm in _PARAGRAPH.finditer(text):
         p_start, p_end = pm.start(), pm.end()
         while text[p_start].isspace():
             p_start += 1
         while text[p_end - 1].isspace():
             p_end -= 1
+        spans.append((p_start, p_end))
+    return spans
+
+
+def sentence_spans(text: str, p_start: int, p_end: int) -> list[Span]:
+    """(start, end) of the sentences of the paragraph ``text[p_start:p_end]`` (at least one).
+
+    A sentence never crosses a paragraph, and nothing outside the paragraph
+    decides where its sentences end, so a paragraph can be split on its own.
+    """
+    spans: list[Span] = []
+    pos = p_start
+    for em in _END.finditer(text, p_start, p_end):
+        end = em.end()
+        if text[em.start()] == "." and end - em.start() == 1 and _abbreviation_end(text, p_start, em.start(), em.group(2)):
+            continue
+        spans.append((pos, end))
+        pos = end
+        while pos < p_end and text[pos].isspace():
+            pos += 1
+    if pos < p_end:
+        spans.append((pos, p_end))
+    return spans
+
+
+def segment(text: str) -> Segmentation:
+    """Split ``text`` into paragraphs (non-blank lines) and sentences."""
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    for k, (p_start, p_end) in enumerate(paragraph_spans(text)):
         first = len(sentences)
-        pos = p_start
-        para_index = len(paragraphs)
-        for em in _END.finditer(text, p_start, p_end):
-            end = em.end()
-            if text[em.start()] == "." and em.end() - em.start() == 1 and _abbreviation_end(text, p_start, em.start(), em.group(2)):
-                continue
-            sentences.append(Sentence(pos, end, para_index))
-            pos = end
-            while pos < p_end and text[pos].isspace():
-                pos += 1
-        if pos < p_end:
-            sentences.append(Sentence(pos, p_end, para_index))
+        sentences.extend(Sentence(a, b, k) for a, b in sentence_spans(text, p_start, p_end))
         paragraphs.append(Paragraph(p_start, p_end, first, len(sentences)))
     return Segmentation(text, tuple(paragraphs), tuple(sentences), tuple(s.start for s in sentences))
 
 
-def segmentation(ctx: DocContext) -> Segmentation:
-    """The document's segmentation, computed once and shared by every detector."""
-    return ctx.memo("text.segmentation", lambda: segment(ctx.text))
+class LazySegmentation:
+    """Paragraphs of a text, and the sentences of a paragraph only once asked for.
+
+    Most documents hold no garble spot, and a spot needs the sentences of
+    its own paragraph only; splitting every paragraph of every document
+    into sentences was a tenth of the garble family's time. Sentences are
+    ``(start, end)`` spans, the same as :func:`segment` gives.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._paragraphs: list[Span] | None = None
+        self._para_starts: list[int] = []
+        self._sentences: dict[int, list[Span]] = {}
+
+    @property
+    def paragraphs(self) -> list[Span]:
+        if self._paragraphs is None:
+            self._paragraphs = paragraph_spans(self.text)
+            self._para_starts = [p[0] for p in self._paragraphs]
+        return self._paragraphs
+
+    def paragraph_at(self, offset: int) -> int:
+        """Index of the paragraph containing ``offset`` (or the one before a gap)."""
+        self.paragraphs  # noqa: B018 - computes the paragraph starts
+        return max(0, bisect_right(self._para_starts, offset) - 1)
+
+    def sentences_of(self, index: int) -> list[Span]:
+        """The sentences of paragraph ``index``, split once."""
+        found = self._sentences.get(index)
+        if found is None:
+            p_start, p_end = self.paragraphs[index]
+            found = self._sentences[index] = sentence_spans(self.text, p_start, p_end)
+        return found
+
+    def sentence_at(self, offset: int) -> Span:
+        """The sentence containing ``offset`` (or the one before a gap), like :meth:`Segmentation.sentence_at`."""
+        spans = self.sentences_of(self.paragraph_at(offset))
+        i = bisect_right(spans, (offset, float("inf"))) - 1
+        return spans[max(0, i)]
+
+    def all_sentences(self) -> list[Span]:
+        return [s for k in range(len(self.paragraphs)) for s in self.sentences_of(k)]
+
+    def sentences_hit(self, pattern: re.Pattern[str], subject: str | None = None, shift: int = 0) -> list[Span]:
+        """The sentences where ``pattern`` matches (at ``match.start() + shift``), in order.
+
+        One C scan that jumps to the end of each sentence hit, so the cost
+        is a search per *hit sentence*, not a Python step per match or per
+        sentence. ``subject`` is another string with the same offsets (a
+        lower-cased copy) to scan instead of the text.
+        """
+        subject = self.text if subject is None else subject
+        hits: list[Span] = []
+        pos = 0
+        while (m := pattern.search(subject, pos)) is not None:
+            if not self.paragraphs:
+                break
+            span = self.sentence_at(m.start() + shift)
+            if not hits or hits[-1] != span:
+                hits.append(span)
+            pos = max(m.end(), span[1])
+        return hits
+
+
+def segmentation(ctx: DocContext) -> LazySegmentation:
+    """The document's segmentation, shared by every detector (sentences split on demand)."""
+    return ctx.memo("text.segmentation", lambda: LazySegmentation(ctx.text))
 
 
 def word_trie(words: Iterable[str]) -> str:

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from scrubber.kinds.garble import _WORD_ORDER, _word_order_spans
-from scrubber.text import segment, word_trie
+from scrubber.kinds.garble import _FOREIGN_HINTS, _WORD_ORDER, _foreign_hint_lines, _lines_with, _word_order_spans
+from scrubber.text import LazySegmentation, segment, word_trie
 
 WORDS = ["a", "an", "and", "the", "then", "of", "or", "i", "its"]
 
@@ -35,5 +35,33 @@ def test_word_order_scan_equals_plain_finditer(text: str) -> None:
 
 
 def test_sentences_hit_lists_each_sentence_once() -> None:
-    seg = segment("No hit here. Über one. Two é and é.\n\nPlain end.")
-    assert seg.sentences_hit(re.compile(r"[^\x00-\x7f]")) == [1, 2]
+    text = "No hit here. Über one. Two é and é.\n\nPlain end."
+    hits = LazySegmentation(text).sentences_hit(re.compile(r"[^\x00-\x7f]"))
+    assert [text[a:b] for a, b in hits] == ["Über one.", "Two é and é."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "  One. Two.\n\n  Three? Four\n", "Mr. Lane met Gen. Ortiz. They talked.\nHead line\n\n\n“Quote.” he said. End."],
+)
+def test_lazy_segmentation_agrees_with_segment(text: str) -> None:
+    seg, lazy = segment(text), LazySegmentation(text)
+    assert [(p.start, p.end) for p in seg.paragraphs] == lazy.paragraphs
+    assert [(s.start, s.end) for s in seg.sentences] == lazy.all_sentences()
+    for offset in range(len(text) + 1):
+        if seg.sentences:
+            s = seg.sentences[seg.sentence_at(offset)]
+            assert lazy.sentence_at(offset) == (s.start, s.end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "und the harbour\nclosed aunque late\n\nzur Stadt",
+        "The costruzione began.\nNo hint here.\nIt was już late, très late.",
+        "Plain English only.\n\nNothing to see.",
+        "aber\nund\n",
+    ],
+)
+def test_foreign_hint_scans_find_the_lines_of_the_plain_pattern(text: str) -> None:
+    assert _foreign_hint_lines(text) == _lines_with(text, _FOREIGN_HINTS)

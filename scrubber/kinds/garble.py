@@ -28,18 +28,20 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import eq
 from typing import Any
 
 import regex
 
 from ..model import Finding
 from ..scoring import sentence_score
-from ..text import Segmentation, segmentation, word_trie
+from ..text import LazySegmentation, Span, segmentation, word_trie
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
 from .language import document_language, foreign_sentence
 
 Spot = tuple[int, int, str]
-DetectorFn = Callable[[DocContext, Segmentation, Mapping[str, Any]], Iterable[Spot]]
+DetectorFn = Callable[[DocContext, LazySegmentation, Mapping[str, Any]], Iterable[Spot]]
 
 _V = regex.VERSION0  # VERSION1 full case folding makes IGNORECASE backreferences ~15x slower
 
@@ -66,7 +68,7 @@ _ORPHAN = regex.compile(
 )
 
 
-def orphan_punctuation(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def orphan_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A full stop or comma on its own: ``. . US officials``, ``, ,``, ``word . word``."""
     return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation")
 
@@ -142,7 +144,7 @@ _NAME_PARTICLES = frozenset(
 )
 
 
-def lowercase_start(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def lowercase_start(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A sentence that goes on in lower case after a full stop: ``letter. to the president``.
 
     Also a paragraph that starts in lower case after a paragraph that ended a
@@ -158,18 +160,18 @@ def lowercase_start(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any
             continue
         yield m.start(1), m.end(2), f"sentence continues in lower case after a full stop at {_quote(m.group())}"
     paras = seg.paragraphs
-    for i, p in enumerate(paras):
-        first = text[p.start]
+    for i, (p_start, _) in enumerate(paras):
+        first = text[p_start]
         if not first.islower():
             continue
-        word = regex.match(r"\S+", text[p.start : p.start + 40]).group()
+        word = regex.match(r"\S+", text[p_start : p_start + 40]).group()
         if any(c.isupper() or c.isdigit() for c in word[1:]) or "." in word.rstrip(".,;:") or "@" in word or "/" in word:
             continue  # iPhone, eBay, e.g., a handle, a URL
         if i > 0:
-            prev = text[paras[i - 1].end - 1]
+            prev = text[paras[i - 1][1] - 1]
             if prev not in '.!?…"”’)':
                 continue  # the previous paragraph was unfinished: a wrapped line
-        yield p.start, p.start + len(word), f"sentence starts in lower case: {_quote(text[p.start : p.start + 30])}"
+        yield p_start, p_start + len(word), f"sentence starts in lower case: {_quote(text[p_start : p_start + 30])}"
 
 
 # -- text after a closing quote ------------------------------------------------
@@ -189,7 +191,7 @@ _SPEECH = regex.compile(
 )
 
 
-def after_closing_quote(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def after_closing_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Text going on in lower case after a quotation closed the sentence: ``people." who love``."""
     text = ctx.text
     for m in finditer(_AFTER_QUOTE, text, "garble.after-closing-quote"):
@@ -207,7 +209,7 @@ def after_closing_quote(ctx: DocContext, seg: Segmentation, params: Mapping[str,
 _SPACE_QUOTE = regex.compile(r"""(?<=[\p{L}\d][.!?,])[ \t]+(["”“])(?=[ \t]*$|[ \t]+\p{Ll})""", _V | regex.M)
 
 
-def space_before_quote(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def space_before_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A closing quote detached by a space: ``what we expect. "`` at the end of a paragraph."""
     text = ctx.text
     for m in finditer(_SPACE_QUOTE, text, "garble.space-before-quote"):
@@ -230,7 +232,7 @@ _TOKENIZED = regex.compile(
 _TOKENIZED_HINT = re.compile(r"[ \t][,;:!?.)\]]|[(\[][ \t]|[ \t]n[’']t")
 
 
-def tokenized(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def tokenized(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Spacing of a tokenizer's output: ``word , word``, ``( FTIR )``, ``word .``, ``do n't``."""
     if not _TOKENIZED_HINT.search(ctx.text):
         return iter(())
@@ -277,14 +279,12 @@ _STRAY = regex.compile(
 _OPEN_SINGLE = regex.compile(r"(?:^|[\s(\[“\"—–-])['‘]\S")
 
 
-def stray_punctuation(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def stray_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Punctuation where English never puts it: ``the^ composition``, ``a- fund``, ``not? the``, ``of; new``."""
     text = ctx.text
     for m in finditer(_STRAY, text, "garble.stray-punctuation"):
-        if m.group("apostrophe"):
-            s = seg.sentences[seg.sentence_at(m.start())]
-            if _OPEN_SINGLE.search(text, s.start, m.start()):
-                continue  # the closing mark of a 'quoted' word
+        if m.group("apostrophe") and _OPEN_SINGLE.search(text, seg.sentence_at(m.start())[0], m.start()):
+            continue  # the closing mark of a 'quoted' word
         yield m.start(), m.end(), f"stray punctuation mark at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
 
 
@@ -359,15 +359,41 @@ _REPEAT_PHRASE = re.compile(r"\b([^\W\d_]++[ \t]++[^\W\d_]++)(,?)[ \t]++(\1)\b(?
 _DETERMINER_START = re.compile(r"(?:the|a|an|this|that|its|their)\s", re.I)
 
 
-def repeated_words(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+#: the runs of word characters the repeat regexes compare (a repeated word is two
+#: equal adjacent runs; a repeated phrase ``A B, A B`` is runs ``…A B A B``)
+_RUN = re.compile(r"[\w'’-]+")
+
+
+def _repeat_candidates(text: str) -> tuple[bool, bool]:
+    """(may hold a repeated word, may hold a repeated phrase), by comparing runs in C.
+
+    The exact regexes try a backreference at every word (a third of a second
+    on 6 MB); nine documents in ten have no two equal adjacent runs at all.
+    A match of :data:`_REPEAT_WORD` is two adjacent runs equal under simple
+    lower-casing (what ``re.I`` backreferences compare); a match of
+    :data:`_REPEAT_PHRASE` has runs ``r[j+1] == r[j+3]`` (B) with ``r[j+2]``
+    (A) ending ``r[j]``. ``str.lower`` is that simple lower-casing, one
+    character for one and keeping run boundaries, except for ``İ``
+    (two characters) and ``Σ`` (final sigma): with either, both are candidates.
+    """
+    if "İ" in text or "Σ" in text:
+        return True, True
+    runs = _RUN.findall(text.lower())
+    word = any(map(eq, runs, runs[1:]))
+    phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))
+    return word, phrase
+
+
+def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
-    for m in _REPEAT_WORD.finditer(text):
+    word, phrase = _repeat_candidates(text)
+    for m in _REPEAT_WORD.finditer(text) if word else ():
         word = m.group(1)
         if word.lower() in _DOUBLES or not any(c.isalpha() for c in word):
             continue  # had had; Walla Walla; 10 10
         yield m.start(), m.end(), f"word repeated: {_quote(m.group())}"
-    for m in _REPEAT_PHRASE.finditer(text):
+    for m in _REPEAT_PHRASE.finditer(text) if phrase else ():
         if m.group(1)[0].isupper() and m.group(3)[0].isupper():
             continue  # a title or a name: 'Jewels after Jewels'
         if m.group(2) and not _DETERMINER_START.match(m.group(1) + " "):
@@ -386,7 +412,7 @@ _BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u20cf\u2100-\u2bf
 _LATIN_WORDS = regex.compile(r"\p{Latin}{2,}", _V)
 
 
-def code_mix(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def code_mix(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Words in another script inside an English sentence: ``the urine of 受影响 pets``.
 
     Not flagged inside brackets (``Xi Jinping (习近平)``), where news gives
@@ -396,11 +422,11 @@ def code_mix(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> I
     if not _BEYOND_LATIN.search(text):
         return
     for m in finditer(_OTHER_SCRIPT, text, "garble.code-mix"):
-        s = seg.sentences[seg.sentence_at(m.start())]
-        before = text[s.start : m.start()]
+        s_start, s_end = seg.sentence_at(m.start())
+        before = text[s_start : m.start()]
         if before.count("(") > before.count(")") or before.count("[") > before.count("]"):
             continue
-        if len(_LATIN_WORDS.findall(text, s.start, s.end)) < 3:
+        if len(_LATIN_WORDS.findall(text, s_start, s_end)) < 3:
             continue  # a sentence in the other script is language's business, not a code mix
         yield m.start(), m.end(), f"word in another script inside an English sentence: {_quote(m.group())}"
 
@@ -665,6 +691,16 @@ _FOREIGN_HINTS = re.compile(
     ),
     re.M,
 )
+#: :data:`_FOREIGN_HINTS` as three scans, each led by a character class or a
+#: trie so ``re`` can skip ahead in C (the ``(?:^|…)`` alternation stopped it
+#: doing that); a foreign word is led by the character before it, which may
+#: be the line break before the line (see :func:`_lines_with`)
+_FOREIGN_HINT_SCANS = (
+    re.compile(_FOREIGN_LETTER.pattern[:-1] + _ACCENT.pattern[1:]),
+    re.compile(word_trie(_ENDING_HINT.pattern[3:-3].split("|")) + r"\b"),
+    re.compile(r"[^\w'’-]" + word_trie(_FOREIGN_WORDS) + r"(?![\w'’-])"),
+)
+_FOREIGN_WORD_FIRST = re.compile(word_trie(_FOREIGN_WORDS) + r"(?![\w'’-])")
 
 
 def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -682,11 +718,20 @@ def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
         end = text.find("\n", inside)
         end = len(text) if end < 0 else end
         lines.append((start, end))
-        pos = end + 1
+        pos = end  # the line break may lead a match on the next line
     return lines
 
 
-def code_mix_latin(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def _foreign_hint_lines(text: str) -> list[tuple[int, int]]:
+    """The lines :func:`_lines_with` finds for :data:`_FOREIGN_HINTS`, by its three faster scans."""
+    found = {line for scan in _FOREIGN_HINT_SCANS for line in _lines_with(text, scan)}
+    if _FOREIGN_WORD_FIRST.match(text):
+        end = text.find("\n")
+        found.add((0, len(text) if end < 0 else end))
+    return sorted(found)
+
+
+def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
 
     Only lower-case words count (names keep their own spelling), and only in
@@ -698,14 +743,13 @@ def code_mix_latin(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]
         return  # C-speed tests first: most English documents stop here
     from .language import common_ratio
 
-    by_sentence: dict[int, list[re.Match[str]]] = {}
-    for start, end in _lines_with(text, _FOREIGN_HINTS):
+    by_sentence: dict[Span, list[re.Match[str]]] = {}
+    for start, end in _foreign_hint_lines(text):
         for m in _LOWER_WORD.finditer(text, start, end):
             if _foreign_latin_word(m.group().lower()) and m.group().islower():
                 by_sentence.setdefault(seg.sentence_at(m.start()), []).append(m)
-    for index, found in by_sentence.items():
-        s = seg.sentences[index]
-        if len(found) > 2 or common_ratio(text[s.start : s.end]) < 0.12:
+    for (s_start, s_end), found in by_sentence.items():
+        if len(found) > 2 or common_ratio(text[s_start:s_end]) < 0.12:
             continue
         for m in found:
             yield m.start(), m.end(), f"word of another language inside an English sentence: {_quote(m.group())}"
@@ -772,7 +816,7 @@ def _word_order_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def word_order(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def word_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Function words in an order English never uses: ``the of``, ``he the``, a sentence ending in ``the.``
 
     Shuffled or mis-ordered machine output puts determiners, prepositions
@@ -786,7 +830,7 @@ def word_order(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) ->
         for start, end in hits:
             yield start, end, f"words in an impossible order at {_quote(text[max(0, start - 15) : end + 15])}"
         return
-    by_sentence: dict[int, list[tuple[int, int]]] = {}
+    by_sentence: dict[Span, list[tuple[int, int]]] = {}
     for start, end in hits:
         by_sentence.setdefault(seg.sentence_at(start), []).append((start, end))
     for spots in by_sentence.values():
@@ -842,7 +886,7 @@ def _paragraph_marks(text: str, start: int, end: int) -> tuple[list[int], list[i
     return open_quotes, stray_close, bad_brackets
 
 
-def unbalanced_quotes(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Quotes or brackets left open, or closed without opening, within a paragraph.
 
     News convention: a quotation that runs on into the next paragraph leaves
@@ -851,28 +895,30 @@ def unbalanced_quotes(ctx: DocContext, seg: Segmentation, params: Mapping[str, A
     """
     text = ctx.text
     paras = seg.paragraphs
-    for k, p in enumerate(paras):
-        seg_text = text[p.start : p.end]
+    for k, (p_start, p_end) in enumerate(paras):
+        seg_text = text[p_start:p_end]
         if not any(c in seg_text for c in '"“”()[]'):
             continue
-        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p.start, p.end)
+        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p_start, p_end)
         if open_quotes:
-            runs_on = k + 1 < len(paras) and text[paras[k + 1].start] in '"“'
+            runs_on = k + 1 < len(paras) and text[paras[k + 1][0]] in '"“'
             if not (runs_on and len(open_quotes) == 1):
                 i = open_quotes[-1]
-                yield i, i + 1, f"quotation opened and never closed: {_quote(text[i : min(p.end, i + 40)])}"
+                yield i, i + 1, f"quotation opened and never closed: {_quote(text[i : min(p_end, i + 40)])}"
         for i in stray_close:
-            yield i, i + 1, f"closing quote without an opening one: {_quote(text[max(p.start, i - 30) : i + 1])}"
+            yield i, i + 1, f"closing quote without an opening one: {_quote(text[max(p_start, i - 30) : i + 1])}"
         for i in bad_brackets:
-            yield i, i + 1, f"unbalanced bracket: {_quote(text[max(p.start, i - 20) : i + 20])}"
+            yield i, i + 1, f"unbalanced bracket: {_quote(text[max(p_start, i - 20) : i + 20])}"
 
 
 # -- a paragraph cut off mid-sentence -------------------------------------------------
 
 _TERMINAL = frozenset(".!?…\"”’')]:;—–-*")
+#: the cut-off fragment opens with one of these, so a paragraph without one is never cut off
+_QUOTE_OPENER = re.compile('["“]')
 
 
-def cut_off(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def cut_off(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A quotation cut off mid-sentence at the end of a paragraph: ``"It is good`` + new paragraph.
 
     The signature of a spun article: the paragraph's last sentence opens a
@@ -885,16 +931,19 @@ def cut_off(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> It
     text = ctx.text
     paras = seg.paragraphs
     max_words = 12
-    for p in paras[:-1]:
-        if p.last - p.first < 2 or text[p.end - 1] in _TERMINAL:
+    for k, (p_start, p_end) in enumerate(paras[:-1]):
+        if text[p_end - 1] in _TERMINAL or not _QUOTE_OPENER.search(text, p_start, p_end):
+            continue  # cheap tests first: only then split the paragraph into sentences
+        sentences = seg.sentences_of(k)
+        if len(sentences) < 2:
             continue
-        last = seg.sentences[p.last - 1]
-        fragment = text[last.start : last.end]
+        last_start, last_end = sentences[-1]
+        fragment = text[last_start:last_end]
         if fragment[0] not in '"“' or any(c in fragment[1:] for c in '"“”') or not fragment[-1].isalpha():
             continue
         if len(fragment.split()) > max_words:
             continue
-        yield last.start, last.end, f"paragraph cut off mid-sentence: {_quote(fragment)}"
+        yield last_start, last_end, f"paragraph cut off mid-sentence: {_quote(fragment)}"
 
 
 @dataclass(frozen=True)
@@ -943,7 +992,7 @@ class GarbleMatcher(Matcher):
             return
         seg = segmentation(ctx)
         english: bool | None = None
-        per_sentence: dict[int, list[tuple[RuleSpec, Spot]]] = {}
+        per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
         for spec, det in self.detectors:
             if det.english_only:
                 if english is None:
@@ -952,12 +1001,11 @@ class GarbleMatcher(Matcher):
                     continue
             for spot in det.fn(ctx, seg, spec.params):
                 per_sentence.setdefault(seg.sentence_at(spot[0]), []).append((spec, spot))
-        for index in sorted(per_sentence):
-            yield self._finding(seg, index, per_sentence[index])
+        for span in sorted(per_sentence):
+            yield self._finding(span, per_sentence[span])
 
     @staticmethod
-    def _finding(seg: Segmentation, index: int, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
-        s = seg.sentences[index]
+    def _finding(sentence: Span, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
         best: dict[str, RuleSpec] = {}
         reasons: list[str] = []
         for spec, (_, _, reason) in sorted(hits, key=lambda h: h[1][0]):
@@ -971,8 +1019,8 @@ class GarbleMatcher(Matcher):
         )
         return Finding(
             rule=top.id,
-            start=s.start,
-            end=s.end,
+            start=sentence[0],
+            end=sentence[1],
             replacement=None,
             message="; ".join(reasons),
             confidence=round(sentence_score(sp.confidence for sp in best.values()), 4),

@@ -24,7 +24,7 @@ from typing import Any
 
 import regex
 
-from ..text import Segmentation, word_trie
+from ..text import LazySegmentation, Span, word_trie
 from .base import DocContext, Kind, Matcher, RuleSpec, register
 
 #: frequent English function words: their share in running text is the
@@ -236,8 +236,8 @@ _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f]")
 _HINT_SCAN = re.compile(r"[^\w]" + word_trie(_OTHER_LANGUAGE_HINT.pattern[5:-3].split("|")) + r"\b")
 
 
-def _candidate_sentences(text: str, seg: Segmentation, doc_lang: str) -> Iterable[int]:
-    """Indices of the sentences :func:`foreign_sentence` has to look at.
+def _candidate_sentences(text: str, seg: LazySegmentation, doc_lang: str) -> Iterable[Span]:
+    """The sentences :func:`foreign_sentence` has to look at, in order.
 
     In an English document a sentence that is plain ASCII with no function
     word of another language is never asked about, so only the sentences
@@ -247,7 +247,7 @@ def _candidate_sentences(text: str, seg: Segmentation, doc_lang: str) -> Iterabl
     sentences, and every other sentence is a candidate anyway.
     """
     if doc_lang != "en":
-        return range(len(seg.sentences))
+        return seg.all_sentences()
     found = set(seg.sentences_hit(_NON_ASCII_CHAR))
     lower = text.lower()
     if len(lower) != len(text):  # a character whose lower case is longer (İ): no shared offsets
@@ -255,19 +255,18 @@ def _candidate_sentences(text: str, seg: Segmentation, doc_lang: str) -> Iterabl
     else:
         found.update(seg.sentences_hit(_HINT_SCAN, lower, shift=1))
         if _OTHER_LANGUAGE_HINT.match(text):
-            found.add(0)
+            found.add(seg.sentence_at(0))
     return sorted(found)
 
 
-def foreign_sentence(ctx: DocContext, seg: Segmentation, params: Mapping[str, Any]) -> Iterator[tuple[int, int, str]]:
+def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[tuple[int, int, str]]:
     """Sentences whose language differs from the document's (langdetect, gated)."""
     doc_lang = document_language(ctx)
     min_words = int(params.get("min_words", 6))
     min_probability = float(params.get("min_probability", 0.95))
     text = ctx.text
-    for index in _candidate_sentences(text, seg, doc_lang):
-        s = seg.sentences[index]
-        sentence = text[s.start : s.end]
+    for s_start, s_end in _candidate_sentences(text, seg, doc_lang):
+        sentence = text[s_start:s_end]
         if doc_lang == "en" and _looks_english(sentence):
             continue
         if "://" in sentence or "www." in sentence or "@" in sentence:
@@ -291,7 +290,7 @@ def foreign_sentence(ctx: DocContext, seg: Segmentation, params: Mapping[str, An
             continue
         lang, prob = guesses[0]
         if lang != doc_lang and prob >= min_probability:
-            yield s.start, s.end, f"sentence looks like language {lang!r} ({prob:.2f}) in a document in {doc_lang!r}"
+            yield s_start, s_end, f"sentence looks like language {lang!r} ({prob:.2f}) in a document in {doc_lang!r}"
 
 
 @register
