@@ -182,3 +182,15 @@ def test_sentence_score_combines_independent_signals() -> None:
     assert sentence_score([]) == 0.0
     assert sentence_score([0.8]) == pytest.approx(0.8)
     assert sentence_score([0.5, 0.5]) == pytest.approx(0.75)
+
+
+def test_sentences_with_mojibake_are_left_to_the_unicode_rules():
+    from scrubber import default_engine
+
+    engine = default_engine(select=["garble"])
+    text = "The cityâ€™s harbour master said the sea wall held. Crews worked through the night to finish it.\n"
+    assert engine.find(text) == []
+    assert engine.find(text.replace("cityâ€™s", "city’s")) == []
+    garbled = "The harbour master said it held. . Crews worked through the night to finish the wall.\n"
+    assert engine.find(garbled)
+    assert engine.find(garbled.replace("harbour", "cityâ€™s")) == []

@@ -39,6 +39,7 @@ from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, segmentation, word_trie
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
 from .language import document_language, foreign_sentence
+from .unicode import mojibake_between
 
 Spot = tuple[int, int, str]
 DetectorFn = Callable[[DocContext, LazySegmentation, Mapping[str, Any]], Iterable[Spot]]
@@ -1002,6 +1003,8 @@ class GarbleMatcher(Matcher):
             for spot in det.fn(ctx, seg, spec.params):
                 per_sentence.setdefault(seg.sentence_at(spot[0]), []).append((spec, spot))
         for span in sorted(per_sentence):
+            if mojibake_between(ctx, span[0], span[1]):
+                continue  # judged on damaged text: the unicode rules fix it first, and the garble reasons would be about mojibake
             yield self._finding(span, per_sentence[span])
 
     @staticmethod
