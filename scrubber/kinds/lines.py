@@ -23,19 +23,34 @@ rules. Defining zones over all line rules together (not rule by rule) is what
 makes fixing idempotent: once a zone is removed, the line above it is one no
 rule matched, so a second run finds no new zone.
 
-All line and block rules of a run compile into one alternation that scans
-the text once in C; the Python loop only sees lines that matched.
+All line and block rules of a run compile into one alternation per kind,
+tried on each short line in C; the Python loop only sees lines that matched.
+
+A rule whose pattern is costly to *reject* (a lazy ``[^\\n]{0,300}?`` before
+its keyword, many case-insensitive alternatives, ``DEFINE`` groups) declares
+what every line it matches holds (:class:`~scrubber.kinds.pattern.Requires`):
+``requires``, words of which one must appear in any case, and/or
+``requires_pattern``, a cheap regex (``\\d[:.]\\d`` for a time of day). Each
+line is tested for the gated rules' words first (a substring test on the
+case-folded line), and the alternation tried on it holds the ungated rules
+and only the gated rules whose condition holds, in pack order. Leaving out
+rules that cannot match a line does not change which rule a line matches,
+so findings are the same as without the gates; most lines hold no keyword
+and never meet a costly pattern. The condition is checked at pack load
+against the rule's own examples: a line the pattern matches without the
+required text is a :class:`PackError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 import regex
 
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
+from .pattern import Requires, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
 FOLLOW = ("any", "headlines")
@@ -97,6 +112,56 @@ def _split_lines(text: str) -> list[_Line]:
     return lines
 
 
+def line_pattern(spec: RuleSpec) -> regex.Pattern[str]:
+    """One rule alone, the way the group tries it: a whole line, edges ignored."""
+    return compile_regex(spec, rf"{EDGE}(?:{spec.params['pattern']}){EDGE}")
+
+
+def _matched_example_lines(spec: RuleSpec) -> list[tuple[str, int, int]]:
+    """The short lines of the rule's examples (match and no-match) that the rule alone matches."""
+    pattern = line_pattern(spec)
+    texts = [e.text for e in spec.examples_match] + list(spec.examples_no_match)
+    return [(t, *m.span()) for t in texts for m in SHORT_LINE.finditer(t) if pattern.fullmatch(t, *m.span()) is not None]
+
+
+@dataclass
+class _Alternation:
+    """The rules of one kind as alternations, one per set of gated rules whose ``requires`` a line holds.
+
+    Branches keep pack order and every alternation has the same shape, so on
+    any line the subset alternation picks the same rule the full one would:
+    the rules it leaves out cannot match that line.
+    """
+
+    specs: Sequence[RuleSpec]
+    idxs: list[int]
+    gates: dict[int, Requires]
+    gated: list[tuple[int, Requires]] = field(init=False)
+    _cache: dict[tuple[int, ...], regex.Pattern[str] | None] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.gated = [(i, self.gates[i]) for i in self.idxs if i in self.gates]
+        self.for_key(tuple(i for i, _ in self.gated))  # compile (and validate) the full alternation now
+
+    def for_key(self, key: tuple[int, ...]) -> regex.Pattern[str] | None:
+        try:
+            return self._cache[key]
+        except KeyError:
+            chosen = [i for i in self.idxs if i not in self.gates or i in key]
+            compiled = None
+            if chosen:
+                branches = "|".join(f"(?P<r{i}>{self.specs[i].params['pattern']})" for i in chosen)
+                compiled = compile_regex(self.specs[chosen[0]], rf"{EDGE}(?:{branches}){EDGE}")
+            self._cache[key] = compiled
+            return compiled
+
+    def for_line(self, text: str, start: int, stop: int) -> regex.Pattern[str] | None:
+        if not self.gated:
+            return self.for_key(())
+        folded = fold(text[start:stop])
+        return self.for_key(tuple(i for i, gate in self.gated if gate.found(text, start, stop, folded)))
+
+
 class LineGroupMatcher(Matcher):
     """All line and block rules of one engine, matched in one pass each.
 
@@ -123,12 +188,17 @@ class LineGroupMatcher(Matcher):
         self._where = [s.params.get("where", "end" if s.kind == "block" else "anywhere") for s in specs]
         self._headlines = [s.params.get("follow", "any") == "headlines" for s in specs]
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
-        self._regexes = []
+        gates: dict[int, Requires] = {}
+        for i, spec in enumerate(specs):
+            requires = Requires.of(spec)
+            if requires is not None:
+                requires.check_examples(_matched_example_lines(spec))
+                gates[i] = requires
+        self._alternations = []
         for kind in ("line", "block"):
             idxs = [i for i, s in enumerate(specs) if s.kind == kind]
             if idxs:
-                branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
-                self._regexes.append(compile_regex(specs[idxs[0]], rf"{EDGE}(?:{branches}){EDGE}"))
+                self._alternations.append(_Alternation(specs, idxs, gates))
 
     def _hits(self, text: str) -> list[dict[int, int]]:
         """Per regex: line start offset -> index of the first rule whose pattern is the whole line.
@@ -136,11 +206,14 @@ class LineGroupMatcher(Matcher):
         Only lines of at most :data:`MAX_LINE` characters are tried, each
         bounded to itself (a pattern's ``\\s`` cannot reach into the next line).
         """
-        hits: list[dict[int, int]] = [{} for _ in self._regexes]
+        hits: list[dict[int, int]] = [{} for _ in self._alternations]
         for line in SHORT_LINE.finditer(text):
             start, stop = line.span()
-            for regex_hits, pattern in zip(hits, self._regexes):
+            for regex_hits, alternation in zip(hits, self._alternations):
                 try:
+                    pattern = alternation.for_line(text, start, stop)
+                    if pattern is None:
+                        continue
                     m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
                 except TimeoutError:
                     raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
@@ -294,7 +367,7 @@ class LineKind(Kind):
     name = "line"
     group = "lines"
     actions = ("strip", "flag")
-    params = {"pattern": (str, True), "where": (str, False)}
+    params = {"pattern": (str, True), "where": (str, False), "requires": (list, False), "requires_pattern": (str, False)}
 
     @classmethod
     def compile(cls, specs: list[RuleSpec]) -> list[Matcher]:
@@ -306,6 +379,13 @@ class BlockKind(Kind):
     name = "block"
     group = "lines"
     actions = ("strip", "flag")
-    params = {"pattern": (str, True), "where": (str, False), "max_after": (int, False), "follow": (str, False)}
+    params = {
+        "pattern": (str, True),
+        "where": (str, False),
+        "max_after": (int, False),
+        "follow": (str, False),
+        "requires": (list, False),
+        "requires_pattern": (str, False),
+    }
 
     compile = LineKind.compile
