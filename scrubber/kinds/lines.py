@@ -44,7 +44,7 @@ required text is a :class:`PackError`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -124,42 +124,50 @@ def _matched_example_lines(spec: RuleSpec) -> list[tuple[str, int, int]]:
     return [(t, *m.span()) for t in texts for m in SHORT_LINE.finditer(t) if pattern.fullmatch(t, *m.span()) is not None]
 
 
-@dataclass
-class _Alternation:
-    """The rules of one kind as alternations, one per set of gated rules whose ``requires`` a line holds.
+def _alternation(specs: Sequence[RuleSpec], idxs: Sequence[int]) -> regex.Pattern[str] | None:
+    """``EDGE (?:(?P<r0>…)|(?P<r1>…)|…) EDGE``: the rules ``idxs`` tried on one line, in pack order."""
+    if not idxs:
+        return None
+    branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
+    return compile_regex(specs[idxs[0]], rf"{EDGE}(?:{branches}){EDGE}")
 
-    Branches keep pack order and every alternation has the same shape, so on
-    any line the subset alternation picks the same rule the full one would:
-    the rules it leaves out cannot match that line.
+
+class _Alternation:
+    """The rules of one kind, tried on a line as one alternation would try them.
+
+    The full alternation ``EDGE (?:B0|B1|…) EDGE`` matches a line with the
+    rule that succeeds after the *longest* leading edge (white space,
+    invisible characters, ``[ad_N]``) and, among those, the first in pack
+    order: that is the order its backtracking tries them in. The ungated
+    rules stay one alternation, which gives its own winner and edge length;
+    each gated rule whose condition holds on the line is tried alone (its
+    match gives its longest edge), and the best (longest edge, then first
+    rule) wins, the same rule the full alternation picks. A gated rule that
+    fails its condition cannot match the line, so leaving it out changes
+    nothing.
     """
 
-    specs: Sequence[RuleSpec]
-    idxs: list[int]
-    gates: dict[int, Requires]
-    gated: list[tuple[int, Requires]] = field(init=False)
-    _cache: dict[tuple[int, ...], regex.Pattern[str] | None] = field(init=False, default_factory=dict)
+    def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
+        self.free = _alternation(specs, [i for i in idxs if i not in gates])
+        self.gated = [(i, gates[i], _alternation(specs, [i])) for i in idxs if i in gates]
 
-    def __post_init__(self) -> None:
-        self.gated = [(i, self.gates[i]) for i in self.idxs if i in self.gates]
-        self.for_key(tuple(i for i, _ in self.gated))  # compile (and validate) the full alternation now
-
-    def for_key(self, key: tuple[int, ...]) -> regex.Pattern[str] | None:
-        try:
-            return self._cache[key]
-        except KeyError:
-            chosen = [i for i in self.idxs if i not in self.gates or i in key]
-            compiled = None
-            if chosen:
-                branches = "|".join(f"(?P<r{i}>{self.specs[i].params['pattern']})" for i in chosen)
-                compiled = compile_regex(self.specs[chosen[0]], rf"{EDGE}(?:{branches}){EDGE}")
-            self._cache[key] = compiled
-            return compiled
-
-    def for_line(self, text: str, start: int, stop: int) -> regex.Pattern[str] | None:
-        if not self.gated:
-            return self.for_key(())
-        folded = fold(text[start:stop])
-        return self.for_key(tuple(i for i, gate in self.gated if gate.found(text, start, stop, folded)))
+    def match(self, text: str, start: int, stop: int) -> int | None:
+        """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
+        best: tuple[int, int] | None = None  # (-edge end, rule index): smaller wins
+        if self.free is not None:
+            m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+            if m is not None and m.lastgroup is not None:
+                best = (-m.start(m.lastgroup), int(m.lastgroup[1:]))
+        if self.gated:
+            folded = fold(text[start:stop])
+            for i, gate, pattern in self.gated:
+                if gate.found(text, start, stop, folded):
+                    m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+                    if m is not None:
+                        mine = (-m.start(f"r{i}"), i)
+                        if best is None or mine < best:
+                            best = mine
+        return None if best is None else best[1]
 
 
 class LineGroupMatcher(Matcher):
@@ -211,14 +219,11 @@ class LineGroupMatcher(Matcher):
             start, stop = line.span()
             for regex_hits, alternation in zip(hits, self._alternations):
                 try:
-                    pattern = alternation.for_line(text, start, stop)
-                    if pattern is None:
-                        continue
-                    m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+                    idx = alternation.match(text, start, stop)
                 except TimeoutError:
                     raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
-                if m is not None and m.lastgroup is not None:
-                    regex_hits[start] = int(m.lastgroup[1:])
+                if idx is not None:
+                    regex_hits[start] = idx
         return hits
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
