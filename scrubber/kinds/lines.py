@@ -88,7 +88,12 @@ SHORT_LINE = regex.compile(rf"(?m)^[^\n]{{1,{MAX_LINE}}}$")
 
 
 def _is_blank(segment: str) -> bool:
-    return not _INVISIBLE_RE.sub("", segment).strip()
+    stripped = segment.strip()
+    if not stripped:
+        return True
+    if _INVISIBLE_RE.match(stripped) is None:
+        return False  # its first character is neither white space nor invisible: something stays
+    return not _INVISIBLE_RE.sub("", stripped).strip()
 
 
 @dataclass
