@@ -43,6 +43,7 @@ required text is a :class:`PackError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -155,6 +156,11 @@ class _Alternation:
     def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
         self.free = _alternation(specs, [i for i in idxs if i not in gates])
         self.gated = [(i, gates[i], _alternation(specs, [i])) for i in idxs if i in gates]
+        # one search for every gated rule's words on the folded line: most lines hold none, and
+        # then only rules with a requires_pattern can still pass
+        words = sorted({k for _, gate, _ in self.gated for k in gate.keywords}, key=len, reverse=True)
+        self._any_word = re.compile("|".join(map(re.escape, words))) if words else None
+        self._pattern_gated = [g for g in self.gated if g[1].pattern is not None]
 
     def match(self, text: str, start: int, stop: int) -> int | None:
         """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
@@ -165,7 +171,10 @@ class _Alternation:
                 best = (-m.start(m.lastgroup), int(m.lastgroup[1:]))
         if self.gated:
             folded = fold(text[start:stop])
-            for i, gate, pattern in self.gated:
+            gated = self.gated
+            if folded is not None and (self._any_word is None or self._any_word.search(folded) is None):
+                gated = self._pattern_gated
+            for i, gate, pattern in gated:
                 if gate.found(text, start, stop, folded):
                     m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
                     if m is not None:
