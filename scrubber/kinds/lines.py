@@ -23,19 +23,35 @@ rules. Defining zones over all line rules together (not rule by rule) is what
 makes fixing idempotent: once a zone is removed, the line above it is one no
 rule matched, so a second run finds no new zone.
 
-All line and block rules of a run compile into one alternation that scans
-the text once in C; the Python loop only sees lines that matched.
+All line and block rules of a run compile into one alternation per kind,
+tried on each short line in C; the Python loop only sees lines that matched.
+
+A rule whose pattern is costly to *reject* (a lazy ``[^\\n]{0,300}?`` before
+its keyword, many case-insensitive alternatives, ``DEFINE`` groups) declares
+what every line it matches holds (:class:`~scrubber.kinds.pattern.Requires`):
+``requires``, words of which one must appear in any case, and/or
+``requires_pattern``, a cheap regex (``\\d[:.]\\d`` for a time of day). Each
+line is tested for the gated rules' words first (a substring test on the
+case-folded line), and the alternation tried on it holds the ungated rules
+and only the gated rules whose condition holds, in pack order. Leaving out
+rules that cannot match a line does not change which rule a line matches,
+so findings are the same as without the gates; most lines hold no keyword
+and never meet a costly pattern. The condition is checked at pack load
+against the rule's own examples: a line the pattern matches without the
+required text is a :class:`PackError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
 
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
+from .pattern import Requires, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
 FOLLOW = ("any", "headlines")
@@ -73,7 +89,12 @@ SHORT_LINE = regex.compile(rf"(?m)^[^\n]{{1,{MAX_LINE}}}$")
 
 
 def _is_blank(segment: str) -> bool:
-    return not _INVISIBLE_RE.sub("", segment).strip()
+    stripped = segment.strip()
+    if not stripped:
+        return True
+    if _INVISIBLE_RE.match(stripped) is None:
+        return False  # its first character is neither white space nor invisible: something stays
+    return not _INVISIBLE_RE.sub("", stripped).strip()
 
 
 @dataclass
@@ -95,6 +116,72 @@ def _split_lines(text: str) -> list[_Line]:
         lines.append(_Line(pos, stop, nxt, _is_blank(text[pos:stop])))
         pos = nxt
     return lines
+
+
+def line_pattern(spec: RuleSpec) -> regex.Pattern[str]:
+    """One rule alone, the way the group tries it: a whole line, edges ignored."""
+    return compile_regex(spec, rf"{EDGE}(?:{spec.params['pattern']}){EDGE}")
+
+
+def _matched_example_lines(spec: RuleSpec) -> list[tuple[str, int, int]]:
+    """The short lines of the rule's examples (match and no-match) that the rule alone matches."""
+    pattern = line_pattern(spec)
+    texts = [e.text for e in spec.examples_match] + list(spec.examples_no_match)
+    return [(t, *m.span()) for t in texts for m in SHORT_LINE.finditer(t) if pattern.fullmatch(t, *m.span()) is not None]
+
+
+def _alternation(specs: Sequence[RuleSpec], idxs: Sequence[int]) -> regex.Pattern[str] | None:
+    """``EDGE (?:(?P<r0>…)|(?P<r1>…)|…) EDGE``: the rules ``idxs`` tried on one line, in pack order."""
+    if not idxs:
+        return None
+    branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
+    return compile_regex(specs[idxs[0]], rf"{EDGE}(?:{branches}){EDGE}")
+
+
+class _Alternation:
+    """The rules of one kind, tried on a line as one alternation would try them.
+
+    The full alternation ``EDGE (?:B0|B1|…) EDGE`` matches a line with the
+    rule that succeeds after the *longest* leading edge (white space,
+    invisible characters, ``[ad_N]``) and, among those, the first in pack
+    order: that is the order its backtracking tries them in. The ungated
+    rules stay one alternation, which gives its own winner and edge length;
+    each gated rule whose condition holds on the line is tried alone (its
+    match gives its longest edge), and the best (longest edge, then first
+    rule) wins, the same rule the full alternation picks. A gated rule that
+    fails its condition cannot match the line, so leaving it out changes
+    nothing.
+    """
+
+    def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
+        self.free = _alternation(specs, [i for i in idxs if i not in gates])
+        self.gated = [(i, gates[i], _alternation(specs, [i])) for i in idxs if i in gates]
+        # one search for every gated rule's words on the folded line: most lines hold none, and
+        # then only rules with a requires_pattern can still pass
+        words = sorted({k for _, gate, _ in self.gated for k in gate.keywords}, key=len, reverse=True)
+        self._any_word = re.compile("|".join(map(re.escape, words))) if words else None
+        self._pattern_gated = [g for g in self.gated if g[1].pattern is not None]
+
+    def match(self, text: str, start: int, stop: int) -> int | None:
+        """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
+        best: tuple[int, int] | None = None  # (-edge end, rule index): smaller wins
+        if self.free is not None:
+            m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+            if m is not None and m.lastgroup is not None:
+                best = (-m.start(m.lastgroup), int(m.lastgroup[1:]))
+        if self.gated:
+            folded = fold(text[start:stop])
+            gated = self.gated
+            if folded is not None and (self._any_word is None or self._any_word.search(folded) is None):
+                gated = self._pattern_gated
+            for i, gate, pattern in gated:
+                if gate.found(text, start, stop, folded):
+                    m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+                    if m is not None:
+                        mine = (-m.start(f"r{i}"), i)
+                        if best is None or mine < best:
+                            best = mine
+        return None if best is None else best[1]
 
 
 class LineGroupMatcher(Matcher):
@@ -123,12 +210,17 @@ class LineGroupMatcher(Matcher):
         self._where = [s.params.get("where", "end" if s.kind == "block" else "anywhere") for s in specs]
         self._headlines = [s.params.get("follow", "any") == "headlines" for s in specs]
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
-        self._regexes = []
+        gates: dict[int, Requires] = {}
+        for i, spec in enumerate(specs):
+            requires = Requires.of(spec)
+            if requires is not None:
+                requires.check_examples(_matched_example_lines(spec))
+                gates[i] = requires
+        self._alternations = []
         for kind in ("line", "block"):
             idxs = [i for i, s in enumerate(specs) if s.kind == kind]
             if idxs:
-                branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
-                self._regexes.append(compile_regex(specs[idxs[0]], rf"{EDGE}(?:{branches}){EDGE}"))
+                self._alternations.append(_Alternation(specs, idxs, gates))
 
     def _hits(self, text: str) -> list[dict[int, int]]:
         """Per regex: line start offset -> index of the first rule whose pattern is the whole line.
@@ -136,16 +228,16 @@ class LineGroupMatcher(Matcher):
         Only lines of at most :data:`MAX_LINE` characters are tried, each
         bounded to itself (a pattern's ``\\s`` cannot reach into the next line).
         """
-        hits: list[dict[int, int]] = [{} for _ in self._regexes]
+        hits: list[dict[int, int]] = [{} for _ in self._alternations]
         for line in SHORT_LINE.finditer(text):
             start, stop = line.span()
-            for regex_hits, pattern in zip(hits, self._regexes):
+            for regex_hits, alternation in zip(hits, self._alternations):
                 try:
-                    m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+                    idx = alternation.match(text, start, stop)
                 except TimeoutError:
                     raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
-                if m is not None and m.lastgroup is not None:
-                    regex_hits[start] = int(m.lastgroup[1:])
+                if idx is not None:
+                    regex_hits[start] = idx
         return hits
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
@@ -294,7 +386,7 @@ class LineKind(Kind):
     name = "line"
     group = "lines"
     actions = ("strip", "flag")
-    params = {"pattern": (str, True), "where": (str, False)}
+    params = {"pattern": (str, True), "where": (str, False), "requires": (list, False), "requires_pattern": (str, False)}
 
     @classmethod
     def compile(cls, specs: list[RuleSpec]) -> list[Matcher]:
@@ -306,6 +398,13 @@ class BlockKind(Kind):
     name = "block"
     group = "lines"
     actions = ("strip", "flag")
-    params = {"pattern": (str, True), "where": (str, False), "max_after": (int, False), "follow": (str, False)}
+    params = {
+        "pattern": (str, True),
+        "where": (str, False),
+        "max_after": (int, False),
+        "follow": (str, False),
+        "requires": (list, False),
+        "requires_pattern": (str, False),
+    }
 
     compile = LineKind.compile

@@ -1,0 +1,136 @@
+"""The speed-ups of the residue family change no finding.
+
+``requires``/``requires_pattern`` gate costly rules; a gated rule runs alone
+and the line still goes to the rule the full alternation would pick.
+"""
+
+from __future__ import annotations
+
+import pytest
+import regex
+
+from scrubber.engine import Engine
+from scrubber.kinds.base import Example, PackError, RuleSpec
+from scrubber.kinds.lines import EDGE, SHORT_LINE, LineGroupMatcher
+from scrubber.kinds.pattern import FOLD_UNSAFE, fold
+from scrubber.packs import builtin_pack_dir, load_pack
+
+
+def rule(rule_id: str, pattern: str, kind: str = "line", match: tuple[Example, ...] = (), **params) -> RuleSpec:
+    return RuleSpec(id=rule_id, kind=kind, action="strip", description=rule_id, params={"pattern": pattern, **params}, examples_match=match)
+
+
+RESIDUE = [s for s in load_pack(builtin_pack_dir() / "residue.toml").rules if s.kind in ("line", "block")]
+
+#: project-written lines: residue of many rules, prose, and edge tokens that make the
+#: full alternation prefer the longest leading edge
+LINES = [
+    "The mayor spoke on Monday.",
+    "Updated: 3 Feb 2021 7:15 pm",
+    "Feb. 3, 2021 7:15 AM EST",
+    "[ad_1] Updated: 3 Feb 2021 7:15 pm",
+    "\u200b Share this:",
+    "[ad_2]Source link",
+    "Passengers wait on the quay on Monday morning. (Photo: Jane Doe)",
+    "A deckhand ties up the ferry. (Tom Reed/AFP via Getty Images)",
+    "Photo: Jane Doe",
+    "Note: all comments are moderated and may take a day to appear.",
+    "We earn a commission on purchases made through links on this page.",
+    "As an Amazon Associate we earn from qualifying purchases.",
+    "Subscribe to the Harbour Times newsletter for FREE",
+    "Buyer's Guide: Kettles (Buy Now)",
+    "Email: desk@example.com",
+    "Follow us on Twitter",
+    "Ferry fares to rise in spring [VIDEO]",
+    "Comments",
+    "AFFILIATE DISCLOSURE: THIS POST CONTAINS AFFILIATE LINKS.",
+    "ǅ Photo: ſtacey Kelvin",  # fold-unsafe characters: every gate passes
+    "Photo by Jane Doe",
+]
+
+
+def _full_alternation(specs: list[RuleSpec], kind: str) -> regex.Pattern[str]:
+    idxs = [i for i, s in enumerate(specs) if s.kind == kind]
+    branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
+    return regex.compile(rf"{EDGE}(?:{branches}){EDGE}", regex.VERSION1 | regex.UNICODE)
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_gated_matching_picks_the_rule_the_full_alternation_picks(line: str):
+    matcher = LineGroupMatcher(RESIDUE)
+    for kind, alternation in zip(("line", "block"), matcher._alternations):
+        full = _full_alternation(RESIDUE, kind).fullmatch(line)
+        expected = int(full.lastgroup[1:]) if full is not None and full.lastgroup else None
+        assert alternation.match(line, 0, len(line)) == expected
+
+
+def test_the_longest_edge_wins_over_pack_order():
+    # r.a is first in the pack but only matches without the leading token
+    specs = [rule("r.a", r"\[ad_1\] Updated", requires=["updated"]), rule("r.b", "Updated")]
+    line = "[ad_1] Updated"
+    full = _full_alternation(specs, "line").fullmatch(line)
+    assert full is not None and full.lastgroup == "r1"
+    assert LineGroupMatcher(specs)._alternations[0].match(line, 0, len(line)) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"requires": ["subscribe"]}, "holds none of"),
+        ({"requires_pattern": r"\d"}, "holds none of"),
+        ({"requires": []}, "non-empty list"),
+        ({"requires": ["sign up"]}, "white space"),
+        ({"requires_pattern": ""}, "must not be empty"),
+    ],
+)
+def test_a_requirement_the_examples_break_fails_at_load(params: dict, message: str):
+    spec = rule("r.news", r"(?i:sign\s+up\s+now)", match=(Example("Body.\nSign up now\n", "Body.\n"),), **params)
+    with pytest.raises(PackError, match=message):
+        Engine([spec])
+
+
+@pytest.mark.parametrize("kind", ["line", "pattern"])
+def test_a_requirement_the_examples_keep_loads_and_gates(kind: str):
+    spec = rule("r.news", r"(?i:sign\s+up\s+now)", kind=kind, match=(Example("Body.\nSign up now\n", "Body.\n"),), requires=["SIGN"])
+    engine = Engine([spec])
+    assert [f.rule for f in engine.find("Body.\nSIGN UP NOW\n")] == ["r.news"]
+    assert engine.find("Body.\nsomething else\n") == []
+
+
+def test_every_gated_residue_rule_keeps_its_examples():
+    gated = [s for s in RESIDUE if "requires" in s.params or "requires_pattern" in s.params]
+    assert len(gated) >= 8
+    for spec in gated:  # each example line the rule alone matches holds its required text
+        LineGroupMatcher([spec])
+
+
+@pytest.mark.parametrize("text", ["plain ascii", "Ünïcödé Ω", "ФОТО", "straße", "ﬁne", "\u212aelvin", "ſign"])
+def test_fold_is_none_exactly_when_an_unsafe_character_is_present(text: str):
+    unsafe = any(regex.match(f"[{FOLD_UNSAFE}]", c) for c in text)
+    assert (fold(text) is None) == unsafe
+    if not unsafe:
+        assert fold(text) == text.casefold()
+
+
+def test_fold_unsafe_covers_every_character_whose_case_match_is_not_its_casefold():
+    ascii_letter = regex.compile(r"(?i)[a-z]", regex.VERSION1)
+    unsafe = regex.compile(f"[{FOLD_UNSAFE}]")
+    missing = []
+    for cp in range(0x80, 0x110000):
+        c = chr(cp)
+        f = c.casefold()
+        tricky = len(f) != 1 or f.isascii() or any(ch.isascii() for ch in c.lower() + c.upper()) or ascii_letter.fullmatch(c)
+        if tricky and not unsafe.match(c):
+            missing.append(hex(cp))
+    assert not missing
+
+
+def test_short_lines_of_the_samples_match_as_before():
+    text = "\n".join(LINES)
+    matcher = LineGroupMatcher(RESIDUE)
+    full = [_full_alternation(RESIDUE, k) for k in ("line", "block")]
+    for line in SHORT_LINE.finditer(text):
+        for pattern, alternation in zip(full, matcher._alternations):
+            m = pattern.fullmatch(text, *line.span())
+            expected = int(m.lastgroup[1:]) if m is not None and m.lastgroup else None
+            assert alternation.match(text, *line.span()) == expected
