@@ -68,3 +68,22 @@ def test_lines_longer_than_max_line_are_article_text():
     engine = Engine([rule("r.src", r"(?:Source link\s*)+", "end")])
     assert engine.find("Body.\n" + long_line) == []
     assert [f.rule for f in engine.find("Body.\n" + long_line[:MAX_LINE].strip())] == ["r.src"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WATCH: Council votes to close the old mill\nThe council voted on Monday.\n",
+        "[ad_1]\n\nWATCH: Council votes to close the old mill\nThe council voted on Monday.\n",
+        "Mayor opens the new bridge [VIDEO]\nThe mayor opened it on Friday.\n",
+    ],
+)
+def test_a_headline_shaped_first_line_is_the_title_not_a_link(text: str):
+    from scrubber import default_engine
+
+    engine = default_engine(select=["residue"])
+    once = accept_all(text, engine.find(text))
+    assert ("WATCH: Council" in once) or ("bridge [VIDEO]" in once)
+    assert accept_all(once, engine.find(once)) == once
+    later = "The council voted on Monday.\n" + text
+    assert [f.rule for f in engine.find(later) if f.rule in ("residue.read-more-link", "residue.tagged-link")]

@@ -209,6 +209,7 @@ class LineGroupMatcher(Matcher):
                 raise PackError(f"{spec.where()}: a block away from the end must only take headlines (follow = 'headlines')")
         self._where = [s.params.get("where", "end" if s.kind == "block" else "anywhere") for s in specs]
         self._headlines = [s.params.get("follow", "any") == "headlines" for s in specs]
+        self._keep_title = [bool(s.params.get("keep_title", False)) for s in specs]
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
         gates: dict[int, Requires] = {}
         for i, spec in enumerate(specs):
@@ -248,14 +249,32 @@ class LineGroupMatcher(Matcher):
         lines = _split_lines(text)
         cand: dict[int, int] = {}  # line number -> line rule
         bcand: dict[int, int] = {}  # line number -> block rule
+        title = self._title_line(lines, hits)
         for i, line in enumerate(lines):
             if line.blank:
                 continue
             for h in hits:
                 idx = h.get(line.start)
-                if idx is not None:
+                if idx is not None and not (i == title and self._keep_title[idx]):
                     (bcand if self.specs[idx].kind == "block" else cand)[i] = idx
         yield from self._findings(text, lines, cand, bcand)
+
+    def _title_line(self, lines: list[_Line], hits: list[dict[int, int]]) -> int:
+        """The document's title: its first line that no title-keeping rule's rivals call residue.
+
+        Rules with ``keep_title`` (a headline-shaped link such as ``WATCH: …``)
+        never take this line: at the top of a document it is the article's own
+        headline. Lines other rules remove above it (``[ad_1]``) don't count,
+        so the title is the same line before and after fixing.
+        """
+        for i, line in enumerate(lines):
+            if line.blank:
+                continue
+            idxs = [idx for h in hits if (idx := h.get(line.start)) is not None]
+            if any(not self._keep_title[idx] for idx in idxs):
+                continue
+            return i
+        return -1
 
     # -- zones -----------------------------------------------------------
     def _is_end_line(self, idx: int | None) -> bool:
@@ -386,7 +405,13 @@ class LineKind(Kind):
     name = "line"
     group = "lines"
     actions = ("strip", "flag")
-    params = {"pattern": (str, True), "where": (str, False), "requires": (list, False), "requires_pattern": (str, False)}
+    params = {
+        "pattern": (str, True),
+        "where": (str, False),
+        "requires": (list, False),
+        "requires_pattern": (str, False),
+        "keep_title": (bool, False),
+    }
 
     @classmethod
     def compile(cls, specs: list[RuleSpec]) -> list[Matcher]:
@@ -405,6 +430,7 @@ class BlockKind(Kind):
         "follow": (str, False),
         "requires": (list, False),
         "requires_pattern": (str, False),
+        "keep_title": (bool, False),
     }
 
     compile = LineKind.compile
