@@ -423,14 +423,6 @@ class BlockKind(Kind):
     name = "block"
     group = "lines"
     actions = ("strip", "flag")
-    params = {
-        "pattern": (str, True),
-        "where": (str, False),
-        "max_after": (int, False),
-        "follow": (str, False),
-        "requires": (list, False),
-        "requires_pattern": (str, False),
-        "keep_title": (bool, False),
-    }
+    params = {**LineKind.params, "max_after": (int, False), "follow": (str, False)}
 
     compile = LineKind.compile
