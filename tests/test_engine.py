@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrubber import Policy, clean, default_engine
 from scrubber.engine import Engine, apply
@@ -108,3 +110,38 @@ def test_drop_flagged_respects_the_confidence_threshold(policy: Policy, dropped:
         Finding("g.y", 5, 9, None, "why", 0.6, False, "unsure"),
     ]
     assert sorted(policy.decisions(findings)) == dropped
+
+
+def _reference_resolve(engine: Engine, findings: list[Finding]) -> list[Finding]:
+    """The obvious quadratic resolution, to check the indexed one against."""
+    from scrubber.engine import _compatible, _overlaps
+
+    prio = {s.id: s.priority for s in engine.specs}
+
+    def order(f: Finding) -> tuple:
+        return (-prio.get(f.rule, 0), -(f.end - f.start), f.start, f.rule)
+
+    strips = [(f.start, f.end) for f in findings if f.is_fix and f.replacement == "" and f.end > f.start]
+    fixes = [f for f in findings if f.is_fix and not any(a <= f.start and f.end <= b and (a, b) != (f.start, f.end) for a, b in strips)]
+
+    def greedy(items: list[Finding]) -> list[Finding]:
+        kept: list[Finding] = []
+        for f in sorted(items, key=order):
+            if not any(_overlaps(f, k) for k in kept):
+                kept.append(f)
+        return kept
+
+    fixes = greedy(fixes)
+    flags = [g for g in greedy([f for f in findings if f.is_flag]) if all(_compatible(g, f) for f in fixes)]
+    return sorted(fixes + flags, key=lambda f: (f.start, f.end, f.is_flag, f.rule))
+
+
+SPANS = st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from(["t.a", "t.b", "t.c"]), st.sampled_from(["", "X", None]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SPANS, max_size=25))
+def test_indexed_resolution_equals_the_obvious_one(raw):
+    engine = Engine([spec("t.a", "a"), spec("t.b", "b", priority=1), spec("t.c", "c")])
+    findings = [Finding(rule, start, start + length, repl, "m") for start, length, rule, repl in raw]
+    assert engine.resolve(findings) == _reference_resolve(engine, findings)
