@@ -14,8 +14,8 @@ Overlap resolution (deterministic, documented in docs/architecture.md):
    fix wholly (a garbled sentence with one mojibake word keeps both). A flag
    cut by a fix (or inside a removed line) is dropped: the fix is concrete.
 
-Apply replaces spans right to left. A flag that is dropped or edited
-supersedes the fixes inside it.
+Apply splices every accepted span into the text in one pass. A flag that is
+dropped or edited supersedes the fixes inside it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from .kinds.base import DocContext, Matcher, RuleSpec, RuleTimeout, get_kind
 from .model import Action, Decision, Finding, fingerprint
@@ -51,6 +52,7 @@ class Engine:
     def __init__(self, specs: Iterable[RuleSpec]) -> None:
         self.specs: tuple[RuleSpec, ...] = tuple(specs)
         self.by_id: dict[str, RuleSpec] = {s.id: s for s in self.specs}
+        self._priority: dict[str, int] = {s.id: s.priority for s in self.specs}
         self._matchers = compile_specs(self.specs)
 
     def __reduce__(self):  # pickle as data, recompile on arrival
@@ -73,7 +75,7 @@ class Engine:
         return self.with_fingerprints(text, self.resolve(raw))
 
     def resolve(self, findings: Iterable[Finding]) -> list[Finding]:
-        prio = {s.id: s.priority for s in self.specs}
+        prio = self._priority
 
         def order(f: Finding) -> tuple:
             return (-prio.get(f.rule, 0), -(f.end - f.start), f.start, f.rule)
@@ -91,14 +93,8 @@ class Engine:
             key = (f.rule, text[max(0, f.start - 16) : f.end + 16])
             occurrence = seen[key]
             seen[key] += 1
-            out.append(_replace_fp(f, fingerprint(f.rule, text, f.start, f.end, occurrence)))
+            out.append(replace(f, fingerprint=fingerprint(f.rule, text, f.start, f.end, occurrence)))
         return out
-
-
-def _replace_fp(f: Finding, fp: str) -> Finding:
-    from dataclasses import replace
-
-    return replace(f, fingerprint=fp)
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:
