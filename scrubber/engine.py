@@ -53,6 +53,8 @@ class Engine:
         self.specs: tuple[RuleSpec, ...] = tuple(specs)
         self.by_id: dict[str, RuleSpec] = {s.id: s for s in self.specs}
         self._priority: dict[str, int] = {s.id: s.priority for s in self.specs}
+        #: the rule kinds present (asked once per document by the runner)
+        self.kinds: frozenset[str] = frozenset(s.kind for s in self.specs)
         self._matchers = compile_specs(self.specs)
 
     def __reduce__(self):  # pickle as data, recompile on arrival

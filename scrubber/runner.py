@@ -73,7 +73,7 @@ def analyze(engine: Engine, policy: Policy | None, text: str) -> DocResult:
     """Find (and, given a policy, apply) on one text. Pure; runs in workers."""
     warnings: list[str] = []
     findings = engine.find(text, warnings)
-    score = document_score(text, findings) if has_garble_rules(engine.specs) else None
+    score = document_score(text, findings) if has_garble_rules(engine) else None
     if policy is not None and policy.drops_document(score):
         return DocResult(findings, None, warnings, score, dropped=True)
     new_text = None

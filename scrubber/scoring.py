@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from .model import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .kinds.base import RuleSpec
+    from .engine import Engine
 
 #: the families whose flags make up the garble score
 GARBLE_FAMILIES = ("garble",)
@@ -51,9 +51,9 @@ def document_score_from(sentence_scores: Sequence[float], n_sentences: int) -> f
 GARBLE_KINDS = ("garble", "language")
 
 
-def has_garble_rules(specs: Iterable[RuleSpec]) -> bool:
-    """Whether a document score means anything for an engine with these rules."""
-    return any(s.kind in GARBLE_KINDS for s in specs)
+def has_garble_rules(engine: Engine) -> bool:
+    """Whether a document score means anything for this engine's rules."""
+    return not engine.kinds.isdisjoint(GARBLE_KINDS)
 
 
 def is_garble(finding: Finding) -> bool:

@@ -194,3 +194,12 @@ def test_sentences_with_mojibake_are_left_to_the_unicode_rules():
     garbled = "The harbour master said it held. . Crews worked through the night to finish the wall.\n"
     assert engine.find(garbled)
     assert engine.find(garbled.replace("harbour", "cityâ€™s")) == []
+
+
+def test_a_document_score_only_when_garble_rules_run():
+    from scrubber import default_engine
+    from scrubber.runner import analyze
+
+    text = "The minister spoke on Monday. . Officials said more.\n"
+    assert analyze(default_engine(select=["residue"]), None, text).score is None
+    assert analyze(default_engine(select=["garble"]), None, text).score > 0

@@ -12,7 +12,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scrubber import Policy, apply, default_engine
+from scrubber import Policy, clean, default_engine
 
 ENGINE = default_engine()
 POLICY = Policy(unsafe=True, min_confidence=0.0)
@@ -34,8 +34,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 
 def fixed(text: str) -> str:
-    findings = ENGINE.find(text)
-    return apply(text, findings, POLICY.decisions(findings))
+    return clean(text, ENGINE, POLICY)
 
 
 @SETTINGS

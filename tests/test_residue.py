@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrubber import Policy, apply, default_engine
+from scrubber import clean, default_engine
 from scrubber.kinds.lines import is_headline
 from scrubber.packs import builtin_pack_dir, check_examples, load_pack
 
@@ -19,8 +19,7 @@ ARTICLE = (
 
 
 def fix(text: str) -> str:
-    findings = ENGINE.find(text)
-    return apply(text, findings, Policy().decisions(findings))
+    return clean(text, ENGINE)
 
 
 @pytest.mark.parametrize("spec", PACK.rules, ids=lambda s: s.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrubber import Policy, apply, default_engine
+from scrubber import clean, default_engine
 
 ENGINE = default_engine(select=["residue"])
 
@@ -21,8 +21,7 @@ BODY = (
 
 
 def fix(text: str) -> str:
-    findings = ENGINE.find(text)
-    return apply(text, findings, Policy().decisions(findings))
+    return clean(text, ENGINE)
 
 
 @pytest.mark.parametrize(
