@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable
 from typing import TextIO
 
+from .io import remote
 from .io.sources import InputFile
 from .runner import Stats
 
@@ -51,10 +52,16 @@ def total_bytes(sources: Iterable[InputFile]) -> int | None:
     """The input size, when every input is a plain file (no stdin, no compression)."""
     total = 0
     for s in sources:
-        if s.path is None or s.compression:
+        if s.is_stdin or s.compression:
             return None
+        if s.url is not None:
+            size = remote.size(s.url)
+            if size is None:
+                return None
+            total += size
+            continue
         try:
-            total += s.path.stat().st_size
+            total += s.path.stat().st_size  # type: ignore[union-attr]
         except OSError:
             return None
     return total

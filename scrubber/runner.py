@@ -409,7 +409,7 @@ class Runner:
         report: Report,
         text_key: str = "text",
         jobs: int | None = 1,
-        out_dir: Path | None = None,
+        out_dir: Path | str | None = None,  # a str is a URL (fsspec)
         in_place: bool = False,
         write: bool = False,
         on_document: OnDocument | None = None,

@@ -169,6 +169,10 @@ class Session:
     def add_inputs(self, sources: Iterable[InputFile]) -> list[str]:
         added = []
         for s in sources:
+            if s.url is not None:
+                raise SessionError(
+                    f"{s.url}: a review session needs local files (copy them first, e.g. with `fsspec` or your storage's CLI)"
+                )
             if s.path is None:
                 raise SessionError("standard input cannot be reviewed (a session must re-read its inputs)")
             path = str(s.path.resolve())

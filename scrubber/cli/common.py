@@ -15,6 +15,7 @@ import click
 from ..config import Config, ConfigError, find_config, load_config, select_rules, split_codes
 from ..engine import Engine
 from ..io.atomic import atomic_write_bytes
+from ..io.remote import is_url
 from ..kinds.base import PackError
 from ..packs import builtin_pack_dir, load_packs
 from ..progress import Progress, choose_mode, total_bytes
@@ -25,6 +26,20 @@ def fail(message: str) -> None:
     """Print a usage/input error and exit 2 (never a traceback)."""
     click.echo(f"scrubber: error: {message}", err=True)
     sys.exit(2)
+
+
+class OutputDir(click.ParamType):
+    """A folder to write under: a local path (a :class:`Path`) or a URL for fsspec (kept as ``str``)."""
+
+    name = "dir"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if isinstance(value, Path) or not is_url(str(value)):
+            path = Path(value)
+            if path.exists() and not path.is_dir():
+                self.fail(f"{path} is a file, not a folder", param, ctx)
+            return path
+        return str(value)
 
 
 class Reporter:

@@ -16,7 +16,7 @@ from ..io.sources import InputError, InputFile, Item, discover
 from ..policy import DEFAULT_MIN_CONFIDENCE, Policy
 from ..report import summary_table, unified_diff
 from ..runner import DocResult
-from .common import BatchOptions, Reporter, batch_options, build_engine, fail, input_options, rule_options, run_batch, setting
+from .common import BatchOptions, OutputDir, Reporter, batch_options, build_engine, fail, input_options, rule_options, run_batch, setting
 
 
 def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
@@ -48,8 +48,8 @@ def rules_that_can_change_the_output(engine: Engine, policy: Policy) -> tuple[En
     "-o",
     "--output",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Write results under DIR, mirroring the input paths.",
+    type=OutputDir(),
+    help="Write results under DIR (a folder, or a URL such as s3://bucket/clean/ with fsspec installed), mirroring the input paths.",
 )
 @click.option("--in-place", is_flag=True, help="Rewrite the inputs (atomically: temp file, then rename). Unchanged files are not touched.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes instead of writing anything.")
@@ -92,7 +92,7 @@ def fix(
     rule_dirs: tuple,
     config_path: Any,
     isolated: bool,
-    out_dir: Path | None,
+    out_dir: Path | str | None,
     in_place: bool,
     diff: bool,
     unsafe: bool | None,
@@ -106,6 +106,8 @@ def fix(
 
     Where the result goes: -o DIR (mirrors the inputs), --in-place, or
     standard output for a single file or '-'. --diff only shows the changes.
+    Inputs and -o may be URLs (s3://, gs://, file:// ...) read and written
+    through fsspec, with any engine; writes stay atomic.
     JSONL records keep every other field; unchanged records are copied byte
     for byte; malformed lines are reported as file:line and copied as they are.
 
@@ -116,6 +118,7 @@ def fix(
       scrubber fix corpus/ -o clean/ --stats s.json # all cores, mirror into clean/
       scrubber fix corpus/ -o clean/ --engine dask --scheduler tcp://head:8786
       scrubber fix data.jsonl.zst --in-place --text-key body
+      scrubber fix s3://bucket/news/ -o s3://bucket/clean/ --engine dask
 
     Exit status: 0 done, 2 usage or input/output error.
     """
@@ -131,7 +134,7 @@ def fix(
     to_stdout = not (out_dir or in_place or diff)
     if to_stdout and len(sources) > 1:
         fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")
-    if in_place and any(s.path is None for s in sources):
+    if in_place and any(s.is_stdin for s in sources):
         fail("--in-place cannot rewrite standard input")
     policy = Policy(
         unsafe=bool(setting(cfg, unsafe, "unsafe", False)),

@@ -14,9 +14,8 @@ def compression_of(path: Path) -> str | None:
     return COMPRESSED_SUFFIXES.get(path.suffix.lower())
 
 
-def open_read(path: Path) -> BinaryIO:
-    kind = compression_of(path)
-    raw = open(path, "rb")  # noqa: SIM115 - returned to the caller
+def wrap_read(raw: BinaryIO, kind: str | None) -> BinaryIO:
+    """Wrap an open binary handle so reading it yields decompressed bytes."""
     if kind == "gz":
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     if kind == "zst":
@@ -80,7 +79,8 @@ class _ZstdRaw(io.RawIOBase):
 def wrap_write(handle: BinaryIO, kind: str | None) -> BinaryIO:
     """Wrap an open binary handle so bytes written to it are compressed."""
     if kind == "gz":
-        return gzip.GzipFile(fileobj=handle, mode="wb", mtime=0)  # type: ignore[return-value]
+        # filename="": the header would otherwise carry the temp file's random name
+        return gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0)  # type: ignore[return-value]
     if kind == "zst":
         import zstandard
 

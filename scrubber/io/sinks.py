@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+from . import remote
 from .atomic import atomic_writer
 from .compression import wrap_write
 from .sources import InputFile, Item
@@ -41,10 +42,15 @@ def encode_item(item: Item, new_text: str | None, fmt: str, text_key: str) -> by
     return codecs.BOM_UTF8 + data if item.meta.get("bom") else data
 
 
-def output_path(source: InputFile, out_dir: Path | None, in_place: bool) -> Path | None:
+Target = Path | str  # a local path, or a URL written through fsspec (str)
+
+
+def output_path(source: InputFile, out_dir: Target | None, in_place: bool) -> Target | None:
     """Where ``source``'s result goes: mirrored under ``out_dir``, in place, or stdout (None)."""
-    if in_place and source.path is not None:
-        return source.path
+    if in_place and not source.is_stdin:
+        return source.url if source.url is not None else source.path
+    if isinstance(out_dir, str):
+        return remote.join(out_dir, source.rel.as_posix())
     if out_dir is not None:
         return out_dir / source.rel
     return None
@@ -58,14 +64,17 @@ class Output:
     either the old file or the complete new one.
     """
 
-    def __init__(self, source: InputFile, target: Path | None) -> None:
+    def __init__(self, source: InputFile, target: Target | None) -> None:
         self.target = target
         self._stack = contextlib.ExitStack()
         if target is None:
             self.handle: BinaryIO = sys.stdout.buffer
             return
         try:
-            raw = self._stack.enter_context(atomic_writer(target, mode_from=source.path))
+            writer = remote.atomic_url_writer(target) if isinstance(target, str) else atomic_writer(target, mode_from=source.path)
+            raw = self._stack.enter_context(writer)
+        except remote.RemoteError as exc:
+            raise OutputError(f"{exc}; input left untouched") from None
         except OSError as exc:
             raise OutputError(f"{target}: cannot write ({exc.strerror or exc}); input left untouched") from None
         self.handle = wrap_write(raw, source.compression)

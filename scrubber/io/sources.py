@@ -18,11 +18,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
 from ..model import Document
-from .compression import compression_of, open_read
+from . import remote
+from .compression import compression_of, wrap_read
 from .decode import decode_bytes, looks_binary
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -45,10 +46,24 @@ class InputFile:
     compression: str | None
     rel: Path  # path relative to the argument it came from (for -o mirroring)
     explicit: bool = True  # named on the command line (vs found in a folder)
+    url: str | None = None  # set (and path None) for an input read through fsspec
 
     @property
     def display(self) -> str:
+        if self.url is not None:
+            return self.url
         return "<stdin>" if self.path is None else str(self.path)
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path is None and self.url is None
+
+    def open(self) -> BinaryIO:
+        """A binary handle on the raw (still compressed) bytes of a file or URL input."""
+        if self.url is not None:
+            return remote.open_url(self.url)
+        assert self.path is not None, "standard input has no file to open"
+        return open(self.path, "rb")
 
 
 @dataclass
@@ -69,7 +84,7 @@ def _is_session_file(name: str) -> bool:
     return name.endswith(SESSION_SUFFIXES)
 
 
-def format_of(path: Path) -> tuple[str, str | None]:
+def format_of(path: Path | PurePosixPath) -> tuple[str, str | None]:
     compression = compression_of(path)
     name = path.name[: -len(path.suffix)] if compression else path.name
     fmt = "jsonl" if Path(name).suffix.lower() in JSONL_SUFFIXES else "text"
@@ -82,6 +97,15 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
     for arg in args:
         if arg == "-":
             found.append(InputFile(None, stdin_format, None, Path("stdin")))
+            continue
+        if remote.is_url(arg):
+            try:
+                expanded = remote.expand(arg, globs)
+            except remote.RemoteError as exc:
+                raise InputError(str(exc)) from None
+            for url, rel, explicit in expanded:
+                fmt, comp = format_of(PurePosixPath(rel))
+                found.append(InputFile(None, fmt, comp, Path(rel), explicit=explicit, url=url))
             continue
         path = Path(arg)
         if path.is_dir():
@@ -104,9 +128,9 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
 
 
 def _read_all(source: InputFile) -> bytes:
-    if source.path is None:
+    if source.is_stdin:
         return sys.stdin.buffer.read()
-    with open_read(source.path) as handle:
+    with wrap_read(source.open(), source.compression) as handle:
         return handle.read()
 
 
@@ -115,6 +139,8 @@ def _read_errors(source: InputFile) -> Iterator[None]:
     """Turn the assorted errors of reading (and decompressing) into :class:`InputError`."""
     try:
         yield
+    except remote.RemoteError as exc:
+        raise InputError(str(exc)) from None
     except (OSError, EOFError) as exc:
         raise InputError(f"{source.display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except Exception as exc:  # zstd/gzip format errors have assorted types
@@ -153,11 +179,11 @@ def raw_lines(source: InputFile) -> Iterator[bytes]:
     Raises :class:`InputError` like :func:`read_items`.
     """
     with _read_errors(source):
-        handle = sys.stdin.buffer if source.path is None else open_read(source.path)
+        handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
         try:
             yield from handle
         finally:
-            if source.path is not None:
+            if not source.is_stdin:
                 handle.close()
 
 
