@@ -183,8 +183,21 @@ class Session:
                 added.append(path)
         return added
 
-    def sync(self, engine: Engine, sources: Sequence[InputFile], text_key: str, report: Report, jobs: int = 1) -> SyncReport:
-        """Add ``sources``, then (re)compute the findings of every new or changed input."""
+    def sync(
+        self,
+        engine: Engine,
+        sources: Sequence[InputFile],
+        text_key: str,
+        report: Report,
+        jobs: int = 1,
+        on_progress: Callable[[Any], None] | None = None,
+    ) -> SyncReport:
+        """Add ``sources``, then (re)compute the findings of every new or changed input.
+
+        ``on_progress`` receives the runner's running :class:`~scrubber.runner.Stats`
+        (a :class:`~scrubber.progress.Progress` draws them), since finding the
+        changes of a large corpus takes a while before the reviewer can open.
+        """
         from .runner import Runner  # the runner imports the engine and io only
 
         result = SyncReport(added=self.add_inputs(sources))
@@ -210,7 +223,7 @@ class Session:
         def collect(source: InputFile, item: Item, res: Any) -> None:
             by_path[str(source.path)].append((item, res.findings))
 
-        runner = Runner(engine, policy=None, report=report, text_key=text_key, jobs=jobs, on_document=collect)
+        runner = Runner(engine, policy=None, report=report, text_key=text_key, jobs=jobs, on_document=collect, on_progress=on_progress)
         runner.run([row.source() for row, _ in todo])
         for row, digest in todo:
             kept, lost = self._store(row, digest, by_path[row.path])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..io.sources import InputError, discover
+from ..progress import Progress, choose_mode, total_bytes
 from ..session import Session, SessionError
 from .common import Reporter, build_engine, fail, rule_options, setting
 
@@ -43,13 +45,17 @@ def open_session(
         sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), "text")
     except InputError as exc:
         fail(str(exc))
+    progress = Progress(choose_mode(None, sys.stderr, stdout_busy=False), sys.stderr, total_bytes(sources))
+    reporter.progress = progress
     try:
         session = Session(session_path)
         stored_key = session.get("text_key")
         key = setting(setup.config, text_key, "text_key", stored_key or "text")
-        report = session.sync(setup.engine, sources, key, collect, jobs=setting(setup.config, jobs, "jobs", 1))
+        report = session.sync(setup.engine, sources, key, collect, jobs=setting(setup.config, jobs, "jobs", 1), on_progress=progress)
     except SessionError as exc:
+        progress.clear()
         fail(str(exc))
+    progress.clear()
     messages = report.messages() + problems[:8]
     if len(problems) > 8:
         messages.append(f"… and {len(problems) - 8} more problem(s) with the inputs (run `scrubber check` to list them)")

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from review_helpers import FLAGS_PACK, RULES, engine, open_session
 
 from scrubber.cli import main
+from scrubber.io.sources import discover, read_items
 from scrubber.model import Action
 from scrubber.policy import Policy
 from scrubber.session import Session, write_reviewed
@@ -127,3 +128,15 @@ def test_problems_reading_inputs_reach_the_reviewer(tmp_path: Path) -> None:
     session, messages = open_review((str(tmp_path / "legacy.txt"),), tmp_path / "s.scrubber-session", setup, None, (), 1)
     session.close()
     assert any("legacy.txt" in m and "not valid UTF-8" in m for m in messages)
+
+
+def test_building_a_session_reports_progress(tmp_path: Path, corpus: Path) -> None:
+    """Finding the changes of a big corpus takes a while: the runner's stats reach ``on_progress``."""
+    seen: list[int] = []
+    sources = discover([str(corpus)])
+    Session(tmp_path / "p.scrubber-session").sync(
+        engine(), sources, "text", lambda *a: None, on_progress=lambda stats: seen.append(stats.documents)
+    )
+    documents = sum(1 for source in sources for item in read_items(source, "text", lambda *a: None) if item.doc is not None)
+    assert seen and seen[-1] == documents > 1
+    assert seen == sorted(seen)
