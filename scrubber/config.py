@@ -19,8 +19,25 @@ else:  # pragma: no cover
 from .kinds.base import PackError, RuleSpec
 from .packs import Pack, builtin_pack_dir, load_packs
 
-#: keys accepted in the config file (dashes or underscores)
-CONFIG_KEYS = {"select", "ignore", "rules", "text_key", "unsafe", "min_confidence", "jobs", "glob", "drop_flagged", "drop_threshold"}
+#: settings accepted in the config file (dashes or underscores) and the TOML types each takes;
+#: checked when the file loads, so a wrong value is one clear error, not a traceback mid-run
+CONFIG_TYPES: dict[str, tuple[type, ...]] = {
+    "select": (list, str),
+    "ignore": (list, str),
+    "rules": (list, str),
+    "text_key": (str,),
+    "unsafe": (bool,),
+    "min_confidence": (int, float),
+    "jobs": (int,),
+    "glob": (list, str),
+    "drop_flagged": (bool,),
+    "drop_above": (int, float),
+    "engine": (str,),
+    "scheduler": (str,),
+    "review_keys": (dict,),
+}
+CONFIG_KEYS = set(CONFIG_TYPES)
+_TYPE_WORDS = {list: "a list", str: "a string", bool: "true or false", int: "a number", float: "a number", dict: "a table"}
 
 
 class ConfigError(ValueError):
@@ -69,6 +86,13 @@ def load_config(path: Path | None) -> Config:
     unknown = set(data) - CONFIG_KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(CONFIG_KEYS))})")
+    for key, value in data.items():
+        allowed = CONFIG_TYPES[key]
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            wanted = " or ".join(dict.fromkeys(_TYPE_WORDS[t] for t in allowed))
+            raise ConfigError(f"{path}: {key!r} must be {wanted}, not {value!r}")
+    if isinstance(data.get("glob"), str):
+        data["glob"] = [data["glob"]]
     cfg = Config(path=path)
     for key in ("select", "ignore", "rules"):
         if key in data:

@@ -252,3 +252,26 @@ def test_fix_skips_flag_rules_unless_flags_can_change_the_output(run_cli, tmp_pa
     dropped = run_cli("fix", "s.txt", "--drop-flagged")
     assert dropped.stdout == "Officials said more.\n"
     assert "flag rule(s) not run" not in dropped.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "accepted", "message"),
+    [
+        ('jobs = "four"', False, "'jobs' must be a number"),
+        ("unsafe = 1", False, "'unsafe' must be true or false"),
+        ("min-confidence = true", False, "'min_confidence' must be a number"),
+        ('select = "residue"', True, ""),
+        ('glob = "*.txt"', True, ""),
+        ('engine = "local"', True, ""),
+        ("drop-above = 0.9", True, ""),
+    ],
+)
+def test_config_values_are_checked_when_loaded(tmp_path: Path, setting: str, accepted: bool, message: str):
+    from scrubber.config import ConfigError, load_config
+
+    (tmp_path / "scrubber.toml").write_text(setting + "\n")
+    if accepted:
+        load_config(tmp_path / "scrubber.toml")
+    else:
+        with pytest.raises(ConfigError, match=message):
+            load_config(tmp_path / "scrubber.toml")

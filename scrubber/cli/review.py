@@ -146,6 +146,8 @@ def review(
           j/k next/previous  J/K next/previous undecided
           A / R accept / reject this rule in this file (ctrl+a / ctrl+r everywhere)
           f filter  / search  w write  ? help  q quit
+    Remap keys in the config: [tool.scrubber.review-keys] accept = "a,enter"
+    (the ids are listed by ? in the app).
 
     \b
     Examples:
@@ -156,10 +158,14 @@ def review(
     """
     choice = rule_choice(session_path, paths, select, ignore, rule_dirs, config_path, isolated)
     setup = build_engine(*choice)
+    from ..review.app import ReviewApp, keymap_from_config  # Textual loads only for this command
+
+    try:
+        keymap = keymap_from_config(setting(setup.config, None, "review_keys", {}))
+    except ValueError as exc:
+        fail(f"{setup.config.path}: {exc}")
     session, messages = open_session(paths, session_path, setup, text_key, globs, jobs)
     remember_rules(session, choice)
     click.echo(f"Session: {session.path}", err=True)
-    from ..review.app import ReviewApp  # Textual loads only for this command
-
-    ReviewApp(session, messages, default_output=out_dir).run()
+    ReviewApp(session, messages, default_output=out_dir, keymap=keymap).run()
     click.echo(f"Decisions saved in {session.path}. Write the result with: scrubber apply {session.path} -o DIR", err=True)

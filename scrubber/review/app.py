@@ -54,6 +54,27 @@ BINDINGS = [
     Binding("q", "quit", "quit", id="review.quit"),
 ]
 
+
+def keymap_from_config(keys: dict[str, object]) -> dict[str, str]:
+    """``review-keys`` from the config (``accept = "a,enter"``) as a Textual keymap.
+
+    Ids may be written with or without the ``review.`` prefix. An unknown id
+    or a value that is not a string of comma-separated keys is an error that
+    lists the ids, so a typo never silently leaves the old key in place.
+    """
+    known = {b.id for b in BINDINGS if b.id}
+    keymap = {}
+    for name, value in keys.items():
+        binding_id = name if name.startswith("review.") else f"review.{name}"
+        if binding_id not in known:
+            ids = ", ".join(sorted(k.removeprefix("review.") for k in known))
+            raise ValueError(f"review-keys: no binding {name!r} (bindings: {ids})")
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f'review-keys: {name} must be a string of keys such as "a" or "a,enter", not {value!r}')
+        keymap[binding_id] = value
+    return keymap
+
+
 #: what each action means, for the help screen
 DESCRIPTIONS = {
     "review.accept": "accept the fix, move on",
@@ -379,8 +400,12 @@ class ReviewApp(App):
     TITLE = "scrubber review"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, session: Session, messages: list[str] | None = None, default_output: str = "reviewed") -> None:
+    def __init__(
+        self, session: Session, messages: list[str] | None = None, default_output: str = "reviewed", keymap: dict[str, str] | None = None
+    ) -> None:
         super().__init__()
+        if keymap:
+            self.set_keymap(keymap)
         self.session = session
         self.messages = messages or []
         self.default_output = default_output

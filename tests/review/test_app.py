@@ -6,9 +6,11 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from review_helpers import sync
 
-from scrubber.review.app import BINDINGS, ReviewApp
+from scrubber.cli import main
+from scrubber.review.app import BINDINGS, ReviewApp, keymap_from_config
 from scrubber.session import Session
 
 SIZE = (120, 40)
@@ -251,3 +253,27 @@ async def test_hostile_document_is_shown_literally(session: Session) -> None:
         assert "[b]bold[/b]" in heading
         await press(pilot, "y", "j", "k")  # still alive
         assert app.is_running
+
+
+@sync
+async def test_keys_remapped_from_the_config(session: Session) -> None:
+    keymap = keymap_from_config({"accept": "a", "review.reject": "x,enter"})
+    app = ReviewApp(session, keymap=keymap)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await press(pilot, "y", "a", "x", "enter")  # y no longer accepts
+        assert statuses(app)[:3] == ["accept", "reject", "reject"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [({"acept": "a"}, "no binding 'acept'"), ({"accept": ""}, "must be a string of keys"), ({"accept": 1}, "must be a string of keys")],
+)
+def test_bad_review_keys_are_named(keys: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        keymap_from_config(keys)
+
+
+def test_review_keys_in_the_config_file_reach_the_command(tmp_path: Path, corpus: Path) -> None:
+    (tmp_path / "scrubber.toml").write_text('[review-keys]\nacept = "a"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["review", str(corpus), "--config", str(tmp_path / "scrubber.toml")])
+    assert result.exit_code == 2 and "no binding 'acept'" in result.stderr and "next-undecided" in result.stderr
