@@ -29,6 +29,10 @@ CASES = [
     ("Body.\n\nSource link\n\nShare this:\n\n", "Body.\n\n"),
     ("Source link\nBody goes on.\nEnds.", "Source link\nBody goes on.\nEnds."),  # not at the end
     ("Skip to content\nBody.", "Body."),
+    ("Ferry fares rise\nSkip to content\nBody.", "Ferry fares rise\nBody."),  # residue under the title
+    ("Ferry fares rise\n\nSkip to content\n\nBody.", "Ferry fares rise\n\nBody."),
+    ("The fares rose.\nSkip to content\nBody.", "The fares rose.\nSkip to content\nBody."),  # a sentence is no title
+    ("Ferry fares rise\nOn the quay\nSkip to content\nBody.", "Ferry fares rise\nOn the quay\nSkip to content\nBody."),  # one title only
     ("Body.\nSkip to content\nMore.", "Body.\nSkip to content\nMore."),  # start-only rule in the middle
     ("A.\n\n[ad_1]\n\nB.", "A.\n\nB."),
     ("Body.\nRelated Posts:\nTen tips\nMore tips\nShare this:", "Body.\n"),

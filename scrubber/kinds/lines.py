@@ -350,8 +350,23 @@ class LineGroupMatcher(Matcher):
                 return i
         return None
 
-    def _start_zone(self, lines: list[_Line], cand: dict[int, int], limit: int) -> int:
-        h = 0
+    def _start_zone(self, text: str, lines: list[_Line], cand: dict[int, int], bcand: dict[int, int], limit: int) -> tuple[int, int]:
+        """Return the end (exclusive) of the start zone and its title line (-1 if none).
+
+        The zone is the run of blank and start-matched lines at the top; the
+        document's title may stand in it: if the first other line is
+        headline-like and start residue follows it (a byline, a date stamp
+        under the headline), the zone goes on past it. The title itself stays
+        (a block marker such as ``More:`` is not a title).
+        """
+        h = self._start_run(lines, cand, 0, limit)
+        if h < limit and h not in bcand and is_headline(text[lines[h].start : lines[h].stop]):
+            after = self._start_run(lines, cand, h + 1, limit)
+            if any(not lines[k].blank for k in range(h + 1, after)):
+                return after, h
+        return h, -1
+
+    def _start_run(self, lines: list[_Line], cand: dict[int, int], h: int, limit: int) -> int:
         while h < limit and (lines[h].blank or self._is_start_line(cand.get(h))):
             h += 1
         return h
@@ -362,13 +377,13 @@ class LineGroupMatcher(Matcher):
 
     def _findings(self, text: str, lines: list[_Line], cand: dict[int, int], bcand: dict[int, int]) -> Iterator[Finding]:
         z, blocks = self._end_zone(text, lines, cand, bcand)
-        h = self._start_zone(lines, cand, z)
+        h, title = self._start_zone(text, lines, cand, bcand, z)
         spans: list[tuple[int, int, int, str]] = []  # (start, end, spec index, message)
 
         # start zone: each matched line, with the blank lines after it
         i = 0
         while i < h:
-            if i in cand:
+            if i in cand and i != title:
                 j = i + 1
                 while j < h and lines[j].blank:
                     j += 1
@@ -378,7 +393,9 @@ class LineGroupMatcher(Matcher):
                 i += 1
 
         # middle: 'anywhere' lines and headline blocks
-        marked = set(cand) | set(bcand)
+        # a headline run stops at a line another rule removes here (its own marker or an
+        # 'anywhere' line); a line only an end rule knows is just a headline in the middle
+        marked = {i for i, idx in cand.items() if self._where[idx] == "anywhere"} | set(bcand)
         i = h
         while i < z:
             idx, stop, msg = None, i + 1, ""
