@@ -29,6 +29,10 @@ CASES = [
     ("Body.\n\nSource link\n\nShare this:\n\n", "Body.\n\n"),
     ("Source link\nBody goes on.\nEnds.", "Source link\nBody goes on.\nEnds."),  # not at the end
     ("Skip to content\nBody.", "Body."),
+    ("Ferry fares rise\nSkip to content\nBody.", "Ferry fares rise\nBody."),  # residue under the title
+    ("Ferry fares rise\n\nSkip to content\n\nBody.", "Ferry fares rise\n\nBody."),
+    ("The fares rose.\nSkip to content\nBody.", "The fares rose.\nSkip to content\nBody."),  # a sentence is no title
+    ("Ferry fares rise\nOn the quay\nSkip to content\nBody.", "Ferry fares rise\nOn the quay\nSkip to content\nBody."),  # one title only
     ("Body.\nSkip to content\nMore.", "Body.\nSkip to content\nMore."),  # start-only rule in the middle
     ("A.\n\n[ad_1]\n\nB.", "A.\n\nB."),
     ("Body.\nRelated Posts:\nTen tips\nMore tips\nShare this:", "Body.\n"),
@@ -87,3 +91,30 @@ def test_a_headline_shaped_first_line_is_the_title_not_a_link(text: str):
     assert accept_all(once, engine.find(once)) == once
     later = "The council voted on Monday.\n" + text
     assert [f.rule for f in engine.find(later) if f.rule in ("residue.read-more-link", "residue.tagged-link")]
+
+
+BOTH = Engine(
+    [
+        rule("r.links", "You may also like", "anywhere", kind="block", follow="headlines", max_after=5),
+        rule("r.end", "You may also like|Comments", "end", kind="block", max_after=4),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "rule_id"),
+    [
+        # headlines under the marker: the first rule's headline block takes them
+        ("Body.\nYou may also like\nTen tips\nMore tips\n", "Body.\n", "r.links"),
+        # prose under the marker at the end: the headline block cannot take it, the terminator can
+        ("Body.\nYou may also like\nA teaser of another story. It runs on.\nAnother one.\n", "Body.\n", "r.end"),
+        # prose under it, too far from the end for the terminator: only the heading goes
+        ("Body.\nYou may also like\nA.\nB.\nC.\nD.\nE.\n", "Body.\nA.\nB.\nC.\nD.\nE.\n", "r.links"),
+    ],
+)
+def test_a_marker_of_two_blocks_ends_the_article_when_only_the_terminator_fits(text: str, expected: str, rule_id: str):
+    findings = BOTH.find(text)
+    assert accept_all(text, findings) == expected
+    assert [f.rule for f in findings] == [rule_id]
+    once = accept_all(text, findings)
+    assert accept_all(once, BOTH.find(once)) == once

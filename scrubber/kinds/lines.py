@@ -211,6 +211,9 @@ class LineGroupMatcher(Matcher):
         self._headlines = [s.params.get("follow", "any") == "headlines" for s in specs]
         self._keep_title = [bool(s.params.get("keep_title", False)) for s in specs]
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
+        # terminators that take any lines: tried one by one on a block line whose first rule
+        # (a headline block such as 'You may also like') cannot take what follows it
+        self._terminators = [(i, line_pattern(s)) for i, s in enumerate(specs) if s.kind == "block" and not self._headlines[i]]
         gates: dict[int, Requires] = {}
         for i, spec in enumerate(specs):
             requires = Requires.of(spec)
@@ -297,10 +300,12 @@ class LineGroupMatcher(Matcher):
             j += 1
         return end
 
-    def _end_zone(self, text: str, lines: list[_Line], cand: dict[int, int], bcand: dict[int, int]) -> tuple[int, dict[int, int]]:
-        """Return the first line of the end zone and the blocks in it (terminator -> end line)."""
+    def _end_zone(
+        self, text: str, lines: list[_Line], cand: dict[int, int], bcand: dict[int, int]
+    ) -> tuple[int, dict[int, tuple[int, int]]]:
+        """Return the first line of the end zone and the blocks in it (terminator -> (end line, block rule))."""
         z = len(lines)
-        blocks: dict[int, int] = {}
+        blocks: dict[int, tuple[int, int]] = {}
         while z > 0:
             i = z - 1
             if lines[i].blank or self._is_end_line(cand.get(i)):
@@ -313,11 +318,7 @@ class LineGroupMatcher(Matcher):
             while t >= 0:
                 idx = bcand.get(t)
                 if idx is not None:
-                    if plain <= self._max_after[idx] and (
-                        not self._headlines[idx]
-                        or all(lines[k].blank or is_headline(text[lines[k].start : lines[k].stop]) for k in range(t + 1, z))
-                    ):
-                        found = t
+                    found = self._terminator(text, lines, idx, t, z, plain)
                     break
                 if not lines[t].blank and not self._is_end_line(cand.get(t)):
                     plain += 1
@@ -326,12 +327,46 @@ class LineGroupMatcher(Matcher):
                 t -= 1
             if found is None:
                 break
-            blocks[found] = z
-            z = found
+            blocks[t] = (z, found)
+            z = t
         return z, blocks
 
-    def _start_zone(self, lines: list[_Line], cand: dict[int, int], limit: int) -> int:
-        h = 0
+    def _terminator(self, text: str, lines: list[_Line], idx: int, t: int, z: int, plain: int) -> int | None:
+        """The block rule that makes line ``t`` (first matched by rule ``idx``) a terminator reaching line ``z``, or None.
+
+        A line can be the marker of several blocks (``You may also like`` heads a
+        list of links anywhere, and ends the article when only page chrome
+        follows): if the first rule's block cannot reach ``z`` (a headline
+        block over prose), the terminators that take any lines are tried too.
+        """
+        line = lines[t]
+        options = [idx] + [
+            i for i, pattern in self._terminators if i != idx and pattern.fullmatch(text, line.start, line.stop, timeout=REGEX_TIMEOUT)
+        ]
+        for i in options:
+            if plain <= self._max_after[i] and (
+                not self._headlines[i] or all(lines[k].blank or is_headline(text[lines[k].start : lines[k].stop]) for k in range(t + 1, z))
+            ):
+                return i
+        return None
+
+    def _start_zone(self, text: str, lines: list[_Line], cand: dict[int, int], bcand: dict[int, int], limit: int) -> tuple[int, int]:
+        """Return the end (exclusive) of the start zone and its title line (-1 if none).
+
+        The zone is the run of blank and start-matched lines at the top; the
+        document's title may stand in it: if the first other line is
+        headline-like and start residue follows it (a byline, a date stamp
+        under the headline), the zone goes on past it. The title itself stays
+        (a block marker such as ``More:`` is not a title).
+        """
+        h = self._start_run(lines, cand, 0, limit)
+        if h < limit and h not in bcand and is_headline(text[lines[h].start : lines[h].stop]):
+            after = self._start_run(lines, cand, h + 1, limit)
+            if any(not lines[k].blank for k in range(h + 1, after)):
+                return after, h
+        return h, -1
+
+    def _start_run(self, lines: list[_Line], cand: dict[int, int], h: int, limit: int) -> int:
         while h < limit and (lines[h].blank or self._is_start_line(cand.get(h))):
             h += 1
         return h
@@ -342,13 +377,13 @@ class LineGroupMatcher(Matcher):
 
     def _findings(self, text: str, lines: list[_Line], cand: dict[int, int], bcand: dict[int, int]) -> Iterator[Finding]:
         z, blocks = self._end_zone(text, lines, cand, bcand)
-        h = self._start_zone(lines, cand, z)
+        h, title = self._start_zone(text, lines, cand, bcand, z)
         spans: list[tuple[int, int, int, str]] = []  # (start, end, spec index, message)
 
         # start zone: each matched line, with the blank lines after it
         i = 0
         while i < h:
-            if i in cand:
+            if i in cand and i != title:
                 j = i + 1
                 while j < h and lines[j].blank:
                     j += 1
@@ -358,7 +393,9 @@ class LineGroupMatcher(Matcher):
                 i += 1
 
         # middle: 'anywhere' lines and headline blocks
-        marked = set(cand) | set(bcand)
+        # a headline run stops at a line another rule removes here (its own marker or an
+        # 'anywhere' line); a line only an end rule knows is just a headline in the middle
+        marked = {i for i, idx in cand.items() if self._where[idx] == "anywhere"} | set(bcand)
         i = h
         while i < z:
             idx, stop, msg = None, i + 1, ""
@@ -386,7 +423,7 @@ class LineGroupMatcher(Matcher):
                 i += 1
                 continue
             if i in blocks:
-                idx, stop = bcand[i], blocks[i]
+                stop, idx = blocks[i]
                 msg = self._message(idx, sum(1 for k in range(i + 1, stop) if not lines[k].blank), "line(s)")
             else:
                 idx, stop, msg = cand[i], i + 1, ""
