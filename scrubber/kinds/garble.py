@@ -39,6 +39,7 @@ from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, segmentation, word_trie
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
 from .language import document_language, foreign_sentence
+from .lexicon import foreign_words
 from .unicode import mojibake_between
 
 Spot = tuple[int, int, str]
@@ -740,20 +741,24 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     (a whole foreign sentence is the language rule's business).
     """
     text = ctx.text
-    if text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text):
-        return  # C-speed tests first: most English documents stop here
+    by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
+    for start, end, word in foreign_words(text, seg.sentence_at):
+        by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
+    if not (text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text)):
+        # the hand-written signals (letters, endings, function words) cover what the word lists cut
+        for start, end in _foreign_hint_lines(text):
+            for m in _LOWER_WORD.finditer(text, start, end):
+                if _foreign_latin_word(m.group().lower()) and m.group().islower():
+                    by_sentence.setdefault(seg.sentence_at(m.start()), {})[m.start()] = (m.start(), m.end(), m.group())
+    if not by_sentence:
+        return
     from .language import common_ratio
 
-    by_sentence: dict[Span, list[re.Match[str]]] = {}
-    for start, end in _foreign_hint_lines(text):
-        for m in _LOWER_WORD.finditer(text, start, end):
-            if _foreign_latin_word(m.group().lower()) and m.group().islower():
-                by_sentence.setdefault(seg.sentence_at(m.start()), []).append(m)
     for (s_start, s_end), found in by_sentence.items():
         if len(found) > 2 or common_ratio(text[s_start:s_end]) < 0.12:
             continue
-        for m in found:
-            yield m.start(), m.end(), f"word of another language inside an English sentence: {_quote(m.group())}"
+        for start, end, word in found.values():
+            yield start, end, f"word of another language inside an English sentence: {_quote(word)}"
 
 
 # -- shuffled word order -----------------------------------------------------------
