@@ -39,6 +39,7 @@ from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, segmentation, word_trie
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
 from .language import document_language, foreign_sentence
+from .lexicon import foreign_words
 from .unicode import mojibake_between
 
 Spot = tuple[int, int, str]
@@ -740,20 +741,24 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     (a whole foreign sentence is the language rule's business).
     """
     text = ctx.text
-    if text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text):
-        return  # C-speed tests first: most English documents stop here
+    by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
+    for start, end, word in foreign_words(text, seg.sentence_at):
+        by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
+    if not (text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text)):
+        # the hand-written signals (letters, endings, function words) cover what the word lists cut
+        for start, end in _foreign_hint_lines(text):
+            for m in _LOWER_WORD.finditer(text, start, end):
+                if _foreign_latin_word(m.group().lower()) and m.group().islower():
+                    by_sentence.setdefault(seg.sentence_at(m.start()), {})[m.start()] = (m.start(), m.end(), m.group())
+    if not by_sentence:
+        return
     from .language import common_ratio
 
-    by_sentence: dict[Span, list[re.Match[str]]] = {}
-    for start, end in _foreign_hint_lines(text):
-        for m in _LOWER_WORD.finditer(text, start, end):
-            if _foreign_latin_word(m.group().lower()) and m.group().islower():
-                by_sentence.setdefault(seg.sentence_at(m.start()), []).append(m)
     for (s_start, s_end), found in by_sentence.items():
         if len(found) > 2 or common_ratio(text[s_start:s_end]) < 0.12:
             continue
-        for m in found:
-            yield m.start(), m.end(), f"word of another language inside an English sentence: {_quote(m.group())}"
+        for start, end, word in found.values():
+            yield start, end, f"word of another language inside an English sentence: {_quote(word)}"
 
 
 # -- shuffled word order -----------------------------------------------------------
@@ -762,17 +767,33 @@ _DET = "the|a|an|its|their|our|my|your|every"
 _AFTER_DET = (
     "the|a|an|its|their|our|my|your|of|in|on|at|by|for|from|with|to|and|or|but|is|are|was|were|has|have|had|he|she|they|we|i|which|who|it"
 )
-_AFTER_DET_MORE = "than|into|onto|would|should|could|been|whose|whom|does|did|these|those"
+_AFTER_DET_MORE = (
+    "than|into|onto|would|should|could|been|whose|whom|does|did|these|those|as|that|during|against|between|among|within|without|"
+    "toward|towards|via|upon|since|until|because|although|whether|unless|each"
+)
+#: "been" is never followed by a finite auxiliary ("been is"); other pairs of
+#: auxiliaries are fused relatives ("what it used to be is", "what he has is")
+_AUX_NEXT = "is|are|was|were|will|would|can|cannot|could|should|must|might|shall"
+#: modals take a verb (or an adverb), never a preposition or another finite verb
+#: ("could to", "would of course" and stranded prepositions are human)
+_MODAL = "would|could|should|might|must|cannot"
+_MODAL_NEXT = "from|into|onto|than|is|are|was|were|has|had|will|would|can|could|should|shall|might|must"
+#: quantifiers never followed by a determiner ("several the")
+_QUANT = "several|many|each|few"
 _PRONOUN = "he|she|they|we"
 #: prepositions that never stand right before "of"
 _PREP = "of|to|for|with|by|from|into|onto|at|than"
 #: words a sentence never ends on (before its final mark)
-_NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose"
+_NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose|because|although|whereas|than"
 _WORD_ORDER = re.compile(
     rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET}|{_AFTER_DET_MORE})\b(?![-'’])  # the of, a the
       | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of|by|from|with|at)\b(?![-'’])       # he the
       | (?<![\w'’-])of[ \t]+(?:of|is|are|was|were|he|she|they|we|i)\b(?![-'’])                          # of is
       | (?<![\w'’-])(?:{_PREP})[ \t]+of\b(?![-'’])                                                    # to of, for of
+      | (?<![\w'’-])(?:been|Been)[ \t]+(?:{_AUX_NEXT})\b(?![-'’])                                     # been is
+      | (?<![\w'’-])(?:{_MODAL})[ \t]+(?:{_MODAL_NEXT})\b(?![-'’])                                     # would from
+      | (?<![\w'’-])(?:{_QUANT}|Several|Many|Each|Few)[ \t]+(?:the|its|their|our|my|your|his)\b(?![-'’])  # several the
+      | (?<![\w'’-])(?:[Aa][ \t]+(?![eu]|one)[aeio]|[Aa]n[ \t]+(?!h)[b-df-gj-np-tv-z][a-z])[a-z]*\b(?![-'’.])  # a interview, an racing
       | (?<=[ \t])(?:{_NO_END})(?=[.!?]["”’)]*(?:[ \t]|$))                                             # ... collided a.
     """,
     re.X | re.M,
@@ -794,6 +815,10 @@ _WORD_ORDER_SCAN = re.compile(
       | {_trie(_PRONOUN + "|He|She|They|We")}[ \t]+(?:the|an?|of|by|from|with|at)\b(?![-'’])
       | of[ \t]+{_trie("of|is|are|was|were|he|she|they|we|i")}\b(?![-'’])
       | {_trie(_PREP)}[ \t]+of\b(?![-'’])
+      | [Bb]een[ \t]+{_trie(_AUX_NEXT)}\b(?![-'’])
+      | {_trie(_MODAL)}[ \t]+{_trie(_MODAL_NEXT)}\b(?![-'’])
+      | {_trie(_QUANT + "|Several|Many|Each|Few")}[ \t]+{_trie("the|its|their|our|my|your|his")}\b(?![-'’])
+      | (?:[Aa][ \t]+(?![eu]|one)[aeio]|[Aa]n[ \t]+(?!h)[b-df-gj-np-tv-z][a-z])[a-z]*\b(?![-'’.])
       | (?<=[ \t]){_trie(_NO_END)}(?=[.!?]["”’)]*(?:[ \t]|$))
     )""",
     re.X | re.M,

@@ -1,0 +1,229 @@
+"""Which words are English, and which are common words of another European language.
+
+Machine translation leaves a word it could not (or did not) translate in
+the source language: ``the Präsident of the club``, ``a new kontrola``.
+Telling such a word from an English one needs word lists: a hand-written
+list of foreign words only ever covers the few it names. ``wordfreq``
+(Apache-2.0 code, CC-BY-SA data, installed as a dependency and never
+copied into the project) has per-language word frequencies on the Zipf
+scale (``log10`` of occurrences per billion words: 7 is ``the``, 3 is a
+word seen once per million).
+
+A word is a **foreign candidate** when it is common in one of
+:data:`LANGUAGES` (Zipf ≥ 3, the cut of wordfreq's ``small`` lists) and
+rare in English: English Zipf below :data:`EN_MAX` and at least
+:data:`GAP` below its foreign frequency. The English list is wordfreq's
+``large`` one, which is built from English text including news: names of
+people and places that English news mentions (``Müller``, ``Bayern``) and
+borrowings (``angst``, ``café``) have an English frequency of their own and
+drop out, while ``Präsident``, ``Gruppe`` or ``kontrola`` stay.
+
+The table is built once per process (about half a second) and is a plain
+``dict``: a detector intersects a document's words with it in C and looks
+closer only at the few hits (:func:`foreign_hits`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from functools import cache
+
+#: European languages with Latin script that wordfreq covers; Indonesian, Malay
+#: and Filipino are left out (their lists are full of English words)
+LANGUAGES = (
+    "ca",
+    "cs",
+    "da",
+    "de",
+    "es",
+    "fi",
+    "fr",
+    "hu",
+    "is",
+    "it",
+    "lt",
+    "lv",
+    "nb",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sh",
+    "sk",
+    "sl",
+    "sv",
+    "tr",
+)
+#: a foreign candidate is this rare in English at most (Zipf)...
+EN_MAX = 2.5
+#: ...and at least this much rarer in English than in its own language
+GAP = 2.5
+#: shortest word judged (two-letter words are too often English, names or abbreviations)
+MIN_LEN = 3
+
+#: candidate words (lower case, letters only)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _zipf(freq: float) -> float:
+    return math.log10(freq) + 9 if freq > 0 else 0.0
+
+
+@cache
+def foreign_table() -> dict[str, tuple[float, float, str]]:
+    """``word -> (foreign Zipf, English Zipf, language)`` for every foreign candidate (the language it is commonest in).
+
+    Empty when wordfreq is not installed (the detectors then fall back to
+    their hand-written signals).
+    """
+    try:
+        from wordfreq import get_frequency_dict
+    except ImportError:  # pragma: no cover - wordfreq is a dependency
+        return {}
+    english = _english()
+    min_freq = 10 ** (EN_MAX - 9)
+    table: dict[str, tuple[float, float, str]] = {}
+    for lang in LANGUAGES:
+        for word, freq in get_frequency_dict(lang, "small").items():
+            if len(word) < MIN_LEN or english.get(word, 0.0) >= min_freq or not word.isalpha():
+                continue
+            zf, ze = _zipf(freq), _zipf(english.get(word, 0.0))
+            if ze > zf - GAP:
+                continue
+            best = table.get(word)
+            if best is None or zf > best[0]:
+                table[word] = (zf, ze, lang)
+    return table
+
+
+def english_zipf(word: str) -> float:
+    """English Zipf frequency of ``word`` (0 if unknown or wordfreq is missing)."""
+    return _zipf(_english().get(word.lower(), 0.0))
+
+
+@cache
+def _english() -> dict[str, float]:
+    try:
+        from wordfreq import get_frequency_dict
+    except ImportError:  # pragma: no cover
+        return {}
+    return get_frequency_dict("en", "large")
+
+
+def foreign_hits(text: str) -> set[str]:
+    """The lower-cased words of ``text`` that are foreign candidates.
+
+    One C-speed pass (lower-case, find the words, intersect with the table);
+    most English documents have none or a handful.
+    """
+    table = foreign_table()
+    if not table:
+        return set()
+    return table.keys() & set(_WORD.findall(text.lower()))
+
+
+#: a capitalised candidate must be a common German word (Zipf): German is the
+#: language that capitalises its common nouns (``Präsident``, ``Gruppe``); a
+#: capitalised word of any other language, or a rarer German one
+#: (``Mittelstand``), is a name or a term English news keeps on purpose
+CAP_MIN = 4.0
+#: neighbours of a candidate must be this common in English (Zipf): a word
+#: next to an unknown one is part of a foreign phrase or a name
+NEIGHBOUR_MIN = 2.5
+#: English endings: ``defter`` is ``deft`` + ``er``, not Turkish
+_ENGLISH_ENDINGS = ("s", "es", "ed", "er", "est", "ing", "ly")
+_QUOTES = "\"'“”‘’«»*_"
+_EDGE = ".,;:!?()[]\"'“”‘’«»*_—–-…"
+_NEAR_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+@cache
+def german_zipf(word: str) -> float:
+    """German Zipf frequency of a lower-case word (0 if unknown)."""
+    try:
+        from wordfreq import get_frequency_dict
+    except ImportError:  # pragma: no cover
+        return 0.0
+    return _zipf(get_frequency_dict("de", "small").get(word, 0.0))
+
+
+def _english_inflection(word: str) -> bool:
+    """``word`` is an English stem with an English ending (``defter``, ``reheated``)."""
+    return any(word.endswith(e) and len(word) - len(e) >= 3 and english_zipf(word[: -len(e)]) >= NEIGHBOUR_MIN for e in _ENGLISH_ENDINGS)
+
+
+def _near(text: str, start: int, end: int, s_start: int, s_end: int) -> tuple[list[str], list[str]]:
+    """Up to two words before ``start`` and after ``end`` within the sentence, nearest first.
+
+    The nearest ones must be plain English; the next ones only no candidates
+    (``Sitz im Leben``: ``im`` is English, ``Sitz`` and ``Leben`` are not).
+    """
+    before = _NEAR_WORD.findall(text, max(s_start, start - 60), start)[-2:][::-1]
+    after = _NEAR_WORD.findall(text, end, min(s_end, end + 60))[:2]
+    return before, after
+
+
+def _plain_english(word: str, table: dict[str, tuple[float, float, str]]) -> bool:
+    low = word.lower()
+    if len(low) == 1 and low not in "ai":
+        return False  # a letter alone: a word broken by lost characters ('soir e')
+    parts = re.split(r"['’-]", low)
+    return low not in table and all(p.isdigit() or english_zipf(p) >= NEIGHBOUR_MIN for p in parts if p)
+
+
+def foreign_words(text: str, sentence_of: Callable[[int], tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each word of another language standing alone in an English sentence.
+
+    ``sentence_of(offset)`` gives the ``(start, end)`` of the sentence at an
+    offset. A candidate counts only when it stands alone among English
+    words: its two neighbours on each side are common English words (so not
+    a foreign phrase, a title or a name: ``Sitz im Leben``, ``marija
+    dragovic``), it is not cited in quotes, given in brackets, part of an
+    address (``nyti.ms``) or an English stem with an English ending
+    (``defter``), and its sentence holds at most two candidates (more is a
+    foreign sentence, the language rule's business). A capitalised one must
+    also be a common German noun (:data:`CAP_MIN`), not start its sentence,
+    and occur once in the document: a name comes back.
+    """
+    hits = foreign_hits(text)
+    if not hits:
+        return []
+    table = foreign_table()
+    alternatives = "|".join(sorted(map(re.escape, hits), key=len, reverse=True))
+    words = re.compile(rf"(?<![\w'’@./-])(?:{alternatives})(?![\w'’-]|[.@/]\w)", re.I)
+    matches = list(words.finditer(text))
+    seen: dict[str, int] = {}
+    per_sentence: dict[tuple[int, int], int] = {}
+    for m in matches:
+        seen[m.group()] = seen.get(m.group(), 0) + 1
+        sentence = sentence_of(m.start())
+        per_sentence[sentence] = per_sentence.get(sentence, 0) + 1
+    found: list[tuple[int, int, str]] = []
+    for m in matches:
+        token, low = m.group(), m.group().lower()
+        sentence = sentence_of(m.start())
+        if per_sentence[sentence] > 2:
+            continue
+        if token[0].isupper():
+            if not token[1:].islower() or seen[token] > 1 or german_zipf(low) < CAP_MIN:
+                continue  # an acronym, a brand, a name that comes back, no common German noun
+        elif not token.islower() or _english_inflection(low):
+            continue
+        s_start, s_end = sentence
+        lead = text[s_start : m.start()]
+        if lead.count("(") > lead.count(")") or lead.count("[") > lead.count("]"):
+            continue  # the original spelling given in brackets
+        if m.start() > 0 and text[m.start() - 1] in _QUOTES and m.end() < len(text) and text[m.end()] in _QUOTES:
+            continue  # a word cited in quotes
+        before, after = _near(text, m.start(), m.end(), s_start, s_end)
+        if not all(_plain_english(w, table) for w in before[:1] + after[:1]) or any(w.lower() in table for w in before + after):
+            continue  # part of a foreign phrase or a name
+        if token[0].isupper():
+            if not lead.strip(_EDGE + " \t"):
+                continue  # sentence-initial: capitalised anyway
+            if not before or before[0][0].isupper() or (after and after[0][0].isupper()):
+                continue  # next to a capitalised word: part of a name
+        found.append((m.start(), m.end(), token))
+    return found

@@ -1,0 +1,54 @@
+"""Words of another European language inside English sentences (scrubber.kinds.lexicon)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrubber.kinds.lexicon import foreign_table, foreign_words
+from scrubber.text import segment
+
+
+def _found(text: str) -> list[str]:
+    spans = [(s.start, s.end) if hasattr(s, "start") else tuple(s) for s in segment(text).sentences]
+    return [w for _, _, w in foreign_words(text, lambda o: next((s for s in spans if s[0] <= o < s[1]), (0, len(text))))]
+
+
+@pytest.mark.parametrize(
+    ("word", "candidate"),
+    [
+        ("semana", True),  # Spanish, no English word
+        ("kontrola", True),
+        ("präsident", True),
+        ("angst", False),  # a borrowing English uses
+        ("café", False),
+        ("schmidt", False),  # a name English news mentions
+        ("house", False),
+    ],
+)
+def test_table(word: str, candidate: bool) -> None:
+    assert (word in foreign_table()) is candidate
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The mayor said the road would be ready next semana for traffic.", ["semana"]),
+        ("The club named a new Präsident after the vote.", ["Präsident"]),
+        ("Inspectors found the last kontrola was done in spring.", ["kontrola"]),
+        # names: next to another capitalised word, or back again later
+        ("The coach said Kowalski played well and Schmidt scored twice.", []),
+        ("President Andrzej Duda spoke. Later Duda said more.", []),
+        # a foreign phrase, a cited word, a word in brackets, an address
+        ("Critics called it a fait accompli, a raison d'être for the party.", []),
+        ('The paper used the word "semana" in its headline.', []),
+        ("The week (semana in Spanish) was long.", []),
+        ("See nyti.ms for the story.", []),
+        # sentence-initial capital; an English stem with an English ending
+        ("Präsident of the club is a title there.", []),
+        ("She gave the deal a defter touch than her predecessor.", []),
+        # a whole foreign sentence is the language rule's business
+        ("Los ministros firmaron el acuerdo en la capital después de dos días.", []),
+    ],
+)
+def test_foreign_words(text: str, expected: list[str]) -> None:
+    assert _found(text) == expected
