@@ -1,0 +1,51 @@
+"""Scanning only the lines a cheap hint finds gives exactly the matches of a scan over the whole text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scrubber.kinds import garble
+
+#: each exact detector pattern with the hints that every one of its matches holds
+PAIRS = {
+    "lowercase-start": (garble._LOWER_AFTER_STOP, [garble._LOWER_HINT]),
+    "after-closing-quote": (garble._AFTER_QUOTE, [garble._AFTER_QUOTE_HINT]),
+    "space-before-quote": (garble._SPACE_QUOTE, [garble._SPACE_QUOTE_HINT]),
+    "tokenized": (garble._TOKENIZED, garble._TOKENIZED_HINTS),
+}
+
+#: the characters the patterns and hints turn on, in a few words
+ALPHABET = st.sampled_from([*" \t\n.,;:!?\"“”'’()[]-", "a", "b", "the", "who", "n't", "n’t", "de", "Lu", "etc", "X", "é", "7", "%"])
+TEXTS = st.lists(ALPHABET, max_size=40).map("".join)
+
+
+def whole(pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def hinted(pattern, hints, text: str) -> list[tuple[int, int]]:
+    return [m.span() for start, end in garble._hinted_lines(text, hints) for m in pattern.finditer(text, start, end)]
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+@given(text=TEXTS)
+def test_hinted_lines_find_every_match(name: str, text: str) -> None:
+    pattern, hints = PAIRS[name]
+    assert hinted(pattern, hints, text) == whole(pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("lowercase-start", "A note. to him\nno hint here\nend. and more"),
+        ("after-closing-quote", 'said "a friendship." which\n"ok." He'),
+        ("space-before-quote", 'what we want. "\nfine."\nhe said, " and'),
+        ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line"),
+    ],
+)
+def test_hinted_lines_on_examples(name: str, text: str) -> None:
+    pattern, hints = PAIRS[name]
+    assert whole(pattern, text)
+    assert hinted(pattern, hints, text) == whole(pattern, text)
