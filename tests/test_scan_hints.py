@@ -1,4 +1,4 @@
-"""Scanning only the lines a cheap hint finds gives exactly the matches of a scan over the whole text."""
+"""Faster forms give exactly the old answers: scanning only the lines a cheap hint finds, early-exit ratios."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scrubber.kinds import garble
+from scrubber.kinds import garble, language
 
 #: each exact detector pattern with the hints that every one of its matches holds
 PAIRS = {
@@ -49,3 +49,21 @@ def test_hinted_lines_on_examples(name: str, text: str) -> None:
     pattern, hints = PAIRS[name]
     assert whole(pattern, text)
     assert hinted(pattern, hints, text) == whole(pattern, text)
+
+
+COMMON_TEXTS = st.lists(st.sampled_from(["the", "of", "a", "to", "and", "x", "Zed", "in", "\n", "  "]), max_size=40).map(" ".join)
+
+
+@given(text=COMMON_TEXTS, threshold=st.sampled_from([0.0, 0.1, 0.12, 0.125, 0.2, 0.5, 1.0]))
+def test_common_ratio_reaches_agrees_with_common_ratio(text: str, threshold: float) -> None:
+    assert set(language._COMMON_BY_FREQUENCY) == set(language._COMMON)
+    ratio = language.common_ratio(text)
+    assert language.common_ratio_reaches(text, threshold) == (ratio >= threshold)
+    assert language.common_ratio_reaches(text, threshold, strict=True) == (ratio > threshold)
+
+
+@pytest.mark.parametrize("text", ["the " * 3 + "x " * 21 + "x", "the the the", "", "a"])
+def test_common_ratio_reaches_at_the_boundary(text: str) -> None:
+    ratio = language.common_ratio(text)
+    assert language.common_ratio_reaches(text, 0.12) == (ratio >= 0.12)
+    assert language.common_ratio_reaches(text, 0.12, strict=True) == (ratio > 0.12)
