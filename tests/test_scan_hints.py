@@ -67,3 +67,21 @@ def test_common_ratio_reaches_at_the_boundary(text: str) -> None:
     ratio = language.common_ratio(text)
     assert language.common_ratio_reaches(text, 0.12) == (ratio >= 0.12)
     assert language.common_ratio_reaches(text, 0.12, strict=True) == (ratio > 0.12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor’s plan passed. “We won,” she said — at last… Then the vote ended.",
+        "It’s over. Das ist gut, sagte er. “Voilà,” he said.",
+    ],
+)
+def test_typographic_punctuation_counts_as_plain(text: str) -> None:
+    """Curly quotes, dashes and the ellipsis do not make a sentence a candidate for langdetect; its ASCII spelling would not be."""
+    from scrubber.text import LazySegmentation
+
+    ascii_text = text.translate(str.maketrans({"’": "'", "“": '"', "”": '"', "—": "-", "…": "."}))
+    assert len(ascii_text) == len(text)
+    assert language._candidate_sentences(text, LazySegmentation(text), "en") == language._candidate_sentences(
+        ascii_text, LazySegmentation(ascii_text), "en"
+    )
