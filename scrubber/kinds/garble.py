@@ -159,7 +159,7 @@ _LOWER_ABBREV = frozenset(
 )
 _LOWER_AFTER_STOP = re.compile(r"(?<![^\W\d_.])([a-z]{2,})\.[ \t]+([a-z][a-z'’]*)(?![\w.@/:])")
 #: every match of :data:`_LOWER_AFTER_STOP` holds one (see :func:`_hinted_lines`)
-_LOWER_HINT = re.compile(r"\.[ \t]+[a-z]")
+_LOWER_HINT = re.compile(r"\.(?<=[a-z][a-z]\.)[ \t]+[a-z]")
 _CAPITAL_NEXT = regex.compile(r"[ \t]+\p{Lu}")
 #: particles of names that start lower case (de Blasio, van Gogh)
 _NAME_PARTICLES = frozenset(
