@@ -1,0 +1,87 @@
+"""Faster forms give exactly the old answers: scanning only the lines a cheap hint finds, early-exit ratios."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scrubber.kinds import garble, language
+
+#: each exact detector pattern with the hints that every one of its matches holds
+PAIRS = {
+    "lowercase-start": (garble._LOWER_AFTER_STOP, [garble._LOWER_HINT]),
+    "after-closing-quote": (garble._AFTER_QUOTE, [garble._AFTER_QUOTE_HINT]),
+    "space-before-quote": (garble._SPACE_QUOTE, [garble._SPACE_QUOTE_HINT]),
+    "tokenized": (garble._TOKENIZED, garble._TOKENIZED_HINTS),
+}
+
+#: the characters the patterns and hints turn on, in a few words
+ALPHABET = st.sampled_from([*" \t\n.,;:!?\"“”'’()[]-", "a", "b", "the", "who", "n't", "n’t", "de", "Lu", "etc", "X", "é", "7", "%"])
+TEXTS = st.lists(ALPHABET, max_size=40).map("".join)
+
+
+def whole(pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def hinted(pattern, hints, text: str) -> list[tuple[int, int]]:
+    return [m.span() for start, end in garble._hinted_lines(text, hints) for m in pattern.finditer(text, start, end)]
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+@given(text=TEXTS)
+def test_hinted_lines_find_every_match(name: str, text: str) -> None:
+    pattern, hints = PAIRS[name]
+    assert hinted(pattern, hints, text) == whole(pattern, text)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("lowercase-start", "A note. to him\nno hint here\nend. and more"),
+        ("after-closing-quote", 'said "a friendship." which\n"ok." He'),
+        ("space-before-quote", 'what we want. "\nfine."\nhe said, " and'),
+        ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line"),
+    ],
+)
+def test_hinted_lines_on_examples(name: str, text: str) -> None:
+    pattern, hints = PAIRS[name]
+    assert whole(pattern, text)
+    assert hinted(pattern, hints, text) == whole(pattern, text)
+
+
+COMMON_TEXTS = st.lists(st.sampled_from(["the", "of", "a", "to", "and", "x", "Zed", "in", "\n", "  "]), max_size=40).map(" ".join)
+
+
+@given(text=COMMON_TEXTS, threshold=st.sampled_from([0.0, 0.1, 0.12, 0.125, 0.2, 0.5, 1.0]))
+def test_common_ratio_reaches_agrees_with_common_ratio(text: str, threshold: float) -> None:
+    assert set(language._COMMON_BY_FREQUENCY) == set(language._COMMON)
+    ratio = language.common_ratio(text)
+    assert language.common_ratio_reaches(text, threshold) == (ratio >= threshold)
+    assert language.common_ratio_reaches(text, threshold, strict=True) == (ratio > threshold)
+
+
+@pytest.mark.parametrize("text", ["the " * 3 + "x " * 21 + "x", "the the the", "", "a"])
+def test_common_ratio_reaches_at_the_boundary(text: str) -> None:
+    ratio = language.common_ratio(text)
+    assert language.common_ratio_reaches(text, 0.12) == (ratio >= 0.12)
+    assert language.common_ratio_reaches(text, 0.12, strict=True) == (ratio > 0.12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor’s plan passed. “We won,” she said — at last… Then the vote ended.",
+        "It’s over. Das ist gut, sagte er. “Voilà,” he said.",
+    ],
+)
+def test_typographic_punctuation_counts_as_plain(text: str) -> None:
+    """Curly quotes, dashes and the ellipsis do not make a sentence a candidate for langdetect; its ASCII spelling would not be."""
+    from scrubber.text import LazySegmentation
+
+    ascii_text = text.translate(str.maketrans({"’": "'", "“": '"', "”": '"', "—": "-", "…": "."}))
+    assert len(ascii_text) == len(text)
+    assert language._candidate_sentences(text, LazySegmentation(text), "en") == language._candidate_sentences(
+        ascii_text, LazySegmentation(ascii_text), "en"
+    )
