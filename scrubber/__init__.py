@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from .engine import Engine, apply
 from .model import Action, Decision, Document, Finding
-from .policy import Policy
+from .policy import Policy, rules_that_can_change_the_output
 
 __version__ = "0.1.0"
 
 __all__ = ["Action", "Decision", "Document", "Engine", "Finding", "Policy", "apply", "clean", "default_engine"]
 
-_DEFAULT: Engine | None = None
+_DEFAULT: dict[bool, Engine] = {}
 
 
 def default_engine(select: list[str] | None = None, ignore: list[str] | None = None) -> Engine:
@@ -29,11 +29,19 @@ def default_engine(select: list[str] | None = None, ignore: list[str] | None = N
 
 
 def clean(text: str, engine: Engine | None = None, policy: Policy | None = None) -> str:
-    """Return ``text`` with every safe fix applied (what ``scrubber fix`` does)."""
-    global _DEFAULT
+    """Return ``text`` with every safe fix applied (what ``scrubber fix`` does).
+
+    Like ``scrubber fix``, flag rules run only when ``policy`` can act on a
+    flag (``drop_flagged``/``drop_above``): a kept flag changes nothing, and
+    the sentence detectors would be most of the cost. An ``engine`` you pass
+    runs as it is (filter it once with
+    :func:`~scrubber.policy.rules_that_can_change_the_output`).
+    """
+    policy = policy or Policy()
     if engine is None:
-        if _DEFAULT is None:
-            _DEFAULT = default_engine()
-        engine = _DEFAULT
+        flags_matter = policy.drop_flagged or policy.drop_above is not None
+        if flags_matter not in _DEFAULT:
+            _DEFAULT[flags_matter] = rules_that_can_change_the_output(default_engine(), policy)[0]
+        engine = _DEFAULT[flags_matter]
     findings = engine.find(text)
-    return apply(text, findings, (policy or Policy()).decisions(findings))
+    return apply(text, findings, policy.decisions(findings))

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import ACCEPT, DROP, Decision, Finding
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 DEFAULT_MIN_CONFIDENCE = 0.8
 
@@ -45,3 +49,18 @@ class Policy:
             if d is not None:
                 out[f.fingerprint] = d
         return out
+
+
+def rules_that_can_change_the_output(engine: Engine, policy: Policy) -> tuple[Engine, int]:
+    """The engine without flag rules when the policy keeps every flag.
+
+    A flag changes the output only when it is dropped (``--drop-flagged``) or
+    counts towards a document score (``--drop-above``); otherwise running the
+    sentence detectors would cost most of the run and change nothing.
+    """
+    if policy.drop_flagged or policy.drop_above is not None:
+        return engine, 0
+    kept = [spec for spec in engine.specs if spec.action != "flag"]
+    from .engine import Engine  # engine imports kinds; policy stays light
+
+    return (Engine(kept), len(engine.specs) - len(kept)) if len(kept) < len(engine.specs) else (engine, 0)

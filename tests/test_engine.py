@@ -83,6 +83,21 @@ def test_clean_applies_safe_fixes():
     assert clean("The cafÃ© opened.\n[ad_2]Source link") == "The café opened.\n"
 
 
+@pytest.mark.parametrize(
+    ("policy", "result"),
+    [
+        (Policy(), "The port reopened. . US officials said so.\nIt was late.\n"),  # a kept flag changes nothing
+        (Policy(drop_flagged=True), "US officials said so.\nIt was late.\n"),  # the sentence with the orphan mark goes
+    ],
+)
+def test_clean_runs_flag_rules_only_when_the_policy_can_act_on_them(policy: Policy, result: str):
+    import scrubber
+
+    assert clean("The port reopened. . US officials said so.\nIt was late.\n", policy=policy) == result
+    flags_matter = policy.drop_flagged
+    assert any(s.action == "flag" for s in scrubber._DEFAULT[flags_matter].specs) is flags_matter
+
+
 def test_finding_to_dict_round_trip():
     f = Finding("t.x", 1, 3, "", "why", 0.5, True, "abc")
     data = f.to_dict("xyzw", "doc1")

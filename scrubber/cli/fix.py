@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
-from ..engine import Engine
 from ..io.atomic import atomic_writer
 from ..io.sources import InputError, InputFile, Item, discover
-from ..policy import DEFAULT_MIN_CONFIDENCE, Policy
+from ..policy import DEFAULT_MIN_CONFIDENCE, Policy, rules_that_can_change_the_output
 from ..report import summary_table, unified_diff
 from ..runner import DocResult
 from .common import BatchOptions, OutputDir, Reporter, batch_options, build_engine, fail, input_options, rule_options, run_batch, setting
@@ -25,19 +24,6 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     record = dict(item.meta["record"]) if "record" in item.meta else {"id": item.doc.id, text_key: item.doc.text}
     record["garble_score"] = result.score
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
-
-
-def rules_that_can_change_the_output(engine: Engine, policy: Policy) -> tuple[Engine, int]:
-    """The engine without flag rules when the policy keeps every flag.
-
-    A flag changes the output only when it is dropped (``--drop-flagged``) or
-    counts towards a document score (``--drop-above``); otherwise running the
-    sentence detectors would cost most of the run and change nothing.
-    """
-    if policy.drop_flagged or policy.drop_above is not None:
-        return engine, 0
-    kept = [spec for spec in engine.specs if spec.action != "flag"]
-    return (Engine(kept), len(engine.specs) - len(kept)) if len(kept) < len(engine.specs) else (engine, 0)
 
 
 @click.command()
