@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import subprocess
 from pathlib import Path
 
 import fsspec
@@ -48,11 +47,11 @@ def test_is_url(arg: str, url: bool) -> None:
     assert is_url(arg) is url
 
 
-def test_fix_from_url_to_url_matches_local_paths(tmp_path: Path) -> None:
+def test_fix_from_url_to_url_matches_local_paths(tmp_path: Path, run_cli) -> None:
     """The installed command, run on file:// URLs, writes exactly what it writes for the same local paths."""
     src = make_corpus(tmp_path)
-    local = subprocess.run(["scrubber", "fix", str(src), "-o", str(tmp_path / "local"), "-q"], capture_output=True, text=True)
-    remote = subprocess.run(["scrubber", "fix", src.as_uri(), "-o", (tmp_path / "remote").as_uri(), "-q"], capture_output=True, text=True)
+    local = run_cli("fix", str(src), "-o", str(tmp_path / "local"), "-q")
+    remote = run_cli("fix", src.as_uri(), "-o", (tmp_path / "remote").as_uri(), "-q")
     assert local.returncode == remote.returncode == 2  # the malformed lines are errors, copied through
     assert "b.jsonl:2: error: malformed JSON" in remote.stderr
     written = files_under(tmp_path / "remote")
