@@ -26,6 +26,12 @@ rule matched, so a second run finds no new zone.
 All line and block rules of a run compile into one alternation per kind,
 tried on each short line in C; the Python loop only sees lines that matched.
 
+Two options look at a candidate's neighbours: with ``skip_ranked`` a rule
+never takes a line of a ranked list (numbered lines counting by one:
+:func:`ranked_lines`), and with ``skip_beside`` (a regex) never a line whose
+nearest unmatched neighbour above or below is a whole line of that regex (a
+``-`` between two numbers is a table cell, not an empty bullet).
+
 A rule whose pattern is costly to *reject* (a lazy ``[^\\n]{0,300}?`` before
 its keyword, many case-insensitive alternatives, ``DEFINE`` groups) declares
 what every line it matches holds (:class:`~scrubber.kinds.pattern.Requires`):
@@ -86,6 +92,43 @@ _INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
 #: scanning whole paragraphs (the main cost of this kind before).
 MAX_LINE = 600
 SHORT_LINE = regex.compile(rf"(?m)^[^\n]{{1,{MAX_LINE}}}$")
+
+#: the number that opens a list line: '3 …', '3. …', '- 3) …', 'The 3 …'
+_LEADING_NUMBER = re.compile(r"[^\S\n]*(?:[-•*·][^\S\n]*)?(?:The[^\S\n]+)?(\d{1,3})(?=[\s.):])")
+
+
+def ranked_lines(text: str, lines: Sequence[_Line]) -> set[int]:
+    """Lines that belong to a ranked list: numbered lines counting up or down by one.
+
+    A list article's own items, a chart, a table of standings or a closing list
+    of tips count 1, 2, 3 (or down to 1), while the links a page adds to its
+    own list articles carry unrelated numbers ('27 …', '10 …', '11 …'). The
+    numbered lines are taken in document order, skipping the lines between
+    them (a list article has a paragraph under each item). A run of numbers
+    that step by one, up or down, is a ranked list when it reaches 1 or is at
+    least three long.
+    """
+    numbered: list[tuple[int, int]] = []  # (line number, its number)
+    for i, line in enumerate(lines):
+        if not line.blank:
+            m = _LEADING_NUMBER.match(text, line.start, line.stop)
+            if m is not None:
+                numbered.append((i, int(m.group(1))))
+    ranked: set[int] = set()
+    k = 0
+    while k < len(numbered):
+        j = k + 1
+        while (
+            j < len(numbered)
+            and abs(numbered[j][1] - numbered[j - 1][1]) == 1
+            and (j - k == 1 or numbered[j][1] - numbered[j - 1][1] == numbered[j - 1][1] - numbered[j - 2][1])
+        ):
+            j += 1
+        run = numbered[k:j]
+        if len(run) >= 3 or (len(run) == 2 and any(n == 1 for _, n in run)):
+            ranked.update(i for i, _ in run)
+        k = j
+    return ranked
 
 
 def _is_blank(segment: str) -> bool:
@@ -210,6 +253,10 @@ class LineGroupMatcher(Matcher):
         self._where = [s.params.get("where", "end" if s.kind == "block" else "anywhere") for s in specs]
         self._headlines = [s.params.get("follow", "any") == "headlines" for s in specs]
         self._keep_title = [bool(s.params.get("keep_title", False)) for s in specs]
+        self._skip_ranked = [bool(s.params.get("skip_ranked", False)) for s in specs]
+        self._skip_beside = [
+            None if s.params.get("skip_beside") is None else compile_regex(s, rf"{EDGE}(?:{s.params['skip_beside']}){EDGE}") for s in specs
+        ]
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
         # terminators that take any lines: tried one by one on a block line whose first rule
         # (a headline block such as 'You may also like') cannot take what follows it
@@ -260,7 +307,32 @@ class LineGroupMatcher(Matcher):
                 idx = h.get(line.start)
                 if idx is not None and not (i == title and self._keep_title[idx]):
                     (bcand if self.specs[idx].kind == "block" else cand)[i] = idx
+        if any(self._skip_ranked[idx] for idx in cand.values()):
+            for i in ranked_lines(text, lines) & cand.keys():
+                if self._skip_ranked[cand[i]]:
+                    del cand[i]
+        if any(self._skip_beside[idx] is not None for idx in cand.values()):
+            self._drop_beside(text, lines, cand)
         yield from self._findings(text, lines, cand, bcand)
+
+    def _drop_beside(self, text: str, lines: list[_Line], cand: dict[int, int]) -> None:
+        """Drop the candidates of ``skip_beside`` rules whose neighbour line is what the rule names.
+
+        A lone ``-`` is an empty bullet between teasers, but the value of a
+        table cell between two numbers. The neighbour is the nearest non-blank
+        line that no rule matched, so removing other residue between them does
+        not change the decision on a second run.
+        """
+        matched = set(cand)
+        for i in [i for i, idx in cand.items() if self._skip_beside[idx] is not None]:
+            pattern = self._skip_beside[cand[i]]
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(lines) and (lines[j].blank or j in matched):
+                    j += step
+                if 0 <= j < len(lines) and pattern.fullmatch(text, lines[j].start, lines[j].stop, timeout=REGEX_TIMEOUT) is not None:
+                    del cand[i]
+                    break
 
     def _title_line(self, lines: list[_Line], hits: list[dict[int, int]]) -> int:
         """The document's title: its first line that no title-keeping rule's rivals call residue.
@@ -448,6 +520,8 @@ class LineKind(Kind):
         "requires": (list, False),
         "requires_pattern": (str, False),
         "keep_title": (bool, False),
+        "skip_ranked": (bool, False),
+        "skip_beside": (str, False),
     }
 
     @classmethod
