@@ -150,11 +150,13 @@ class HelpScreen(ModalScreen[None]):
         from rich.text import Text
 
         text = Text(end="")
-        text.append("Keys  (the right column is the binding id)\n\n", "bold")
+        text.append("Keys  (the right column is the binding id, for [review-keys] in the config)\n\n", "bold")
+        key_width = max((len(key) for key, _, _ in self.rows), default=0)
+        width = max((len(description) for _, _, description in self.rows), default=0) + 2
         for key, binding_id, description in self.rows:
-            text.append(f"{key:>10}  ", "bold cyan")
-            text.append(f"{description:<44}", "")
-            text.append(f"{binding_id}\n", "dim")
+            text.append(f"{key:>{key_width}}  ", "bold cyan")
+            text.append(f"{description:<{width}}", "")
+            text.append(f"{binding_id.removeprefix('review.')}\n", "dim")
         text.append("\nThe mouse works too: click a change, click a key in the footer.\nEsc closes this help.", "dim")
         with VerticalScroll(id="dialog"):
             yield Static(text)
