@@ -88,6 +88,11 @@ def test_document_score_separates_spun_from_human(engine: Engine) -> None:
         ("The vote , held on Monday , was close .", "garble.tokenized"),
         ("He was not? the first to leave.", "garble.stray-punctuation"),
         ("They built a- bridge across the river.", "garble.stray-punctuation"),
+        ("The council in: which the vote was held met late.", "garble.stray-punctuation"),
+        ("Crews were told to be: ready by dawn.", "garble.stray-punctuation"),
+        ("The island is home- to rare birds.", "garble.stray-punctuation"),
+        ("Talks ended, said the envoy,- who left early.", "garble.stray-punctuation"),
+        ("The port workers; could strike on Monday.", "garble.stray-punctuation"),
         ("The price of 稻米 rose sharply this week.", "garble.code-mix"),
         ("Farmers the of valley planted wheat.", "garble.word-order"),
         ("Rain ruined the harvest in the villages a.", "garble.word-order"),
@@ -129,6 +134,8 @@ def test_detectors(engine: Engine, text: str, rule: str) -> None:
         "They did all they could to help, and what the town has is enough.",
         "Workers thought of for the plan, and stopped by to help.",
         "Coach Kowalski praised Schmidt, and the fans sang in the rain.",
+        "Fares rose in the mid- to late 2010s, and short- and long-term loans grew.",
+        "The answer is: nobody knows. Under the plan the rate would be: 10 percent.",
     ],
 )
 def test_clean_text_is_not_flagged(engine: Engine, text: str) -> None:

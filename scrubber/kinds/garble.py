@@ -290,20 +290,40 @@ _NO_COMMA_AFTER = "of|from|into|onto|than|whose"
 _NO_COLON_AFTER = "of|from|into|onto|than|whose"
 #: words that never open what follows a colon or a semicolon
 _NO_COLON_BEFORE = "of|than|is|are|was|were|has|have|had|been"
+#: prepositions, auxiliaries and modals that never end what comes before a
+#: colon when a lower-case word or a number follows ("will: run", "in: which");
+#: "is:"/"was:" and "that:" are left out ("the problem is: ...", "do just that: ...")
+_NO_COLON_MID = "to|will|would|can|could|should|must|shall|might|been|has|have|had|in|on|at|for|by|with|about|just|which|who|and|or"
+#: words that never open what follows a colon (a question may: "a favour: would you")
+_NO_COLON_ONLY_BEFORE = "which|whose|into|onto"
+#: ...nor what follows a semicolon: a modal needs its subject before it
+_NO_SEMI_BEFORE = "could|would|will|can|should|must|whose|into|onto"
+#: words a suspended hyphen stands before ("mid- to late 1990s", "pre- and post-war")
+_PREFIXES = "mid|pre|post|anti|non|pro|semi|self|co|ex|multi|inter|intra|sub|super|over|under|micro|macro|mini"
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 #: function words ending in s: an apostrophe after them is no plural possessive
 _S_WORDS = "was|is|has|does|his|this|its|us|as|yes|thus|whereas|unless"
 _LOWER_WORD_END = r"(?<![\w'’-])"
 _STRAY = regex.compile(
     rf"""(?<=[\p{{L}}\d%])[\^_~|@](?=[ \t])                                # word^ word   word_ word
       | (?<=\p{{L}})-(?=[ \t]+(?!(?:and|or|to|nor|through|&|-)\b)\p{{L}})     # a- fund (not: pre- and post-)
+      | (?<=\p{{L}})(?<!{_LOWER_WORD_END}(?:{_PREFIXES}))-                    # home- to other (not: pre- and post-, mid- to late)
+        (?=[ \t]+(?:and|or|to|nor|through)[ \t]+[\p{{L}}\d]+(?![\p{{L}}\d]*-))
+      | (?<=\p{{Ll}}{{2}})-(?=[ \t]+[\d"“(])                                # the- 1970s, made- "them"
       | (?<=\p{{Ll}}{{2}}['’]?)[?!](?=[ \t]+\p{{Ll}})                        # not? the   players'! plans
       | (?<={_LOWER_WORD_END}(?:{_DETERMINERS}))[,;:?!.](?=[ \t]|$)          # the, / a.
       | (?<={_LOWER_WORD_END}(?:{_NO_COMMA_AFTER}))[,;:?!](?=[ \t]+\p{{Ll}})   # of, new
       | (?<={_LOWER_WORD_END}(?:{_CONJUNCTIONS}))[;:?!.](?=[ \t]|$)          # and.
       | (?<={_LOWER_WORD_END}(?:{_NO_SEMI_AFTER}))[;](?=[ \t])               # of; new
-      | (?<={_LOWER_WORD_END}(?:{_NO_COLON_AFTER}))[:](?=[ \t])              # with: new
+      | (?<={_LOWER_WORD_END}(?:{_NO_COLON_AFTER}))[:](?=[ \t])              # from: new
+      | (?<={_LOWER_WORD_END}(?:{_NO_COLON_MID}))[:](?=[ \t]+[\p{{Ll}}\d(])    # will: run, in: which
+      | (?<={_LOWER_WORD_END}be):(?=[ \t]+\p{{Ll}})                            # be: aware (not: would be: 10 percent)
+      | (?<=\b(?:{_MONTHS})):(?=[ \t]+\d)                                    # February: 11
       | (?<=[\p{{L}}\d])[;:](?=[ \t]+(?:{_NO_COLON_BEFORE})\b(?![-'’]))       # house; of, plan: was
-      | (?<=[\p{{L}}\d][,;:])[.,;:?!^*~_](?=[ \t]|$)                           # word,; word;, word,?
+      | (?<=[\p{{L}}\d]):(?=[ \t]+(?:{_NO_COLON_ONLY_BEFORE})\b(?![-'’]))     # context: which
+      | (?<=[\p{{L}}\d]);(?=[ \t]+(?:{_NO_SEMI_BEFORE})\b(?![-'’]))          # people; could
+      | (?<=[\p{{L}}\d.)][,;:])[-.,;:?!^*~_](?=[ \t]|$)                        # word,; word;, word,? e.g.,! word,- ),~
+      | (?<=[\p{{L}}\d]\))[~_^](?=[ \t])                                       # (km)_ south
       | (?<={_LOWER_WORD_END}(?:{_S_WORDS}))['’](?=[ \t])                    # was' moved
       | (?<=\p{{L}}\.)\.(?=[ \t]|$)(?<![.][.][.])                             # U.S.. (not an ellipsis)
       | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+\p{{L}}))                   # have' been (not: players')
