@@ -103,6 +103,9 @@ def test_document_score_separates_spun_from_human(engine: Engine) -> None:
         ("Repairs could from Monday begin.", "garble.word-order"),
         ("The talks have been will resume.", "garble.word-order"),
         ("The road closed early because.", "garble.word-order"),
+        ("Been the harbour has closed for repairs.", "garble.word-order"),
+        ("The rates were higher than and the loans.", "garble.word-order"),
+        ("Fishing boats the harbour left as.", "garble.word-order"),
         ("The club named a new Präsident after the vote.", "garble.code-mix-latin"),
         ("The road would be ready next semana for traffic.", "garble.code-mix-latin"),
         ("The plan (approved in May was dropped.", "garble.unbalanced-quotes"),
@@ -135,6 +138,7 @@ def test_detectors(engine: Engine, text: str, rule: str) -> None:
         "Workers thought of for the plan, and stopped by to help.",
         "Coach Kowalski praised Schmidt, and the fans sang in the rain.",
         "Fares rose in the mid- to late 2010s, and short- and long-term loans grew.",
+        "It has been a long year. More boats came than were expected, and rates were as high as before.",
         "The answer is: nobody knows. Under the plan the rate would be: 10 percent.",
     ],
 )

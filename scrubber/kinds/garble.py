@@ -837,7 +837,9 @@ _PRONOUN = "he|she|they|we"
 #: prepositions that never stand right before "of"
 _PREP = "of|to|for|with|by|from|into|onto|at|than"
 #: words a sentence never ends on (before its final mark)
-_NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose|because|although|whereas|than"
+_NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose|because|although|whereas|than|which|as"
+#: "than" compares with a phrase, never with a conjunction or a relative word
+_AFTER_THAN = "and|or|but|which|whose|than"
 _WORD_ORDER = re.compile(
     rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET}|{_AFTER_DET_MORE})\b(?![-'’])  # the of, a the
       | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of|by|from|with|at)\b(?![-'’])       # he the
@@ -848,6 +850,8 @@ _WORD_ORDER = re.compile(
       | (?<![\w'’-])(?:{_QUANT}|Several|Many|Each|Few)[ \t]+(?:the|its|their|our|my|your|his)\b(?![-'’])  # several the
       | (?<![\w'’-])(?:[Aa][ \t]+(?![eu]|one)[aeio]|[Aa]n[ \t]+(?!h)[b-df-gj-np-tv-z][a-z])[a-z]*\b(?![-'’.])  # a interview, an racing
       | (?<=[ \t])(?:{_NO_END})(?=[.!?]["”’)]*(?:[ \t]|$))                                             # ... collided a.
+      | (?<![\w'’-])than[ \t]+(?:{_AFTER_THAN})\b(?![-'’])                                              # than and
+      | (?:^|(?<=[.!?][ \t])|(?<=[.!?]["”’)][ \t]))Been\b(?![-'’])                                       # Been ... (no sentence starts so)
     """,
     re.X | re.M,
 )
@@ -873,6 +877,8 @@ _WORD_ORDER_SCAN = re.compile(
       | {_trie(_QUANT + "|Several|Many|Each|Few")}[ \t]+{_trie("the|its|their|our|my|your|his")}\b(?![-'’])
       | (?:[Aa][ \t]+(?![eu]|one)[aeio]|[Aa]n[ \t]+(?!h)[b-df-gj-np-tv-z][a-z])[a-z]*\b(?![-'’.])
       | (?<=[ \t]){_trie(_NO_END)}(?=[.!?]["”’)]*(?:[ \t]|$))
+      | than[ \t]+{_trie(_AFTER_THAN)}\b(?![-'’])
+      | (?:(?<=[.!?][ \t])|(?<=[.!?]["”’)][ \t])|(?<=\n))Been\b(?![-'’])
     )""",
     re.X | re.M,
 )
