@@ -39,7 +39,7 @@ from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, segmentation, word_trie
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
 from .language import document_language, foreign_sentence
-from .lexicon import foreign_words
+from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
 from .unicode import mojibake_between
 
 Spot = tuple[int, int, str]
@@ -459,7 +459,8 @@ def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
 # -- another script inside an English sentence -----------------------------------
 
 _OTHER_SCRIPT = regex.compile(
-    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+|[\p{Cyrillic}\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Greek}\p{Georgian}\p{Armenian}]{2,}",
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+|[\p{Cyrillic}\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Greek}\p{Georgian}\p{Armenian}]{2,}"
+    r"|(?<!\w)\p{Cyrillic}(?!\w)",  # a one-letter Cyrillic word ("и", "в") between English words
     _V,
 )
 #: a quick test that there is any letter outside Latin, punctuation and symbols
@@ -600,7 +601,6 @@ _FOREIGN_WORDS = frozenset(
         "vous",
         "ils",
         "elles",
-        "dont",
         "été",
         "avait",
         "peut",
@@ -786,6 +786,29 @@ def _foreign_hint_lines(text: str) -> list[tuple[int, int]]:
     return sorted(found)
 
 
+#: an article or preposition elided before a vowel (French ``d'autres``, Italian
+#: ``l'erosione``, ``dell'autore``): English has no such lower-case forms
+_ELISION = re.compile(r"(?<![\w'’-])(?:dell|dall|nell|sull|all|qu|d|l|s|j|c|m|n|t)['’]([^\W\d_]{3,})(?![\w'’-])")
+#: every match of :data:`_ELISION` holds one (an apostrophe before three lower-case letters is rare in English)
+_ELISION_HINT = re.compile(r"['’](?=[^\W\d_A-Z]{3})")
+#: English keeps a few elided phrases (hors d'oeuvre, coup d'état, maître d'hôtel)
+_ELISION_KEPT = frozenset(["hors", "coup", "maître", "maitre", "objet", "table", "crème", "creme", "cordon"])
+
+
+def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
+    """``d'autres``, ``l'erosione``: a foreign elided article whose word is no English word."""
+    if not _ELISION_HINT.search(text):
+        return
+    for m in _ELISION.finditer(text):
+        word = m.group(1)
+        if not m.group().islower() or english_zipf(word) >= NEIGHBOUR_MIN:
+            continue
+        before = text[max(0, m.start() - 12) : m.start()].split()
+        if before and before[-1].lower() in _ELISION_KEPT:
+            continue
+        yield m.start(), m.end(), m.group()
+
+
 def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
 
@@ -796,6 +819,8 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
     for start, end, word in foreign_words(text, seg.sentence_at):
+        by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
+    for start, end, word in _elisions(text):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not (text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text)):
         # the hand-written signals (letters, endings, function words) cover what the word lists cut
@@ -808,8 +833,11 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     from .language import common_ratio
 
     for (s_start, s_end), found in by_sentence.items():
-        if len(found) > 2 or common_ratio(text[s_start:s_end]) < 0.12:
+        if len(found) > 2:
             continue
+        sentence = text[s_start:s_end]
+        if common_ratio(sentence) < 0.12 and english_share(sentence) < ENGLISH_SHARE:
+            continue  # not plainly English: a foreign sentence is the language rule's business
         for start, end, word in found.values():
             yield start, end, f"word of another language inside an English sentence: {_quote(word)}"
 
