@@ -37,7 +37,7 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, segmentation, word_trie
-from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
+from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
 from .unicode import mojibake_between
@@ -334,10 +334,63 @@ _STRAY = regex.compile(
 _OPEN_SINGLE = regex.compile(r"(?:^|[\s(\[“\"—–-])['‘]\S")
 
 
+def _after_words(marks: str, words: str) -> str:
+    """Look-behinds for a mark (the character just matched) right after one of ``words`` as a whole word.
+
+    ``re`` look-behinds need a fixed width, so the words are grouped by
+    length. Only an ASCII word character, an apostrophe or a hyphen before
+    the word rules it out: the detector's ``\\w`` (``regex``) and ``re``'s
+    differ beyond ASCII, and a scan may find more than the detector, never less.
+    """
+    by_len: dict[int, list[str]] = {}
+    for w in words.split("|"):
+        by_len.setdefault(len(w), []).append(re.escape(w))
+    alts = ["|".join(ws) for _, ws in sorted(by_len.items())]
+    return "|".join(rf"(?<=(?:{a})[{marks}])(?<![A-Za-z0-9_'’-](?:{a})[{marks}])" for a in alts)
+
+
+#: Every match of :data:`_STRAY` is one character (the mark) and sits where one of
+#: these scans matches one character: a rare mark, a hyphen, an apostrophe, a colon or
+#: a semicolon before a space, ``?``/``!`` before a lower-case letter; or a mark right
+#: after another mark, after ``U.S.`` or after a word the branches name. Each scan is
+#: led by a character class ``re`` skips to in C; the exact pattern then runs only at
+#: the few positions found (:func:`_stray_matches`).
+_STRAY_SCANS = (
+    re.compile(r"[-'’;:^_~|@](?=[ \t])|[?!](?=[ \t]+[^\W\d_A-Z])"),
+    re.compile(
+        rf"""[,.](?:(?<=[,;:].)|(?<=[^\W\d_]\.\.)|{_after_words(",.", _DETERMINERS)}|{_after_words(",", _NO_COMMA_AFTER)}
+                 |{_after_words(".", _CONJUNCTIONS)})
+          | [;:?!](?:(?<=[,;:].)|{_after_words(";:?!", _DETERMINERS)}|{_after_words(";:?!", _NO_COMMA_AFTER)}
+                 |{_after_words(";:?!", _CONJUNCTIONS)})
+          | [-^*~_](?<=[,;:].)""",
+        re.X,
+    ),
+)
+
+
+def _stray_matches(text: str) -> list[Any]:
+    """The matches ``_STRAY.finditer(text)`` finds, trying the pattern only where a scan points.
+
+    A match is one character wide, so ``finditer`` finds one at every
+    position where the pattern matches; those positions are among the scans'.
+    """
+    positions = sorted({m.start() for scan in _STRAY_SCANS for m in scan.finditer(text)})
+    found = []
+    try:
+        for p in positions:
+            if (m := _STRAY.match(text, p, timeout=REGEX_TIMEOUT)) is not None:
+                found.append(m)
+    except TimeoutError:
+        raise RuleTimeout(
+            f"rule 'garble.stray-punctuation' took longer than {REGEX_TIMEOUT}s on one document and was skipped for it"
+        ) from None
+    return found
+
+
 def stray_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Punctuation where English never puts it: ``the^ composition``, ``a- fund``, ``not? the``, ``of; new``."""
     text = ctx.text
-    for m in finditer(_STRAY, text, "garble.stray-punctuation"):
+    for m in _stray_matches(text):
         if m.group("apostrophe") and _OPEN_SINGLE.search(text, seg.sentence_at(m.start())[0], m.start()):
             continue  # the closing mark of a 'quoted' word
         yield m.start(), m.end(), f"stray punctuation mark at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
