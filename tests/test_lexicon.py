@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrubber.kinds.lexicon import foreign_table, foreign_words
+from scrubber.kinds.lexicon import english_share, foreign_table, foreign_words
 from scrubber.text import segment
 
 
@@ -52,3 +52,16 @@ def test_table(word: str, candidate: bool) -> None:
 )
 def test_foreign_words(text: str, expected: list[str]) -> None:
     assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("Similar handmade items are classified as antiques by dealers.", 0.8, 1.0),
+        ("Los ministros firmaron el acuerdo después de largas negociaciones.", 0.0, 0.79),
+        ("Die Minister unterzeichneten das Abkommen in der Hauptstadt.", 0.0, 0.79),
+        ("", 0.0, 0.0),
+    ],
+)
+def test_english_share(text: str, low: float, high: float) -> None:
+    assert low <= english_share(text) <= high

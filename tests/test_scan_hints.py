@@ -17,7 +17,30 @@ PAIRS = {
 }
 
 #: the characters the patterns and hints turn on, in a few words
-ALPHABET = st.sampled_from([*" \t\n.,;:!?\"“”'’()[]-", "a", "b", "the", "who", "n't", "n’t", "de", "Lu", "etc", "X", "é", "7", "%"])
+ALPHABET = st.sampled_from(
+    [
+        *" \t\n.,;:!?\"“”'’()[]-^_~|@",
+        "a",
+        "b",
+        "the",
+        "who",
+        "n't",
+        "n’t",
+        "de",
+        "Lu",
+        "etc",
+        "X",
+        "é",
+        "7",
+        "%",
+        "of",
+        "and",
+        "was",
+        "U.S",
+        "\u0301",
+        "²",
+    ]
+)
 TEXTS = st.lists(ALPHABET, max_size=40).map("".join)
 
 
@@ -49,6 +72,24 @@ def test_hinted_lines_on_examples(name: str, text: str) -> None:
     pattern, hints = PAIRS[name]
     assert whole(pattern, text)
     assert hinted(pattern, hints, text) == whole(pattern, text)
+
+
+@given(text=TEXTS)
+def test_stray_scans_find_every_match(text: str) -> None:
+    assert [m.span() for m in garble._stray_matches(text)] == whole(garble._STRAY, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the^ x\na- b\nnot? the\nof; new\nthe,\nU.S..\nx,? y\nwas' z\nfine line\nhave' been",
+        "home- to x, will: run, be: ok, May: 3, x; could, x: which, the- 1990s, (km)_ long, e.g.,! x,- y",
+        "a.\nand.\nThe end, of course; fine.",
+    ],
+)
+def test_stray_scans_on_examples(text: str) -> None:
+    assert whole(garble._STRAY, text)
+    assert [m.span() for m in garble._stray_matches(text)] == whole(garble._STRAY, text)
 
 
 COMMON_TEXTS = st.lists(st.sampled_from(["the", "of", "a", "to", "and", "x", "Zed", "in", "\n", "  "]), max_size=40).map(" ".join)

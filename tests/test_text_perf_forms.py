@@ -28,6 +28,7 @@ def test_word_trie_matches_the_plain_alternation(text: str) -> None:
         "of is\nthe a\n\nhe by the river and.",
         "Farmers of the valley planted wheat in rows.",
         "its they'd a- the' of-the he the",
+        'Been there. Been\nBeen. "Been" x." Been than and than-which as. which.',
     ],
 )
 def test_word_order_scan_equals_plain_finditer(text: str) -> None:

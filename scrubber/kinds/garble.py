@@ -37,9 +37,9 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, segmentation, word_trie
-from .base import DocContext, Kind, Matcher, PackError, RuleSpec, finditer, register
+from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
-from .lexicon import foreign_words
+from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
 from .unicode import mojibake_between
 
 Spot = tuple[int, int, str]
@@ -290,20 +290,40 @@ _NO_COMMA_AFTER = "of|from|into|onto|than|whose"
 _NO_COLON_AFTER = "of|from|into|onto|than|whose"
 #: words that never open what follows a colon or a semicolon
 _NO_COLON_BEFORE = "of|than|is|are|was|were|has|have|had|been"
+#: prepositions, auxiliaries and modals that never end what comes before a
+#: colon when a lower-case word or a number follows ("will: run", "in: which");
+#: "is:"/"was:" and "that:" are left out ("the problem is: ...", "do just that: ...")
+_NO_COLON_MID = "to|will|would|can|could|should|must|shall|might|been|has|have|had|in|on|at|for|by|with|about|just|which|who|and|or"
+#: words that never open what follows a colon (a question may: "a favour: would you")
+_NO_COLON_ONLY_BEFORE = "which|whose|into|onto"
+#: ...nor what follows a semicolon: a modal needs its subject before it
+_NO_SEMI_BEFORE = "could|would|will|can|should|must|whose|into|onto"
+#: words a suspended hyphen stands before ("mid- to late 1990s", "pre- and post-war")
+_PREFIXES = "mid|pre|post|anti|non|pro|semi|self|co|ex|multi|inter|intra|sub|super|over|under|micro|macro|mini"
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 #: function words ending in s: an apostrophe after them is no plural possessive
 _S_WORDS = "was|is|has|does|his|this|its|us|as|yes|thus|whereas|unless"
 _LOWER_WORD_END = r"(?<![\w'’-])"
 _STRAY = regex.compile(
     rf"""(?<=[\p{{L}}\d%])[\^_~|@](?=[ \t])                                # word^ word   word_ word
       | (?<=\p{{L}})-(?=[ \t]+(?!(?:and|or|to|nor|through|&|-)\b)\p{{L}})     # a- fund (not: pre- and post-)
+      | (?<=\p{{L}})(?<!{_LOWER_WORD_END}(?:{_PREFIXES}))-                    # home- to other (not: pre- and post-, mid- to late)
+        (?=[ \t]+(?:and|or|to|nor|through)[ \t]+[\p{{L}}\d]+(?![\p{{L}}\d]*-))
+      | (?<=\p{{Ll}}{{2}})-(?=[ \t]+[\d"“(])                                # the- 1970s, made- "them"
       | (?<=\p{{Ll}}{{2}}['’]?)[?!](?=[ \t]+\p{{Ll}})                        # not? the   players'! plans
       | (?<={_LOWER_WORD_END}(?:{_DETERMINERS}))[,;:?!.](?=[ \t]|$)          # the, / a.
       | (?<={_LOWER_WORD_END}(?:{_NO_COMMA_AFTER}))[,;:?!](?=[ \t]+\p{{Ll}})   # of, new
       | (?<={_LOWER_WORD_END}(?:{_CONJUNCTIONS}))[;:?!.](?=[ \t]|$)          # and.
       | (?<={_LOWER_WORD_END}(?:{_NO_SEMI_AFTER}))[;](?=[ \t])               # of; new
-      | (?<={_LOWER_WORD_END}(?:{_NO_COLON_AFTER}))[:](?=[ \t])              # with: new
+      | (?<={_LOWER_WORD_END}(?:{_NO_COLON_AFTER}))[:](?=[ \t])              # from: new
+      | (?<={_LOWER_WORD_END}(?:{_NO_COLON_MID}))[:](?=[ \t]+[\p{{Ll}}\d(])    # will: run, in: which
+      | (?<={_LOWER_WORD_END}be):(?=[ \t]+\p{{Ll}})                            # be: aware (not: would be: 10 percent)
+      | (?<=\b(?:{_MONTHS})):(?=[ \t]+\d)                                    # February: 11
       | (?<=[\p{{L}}\d])[;:](?=[ \t]+(?:{_NO_COLON_BEFORE})\b(?![-'’]))       # house; of, plan: was
-      | (?<=[\p{{L}}\d][,;:])[.,;:?!^*~_](?=[ \t]|$)                           # word,; word;, word,?
+      | (?<=[\p{{L}}\d]):(?=[ \t]+(?:{_NO_COLON_ONLY_BEFORE})\b(?![-'’]))     # context: which
+      | (?<=[\p{{L}}\d]);(?=[ \t]+(?:{_NO_SEMI_BEFORE})\b(?![-'’]))          # people; could
+      | (?<=[\p{{L}}\d.)][,;:])[-.,;:?!^*~_](?=[ \t]|$)                        # word,; word;, word,? e.g.,! word,- ),~
+      | (?<=[\p{{L}}\d]\))[~_^](?=[ \t])                                       # (km)_ south
       | (?<={_LOWER_WORD_END}(?:{_S_WORDS}))['’](?=[ \t])                    # was' moved
       | (?<=\p{{L}}\.)\.(?=[ \t]|$)(?<![.][.][.])                             # U.S.. (not an ellipsis)
       | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+\p{{L}}))                   # have' been (not: players')
@@ -314,10 +334,63 @@ _STRAY = regex.compile(
 _OPEN_SINGLE = regex.compile(r"(?:^|[\s(\[“\"—–-])['‘]\S")
 
 
+def _after_words(marks: str, words: str) -> str:
+    """Look-behinds for a mark (the character just matched) right after one of ``words`` as a whole word.
+
+    ``re`` look-behinds need a fixed width, so the words are grouped by
+    length. Only an ASCII word character, an apostrophe or a hyphen before
+    the word rules it out: the detector's ``\\w`` (``regex``) and ``re``'s
+    differ beyond ASCII, and a scan may find more than the detector, never less.
+    """
+    by_len: dict[int, list[str]] = {}
+    for w in words.split("|"):
+        by_len.setdefault(len(w), []).append(re.escape(w))
+    alts = ["|".join(ws) for _, ws in sorted(by_len.items())]
+    return "|".join(rf"(?<=(?:{a})[{marks}])(?<![A-Za-z0-9_'’-](?:{a})[{marks}])" for a in alts)
+
+
+#: Every match of :data:`_STRAY` is one character (the mark) and sits where one of
+#: these scans matches one character: a rare mark, a hyphen, an apostrophe, a colon or
+#: a semicolon before a space, ``?``/``!`` before a lower-case letter; or a mark right
+#: after another mark, after ``U.S.`` or after a word the branches name. Each scan is
+#: led by a character class ``re`` skips to in C; the exact pattern then runs only at
+#: the few positions found (:func:`_stray_matches`).
+_STRAY_SCANS = (
+    re.compile(r"[-'’;:^_~|@](?=[ \t])|[?!](?=[ \t]+[^\W\d_A-Z])"),
+    re.compile(
+        rf"""[,.](?:(?<=[,;:].)|(?<=[^\W\d_]\.\.)|{_after_words(",.", _DETERMINERS)}|{_after_words(",", _NO_COMMA_AFTER)}
+                 |{_after_words(".", _CONJUNCTIONS)})
+          | [;:?!](?:(?<=[,;:].)|{_after_words(";:?!", _DETERMINERS)}|{_after_words(";:?!", _NO_COMMA_AFTER)}
+                 |{_after_words(";:?!", _CONJUNCTIONS)})
+          | [-^*~_](?<=[,;:].)""",
+        re.X,
+    ),
+)
+
+
+def _stray_matches(text: str) -> list[Any]:
+    """The matches ``_STRAY.finditer(text)`` finds, trying the pattern only where a scan points.
+
+    A match is one character wide, so ``finditer`` finds one at every
+    position where the pattern matches; those positions are among the scans'.
+    """
+    positions = sorted({m.start() for scan in _STRAY_SCANS for m in scan.finditer(text)})
+    found = []
+    try:
+        for p in positions:
+            if (m := _STRAY.match(text, p, timeout=REGEX_TIMEOUT)) is not None:
+                found.append(m)
+    except TimeoutError:
+        raise RuleTimeout(
+            f"rule 'garble.stray-punctuation' took longer than {REGEX_TIMEOUT}s on one document and was skipped for it"
+        ) from None
+    return found
+
+
 def stray_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Punctuation where English never puts it: ``the^ composition``, ``a- fund``, ``not? the``, ``of; new``."""
     text = ctx.text
-    for m in finditer(_STRAY, text, "garble.stray-punctuation"):
+    for m in _stray_matches(text):
         if m.group("apostrophe") and _OPEN_SINGLE.search(text, seg.sentence_at(m.start())[0], m.start()):
             continue  # the closing mark of a 'quoted' word
         yield m.start(), m.end(), f"stray punctuation mark at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
@@ -439,7 +512,8 @@ def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
 # -- another script inside an English sentence -----------------------------------
 
 _OTHER_SCRIPT = regex.compile(
-    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+|[\p{Cyrillic}\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Greek}\p{Georgian}\p{Armenian}]{2,}",
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]+|[\p{Cyrillic}\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Greek}\p{Georgian}\p{Armenian}]{2,}"
+    r"|(?<!\w)\p{Cyrillic}(?!\w)",  # a one-letter Cyrillic word ("и", "в") between English words
     _V,
 )
 #: a quick test that there is any letter outside Latin, punctuation and symbols
@@ -580,7 +654,6 @@ _FOREIGN_WORDS = frozenset(
         "vous",
         "ils",
         "elles",
-        "dont",
         "été",
         "avait",
         "peut",
@@ -766,6 +839,29 @@ def _foreign_hint_lines(text: str) -> list[tuple[int, int]]:
     return sorted(found)
 
 
+#: an article or preposition elided before a vowel (French ``d'autres``, Italian
+#: ``l'erosione``, ``dell'autore``): English has no such lower-case forms
+_ELISION = re.compile(r"(?<![\w'’-])(?:dell|dall|nell|sull|all|qu|d|l|s|j|c|m|n|t)['’]([^\W\d_]{3,})(?![\w'’-])")
+#: every match of :data:`_ELISION` holds one (an apostrophe before three lower-case letters is rare in English)
+_ELISION_HINT = re.compile(r"['’](?=[^\W\d_A-Z]{3})")
+#: English keeps a few elided phrases (hors d'oeuvre, coup d'état, maître d'hôtel)
+_ELISION_KEPT = frozenset(["hors", "coup", "maître", "maitre", "objet", "table", "crème", "creme", "cordon"])
+
+
+def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
+    """``d'autres``, ``l'erosione``: a foreign elided article whose word is no English word."""
+    if not _ELISION_HINT.search(text):
+        return
+    for m in _ELISION.finditer(text):
+        word = m.group(1)
+        if not m.group().islower() or english_zipf(word) >= NEIGHBOUR_MIN:
+            continue
+        before = text[max(0, m.start() - 12) : m.start()].split()
+        if before and before[-1].lower() in _ELISION_KEPT:
+            continue
+        yield m.start(), m.end(), m.group()
+
+
 def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
 
@@ -776,6 +872,8 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
     for start, end, word in foreign_words(text, seg.sentence_at):
+        by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
+    for start, end, word in _elisions(text):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not (text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text)):
         # the hand-written signals (letters, endings, function words) cover what the word lists cut
@@ -788,8 +886,11 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     from .language import common_ratio
 
     for (s_start, s_end), found in by_sentence.items():
-        if len(found) > 2 or common_ratio(text[s_start:s_end]) < 0.12:
+        if len(found) > 2:
             continue
+        sentence = text[s_start:s_end]
+        if common_ratio(sentence) < 0.12 and english_share(sentence) < ENGLISH_SHARE:
+            continue  # not plainly English: a foreign sentence is the language rule's business
         for start, end, word in found.values():
             yield start, end, f"word of another language inside an English sentence: {_quote(word)}"
 
@@ -817,7 +918,9 @@ _PRONOUN = "he|she|they|we"
 #: prepositions that never stand right before "of"
 _PREP = "of|to|for|with|by|from|into|onto|at|than"
 #: words a sentence never ends on (before its final mark)
-_NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose|because|although|whereas|than"
+_NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose|because|although|whereas|than|which|as"
+#: "than" compares with a phrase, never with a conjunction or a relative word
+_AFTER_THAN = "and|or|but|which|whose|than"
 _WORD_ORDER = re.compile(
     rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET}|{_AFTER_DET_MORE})\b(?![-'’])  # the of, a the
       | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of|by|from|with|at)\b(?![-'’])       # he the
@@ -828,6 +931,8 @@ _WORD_ORDER = re.compile(
       | (?<![\w'’-])(?:{_QUANT}|Several|Many|Each|Few)[ \t]+(?:the|its|their|our|my|your|his)\b(?![-'’])  # several the
       | (?<![\w'’-])(?:[Aa][ \t]+(?![eu]|one)[aeio]|[Aa]n[ \t]+(?!h)[b-df-gj-np-tv-z][a-z])[a-z]*\b(?![-'’.])  # a interview, an racing
       | (?<=[ \t])(?:{_NO_END})(?=[.!?]["”’)]*(?:[ \t]|$))                                             # ... collided a.
+      | (?<![\w'’-])than[ \t]+(?:{_AFTER_THAN})\b(?![-'’])                                              # than and
+      | (?:^|(?<=[.!?][ \t])|(?<=[.!?]["”’)][ \t]))Been\b(?![-'’])                                       # Been ... (no sentence starts so)
     """,
     re.X | re.M,
 )
@@ -853,6 +958,8 @@ _WORD_ORDER_SCAN = re.compile(
       | {_trie(_QUANT + "|Several|Many|Each|Few")}[ \t]+{_trie("the|its|their|our|my|your|his")}\b(?![-'’])
       | (?:[Aa][ \t]+(?![eu]|one)[aeio]|[Aa]n[ \t]+(?!h)[b-df-gj-np-tv-z][a-z])[a-z]*\b(?![-'’.])
       | (?<=[ \t]){_trie(_NO_END)}(?=[.!?]["”’)]*(?:[ \t]|$))
+      | than[ \t]+{_trie(_AFTER_THAN)}\b(?![-'’])
+      | (?:(?<=[.!?][ \t])|(?<=[.!?]["”’)][ \t])|(?<=\n))Been\b(?![-'’])
     )""",
     re.X | re.M,
 )

@@ -227,3 +227,24 @@ def foreign_words(text: str, sentence_of: Callable[[int], tuple[int, int]]) -> l
                 continue  # next to a capitalised word: part of a name
         found.append((m.start(), m.end(), token))
     return found
+
+
+#: a sentence is plainly English when this share of its words are common English words
+ENGLISH_SHARE = 0.8
+#: ...common meaning at least this English Zipf frequency (and no foreign candidate)
+ENGLISH_WORD_MIN = 3.0
+_SHARE_WORD = re.compile(r"[^\W\d_]+")
+
+
+def english_share(text: str) -> float:
+    """Share of the words of ``text`` that are common English words and no foreign candidate.
+
+    A sentence of plain English content words ("similar mass-produced items")
+    has few of the twelve commonest function words, yet nearly every word is
+    a common English one; a sentence of another language has few.
+    """
+    words = _SHARE_WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    table = foreign_table()
+    return sum(1 for w in words if w not in table and english_zipf(w) >= ENGLISH_WORD_MIN) / len(words)
