@@ -37,6 +37,13 @@ ALPHABET = st.sampled_from(
         "and",
         "was",
         "U.S",
+        "by",
+        "Minor",
+        "The",
+        "March",
+        "km",
+        "will",
+        "s",
         "\u0301",
         "²",
     ]
@@ -85,6 +92,7 @@ def test_stray_scans_find_every_match(text: str) -> None:
         "the^ x\na- b\nnot? the\nof; new\nthe,\nU.S..\nx,? y\nwas' z\nfine line\nhave' been",
         "home- to x, will: run, be: ok, May: 3, x; could, x: which, the- 1990s, (km)_ long, e.g.,! x,- y",
         "a.\nand.\nThe end, of course; fine.",
+        "than, 2\nin, March\n40, km\nx: respectively\nable; to\nfixed by, a\ncity's, most\nEach town, had\nThe first; x\nThe Minister. of\nfarmers' can\nfrom' 2010",
     ],
 )
 def test_stray_scans_on_examples(text: str) -> None:

@@ -297,7 +297,26 @@ _NO_COLON_MID = "to|will|would|can|could|should|must|shall|might|been|has|have|h
 #: words that never open what follows a colon (a question may: "a favour: would you")
 _NO_COLON_ONLY_BEFORE = "which|whose|into|onto"
 #: ...nor what follows a semicolon: a modal needs its subject before it
-_NO_SEMI_BEFORE = "could|would|will|can|should|must|whose|into|onto"
+_NO_SEMI_BEFORE = "could|would|will|can|should|must|whose|into|onto|said|says|told"
+#: ...nor what follows either: "respectively" closes a list, it opens nothing
+_NO_MARK_BEFORE = "respectively"
+#: prepositions that take a date straight after them, never a mark between ("in, December")
+_DATE_PREPS = "in|on|by|since|until|till|from|of|during|before|after|through"
+#: units that follow their number straight after it ("70, km")
+_UNITS = "km|kg|cm|mm|mg|ml|mph|kph|lb|lbs|oz|ft|sq|percent"
+#: verbs and adjectives whose "to" follows straight after them ("able; to", "managed: to")
+_TO_TAKERS = "able|unable|managed|trying|tried|wanted|decided|failed|refused|attempted|going|planning|hoping"
+#: auxiliaries and modals: never right after a plural possessive ("cells' can") or a comma
+#: that parts a two-word subject from its verb ("Each temple, had")
+_AUX = "is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|do|does|did"
+#: a determiner that opens a sentence: "The first; three", "Each temple, had"
+_OPENING_DET = "The|A|An|Each|Every|This|These|Those|Its|Their|His|Her"
+#: capitalised words of five letters and more whose full stop is an abbreviation
+_CAPITAL_ABBREV = "Calif|Assoc|Messrs|Lieut|Admin|Comdr|Intl|Natl"
+#: function words that open what follows a full stop only when a sentence ended there
+_FUNCTION_AFTER_STOP = "of|or|and|the|in|to|for|with|from|by|at|on"
+#: where a sentence starts (for the branches that look at its first words)
+_SENTENCE_START = r"(?:^|[.!?][\"”’]?[ \t]+)"
 #: words a suspended hyphen stands before ("mid- to late 1990s", "pre- and post-war")
 _PREFIXES = "mid|pre|post|anti|non|pro|semi|self|co|ex|multi|inter|intra|sub|super|over|under|micro|macro|mini"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -326,7 +345,18 @@ _STRAY = regex.compile(
       | (?<=[\p{{L}}\d]\))[~_^](?=[ \t])                                       # (km)_ south
       | (?<={_LOWER_WORD_END}(?:{_S_WORDS}))['’](?=[ \t])                    # was' moved
       | (?<=\p{{L}}\.)\.(?=[ \t]|$)(?<![.][.][.])                             # U.S.. (not an ellipsis)
-      | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+\p{{L}}))                   # have' been (not: players')
+      | (?<={_LOWER_WORD_END}(?:{_NO_COMMA_AFTER})),(?=[ \t]+\d)                # than, 1.4
+      | (?<={_LOWER_WORD_END}(?:{_DATE_PREPS}))[,;:](?=[ \t]+(?:{_MONTHS})\b)   # in, December
+      | (?<=\d),(?=[ \t]+(?:{_UNITS})\b)                                        # 70, km
+      | (?<=\p{{L}}|\d)[;:](?=[ \t]+(?:{_NO_MARK_BEFORE})\b)                    # place: respectively
+      | (?<={_LOWER_WORD_END}(?:{_TO_TAKERS}))[;:](?=[ \t]+to\b)               # able; to, managed: to
+      | (?<=(?:\p{{L}}(?:ed|en)[ \t]+by|{_LOWER_WORD_END}upon)),(?=[ \t]+(?:a|an|the|this|these|his|her|their|its)\b)  # characterized by, an
+      | (?<=\p{{L}}['’]s)(?<!\b(?:it|that|what|there|here|let|he|she|who|where|how)['’]s),(?=[ \t]+(?:the|a|an|most|least)\b)  # nation's, most
+      | (?<={_SENTENCE_START}(?:{_OPENING_DET})[ \t]+\p{{L}}+),(?=[ \t]+(?:{_AUX})\b)  # Each temple, had
+      | (?<={_SENTENCE_START}(?:{_OPENING_DET})[ \t]+\p{{L}}+);(?=[ \t])         # The first; three
+      | (?<=(?<![\p{{L}}.'’-])\p{{Lu}}\p{{Ll}}{{4,}})(?<!\b(?:{_CAPITAL_ABBREV}))\.(?=[ \t]+(?:{_FUNCTION_AFTER_STOP})\b(?![-'’]))  # Director. of
+      | (?P<plural>(?<=\p{{Ll}}s)['’](?=[ \t]+(?:{_AUX})\b(?![-'’])))                 # cells' can
+      | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+[\p{{L}}\d]))                # have' been, from' 2005 (not: players')
     """,
     _V | regex.X | regex.M,
 )
@@ -365,6 +395,12 @@ _STRAY_SCANS = (
           | [-^*~_](?<=[,;:].)""",
         re.X,
     ),
+    re.compile(
+        rf"""(?<=\d),(?=[ \t])|(?<=by),(?=[ \t])|(?<=upon),(?=[ \t])|(?<=['’]s),(?=[ \t])
+          | ,(?=[ \t]+(?:{_MONTHS}|{_AUX}))
+          | \.(?<=[^\W\d_]{{5}}\.)(?=[ \t]+(?:{_FUNCTION_AFTER_STOP}))""",
+        re.X,
+    ),
 )
 
 
@@ -391,7 +427,7 @@ def stray_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[st
     """Punctuation where English never puts it: ``the^ composition``, ``a- fund``, ``not? the``, ``of; new``."""
     text = ctx.text
     for m in _stray_matches(text):
-        if m.group("apostrophe") and _OPEN_SINGLE.search(text, seg.sentence_at(m.start())[0], m.start()):
+        if (m.group("apostrophe") or m.group("plural")) and _OPEN_SINGLE.search(text, seg.sentence_at(m.start())[0], m.start()):
             continue  # the closing mark of a 'quoted' word
         yield m.start(), m.end(), f"stray punctuation mark at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
 
