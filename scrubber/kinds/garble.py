@@ -37,6 +37,7 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, segmentation, word_trie
+from ..wordruns import letter_runs, word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
@@ -89,9 +90,15 @@ _ORPHAN = regex.compile(
 )
 
 
+#: every match of :data:`_ORPHAN` has a mark right after a space or tab on its line; led
+#: by the mark, ``re`` skips to the next one in C (most documents have none after a space)
+_ORPHAN_HINT = re.compile(r"[.,;:](?<=[ \t].)")
+
+
 def orphan_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A full stop or comma on its own: ``. . US officials``, ``, ,``, ``word . word``."""
-    return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation")
+    lines = _hinted_lines(ctx.text, [_ORPHAN_HINT])
+    return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation", lines=lines)
 
 
 # -- lower-case start after a full stop ----------------------------------------
@@ -521,7 +528,7 @@ def _repeat_candidates(text: str) -> tuple[bool, bool]:
     """
     if "İ" in text or "Σ" in text:
         return True, True
-    runs = _RUN.findall(text.lower())
+    runs = word_runs(text.lower())  # the runs of _RUN, split in C (scrubber.wordruns)
     word = any(map(eq, runs, runs[1:]))
     phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))
     return word, phrase
@@ -865,10 +872,18 @@ def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return lines
 
 
-def _foreign_hint_lines(text: str) -> list[tuple[int, int]]:
-    """The lines :func:`_lines_with` finds for :data:`_FOREIGN_HINTS`, by its three faster scans."""
-    found = {line for scan in _FOREIGN_HINT_SCANS for line in _lines_with(text, scan)}
-    if _FOREIGN_WORD_FIRST.match(text):
+def _foreign_hint_lines(text: str, runs: set[str]) -> list[tuple[int, int]]:
+    r"""The lines :func:`_lines_with` finds for :data:`_FOREIGN_HINTS`, by its three faster scans.
+
+    ``runs`` are the letter runs of the lower-cased text (:func:`letter_runs`).
+    A foreign function word matches only as a whole run of ``[\w'’-]``, and
+    those words are lower-case letters, so it is then a letter run of the
+    lower-cased text too: when none is among ``runs`` the costliest scan
+    (it stops at every word boundary) cannot match and is skipped.
+    """
+    scans = _FOREIGN_HINT_SCANS if not _FOREIGN_WORDS.isdisjoint(runs) else _FOREIGN_HINT_SCANS[:2]
+    found = {line for scan in scans for line in _lines_with(text, scan)}
+    if scans is _FOREIGN_HINT_SCANS and _FOREIGN_WORD_FIRST.match(text):
         end = text.find("\n")
         found.add((0, len(text) if end < 0 else end))
     return sorted(found)
@@ -906,13 +921,14 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     """
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
-    for start, end, word in foreign_words(text, seg.sentence_at):
+    runs = letter_runs(text.lower())
+    for start, end, word in foreign_words(text, seg.sentence_at, runs):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     for start, end, word in _elisions(text):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not (text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text)):
         # the hand-written signals (letters, endings, function words) cover what the word lists cut
-        for start, end in _foreign_hint_lines(text):
+        for start, end in _foreign_hint_lines(text, runs):
             for m in _LOWER_WORD.finditer(text, start, end):
                 if _foreign_latin_word(m.group().lower()) and m.group().islower():
                     by_sentence.setdefault(seg.sentence_at(m.start()), {})[m.start()] = (m.start(), m.end(), m.group())
