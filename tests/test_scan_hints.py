@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language
+from scrubber.wordruns import letter_runs, word_runs
 
 #: each exact detector pattern with the hints that every one of its matches holds
 PAIRS = {
@@ -14,6 +17,7 @@ PAIRS = {
     "after-closing-quote": (garble._AFTER_QUOTE, [garble._AFTER_QUOTE_HINT]),
     "space-before-quote": (garble._SPACE_QUOTE, [garble._SPACE_QUOTE_HINT]),
     "tokenized": (garble._TOKENIZED, garble._TOKENIZED_HINTS),
+    "orphan-punctuation": (garble._ORPHAN, [garble._ORPHAN_HINT]),
 }
 
 #: the characters the patterns and hints turn on, in a few words
@@ -37,6 +41,13 @@ ALPHABET = st.sampled_from(
         "and",
         "was",
         "U.S",
+        "by",
+        "Minor",
+        "The",
+        "March",
+        "km",
+        "will",
+        "s",
         "\u0301",
         "²",
     ]
@@ -66,6 +77,7 @@ def test_hinted_lines_find_every_match(name: str, text: str) -> None:
         ("after-closing-quote", 'said "a friendship." which\n"ok." He'),
         ("space-before-quote", 'what we want. "\nfine."\nhe said, " and'),
         ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line"),
+        ("orphan-punctuation", "soon. . US\nx , , y\nno mark here\nword . word\nend. . . ok"),
     ],
 )
 def test_hinted_lines_on_examples(name: str, text: str) -> None:
@@ -85,6 +97,7 @@ def test_stray_scans_find_every_match(text: str) -> None:
         "the^ x\na- b\nnot? the\nof; new\nthe,\nU.S..\nx,? y\nwas' z\nfine line\nhave' been",
         "home- to x, will: run, be: ok, May: 3, x; could, x: which, the- 1990s, (km)_ long, e.g.,! x,- y",
         "a.\nand.\nThe end, of course; fine.",
+        "than, 2\nin, March\n40, km\nx: respectively\nable; to\nfixed by, a\ncity's, most\nEach town, had\nThe first; x\nThe Minister. of\nfarmers' can\nfrom' 2010",
     ],
 )
 def test_stray_scans_on_examples(text: str) -> None:
@@ -126,3 +139,30 @@ def test_typographic_punctuation_counts_as_plain(text: str) -> None:
     assert language._candidate_sentences(text, LazySegmentation(text), "en") == language._candidate_sentences(
         ascii_text, LazySegmentation(ascii_text), "en"
     )
+
+
+#: characters the C-split word runs turn on: the typographic marks replaced on the
+#: fast path, the apostrophe stand-in, letters beyond ASCII, foreign function words
+RUN_TEXTS = st.lists(
+    st.sampled_from(
+        [*" \t\n.,'’-_“”‘—–…«»•·\u00a0\x01", "a", "Ab", "und", "aunque", "oder", "é", "İ", "Σ", "\u212a", "7", "²", "\u0301", "zione"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(text=RUN_TEXTS)
+def test_word_runs_are_the_findall_runs(text: str) -> None:
+    runs = word_runs(text)
+    as_text = [r.decode("ascii").replace("\x01", "’") if isinstance(r, bytes) else r for r in runs]
+    assert as_text == re.findall(r"[\w'’-]+", text)
+    assert letter_runs(text) == set(re.findall(r"[^\W\d_]+", text))
+
+
+@given(text=RUN_TEXTS)
+def test_foreign_hint_lines_skip_only_a_scan_that_cannot_match(text: str) -> None:
+    every_scan = {line for scan in garble._FOREIGN_HINT_SCANS for line in garble._lines_with(text, scan)}
+    if garble._FOREIGN_WORD_FIRST.match(text):
+        end = text.find("\n")
+        every_scan.add((0, len(text) if end < 0 else end))
+    assert garble._foreign_hint_lines(text, letter_runs(text.lower())) == sorted(every_scan)

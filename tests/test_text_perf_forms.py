@@ -8,6 +8,7 @@ import pytest
 
 from scrubber.kinds.garble import _FOREIGN_HINTS, _WORD_ORDER, _foreign_hint_lines, _lines_with, _word_order_spans
 from scrubber.text import LazySegmentation, segment, word_trie
+from scrubber.wordruns import letter_runs
 
 WORDS = ["a", "an", "and", "the", "then", "of", "or", "i", "its"]
 
@@ -65,4 +66,4 @@ def test_lazy_segmentation_agrees_with_segment(text: str) -> None:
     ],
 )
 def test_foreign_hint_scans_find_the_lines_of_the_plain_pattern(text: str) -> None:
-    assert _foreign_hint_lines(text) == _lines_with(text, _FOREIGN_HINTS)
+    assert _foreign_hint_lines(text, letter_runs(text.lower())) == _lines_with(text, _FOREIGN_HINTS)

@@ -37,6 +37,7 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, segmentation, word_trie
+from ..wordruns import letter_runs, word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
@@ -89,9 +90,15 @@ _ORPHAN = regex.compile(
 )
 
 
+#: every match of :data:`_ORPHAN` has a mark right after a space or tab on its line; led
+#: by the mark, ``re`` skips to the next one in C (most documents have none after a space)
+_ORPHAN_HINT = re.compile(r"[.,;:](?<=[ \t].)")
+
+
 def orphan_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A full stop or comma on its own: ``. . US officials``, ``, ,``, ``word . word``."""
-    return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation")
+    lines = _hinted_lines(ctx.text, [_ORPHAN_HINT])
+    return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation", lines=lines)
 
 
 # -- lower-case start after a full stop ----------------------------------------
@@ -297,7 +304,26 @@ _NO_COLON_MID = "to|will|would|can|could|should|must|shall|might|been|has|have|h
 #: words that never open what follows a colon (a question may: "a favour: would you")
 _NO_COLON_ONLY_BEFORE = "which|whose|into|onto"
 #: ...nor what follows a semicolon: a modal needs its subject before it
-_NO_SEMI_BEFORE = "could|would|will|can|should|must|whose|into|onto"
+_NO_SEMI_BEFORE = "could|would|will|can|should|must|whose|into|onto|said|says|told"
+#: ...nor what follows either: "respectively" closes a list, it opens nothing
+_NO_MARK_BEFORE = "respectively"
+#: prepositions that take a date straight after them, never a mark between ("in, December")
+_DATE_PREPS = "in|on|by|since|until|till|from|of|during|before|after|through"
+#: units that follow their number straight after it ("70, km")
+_UNITS = "km|kg|cm|mm|mg|ml|mph|kph|lb|lbs|oz|ft|sq|percent"
+#: verbs and adjectives whose "to" follows straight after them ("able; to", "managed: to")
+_TO_TAKERS = "able|unable|managed|trying|tried|wanted|decided|failed|refused|attempted|going|planning|hoping"
+#: auxiliaries and modals: never right after a plural possessive ("cells' can") or a comma
+#: that parts a two-word subject from its verb ("Each temple, had")
+_AUX = "is|are|was|were|has|have|had|will|would|can|could|should|must|may|might|do|does|did"
+#: a determiner that opens a sentence: "The first; three", "Each temple, had"
+_OPENING_DET = "The|A|An|Each|Every|This|These|Those|Its|Their|His|Her"
+#: capitalised words of five letters and more whose full stop is an abbreviation
+_CAPITAL_ABBREV = "Calif|Assoc|Messrs|Lieut|Admin|Comdr|Intl|Natl"
+#: function words that open what follows a full stop only when a sentence ended there
+_FUNCTION_AFTER_STOP = "of|or|and|the|in|to|for|with|from|by|at|on"
+#: where a sentence starts (for the branches that look at its first words)
+_SENTENCE_START = r"(?:^|[.!?][\"”’]?[ \t]+)"
 #: words a suspended hyphen stands before ("mid- to late 1990s", "pre- and post-war")
 _PREFIXES = "mid|pre|post|anti|non|pro|semi|self|co|ex|multi|inter|intra|sub|super|over|under|micro|macro|mini"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -326,7 +352,18 @@ _STRAY = regex.compile(
       | (?<=[\p{{L}}\d]\))[~_^](?=[ \t])                                       # (km)_ south
       | (?<={_LOWER_WORD_END}(?:{_S_WORDS}))['’](?=[ \t])                    # was' moved
       | (?<=\p{{L}}\.)\.(?=[ \t]|$)(?<![.][.][.])                             # U.S.. (not an ellipsis)
-      | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+\p{{L}}))                   # have' been (not: players')
+      | (?<={_LOWER_WORD_END}(?:{_NO_COMMA_AFTER})),(?=[ \t]+\d)                # than, 1.4
+      | (?<={_LOWER_WORD_END}(?:{_DATE_PREPS}))[,;:](?=[ \t]+(?:{_MONTHS})\b)   # in, December
+      | (?<=\d),(?=[ \t]+(?:{_UNITS})\b)                                        # 70, km
+      | (?<=\p{{L}}|\d)[;:](?=[ \t]+(?:{_NO_MARK_BEFORE})\b)                    # place: respectively
+      | (?<={_LOWER_WORD_END}(?:{_TO_TAKERS}))[;:](?=[ \t]+to\b)               # able; to, managed: to
+      | (?<=(?:\p{{L}}(?:ed|en)[ \t]+by|{_LOWER_WORD_END}upon)),(?=[ \t]+(?:a|an|the|this|these|his|her|their|its)\b)  # characterized by, an
+      | (?<=\p{{L}}['’]s)(?<!\b(?:it|that|what|there|here|let|he|she|who|where|how)['’]s),(?=[ \t]+(?:the|a|an|most|least)\b)  # nation's, most
+      | (?<={_SENTENCE_START}(?:{_OPENING_DET})[ \t]+\p{{L}}+),(?=[ \t]+(?:{_AUX})\b)  # Each temple, had
+      | (?<={_SENTENCE_START}(?:{_OPENING_DET})[ \t]+\p{{L}}+);(?=[ \t])         # The first; three
+      | (?<=(?<![\p{{L}}.'’-])\p{{Lu}}\p{{Ll}}{{4,}})(?<!\b(?:{_CAPITAL_ABBREV}))\.(?=[ \t]+(?:{_FUNCTION_AFTER_STOP})\b(?![-'’]))  # Director. of
+      | (?P<plural>(?<=\p{{Ll}}s)['’](?=[ \t]+(?:{_AUX})\b(?![-'’])))                 # cells' can
+      | (?P<apostrophe>(?<=[a-rt-z%])['’](?=[ \t]+[\p{{L}}\d]))                # have' been, from' 2005 (not: players')
     """,
     _V | regex.X | regex.M,
 )
@@ -365,6 +402,11 @@ _STRAY_SCANS = (
           | [-^*~_](?<=[,;:].)""",
         re.X,
     ),
+    re.compile(
+        rf""",(?:(?<=\d,)(?=[ \t]+(?:{_UNITS}))|(?<=by,)|(?<=upon,)|(?<=['’]s,)|(?=[ \t]+(?:{_MONTHS}|{_AUX})))
+          | \.(?<=[^\W\d_]{{5}}\.)(?=[ \t]+(?:{_FUNCTION_AFTER_STOP}))""",
+        re.X,
+    ),
 )
 
 
@@ -391,7 +433,7 @@ def stray_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[st
     """Punctuation where English never puts it: ``the^ composition``, ``a- fund``, ``not? the``, ``of; new``."""
     text = ctx.text
     for m in _stray_matches(text):
-        if m.group("apostrophe") and _OPEN_SINGLE.search(text, seg.sentence_at(m.start())[0], m.start()):
+        if (m.group("apostrophe") or m.group("plural")) and _OPEN_SINGLE.search(text, seg.sentence_at(m.start())[0], m.start()):
             continue  # the closing mark of a 'quoted' word
         yield m.start(), m.end(), f"stray punctuation mark at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
 
@@ -486,7 +528,7 @@ def _repeat_candidates(text: str) -> tuple[bool, bool]:
     """
     if "İ" in text or "Σ" in text:
         return True, True
-    runs = _RUN.findall(text.lower())
+    runs = word_runs(text.lower())  # the runs of _RUN, split in C (scrubber.wordruns)
     word = any(map(eq, runs, runs[1:]))
     phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))
     return word, phrase
@@ -830,10 +872,18 @@ def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return lines
 
 
-def _foreign_hint_lines(text: str) -> list[tuple[int, int]]:
-    """The lines :func:`_lines_with` finds for :data:`_FOREIGN_HINTS`, by its three faster scans."""
-    found = {line for scan in _FOREIGN_HINT_SCANS for line in _lines_with(text, scan)}
-    if _FOREIGN_WORD_FIRST.match(text):
+def _foreign_hint_lines(text: str, runs: set[str]) -> list[tuple[int, int]]:
+    r"""The lines :func:`_lines_with` finds for :data:`_FOREIGN_HINTS`, by its three faster scans.
+
+    ``runs`` are the letter runs of the lower-cased text (:func:`letter_runs`).
+    A foreign function word matches only as a whole run of ``[\w'’-]``, and
+    those words are lower-case letters, so it is then a letter run of the
+    lower-cased text too: when none is among ``runs`` the costliest scan
+    (it stops at every word boundary) cannot match and is skipped.
+    """
+    scans = _FOREIGN_HINT_SCANS if not _FOREIGN_WORDS.isdisjoint(runs) else _FOREIGN_HINT_SCANS[:2]
+    found = {line for scan in scans for line in _lines_with(text, scan)}
+    if scans is _FOREIGN_HINT_SCANS and _FOREIGN_WORD_FIRST.match(text):
         end = text.find("\n")
         found.add((0, len(text) if end < 0 else end))
     return sorted(found)
@@ -871,13 +921,14 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     """
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
-    for start, end, word in foreign_words(text, seg.sentence_at):
+    runs = letter_runs(text.lower())
+    for start, end, word in foreign_words(text, seg.sentence_at, runs):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     for start, end, word in _elisions(text):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not (text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text)):
         # the hand-written signals (letters, endings, function words) cover what the word lists cut
-        for start, end in _foreign_hint_lines(text):
+        for start, end in _foreign_hint_lines(text, runs):
             for m in _LOWER_WORD.finditer(text, start, end):
                 if _foreign_latin_word(m.group().lower()) and m.group().islower():
                     by_sentence.setdefault(seg.sentence_at(m.start()), {})[m.start()] = (m.start(), m.end(), m.group())

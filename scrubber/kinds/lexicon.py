@@ -30,6 +30,8 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from ..wordruns import letter_runs
+
 #: European languages with Latin script that wordfreq covers; Indonesian, Malay
 #: and Filipino are left out (their lists are full of English words)
 LANGUAGES = (
@@ -62,9 +64,6 @@ EN_MAX = 2.5
 GAP = 2.5
 #: shortest word judged (two-letter words are too often English, names or abbreviations)
 MIN_LEN = 3
-
-#: candidate words (lower case, letters only)
-_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _zipf(freq: float) -> float:
@@ -112,16 +111,19 @@ def _english() -> dict[str, float]:
     return get_frequency_dict("en", "large")
 
 
-def foreign_hits(text: str) -> set[str]:
+def foreign_hits(text: str, runs: set[str] | None = None) -> set[str]:
     """The lower-cased words of ``text`` that are foreign candidates.
 
-    One C-speed pass (lower-case, find the words, intersect with the table);
-    most English documents have none or a handful.
+    One C-speed pass (lower-case, split into letter runs, intersect with the
+    table); most English documents have none or a handful. ``runs``: the
+    letter runs of ``text.lower()`` when the caller has them already. The
+    table's words are letters only and at least :data:`MIN_LEN` long, so
+    the shorter runs :func:`letter_runs` also gives never meet it.
     """
     table = foreign_table()
     if not table:
         return set()
-    return table.keys() & set(_WORD.findall(text.lower()))
+    return table.keys() & (letter_runs(text.lower()) if runs is None else runs)
 
 
 #: a capitalised candidate must be a common German word (Zipf): German is the
@@ -173,7 +175,7 @@ def _plain_english(word: str, table: dict[str, tuple[float, float, str]]) -> boo
     return low not in table and all(p.isdigit() or english_zipf(p) >= NEIGHBOUR_MIN for p in parts if p)
 
 
-def foreign_words(text: str, sentence_of: Callable[[int], tuple[int, int]]) -> list[tuple[int, int, str]]:
+def foreign_words(text: str, sentence_of: Callable[[int], tuple[int, int]], runs: set[str] | None = None) -> list[tuple[int, int, str]]:
     """(start, end, word) of each word of another language standing alone in an English sentence.
 
     ``sentence_of(offset)`` gives the ``(start, end)`` of the sentence at an
@@ -187,7 +189,7 @@ def foreign_words(text: str, sentence_of: Callable[[int], tuple[int, int]]) -> l
     also be a common German noun (:data:`CAP_MIN`), not start its sentence,
     and occur once in the document: a name comes back.
     """
-    hits = foreign_hits(text)
+    hits = foreign_hits(text, runs)
     if not hits:
         return []
     table = foreign_table()

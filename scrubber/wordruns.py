@@ -1,0 +1,60 @@
+"""Runs of word characters split in C: what ``re.findall`` gives, without stepping through every word.
+
+Several garble detectors first ask a cheap question of the whole document:
+"are two adjacent words equal?", "is any word a foreign candidate?". Asked
+with ``re.findall(r"[\\w'’-]+", text)`` the regex engine steps through every
+word (0.15 s on 6 MB of news). News text is ASCII apart from a few
+typographic marks (curly quotes, dashes, the ellipsis), so after those are
+replaced by what they stand for here (a space, or a stand-in for ``’``),
+``bytes.translate`` and ``bytes.split`` give exactly the same runs in C.
+Text with any other non-ASCII character takes the ``re`` path.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: typographic marks that are never word characters (``\\w``, ``'``, ``’``, ``-``) and make news text non-ASCII
+_SEPARATORS = "“”‘—–…«»•·\u00a0"
+#: stands for ``’`` where it is a word character (a control character, so it never
+#: is one itself; text that holds it takes the ``re`` path)
+_APOSTROPHE = "\x01"
+
+_RUN = re.compile(r"[\w'’-]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+#: ASCII bytes: kept when they belong to a run, a space otherwise (no other byte occurs)
+_RUN_BYTES = bytes(c if chr(c).isalnum() or chr(c) in "_'-" + _APOSTROPHE else 32 for c in range(128)) + bytes(128)
+_LETTER_BYTES = bytes(c if chr(c).isalpha() else 32 for c in range(128)) + bytes(128)
+
+
+def _ascii_form(text: str, apostrophe: str) -> str | None:
+    """``text`` with the separators as spaces and ``’`` as ``apostrophe``, if that is ASCII; else None."""
+    if _APOSTROPHE in text:
+        return None
+    for mark in _SEPARATORS:
+        if mark in text:
+            text = text.replace(mark, " ")
+    if "’" in text:
+        text = text.replace("’", apostrophe)
+    return text if text.isascii() else None
+
+
+def word_runs(text: str) -> list[str] | list[bytes]:
+    """The runs of ``[\\w'’-]`` in ``text``, in order: equal runs compare equal, and only that is promised.
+
+    On the fast path they are ASCII ``bytes`` with ``’`` as ``\\x01``; a
+    run ends with another or is equal to another exactly when the
+    ``re.findall`` strings do.
+    """
+    fast = _ascii_form(text, _APOSTROPHE)
+    if fast is None:
+        return _RUN.findall(text)
+    return fast.encode("ascii").translate(_RUN_BYTES).split()
+
+
+def letter_runs(text: str) -> set[str]:
+    """The distinct runs of letters (``[^\\W\\d_]+``) in ``text``: ``set(re.findall(...))``."""
+    fast = _ascii_form(text, " ")
+    if fast is None:
+        return set(_LETTERS.findall(text))
+    return set(fast.encode("ascii").translate(_LETTER_BYTES).decode("ascii").split())
