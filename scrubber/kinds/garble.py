@@ -42,6 +42,7 @@ from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec,
 from .language import document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
 from .unicode import mojibake_between
+from .word_pairs import pair_model
 
 Spot = tuple[int, int, str]
 DetectorFn = Callable[[DocContext, LazySegmentation, Mapping[str, Any]], Iterable[Spot]]
@@ -962,7 +963,13 @@ _AUX_NEXT = "is|are|was|were|will|would|can|cannot|could|should|must|might|shall
 #: modals take a verb (or an adverb), never a preposition or another finite verb
 #: ("could to", "would of course" and stranded prepositions are human)
 _MODAL = "would|could|should|might|must|cannot"
-_MODAL_NEXT = "from|into|onto|than|is|are|was|were|has|had|will|would|can|could|should|shall|might|must"
+_MODAL_NEXT = "from|into|onto|than|is|are|was|were|has|had|will|would|can|could|should|shall|might|must|who|whom|whose|which"
+#: a finite "be" or bare "be" never takes a modal after it ("is would", "be cannot"); "is can" and
+#: "is will" are left out: "the question is can they", "whatever the benefit is will drop"
+_FIN = "is|are|was|were|be"
+_FIN_NEXT = "would|could|should|might|must|shall|cannot"
+#: a sentence never ends on an auxiliary right after a comma ("nearby, is.")
+_AUX_END = "is|are|was|were|has|have|had|be|been"
 #: quantifiers never followed by a determiner ("several the")
 _QUANT = "several|many|each|few"
 _PRONOUN = "he|she|they|we"
@@ -974,7 +981,7 @@ _NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose|because|althoug
 _AFTER_THAN = "and|or|but|which|whose|than"
 _WORD_ORDER = re.compile(
     rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET}|{_AFTER_DET_MORE})\b(?![-'’])  # the of, a the
-      | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of|by|from|with|at)\b(?![-'’])       # he the
+      | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of|by|from|with|at|which|whom|whose)\b(?![-'’])  # he the, he which
       | (?<![\w'’-])of[ \t]+(?:of|is|are|was|were|he|she|they|we|i)\b(?![-'’])                          # of is
       | (?<![\w'’-])(?:{_PREP})[ \t]+of\b(?![-'’])                                                    # to of, for of
       | (?<![\w'’-])(?:been|Been)[ \t]+(?:{_AUX_NEXT})\b(?![-'’])                                     # been is
@@ -984,6 +991,8 @@ _WORD_ORDER = re.compile(
       | (?<=[ \t])(?:{_NO_END})(?=[.!?]["”’)]*(?:[ \t]|$))                                             # ... collided a.
       | (?<![\w'’-])than[ \t]+(?:{_AFTER_THAN})\b(?![-'’])                                              # than and
       | (?:^|(?<=[.!?][ \t])|(?<=[.!?]["”’)][ \t]))Been\b(?![-'’])                                       # Been ... (no sentence starts so)
+      | (?<![\w'’-])(?:{_FIN})[ \t]+(?:{_FIN_NEXT})\b(?![-'’])                                          # is would, be cannot
+      | (?<=,[ \t])(?:{_AUX_END})(?=[.!?])                                                             # ..., is.
     """,
     re.X | re.M,
 )
@@ -1001,7 +1010,7 @@ def _trie(words: str) -> str:
 _WORD_ORDER_SCAN = re.compile(
     rf"""[^\w'’-](?:
         {_trie(_DET + "|The|A|An|Its|Their|Our|My|Your|Every")}[ \t]+{_trie(_AFTER_DET + "|" + _AFTER_DET_MORE)}\b(?![-'’])
-      | {_trie(_PRONOUN + "|He|She|They|We")}[ \t]+(?:the|an?|of|by|from|with|at)\b(?![-'’])
+      | {_trie(_PRONOUN + "|He|She|They|We")}[ \t]+{_trie("the|a|an|of|by|from|with|at|which|whom|whose")}\b(?![-'’])
       | of[ \t]+{_trie("of|is|are|was|were|he|she|they|we|i")}\b(?![-'’])
       | {_trie(_PREP)}[ \t]+of\b(?![-'’])
       | [Bb]een[ \t]+{_trie(_AUX_NEXT)}\b(?![-'’])
@@ -1011,6 +1020,8 @@ _WORD_ORDER_SCAN = re.compile(
       | (?<=[ \t]){_trie(_NO_END)}(?=[.!?]["”’)]*(?:[ \t]|$))
       | than[ \t]+{_trie(_AFTER_THAN)}\b(?![-'’])
       | (?:(?<=[.!?][ \t])|(?<=[.!?]["”’)][ \t])|(?<=\n))Been\b(?![-'’])
+      | {_trie(_FIN)}[ \t]+{_trie(_FIN_NEXT)}\b(?![-'’])
+      | (?<=,[ \t]){_trie(_AUX_END)}(?=[.!?])
     )""",
     re.X | re.M,
 )
@@ -1054,6 +1065,26 @@ def word_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]
         if len(spots) >= min_hits:
             start, end = spots[0]
             yield start, end, f"{len(spots)} word pairs in an impossible order, first at {_quote(text[max(0, start - 15) : end + 15])}"
+
+
+def improbable_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+    """A sentence whose common-word pairs are far likelier shuffled than written (:mod:`.word_pairs`).
+
+    ``min_evidence`` (default 9) is how strongly the pairs must speak for a
+    shuffle: the negated sum of their weights (a log-likelihood ratio). The
+    reason names the three least English-like pairs.
+    """
+    text = ctx.text
+    threshold = -float(params.get("min_evidence", 9.0))
+    model = pair_model()
+    for k, (p_start, p_end) in enumerate(seg.paragraphs):
+        if model.lowest_run(text[p_start:p_end]) > threshold:
+            continue  # no run of pairs in the paragraph is that low, so no sentence is
+        for start, end in seg.sentences_of(k):
+            total, scored = model.evidence(text[start:end])
+            if total <= threshold:
+                worst = ", ".join(f"'{pair}'" for _, pair in sorted(scored)[:3])
+                yield start, end, f"words in an improbable order (pairs English seldom writes: {worst})"
 
 
 # -- quotes and brackets ------------------------------------------------------------
@@ -1181,6 +1212,7 @@ DETECTORS: dict[str, Detector] = {
     "code-mix": Detector(code_mix, True),
     "code-mix-latin": Detector(code_mix_latin, True),
     "word-order": Detector(word_order, True, ("min_hits",)),
+    "improbable-order": Detector(improbable_order, True, ("min_evidence",)),
     "unbalanced-quotes": Detector(unbalanced_quotes, True),
     "cut-off": Detector(cut_off, False),
     "foreign-sentence": Detector(foreign_sentence, False, ("min_words", "min_probability")),
@@ -1253,7 +1285,7 @@ class GarbleKind(Kind):
     name = "garble"
     group = "garble"
     actions = ("flag",)
-    params = {"detector": (str, True), "min_hits": (int, False)}
+    params = {"detector": (str, True), "min_hits": (int, False), "min_evidence": ((int, float), False)}
 
     @classmethod
     def validate(cls, spec: RuleSpec) -> None:

@@ -1,0 +1,224 @@
+"""How likely a sentence's adjacent word pairs are in English, against the same words shuffled.
+
+Shuffled word order (``A urine of found pets that revealed affected ...``)
+has few tell-tale function-word pairs for a regex to catch (``the of``), but
+nearly every pair in it is one English seldom writes: ``urine of`` is fine,
+``of found``, ``found pets``, ``pets that revealed`` are each unremarkable
+alone and together improbable. Judging that needs pair frequencies, which no
+hand-written list gives. symspellpy (MIT) ships an English unigram list
+(82,765 words) and bigram list (243,342 pairs, each seen at least 6.4
+million times) built from Google Books n-grams; it is installed as a
+dependency and read from its package directory, never copied here.
+
+For two common words (among the :data:`TOP_WORDS` most frequent, both in
+lower case, nothing but space between them) the pointwise mutual information
+``log(count(x y) · N / (count(x) · count(y)))`` says how much likelier the
+pair is than chance; a pair missing from the list is scored at the list's
+floor. The PMI, rounded down, falls into a bin, and each bin carries a
+weight: the log-ratio of how often human news and shuffled news put a pair
+in that bin (:data:`ATTESTED_WEIGHTS`, :data:`UNATTESTED_WEIGHTS`). A
+sentence's **evidence** is the sum of its pairs' weights: positive for
+English-like order, strongly negative for shuffled text. The weights were
+estimated by ``tests/perf/fit_word_pairs.py``: half of a news corpus
+against the same sentences with their words shuffled (the other half and
+separate data sets measure it).
+
+Names and other capitalised words are left out (they need no particular
+neighbours), so the score sees only the common-word skeleton of a sentence.
+The tables load once per process (about 0.4 s, 20 MB).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections.abc import Iterator
+from functools import cache
+from itertools import islice, repeat
+from pathlib import Path
+
+#: the most frequent words of the unigram list that pairs are judged on: rarer
+#: words are names, terms and jargon whose pairs the bigram list seldom holds
+TOP_WORDS = 30_000
+#: count assumed for a pair missing from the bigram list (its lowest count is 6.4 million)
+FLOOR = 3_000_000
+#: lowest and highest PMI bin of an attested and of an unattested pair
+ATTESTED_BINS = (-3, 10)
+UNATTESTED_BINS = (-3, 8)
+
+#: log-ratio (human news / shuffled news) of an attested pair's share per PMI bin,
+#: from ATTESTED_BINS[0] up; fitted by tests/perf/fit_word_pairs.py
+ATTESTED_WEIGHTS = (-6.84, -6.15, -4.73, -3.43, -2.14, -1.1, -0.2, 0.6, 1.35, 1.96, 2.42, 2.72, 3.0, 3.31)
+#: the same for a pair missing from the bigram list, by the PMI its floor count would give
+UNATTESTED_WEIGHTS = (-6.0, -5.35, -4.28, -3.43, -2.54, -1.73, -1.09, -0.68, -0.55, -0.45, -0.44, -0.38)
+
+_DATA_FILES = ("frequency_dictionary_en_82_765.txt", "frequency_bigramdictionary_en_243_342.txt")
+#: marks that end a word and start another (an apostrophe or hyphen inside a word
+#: keeps it whole: ``didn't`` is a word, ``to-do`` is not a pair)
+_MARKS = '"()[]{}<>.,;:!?*/|«»“”‘’—–…'
+#: the typographic marks of news text, as ASCII (so most texts take the bytes path)
+_TYPOGRAPHIC = (("’", "'"), ("‘", '"'), ("“", '"'), ("”", '"'), ("—", '"'), ("–", '"'), ("…", '"'))
+_ASCII_MARKS = bytes(0 if chr(c) in _MARKS else c for c in range(256))
+_UNICODE_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\0"))
+
+
+class WordPairData(RuntimeError):
+    """symspellpy's frequency lists cannot be found or read."""
+
+
+def _data_dir() -> Path:
+    """symspellpy's package directory, found without importing it (importing loads its C speller)."""
+    spec = importlib.util.find_spec("symspellpy")
+    if spec is None or not spec.submodule_search_locations:
+        raise WordPairData("the word-order-stats rule needs symspellpy (pip install symspellpy)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _bin(value: float, bins: tuple[int, int]) -> int:
+    return min(bins[1], max(bins[0], math.floor(value))) - bins[0]
+
+
+class PairModel:
+    """The common words (as small integers) and the weight of every attested pair between them.
+
+    Words are numbered so a pair is one integer (``id_x << 16 | id_y``):
+    hashing an int is free, and the per-pair loop, the only Python-level
+    loop here, does no string work.
+    """
+
+    def __init__(self, unigrams: dict[str, int], bigrams: dict[tuple[str, str], int]) -> None:
+        log_n = math.log(sum(unigrams.values()))
+        ranked = sorted(unigrams, key=lambda w: (-unigrams[w], w))[:TOP_WORDS]
+        #: word -> id (from 1; 0 means "not a common word")
+        self.ids = {w: i for i, w in enumerate(ranked, start=1)}
+        self.words = ["", *ranked]
+        #: log count of each common word less half of log N (two of them subtract log N once), by id
+        self.log_count = [0.0] + [math.log(unigrams[w]) - log_n / 2 for w in ranked]
+        #: pair key -> (weight, PMI bin index)
+        self.attested: dict[int, float] = {}
+        self.attested_bin: dict[int, int] = {}
+        for (x, y), c in bigrams.items():
+            i, j = self.ids.get(x), self.ids.get(y)
+            if i is not None and j is not None:
+                b = _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
+                self.attested[i << 16 | j] = ATTESTED_WEIGHTS[b]
+                self.attested_bin[i << 16 | j] = b
+        self.log_floor = math.log(FLOOR)
+
+    def _ids(self, text: str) -> list[int]:
+        """The id of each word of ``text`` in order, 0 for a mark or a word that is not common.
+
+        Marks (:data:`_MARKS`) become words of their own, so ``said,`` can
+        end a pair but not start one, and no pair spans two sentences. A word
+        with anything else in it (a digit, an inner hyphen, a capital letter:
+        names and the first word of a sentence) is no common word. News text
+        is ASCII but for a few typographic marks, which are replaced first so
+        that ``bytes.translate`` does the rest in C (a regex tokeniser was
+        three times slower).
+        """
+        for mark, plain in _TYPOGRAPHIC:
+            if mark in text:
+                text = text.replace(mark, plain)
+        if text.isascii():
+            text = text.encode().translate(_ASCII_MARKS).decode()
+        else:
+            text = text.translate(_UNICODE_MARKS)
+        return list(map(self.ids.get, text.replace("\0", " \0 ").split(), repeat(0)))
+
+    def _pair_ids(self, text: str) -> list[tuple[int, int]]:
+        ids = self._ids(text)
+        return [(i, j) for i, j in zip(ids, islice(ids, 1, None)) if i and j]
+
+    def pairs(self, text: str) -> list[tuple[str, str]]:
+        """The adjacent common-word pairs of ``text``, in order."""
+        return [(self.words[i], self.words[j]) for i, j in self._pair_ids(text)]
+
+    def _unattested(self, i: int, j: int) -> float:
+        return UNATTESTED_WEIGHTS[_bin(self.log_floor - self.log_count[i] - self.log_count[j], UNATTESTED_BINS)]
+
+    def features(self, text: str) -> Iterator[tuple[bool, int]]:
+        """(attested, PMI bin index) of each pair: what the weights were fitted on."""
+        lc = self.log_count
+        for i, j in self._pair_ids(text):
+            b = self.attested_bin.get(i << 16 | j)
+            if b is not None:
+                yield True, b
+            else:
+                yield False, _bin(self.log_floor - lc[i] - lc[j], UNATTESTED_BINS)
+
+    def weights(self, text: str) -> list[float]:
+        """The weight of each pair of ``text``, in order (the hot loop: inlined, no calls)."""
+        ids = self._ids(text)
+        attested, lc, log_floor = self.attested, self.log_count, self.log_floor
+        low, high = UNATTESTED_BINS
+        out: list[float] = []
+        for i, j in zip(ids, islice(ids, 1, None)):
+            if i and j:
+                w = attested.get(i << 16 | j)
+                if w is None:
+                    w = UNATTESTED_WEIGHTS[min(high, max(low, math.floor(log_floor - lc[i] - lc[j]))) - low]
+                out.append(w)
+        return out
+
+    def total(self, text: str) -> float:
+        """The evidence of ``text`` as one sentence: the sum of its pair weights."""
+        return math.fsum(self.weights(text))
+
+    def lowest_run(self, text: str) -> float:
+        """The lowest sum of consecutive pair weights anywhere in ``text`` (0.0 when none is negative).
+
+        Every sentence's pairs are a run of its paragraph's pairs, so a
+        paragraph whose lowest run is above a threshold has no sentence
+        below it: the detector splits only the other paragraphs into
+        sentences. The weights loop inlined with Kadane's minimum-run scan
+        (the one Python-level loop over a document's words).
+        """
+        ids = self._ids(text)
+        attested, lc, log_floor = self.attested, self.log_count, self.log_floor
+        low, high = UNATTESTED_BINS
+        run = lowest = 0.0
+        for i, j in zip(ids, islice(ids, 1, None)):
+            if i and j:
+                w = attested.get(i << 16 | j)
+                if w is None:
+                    w = UNATTESTED_WEIGHTS[min(high, max(low, math.floor(log_floor - lc[i] - lc[j]))) - low]
+                run = run + w if run < 0.0 else w
+                if run < lowest:
+                    lowest = run
+        return lowest
+
+    def evidence(self, text: str) -> tuple[float, list[tuple[float, str]]]:
+        """(sum of the pair weights, [(weight, "x y")] of every pair): the reasons for a flag."""
+        scored = []
+        for i, j in self._pair_ids(text):
+            w = self.attested.get(i << 16 | j)
+            scored.append((self._unattested(i, j) if w is None else w, f"{self.words[i]} {self.words[j]}"))
+        return math.fsum(w for w, _ in scored), scored
+
+
+def _read_unigrams(path: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            word, count = line.split()
+            counts[word] = int(count)
+    return counts
+
+
+def _read_bigrams(path: Path) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            x, y, count = line.split()
+            counts[(x, y)] = int(count)
+    return counts
+
+
+@cache
+def pair_model() -> PairModel:
+    """The model, built once per process from symspellpy's lists."""
+    directory = _data_dir()
+    try:
+        return PairModel(_read_unigrams(directory / _DATA_FILES[0]), _read_bigrams(directory / _DATA_FILES[1]))
+    except (OSError, ValueError) as exc:
+        raise WordPairData(f"cannot read symspellpy's frequency lists in {directory}: {exc}") from exc

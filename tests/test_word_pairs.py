@@ -1,0 +1,69 @@
+"""Word-pair evidence for shuffled word order (scrubber.kinds.word_pairs)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scrubber.kinds.word_pairs import pair_model
+from scrubber.text import segment
+
+# sentences written for these tests, each with its words shuffled by hand
+WRITTEN = [
+    "The council voted on Tuesday to close the old library and build a new one near the station.",
+    "Farmers in the valley said the late frost had damaged most of their apple trees this spring.",
+    "Residents were asked to boil their water until further notice, the utility said.",
+]
+SHUFFLED = [
+    "Tuesday the to on old voted council the close library and a build new one the near station.",
+    "Spring their the said of apple frost late had most in valley the farmers damaged this trees.",
+    "Until water residents boil notice were their to further asked, the said utility.",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # a mark ends a pair: "said," closes one, never opens the next
+        ("the council said, the court", [("the", "council"), ("council", "said"), ("the", "court")]),
+        # quotes and brackets open a word; typographic quotes count as marks
+        ("he said “the court” will rule", [("he", "said"), ("the", "court"), ("will", "rule")]),
+        # capitals (names, sentence starts), digits and inner hyphens pair with nothing
+        (
+            "The court of Appeal met in 2019 to rule on a to-do list",
+            [("court", "of"), ("met", "in"), ("to", "rule"), ("rule", "on"), ("on", "a")],
+        ),
+        ("the end. the start", [("the", "end"), ("the", "start")]),
+        ("", []),
+    ],
+)
+def test_pairs(text: str, pairs: list[tuple[str, str]]) -> None:
+    assert pair_model().pairs(text) == pairs
+
+
+@pytest.mark.parametrize(("written", "shuffled"), list(zip(WRITTEN, SHUFFLED)))
+def test_shuffled_sentences_have_far_lower_evidence(written: str, shuffled: str) -> None:
+    model = pair_model()
+    assert model.total(written) > 0 > -9 > model.total(shuffled)
+
+
+words = st.sampled_from(["the", "of", "court", "said", "to", "a", "Mayor", "2019", "new", "and", "rule", "on", "in", "was"])
+marks = st.sampled_from([" ", " ", " ", ", ", ". ", " “", "” ", " (", ") ", "\n"])
+texts = st.lists(st.tuples(words, marks), max_size=40).map(lambda parts: "".join(w + m for w, m in parts))
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_evidence_total_and_lowest_run_agree(text: str) -> None:
+    """``total`` and ``evidence`` give the same sum; no sentence is below the text's lowest run."""
+    model = pair_model()
+    total, scored = model.evidence(text)
+    assert math.isclose(total, model.total(text), abs_tol=1e-9)
+    assert len(scored) == len(model.pairs(text))
+    lowest = model.lowest_run(text)
+    assert lowest <= 0.0
+    for s in segment(text).sentences:
+        assert lowest <= model.total(text[s.start : s.end]) + 1e-9
