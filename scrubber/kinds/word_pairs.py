@@ -25,15 +25,15 @@ separate data sets measure it).
 
 Names and other capitalised words are left out (they need no particular
 neighbours), so the score sees only the common-word skeleton of a sentence.
-The tables load once per process (about 0.4 s, 20 MB).
+The tables load once per process (about 0.4 s, 35 MB; the bigram file is streamed).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Iterable, Iterator
+from functools import cache, cached_property
 from itertools import islice, repeat
 from pathlib import Path
 
@@ -86,7 +86,7 @@ class PairModel:
     loop here, does no string work.
     """
 
-    def __init__(self, unigrams: dict[str, int], bigrams: dict[tuple[str, str], int]) -> None:
+    def __init__(self, unigrams: dict[str, int], bigrams: Iterable[tuple[str, str, int]]) -> None:
         log_n = math.log(sum(unigrams.values()))
         ranked = sorted(unigrams, key=lambda w: (-unigrams[w], w))[:TOP_WORDS]
         #: word -> id (from 1; 0 means "not a common word")
@@ -94,15 +94,13 @@ class PairModel:
         self.words = ["", *ranked]
         #: log count of each common word less half of log N (two of them subtract log N once), by id
         self.log_count = [0.0] + [math.log(unigrams[w]) - log_n / 2 for w in ranked]
-        #: pair key -> (weight, PMI bin index)
+        #: pair key -> weight (the weights are shared float objects: the table is keys and pointers)
         self.attested: dict[int, float] = {}
-        self.attested_bin: dict[int, int] = {}
-        for (x, y), c in bigrams.items():
+        for x, y, c in bigrams:
             i, j = self.ids.get(x), self.ids.get(y)
             if i is not None and j is not None:
                 b = _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
                 self.attested[i << 16 | j] = ATTESTED_WEIGHTS[b]
-                self.attested_bin[i << 16 | j] = b
         self.log_floor = math.log(FLOOR)
 
     def _ids(self, text: str) -> list[int]:
@@ -140,11 +138,20 @@ class PairModel:
         """(attested, PMI bin index) of each pair: what the weights were fitted on."""
         lc = self.log_count
         for i, j in self._pair_ids(text):
-            b = self.attested_bin.get(i << 16 | j)
-            if b is not None:
-                yield True, b
+            if (i << 16 | j) in self.attested:
+                yield True, self._attested_bins[i << 16 | j]
             else:
                 yield False, _bin(self.log_floor - lc[i] - lc[j], UNATTESTED_BINS)
+
+    @cached_property
+    def _attested_bins(self) -> dict[int, int]:
+        """Pair key -> PMI bin, for fitting only (recomputed from the counts, so any weights will do)."""
+        bins: dict[int, int] = {}
+        for x, y, c in _read_bigrams(_data_dir() / _DATA_FILES[1]):
+            i, j = self.ids.get(x), self.ids.get(y)
+            if i is not None and j is not None:
+                bins[i << 16 | j] = _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
+        return bins
 
     def weights(self, text: str) -> list[float]:
         """The weight of each pair of ``text``, in order (the hot loop: inlined, no calls)."""
@@ -205,13 +212,12 @@ def _read_unigrams(path: Path) -> dict[str, int]:
     return counts
 
 
-def _read_bigrams(path: Path) -> dict[tuple[str, str], int]:
-    counts: dict[tuple[str, str], int] = {}
+def _read_bigrams(path: Path) -> Iterator[tuple[str, str, int]]:
+    """(first word, second word, count) per line, streamed (a dict of all of them took 100 MB at peak)."""
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             x, y, count = line.split()
-            counts[(x, y)] = int(count)
-    return counts
+            yield x, y, int(count)
 
 
 @cache
