@@ -1077,6 +1077,8 @@ def improbable_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
     text = ctx.text
     threshold = -float(params.get("min_evidence", 9.0))
     model = pair_model()
+    if model.lowest_run(text) > threshold:
+        return  # the whole document's pairs have no run that low (one call: most documents stop here)
     for k, (p_start, p_end) in enumerate(seg.paragraphs):
         if model.lowest_run(text[p_start:p_end]) > threshold:
             continue  # no run of pairs in the paragraph is that low, so no sentence is

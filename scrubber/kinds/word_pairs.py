@@ -174,10 +174,11 @@ class PairModel:
     def lowest_run(self, text: str) -> float:
         """The lowest sum of consecutive pair weights anywhere in ``text`` (0.0 when none is negative).
 
-        Every sentence's pairs are a run of its paragraph's pairs, so a
-        paragraph whose lowest run is above a threshold has no sentence
-        below it: the detector splits only the other paragraphs into
-        sentences. The weights loop inlined with Kadane's minimum-run scan
+        Every sentence's pairs are a run of the pairs of its paragraph and
+        of its document (no pair crosses a sentence end, which is a mark), so
+        a text whose lowest run is above a threshold has no sentence below
+        it: the detector asks the document first, then its paragraphs, and
+        splits only the paragraphs that reach the threshold into sentences. The weights loop inlined with Kadane's minimum-run scan
         (the one Python-level loop over a document's words).
         """
         ids = self._ids(text)
