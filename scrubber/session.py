@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Engine, apply
-from .io.sinks import Output, OutputError, encode_item, output_path
+from .io.sinks import Output, OutputError, encode_item, output_clash, output_path
 from .io.sources import InputError, InputFile, Item, read_items
 from .model import Action, Decision, Finding
 
@@ -389,6 +389,11 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
     """
     stats = WriteStats()
     text_key = session.get("text_key", "text")
+    clash = output_clash([row.source() for row in session.inputs()], out_dir, in_place)
+    if clash:
+        stats.errors += 1
+        report("error", str(session.path), clash)
+        return stats
     for row in session.inputs():
         source = row.source()
         try:

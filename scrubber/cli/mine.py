@@ -96,7 +96,7 @@ def mine(
     errors = 0
     for source in sources:
         try:
-            for item in read_items(source, text_key, report):
+            for item in read_items(source, text_key, report, writes=False):
                 if item.doc is not None:
                     miner.add(item.doc.id, item.doc.text, item.meta)
         except BinaryInput as exc:

@@ -17,7 +17,7 @@ from .common import Reporter, build_engine, fail, rule_options, setting
 def default_session_path(paths: tuple[str, ...]) -> Path:
     """``<first input's name>.scrubber-session`` in the current folder."""
     stem = Path(paths[0].rstrip("/\\")).name or "review"
-    for suffix in (".gz", ".zst", ".jsonl", ".ndjson", ".txt"):
+    for suffix in (".gz", ".zst", ".bz2", ".xz", ".jsonl", ".ndjson", ".txt"):
         stem = stem.removesuffix(suffix)
     return Path(f"{stem or 'review'}.scrubber-session")
 

@@ -140,3 +140,15 @@ def test_building_a_session_reports_progress(tmp_path: Path, corpus: Path) -> No
     documents = sum(1 for source in sources for item in read_items(source, "text", lambda *a: None) if item.doc is not None)
     assert seen and seen[-1] == documents > 1
     assert seen == sorted(seen)
+
+
+def test_apply_refuses_two_inputs_onto_one_output(tmp_path: Path, corpus: Path) -> None:
+    twin = tmp_path / "other"
+    twin.mkdir()
+    shutil.copy(corpus / "harbour.txt", twin / "harbour.txt")
+    session = open_session(tmp_path / "twins.scrubber-session", [corpus / "harbour.txt", twin / "harbour.txt"])
+    session.close()
+    result = CliRunner().invoke(main, ["apply", str(session.path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "would both be written to" in result.output
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,135 @@
+"""Bad input and risky output paths, through the installed command (the audit's cases).
+
+The standard: say what and where, keep going where safe, never overwrite or
+silently drop input, and write nothing when a run could lose data.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import json
+import lzma
+from pathlib import Path
+
+import pytest
+
+MOJIBAKE = "The cafÃ© reopened.\n"
+
+
+@pytest.fixture
+def twins(tmp_path: Path) -> tuple[Path, Path]:
+    """Two inputs with the same name in different folders."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(f"{name}: {MOJIBAKE}")
+    return tmp_path / "a" / "x.txt", tmp_path / "b" / "x.txt"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["a/x.txt", "b/x.txt"], "a/x.txt and b/x.txt would both be written to out/x.txt"),
+        (["a", "b"], "a/x.txt and b/x.txt would both be written to out/x.txt"),
+        (["a/x.txt", "a/x.txt"], "a/x.txt is named twice"),
+    ],
+    ids=["files", "folders", "twice"],
+)
+def test_two_inputs_onto_one_output_is_an_error_before_anything_is_written(run_cli, tmp_path: Path, twins, args: list[str], said: str):
+    result = run_cli("fix", *args, "-o", "out")
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("args", "out"), [(["a/x.txt"], "a"), (["a"], "a"), (["x.txt"], ".")], ids=["file", "folder", "cwd"])
+def test_output_onto_an_input_needs_in_place(run_cli, tmp_path: Path, twins, args: list[str], out: str):
+    (tmp_path / "x.txt").write_text(MOJIBAKE)
+    result = run_cli("fix", *args, "-o", out)
+    assert result.returncode == 2
+    assert "--in-place" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "a" / "x.txt").read_text() == f"a: {MOJIBAKE}"
+    assert (tmp_path / "x.txt").read_text() == MOJIBAKE
+
+
+COMPRESSORS = {"bz2": bz2.compress, "xz": lzma.compress}
+
+
+@pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
+def test_bz2_and_xz_round_trip(run_cli, tmp_path: Path, suffix: str):
+    data = (json.dumps({"text": "Body " + MOJIBAKE}) + "\n").encode()
+    (tmp_path / f"c.jsonl.{suffix}").write_bytes(COMPRESSORS[suffix](data))
+    result = run_cli("fix", f"c.jsonl.{suffix}", "-o", "out")
+    assert result.returncode == 0, result.stderr
+    plain = (bz2.decompress if suffix == "bz2" else lzma.decompress)((tmp_path / "out" / f"c.jsonl.{suffix}").read_bytes())
+    assert json.loads(plain) == {"text": "Body The café reopened.\n"}
+
+
+@pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
+def test_truncated_bz2_and_xz_are_a_clear_error_and_leave_no_output(run_cli, tmp_path: Path, suffix: str):
+    data = b"".join((json.dumps({"text": f"Story {i} here."}) + "\n").encode() for i in range(5000))
+    blob = COMPRESSORS[suffix](data)
+    (tmp_path / f"c.jsonl.{suffix}").write_bytes(blob[: len(blob) // 2])
+    result = run_cli("fix", f"c.jsonl.{suffix}", "-o", "out", "-j", "1")
+    assert result.returncode == 2
+    assert f"c.jsonl.{suffix}: error:" in result.stderr and "binary" not in result.stderr
+    assert "truncated" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / f"c.jsonl.{suffix}").exists()
+
+
+def test_jsonl_with_a_byte_order_mark_is_read_and_keeps_it(run_cli, tmp_path: Path):
+    lines = [json.dumps({"text": MOJIBAKE}), json.dumps({"text": "second"})]
+    (tmp_path / "bom.jsonl").write_bytes(codecs.BOM_UTF8 + ("\n".join(lines) + "\n").encode())
+    result = run_cli("fix", "bom.jsonl", "-o", "out")
+    assert result.returncode == 0, result.stderr
+    out = (tmp_path / "out" / "bom.jsonl").read_bytes()
+    assert out.startswith(codecs.BOM_UTF8)
+    assert [json.loads(x) for x in out[3:].decode().splitlines()] == [{"text": "The café reopened.\n"}, {"text": "second"}]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [("null", "JSON null"), ("true", "JSON true/false"), ("3", "JSON number"), ('"s"', "JSON string"), ("[1]", "JSON array")],
+)
+def test_a_record_that_is_not_an_object_is_named_in_json_terms(run_cli, tmp_path: Path, line: str, said: str):
+    (tmp_path / "t.jsonl").write_text(line + "\n")
+    result = run_cli("fix", "t.jsonl")
+    assert result.returncode == 2
+    assert f"t.jsonl:1: error: a {said}, not an object" in result.stderr
+    assert result.stdout == line + "\n"
+
+
+def test_check_does_not_claim_to_copy_malformed_lines(run_cli, tmp_path: Path):
+    (tmp_path / "t.jsonl").write_text('{"text": broken\n')
+    checked = run_cli("check", "t.jsonl")
+    assert checked.returncode == 2
+    assert "t.jsonl:1: error: malformed JSON" in checked.stderr and "copied" not in checked.stderr
+    fixed = run_cli("fix", "t.jsonl")
+    assert "line copied to the output unchanged" in fixed.stderr
+
+
+def test_a_stray_nul_does_not_make_a_utf8_text_file_binary(run_cli, tmp_path: Path):
+    (tmp_path / "nul.txt").write_bytes(b"The council met\x00 on Monday.\n")
+    result = run_cli("fix", "nul.txt")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "The council met on Monday.\n"
+    (tmp_path / "db.bin").write_bytes(b"SQLite format 3\x00" + b"\x00" * 200 + b"abc" * 10)
+    assert "binary file" in run_cli("fix", "db.bin").stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("min-confidence = 7", "'min-confidence' must be between 0 and 1"),
+        ("drop-above = -0.5", "'drop-above' must be between 0 and 1"),
+        ("jobs = -3", "'jobs' must be 0 (all cores) or more"),
+        ("textkey = 'body'", "unknown setting(s): textkey (known: drop-above,"),
+        ("[tool.scrubber]\nselect = ['residue']", "scrubber.toml: put the settings at the top level"),
+    ],
+)
+def test_config_mistakes_are_named_as_written(run_cli, tmp_path: Path, toml: str, message: str):
+    (tmp_path / "scrubber.toml").write_text(toml + "\n")
+    (tmp_path / "m.txt").write_text(MOJIBAKE)
+    result = run_cli("fix", "m.txt")
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
