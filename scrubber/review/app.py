@@ -35,6 +35,7 @@ BINDINGS = [
     Binding("y", "accept", "accept", id="review.accept"),
     Binding("y", "keep", "keep", id="review.keep"),
     Binding("n", "reject", "reject", id="review.reject"),
+    Binding("n", "reject_flag", "not garbled", id="review.reject-flag", show=False),
     Binding("d", "drop", "drop", id="review.drop"),
     Binding("e", "edit", "edit", id="review.edit"),
     Binding("E", "edit_external", "$EDITOR", id="review.edit-external", show=False),
@@ -47,11 +48,12 @@ BINDINGS = [
     Binding("ctrl+a", "all_rule('accept', 'all')", "accept rule everywhere", id="review.accept-rule-all", show=False),
     Binding("R", "all_rule('reject', 'file')", "reject rule in file", id="review.reject-rule-file", show=False),
     Binding("ctrl+r", "all_rule('reject', 'all')", "reject rule everywhere", id="review.reject-rule-all", show=False),
+    # help and quit before the rest: on an 80-column terminal the footer's end is cut off
+    Binding("question_mark", "help", "help", id="review.help"),
+    Binding("q", "quit", "quit", id="review.quit"),
     Binding("f", "filter", "filter", id="review.filter"),
     Binding("slash", "search", "search", id="review.search"),
     Binding("w", "write", "write", id="review.write"),
-    Binding("question_mark", "help", "help", id="review.help"),
-    Binding("q", "quit", "quit", id="review.quit"),
 ]
 
 
@@ -80,6 +82,7 @@ DESCRIPTIONS = {
     "review.accept": "accept the fix, move on",
     "review.keep": "keep the flagged text as it is, move on",
     "review.reject": "reject the fix (leave the text), move on",
+    "review.reject-flag": "reject the flag: the text is fine, keep it, move on",
     "review.drop": "drop the flagged text, move on",
     "review.edit": "edit the replacement (or the flagged text) inline",
     "review.edit-external": "edit it in $EDITOR",
@@ -99,8 +102,11 @@ DESCRIPTIONS = {
     "review.quit": "quit (every decision is already saved)",
 }
 
+#: narrower than this, the footer drops the padding around its keys
+COMPACT_BELOW = 100
+
 FIX_ONLY = {"accept", "reject"}
-FLAG_ONLY = {"keep", "drop"}
+FLAG_ONLY = {"keep", "drop", "reject_flag"}
 NEEDS_ROW = (
     FIX_ONLY | FLAG_ONLY | {"edit", "edit_external", "all_rule", "next", "previous", "next_undecided", "previous_undecided", "search"}
 )
@@ -130,6 +136,9 @@ class ReviewScreen(Screen):
                 yield DocView(id="doc")
                 yield Static(id="detail")
         yield Footer()
+
+    def on_resize(self) -> None:
+        self.query_one(Footer).compact = self.size.width < COMPACT_BELOW
 
     @property
     def changes(self) -> ChangeList:
@@ -234,6 +243,10 @@ class ReviewScreen(Screen):
         self.decide(Action.ACCEPT)
 
     def action_reject(self) -> None:
+        self.decide(Action.REJECT)
+
+    def action_reject_flag(self) -> None:
+        # the same decision R (reject this rule) records on flags; `apply` keeps the text
         self.decide(Action.REJECT)
 
     def action_drop(self) -> None:
@@ -381,7 +394,7 @@ class ReviewScreen(Screen):
     def action_help(self) -> None:
         rows = []
         keymap = getattr(self.app, "_keymap", {}) or {}
-        for b in BINDINGS:
+        for b in sorted(BINDINGS, key=lambda b: b.id in ("review.help", "review.quit")):  # those two last
             key = keymap.get(b.id, b.key) if b.id else b.key
             rows.append((key.replace("question_mark", "?").replace("slash", "/"), b.id or "", DESCRIPTIONS.get(b.id or "", b.description)))
         self.app.push_screen(HelpScreen(rows))

@@ -22,21 +22,29 @@ FLAGGED = Style(color="yellow", underline=True)
 MARK = Style(dim=True)
 CURRENT = Style(reverse=True)
 NOT_APPLIED = Style(dim=True)
+#: below this width the change list drops its document column
+NARROW = 50
 
 
 def row_line(model: ReviewModel, row: Row, width: int, selected: bool) -> Text:
-    """One line of the change list: status, document, rule, change."""
+    """One line of the change list: status, document, rule, change.
+
+    A narrow list (an 80-column terminal) leaves the document out, since the
+    document pane's heading names it: the change itself must stay in view.
+    """
     status = row.status
     line = Text(no_wrap=True, end="", overflow="ellipsis")
     line.append("▶" if selected else " ", "bold")
     line.append(f"{GLYPH[status]} ", STATUS_STYLE[status])
-    label = model.docs[row.doc].label
-    label = label if len(label) <= 16 else label[:15] + "…"
-    line.append_text(visible(label.ljust(16), "dim"))
-    line.append(" ")
+    if width >= NARROW:
+        label = model.docs[row.doc].label
+        label = label if len(label) <= 16 else label[:15] + "…"
+        line.append_text(visible(label.ljust(16), "dim"))
+        line.append(" ")
+    rule_width = 14 if width >= NARROW else 12
     rule = row.rule.split(".", 1)[-1]
-    rule = rule if len(rule) <= 14 else rule[:13] + "…"
-    line.append(f"{rule:<14} ", "bold")
+    rule = rule if len(rule) <= rule_width else rule[: rule_width - 1] + "…"
+    line.append(f"{rule:<{rule_width}} ", "bold")
     if row.is_flag:
         line.append("⟦", MARK)
         line.append_text(visible(row.original[:80], FLAGGED))
