@@ -310,6 +310,9 @@ def _init_worker(work: Work) -> None:
     _WORK = work
     # Ctrl-C goes to the whole process group; the parent alone handles it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the parent's SIGTERM handler (cli.common.stop_on_signals) is inherited on fork; the
+    # parent ends its workers with SIGTERM, which must simply end them
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _pool_task(segments: list[Segment]) -> list[Part]:

@@ -133,3 +133,43 @@ def test_config_mistakes_are_named_as_written(run_cli, tmp_path: Path, toml: str
     result = run_cli("fix", "m.txt")
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path):
+    """`kill` (or a closed terminal) must not leave temp files or orphaned workers behind."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    record = json.dumps({"text": "A story about the cafÃ© and the council.\nShare this:\n[ad_2]Source link"}) + "\n"
+    for n in range(4):
+        (corpus / f"part{n}.jsonl").write_text(record * 20000)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "scrubber"), "fix", str(corpus), "-o", str(out), "-j", "2", "-q"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not (out.exists() and any(out.iterdir())) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)  # orphaned workers would hold stderr open
+        if proc.returncode == 0:
+            pytest.skip("the run finished before the signal arrived")
+        assert proc.returncode == 128 + signal.SIGTERM, stderr
+        assert "input(s) finished" in stderr and "Traceback" not in stderr
+        assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temp files
+        time.sleep(0.5)
+        with pytest.raises(ProcessLookupError):  # no worker left running in its process group
+            os.killpg(proc.pid, 0)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
