@@ -180,15 +180,24 @@ def raw_lines(source: InputFile) -> Iterator[bytes]:
 
     The batch runner reads with this in its main thread and leaves parsing to
     the workers (:func:`jsonl_item`), so the main thread stays cheap.
-    Raises :class:`InputError` like :func:`read_items`.
+    Raises :class:`InputError` like :func:`read_items`, saying how many
+    lines were read before the problem (a truncated download's good part).
     """
-    with _read_errors(source):
-        handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
-        try:
-            yield from handle
-        finally:
-            if not source.is_stdin:
-                handle.close()
+    count = 0
+    try:
+        with _read_errors(source):
+            handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
+            try:
+                for line in handle:
+                    count += 1
+                    yield line
+            finally:
+                if not source.is_stdin:
+                    handle.close()
+    except InputError as exc:
+        if count:
+            raise InputError(f"{exc} after line {count}") from None
+        raise
 
 
 #: said after a malformed line's problem when the command writes output (``fix``, ``apply``)
