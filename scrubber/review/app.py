@@ -27,7 +27,7 @@ from textual.widgets import Footer, Static
 from ..model import Action
 from ..session import Session, write_reviewed
 from .model import Filter, ReviewModel, Row
-from .render import detail_text, doc_heading, document_text
+from .render import detail_text, doc_heading, document_window
 from .visible import visible
 from .widgets import ChangeList, DocView, Editor, HelpScreen, Prompt
 
@@ -197,7 +197,7 @@ class ReviewScreen(Screen):
             return
         doc = self.model.docs[row.doc]
         rows = self.model.doc_rows(row.doc)
-        text, offset = document_text(self.model.session.doc_text(doc.id), rows, row)
+        text, offset = document_window(self.model.session.doc_text(doc.id), rows, row)
         heading.update(doc_heading(doc, rows))
         body.update(text)
         self.call_after_refresh(self._scroll_document, text, offset)

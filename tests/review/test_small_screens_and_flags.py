@@ -1,10 +1,16 @@
-"""Reviewer cases a demanding user hit: `n` on a flag, an 80x24 terminal."""
+"""Reviewer cases a demanding user hit: `n` on a flag, an 80x24 terminal, a 150 kB document."""
 
 from __future__ import annotations
 
-from review_helpers import sync
+import json
+from pathlib import Path
+
+import pytest
+from review_helpers import open_session, sync
 
 from scrubber.review.app import ReviewApp
+from scrubber.review.model import Row
+from scrubber.review.render import WINDOW, document_window
 from scrubber.session import Session
 
 
@@ -46,3 +52,54 @@ async def test_an_80x24_terminal_shows_the_change_and_how_to_get_help(session: S
         visible_keys = [k for k in footer.query("FooterKey").results() if k.region.right <= 80 and k.region.width > 0]
         assert any(k.key == "question_mark" for k in visible_keys), shown
         assert any(k.key == "q" for k in visible_keys), shown
+
+
+@pytest.fixture
+def long_session(tmp_path: Path) -> Session:
+    """One 150 kB document, a single line, with 3,000 mojibake words (a second per key press before)."""
+    text = " ".join(["The cafÃ© said more words here."] * 3000)
+    (tmp_path / "long.jsonl").write_text(json.dumps({"text": text}) + "\n")
+    s = open_session(tmp_path / "long.scrubber-session", [tmp_path / "long.jsonl"])
+    yield s
+    s.close()
+
+
+@sync
+async def test_a_long_document_is_shown_around_the_current_change(long_session: Session) -> None:
+    app = ReviewApp(long_session)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await press(pilot, "J")
+        shown = app.screen.query_one("#doctext").render()
+        assert "characters below" in str(shown) and "characters above" not in str(shown)
+        assert len(str(shown)) < 2 * WINDOW
+        app.screen.go(2000)
+        await pilot.pause()
+        shown = str(app.screen.query_one("#doctext").render())
+        assert "characters above" in shown and "characters below" in shown
+        assert "✓" not in shown
+        await press(pilot, "y")  # the decided change is in the window, marked
+        assert "✓[-cafÃ©-]" in str(app.screen.query_one("#doctext").render())
+
+
+def rows_of(spans: list[tuple[int, int, str | None]], text: str) -> list[Row]:
+    return [Row((n, 0, "r.x", a, b, repl, text[a:b], "m", 1.0, 1, f"fp{n}", "", None, None), 0) for n, (a, b, repl) in enumerate(spans)]
+
+
+@pytest.mark.parametrize(
+    ("spans", "current", "above", "below"),
+    [
+        ([(5, 8, "X")], 0, False, True),  # at the start: nothing above
+        ([(19_990, 19_995, "")], 0, True, False),  # at the end: nothing below
+        ([(9_000, 9_004, "")], 0, True, True),
+        ([(100, 9_500, None), (9_000, 9_004, "")], 1, True, True),  # a long flag is never cut: the window widens to hold it
+    ],
+)
+def test_document_window_never_cuts_a_change(spans, current: int, above: bool, below: bool) -> None:
+    text = ("word " * 4000)[:20_000]
+    rows = rows_of(spans, text)
+    out, offset = document_window(text, rows, rows[current])
+    plain = out.plain
+    assert ("characters above" in plain) == above and ("characters below" in plain) == below
+    for row in rows:  # whole, with both its marks
+        assert f"[-{row.original}-]" in plain if not row.is_flag else plain.count("⟦") == plain.count("⟧") == 1
+    assert plain[offset] in "[⟦"  # the cursor offset points at the current change's mark
