@@ -175,3 +175,21 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path):
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    ("files", "said", "code"),
+    [
+        ({"bin.dat": b"\x7fELF\x00\x00\x01"}, "no documents read (see the errors above)", 2),
+        ({"a.jsonl": b'{"body": "x"}\n'}, "no 'text' field (choose one with --text-key)", 2),
+        ({"a.jsonl": b'{"text": "Share this:"}\n{"text": broken\n'}, "a.jsonl:2: error: malformed JSON", 2),
+    ],
+)
+def test_mine_says_why_it_read_nothing_and_fails_on_bad_lines(run_cli, tmp_path: Path, files: dict[str, bytes], said: str, code: int):
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    result = run_cli("mine", *files)
+    assert result.returncode == code
+    assert said in result.stderr
+    if "bin.dat" in files:
+        assert "another field" not in result.stderr
