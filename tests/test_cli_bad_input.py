@@ -193,3 +193,20 @@ def test_mine_says_why_it_read_nothing_and_fails_on_bad_lines(run_cli, tmp_path:
     assert said in result.stderr
     if "bin.dat" in files:
         assert "another field" not in result.stderr
+
+
+@pytest.mark.parametrize("columns", [30, 50, 200])
+def test_the_progress_line_fits_a_narrow_terminal(monkeypatch: pytest.MonkeyPatch, columns: int):
+    """A wrapped progress line leaves a row behind at every redraw."""
+    import io
+
+    from scrubber.progress import Progress
+    from scrubber.runner import Stats
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = io.StringIO()
+    progress = Progress("tty", out, total=100_000_000, interval=0)
+    progress(Stats(documents=123_456, bytes_in=45_000_000))
+    drawn = out.getvalue().split("\r\x1b[K")[-1]
+    assert 0 < len(drawn) < columns
+    assert drawn.startswith("123,456 docs")
