@@ -322,11 +322,22 @@ class ReviewScreen(Screen):
             handle.write(self._edit_value(row))
             name = handle.name
         try:
+            command = [*shlex.split(editor), name]
             with self.app.suspend():
-                subprocess.run([*shlex.split(editor), name], check=False)
+                done = subprocess.run(command, check=False)
+            if done.returncode != 0:  # vim's :cq, or an editor that failed: cancel, as git does
+                say(self, f"{editor} left without saving (exit {done.returncode}): nothing decided.", severity="warning")
+                return
             value = Path(name).read_text(encoding="utf-8")
         except SuspendNotSupported:
             say(self, "Cannot hand the terminal to $EDITOR here; use e to edit inline.", severity="warning")
+            return
+        except (OSError, ValueError) as exc:  # no such editor, unbalanced quotes in $EDITOR, unreadable result
+            say(
+                self,
+                f"Cannot run $VISUAL/$EDITOR {editor!r} ({getattr(exc, 'strerror', None) or exc}); use e to edit inline.",
+                severity="error",
+            )
             return
         finally:
             Path(name).unlink(missing_ok=True)

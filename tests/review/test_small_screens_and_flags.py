@@ -103,3 +103,31 @@ def test_document_window_never_cuts_a_change(spans, current: int, above: bool, b
     for row in rows:  # whole, with both its marks
         assert f"[-{row.original}-]" in plain if not row.is_flag else plain.count("⟦") == plain.count("⟧") == 1
     assert plain[offset] in "[⟦"  # the cursor offset points at the current change's mark
+
+
+@pytest.mark.parametrize(
+    ("editor", "action", "said"),
+    [
+        ("nosuch-editor-xyz", None, "Cannot run"),  # crashed the app with a traceback before
+        ("'unbalanced", None, "Cannot run"),
+        ("false", None, "left without saving"),  # a non-zero exit (vim's :cq) cancels, as in git
+        ("sed -i s/.*/Edited/", "edit", ""),
+    ],
+)
+@sync
+async def test_external_editor_problems_are_said_and_cancel(
+    session: Session, monkeypatch: pytest.MonkeyPatch, editor: str, action: str | None, said: str
+) -> None:
+    import contextlib
+
+    monkeypatch.setenv("VISUAL", editor)
+    monkeypatch.setattr(ReviewApp, "suspend", lambda self: contextlib.nullcontext())  # headless: run the editor in place
+    app = ReviewApp(session)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        row = app.screen.row
+        await press(pilot, "E")
+        assert row.action == action
+        if action == "edit":
+            assert row.text == "Edited"
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert said in messages
