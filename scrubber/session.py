@@ -138,11 +138,15 @@ class Session:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.is_new = not self.path.exists() or self.path.stat().st_size == 0
+        if self.is_new and not self.path.parent.is_dir():
+            raise SessionError(f"{self.path}: cannot create the session: no folder {self.path.parent}")
         try:
             self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
             self.db.executescript(_SCHEMA)
+        except sqlite3.OperationalError as exc:  # cannot open or write: permissions, a full disk, a lock
+            raise SessionError(f"{self.path}: cannot open the session ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise SessionError(f"{self.path}: not a scrubber session ({exc})") from None
         version = self.get("schema")

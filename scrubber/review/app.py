@@ -390,7 +390,7 @@ class ReviewScreen(Screen):
             if value is None:
                 return
             in_place = value.strip() == "--in-place"
-            out_dir = None if in_place else Path(value.strip() or "reviewed")
+            out_dir = None if in_place else Path(value.strip() or "reviewed").expanduser()  # no shell here to expand ~
             problems: list[str] = []
             stats = write_reviewed(self.model.session, out_dir, in_place, lambda level, where, msg: problems.append(f"{where}: {msg}"))
             if problems:

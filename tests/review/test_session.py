@@ -13,7 +13,7 @@ from scrubber.cli import main
 from scrubber.io.sources import discover, read_items
 from scrubber.model import Action
 from scrubber.policy import Policy
-from scrubber.session import Session, write_reviewed
+from scrubber.session import Session, SessionError, write_reviewed
 
 
 def ids(session: Session) -> list[int]:
@@ -152,3 +152,13 @@ def test_apply_refuses_two_inputs_onto_one_output(tmp_path: Path, corpus: Path) 
     assert result.exit_code == 2
     assert "would both be written to" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [("no/such/folder/x.scrubber-session", "cannot create the session: no folder"), ("junk.scrubber-session", "not a scrubber session")],
+)
+def test_a_session_that_cannot_be_opened_says_why(tmp_path: Path, where: str, said: str) -> None:
+    (tmp_path / "junk.scrubber-session").write_text("not a database, just text " * 100)
+    with pytest.raises(SessionError, match=said):
+        Session(tmp_path / where)

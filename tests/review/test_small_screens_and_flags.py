@@ -131,3 +131,14 @@ async def test_external_editor_problems_are_said_and_cancel(
             assert row.text == "Edited"
         messages = " ".join(str(n.message) for n in app._notifications)
         assert said in messages
+
+
+@sync
+async def test_write_expands_a_tilde_like_a_shell_would(session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    app = ReviewApp(session, default_output="~/clean")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await press(pilot, "y", "w", "enter")
+    assert (tmp_path / "home" / "clean" / "harbour.txt").exists()
+    assert not (tmp_path / "~").exists()  # not a folder literally named '~'
