@@ -13,7 +13,14 @@ from .common import Reporter, fail
 
 @click.command("apply")
 @click.argument("session_path", metavar="SESSION", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Write results under DIR.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="Write results under DIR (mirroring the inputs).",
+)
 @click.option("--in-place", is_flag=True, help="Rewrite the inputs (atomically). Unchanged files are not touched.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
 def apply_session(session_path: Path, out_dir: Path | None, in_place: bool, quiet: bool) -> None:
