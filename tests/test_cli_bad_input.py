@@ -210,3 +210,18 @@ def test_the_progress_line_fits_a_narrow_terminal(monkeypatch: pytest.MonkeyPatc
     drawn = out.getvalue().split("\r\x1b[K")[-1]
     assert 0 < len(drawn) < columns
     assert drawn.startswith("123,456 docs")
+
+
+def test_fix_redirected_onto_its_own_input_says_so(tmp_path: Path):
+    """`scrubber fix a.txt > a.txt`: the shell empties a.txt first; exit 2 and say why, as cat does."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(MOJIBAKE)
+    with open(tmp_path / "a.txt", "r+b") as same:
+        same.truncate()  # what the shell's '>' does before the command runs
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "scrubber"), "fix", "a.txt"], stdout=same, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+        )
+    assert result.returncode == 2
+    assert "standard output is the input a.txt itself" in result.stderr and "--in-place" in result.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -87,6 +88,29 @@ def output_clash(sources: list[InputFile], out_dir: Target | None, in_place: boo
         seen[place] = source
         if not in_place and place in inputs:
             return f"{target} is an input: -o would overwrite it (use --in-place to rewrite inputs, or another folder)"
+    return None
+
+
+def stdout_is_an_input(sources: list[InputFile]) -> InputFile | None:
+    """The input that standard output was redirected onto (``scrubber fix a.txt > a.txt``), if any.
+
+    The shell empties the file before scrubber starts, so it reads nothing
+    and would write nothing: say what happened instead of leaving an empty
+    file and exit 0.
+    """
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    for source in sources:
+        if source.path is None or source.url is not None:
+            continue
+        try:
+            st = source.path.stat()
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            return source
     return None
 
 
