@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..io.sinks import stdout_is_an_input
 from ..session import Session, SessionError, write_reviewed
 from .common import Reporter, fail
 
@@ -45,6 +46,10 @@ def apply_session(session_path: Path, out_dir: Path | None, in_place: bool, quie
         fail(f"{session_path}: the session has no inputs")
     if not (out_dir or in_place) and len(inputs) > 1:
         fail(f"{len(inputs)} inputs: choose -o DIR or --in-place (standard output takes one input)")
+    if not (out_dir or in_place):
+        redirected = stdout_is_an_input([row.source() for row in inputs])
+        if redirected is not None:
+            fail(f"standard output is the input {redirected.display} itself (a '>' redirection empties it); use --in-place")
     reporter = Reporter(quiet)
     stats = write_reviewed(session, out_dir, in_place, reporter)
     if not quiet:

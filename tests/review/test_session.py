@@ -162,3 +162,18 @@ def test_a_session_that_cannot_be_opened_says_why(tmp_path: Path, where: str, sa
     (tmp_path / "junk.scrubber-session").write_text("not a database, just text " * 100)
     with pytest.raises(SessionError, match=said):
         Session(tmp_path / where)
+
+
+def test_apply_redirected_onto_its_input_says_so(tmp_path: Path, corpus: Path) -> None:
+    import subprocess
+    import sys
+
+    target = corpus / "harbour.txt"
+    session = open_session(tmp_path / "one.scrubber-session", [target])
+    session.close()
+    with open(target, "r+b") as same:
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "scrubber"), "apply", str(session.path)], stdout=same, stderr=subprocess.PIPE, text=True
+        )
+    assert result.returncode == 2
+    assert "standard output is the input" in result.stderr
