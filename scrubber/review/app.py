@@ -57,10 +57,16 @@ BINDINGS = [
 ]
 
 
+#: bindings that share a key, one for a fix and one for a flag (``y`` accepts a fix, keeps a flag)
+TWINS = {"review.accept": "review.keep", "review.reject": "review.reject-flag"}
+
+
 def keymap_from_config(keys: dict[str, object]) -> dict[str, str]:
     """``review-keys`` from the config (``accept = "a,enter"``) as a Textual keymap.
 
-    Ids may be written with or without the ``review.`` prefix. An unknown id
+    Ids may be written with or without the ``review.`` prefix; remapping
+    ``accept`` or ``reject`` also remaps its twin for flags (``keep``,
+    ``reject-flag``) unless that is given too. An unknown id
     or a value that is not a string of comma-separated keys is an error that
     lists the ids, so a typo never silently leaves the old key in place.
     """
@@ -74,6 +80,9 @@ def keymap_from_config(keys: dict[str, object]) -> dict[str, str]:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f'review-keys: {name} must be a string of keys such as "a" or "a,enter", not {value!r}')
         keymap[binding_id] = value
+    for fix_id, flag_id in TWINS.items():  # one key, two meanings: remapping one remaps both
+        if fix_id in keymap and flag_id not in keymap:
+            keymap[flag_id] = keymap[fix_id]
     return keymap
 
 

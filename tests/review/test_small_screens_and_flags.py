@@ -142,3 +142,16 @@ async def test_write_expands_a_tilde_like_a_shell_would(session: Session, tmp_pa
         await press(pilot, "y", "w", "enter")
     assert (tmp_path / "home" / "clean" / "harbour.txt").exists()
     assert not (tmp_path / "~").exists()  # not a folder literally named '~'
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ({"accept": "a", "reject": "x"}, {"review.accept": "a", "review.keep": "a", "review.reject": "x", "review.reject-flag": "x"}),
+        ({"accept": "a", "keep": "k"}, {"review.accept": "a", "review.keep": "k"}),
+    ],
+)
+def test_remapping_accept_or_reject_remaps_its_flag_twin(keys: dict, expected: dict) -> None:
+    from scrubber.review.app import keymap_from_config
+
+    assert keymap_from_config(keys) == expected
