@@ -225,3 +225,25 @@ def test_fix_redirected_onto_its_own_input_says_so(tmp_path: Path):
         )
     assert result.returncode == 2
     assert "standard output is the input a.txt itself" in result.stderr and "--in-place" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix"], ["fix", "--diff"]])
+def test_a_closed_pipe_stops_the_run_quietly(tmp_path: Path, command: list[str]):
+    """`scrubber check big.jsonl | head -1`: stop at once, no 'cannot start the engine' or error summary."""
+    import subprocess
+    import sys
+
+    record = json.dumps({"text": "The cafÃ© said so.\n[ad_2]Source link"}) + "\n"
+    (tmp_path / "big.jsonl").write_text(record * 20000)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "scrubber"), *command, "big.jsonl", "-j", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert proc.stdout is not None and proc.stdout.readline()
+    proc.stdout.close()  # what head does after its line
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert b"error" not in stderr and b"Traceback" not in stderr and b"Exception" not in stderr
+    assert b"document(s) in" not in stderr  # it stopped instead of cleaning the rest for nobody

@@ -256,6 +256,8 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
         click.echo(f"scrubber: {exc.describe()}", err=True)
         write_stats(batch.stats_path, exc.stats, reporter)
         sys.exit(interrupt_exit_code(exc) if exc.interrupted else 2)
+    except BrokenPipeError:  # `scrubber check ... | head`: the reader is gone; click exits quietly
+        raise
     except OSError as exc:  # e.g. the Dask scheduler cannot be reached
         progress.clear()
         fail(f"cannot start the {engine_name} engine: {exc}")

@@ -142,6 +142,11 @@ class Output:
     def write(self, data: bytes) -> None:
         try:
             self.handle.write(data)
+        except BrokenPipeError:
+            if self.target is None:  # `scrubber fix big.jsonl | head`: stop, do not clean the rest for nobody
+                raise
+            self.abort()
+            raise OutputError(f"{self.target}: write failed (broken pipe); input left untouched") from None
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self.target or '<stdout>'}: write failed ({exc.strerror or exc}); input left untouched") from None
