@@ -37,7 +37,18 @@ CONFIG_TYPES: dict[str, tuple[type, ...]] = {
     "review_keys": (dict,),
 }
 CONFIG_KEYS = set(CONFIG_TYPES)
+#: numbers with a range, checked like the command-line options they stand for
+CONFIG_RANGES: dict[str, tuple[Any, str]] = {
+    "min_confidence": (lambda v: 0 <= v <= 1, "between 0 and 1"),
+    "drop_above": (lambda v: 0 <= v <= 1, "between 0 and 1"),
+    "jobs": (lambda v: v >= 0, "0 (all cores) or more"),
+}
 _TYPE_WORDS = {list: "a list", str: "a string", bool: "true or false", int: "a number", float: "a number", dict: "a table"}
+
+
+def _written(key: str) -> str:
+    """A setting as the docs write it (``min-confidence``), whichever spelling the file used."""
+    return key.replace("_", "-")
 
 
 class ConfigError(ValueError):
@@ -82,15 +93,20 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("scrubber", {})
+    elif set(data) == {"tool"} and "scrubber" in data["tool"]:
+        raise ConfigError(f"{path}: put the settings at the top level ([tool.scrubber] is for pyproject.toml)")
     data = {k.replace("-", "_"): v for k, v in data.items()}
     unknown = set(data) - CONFIG_KEYS
     if unknown:
-        raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(CONFIG_KEYS))})")
+        known = ", ".join(sorted(_written(k) for k in CONFIG_KEYS))
+        raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(_written(k) for k in unknown))} (known: {known})")
     for key, value in data.items():
         allowed = CONFIG_TYPES[key]
         if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
             wanted = " or ".join(dict.fromkeys(_TYPE_WORDS[t] for t in allowed))
-            raise ConfigError(f"{path}: {key!r} must be {wanted}, not {value!r}")
+            raise ConfigError(f"{path}: {_written(key)!r} must be {wanted}, not {value!r}")
+        if key in CONFIG_RANGES and not CONFIG_RANGES[key][0](value):
+            raise ConfigError(f"{path}: {_written(key)!r} must be {CONFIG_RANGES[key][1]}, not {value!r}")
     if isinstance(data.get("glob"), str):
         data["glob"] = [data["glob"]]
     cfg = Config(path=path)

@@ -17,6 +17,8 @@ The runner calls the :class:`Progress` object with its running
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 import time
 from collections.abc import Iterable
@@ -122,11 +124,21 @@ class Progress:
 
     def _emit(self, stats: Stats, elapsed: float) -> None:
         if self.mode == "tty":
-            self.stream.write("\r\x1b[K" + self.line(stats, elapsed))
+            # a line wider than the terminal wraps, and "\r" + erase-line then clears only its last
+            # row: every redraw would leave a row behind
+            width = self._columns() - 1
+            line = self.line(stats, elapsed)
+            self.stream.write("\r\x1b[K" + (line if len(line) <= width else line[: max(0, width - 1)] + "…"))
             self._shown = True
         else:
             self.stream.write(json.dumps({"progress": self.snapshot(stats, elapsed)}) + "\n")
         self.stream.flush()
+
+    def _columns(self) -> int:
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):  # not a real terminal (tests): $COLUMNS or 80
+            return shutil.get_terminal_size().columns
 
     def clear(self) -> None:
         """Erase the progress line (before printing a message or the summary)."""

@@ -42,7 +42,7 @@ from typing import Any, Protocol
 
 from .engine import Engine, apply
 from .io.sinks import Output, OutputError, encode_item, output_path
-from .io.sources import BinaryInput, InputError, InputFile, Item, jsonl_item, raw_lines, read_items
+from .io.sources import COPIED, BinaryInput, InputError, InputFile, Item, jsonl_item, raw_lines, read_items
 from .model import Action, Finding
 from .policy import Policy
 from .scoring import document_score, has_garble_rules
@@ -221,7 +221,7 @@ def _process_segment(work: Work, seg: Segment) -> Part:
     docs: list[tuple[Item, DocResult]] | None = [] if work.keep_docs else None
     changed = False
     if seg.lines is not None:
-        items: Iterable[Item] = _parse_lines(seg, work.text_key, reports)
+        items: Iterable[Item] = _parse_lines(seg, work.text_key, reports, COPIED if work.write else "")
     else:
         items = seg.items or []
     policy = work.policy
@@ -251,11 +251,11 @@ def _process_segment(work: Work, seg: Segment) -> Part:
     return Part(seg.key, b"".join(out), stats, reports, changed, docs)
 
 
-def _parse_lines(seg: Segment, text_key: str, reports: list[tuple[str, str, str]]) -> Iterator[Item]:
+def _parse_lines(seg: Segment, text_key: str, reports: list[tuple[str, str, str]], copied: str) -> Iterator[Item]:
     for lineno, raw in enumerate(seg.lines or (), seg.first_line):
         item, problem = jsonl_item(raw, lineno, seg.display, text_key)
         if problem:
-            reports.append(("error", f"{seg.display}:{lineno}", problem))
+            reports.append(("error", f"{seg.display}:{lineno}", problem + copied))
         yield item
 
 
@@ -310,6 +310,9 @@ def _init_worker(work: Work) -> None:
     _WORK = work
     # Ctrl-C goes to the whole process group; the parent alone handles it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the parent's SIGTERM handler (cli.common.stop_on_signals) is inherited on fork; the
+    # parent ends its workers with SIGTERM, which must simply end them
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _pool_task(segments: list[Segment]) -> list[Part]:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Engine, apply
-from .io.sinks import Output, OutputError, encode_item, output_path
+from .io.sinks import Output, OutputError, encode_item, output_clash, output_path
 from .io.sources import InputError, InputFile, Item, read_items
 from .model import Action, Decision, Finding
 
@@ -138,11 +138,15 @@ class Session:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.is_new = not self.path.exists() or self.path.stat().st_size == 0
+        if self.is_new and not self.path.parent.is_dir():
+            raise SessionError(f"{self.path}: cannot create the session: no folder {self.path.parent}")
         try:
             self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
             self.db.executescript(_SCHEMA)
+        except sqlite3.OperationalError as exc:  # cannot open or write: permissions, a full disk, a lock
+            raise SessionError(f"{self.path}: cannot open the session ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise SessionError(f"{self.path}: not a scrubber session ({exc})") from None
         version = self.get("schema")
@@ -389,6 +393,11 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
     """
     stats = WriteStats()
     text_key = session.get("text_key", "text")
+    clash = output_clash([row.source() for row in session.inputs()], out_dir, in_place)
+    if clash:
+        stats.errors += 1
+        report("error", str(session.path), clash)
+        return stats
     for row in session.inputs():
         source = row.source()
         try:

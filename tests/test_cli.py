@@ -259,7 +259,7 @@ def test_fix_skips_flag_rules_unless_flags_can_change_the_output(run_cli, tmp_pa
     [
         ('jobs = "four"', False, "'jobs' must be a number"),
         ("unsafe = 1", False, "'unsafe' must be true or false"),
-        ("min-confidence = true", False, "'min_confidence' must be a number"),
+        ("min-confidence = true", False, "'min-confidence' must be a number"),
         ('select = "residue"', True, ""),
         ('glob = "*.txt"', True, ""),
         ('engine = "local"', True, ""),

@@ -7,6 +7,7 @@ import click
 from .. import __version__
 from .apply import apply_session
 from .check import check
+from .common import stop_on_signals
 from .fix import fix
 from .mine import mine
 from .review import review
@@ -17,7 +18,7 @@ Exit codes:
   0  success (check: no findings)
   1  check: findings were reported
   2  usage error, bad configuration or rule pack, or an input/output error
-  130  interrupted (Ctrl-C); no partial output file is left
+  130  interrupted (Ctrl-C; 143 for SIGTERM); no partial output file is left
 """
 
 
@@ -32,6 +33,7 @@ def main() -> None:
     terminal and `apply` writes what you decided, `rules` explains the rules
     and `mine` finds repeated residue in your corpus.
     """
+    stop_on_signals()
 
 
 main.add_command(check)

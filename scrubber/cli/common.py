@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +22,35 @@ from ..kinds.base import PackError
 from ..packs import builtin_pack_dir, load_packs
 from ..progress import Progress, choose_mode, total_bytes
 from ..runner import RunAborted, Runner, Stats, default_jobs
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, turned into an interrupt so every atomic write cleans up as on Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
+
+
+def stop_on_signals() -> None:
+    """``kill`` or a closed terminal stops a run like Ctrl-C: temp files removed, workers ended.
+
+    By default SIGTERM ends the process at once, leaving its temp files and
+    orphaning its pool workers (which then run on, holding its pipes open).
+    """
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread / not on this platform
+            signal.signal(signum, _raise_terminated)
+
+
+def interrupt_exit_code(exc: BaseException) -> int:
+    """128 + the signal: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
+    cause = exc.__cause__
+    return 128 + cause.signum if isinstance(cause, Terminated) else 130
 
 
 def fail(message: str) -> None:
@@ -224,7 +255,9 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
         progress.clear()
         click.echo(f"scrubber: {exc.describe()}", err=True)
         write_stats(batch.stats_path, exc.stats, reporter)
-        sys.exit(130 if exc.interrupted else 2)
+        sys.exit(interrupt_exit_code(exc) if exc.interrupted else 2)
+    except BrokenPipeError:  # `scrubber check ... | head`: the reader is gone; click exits quietly
+        raise
     except OSError as exc:  # e.g. the Dask scheduler cannot be reached
         progress.clear()
         fail(f"cannot start the {engine_name} engine: {exc}")

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..io.atomic import atomic_writer
+from ..io.sinks import output_clash, stdout_is_an_input
 from ..io.sources import InputError, InputFile, Item, discover
 from ..policy import DEFAULT_MIN_CONFIDENCE, Policy, rules_that_can_change_the_output
 from ..report import summary_table, unified_diff
@@ -122,6 +123,15 @@ def fix(
         fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")
     if in_place and any(s.is_stdin for s in sources):
         fail("--in-place cannot rewrite standard input")
+    clash = output_clash(sources, out_dir, in_place)
+    if clash:
+        fail(clash)
+    redirected = stdout_is_an_input(sources) if to_stdout else None
+    if redirected is not None:
+        fail(
+            f"standard output is the input {redirected.display} itself (a '>' redirection empties it before scrubber can read it); "
+            "use --in-place to rewrite a file"
+        )
     policy = Policy(
         unsafe=bool(setting(cfg, unsafe, "unsafe", False)),
         min_confidence=float(setting(cfg, min_confidence, "min_confidence", DEFAULT_MIN_CONFIDENCE)),

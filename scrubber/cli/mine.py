@@ -96,7 +96,7 @@ def mine(
     errors = 0
     for source in sources:
         try:
-            for item in read_items(source, text_key, report):
+            for item in read_items(source, text_key, report, writes=False):
                 if item.doc is not None:
                     miner.add(item.doc.id, item.doc.text, item.meta)
         except BinaryInput as exc:
@@ -106,9 +106,10 @@ def mine(
             report("error", source.display, str(exc).split(": ", 1)[1])
             errors += 1
     if miner.n_docs == 0:
-        fail(
-            "no documents read" + (f" (is the text in another field? try --text-key; read with --text-key {text_key})" if text_key else "")
-        )
+        if report.counts.get("error"):
+            fail("no documents read (see the errors above)")
+        hint = any(s.fmt == "jsonl" for s in sources) and text_key
+        fail("no documents read" + (f" (is the text in another field? try --text-key; read with --text-key {text_key})" if hint else ""))
     cands = miner.candidates(min_docs=min_docs, min_share=min_share, top=top)
     text = render_pack(cands, miner.n_docs, " ".join(paths), prefix)
     if output is None:
@@ -127,5 +128,5 @@ def mine(
             f"scrubber mine: {miner.n_docs} documents, {len(cands)} candidate rule(s)" + (f" written to {output}" if output else ""),
             err=True,
         )
-    if errors:
+    if errors or report.counts.get("error"):  # as check and fix: a malformed line is an input error too
         raise SystemExit(2)

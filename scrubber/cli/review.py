@@ -17,7 +17,7 @@ from .common import Reporter, build_engine, fail, rule_options, setting
 def default_session_path(paths: tuple[str, ...]) -> Path:
     """``<first input's name>.scrubber-session`` in the current folder."""
     stem = Path(paths[0].rstrip("/\\")).name or "review"
-    for suffix in (".gz", ".zst", ".jsonl", ".ndjson", ".txt"):
+    for suffix in (".gz", ".zst", ".bz2", ".xz", ".jsonl", ".ndjson", ".txt"):
         stem = stem.removesuffix(suffix)
     return Path(f"{stem or 'review'}.scrubber-session")
 
@@ -117,8 +117,22 @@ def remember_rules(session: Session, choice: tuple) -> None:
 )
 @click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Inside folders, only files whose name matches (repeatable).")
-@click.option("-j", "--jobs", type=click.IntRange(0), default=None, help="Worker processes for finding changes (0 = all cores).")
-@click.option("-o", "--output", "out_dir", default="reviewed", show_default=True, help="Folder `w` writes to (from inside the app).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(0),
+    default=None,
+    help="Worker processes for finding changes (0 = all cores) [default: 1, or jobs in the config].",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="reviewed",
+    show_default=True,
+    metavar="DIR",
+    help="Folder `w` offers to write to (from inside the app).",
+)
 @rule_options
 def review(
     paths: tuple[str, ...],

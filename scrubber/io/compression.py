@@ -1,13 +1,20 @@
-"""Transparent gzip / zstandard by file suffix."""
+"""Transparent gzip / zstandard / bzip2 / xz by file suffix.
+
+A truncated stream is an error (:class:`TruncatedInput`), never a quiet
+early end: a cut-off download must not become a shorter corpus.
+"""
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import lzma
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-COMPRESSED_SUFFIXES = {".gz": "gz", ".zst": "zst", ".zstd": "zst"}
+COMPRESSED_SUFFIXES = {".gz": "gz", ".zst": "zst", ".zstd": "zst", ".bz2": "bz2", ".xz": "xz"}
 
 
 def compression_of(path: Path) -> str | None:
@@ -17,14 +24,59 @@ def compression_of(path: Path) -> str | None:
 def wrap_read(raw: BinaryIO, kind: str | None) -> BinaryIO:
     """Wrap an open binary handle so reading it yields decompressed bytes."""
     if kind == "gz":
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        return _Truncation(gzip.GzipFile(fileobj=raw, mode="rb"), "gzip")  # type: ignore[return-value]
     if kind == "zst":
         return io.BufferedReader(_ZstdRaw(raw), buffer_size=1 << 16)  # type: ignore[return-value]
+    if kind == "bz2":
+        return _Truncation(bz2.BZ2File(raw, mode="rb"), "bzip2")  # type: ignore[return-value]
+    if kind == "xz":
+        return _Truncation(lzma.LZMAFile(raw, mode="rb"), "xz")  # type: ignore[return-value]
     return raw
 
 
 class TruncatedInput(EOFError):
     """The compressed stream ended before its last frame did."""
+
+
+class _Truncation(io.BufferedReader):
+    """Say "truncated" when the stdlib's bz2/xz readers hit the end mid-stream.
+
+    Both raise a bare ``EOFError("Compressed file ended before the
+    end-of-stream marker was reached")``; the user should hear what it means.
+    """
+
+    def __init__(self, inner: BinaryIO, name: str) -> None:
+        super().__init__(inner, buffer_size=1 << 16)  # type: ignore[arg-type]
+        self._what = name
+
+    def _guard(self, call, *args):  # type: ignore[no-untyped-def]
+        try:
+            return call(*args)
+        except EOFError as exc:
+            raise TruncatedInput(f"{self._what} stream ends before its end marker (truncated file?)") from exc
+        except (OSError, lzma.LZMAError, zlib.error) as exc:
+            if isinstance(exc, OSError) and exc.errno is not None:
+                raise  # a real I/O error: its strerror says it best
+            raise CorruptInput(f"corrupt {self._what} data ({exc})") from exc
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._guard(super().read, size)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._guard(super().read1, size)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._guard(super().readline, size)
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+class CorruptInput(OSError):
+    """The compressed stream is damaged (not merely cut short)."""
 
 
 class _ZstdRaw(io.RawIOBase):
@@ -85,4 +137,8 @@ def wrap_write(handle: BinaryIO, kind: str | None) -> BinaryIO:
         import zstandard
 
         return zstandard.ZstdCompressor().stream_writer(handle, closefd=False)  # type: ignore[return-value]
+    if kind == "bz2":
+        return bz2.BZ2File(handle, mode="wb")  # type: ignore[return-value]
+    if kind == "xz":
+        return lzma.LZMAFile(handle, mode="wb")  # type: ignore[return-value]
     return handle

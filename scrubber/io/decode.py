@@ -41,16 +41,31 @@ class Decoded:
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes or mostly control bytes in the first 8 KiB mean not text."""
+    """NUL bytes or mostly control bytes in the first 8 KiB mean not text.
+
+    A stray NUL in otherwise valid UTF-8 is scraping damage (the control
+    character rule removes it), not a binary file: a text file is binary only
+    when its NULs are more than 1% of it (and more than one) or come with bytes that are not UTF-8.
+    """
     head = data[:8192]
     if not head:
         return False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    if b"\x00" in head:
+    nuls = head.count(0)
+    if nuls and (nuls > max(1, len(head) // 100) or not _utf8_prefix(head, complete=len(data) == len(head))):
         return True
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls / len(head) > 0.1
+
+
+def _utf8_prefix(head: bytes, complete: bool) -> bool:
+    """``head`` is valid UTF-8, allowing a character cut off at its end unless it is the whole file."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return not complete and exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
+    return True
 
 
 def _score(text: str) -> float:

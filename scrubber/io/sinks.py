@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -36,7 +37,8 @@ def encode_item(item: Item, new_text: str | None, fmt: str, text_key: str) -> by
         record = dict(item.meta["record"])
         record[text_key] = new_text
         ending = b"\r\n" if (item.raw or b"").endswith(b"\r\n") else b"\n"
-        return json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass") + ending
+        bom = codecs.BOM_UTF8 if (item.raw or b"").startswith(codecs.BOM_UTF8) else b""  # only ever on line 1
+        return bom + json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass") + ending
     text = item.doc.text if new_text is None else new_text
     data = text.encode("utf-8", "surrogatepass")
     return codecs.BOM_UTF8 + data if item.meta.get("bom") else data
@@ -53,6 +55,62 @@ def output_path(source: InputFile, out_dir: Target | None, in_place: bool) -> Ta
         return remote.join(out_dir, source.rel.as_posix())
     if out_dir is not None:
         return out_dir / source.rel
+    return None
+
+
+def _same_place(target: Target) -> str:
+    """A comparable form of a target: a resolved local path, or the URL as written."""
+    return target if isinstance(target, str) else str(Path(target).resolve())
+
+
+def output_clash(sources: list[InputFile], out_dir: Target | None, in_place: bool) -> str | None:
+    """Why writing ``sources`` would lose data, or None: checked before anything runs.
+
+    Mirroring keeps only each input's path below its argument, so two inputs
+    can land on one output (``a/x.txt`` and ``b/x.txt`` under ``-o out``) and
+    the second would silently replace the first; and ``-o`` onto the inputs'
+    own folder would rewrite them without ``--in-place``.
+    """
+    if out_dir is None and not in_place:
+        return None
+    inputs = {_same_place(s.url if s.url is not None else s.path): s for s in sources if not s.is_stdin and (s.url or s.path) is not None}
+    seen: dict[str, InputFile] = {}
+    for source in sources:
+        target = output_path(source, out_dir, in_place)
+        if target is None:
+            continue
+        place = _same_place(target)
+        if place in seen:
+            first = seen[place]
+            if first.display == source.display:
+                return f"{source.display} is named twice: each input once, please"
+            return f"{first.display} and {source.display} would both be written to {target}; write them in separate runs or to separate folders"
+        seen[place] = source
+        if not in_place and place in inputs:
+            return f"{target} is an input: -o would overwrite it (use --in-place to rewrite inputs, or another folder)"
+    return None
+
+
+def stdout_is_an_input(sources: list[InputFile]) -> InputFile | None:
+    """The input that standard output was redirected onto (``scrubber fix a.txt > a.txt``), if any.
+
+    The shell empties the file before scrubber starts, so it reads nothing
+    and would write nothing: say what happened instead of leaving an empty
+    file and exit 0.
+    """
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
+    for source in sources:
+        if source.path is None or source.url is not None:
+            continue
+        try:
+            st = source.path.stat()
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            return source
     return None
 
 
@@ -84,6 +142,11 @@ class Output:
     def write(self, data: bytes) -> None:
         try:
             self.handle.write(data)
+        except BrokenPipeError:
+            if self.target is None:  # `scrubber fix big.jsonl | head`: stop, do not clean the rest for nobody
+                raise
+            self.abort()
+            raise OutputError(f"{self.target}: write failed (broken pipe); input left untouched") from None
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self.target or '<stdout>'}: write failed ({exc.strerror or exc}); input left untouched") from None

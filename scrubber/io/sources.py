@@ -1,6 +1,6 @@
 """Find input files and stream them as Documents.
 
-Formats by suffix (after removing ``.gz``/``.zst``): ``.jsonl``/``.ndjson``
+Formats by suffix (after removing ``.gz``/``.zst``/``.bz2``/``.xz``): ``.jsonl``/``.ndjson``
 are JSON Lines, one document per record's text field; anything else is one
 text document per file. ``-`` is standard input.
 
@@ -11,6 +11,7 @@ and the reporter names it as ``file:line``.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import fnmatch
 import json
@@ -149,11 +150,14 @@ def _read_errors(source: InputFile) -> Iterator[None]:
         raise
 
 
-def read_items(source: InputFile, text_key: str, report: Reporter) -> Iterator[Item]:
-    """Stream the items of one input. Raises :class:`InputError` if unreadable."""
+def read_items(source: InputFile, text_key: str, report: Reporter, writes: bool = True) -> Iterator[Item]:
+    """Stream the items of one input. Raises :class:`InputError` if unreadable.
+
+    ``writes``: the caller copies malformed lines to an output (so the report says so).
+    """
     with _read_errors(source):
         if source.fmt == "jsonl":
-            yield from _read_jsonl(source, text_key, report)
+            yield from _read_jsonl(source, text_key, report, COPIED if writes else "")
         else:
             yield from _read_text(source, report)
 
@@ -176,40 +180,61 @@ def raw_lines(source: InputFile) -> Iterator[bytes]:
 
     The batch runner reads with this in its main thread and leaves parsing to
     the workers (:func:`jsonl_item`), so the main thread stays cheap.
-    Raises :class:`InputError` like :func:`read_items`.
+    Raises :class:`InputError` like :func:`read_items`, saying how many
+    lines were read before the problem (a truncated download's good part).
     """
-    with _read_errors(source):
-        handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
-        try:
-            yield from handle
-        finally:
-            if not source.is_stdin:
-                handle.close()
+    count = 0
+    try:
+        with _read_errors(source):
+            handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
+            try:
+                for line in handle:
+                    count += 1
+                    yield line
+            finally:
+                if not source.is_stdin:
+                    handle.close()
+    except InputError as exc:
+        if count:
+            raise InputError(f"{exc} after line {count}") from None
+        raise
+
+
+#: said after a malformed line's problem when the command writes output (``fix``, ``apply``)
+COPIED = "; line copied to the output unchanged"
+
+#: JSON's names for what ``json.loads`` returns (a user never wrote a "NoneType")
+_JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "true/false", type(None): "null"}
 
 
 def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str) -> tuple[Item, str]:
     """Parse one raw JSONL line into an item; a problem makes it a passthrough.
 
     Returns the item and the problem in words ("" when the line is fine or
-    blank), for the caller to report as ``display:lineno``.
+    blank), for the caller to report as ``display:lineno`` (with
+    :data:`COPIED` after it when the line is copied to an output). A UTF-8
+    byte order mark before the first record (Windows tools write one) is
+    read past, and written back with the record.
     """
     body = raw.rstrip(b"\r\n")
+    if lineno == 1 and body.startswith(codecs.BOM_UTF8):
+        body = body[len(codecs.BOM_UTF8) :]
     if not body.strip():
         return Item(None, raw, lineno), ""
     problem, record = _parse_record(body, text_key)
     if problem:
-        return Item(None, raw, lineno), f"{problem}; line copied to the output unchanged"
+        return Item(None, raw, lineno), problem
     doc_id = record.get("id")
     doc_id = str(doc_id) if isinstance(doc_id, (str, int)) else f"{display}:{lineno}"
     meta = {"record": record, "line": lineno}
     return Item(Document(doc_id, record[text_key], meta), raw, lineno, meta), ""
 
 
-def _read_jsonl(source: InputFile, text_key: str, report: Reporter) -> Iterator[Item]:
+def _read_jsonl(source: InputFile, text_key: str, report: Reporter, copied: str) -> Iterator[Item]:
     for lineno, raw in enumerate(raw_lines(source), 1):
         item, problem = jsonl_item(raw, lineno, source.display, text_key)
         if problem:
-            report("error", f"{source.display}:{lineno}", problem)
+            report("error", f"{source.display}:{lineno}", problem + copied)
         yield item
 
 
@@ -223,7 +248,7 @@ def _parse_record(body: bytes, text_key: str) -> tuple[str, dict[str, Any]]:
     except json.JSONDecodeError as exc:
         return f"malformed JSON ({exc.msg} at column {exc.colno})", {}
     if not isinstance(record, dict):
-        return f"a JSON {type(record).__name__}, not an object", {}
+        return f"a JSON {_JSON_TYPES.get(type(record), type(record).__name__)}, not an object", {}
     if text_key not in record:
         return f"no {text_key!r} field (choose one with --text-key)", {}
     if not isinstance(record[text_key], str):

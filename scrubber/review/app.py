@@ -27,7 +27,7 @@ from textual.widgets import Footer, Static
 from ..model import Action
 from ..session import Session, write_reviewed
 from .model import Filter, ReviewModel, Row
-from .render import detail_text, doc_heading, document_text
+from .render import detail_text, doc_heading, document_window
 from .visible import visible
 from .widgets import ChangeList, DocView, Editor, HelpScreen, Prompt
 
@@ -35,6 +35,7 @@ BINDINGS = [
     Binding("y", "accept", "accept", id="review.accept"),
     Binding("y", "keep", "keep", id="review.keep"),
     Binding("n", "reject", "reject", id="review.reject"),
+    Binding("n", "reject_flag", "not garbled", id="review.reject-flag", show=False),
     Binding("d", "drop", "drop", id="review.drop"),
     Binding("e", "edit", "edit", id="review.edit"),
     Binding("E", "edit_external", "$EDITOR", id="review.edit-external", show=False),
@@ -47,18 +48,25 @@ BINDINGS = [
     Binding("ctrl+a", "all_rule('accept', 'all')", "accept rule everywhere", id="review.accept-rule-all", show=False),
     Binding("R", "all_rule('reject', 'file')", "reject rule in file", id="review.reject-rule-file", show=False),
     Binding("ctrl+r", "all_rule('reject', 'all')", "reject rule everywhere", id="review.reject-rule-all", show=False),
+    # help and quit before the rest: on an 80-column terminal the footer's end is cut off
+    Binding("question_mark", "help", "help", id="review.help"),
+    Binding("q", "quit", "quit", id="review.quit"),
     Binding("f", "filter", "filter", id="review.filter"),
     Binding("slash", "search", "search", id="review.search"),
     Binding("w", "write", "write", id="review.write"),
-    Binding("question_mark", "help", "help", id="review.help"),
-    Binding("q", "quit", "quit", id="review.quit"),
 ]
+
+
+#: bindings that share a key, one for a fix and one for a flag (``y`` accepts a fix, keeps a flag)
+TWINS = {"review.accept": "review.keep", "review.reject": "review.reject-flag"}
 
 
 def keymap_from_config(keys: dict[str, object]) -> dict[str, str]:
     """``review-keys`` from the config (``accept = "a,enter"``) as a Textual keymap.
 
-    Ids may be written with or without the ``review.`` prefix. An unknown id
+    Ids may be written with or without the ``review.`` prefix; remapping
+    ``accept`` or ``reject`` also remaps its twin for flags (``keep``,
+    ``reject-flag``) unless that is given too. An unknown id
     or a value that is not a string of comma-separated keys is an error that
     lists the ids, so a typo never silently leaves the old key in place.
     """
@@ -72,6 +80,9 @@ def keymap_from_config(keys: dict[str, object]) -> dict[str, str]:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f'review-keys: {name} must be a string of keys such as "a" or "a,enter", not {value!r}')
         keymap[binding_id] = value
+    for fix_id, flag_id in TWINS.items():  # one key, two meanings: remapping one remaps both
+        if fix_id in keymap and flag_id not in keymap:
+            keymap[flag_id] = keymap[fix_id]
     return keymap
 
 
@@ -80,6 +91,7 @@ DESCRIPTIONS = {
     "review.accept": "accept the fix, move on",
     "review.keep": "keep the flagged text as it is, move on",
     "review.reject": "reject the fix (leave the text), move on",
+    "review.reject-flag": "reject the flag: the text is fine, keep it, move on",
     "review.drop": "drop the flagged text, move on",
     "review.edit": "edit the replacement (or the flagged text) inline",
     "review.edit-external": "edit it in $EDITOR",
@@ -99,8 +111,11 @@ DESCRIPTIONS = {
     "review.quit": "quit (every decision is already saved)",
 }
 
+#: narrower than this, the footer drops the padding around its keys
+COMPACT_BELOW = 100
+
 FIX_ONLY = {"accept", "reject"}
-FLAG_ONLY = {"keep", "drop"}
+FLAG_ONLY = {"keep", "drop", "reject_flag"}
 NEEDS_ROW = (
     FIX_ONLY | FLAG_ONLY | {"edit", "edit_external", "all_rule", "next", "previous", "next_undecided", "previous_undecided", "search"}
 )
@@ -130,6 +145,9 @@ class ReviewScreen(Screen):
                 yield DocView(id="doc")
                 yield Static(id="detail")
         yield Footer()
+
+    def on_resize(self) -> None:
+        self.query_one(Footer).compact = self.size.width < COMPACT_BELOW
 
     @property
     def changes(self) -> ChangeList:
@@ -188,7 +206,7 @@ class ReviewScreen(Screen):
             return
         doc = self.model.docs[row.doc]
         rows = self.model.doc_rows(row.doc)
-        text, offset = document_text(self.model.session.doc_text(doc.id), rows, row)
+        text, offset = document_window(self.model.session.doc_text(doc.id), rows, row)
         heading.update(doc_heading(doc, rows))
         body.update(text)
         self.call_after_refresh(self._scroll_document, text, offset)
@@ -234,6 +252,10 @@ class ReviewScreen(Screen):
         self.decide(Action.ACCEPT)
 
     def action_reject(self) -> None:
+        self.decide(Action.REJECT)
+
+    def action_reject_flag(self) -> None:
+        # the same decision R (reject this rule) records on flags; `apply` keeps the text
         self.decide(Action.REJECT)
 
     def action_drop(self) -> None:
@@ -309,11 +331,22 @@ class ReviewScreen(Screen):
             handle.write(self._edit_value(row))
             name = handle.name
         try:
+            command = [*shlex.split(editor), name]
             with self.app.suspend():
-                subprocess.run([*shlex.split(editor), name], check=False)
+                done = subprocess.run(command, check=False)
+            if done.returncode != 0:  # vim's :cq, or an editor that failed: cancel, as git does
+                say(self, f"{editor} left without saving (exit {done.returncode}): nothing decided.", severity="warning")
+                return
             value = Path(name).read_text(encoding="utf-8")
         except SuspendNotSupported:
             say(self, "Cannot hand the terminal to $EDITOR here; use e to edit inline.", severity="warning")
+            return
+        except (OSError, ValueError) as exc:  # no such editor, unbalanced quotes in $EDITOR, unreadable result
+            say(
+                self,
+                f"Cannot run $VISUAL/$EDITOR {editor!r} ({getattr(exc, 'strerror', None) or exc}); use e to edit inline.",
+                severity="error",
+            )
             return
         finally:
             Path(name).unlink(missing_ok=True)
@@ -366,7 +399,7 @@ class ReviewScreen(Screen):
             if value is None:
                 return
             in_place = value.strip() == "--in-place"
-            out_dir = None if in_place else Path(value.strip() or "reviewed")
+            out_dir = None if in_place else Path(value.strip() or "reviewed").expanduser()  # no shell here to expand ~
             problems: list[str] = []
             stats = write_reviewed(self.model.session, out_dir, in_place, lambda level, where, msg: problems.append(f"{where}: {msg}"))
             if problems:
@@ -381,7 +414,7 @@ class ReviewScreen(Screen):
     def action_help(self) -> None:
         rows = []
         keymap = getattr(self.app, "_keymap", {}) or {}
-        for b in BINDINGS:
+        for b in sorted(BINDINGS, key=lambda b: b.id in ("review.help", "review.quit")):  # those two last
             key = keymap.get(b.id, b.key) if b.id else b.key
             rows.append((key.replace("question_mark", "?").replace("slash", "/"), b.id or "", DESCRIPTIONS.get(b.id or "", b.description)))
         self.app.push_screen(HelpScreen(rows))

@@ -214,7 +214,11 @@ async def test_help_lists_every_binding(session: Session) -> None:
         lines = str(app.screen.query_one("Static").render()).splitlines()
         for binding in BINDINGS:  # each with its key and the id to use under [review-keys]
             assert binding.id
-            key = "ctrl+y" if binding.id == "review.accept" else binding.key.replace("question_mark", "?").replace("slash", "/")
+            key = (
+                "ctrl+y"
+                if binding.id in ("review.accept", "review.keep")
+                else binding.key.replace("question_mark", "?").replace("slash", "/")
+            )
             assert any(line.split()[:1] == [key] and line.split()[-1] == binding.id.removeprefix("review.") for line in lines), binding.id
         await press(pilot, "escape")
         assert app.screen.__class__.__name__ == "ReviewScreen"

@@ -13,7 +13,7 @@ from scrubber.cli import main
 from scrubber.io.sources import discover, read_items
 from scrubber.model import Action
 from scrubber.policy import Policy
-from scrubber.session import Session, write_reviewed
+from scrubber.session import Session, SessionError, write_reviewed
 
 
 def ids(session: Session) -> list[int]:
@@ -140,3 +140,40 @@ def test_building_a_session_reports_progress(tmp_path: Path, corpus: Path) -> No
     documents = sum(1 for source in sources for item in read_items(source, "text", lambda *a: None) if item.doc is not None)
     assert seen and seen[-1] == documents > 1
     assert seen == sorted(seen)
+
+
+def test_apply_refuses_two_inputs_onto_one_output(tmp_path: Path, corpus: Path) -> None:
+    twin = tmp_path / "other"
+    twin.mkdir()
+    shutil.copy(corpus / "harbour.txt", twin / "harbour.txt")
+    session = open_session(tmp_path / "twins.scrubber-session", [corpus / "harbour.txt", twin / "harbour.txt"])
+    session.close()
+    result = CliRunner().invoke(main, ["apply", str(session.path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "would both be written to" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [("no/such/folder/x.scrubber-session", "cannot create the session: no folder"), ("junk.scrubber-session", "not a scrubber session")],
+)
+def test_a_session_that_cannot_be_opened_says_why(tmp_path: Path, where: str, said: str) -> None:
+    (tmp_path / "junk.scrubber-session").write_text("not a database, just text " * 100)
+    with pytest.raises(SessionError, match=said):
+        Session(tmp_path / where)
+
+
+def test_apply_redirected_onto_its_input_says_so(tmp_path: Path, corpus: Path) -> None:
+    import subprocess
+    import sys
+
+    target = corpus / "harbour.txt"
+    session = open_session(tmp_path / "one.scrubber-session", [target])
+    session.close()
+    with open(target, "r+b") as same:
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "scrubber"), "apply", str(session.path)], stdout=same, stderr=subprocess.PIPE, text=True
+        )
+    assert result.returncode == 2
+    assert "standard output is the input" in result.stderr
