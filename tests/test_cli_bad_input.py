@@ -247,3 +247,16 @@ def test_a_closed_pipe_stops_the_run_quietly(tmp_path: Path, command: list[str])
     assert proc.returncode == 1
     assert b"error" not in stderr and b"Traceback" not in stderr and b"Exception" not in stderr
     assert b"document(s) in" not in stderr  # it stopped instead of cleaning the rest for nobody
+
+
+@pytest.mark.parametrize("args", [["sl/link.txt"], ["sl"], ["sl/real.txt", "sl/link.txt"]], ids=["link", "folder", "both"])
+def test_in_place_rewrites_a_symlinks_target_and_keeps_the_link(run_cli, tmp_path: Path, args: list[str]):
+    (tmp_path / "sl").mkdir()
+    (tmp_path / "sl" / "real.txt").write_text(MOJIBAKE)
+    (tmp_path / "sl" / "link.txt").symlink_to("real.txt")
+    result = run_cli("fix", *args, "--in-place")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "sl" / "link.txt").is_symlink()
+    assert (tmp_path / "sl" / "real.txt").read_text() == "The café reopened.\n"
+    if len(args) > 1 or args == ["sl"]:
+        assert "the same file as" in result.stderr

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ..io.atomic import atomic_writer
-from ..io.sinks import output_clash, stdout_is_an_input
+from ..io.sinks import once_per_file, output_clash, stdout_is_an_input
 from ..io.sources import InputError, InputFile, Item, discover
 from ..policy import DEFAULT_MIN_CONFIDENCE, Policy, rules_that_can_change_the_output
 from ..report import summary_table, unified_diff
@@ -123,6 +123,10 @@ def fix(
         fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")
     if in_place and any(s.is_stdin for s in sources):
         fail("--in-place cannot rewrite standard input")
+    if in_place:
+        sources, same = once_per_file(sources)
+        for dup, first in same:
+            reporter("note", dup.display, f"the same file as {first.display}: rewritten once")
     clash = output_clash(sources, out_dir, in_place)
     if clash:
         fail(clash)
