@@ -272,6 +272,8 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
     except RunAborted as exc:
         progress.clear()
         click.echo(f"scrubber: {exc.describe()}", err=True)
+        if runner_args.get("in_place") and exc.stopped:  # "output removed" must not read as "your input is gone"
+            click.echo("scrubber: --in-place: every input not finished is left exactly as it was", err=True)
         write_stats(batch.stats_path, exc.stats, reporter)
         sys.exit(interrupt_exit_code(exc) if exc.interrupted else 2)
     except BrokenPipeError:  # `scrubber check ... | head`: the reader is gone; click exits quietly
