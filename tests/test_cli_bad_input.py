@@ -137,7 +137,8 @@ def test_config_mistakes_are_named_as_written(run_cli, tmp_path: Path, toml: str
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path):
+@pytest.mark.parametrize("where", ["-o", "--in-place"])
+def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path, where: str):
     """`kill` (or a closed terminal) must not leave temp files or orphaned workers behind."""
     import contextlib
     import os
@@ -151,15 +152,20 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path):
     record = json.dumps({"text": "A story about the cafÃ© and the council.\nShare this:\n[ad_2]Source link"}) + "\n"
     for n in range(4):
         (corpus / f"part{n}.jsonl").write_text(record * 20000)
-    out = tmp_path / "out"
+    out = tmp_path / "out" if where == "-o" else corpus
+    target = ["-o", str(out)] if where == "-o" else ["--in-place"]
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "scrubber"), "fix", str(corpus), "-o", str(out), "-j", "2", "-q"],
+        [str(Path(sys.executable).parent / "scrubber"), "fix", str(corpus), *target, "-j", "2", "-q"],
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
-    while not (out.exists() and any(out.iterdir())) and proc.poll() is None and time.monotonic() < deadline:
+
+    def writing() -> bool:  # a hidden temp file: the run is under way, with its handlers installed
+        return out.exists() and any(p.name.startswith(".") for p in out.iterdir())
+
+    while not writing() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     try:
         proc.send_signal(signal.SIGTERM)
@@ -169,6 +175,11 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path):
         assert proc.returncode == 128 + signal.SIGTERM, stderr
         assert "input(s) finished" in stderr and "Traceback" not in stderr
         assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temp files
+        if where == "--in-place":
+            assert "every input not finished is left exactly as it was" in stderr
+            for part in corpus.iterdir():  # each input whole: as it was, or entirely cleaned
+                text = part.read_text()
+                assert text == record * 20000 or ("Share" not in text and text.count("\n") == 20000)
         time.sleep(0.5)
         with pytest.raises(ProcessLookupError):  # no worker left running in its process group
             os.killpg(proc.pid, 0)
@@ -247,3 +258,30 @@ def test_a_closed_pipe_stops_the_run_quietly(tmp_path: Path, command: list[str])
     assert proc.returncode == 1
     assert b"error" not in stderr and b"Traceback" not in stderr and b"Exception" not in stderr
     assert b"document(s) in" not in stderr  # it stopped instead of cleaning the rest for nobody
+
+
+@pytest.mark.parametrize("args", [["sl/link.txt"], ["sl"], ["sl/real.txt", "sl/link.txt"]], ids=["link", "folder", "both"])
+def test_in_place_rewrites_a_symlinks_target_and_keeps_the_link(run_cli, tmp_path: Path, args: list[str]):
+    (tmp_path / "sl").mkdir()
+    (tmp_path / "sl" / "real.txt").write_text(MOJIBAKE)
+    (tmp_path / "sl" / "link.txt").symlink_to("real.txt")
+    result = run_cli("fix", *args, "--in-place")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "sl" / "link.txt").is_symlink()
+    assert (tmp_path / "sl" / "real.txt").read_text() == "The café reopened.\n"
+    if len(args) > 1 or args == ["sl"]:
+        assert "the same file as" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"), [(["empty/"], "no input files found"), (["in/", "--glob", "*.tx"], "no input files matching *.tx found")]
+)
+def test_a_folder_with_nothing_to_read_is_a_warning(run_cli, tmp_path: Path, args: list[str], said: str):
+    """A mistyped --glob must not read as '0 documents, no findings' and nothing else."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(MOJIBAKE)
+    for command in ("check", "fix"):
+        result = run_cli(command, *args, *(["-o", "out"] if command == "fix" else []))
+        assert result.returncode == 0
+        assert f"warning: {said}" in result.stderr

@@ -7,7 +7,7 @@ import click
 from .. import __version__
 from .apply import apply_session
 from .check import check
-from .common import stop_on_signals
+from .common import Terminated, stop_on_signals
 from .fix import fix
 from .mine import mine
 from .review import review
@@ -22,7 +22,17 @@ Exit codes:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Exit 128+N on SIGTERM/SIGHUP wherever it lands (click would say 'Aborted!' and exit 1)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Terminated as exc:
+            ctx.exit(128 + exc.signum)
+
+
+@click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="scrubber")
 def main() -> None:
     """Clean scraped text: mojibake, scraper residue and garbled machine translation.

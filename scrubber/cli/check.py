@@ -7,10 +7,10 @@ from typing import Any
 
 import click
 
-from ..io.sources import InputError, InputFile, Item, discover
+from ..io.sources import InputFile, Item
 from ..report import document_object, dumps, finding_line, stats_object, summary_table
 from ..runner import DocResult
-from .common import BatchOptions, Reporter, batch_options, build_engine, fail, input_options, rule_options, run_batch, setting
+from .common import BatchOptions, Reporter, batch_options, build_engine, find_inputs, input_options, rule_options, run_batch, setting
 
 
 @click.command()
@@ -53,10 +53,7 @@ def check(
     """
     setup = build_engine(select, ignore, rule_dirs, config_path, isolated)
     reporter = Reporter(quiet)
-    try:
-        sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), stdin_format)
-    except InputError as exc:
-        fail(str(exc))
+    sources = find_inputs(paths, globs, setup.config, stdin_format, reporter)
     collected: list[dict[str, Any]] = []
 
     def on_document(source: InputFile, item: Item, result: DocResult) -> None:

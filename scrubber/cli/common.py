@@ -18,6 +18,7 @@ from ..config import Config, ConfigError, find_config, load_config, select_rules
 from ..engine import Engine
 from ..io.atomic import atomic_write_bytes
 from ..io.remote import is_url
+from ..io.sources import InputError, InputFile, discover
 from ..kinds.base import PackError
 from ..packs import builtin_pack_dir, load_packs
 from ..progress import Progress, choose_mode, total_bytes
@@ -148,6 +149,23 @@ def build_engine(
     return Setup(cfg, Engine(chosen))
 
 
+def find_inputs(paths: tuple[str, ...], globs: tuple[str, ...], cfg: Config, stdin_format: str, reporter: Reporter) -> list[InputFile]:
+    """The input files of PATH... (``--glob``, else the config's), or exit 2 saying which path is missing.
+
+    Folders that hold no matching file are a warning: a mistyped ``--glob``
+    must not read as "0 documents, no findings".
+    """
+    chosen = list(globs) or setting(cfg, None, "glob", None)
+    try:
+        sources = discover(list(paths), chosen, stdin_format)
+    except InputError as exc:
+        fail(str(exc))
+    if not sources:
+        matching = f" matching {' or '.join(chosen)}" if chosen else ""
+        reporter("warning", " ".join(paths), f"no input files{matching} found")
+    return sources
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
@@ -254,6 +272,8 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
     except RunAborted as exc:
         progress.clear()
         click.echo(f"scrubber: {exc.describe()}", err=True)
+        if runner_args.get("in_place") and exc.stopped:  # "output removed" must not read as "your input is gone"
+            click.echo("scrubber: --in-place: every input not finished is left exactly as it was", err=True)
         write_stats(batch.stats_path, exc.stats, reporter)
         sys.exit(interrupt_exit_code(exc) if exc.interrupted else 2)
     except BrokenPipeError:  # `scrubber check ... | head`: the reader is gone; click exits quietly

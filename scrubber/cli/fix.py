@@ -11,12 +11,24 @@ from typing import Any
 import click
 
 from ..io.atomic import atomic_writer
-from ..io.sinks import output_clash, stdout_is_an_input
-from ..io.sources import InputError, InputFile, Item, discover
+from ..io.sinks import once_per_file, output_clash, stdout_is_an_input
+from ..io.sources import InputFile, Item
 from ..policy import DEFAULT_MIN_CONFIDENCE, Policy, rules_that_can_change_the_output
 from ..report import summary_table, unified_diff
 from ..runner import DocResult
-from .common import BatchOptions, OutputDir, Reporter, batch_options, build_engine, fail, input_options, rule_options, run_batch, setting
+from .common import (
+    BatchOptions,
+    OutputDir,
+    Reporter,
+    batch_options,
+    build_engine,
+    fail,
+    find_inputs,
+    input_options,
+    rule_options,
+    run_batch,
+    setting,
+)
 
 
 def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
@@ -114,15 +126,16 @@ def fix(
     if sum(bool(x) for x in (out_dir, in_place, diff)) > 1:
         fail("choose one of -o/--output, --in-place and --diff")
     reporter = Reporter(quiet)
-    try:
-        sources = discover(list(paths), list(globs) or setting(cfg, None, "glob", None), stdin_format)
-    except InputError as exc:
-        fail(str(exc))
+    sources = find_inputs(paths, globs, cfg, stdin_format, reporter)
     to_stdout = not (out_dir or in_place or diff)
     if to_stdout and len(sources) > 1:
         fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")
     if in_place and any(s.is_stdin for s in sources):
         fail("--in-place cannot rewrite standard input")
+    if in_place:
+        sources, same = once_per_file(sources)
+        for dup, first in same:
+            reporter("note", dup.display, f"the same file as {first.display}: rewritten once")
     clash = output_clash(sources, out_dir, in_place)
     if clash:
         fail(clash)

@@ -50,7 +50,8 @@ Target = Path | str  # a local path, or a URL written through fsspec (str)
 def output_path(source: InputFile, out_dir: Target | None, in_place: bool) -> Target | None:
     """Where ``source``'s result goes: mirrored under ``out_dir``, in place, or stdout (None)."""
     if in_place and not source.is_stdin:
-        return source.url if source.url is not None else source.path
+        # a symlink's target is rewritten (replacing the link itself would leave the target unfixed)
+        return source.url if source.url is not None else (source.path.resolve() if source.path else None)
     if isinstance(out_dir, str):
         return remote.join(out_dir, source.rel.as_posix())
     if out_dir is not None:
@@ -61,6 +62,27 @@ def output_path(source: InputFile, out_dir: Target | None, in_place: bool) -> Ta
 def _same_place(target: Target) -> str:
     """A comparable form of a target: a resolved local path, or the URL as written."""
     return target if isinstance(target, str) else str(Path(target).resolve())
+
+
+def once_per_file(sources: list[InputFile]) -> tuple[list[InputFile], list[tuple[InputFile, InputFile]]]:
+    """For ``--in-place``: each file once, however many names reach it (a symlink, a path named twice).
+
+    Returns the sources to rewrite and the (left out, same file as) pairs to tell the user.
+    """
+    kept: list[InputFile] = []
+    first: dict[str, InputFile] = {}
+    dropped = []
+    for source in sources:
+        if source.path is None or source.url is not None:
+            kept.append(source)
+            continue
+        place = str(source.path.resolve())
+        if place in first:
+            dropped.append((source, first[place]))
+            continue
+        first[place] = source
+        kept.append(source)
+    return kept, dropped
 
 
 def output_clash(sources: list[InputFile], out_dir: Target | None, in_place: bool) -> str | None:
