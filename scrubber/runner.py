@@ -342,6 +342,14 @@ class PoolBackend:
             self.pool.shutdown(wait=False, cancel_futures=True)
             for p in processes:  # don't wait for tasks nobody will read
                 p.terminate()
+            # let the pool's manager thread see its workers die and close its wakeup pipe now: left
+            # running, it races the interpreter's exit hook, which then may print a traceback
+            # ("Exception ignored ... Bad file descriptor") after the clean interrupt message
+            # (rarer with this join, not gone: see the audit report)
+            manager = getattr(self.pool, "_executor_manager_thread", None)
+            if manager is not None:
+                manager.join(timeout=5)
+
         else:
             self.pool.shutdown()
         self.pool = None
