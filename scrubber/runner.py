@@ -339,9 +339,23 @@ class PoolBackend:
             return
         if abort:
             processes = list((getattr(self.pool, "_processes", None) or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
             for p in processes:  # don't wait for tasks nobody will read
                 p.terminate()
+            # the interrupt may have landed while this thread held the pool's (non-reentrant) lock,
+            # in submit: shutdown would then wait for it forever; the workers are ended anyway
+            lock = getattr(self.pool, "_shutdown_lock", None)
+            if lock is None or lock.acquire(timeout=1):
+                if lock is not None:
+                    lock.release()
+                self.pool.shutdown(wait=False, cancel_futures=True)
+            # let the pool's manager thread see its workers die and close its wakeup pipe now: left
+            # running, it races the interpreter's exit hook, which then may print a traceback
+            # ("Exception ignored ... Bad file descriptor") after the clean interrupt message
+            # (rarer with this join, not gone: see the audit report)
+            manager = getattr(self.pool, "_executor_manager_thread", None)
+            if manager is not None:
+                manager.join(timeout=5)
+
         else:
             self.pool.shutdown()
         self.pool = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from ..io.atomic import remove_leftovers
 from .apply import apply_session
 from .check import check
 from .common import Terminated, stop_on_signals
@@ -29,6 +30,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except Terminated as exc:
+            remove_leftovers()
             ctx.exit(128 + exc.signum)
 
 

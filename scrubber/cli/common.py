@@ -16,7 +16,7 @@ import click
 
 from ..config import Config, ConfigError, find_config, load_config, select_rules, split_codes
 from ..engine import Engine
-from ..io.atomic import atomic_write_bytes
+from ..io.atomic import atomic_write_bytes, remove_leftovers
 from ..io.remote import is_url
 from ..io.sources import InputError, InputFile, discover
 from ..kinds.base import PackError
@@ -270,6 +270,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
     try:
         stats = runner.run(sources)
     except RunAborted as exc:
+        remove_leftovers()  # a temp file whose own cleanup the interrupt cut short
         progress.clear()
         click.echo(f"scrubber: {exc.describe()}", err=True)
         if runner_args.get("in_place") and exc.stopped:  # "output removed" must not read as "your input is gone"

@@ -13,6 +13,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+#: temp files being written, so an interrupt that lands between two bytecodes of the cleanup
+#: (Ctrl-C and SIGTERM arrive anywhere) can still be swept up: see :func:`remove_leftovers`
+_OPEN: set[str] = set()
+
+
+def remove_leftovers() -> None:
+    """Delete every temp file of a write that never finished (called when a run is aborted)."""
+    for tmp in list(_OPEN):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        _OPEN.discard(tmp)
+
 
 @contextlib.contextmanager
 def atomic_writer(path: Path, mode_from: Path | None = None) -> Iterator[BinaryIO]:
@@ -23,6 +35,7 @@ def atomic_writer(path: Path, mode_from: Path | None = None) -> Iterator[BinaryI
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _OPEN.add(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -36,6 +49,8 @@ def atomic_writer(path: Path, mode_from: Path | None = None) -> Iterator[BinaryI
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    finally:
+        _OPEN.discard(tmp)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
