@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scrubber.kinds import word_pairs
 from scrubber.kinds.word_pairs import pair_model
 from scrubber.text import segment
 
@@ -47,7 +48,7 @@ def test_pairs(text: str, pairs: list[tuple[str, str]]) -> None:
 @pytest.mark.parametrize(("written", "shuffled"), list(zip(WRITTEN, SHUFFLED)))
 def test_shuffled_sentences_have_far_lower_evidence(written: str, shuffled: str) -> None:
     model = pair_model()
-    assert model.total(written) > 0 > -9 > model.total(shuffled)
+    assert model.evidence(written)[0] > 0 > -9 > model.evidence(shuffled)[0]
 
 
 words = st.sampled_from(["the", "of", "court", "said", "to", "a", "Mayor", "2019", "new", "and", "rule", "on", "in", "was"])
@@ -57,13 +58,20 @@ texts = st.lists(st.tuples(words, marks), max_size=40).map(lambda parts: "".join
 
 @settings(max_examples=200, deadline=None)
 @given(texts)
-def test_evidence_total_and_lowest_run_agree(text: str) -> None:
-    """``total`` and ``evidence`` give the same sum; no sentence is below the text's lowest run."""
+def test_lowest_run_is_the_lowest_sum_of_consecutive_weights(text: str) -> None:
+    """Kadane's scan equals brute force over :meth:`evidence`'s weights, and bounds every sentence."""
     model = pair_model()
     total, scored = model.evidence(text)
-    assert math.isclose(total, model.total(text), abs_tol=1e-9)
-    assert len(scored) == len(model.pairs(text))
-    lowest = model.lowest_run(text)
-    assert lowest <= 0.0
+    weights = [w for w, _ in scored]
+    assert len(weights) == len(model.pairs(text))
+    assert math.isclose(total, sum(weights), abs_tol=1e-9)
+    brute = min([sum(weights[a:b]) for a in range(len(weights)) for b in range(a + 1, len(weights) + 1)], default=0.0)
+    assert math.isclose(model.lowest_run(text), min(0.0, brute), abs_tol=1e-9)
     for s in segment(text).sentences:
-        assert lowest <= model.total(text[s.start : s.end]) + 1e-9
+        assert model.lowest_run(text) <= model.evidence(text[s.start : s.end])[0] + 1e-9
+
+
+def test_missing_symspellpy_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(word_pairs.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(word_pairs.WordPairData, match=r"garble.improbable-order rule needs symspellpy"):
+        word_pairs._data_dir()

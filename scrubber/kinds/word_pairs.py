@@ -70,7 +70,7 @@ def _data_dir() -> Path:
     """symspellpy's package directory, found without importing it (importing loads its C speller)."""
     spec = importlib.util.find_spec("symspellpy")
     if spec is None or not spec.submodule_search_locations:
-        raise WordPairData("the word-order-stats rule needs symspellpy (pip install symspellpy)")
+        raise WordPairData("the garble.improbable-order rule needs symspellpy (pip install symspellpy)")
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -95,13 +95,15 @@ class PairModel:
         #: log count of each common word less half of log N (two of them subtract log N once), by id
         self.log_count = [0.0] + [math.log(unigrams[w]) - log_n / 2 for w in ranked]
         #: pair key -> weight (the weights are shared float objects: the table is keys and pointers)
-        self.attested: dict[int, float] = {}
+        self.attested = {key: ATTESTED_WEIGHTS[b] for key, b in self._attested_pair_bins(bigrams)}
+        self.log_floor = math.log(FLOOR)
+
+    def _attested_pair_bins(self, bigrams: Iterable[tuple[str, str, int]]) -> Iterator[tuple[int, int]]:
+        """(pair key, PMI bin index) of each listed pair of two common words."""
         for x, y, c in bigrams:
             i, j = self.ids.get(x), self.ids.get(y)
             if i is not None and j is not None:
-                b = _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
-                self.attested[i << 16 | j] = ATTESTED_WEIGHTS[b]
-        self.log_floor = math.log(FLOOR)
+                yield i << 16 | j, _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
 
     def _ids(self, text: str) -> list[int]:
         """The id of each word of ``text`` in order, 0 for a mark or a word that is not common.
@@ -146,30 +148,7 @@ class PairModel:
     @cached_property
     def _attested_bins(self) -> dict[int, int]:
         """Pair key -> PMI bin, for fitting only (recomputed from the counts, so any weights will do)."""
-        bins: dict[int, int] = {}
-        for x, y, c in _read_bigrams(_data_dir() / _DATA_FILES[1]):
-            i, j = self.ids.get(x), self.ids.get(y)
-            if i is not None and j is not None:
-                bins[i << 16 | j] = _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
-        return bins
-
-    def weights(self, text: str) -> list[float]:
-        """The weight of each pair of ``text``, in order (the hot loop: inlined, no calls)."""
-        ids = self._ids(text)
-        attested, lc, log_floor = self.attested, self.log_count, self.log_floor
-        low, high = UNATTESTED_BINS
-        out: list[float] = []
-        for i, j in zip(ids, islice(ids, 1, None)):
-            if i and j:
-                w = attested.get(i << 16 | j)
-                if w is None:
-                    w = UNATTESTED_WEIGHTS[min(high, max(low, math.floor(log_floor - lc[i] - lc[j]))) - low]
-                out.append(w)
-        return out
-
-    def total(self, text: str) -> float:
-        """The evidence of ``text`` as one sentence: the sum of its pair weights."""
-        return math.fsum(self.weights(text))
+        return dict(self._attested_pair_bins(_read_bigrams(_data_dir() / _DATA_FILES[1])))
 
     def lowest_run(self, text: str) -> float:
         """The lowest sum of consecutive pair weights anywhere in ``text`` (0.0 when none is negative).
@@ -178,8 +157,10 @@ class PairModel:
         of its document (no pair crosses a sentence end, which is a mark), so
         a text whose lowest run is above a threshold has no sentence below
         it: the detector asks the document first, then its paragraphs, and
-        splits only the paragraphs that reach the threshold into sentences. The weights loop inlined with Kadane's minimum-run scan
-        (the one Python-level loop over a document's words).
+        splits only the paragraphs that reach the threshold into sentences.
+        The weights of :meth:`evidence` computed inline (this is the one
+        Python-level loop over every word of a document) with Kadane's
+        minimum-run scan.
         """
         ids = self._ids(text)
         attested, lc, log_floor = self.attested, self.log_count, self.log_floor
