@@ -46,6 +46,7 @@ from .io.sources import COPIED, BinaryInput, InputError, InputFile, Item, jsonl_
 from .model import Action, Finding
 from .policy import Policy
 from .scoring import document_score, has_garble_rules
+from .signals import held_signals
 
 #: a task is cut at about this many bytes of input ...
 TASK_BYTES = 1 << 18
@@ -341,13 +342,8 @@ class PoolBackend:
             processes = list((getattr(self.pool, "_processes", None) or {}).values())
             for p in processes:  # don't wait for tasks nobody will read
                 p.terminate()
-            # the interrupt may have landed while this thread held the pool's (non-reentrant) lock,
-            # in submit: shutdown would then wait for it forever; the workers are ended anyway
-            lock = getattr(self.pool, "_shutdown_lock", None)
-            if lock is None or lock.acquire(timeout=1):
-                if lock is not None:
-                    lock.release()
-                self.pool.shutdown(wait=False, cancel_futures=True)
+            # no interrupt can have been left inside the pool's lock: Runner holds signals during submit
+            self.pool.shutdown(wait=False, cancel_futures=True)
             # let the pool's manager thread see its workers die and close its wakeup pipe now: left
             # running, it races the interpreter's exit hook, which then may print a traceback
             # ("Exception ignored ... Bad file descriptor") after the clean interrupt message
@@ -526,14 +522,19 @@ class Runner:
         depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 8 * self.backend.workers)
         try:
             for task in tasks:
-                window.append((task, self.backend.submit([seg for seg, _ in task])))
+                with held_signals():  # an interrupt inside a pool's submit would leave its lock held
+                    pending = self.backend.submit([seg for seg, _ in task])
+                window.append((task, pending))
                 while len(window) > depth:
                     self._drain(window)
             while window:
                 self._drain(window)
+            with held_signals():  # shutdown takes the pool's lock too; an interrupt waits until it is done
+                self.backend.close()
         except (KeyboardInterrupt, WorkerError) as exc:
-            self.backend.close(abort=True)
-            self._abort_open()
+            with held_signals(deliver=False):  # a second Ctrl-C must not cut the cleanup short
+                self.backend.close(abort=True)
+                self._abort_open()
             self.stats.seconds = time.perf_counter() - started
             if self._position is None and window:
                 self._position = _where(window[0][0][0][0])
@@ -544,10 +545,10 @@ class Runner:
                 reason, interrupted = str(exc), False
             raise RunAborted(self.stats, reason, self.stats.files, len(sources), self._position, interrupted) from exc
         except BaseException:
-            self.backend.close(abort=True)
-            self._abort_open()
+            with held_signals(deliver=False):
+                self.backend.close(abort=True)
+                self._abort_open()
             raise
-        self.backend.close()
         self.stats.seconds = time.perf_counter() - started
         return self.stats
 

@@ -172,10 +172,9 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path, where: str):
         try:
             _, stderr = proc.communicate(timeout=30)  # orphaned workers would hold stderr open
         except subprocess.TimeoutExpired:
-            # an interrupt landing while the main thread held the pool's lock deadlocked its shutdown
-            # (about once in 15 runs under load before PoolBackend.close stopped waiting for that lock;
-            # none in 40 since): if it ever comes back, say so rather than fail CI at random
-            pytest.xfail("shutdown hung after the interrupt (the pool-lock race, see PoolBackend.close)")
+            # an interrupt landing while the main thread held the pool's lock (in submit) deadlocked its
+            # shutdown about once in 15 runs under load; the runner now holds signals across that call
+            pytest.fail("shutdown hung after the interrupt (an interrupt inside the pool's lock?)")
         if proc.returncode == 0:
             pytest.skip("the run finished before the signal arrived")
         assert proc.returncode == 128 + signal.SIGTERM, stderr

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
+import signal
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,40 @@ def test_big_input_is_streamed_not_loaded(tmp_path, engine, monkeypatch):
     r.run(discover([str(tmp_path / "a.jsonl")]))
     assert max(read_ahead) <= 3
     assert Path(tmp_path / "out" / "a.jsonl").read_text().count("\n") == 200
+
+
+class _SignalBackend(SerialBackend):
+    """Sends itself Ctrl-C inside a call, the moment an interrupt used to cut a pool's lock."""
+
+    def __init__(self, during: str) -> None:
+        self.during = during
+        self.submits = 0
+        self.call_finished = False  # set only if the interrupt waited for the call to end
+
+    def submit(self, segments):
+        self.submits += 1
+        signalled = self.during == "submit" and self.submits == 2
+        if signalled:
+            os.kill(os.getpid(), signal.SIGINT)
+        pending = super().submit(segments)
+        self.call_finished |= signalled
+        return pending
+
+    def close(self, abort: bool = False) -> None:
+        if self.during == "close" and not abort:
+            os.kill(os.getpid(), signal.SIGINT)
+            self.call_finished = True
+
+
+@pytest.mark.parametrize(("during", "finished"), [("submit", 0), ("close", 3)])
+def test_an_interrupt_waits_for_the_backend_call_then_aborts(tmp_path, engine, small_tasks, during, finished):
+    inputs = tmp_path / "in"
+    for name in ("a", "b", "c"):
+        write_jsonl(inputs / f"{name}.jsonl", 20)
+    backend = _SignalBackend(during)
+    with pytest.raises(RunAborted) as info:
+        run(engine, [inputs], tmp_path / "out", backend=backend)
+    assert info.value.interrupted and info.value.finished == finished
+    assert backend.call_finished
+    outputs = sorted(p.name for p in (tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
+    assert outputs == ["a.jsonl", "b.jsonl", "c.jsonl"][:finished]  # and no temp file

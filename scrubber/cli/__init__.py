@@ -19,7 +19,7 @@ Exit codes:
   0  success (check: no findings)
   1  check: findings were reported
   2  usage error, bad configuration or rule pack, or an input/output error
-  130  interrupted (Ctrl-C; 143 for SIGTERM); no partial output file is left
+  130  interrupted (Ctrl-C; 143 for SIGTERM, 129 for SIGHUP); no partial output file is left
 """
 
 
