@@ -380,6 +380,8 @@ LONG_LINE = 1 << 16
 MERGE_ABOVE = 64
 #: ... each spanning at most this many characters of the original
 MERGED_SPAN = 512
+#: in a document longer than this (characters) every line's changes are merged into runs
+HUGE_DOCUMENT = 1 << 22
 
 _LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 #: what a merged run may pass over between two changes: nothing another rule could touch
@@ -519,8 +521,11 @@ class FtfyMatcher(Matcher):
             if config is self.entity_config and html.unescape(old) == new:
                 continue  # a plain entity: unicode.html-entity reports it
             changes.append((i1, i2, new, self.confidence(old, new)))
-        if window and len(changes) > MERGE_ABOVE:
-            message = f"{message}; {len(changes):,} changes on a line too long to review word by word, merged into runs"
+        # bounded findings: a run per sentence-sized stretch instead of one per word
+        limit = MERGE_ABOVE if window else 1 if len(text) > HUGE_DOCUMENT else None
+        if limit is not None and len(changes) > limit:
+            where = "on a line" if window else "in a document"
+            message = f"{message}; {len(changes):,} changes {where} too long to review word by word, merged into runs"
             changes = merge_runs(line, changes, MERGED_SPAN)
         for i1, i2, new, confidence in changes:
             yield fix_finding(self.spec, start + i1, start + i2, new, message=message, confidence=confidence, detail=detail)
