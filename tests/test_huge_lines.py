@@ -71,6 +71,15 @@ def test_a_long_line_with_a_few_damaged_words_keeps_word_findings():
     assert all("merged" not in f.message for f in findings)
 
 
+def test_a_huge_document_of_short_lines_gets_a_run_per_line():
+    text = "\n".join([damaged("un café “noir” ici")] * 200)
+    with mock.patch.object(unicode, "HUGE_DOCUMENT", 1000):
+        findings = MOJIBAKE.find(text)
+    assert len(findings) == 200
+    assert "in a document too long" in findings[0].message
+    assert accept_all(text, findings) == ftfy_fixed(text)
+
+
 def test_every_rule_on_a_huge_line_fixes_once_and_for_all():
     text = (damaged("Le café “ouvert” ") + "[ad_1] and more words, said one. ") * 1500
     once = clean(text, ALL, Policy(unsafe=True, min_confidence=0.0))
