@@ -139,24 +139,62 @@ class _Spans:
     Kept spans never overlap, so sorted by start their ends never decrease,
     and the spans a new one could overlap form one run just left of where it
     would be inserted.
+
+    The spans live in blocks of at most :data:`_BLOCK` (a list of sorted
+    lists, as in ``sortedcontainers``): one flat list made each insertion
+    shift every later span, quadratic for the hundreds of thousands of
+    findings a huge document can have.
     """
 
     def __init__(self) -> None:
-        self.keys: list[tuple[int, int]] = []
-        self.items: list[Finding] = []
+        self.blocks: list[list[tuple[int, int, Finding]]] = []
+        self.firsts: list[tuple[int, int]] = []  # (start, end) of each block's first span
 
     def overlapping(self, f: Finding) -> list[Finding]:
-        k = bisect_right(self.keys, (f.end, f.end))
         found = []
-        while k > 0 and self.keys[k - 1][1] >= f.start:
-            k -= 1
-            found.append(self.items[k])
+        b = bisect_right(self.firsts, (f.end, f.end)) - 1
+        while b >= 0:
+            block = self.blocks[b]
+            k = bisect_right(block, (f.end, f.end, _LAST))
+            while k > 0 and block[k - 1][1] >= f.start:
+                k -= 1
+                found.append(block[k][2])
+            if k > 0:
+                break
+            b -= 1
         return found
 
     def add(self, f: Finding) -> None:
-        k = bisect_right(self.keys, (f.start, f.end))
-        self.keys.insert(k, (f.start, f.end))
-        self.items.insert(k, f)
+        item = (f.start, f.end, f)
+        if not self.blocks:
+            self.blocks.append([item])
+            self.firsts.append((f.start, f.end))
+            return
+        b = max(bisect_right(self.firsts, (f.start, f.end)) - 1, 0)
+        block = self.blocks[b]
+        block.insert(bisect_right(block, (f.start, f.end, _LAST)), item)
+        self.firsts[b] = block[0][:2]
+        if len(block) > _BLOCK:
+            half = len(block) // 2
+            self.blocks[b : b + 1] = [block[:half], block[half:]]
+            self.firsts[b : b + 1] = [block[0][:2], block[half][:2]]
+
+
+#: the largest block of :class:`_Spans`
+_BLOCK = 512
+
+
+class _Last:
+    """Sorts after every finding, so tuples (start, end, finding) never compare findings."""
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    def __gt__(self, other: object) -> bool:
+        return True
+
+
+_LAST = _Last()
 
 
 def _greedy(ordered: list[Finding]) -> list[Finding]:

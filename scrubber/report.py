@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from bisect import bisect_right
 from typing import Any
 
 from .model import Finding
@@ -25,15 +26,40 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
+class LineIndex:
+    """``line_col`` for many offsets of one text: the line starts found once.
+
+    Counting newlines from the start for every finding is quadratic: a
+    2 MB line with 150,000 findings spent half a minute in ``str.count``.
+    """
+
+    __slots__ = ("starts",)
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        at = find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = find("\n", at + 1)
+        self.starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
 def shorten(s: str, width: int = 60) -> str:
     r = repr(s)
     return r if len(r) <= width else r[: width - 4] + "…" + r[-3:]
 
 
-def finding_line(where: str, text: str, f: Finding) -> str:
+def finding_line(where: str, text: str, f: Finding, lines: LineIndex | None = None) -> str:
+    """One finding for people; pass ``lines`` (the text's :class:`LineIndex`) when printing many."""
     snippet = f.snippet(text)
     lead = len(snippet) - len(snippet.lstrip())
-    line, col = line_col(text, f.start + (lead if lead < len(snippet) else 0))
+    offset = f.start + (lead if lead < len(snippet) else 0)
+    line, col = lines.line_col(offset) if lines is not None else line_col(text, offset)
     what = f"flag {shorten(f.snippet(text))}" if f.is_flag else f"{shorten(f.snippet(text))} → {shorten(f.replacement or '')}"
     unsafe = "" if f.safe else " [unsafe]"
     return f"{where}:{line}:{col}: {f.rule} {f.message} ({f.confidence:.2f}{unsafe}): {what}"

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..io.sources import InputFile, Item
-from ..report import document_object, dumps, finding_line, stats_object, summary_table
+from ..report import LineIndex, document_object, dumps, finding_line, stats_object, summary_table
 from ..runner import DocResult
 from .common import BatchOptions, Reporter, batch_options, build_engine, find_inputs, input_options, rule_options, run_batch, setting
 
@@ -62,9 +62,10 @@ def check(
             return
         where = source.display if item.line is None else f"{source.display}:{item.line}"
         if fmt == "text":
+            prefix = where if item.line is None else f"{where} [{item.doc.id}]"
+            lines = LineIndex(item.doc.text)
             for f in result.findings:
-                prefix = where if item.line is None else f"{where} [{item.doc.id}]"
-                click.echo(finding_line(prefix, item.doc.text, f))
+                click.echo(finding_line(prefix, item.doc.text, f, lines))
         else:
             obj = document_object(item.doc.id, source.display, item.line, item.doc.text, result.findings, result.score)
             if fmt == "jsonl":

@@ -301,6 +301,9 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
     min_words = int(params.get("min_words", 6))
     min_probability = float(params.get("min_probability", 0.95))
     text = ctx.text
+    # langdetect is deterministic (seeded) and costs ~10 ms a sentence: a
+    # document repeating one sentence thousands of times asks once
+    guessed: dict[str, list[tuple[str, float]]] = {}
     for s_start, s_end in _candidate_sentences(text, seg, doc_lang):
         sentence = text[s_start:s_end]
         if doc_lang == "en" and _looks_english(sentence):
@@ -321,7 +324,9 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
                 continue
         elif ratio < 0.25:
             continue
-        guesses = _langdetect(sentence)
+        guesses = guessed.get(sentence)
+        if guesses is None:
+            guesses = guessed[sentence] = _langdetect(sentence)
         if not guesses:
             continue
         lang, prob = guesses[0]

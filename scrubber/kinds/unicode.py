@@ -46,7 +46,7 @@ def _class(chars: set[str]) -> str:
     return "[" + re.escape("".join(sorted(chars))) + "]"
 
 
-def _build_signature() -> tuple[re.Pattern[str], frozenset[str]]:
+def _build_signature() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
     """What UTF-8 mojibake looks like, for every encoding ftfy knows.
 
     A UTF-8 lead byte (0xC2-0xF4) followed by a continuation byte
@@ -78,10 +78,10 @@ def _build_signature() -> tuple[re.Pattern[str], frozenset[str]]:
     first = _class(all_leads | c1 | {"\u00c2", "\u00c3"})
     lead, conts_or_lost = _class(all_leads), _class(all_conts | {"\ufffd"})
     pattern = f"{first}(?:(?<={lead}){conts_or_lost}|(?<=[\u0080-\u009f])|(?<=[\u00c2\u00c3])(?=[ \u00a0]))"
-    return re.compile(pattern), frozenset(pairs)
+    return re.compile(pattern), frozenset(pairs), frozenset(all_leads | {"\u00c2", "\u00c3"})
 
 
-SIGNATURE, _PAIRS = _build_signature()
+SIGNATURE, _PAIRS, _LEADS = _build_signature()
 
 
 def _is_signature(hit: str) -> bool:
@@ -374,6 +374,90 @@ def _unstrip(keep: list[int], length: int, i1: int, i2: int) -> tuple[int, int]:
     return start, end
 
 
+#: lines longer than this (in characters) are handed to ftfy in windows of at most this size
+LONG_LINE = 1 << 16
+#: a window of a long line with more changes than this has them merged into runs ...
+MERGE_ABOVE = 64
+#: ... each spanning at most this many characters of the original
+MERGED_SPAN = 512
+#: in a document longer than this (characters) every line's changes are merged into runs
+HUGE_DOCUMENT = 1 << 22
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: what a merged run may pass over between two changes: nothing another rule could touch
+_PLAIN_GAP = re.compile(r"[A-Za-z0-9 ,;:'-]*")
+
+
+def _segments(text: str) -> Iterator[tuple[int, int, bool]]:
+    """``(start, end, window)`` of each line as ``text.splitlines(keepends=True)`` cuts them, long lines cut into windows.
+
+    Offsets, not copies: one 78 MB line was copied whole, then ftfy and the
+    word diff ran over all of it at once (8.5 GB). A line longer than
+    :data:`LONG_LINE` is cut into windows of at most that size (ftfy itself
+    cuts text at ``max_decode_length``, wherever that falls); see :func:`_cut`.
+    """
+    pos = 0
+    for m in _LINE_BREAK.finditer(text):
+        yield from _windows(text, pos, m.end())
+        pos = m.end()
+    if pos < len(text):
+        yield from _windows(text, pos, len(text))
+
+
+def _windows(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+    if end - start <= LONG_LINE:
+        yield start, end, False
+        return
+    lo = start
+    while end - lo > LONG_LINE:
+        cut = _cut(text, lo + LONG_LINE // 2, lo + LONG_LINE)
+        yield lo, cut, True
+        lo = cut
+    yield lo, end, True
+
+
+def _cut(text: str, lo: int, hi: int) -> int:
+    """A point in ``(lo, hi]`` where a line can be cut without splitting a mojibake sequence.
+
+    Preferably just after a space, unless the space follows a lead byte's
+    character (``Ã `` is a UTF-8 sequence that lost its non-breaking space);
+    else between two ASCII characters (no misread UTF-8 sequence holds two);
+    else, in text with neither, at ``hi``.
+    """
+    p = text.rfind(" ", lo, hi)
+    while p > lo:
+        if text[p - 1] not in _LEADS:
+            return p + 1
+        p = text.rfind(" ", lo, p)
+    for p in range(hi, lo, -1):
+        if text[p - 1].isascii() and text[p].isascii():
+            return p
+    return hi
+
+
+def merge_runs(line: str, changes: list[tuple[int, int, str, float]], span: int) -> list[tuple[int, int, str, float]]:
+    """Neighbouring changes ``(i1, i2, new, confidence)`` of ``line`` merged into runs of at most ``span`` characters.
+
+    Two changes join only across ASCII letters, digits, spaces and ``,;:'-``:
+    never across a sentence end, a bracket, a control or an odd space, which
+    other rules (garbled sentences, residue tokens such as ``[ad_2]``,
+    invisible characters) own; a run cutting one of those would win the
+    overlap (the mojibake rule has the highest priority) and leave it for a
+    second run. The text between two changes is the same before and after
+    ftfy, so a run's replacement is the changes with the text between them.
+    """
+    runs: list[list] = []  # [i1, i2, parts, confidence]
+    for i1, i2, new, confidence in changes:
+        if runs and i2 - runs[-1][0] <= span and _PLAIN_GAP.fullmatch(line, runs[-1][1], i1):
+            run = runs[-1]
+            run[2].extend((line[run[1] : i1], new))
+            run[1] = i2
+            run[3] = min(run[3], confidence)
+        else:
+            runs.append([i1, i2, [new], confidence])
+    return [(i1, i2, "".join(parts), confidence) for i1, i2, parts, confidence in runs]
+
+
 class FtfyMatcher(Matcher):
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec
@@ -398,42 +482,53 @@ class FtfyMatcher(Matcher):
         hits = signature_hits(ctx)
         if not hits and not ("&" in text and looks_like_mojibake(html.unescape(text))):
             return
-        n_hits = len(hits)
-        k = 0  # the first hit at or after the current line
-        pos = 0
-        for line in text.splitlines(keepends=True):
-            start = pos
-            pos += len(line)
-            config = self.config
-            while k < n_hits and hits[k] < start:
-                k += 1
-            # a signature hit in the line (none spans a line break), or
-            # mojibake hidden behind an HTML entity (``10Î&frac14;s``)
-            if not (k < n_hits and hits[k] < pos) and ("&" not in line or not looks_like_mojibake(html.unescape(line))):
+        for lo, hi, window in _segments(text):
+            # a signature hit in the segment (none spans a line break or a
+            # window cut), or mojibake hidden behind an HTML entity (``10Î&frac14;s``)
+            k = bisect_left(hits, lo)
+            if not (k < len(hits) and hits[k] < hi) and (text.find("&", lo, hi) < 0 or not looks_like_mojibake(html.unescape(text[lo:hi]))):
                 continue
-            if not self.config.unescape_html and _ENTITY.search(line) and not _HTML_TAG.search(text):
-                config = self.entity_config
-            # ftfy judges the line as unicode.control-char will leave it, so
-            # fixing twice gives what fixing once gave
-            keep = [i for i, c in enumerate(line) if c not in _C0] if _C0_RE.search(line) else None
-            seen = line if keep is None else "".join(line[i] for i in keep)
-            fixed, plan = self.fix(seen, config)
-            if fixed == seen:
+            yield from self._segment(ctx, lo, hi, window)
+
+    def _segment(self, ctx: DocContext, start: int, end: int, window: bool) -> Iterator[Finding]:
+        """The findings of one line, or of one window of a long line (merged into runs where there are many)."""
+        text = ctx.text
+        line = text[start:end]
+        config = self.config
+        if (
+            not self.config.unescape_html
+            and _ENTITY.search(line)
+            and not ctx.memo("unicode.has-html", lambda: bool(_HTML_TAG.search(text)))
+        ):
+            config = self.entity_config
+        # ftfy judges the line as unicode.control-char will leave it, so
+        # fixing twice gives what fixing once gave
+        keep = [i for i, c in enumerate(line) if c not in _C0] if _C0_RE.search(line) else None
+        seen = line if keep is None else "".join(line[i] for i in keep)
+        fixed, plan = self.fix(seen, config)
+        if fixed == seen:
+            return
+        message = explain_plan(plan)
+        detail = "ftfy plan: " + ", ".join(f"{op} {arg}" for op, arg in (plan or []))
+        changes: list[tuple[int, int, str, float]] = []
+        for i1, i2, j1, j2 in diff_regions(seen, fixed):
+            if keep is not None:
+                i1, i2 = _unstrip(keep, len(line), i1, i2)
+            # repaired text is composed (NFC) as unicode.nfc would leave it
+            old, new = line[i1:i2], unicodedata.normalize("NFC", fixed[j1:j2])
+            if old == new:
                 continue
-            message = explain_plan(plan)
-            detail = "ftfy plan: " + ", ".join(f"{op} {arg}" for op, arg in (plan or []))
-            for i1, i2, j1, j2 in diff_regions(seen, fixed):
-                if keep is not None:
-                    i1, i2 = _unstrip(keep, len(line), i1, i2)
-                # repaired text is composed (NFC) as unicode.nfc would leave it
-                old, new = line[i1:i2], unicodedata.normalize("NFC", fixed[j1:j2])
-                if old == new:
-                    continue
-                if config is self.entity_config and html.unescape(old) == new:
-                    continue  # a plain entity: unicode.html-entity reports it
-                yield fix_finding(
-                    self.spec, start + i1, start + i2, new, message=message, confidence=self.confidence(old, new), detail=detail
-                )
+            if config is self.entity_config and html.unescape(old) == new:
+                continue  # a plain entity: unicode.html-entity reports it
+            changes.append((i1, i2, new, self.confidence(old, new)))
+        # bounded findings: a run per sentence-sized stretch instead of one per word
+        limit = MERGE_ABOVE if window else 1 if len(text) > HUGE_DOCUMENT else None
+        if limit is not None and len(changes) > limit:
+            where = "on a line" if window else "in a document"
+            message = f"{message}; {len(changes):,} changes {where} too long to review word by word, merged into runs"
+            changes = merge_runs(line, changes, MERGED_SPAN)
+        for i1, i2, new, confidence in changes:
+            yield fix_finding(self.spec, start + i1, start + i2, new, message=message, confidence=confidence, detail=detail)
 
     def fix(self, line: str, config: ftfy.TextFixerConfig) -> tuple[str, list[tuple[str, str]] | None]:
         """``ftfy.fix_and_explain(line, config=config)``, without its confirming second round.

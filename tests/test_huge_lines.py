@@ -1,0 +1,174 @@
+"""Huge lines and huge documents: bounded findings, the same fixes, linear layers.
+
+A single 78 MB line of mojibake once took minutes and 8.5 GB: ftfy and the
+word diff ran over the whole line and every changed word became a finding.
+Long lines are now handed to ftfy in windows, and a window with many changes
+has them merged into runs (``unicode.mojibake``). Timings live in
+``tests/perf/bench_huge_line.py``; these tests pin the behaviour.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from contextlib import contextmanager
+from unittest import mock
+
+import ftfy
+import ftfy.bad_codecs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scrubber import Policy, clean, default_engine, engine
+from scrubber.engine import _greedy, _overlaps, accept_all
+from scrubber.kinds import unicode
+from scrubber.model import Finding
+from scrubber.report import LineIndex, line_col
+
+MOJIBAKE = default_engine(select=["unicode.mojibake"])
+ALL = default_engine()
+
+
+def damaged(s: str) -> str:
+    return s.encode("utf-8").decode("sloppy-windows-1252")
+
+
+def ftfy_fixed(text: str) -> str:
+    return ftfy.fix_text(text, ftfy.TextFixerConfig(**unicode._FTFY_OPTIONS))
+
+
+@contextmanager
+def small_windows(long_line: int = 40, merge_above: int = 1, span: int = 60):
+    """The long-line machinery at sizes a generated example reaches."""
+    with (
+        mock.patch.object(unicode, "LONG_LINE", long_line),
+        mock.patch.object(unicode, "MERGE_ABOVE", merge_above),
+        mock.patch.object(unicode, "MERGED_SPAN", span),
+    ):
+        yield
+
+
+LONG = damaged("café “quoted” naïve résumé ") * 6000  # 162,000 characters, 24,000 changed words
+
+
+def test_a_long_mojibake_line_gives_few_merged_findings_that_equal_ftfy():
+    findings = MOJIBAKE.find(LONG)
+    assert len(LONG) > 2 * unicode.LONG_LINE
+    assert len(findings) <= 2 * len(LONG) // unicode.MERGED_SPAN  # runs, not 24,000 words
+    assert all(f.end - f.start <= unicode.MERGED_SPAN for f in findings)
+    assert "merged into runs" in findings[0].message and findings[0].message.startswith("UTF-8 read as Windows-1252")
+    once = accept_all(LONG, findings)
+    assert once == ftfy_fixed(LONG)
+    assert MOJIBAKE.find(once) == []
+
+
+def test_a_long_line_with_a_few_damaged_words_keeps_word_findings():
+    line = ("plain words here " * 5000).replace("here", damaged("café"), 3)
+    findings = MOJIBAKE.find(line)
+    assert [line[f.start : f.end] for f in findings] == [damaged("café")] * 3
+    assert all("merged" not in f.message for f in findings)
+
+
+def test_a_huge_document_of_short_lines_gets_a_run_per_line():
+    text = "\n".join([damaged("un café “noir” ici")] * 200)
+    with mock.patch.object(unicode, "HUGE_DOCUMENT", 1000):
+        findings = MOJIBAKE.find(text)
+    assert len(findings) == 200
+    assert "in a document too long" in findings[0].message
+    assert accept_all(text, findings) == ftfy_fixed(text)
+
+
+def test_every_rule_on_a_huge_line_fixes_once_and_for_all():
+    text = (damaged("Le café “ouvert” ") + "[ad_1] and more words, said one. ") * 1500
+    once = clean(text, ALL, Policy(unsafe=True, min_confidence=0.0))
+    assert "[ad_1]" not in once and "café “ouvert”" in once
+    assert clean(once, ALL, Policy(unsafe=True, min_confidence=0.0)) == once
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Aé b Aé", [(0, 7, "Xé b Xé")]),  # a plain gap is passed over
+        ("Aé, it's Aé", [(0, 11, "Xé, it's Xé")]),
+        ("Aé. Aé", [(0, 2, "Xé"), (4, 6, "Xé")]),  # never across a sentence end
+        ("Aé [ad_2] Aé", [(0, 2, "Xé"), (10, 12, "Xé")]),  # nor a residue token
+        ("Aé\u200b Aé", [(0, 2, "Xé"), (4, 6, "Xé")]),  # nor an invisible character
+        ("Aé\u00a0Aé", [(0, 2, "Xé"), (3, 5, "Xé")]),  # nor an odd space
+        ("Aé bbbbbbbbbbb Aé", [(0, 2, "Xé"), (15, 17, "Xé")]),  # nor past the span (12 here)
+    ],
+)
+def test_merge_runs(line: str, expected: list):
+    changes = [(m.start(), m.end(), "Xé", 0.95) for m in re.finditer("Aé", line)]
+    assert [c[:3] for c in unicode.merge_runs(line, changes, 12)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "cut"),
+    [
+        ("abc def ghi", 1, 10, 8),  # after the last space
+        ("abcÃ  def", 1, 8, 6),  # not after "Ã " (a lost non-breaking space): the space before
+        ("xxÃ xxy", 1, 6, 6),  # no usable space: between two ASCII characters
+        ("ÃÃÃÃÃÃ", 1, 5, 5),  # neither: at the limit
+    ],
+)
+def test_cut_never_splits_a_mojibake_sequence(text: str, lo: int, hi: int, cut: int):
+    assert unicode._cut(text, lo, hi) == cut
+
+
+LINE_BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029", ""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(
+                st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=5
+            ),
+            LINE_BREAKS,
+        )
+    )
+)
+def test_segments_are_the_lines_of_splitlines(parts: list[tuple[str, str]]):
+    text = "".join(a + b for a, b in parts)
+    assert [text[lo:hi] for lo, hi, _ in unicode._segments(text)] == text.splitlines(keepends=True)
+
+
+# long lines made of the property tests' damage, at sizes where windows and runs happen
+PROSE = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf")), max_size=8)
+INLINE = st.sampled_from(["[ad_1]", "â€™", "Ã©", "cafÃ©", "naÃ¯ve", "“", "&amp;", "é", "\u200b", "\u00ad", "\x07", " ", "Ã ", ". "])
+LINE = st.lists(st.one_of(PROSE, INLINE, INLINE), min_size=10, max_size=60).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(LINE)
+def test_windows_and_runs_keep_the_invariants(text: str):
+    """Valid, non-overlapping spans. Not idempotence at these sizes: fixing
+    moves the window cuts, and ftfy judges a lone ``Â `` by its neighbours
+    (hypothesis found one at 40-character windows; see docs/unicode.md)."""
+    with small_windows():
+        findings = ALL.find(text)
+        for f in findings:
+            assert 0 <= f.start <= f.end <= len(text)
+        fixes = sorted((f.start, f.end) for f in findings if f.is_fix)
+        assert all(end <= start for (_, end), (start, _) in itertools.pairwise(fixes))
+
+
+@pytest.mark.parametrize("text", ["", "one line", "a\nb\n\nc", "\n\nend\n", "é\nü\r\nx"])
+def test_line_index_agrees_with_line_col(text: str):
+    index = LineIndex(text)
+    assert [index.line_col(i) for i in range(len(text) + 1)] == [line_col(text, i) for i in range(len(text) + 1)]
+
+
+def test_overlap_resolution_in_blocks_equals_the_naive_greedy():
+    rng = random.Random(3)
+    spans = [(a, a + rng.choice([0, 1, 2, 5, 9])) for a in (rng.randrange(1500) for _ in range(1500))]
+    findings = [Finding("r", a, b, "", "") for a, b in spans]
+    naive: list[Finding] = []
+    for f in findings:
+        if not any(_overlaps(f, k) for k in naive):
+            naive.append(f)
+    with mock.patch.object(engine, "_BLOCK", 4):
+        assert _greedy(findings) == naive
