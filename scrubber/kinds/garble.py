@@ -1077,10 +1077,10 @@ def improbable_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
     text = ctx.text
     threshold = -float(params.get("min_evidence", 9.0))
     model = pair_model()
-    if model.lowest_run(text) > threshold:
+    if not model.may_reach(text, threshold):
         return  # the whole document's pairs have no run that low (one call: most documents stop here)
     for k, (p_start, p_end) in enumerate(seg.paragraphs):
-        if model.lowest_run(text[p_start:p_end]) > threshold:
+        if not model.may_reach(text[p_start:p_end], threshold):
             continue  # no run of pairs in the paragraph is that low, so no sentence is
         for start, end in seg.sentences_of(k):
             total, scored = model.evidence(text[start:end])
