@@ -166,3 +166,26 @@ def test_foreign_hint_lines_skip_only_a_scan_that_cannot_match(text: str) -> Non
         end = text.find("\n")
         every_scan.add((0, len(text) if end < 0 else end))
     assert garble._foreign_hint_lines(text, letter_runs(text.lower())) == sorted(every_scan)
+
+
+#: words the word-order branches start and end with, capitals, near misses, each followed by a mark or space
+ORDER_WORDS = ["the", "The", "a", "A", "an", "An", "of", "is", "he", "They", "been", "Been", "would", "from", "several"]
+ORDER_WORDS += ["than", "and", "which", "as", "be", "cannot", "interview", "racing", "them", "é", "x", "one", "-the", "he's"]
+ORDER_TEXTS = st.lists(
+    st.tuples(st.sampled_from(ORDER_WORDS), st.sampled_from([" ", " ", " ", "\t", "\n", ". ", ", ", "!", '." ', "”) ", "'"])),
+    max_size=12,
+).map(lambda parts: "".join(w + m for w, m in parts))
+
+
+@given(text=ORDER_TEXTS)
+def test_word_order_scan_finds_every_match(text: str) -> None:
+    """The guarded scan (:data:`garble._WORD_ORDER_FIRST` look-ahead) finds what the plain pattern finds."""
+    assert garble._word_order_spans(text) == whole(garble._WORD_ORDER, text)
+
+
+def test_word_order_scan_finds_every_pair_of_listed_words() -> None:
+    """Every pair of words any branch names (and their capitals), at a sentence start, inside and at the end."""
+    listed = {w for part in re.findall(r"[A-Za-z|]+", garble._WORD_ORDER.pattern) for w in part.split("|") if w.isalpha()}
+    words = sorted(listed | {w.capitalize() for w in listed} | {"interview", "racing", "one"})
+    text = " ".join(f"x {a} {b}. {a} {b}, {a}." for a in words for b in words)
+    assert garble._word_order_spans(text) == whole(garble._WORD_ORDER, text)

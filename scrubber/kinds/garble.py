@@ -1002,13 +1002,27 @@ def _trie(words: str) -> str:
     return word_trie(words.split("|"))
 
 
+#: every word a branch of :data:`_WORD_ORDER` can start with
+_WORD_ORDER_FIRST = sorted(
+    {
+        w
+        for words in (
+            f"{_DET}|The|A|An|Its|Their|Our|My|Your|Every|{_PRONOUN}|He|She|They|We|of|{_PREP}|been|Been|{_MODAL}",
+            f"{_QUANT}|Several|Many|Each|Few|{_NO_END}|than|{_FIN}|{_AUX_END}",
+        )
+        for w in words.split("|")
+    }
+)
 #: the same pairs as :data:`_WORD_ORDER`, led by the character before the first
 #: word instead of a look-behind: a character class first lets ``re`` skip to
 #: the next space or mark in C, and the trie-shaped word lists decide on one
 #: letter (three times faster). Every branch matches one span at most, so the
-#: order of the words inside a list does not matter.
+#: order of the words inside a list does not matter. The look-ahead first
+#: asks once whether the word is one a branch starts with (most words are
+#: not), instead of each of the thirteen branches asking it (0.29 → 0.20 s
+#: on perf-news).
 _WORD_ORDER_SCAN = re.compile(
-    rf"""[^\w'’-](?:
+    rf"""[^\w'’-](?={word_trie(_WORD_ORDER_FIRST)}\b)(?:
         {_trie(_DET + "|The|A|An|Its|Their|Our|My|Your|Every")}[ \t]+{_trie(_AFTER_DET + "|" + _AFTER_DET_MORE)}\b(?![-'’])
       | {_trie(_PRONOUN + "|He|She|They|We")}[ \t]+{_trie("the|a|an|of|by|from|with|at|which|whom|whose")}\b(?![-'’])
       | of[ \t]+{_trie("of|is|are|was|were|he|she|they|we|i")}\b(?![-'’])
