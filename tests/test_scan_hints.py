@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language
+from scrubber.kinds.base import DocContext
 from scrubber.wordruns import letter_runs, word_runs
 
 #: each exact detector pattern with the hints that every one of its matches holds
@@ -136,9 +137,31 @@ def test_typographic_punctuation_counts_as_plain(text: str) -> None:
 
     ascii_text = text.translate(str.maketrans({"’": "'", "“": '"', "”": '"', "—": "-", "…": "."}))
     assert len(ascii_text) == len(text)
-    assert language._candidate_sentences(text, LazySegmentation(text), "en") == language._candidate_sentences(
-        ascii_text, LazySegmentation(ascii_text), "en"
+    assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == language._candidate_sentences(
+        DocContext(ascii_text), LazySegmentation(ascii_text), "en"
     )
+
+
+HINT_TEXTS = st.lists(
+    st.sampled_from([*" \n.,'’-_“”", "de", "De", "la", "y", "und", "the", "over", "ſe", "\u212a", "İ", "é", "7", "Rain", "fell"]),
+    max_size=30,
+).map("".join)
+
+
+@given(text=HINT_TEXTS)
+def test_candidate_sentences_skip_only_a_hint_scan_that_cannot_match(text: str) -> None:
+    """Skipping the hint-word scan when no hint word is a letter run of the lower-cased text changes nothing."""
+    from scrubber.text import LazySegmentation
+
+    seg = LazySegmentation(text)
+    expected = set(seg.sentences_hit(language._NON_ASCII_CHAR))
+    if len(text.lower()) != len(text):
+        expected.update(seg.sentences_hit(language._OTHER_LANGUAGE_HINT))
+    else:
+        expected.update(seg.sentences_hit(language._HINT_SCAN, text.lower(), shift=1))
+        if language._OTHER_LANGUAGE_HINT.match(text):
+            expected.add(seg.sentence_at(0))
+    assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == sorted(expected)
 
 
 #: characters the C-split word runs turn on: the typographic marks replaced on the

@@ -36,8 +36,8 @@ import regex
 
 from ..model import Finding
 from ..scoring import sentence_score
-from ..text import LazySegmentation, Span, segmentation, word_trie
-from ..wordruns import letter_runs, word_runs
+from ..text import LazySegmentation, Span, lower_letter_runs, segmentation, word_trie
+from ..wordruns import word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
@@ -922,7 +922,7 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     """
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
-    runs = letter_runs(text.lower())
+    runs = lower_letter_runs(ctx)
     for start, end, word in foreign_words(text, seg.sentence_at, runs):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     for start, end, word in _elisions(text):
