@@ -12,13 +12,14 @@ from scrubber.kinds import garble, language
 from scrubber.kinds.base import DocContext
 from scrubber.wordruns import letter_runs, word_runs
 
-#: each exact detector pattern with the hints that every one of its matches holds
+#: each exact detector pattern with the hints that every one of its matches holds, and
+#: whether the detector scans a line only from its first hint (``from_hint``)
 PAIRS = {
-    "lowercase-start": (garble._LOWER_AFTER_STOP, [garble._LOWER_HINT]),
-    "after-closing-quote": (garble._AFTER_QUOTE, [garble._AFTER_QUOTE_HINT]),
-    "space-before-quote": (garble._SPACE_QUOTE, [garble._SPACE_QUOTE_HINT]),
-    "tokenized": (garble._TOKENIZED, garble._TOKENIZED_HINTS),
-    "orphan-punctuation": (garble._ORPHAN, [garble._ORPHAN_HINT]),
+    "lowercase-start": (garble._LOWER_AFTER_STOP, [garble._LOWER_HINT], False),
+    "after-closing-quote": (garble._AFTER_QUOTE, [garble._AFTER_QUOTE_HINT], True),
+    "space-before-quote": (garble._SPACE_QUOTE, [garble._SPACE_QUOTE_HINT], True),
+    "tokenized": (garble._TOKENIZED, garble._TOKENIZED_HINTS, True),
+    "orphan-punctuation": (garble._ORPHAN, [garble._ORPHAN_HINT], True),
 }
 
 #: the characters the patterns and hints turn on, in a few words
@@ -60,15 +61,15 @@ def whole(pattern, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
-def hinted(pattern, hints, text: str) -> list[tuple[int, int]]:
-    return [m.span() for start, end in garble._hinted_lines(text, hints) for m in pattern.finditer(text, start, end)]
+def hinted(pattern, hints, from_hint: bool, text: str) -> list[tuple[int, int]]:
+    return [m.span() for start, end in garble._hinted_lines(text, hints, from_hint) for m in pattern.finditer(text, start, end)]
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
 @given(text=TEXTS)
 def test_hinted_lines_find_every_match(name: str, text: str) -> None:
-    pattern, hints = PAIRS[name]
-    assert hinted(pattern, hints, text) == whole(pattern, text)
+    pattern, hints, from_hint = PAIRS[name]
+    assert hinted(pattern, hints, from_hint, text) == whole(pattern, text)
 
 
 @pytest.mark.parametrize(
@@ -77,14 +78,14 @@ def test_hinted_lines_find_every_match(name: str, text: str) -> None:
         ("lowercase-start", "A note. to him\nno hint here\nend. and more"),
         ("after-closing-quote", 'said "a friendship." which\n"ok." He'),
         ("space-before-quote", 'what we want. "\nfine."\nhe said, " and'),
-        ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line"),
-        ("orphan-punctuation", "soon. . US\nx , , y\nno mark here\nword . word\nend. . . ok"),
+        ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line\nx y  \t,  do \t n't ( a"),
+        ("orphan-punctuation", "soon. . US\nx , , y\nno mark here\nword . word\nend. . . ok\nlong line first.  \t.  US"),
     ],
 )
 def test_hinted_lines_on_examples(name: str, text: str) -> None:
-    pattern, hints = PAIRS[name]
+    pattern, hints, from_hint = PAIRS[name]
     assert whole(pattern, text)
-    assert hinted(pattern, hints, text) == whole(pattern, text)
+    assert hinted(pattern, hints, from_hint, text) == whole(pattern, text)
 
 
 @given(text=TEXTS)

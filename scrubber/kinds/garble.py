@@ -64,7 +64,7 @@ def _spots(
             yield m.start(group), m.end(group), f"{reason} at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
 
 
-def _hinted_lines(text: str, hints: Iterable[re.Pattern[str]]) -> list[tuple[int, int]]:
+def _hinted_lines(text: str, hints: Iterable[re.Pattern[str]], from_hint: bool = False) -> list[tuple[int, int]]:
     """The lines (``(start, end)``, in order) where one of ``hints`` matches.
 
     A detector whose every match lies on one line and contains a match of
@@ -74,9 +74,33 @@ def _hinted_lines(text: str, hints: Iterable[re.Pattern[str]]) -> list[tuple[int
     and look-aheads that cannot cross it). A hint led by a literal
     character lets ``re`` skip ahead in C: on news text the hint scans cost
     a fraction of the exact pattern's scan, and few lines hold a hint.
+
+    ``from_hint``: every match starts at most two characters, plus the
+    blanks before them, plus one, before the first character of its hint's
+    match (``. . x``, ``word   ,``, ``do n't``), so a line is scanned only
+    from there before its first hint (news lines are whole paragraphs; the
+    hint is often near their end). That start only grows with the hint's
+    position, so the first hint of a line bounds every match on it.
     """
-    found = {line for hint in hints for line in _lines_with(text, hint)}
-    return sorted(found)
+    if not from_hint:
+        return sorted({line for hint in hints for line in _lines_with(text, hint)})
+    first: dict[tuple[int, int], int] = {}
+    for hint in hints:
+        pos = 0
+        while (m := hint.search(text, pos)) is not None:
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.start())
+            end = len(text) if end < 0 else end
+            if first.get((start, end), end) > m.start():
+                first[start, end] = m.start()
+            pos = end
+    windows = []
+    for (start, end), at in sorted(first.items()):
+        at = max(start, at - 2)
+        while at > start and text[at - 1] in " \t":
+            at -= 1
+        windows.append((max(start, at - 1), end))
+    return windows
 
 
 # -- orphan punctuation --------------------------------------------------------
@@ -98,7 +122,7 @@ _ORPHAN_HINT = re.compile(r"[.,;:](?<=[ \t].)")
 
 def orphan_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A full stop or comma on its own: ``. . US officials``, ``, ,``, ``word . word``."""
-    lines = _hinted_lines(ctx.text, [_ORPHAN_HINT])
+    lines = _hinted_lines(ctx.text, [_ORPHAN_HINT], from_hint=True)
     return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation", lines=lines)
 
 
@@ -228,7 +252,7 @@ _SPEECH = regex.compile(
 def after_closing_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Text going on in lower case after a quotation closed the sentence: ``people." who love``."""
     text = ctx.text
-    lines = _hinted_lines(text, [_AFTER_QUOTE_HINT])
+    lines = _hinted_lines(text, [_AFTER_QUOTE_HINT], from_hint=True)
     for m in (m for start, end in lines for m in finditer(_AFTER_QUOTE, text, "garble.after-closing-quote", start, end)):
         if _SPEECH.match(text, m.start(1)):
             continue
@@ -249,7 +273,7 @@ _SPACE_QUOTE_HINT = re.compile(r"""[.!?,][ \t]+["”“]""")
 def space_before_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A closing quote detached by a space: ``what we expect. "`` at the end of a paragraph."""
     text = ctx.text
-    lines = _hinted_lines(text, [_SPACE_QUOTE_HINT])
+    lines = _hinted_lines(text, [_SPACE_QUOTE_HINT], from_hint=True)
     for m in (m for start, end in lines for m in finditer(_SPACE_QUOTE, text, "garble.space-before-quote", start, end)):
         yield m.start() - 1, m.end(), f"space before a closing quote at {_quote(text[max(0, m.start() - 20) : m.end()])}"
 
@@ -278,7 +302,7 @@ _TOKENIZED_HINTS = [
 
 def tokenized(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Spacing of a tokenizer's output: ``word , word``, ``( FTIR )``, ``word .``, ``do n't``."""
-    lines = _hinted_lines(ctx.text, _TOKENIZED_HINTS)
+    lines = _hinted_lines(ctx.text, _TOKENIZED_HINTS, from_hint=True)
     return _spots(_TOKENIZED, ctx.text, "space before punctuation (tokenized text)", "garble.tokenized", lines=lines)
 
 
