@@ -36,7 +36,7 @@ import regex
 
 from ..model import Finding
 from ..scoring import sentence_score
-from ..text import LazySegmentation, Span, lower_letter_runs, segmentation, word_trie
+from ..text import LazySegmentation, Span, lower_letter_runs, lowered, segmentation, word_trie
 from ..wordruns import word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
@@ -539,7 +539,7 @@ _DETERMINER_START = re.compile(r"(?:the|a|an|this|that|its|their)\s", re.I)
 _RUN = re.compile(r"[\w'’-]+")
 
 
-def _repeat_candidates(text: str) -> tuple[bool, bool]:
+def _repeat_candidates(text: str, lower: str | None = None) -> tuple[bool, bool]:
     """(may hold a repeated word, may hold a repeated phrase), by comparing runs in C.
 
     The exact regexes try a backreference at every word (a third of a second
@@ -550,10 +550,11 @@ def _repeat_candidates(text: str) -> tuple[bool, bool]:
     (A) ending ``r[j]``. ``str.lower`` is that simple lower-casing, one
     character for one and keeping run boundaries, except for ``İ``
     (two characters) and ``Σ`` (final sigma): with either, both are candidates.
+    ``lower``: ``text.lower()`` when the caller has it (one per document, shared).
     """
     if "İ" in text or "Σ" in text:
         return True, True
-    runs = word_runs(text.lower())  # the runs of _RUN, split in C (scrubber.wordruns)
+    runs = word_runs(text.lower() if lower is None else lower)  # the runs of _RUN, split in C (scrubber.wordruns)
     word = any(map(eq, runs, runs[1:]))
     phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))
     return word, phrase
@@ -562,7 +563,7 @@ def _repeat_candidates(text: str) -> tuple[bool, bool]:
 def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
-    word, phrase = _repeat_candidates(text)
+    word, phrase = _repeat_candidates(text, lowered(ctx))
     for m in _REPEAT_WORD.finditer(text) if word else ():
         word = m.group(1)
         if word.lower() in _DOUBLES or not any(c.isalpha() for c in word):
