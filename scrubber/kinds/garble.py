@@ -411,19 +411,22 @@ def _after_words(marks: str, words: str) -> str:
     return "|".join(rf"(?<=(?:{a})[{marks}])(?<![A-Za-z0-9_'’-](?:{a})[{marks}])" for a in alts)
 
 
+#: the words after which the branches forbid a mark (determiners, ``of``..., ``and``...)
+_NO_MARK_AFTER = f"{_DETERMINERS}|{_NO_COMMA_AFTER}|{_CONJUNCTIONS}"
 #: Every match of :data:`_STRAY` is one character (the mark) and sits where one of
 #: these scans matches one character: a rare mark, a hyphen, an apostrophe, a colon or
 #: a semicolon before a space, ``?``/``!`` before a lower-case letter; or a mark right
 #: after another mark, after ``U.S.`` or after a word the branches name. Each scan is
 #: led by a character class ``re`` skips to in C; the exact pattern then runs only at
-#: the few positions found (:func:`_stray_matches`).
+#: the few positions found (:func:`_stray_matches`). The second scan stops at every
+#: comma and full stop: one character test first (the mark follows a mark or the last
+#: letter of one of the words), then one look-behind per word length for all the words
+#: and marks together (a few more positions than the branches need, half the cost).
 _STRAY_SCANS = (
     re.compile(r"[-'’;:^_~|@](?=[ \t])|[?!](?=[ \t]+[^\W\d_A-Z])"),
     re.compile(
-        rf"""[,.](?:(?<=[,;:].)|(?<=[^\W\d_]\.\.)|{_after_words(",.", _DETERMINERS)}|{_after_words(",", _NO_COMMA_AFTER)}
-                 |{_after_words(".", _CONJUNCTIONS)})
-          | [;:?!](?:(?<=[,;:].)|{_after_words(";:?!", _DETERMINERS)}|{_after_words(";:?!", _NO_COMMA_AFTER)}
-                 |{_after_words(";:?!", _CONJUNCTIONS)})
+        rf"""[,.;:?!](?<=[,;:.{"".join(sorted({w[-1] for w in _NO_MARK_AFTER.split("|")}))}].)
+                 (?:(?<=[,;:].)|(?<=[^\W\d_]\.\.)|{_after_words(",.;:?!", _NO_MARK_AFTER)})
           | [-^*~_](?<=[,;:].)""",
         re.X,
     ),
