@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scrubber.kinds.lexicon import english_share, foreign_table, foreign_words
+from scrubber.kinds.lexicon import _common_english, english_share, foreign_hits, foreign_table, foreign_words
 from scrubber.text import segment
+from scrubber.wordruns import letter_runs
 
 
 def _found(text: str) -> list[str]:
@@ -65,3 +66,10 @@ def test_foreign_words(text: str, expected: list[str]) -> None:
 )
 def test_english_share(text: str, low: float, high: float) -> None:
     assert low <= english_share(text) <= high
+
+
+def test_common_english_filter_drops_no_candidate() -> None:
+    """foreign_hits() takes the commonest English words out first: none of them may be a candidate."""
+    assert _common_english().isdisjoint(foreign_table())
+    text = "The semana of the Präsident was kontrola, and the house said angst. Über politycznej the of"
+    assert foreign_hits(text) == foreign_table().keys() & letter_runs(text.lower()) == {"semana", "präsident", "kontrola", "politycznej"}

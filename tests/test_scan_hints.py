@@ -9,15 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language
+from scrubber.kinds.base import DocContext
 from scrubber.wordruns import letter_runs, word_runs
 
-#: each exact detector pattern with the hints that every one of its matches holds
+#: each exact detector pattern with the hints that every one of its matches holds, and
+#: whether the detector scans a line only from its first hint (``from_hint``)
 PAIRS = {
-    "lowercase-start": (garble._LOWER_AFTER_STOP, [garble._LOWER_HINT]),
-    "after-closing-quote": (garble._AFTER_QUOTE, [garble._AFTER_QUOTE_HINT]),
-    "space-before-quote": (garble._SPACE_QUOTE, [garble._SPACE_QUOTE_HINT]),
-    "tokenized": (garble._TOKENIZED, garble._TOKENIZED_HINTS),
-    "orphan-punctuation": (garble._ORPHAN, [garble._ORPHAN_HINT]),
+    "lowercase-start": (garble._LOWER_AFTER_STOP, [garble._LOWER_HINT], False),
+    "after-closing-quote": (garble._AFTER_QUOTE, [garble._AFTER_QUOTE_HINT], True),
+    "space-before-quote": (garble._SPACE_QUOTE, [garble._SPACE_QUOTE_HINT], True),
+    "tokenized": (garble._TOKENIZED, garble._TOKENIZED_HINTS, True),
+    "orphan-punctuation": (garble._ORPHAN, [garble._ORPHAN_HINT], True),
 }
 
 #: the characters the patterns and hints turn on, in a few words
@@ -59,15 +61,15 @@ def whole(pattern, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
-def hinted(pattern, hints, text: str) -> list[tuple[int, int]]:
-    return [m.span() for start, end in garble._hinted_lines(text, hints) for m in pattern.finditer(text, start, end)]
+def hinted(pattern, hints, from_hint: bool, text: str) -> list[tuple[int, int]]:
+    return [m.span() for start, end in garble._hinted_lines(text, hints, from_hint) for m in pattern.finditer(text, start, end)]
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
 @given(text=TEXTS)
 def test_hinted_lines_find_every_match(name: str, text: str) -> None:
-    pattern, hints = PAIRS[name]
-    assert hinted(pattern, hints, text) == whole(pattern, text)
+    pattern, hints, from_hint = PAIRS[name]
+    assert hinted(pattern, hints, from_hint, text) == whole(pattern, text)
 
 
 @pytest.mark.parametrize(
@@ -76,14 +78,14 @@ def test_hinted_lines_find_every_match(name: str, text: str) -> None:
         ("lowercase-start", "A note. to him\nno hint here\nend. and more"),
         ("after-closing-quote", 'said "a friendship." which\n"ok." He'),
         ("space-before-quote", 'what we want. "\nfine."\nhe said, " and'),
-        ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line"),
-        ("orphan-punctuation", "soon. . US\nx , , y\nno mark here\nword . word\nend. . . ok"),
+        ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line\nx y  \t,  do \t n't ( a"),
+        ("orphan-punctuation", "soon. . US\nx , , y\nno mark here\nword . word\nend. . . ok\nlong line first.  \t.  US"),
     ],
 )
 def test_hinted_lines_on_examples(name: str, text: str) -> None:
-    pattern, hints = PAIRS[name]
+    pattern, hints, from_hint = PAIRS[name]
     assert whole(pattern, text)
-    assert hinted(pattern, hints, text) == whole(pattern, text)
+    assert hinted(pattern, hints, from_hint, text) == whole(pattern, text)
 
 
 @given(text=TEXTS)
@@ -136,9 +138,31 @@ def test_typographic_punctuation_counts_as_plain(text: str) -> None:
 
     ascii_text = text.translate(str.maketrans({"’": "'", "“": '"', "”": '"', "—": "-", "…": "."}))
     assert len(ascii_text) == len(text)
-    assert language._candidate_sentences(text, LazySegmentation(text), "en") == language._candidate_sentences(
-        ascii_text, LazySegmentation(ascii_text), "en"
+    assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == language._candidate_sentences(
+        DocContext(ascii_text), LazySegmentation(ascii_text), "en"
     )
+
+
+HINT_TEXTS = st.lists(
+    st.sampled_from([*" \n.,'’-_“”", "de", "De", "la", "y", "und", "the", "over", "ſe", "\u212a", "İ", "é", "7", "Rain", "fell"]),
+    max_size=30,
+).map("".join)
+
+
+@given(text=HINT_TEXTS)
+def test_candidate_sentences_skip_only_a_hint_scan_that_cannot_match(text: str) -> None:
+    """Skipping the hint-word scan when no hint word is a letter run of the lower-cased text changes nothing."""
+    from scrubber.text import LazySegmentation
+
+    seg = LazySegmentation(text)
+    expected = set(seg.sentences_hit(language._NON_ASCII_CHAR))
+    if len(text.lower()) != len(text):
+        expected.update(seg.sentences_hit(language._OTHER_LANGUAGE_HINT))
+    else:
+        expected.update(seg.sentences_hit(language._HINT_SCAN, text.lower(), shift=1))
+        if language._OTHER_LANGUAGE_HINT.match(text):
+            expected.add(seg.sentence_at(0))
+    assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == sorted(expected)
 
 
 #: characters the C-split word runs turn on: the typographic marks replaced on the
@@ -166,3 +190,26 @@ def test_foreign_hint_lines_skip_only_a_scan_that_cannot_match(text: str) -> Non
         end = text.find("\n")
         every_scan.add((0, len(text) if end < 0 else end))
     assert garble._foreign_hint_lines(text, letter_runs(text.lower())) == sorted(every_scan)
+
+
+#: words the word-order branches start and end with, capitals, near misses, each followed by a mark or space
+ORDER_WORDS = ["the", "The", "a", "A", "an", "An", "of", "is", "he", "They", "been", "Been", "would", "from", "several"]
+ORDER_WORDS += ["than", "and", "which", "as", "be", "cannot", "interview", "racing", "them", "é", "x", "one", "-the", "he's"]
+ORDER_TEXTS = st.lists(
+    st.tuples(st.sampled_from(ORDER_WORDS), st.sampled_from([" ", " ", " ", "\t", "\n", ". ", ", ", "!", '." ', "”) ", "'"])),
+    max_size=12,
+).map(lambda parts: "".join(w + m for w, m in parts))
+
+
+@given(text=ORDER_TEXTS)
+def test_word_order_scan_finds_every_match(text: str) -> None:
+    """The guarded scan (:data:`garble._WORD_ORDER_FIRST` look-ahead) finds what the plain pattern finds."""
+    assert garble._word_order_spans(text) == whole(garble._WORD_ORDER, text)
+
+
+def test_word_order_scan_finds_every_pair_of_listed_words() -> None:
+    """Every pair of words any branch names (and their capitals), at a sentence start, inside and at the end."""
+    listed = {w for part in re.findall(r"[A-Za-z|]+", garble._WORD_ORDER.pattern) for w in part.split("|") if w.isalpha()}
+    words = sorted(listed | {w.capitalize() for w in listed} | {"interview", "racing", "one"})
+    text = " ".join(f"x {a} {b}. {a} {b}, {a}." for a in words for b in words)
+    assert garble._word_order_spans(text) == whole(garble._WORD_ORDER, text)

@@ -69,6 +69,23 @@ def test_lowest_run_is_the_lowest_sum_of_consecutive_weights(text: str) -> None:
     assert math.isclose(model.lowest_run(text), min(0.0, brute), abs_tol=1e-9)
     for s in segment(text).sentences:
         assert model.lowest_run(text) <= model.evidence(text[s.start : s.end])[0] + 1e-9
+        # the prefilter never skips a text holding a sentence at the threshold, whatever the rounding
+        assert model.may_reach(text, model.evidence(text[s.start : s.end])[0])
+
+
+def test_unattested_weights_are_remembered_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = pair_model()
+    weights = model.weights
+    i = model.ids["the"]
+    j = next(j for j in range(1, 1000) if i << word_pairs._SHIFT | j not in model._attested_bins)
+    key = i << word_pairs._SHIFT | j
+    expected = weights.unattested(i, j)
+    monkeypatch.delitem(weights, key, raising=False)
+    monkeypatch.setattr(weights, "_room", 0)
+    assert weights[key] == expected and key not in weights  # full: scored, not stored
+    monkeypatch.setattr(weights, "_room", 1)
+    assert weights[key] == expected and weights._room == 0 and key in weights
+    del weights[key]
 
 
 def test_missing_symspellpy_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

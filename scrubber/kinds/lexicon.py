@@ -123,7 +123,24 @@ def foreign_hits(text: str, runs: set[str] | None = None) -> set[str]:
     table = foreign_table()
     if not table:
         return set()
-    return table.keys() & (letter_runs(text.lower()) if runs is None else runs)
+    runs = letter_runs(text.lower()) if runs is None else runs
+    return table.keys() & (runs - _common_english())
+
+
+@cache
+def _common_english() -> frozenset[str]:
+    """The 10,000 commonest English words, none of them a foreign candidate.
+
+    Most of a document's distinct words are among them: taking them out
+    first (a small set the CPU keeps in cache) leaves a third of the
+    lookups in the 690,000-word table, which miss the cache
+    (:func:`foreign_hits` 0.06 → 0.04 s on perf-news, alone). Candidates
+    are rare in English by definition, so the table is subtracted only to
+    make that certain.
+    """
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list("en", 10_000)) - foreign_table().keys()
 
 
 #: a capitalised candidate must be a common German word (Zipf): German is the

@@ -62,6 +62,14 @@ _ASCII_MARKS = bytes(0 if chr(c) in _MARKS else c for c in range(256))
 _UNICODE_MARKS = str.maketrans(dict.fromkeys(_MARKS, "\0"))
 
 
+#: at most this many unattested pairs are remembered with their weight (about 7 MB)
+UNATTESTED_CACHE = 100_000
+#: a pair's key is ``id_x << _SHIFT | id_y`` (ids are below 2**_SHIFT)
+_SHIFT = 15
+_LOW = (1 << _SHIFT) - 1
+assert TOP_WORDS < 1 << _SHIFT
+
+
 class WordPairData(RuntimeError):
     """symspellpy's frequency lists cannot be found or read."""
 
@@ -78,12 +86,40 @@ def _bin(value: float, bins: tuple[int, int]) -> int:
     return min(bins[1], max(bins[0], math.floor(value))) - bins[0]
 
 
-class PairModel:
-    """The common words (as small integers) and the weight of every attested pair between them.
+class _PairWeights(dict[int, float]):
+    """Pair key -> weight: every attested pair, and unattested pairs as they are met.
 
-    Words are numbered so a pair is one integer (``id_x << 16 | id_y``):
-    hashing an int is free, and the per-pair loop, the only Python-level
-    loop here, does no string work.
+    ``weights[key]`` is a lookup in C for all but the first sighting of an
+    unattested pair, which :meth:`__missing__` scores (and remembers, up to
+    :data:`UNATTESTED_CACHE` of them, so memory stays bounded).
+    """
+
+    def __init__(self, attested: Iterable[tuple[int, float]], log_count: list[float]) -> None:
+        super().__init__(attested)
+        self._log_count = log_count
+        self._log_floor = math.log(FLOOR)
+        self._room = UNATTESTED_CACHE
+
+    def unattested(self, i: int, j: int) -> float:
+        """The weight of a pair missing from the bigram list, by the PMI its floor count would give."""
+        return UNATTESTED_WEIGHTS[_bin(self._log_floor - self._log_count[i] - self._log_count[j], UNATTESTED_BINS)]
+
+    def __missing__(self, key: int) -> float:
+        w = self.unattested(key >> _SHIFT, key & _LOW)
+        if self._room > 0:
+            self._room -= 1
+            self[key] = w
+        return w
+
+
+class PairModel:
+    """The common words (as small integers) and the weight of every pair between them.
+
+    Words are numbered so a pair is one integer (``id_x << 15 | id_y``):
+    hashing an int is free, and the per-pair loop does no string work. (A
+    shift of 15, not 16: ids stay below 2**15, so a shift of 16 would leave
+    bit 15 of every key clear and crowd the keys into half the dict's
+    slots; lookups were 25% slower.)
     """
 
     def __init__(self, unigrams: dict[str, int], bigrams: Iterable[tuple[str, str, int]]) -> None:
@@ -95,15 +131,14 @@ class PairModel:
         #: log count of each common word less half of log N (two of them subtract log N once), by id
         self.log_count = [0.0] + [math.log(unigrams[w]) - log_n / 2 for w in ranked]
         #: pair key -> weight (the weights are shared float objects: the table is keys and pointers)
-        self.attested = {key: ATTESTED_WEIGHTS[b] for key, b in self._attested_pair_bins(bigrams)}
-        self.log_floor = math.log(FLOOR)
+        self.weights = _PairWeights(((key, ATTESTED_WEIGHTS[b]) for key, b in self._attested_pair_bins(bigrams)), self.log_count)
 
     def _attested_pair_bins(self, bigrams: Iterable[tuple[str, str, int]]) -> Iterator[tuple[int, int]]:
         """(pair key, PMI bin index) of each listed pair of two common words."""
         for x, y, c in bigrams:
             i, j = self.ids.get(x), self.ids.get(y)
             if i is not None and j is not None:
-                yield i << 16 | j, _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
+                yield i << _SHIFT | j, _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
 
     def _ids(self, text: str) -> list[int]:
         """The id of each word of ``text`` in order, 0 for a mark or a word that is not common.
@@ -133,17 +168,14 @@ class PairModel:
         """The adjacent common-word pairs of ``text``, in order."""
         return [(self.words[i], self.words[j]) for i, j in self._pair_ids(text)]
 
-    def _unattested(self, i: int, j: int) -> float:
-        return UNATTESTED_WEIGHTS[_bin(self.log_floor - self.log_count[i] - self.log_count[j], UNATTESTED_BINS)]
-
     def features(self, text: str) -> Iterator[tuple[bool, int]]:
         """(attested, PMI bin index) of each pair: what the weights were fitted on."""
-        lc = self.log_count
+        lc, log_floor, bins = self.log_count, math.log(FLOOR), self._attested_bins
         for i, j in self._pair_ids(text):
-            if (i << 16 | j) in self.attested:
-                yield True, self._attested_bins[i << 16 | j]
+            if (i << _SHIFT | j) in bins:
+                yield True, bins[i << _SHIFT | j]
             else:
-                yield False, _bin(self.log_floor - lc[i] - lc[j], UNATTESTED_BINS)
+                yield False, _bin(log_floor - lc[i] - lc[j], UNATTESTED_BINS)
 
     @cached_property
     def _attested_bins(self) -> dict[int, int]:
@@ -156,32 +188,52 @@ class PairModel:
         Every sentence's pairs are a run of the pairs of its paragraph and
         of its document (no pair crosses a sentence end, which is a mark), so
         a text whose lowest run is above a threshold has no sentence below
-        it: the detector asks the document first, then its paragraphs, and
-        splits only the paragraphs that reach the threshold into sentences.
-        The weights of :meth:`evidence` computed inline (this is the one
-        Python-level loop over every word of a document) with Kadane's
-        minimum-run scan.
+        it: the detector asks the document first, then its paragraphs
+        (:meth:`may_reach`), and splits only the paragraphs that may reach
+        the threshold into sentences.
+        """
+        return self._lowest_run(text)[0]
+
+    def may_reach(self, text: str, threshold: float) -> bool:
+        """Whether a run of ``text``'s pairs may sum to ``threshold`` or less (if not, no sentence of it does).
+
+        :meth:`lowest_run` adds up a run one weight after another and rounds
+        differently from :meth:`evidence` (``math.fsum``, exact): a run of at
+        most ``n`` pairs is off by at most ``n·u·Σ|w| ≤ 7·u·n²`` (``u`` =
+        2⁻⁵³, every ``|w| < 7``), under ``1e-15·n²``. The margin, ``1e-9 +
+        1e-12·n²``, is a thousand times that: it can only make the detector
+        split a paragraph whose lowest run lies a hair above the threshold
+        (and find nothing there), never skip a sentence it would flag.
+        """
+        lowest, n = self._lowest_run(text)  # n bounds the number of pairs
+        return lowest <= threshold + 1e-9 + 1e-12 * n * n
+
+    def _lowest_run(self, text: str) -> tuple[float, int]:
+        """(lowest run, number of words: more than the pairs): Kadane's minimum-run scan, the one Python loop over every word.
+
+        Unattested pairs are looked up like attested ones once met
+        (:class:`_PairWeights`), so the loop does no arithmetic on logs.
+        Measured against it and slower: the pair keys and weights by ``map``
+        and ``compress`` in C with only the scan in Python (the lookups, not
+        the loop, are the cost: a quarter-million-entry table misses the
+        CPU cache), and prefix sums with ``accumulate`` (``max`` is a
+        Python-level call per item).
         """
         ids = self._ids(text)
-        attested, lc, log_floor = self.attested, self.log_count, self.log_floor
-        low, high = UNATTESTED_BINS
+        weights = self.weights
         run = lowest = 0.0
         for i, j in zip(ids, islice(ids, 1, None)):
             if i and j:
-                w = attested.get(i << 16 | j)
-                if w is None:
-                    w = UNATTESTED_WEIGHTS[min(high, max(low, math.floor(log_floor - lc[i] - lc[j]))) - low]
+                w = weights[i << _SHIFT | j]
                 run = run + w if run < 0.0 else w
                 if run < lowest:
                     lowest = run
-        return lowest
+        return lowest, len(ids)
 
     def evidence(self, text: str) -> tuple[float, list[tuple[float, str]]]:
         """(sum of the pair weights, [(weight, "x y")] of every pair): the reasons for a flag."""
-        scored = []
-        for i, j in self._pair_ids(text):
-            w = self.attested.get(i << 16 | j)
-            scored.append((self._unattested(i, j) if w is None else w, f"{self.words[i]} {self.words[j]}"))
+        weights, words = self.weights, self.words
+        scored = [(weights[i << _SHIFT | j], f"{words[i]} {words[j]}") for i, j in self._pair_ids(text)]
         return math.fsum(w for w, _ in scored), scored
 
 
