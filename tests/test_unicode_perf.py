@@ -11,6 +11,8 @@ import re
 
 import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrubber import default_engine
 from scrubber.kinds import legacy, unicode
@@ -80,3 +82,48 @@ def test_legacy_trigger_equals_the_alternation() -> None:
     text = "IndiaÕs ÒquoteÓ JŸrgen Stra§e north–south “x” a—b 1990Ð1995 Ð done É"
     assert [m.span() for m in legacy.TRIGGER.finditer(text)] == [m.span() for m in old.finditer(text)]
     assert legacy.candidates_for("IndiaÕs", 7) == legacy._candidates_uncached("IndiaÕs", 7)
+
+
+def _pair_openers_reference(text: str, fixed: list) -> list:
+    """The first implementation of legacy._pair_openers: tokenise the line up to each closer (quadratic)."""
+    out = []
+    taken = {c.start for c in fixed}
+    for cand in fixed:
+        if cand.codec != "mac_roman":
+            continue
+        for closer, opener in legacy._OPENERS.items():
+            if not any(real == closer and seen == legacy._CLOSERS[closer] for seen, real in cand.changes):
+                continue
+            line_start = text.rfind("\n", 0, cand.start) + 1
+            tokens = {tm.start(): (tm.end(), tm.group()) for tm in legacy.TOKEN.finditer(text, line_start, cand.start)}
+            for start in sorted((s for s in tokens if line_start <= s < cand.start), reverse=True):
+                end, tok = tokens[start]
+                if tok[0] == opener and len(tok) > 1 and tok[1].isalnum() and start not in taken:
+                    new = legacy.TABLES["mac_roman"][opener] + tok[1:]
+                    out.append(legacy.Candidate(start, end, new, "mac_roman", cand.confidence, ((opener, new[0]),)))
+                    taken.add(start)
+                    break
+    return out
+
+
+def _mac_roman_candidates(text: str) -> list:
+    return [c for tm in legacy.TOKEN.finditer(text) for c in legacy.candidates_for(tm.group(), tm.start()) if c.codec == "mac_roman"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["ÒyesÓ", "Òquoted", "textÓ", "ÔoneÕ", "Ôtwo", "IndiaÕs", "Ò", "Ó", "word", "Ò1", " ", "\n", "\t"]), max_size=40
+    )
+)
+def test_opener_pairing_equals_the_line_scan(parts: list[str]) -> None:
+    text = " ".join(parts)
+    fixed = _mac_roman_candidates(text)
+    assert legacy._pair_openers(text, fixed) == _pair_openers_reference(text, fixed)
+
+
+def test_opener_pairing_on_a_long_line_pairs_every_quote() -> None:
+    text = "He said Òyes and no,Ó then Òmaybe so.Ó " * 2000  # 4,000 pairs on one line: was quadratic
+    fixed = _mac_roman_candidates(text)
+    paired = legacy._pair_openers(text, fixed)
+    assert len(paired) == 4000 and all(text[c.start] == "Ò" and c.new.startswith("“") for c in paired)

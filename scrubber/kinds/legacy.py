@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -192,27 +193,67 @@ _OPENERS = {"\u201d": "\u00d2", "\u2019": "\u00d4"}  # closing quote fixed -> it
 _CLOSERS = {"\u201d": "\u00d3", "\u2019": "\u00d5"}  # closing quote -> its own mojibake
 
 
+class _Openers:
+    """The words of a text that start with one opener sign and a letter or digit, taken nearest first.
+
+    Pairing each fixed closer with the nearest free opener before it in its
+    line used to tokenise the line up to the closer for every closer:
+    quadratic, an hour for a megabyte-long line of quotes. Here the openers
+    are listed once, and taking one links it to its left neighbour
+    (union-find with path halving), so each lookup is a bisection and a few
+    hops however many openers were taken before it.
+    """
+
+    def __init__(self, text: str, opener: str, taken: set[int]) -> None:
+        self.starts = [
+            m.start()
+            for m in re.finditer(re.escape(opener), text)
+            if m.start() not in taken
+            and (m.start() == 0 or TOKEN.match(text, m.start() - 1) is None)  # a word starts here
+            and text[m.start() + 1 : m.start() + 2].isalnum()
+        ]
+        #: index of the nearest free opener at or left of each index (-1: none); itself while free
+        self.free = list(range(len(self.starts)))
+
+    def _nearest_free(self, i: int) -> int:
+        free = self.free
+        while i >= 0 and free[i] != i:
+            free[i] = free[free[i]] if free[i] >= 0 else -1
+            i = free[i]
+        return i
+
+    def take(self, lo: int, hi: int) -> int | None:
+        """Take the free opener nearest before ``hi`` and at or after ``lo``; its start, or None."""
+        i = self._nearest_free(bisect_left(self.starts, hi) - 1)
+        if i < 0 or self.starts[i] < lo:
+            return None
+        self.free[i] = i - 1
+        return self.starts[i]
+
+
 def _pair_openers(text: str, fixed: list[Candidate]) -> list[Candidate]:
-    """Fix Ò/Ô openers whose closing Ó/Õ was fixed in the same line."""
+    """Fix Ò/Ô openers whose closing Ó/Õ was fixed in the same line (the nearest free opener before it)."""
     out = []
     taken = {c.start for c in fixed}
+    openers: dict[str, _Openers] = {}
+    line_breaks: list[int] | None = None
     for cand in fixed:
         if cand.codec != "mac_roman":
             continue
         for closer, opener in _OPENERS.items():
             if not any(real == closer and seen == _CLOSERS[closer] for seen, real in cand.changes):
                 continue
-            line_start = text.rfind("\n", 0, cand.start) + 1
-            # nearest earlier token in the line that starts with the opener (no
-            # token spans the line break, nor runs into the candidate's token)
-            tokens = {tm.start(): (tm.end(), tm.group()) for tm in TOKEN.finditer(text, line_start, cand.start)}
-            for start in sorted((s for s in tokens if line_start <= s < cand.start), reverse=True):
-                end, tok = tokens[start]
-                if tok[0] == opener and len(tok) > 1 and tok[1].isalnum() and start not in taken:
-                    new = TABLES["mac_roman"][opener] + tok[1:]
-                    out.append(Candidate(start, end, new, "mac_roman", cand.confidence, ((opener, new[0]),)))
-                    taken.add(start)
-                    break
+            if line_breaks is None:
+                line_breaks = [m.start() for m in re.finditer("\n", text)]
+            k = bisect_left(line_breaks, cand.start)
+            line_start = line_breaks[k - 1] + 1 if k else 0
+            if opener not in openers:
+                openers[opener] = _Openers(text, opener, taken)
+            start = openers[opener].take(line_start, cand.start)
+            if start is not None:
+                tok = TOKEN.match(text, start).group()  # type: ignore[union-attr]  # a word starts there
+                new = TABLES["mac_roman"][opener] + tok[1:]
+                out.append(Candidate(start, start + len(tok), new, "mac_roman", cand.confidence, ((opener, new[0]),)))
     return out
 
 
