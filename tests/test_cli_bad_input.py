@@ -178,9 +178,9 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path, where: str):
         if proc.returncode == 0:
             pytest.skip("the run finished before the signal arrived")
         assert proc.returncode == 128 + signal.SIGTERM, stderr
-        # a rare "Exception ignored ... Bad file descriptor" from concurrent.futures' exit hook may
-        # follow the message under load (a known leftover, after everything below is done)
-        assert "input(s) finished" in stderr and "Traceback" not in stderr.split("Exception ignored in: <module 'threading'")[0]
+        # no "Exception ignored ... Bad file descriptor" from concurrent.futures' exit hook either
+        # (it raced the pool's manager thread, which PoolBackend.close now joins)
+        assert "input(s) finished" in stderr and "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
         assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temp files
         if where == "--in-place":
             assert "every input not finished is left exactly as it was" in stderr
