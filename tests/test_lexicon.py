@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scrubber.kinds import lexicon
 from scrubber.kinds.lexicon import _common_english, english_share, foreign_hits, foreign_table, foreign_words
 from scrubber.text import segment
 from scrubber.wordruns import letter_runs
@@ -73,3 +74,11 @@ def test_common_english_filter_drops_no_candidate() -> None:
     assert _common_english().isdisjoint(foreign_table())
     text = "The semana of the Präsident was kontrola, and the house said angst. Über politycznej the of"
     assert foreign_hits(text) == foreign_table().keys() & letter_runs(text.lower()) == {"semana", "präsident", "kontrola", "politycznej"}
+
+
+def test_uncached_frequencies_equal_wordfreqs_own_dict():
+    """foreign_table reads wordfreq's lists past its cache; the words and frequencies must be wordfreq's."""
+    from wordfreq import cB_to_freq, get_frequency_dict, get_frequency_list
+
+    mine = lexicon._frequencies(get_frequency_list.__wrapped__("sl", "small"), cB_to_freq)
+    assert mine == get_frequency_dict("sl", "small") and list(mine) == list(get_frequency_dict("sl", "small"))
