@@ -76,10 +76,10 @@ def test_stop_on_signals_without_sighup(monkeypatch):
     """Windows has no SIGHUP: the CLI must still start (it raised AttributeError before any command ran)."""
     from scrubber.cli.common import stop_on_signals
 
-    old = signal.getsignal(signal.SIGTERM)
+    old = signal.signal(signal.SIGTERM, signal.SIG_DFL)
     monkeypatch.delattr(signal, "SIGHUP")
     try:
         stop_on_signals()
-        assert signal.getsignal(signal.SIGTERM) is not old
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
     finally:
         signal.signal(signal.SIGTERM, old)
