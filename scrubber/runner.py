@@ -601,11 +601,16 @@ class Runner:
             self._finish(key)
 
     def _finish(self, key: int) -> None:
-        job = self._jobs.pop(key)
+        # the input counts as finished only once its output is committed: an
+        # interrupt inside the commit (an fsync) leaves no output, so it is not
+        job = self._jobs[key]
         output, job.output = job.output, None
+        if output is not None:
+            self._close_output(job, output)
+        del self._jobs[key]
         self.stats.files += 1
-        if output is None:
-            return
+
+    def _close_output(self, job: _FileJob, output: Output) -> None:
         if job.failed:
             output.abort()
             self.report("error", job.source.display, "output not written because the input could not be read completely")

@@ -9,6 +9,7 @@ has them merged into runs (``unicode.mojibake``). Timings live in
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 import re
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from scrubber import Policy, clean, default_engine, engine
 from scrubber.engine import _greedy, _overlaps, accept_all
 from scrubber.kinds import unicode
+from scrubber.kinds.base import DocContext
 from scrubber.model import Finding
 from scrubber.report import LineIndex, line_col
 
@@ -172,3 +174,22 @@ def test_overlap_resolution_in_blocks_equals_the_naive_greedy():
             naive.append(f)
     with mock.patch.object(engine, "_BLOCK", 4):
         assert _greedy(findings) == naive
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab\r\n\ud83d\ude00é", max_size=60))
+def test_windows_never_split_crlf_or_a_surrogate_pair(text):
+    with small_windows(long_line=8):
+        segments = list(unicode._segments(text))
+    assert [lo for lo, _, _ in segments[1:]] == [hi for _, hi, _ in segments[:-1]]  # contiguous
+    assert (segments[0][0], segments[-1][1]) == (0, len(text)) if text else segments == []
+    for _, hi, _ in segments[:-1]:
+        assert not unicode._joined(text, hi), (text, segments)
+
+
+def test_a_crlf_at_a_window_cut_stays_one_line_break_with_fix_line_breaks():
+    spec = dataclasses.replace(MOJIBAKE.specs[0], params={"fix_line_breaks": True})
+    text = "xx" + damaged("café") + "\r\nnext\n"  # the \r\n straddles the first window's end
+    with small_windows(long_line=8, merge_above=64):
+        findings = list(unicode.FtfyMatcher(spec).find(DocContext(text)))
+    assert accept_all(text, findings) == "xxcafé\r\nnext\n"  # was "xxcafé\n\nnext\n": the \r alone became a line break

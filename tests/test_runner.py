@@ -215,3 +215,26 @@ def test_an_interrupt_waits_for_the_backend_call_then_aborts(tmp_path, engine, s
     assert backend.call_finished
     outputs = sorted(p.name for p in (tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
     assert outputs == ["a.jsonl", "b.jsonl", "c.jsonl"][:finished]  # and no temp file
+
+
+def test_an_interrupt_during_an_outputs_commit_does_not_count_it_finished(tmp_path, engine, small_tasks, monkeypatch):
+    """Ctrl-C in ``Output.commit`` (an fsync of a big file) leaves no output: the input is not 'finished'."""
+    inputs = tmp_path / "in"
+    for name in ("a", "b", "c"):
+        write_jsonl(inputs / f"{name}.jsonl", 20)
+    commit = runner_mod.Output.commit
+    commits = []
+
+    def interrupted_commit(self):
+        commits.append(self.target)
+        if len(commits) == 2:
+            self.abort()  # what atomic_writer does when the interrupt lands inside it
+            raise KeyboardInterrupt
+        commit(self)
+
+    monkeypatch.setattr(runner_mod.Output, "commit", interrupted_commit)
+    with pytest.raises(RunAborted) as info:
+        run(engine, [inputs], tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.jsonl"]
+    assert info.value.finished == 1
+    assert info.value.stopped is not None and "b.jsonl" in info.value.stopped

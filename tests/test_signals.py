@@ -70,3 +70,16 @@ def test_off_the_main_thread_it_changes_nothing(raising_handler):
     thread.start()
     thread.join()
     assert seen == [raising_handler]
+
+
+def test_stop_on_signals_without_sighup(monkeypatch):
+    """Windows has no SIGHUP: the CLI must still start (it raised AttributeError before any command ran)."""
+    from scrubber.cli.common import stop_on_signals
+
+    old = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    monkeypatch.delattr(signal, "SIGHUP")
+    try:
+        stop_on_signals()
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, old)

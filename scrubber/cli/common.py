@@ -43,7 +43,10 @@ def stop_on_signals() -> None:
     By default SIGTERM ends the process at once, leaving its temp files and
     orphaning its pool workers (which then run on, holding its pipes open).
     """
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
         with contextlib.suppress(ValueError, OSError):  # not the main thread / not on this platform
             signal.signal(signum, _raise_terminated)
 

@@ -422,7 +422,7 @@ def _cut(text: str, lo: int, hi: int) -> int:
     Preferably just after a space, unless the space follows a lead byte's
     character (``Ã `` is a UTF-8 sequence that lost its non-breaking space);
     else between two ASCII characters (no misread UTF-8 sequence holds two);
-    else, in text with neither, at ``hi``.
+    else, in text with neither, at ``hi`` (never inside ``\\r\\n`` or a surrogate pair: :func:`_joined`).
     """
     p = text.rfind(" ", lo, hi)
     while p > lo:
@@ -430,9 +430,19 @@ def _cut(text: str, lo: int, hi: int) -> int:
             return p + 1
         p = text.rfind(" ", lo, p)
     for p in range(hi, lo, -1):
-        if text[p - 1].isascii() and text[p].isascii():
+        if text[p - 1].isascii() and text[p].isascii() and not _joined(text, p):
             return p
-    return hi
+    return hi - 1 if _joined(text, hi) else hi
+
+
+def _joined(text: str, p: int) -> bool:
+    """Whether ``p`` falls inside a ``\\r\\n`` or a surrogate pair, which a window must not split.
+
+    ftfy with ``fix_line_breaks`` turns a window's trailing ``\\r`` into a
+    line break of its own (``\\r\\n`` became two), and joins surrogates only
+    when it sees both.
+    """
+    return (text[p - 1] == "\r" and text[p] == "\n") or ("\ud800" <= text[p - 1] <= "\udbff" and "\udc00" <= text[p] <= "\udfff")
 
 
 def merge_runs(line: str, changes: list[tuple[int, int, str, float]], span: int) -> list[tuple[int, int, str, float]]:
