@@ -512,16 +512,17 @@ class Runner:
         started = time.perf_counter()
         work = Work(self.engine, self.policy, self.text_key, self.write, self.on_document is not None)
         window: deque[tuple[list[tuple[Segment, bool]], Pending]] = deque()
-        tasks = self._tasks(sources)
-        if self._lazy_pool:
-            head = list(itertools.islice(tasks, 2))
-            if len(head) > 1:  # more than one task's worth of input: worth a pool
-                self.backend = PoolBackend(self.jobs)
-            tasks = itertools.chain(head, tasks)
-        self.backend.start(work)
-        # in-process there is nothing to overlap; a pool needs room for skew (one slow task must not idle the rest)
-        depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 8 * self.backend.workers)
         try:
+            tasks = self._tasks(sources)
+            if self._lazy_pool:
+                head = list(itertools.islice(tasks, 2))
+                if len(head) > 1:  # more than one task's worth of input: worth a pool
+                    self.backend = PoolBackend(self.jobs)
+                tasks = itertools.chain(head, tasks)
+            with held_signals():
+                self.backend.start(work)
+            # in-process there is nothing to overlap; a pool needs room for skew (one slow task must not idle the rest)
+            depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 8 * self.backend.workers)
             for task in tasks:
                 with held_signals():  # an interrupt inside a pool's submit would leave its lock held
                     pending = self.backend.submit([seg for seg, _ in task])

@@ -238,3 +238,17 @@ def test_an_interrupt_during_an_outputs_commit_does_not_count_it_finished(tmp_pa
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.jsonl"]
     assert info.value.finished == 1
     assert info.value.stopped is not None and "b.jsonl" in info.value.stopped
+
+
+class _StartInterrupted(SerialBackend):
+    def start(self, work) -> None:
+        raise KeyboardInterrupt
+
+
+def test_an_interrupt_before_the_first_task_is_a_clean_abort(tmp_path, engine):
+    """Ctrl-C while the first tasks are read or the backend starts: RunAborted, not a bare interrupt."""
+    write_jsonl(tmp_path / "in" / "a.jsonl", 5)
+    with pytest.raises(RunAborted) as info:
+        run(engine, [tmp_path / "in"], tmp_path / "out", backend=_StartInterrupted())
+    assert info.value.interrupted and info.value.finished == 0 and info.value.total == 1
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
