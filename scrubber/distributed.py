@@ -19,6 +19,7 @@ Two ways in:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -85,12 +86,24 @@ class DaskBackend:
         return self.client.submit(process, self._work, segments, pure=False)
 
     def close(self, abort: bool = False) -> None:
-        if self.client is not None and self._own_client:
-            self.client.close()
-            self.client = None
-        if self._cluster is not None:
-            self._cluster.close()
-            self._cluster = None
+        """Close what this backend opened; after an abort, give up after :data:`ABORT_CLOSE_S`.
+
+        The runner holds Ctrl-C while it cleans up after an abort, so an
+        unreachable scheduler must not be able to keep the process waiting;
+        errors while tearing down an aborted run would only hide the abort.
+        """
+        timeout = {"timeout": ABORT_CLOSE_S} if abort else {}
+        with contextlib.suppress(Exception) if abort else contextlib.nullcontext():
+            if self.client is not None and self._own_client:
+                client, self.client = self.client, None
+                client.close(**timeout)
+            if self._cluster is not None:
+                cluster, self._cluster = self._cluster, None
+                cluster.close(**timeout)
+
+
+#: seconds the client and a local cluster get to close after an aborted run
+ABORT_CLOSE_S = 5
 
 
 # -- whole pipelines on the cluster -------------------------------------------------------

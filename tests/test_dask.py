@@ -86,3 +86,28 @@ def test_without_dask_the_error_says_what_to_install(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["check", str(src), "--engine", "dask"])
     assert result.exit_code == 2
     assert "pip install 'scrubber[dask]'" in result.stderr
+
+
+class _Stuck:
+    """A client or cluster whose close times out (an unreachable scheduler)."""
+
+    def __init__(self, closed: list) -> None:
+        self.closed = closed
+
+    def close(self, **kwargs) -> None:
+        self.closed.append(kwargs)
+        raise TimeoutError("scheduler unreachable")
+
+
+@pytest.mark.parametrize(("abort", "expected"), [(True, [{"timeout": 5}, {"timeout": 5}]), (False, [{}])])
+def test_closing_after_an_abort_is_bounded_and_quiet(abort: bool, expected: list):
+    """After Ctrl-C the runner holds further interrupts while it cleans up: a stuck close must end on its own."""
+    closed: list = []
+    backend = DaskBackend(jobs=1)
+    backend.client, backend._cluster = _Stuck(closed), _Stuck(closed)
+    if abort:
+        backend.close(abort=True)  # the abort is what the user must see, not a timeout while tearing down
+    else:
+        with pytest.raises(TimeoutError):
+            backend.close()
+    assert closed == expected and backend.client is None
