@@ -93,13 +93,16 @@ class DaskBackend:
         errors while tearing down an aborted run would only hide the abort.
         """
         timeout = {"timeout": ABORT_CLOSE_S} if abort else {}
-        with contextlib.suppress(Exception) if abort else contextlib.nullcontext():
-            if self.client is not None and self._own_client:
-                client, self.client = self.client, None
-                client.close(**timeout)
-            if self._cluster is not None:
-                cluster, self._cluster = self._cluster, None
-                cluster.close(**timeout)
+        opened = []
+        if self.client is not None and self._own_client:
+            opened.append(self.client)
+            self.client = None
+        if self._cluster is not None:
+            opened.append(self._cluster)
+            self._cluster = None
+        for resource in opened:  # the client first: it talks to the cluster
+            with contextlib.suppress(Exception) if abort else contextlib.nullcontext():
+                resource.close(**timeout)
 
 
 #: seconds the client and a local cluster get to close after an aborted run
