@@ -352,7 +352,6 @@ class PoolBackend:
             # (3 runs in 20 under SIGTERM when this join came after shutdown and so never ran)
             if manager is not None:
                 manager.join(timeout=5)
-
         else:
             self.pool.shutdown()
         self.pool = None
@@ -534,9 +533,7 @@ class Runner:
             with held_signals():  # shutdown takes the pool's lock too; an interrupt waits until it is done
                 self.backend.close()
         except (KeyboardInterrupt, WorkerError) as exc:
-            with held_signals(deliver=False):  # a second Ctrl-C must not cut the cleanup short
-                self.backend.close(abort=True)
-                self._abort_open()
+            self._clean_up_abort()
             self.stats.seconds = time.perf_counter() - started
             if self._position is None and window:
                 self._position = _where(window[0][0][0][0])
@@ -547,9 +544,7 @@ class Runner:
                 reason, interrupted = str(exc), False
             raise RunAborted(self.stats, reason, self.stats.files, len(sources), self._position, interrupted) from exc
         except BaseException:
-            with held_signals(deliver=False):
-                self.backend.close(abort=True)
-                self._abort_open()
+            self._clean_up_abort()
             raise
         self.stats.seconds = time.perf_counter() - started
         return self.stats
@@ -572,6 +567,12 @@ class Runner:
         self._position = None
         if self.on_progress is not None:
             self.on_progress(self.stats)
+
+    def _clean_up_abort(self) -> None:
+        """End the backend's work and remove every unfinished output."""
+        with held_signals(deliver=False):  # a second Ctrl-C must not cut the cleanup short
+            self.backend.close(abort=True)
+            self._abort_open()
 
     def _abort_open(self) -> None:
         for job in self._jobs.values():

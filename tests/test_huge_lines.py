@@ -164,6 +164,14 @@ def test_line_index_agrees_with_line_col(text: str):
     assert [index.line_col(i) for i in range(len(text) + 1)] == [line_col(text, i) for i in range(len(text) + 1)]
 
 
+@pytest.mark.parametrize("text", ["", "one line", "a\nb\n\nc", "\n\nend\n", "é\nü\r\nx"])
+def test_line_around_agrees_with_searching_for_the_newlines(text: str):
+    ctx = DocContext(text)
+    for start, end in itertools.combinations_with_replacement(range(len(text) + 1), 2):
+        line_end = text.find("\n", end)
+        assert ctx.line_around(start, end) == (text.rfind("\n", 0, start) + 1, line_end if line_end >= 0 else len(text))
+
+
 def test_overlap_resolution_in_blocks_equals_the_naive_greedy():
     rng = random.Random(3)
     spans = [(a, a + rng.choice([0, 1, 2, 5, 9])) for a in (rng.randrange(1500) for _ in range(1500))]

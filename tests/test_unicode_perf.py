@@ -119,11 +119,11 @@ def _mac_roman_candidates(text: str) -> list:
 def test_opener_pairing_equals_the_line_scan(parts: list[str]) -> None:
     text = " ".join(parts)
     fixed = _mac_roman_candidates(text)
-    assert legacy._pair_openers(text, fixed) == _pair_openers_reference(text, fixed)
+    assert legacy._pair_openers(DocContext(text), fixed) == _pair_openers_reference(text, fixed)
 
 
 def test_opener_pairing_on_a_long_line_pairs_every_quote() -> None:
     text = "He said Òyes and no,Ó then Òmaybe so.Ó " * 2000  # 4,000 pairs on one line: was quadratic
     fixed = _mac_roman_candidates(text)
-    paired = legacy._pair_openers(text, fixed)
+    paired = legacy._pair_openers(DocContext(text), fixed)
     assert len(paired) == 4000 and all(text[c.start] == "Ò" and c.new.startswith("“") for c in paired)

@@ -9,6 +9,8 @@ loops).
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -86,6 +88,20 @@ class DocContext:
         except KeyError:
             value = self._memo[key] = compute()
             return value
+
+    def line_around(self, start: int, end: int) -> tuple[int, int]:
+        """The line (without its ``\n``) holding ``text[start:end]``, from newline offsets found once.
+
+        Searching from every match for its line's ends was quadratic on one
+        huge line full of matches (each search ran to the line's ends).
+        """
+        breaks = self.memo("newlines", lambda: [m.start() for m in _NEWLINE.finditer(self.text)])
+        i = bisect_left(breaks, start)
+        j = bisect_left(breaks, end, i)
+        return (breaks[i - 1] + 1 if i else 0), (breaks[j] if j < len(breaks) else len(self.text))
+
+
+_NEWLINE = re.compile("\n")
 
 
 class Matcher:

@@ -28,7 +28,6 @@ import html
 import html.entities
 import re
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -133,7 +132,7 @@ _RTL = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}]")
 
 
 def _bidi(m: re.Match[str], ctx: DocContext) -> Proposal | None:
-    if _RTL.search(ctx.text, *_line_of(ctx, m.start(), m.end())):  # in right-to-left text the marks can be meant
+    if _RTL.search(ctx.text, *ctx.line_around(m.start(), m.end())):  # in right-to-left text the marks can be meant
         return None
     return "", f"bidi control {_name(m.group()[0])} removed from left-to-right text", None
 
@@ -154,21 +153,6 @@ def _line_break(m: re.Match[str], ctx: DocContext) -> Proposal:
 # -- normalisations (opt-in except nfc) ---------------------------------------------
 
 
-def _line_of(ctx: DocContext, start: int, end: int) -> tuple[int, int]:
-    """The line (without its ``\n``) around ``start``..``end``, from the document's newline offsets.
-
-    Searching for the newlines from every match was quadratic on one huge
-    line full of matches (each search ran to the line's ends).
-    """
-    breaks = ctx.memo("chars.newlines", lambda: [m.start() for m in _NEWLINE.finditer(ctx.text)])
-    i = bisect_left(breaks, start)
-    j = bisect_left(breaks, end, i)
-    return (breaks[i - 1] + 1 if i else 0), (breaks[j] if j < len(breaks) else len(ctx.text))
-
-
-_NEWLINE = re.compile("\n")
-
-
 def _mojibake_line(m: re.Match[str], ctx: DocContext, legacy: bool = False) -> bool:
     """Whether the match sits on a line the mojibake (or legacy) rule works on.
 
@@ -180,7 +164,7 @@ def _mojibake_line(m: re.Match[str], ctx: DocContext, legacy: bool = False) -> b
     from .legacy import TRIGGER
     from .unicode import mojibake_between
 
-    lo, hi = _line_of(ctx, m.start(), m.end())
+    lo, hi = ctx.line_around(m.start(), m.end())
     key = f"chars.damaged:{lo}:{legacy}"
     return ctx.memo(key, lambda: mojibake_between(ctx, lo, hi) or (legacy and TRIGGER.search(ctx.text, lo, hi) is not None))
 

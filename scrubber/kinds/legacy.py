@@ -231,22 +231,19 @@ class _Openers:
         return self.starts[i]
 
 
-def _pair_openers(text: str, fixed: list[Candidate]) -> list[Candidate]:
+def _pair_openers(ctx: DocContext, fixed: list[Candidate]) -> list[Candidate]:
     """Fix Ò/Ô openers whose closing Ó/Õ was fixed in the same line (the nearest free opener before it)."""
+    text = ctx.text
     out = []
     taken = {c.start for c in fixed}
     openers: dict[str, _Openers] = {}
-    line_breaks: list[int] | None = None
     for cand in fixed:
         if cand.codec != "mac_roman":
             continue
         for closer, opener in _OPENERS.items():
             if not any(real == closer and seen == _CLOSERS[closer] for seen, real in cand.changes):
                 continue
-            if line_breaks is None:
-                line_breaks = [m.start() for m in re.finditer("\n", text)]
-            k = bisect_left(line_breaks, cand.start)
-            line_start = line_breaks[k - 1] + 1 if k else 0
+            line_start, _ = ctx.line_around(cand.start, cand.start)
             if opener not in openers:
                 openers[opener] = _Openers(text, opener, taken)
             start = openers[opener].take(line_start, cand.start)
@@ -295,7 +292,7 @@ class LegacyMatcher(Matcher):
         # in a document that has strong evidence for the same code page
         chosen = [(c, a) for c, a in chosen if c.confidence >= 0.85 or strong[c.codec]]
         fixed = [c for c, _ in chosen]
-        openers = _pair_openers(text, fixed)
+        openers = _pair_openers(ctx, fixed)
         for cand, ambiguous in [*chosen, *((c, False) for c in openers)]:
             confidence = cand.confidence
             if confidence < 0.85:
