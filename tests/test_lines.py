@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scrubber.engine import Engine, accept_all
-from scrubber.kinds.base import RuleSpec
+from scrubber.kinds.base import PackError, RuleSpec
 
 
 def rule(rule_id: str, pattern: str, where: str = "anywhere", kind: str = "line", **extra) -> RuleSpec:
@@ -118,3 +118,29 @@ def test_a_marker_of_two_blocks_ends_the_article_when_only_the_terminator_fits(t
     assert [f.rule for f in findings] == [rule_id]
     once = accept_all(text, findings)
     assert accept_all(once, BOTH.find(once)) == once
+
+
+REPEATS = Engine([rule("r.teaser", r"[^\n]{5,80}\w\.\.\.", min_matches=3), rule("r.ad", r"\[ad_\d\]")])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # three cut-off teasers: the widget goes
+        ("Body.\nFerry fares ri...\nNew quay ope...\nStorm clos...\nEnd.", "Body.\nEnd."),
+        # two: a paragraph may trail off, so nothing goes (other rules still work)
+        (
+            "Body.\nAnd then it happened...\n[ad_1]\nThen it happened again...\nEnd.",
+            "Body.\nAnd then it happened...\nThen it happened again...\nEnd.",
+        ),
+    ],
+)
+def test_min_matches_takes_a_rule_s_lines_only_when_the_shape_repeats(text: str, expected: str):
+    once = accept_all(text, REPEATS.find(text))
+    assert once == expected
+    assert accept_all(once, REPEATS.find(once)) == once
+
+
+def test_min_matches_below_one_is_a_pack_error():
+    with pytest.raises(PackError, match="min_matches"):
+        Engine([rule("r.bad", "x", min_matches=0)])

@@ -47,6 +47,17 @@ PAGES = {
     "how to watch, with the channel": "Harbour FC play Quay United on Saturday.\nHow to watch: BBC One, 3pm\n",
     "how to watch heading": "The final is on Sunday.\nHow to watch the final on TV and online\n",
     "filed under in prose": "The papers were filed under seal.\nFiled under protest, the motion went nowhere.\nThe court will rule on Monday.\n",
+    "blog paragraphs that trail off": (
+        "Here is the thing about ferries …\nThey leave when the tide says so.\nAnd the tide keeps its own timetable, which is …\n"
+        "Not the one on the wall.\nSo the lesson for every passenger is this …\nBring a book, and maybe a second one...\n"
+    ),
+    "obituary with a full date": "Jane Doe, 87, of Portside, died at home in Portside, Maine, Sunday, Jan. 31, 2021.\nShe ran the ferry cafe for forty years.\n",
+    "event notice with a full date": "The harbour board meets at 6 p.m., Tuesday, Feb. 2, 2021, in the Portside library.\nThe meeting is open to the public.\n",
+    "dated report with a quote": 'Police said the boat sank in Portside, Monday, Feb. 1, 2021. "Nobody was hurt," a spokesperson said.\n',
+    "German quotation marks": "»Wir fahren heute nicht«, sagte der Kapitän.\n»Der Sturm ist zu stark.«\nDie Fähre blieb im Hafen.\n",
+    "menu path in a how-to": "To turn off tracking:\nOpen Settings › Privacy › Location\nThen choose Never.\n",
+    "report on a site's terms": "The ferry company changed its privacy policy and terms of use on Monday.\nUse of the site now requires an account, it said.\n",
+    "click a link, not a picture": "The timetable is online.\nClique no link para ver o horário completo.\nClick here to read the full timetable, the operator wrote.\n",
 }
 
 

@@ -30,7 +30,10 @@ Two options look at a candidate's neighbours: with ``skip_ranked`` a rule
 never takes a line of a ranked list (numbered lines counting by one:
 :func:`ranked_lines`), and with ``skip_beside`` (a regex) never a line whose
 nearest unmatched neighbour above or below is a whole line of that regex (a
-``-`` between two numbers is a table cell, not an empty bullet).
+``-`` between two numbers is a table cell, not an empty bullet). With
+``min_matches = N`` a rule takes its lines only when at least N lines of the
+document match it: a list of teasers cut off with '...' repeats the shape,
+while a sentence that trails off does so once.
 
 A rule whose pattern is costly to *reject* (a lazy ``[^\\n]{0,300}?`` before
 its keyword, many case-insensitive alternatives, ``DEFINE`` groups) declares
@@ -50,6 +53,7 @@ required text is a :class:`PackError`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -248,6 +252,8 @@ class LineGroupMatcher(Matcher):
                 raise PackError(f"{spec.where()}: 'follow' must be one of {', '.join(FOLLOW)}, not {follow!r}")
             if spec.kind == "block" and where not in ("end", "anywhere"):
                 raise PackError(f"{spec.where()}: a block works at the end (where = 'end') or, with follow = 'headlines', anywhere")
+            if int(spec.params.get("min_matches", 1)) < 1:
+                raise PackError(f"{spec.where()}: 'min_matches' must be at least 1")
             if spec.kind == "block" and where == "anywhere" and follow != "headlines":
                 raise PackError(f"{spec.where()}: a block away from the end must only take headlines (follow = 'headlines')")
         self._where = [s.params.get("where", "end" if s.kind == "block" else "anywhere") for s in specs]
@@ -258,6 +264,7 @@ class LineGroupMatcher(Matcher):
             None if s.params.get("skip_beside") is None else compile_regex(s, rf"{EDGE}(?:{s.params['skip_beside']}){EDGE}") for s in specs
         ]
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
+        self._min_matches = [int(s.params.get("min_matches", 1)) for s in specs]
         # terminators that take any lines: tried one by one on a block line whose first rule
         # (a headline block such as 'You may also like') cannot take what follows it
         self._terminators = [(i, line_pattern(s)) for i, s in enumerate(specs) if s.kind == "block" and not self._headlines[i]]
@@ -313,7 +320,20 @@ class LineGroupMatcher(Matcher):
                     del cand[i]
         if any(self._skip_beside[idx] is not None for idx in cand.values()):
             self._drop_beside(text, lines, cand)
+        if any(self._min_matches[idx] > 1 for idx in cand.values()):
+            self._drop_lone(cand)
         yield from self._findings(text, lines, cand, bcand)
+
+    def _drop_lone(self, cand: dict[int, int]) -> None:
+        """Drop the candidates of ``min_matches`` rules that match fewer lines than that.
+
+        The count is taken after the other neighbour checks and before zones,
+        over the lines the rule itself matched: once they are removed, none is
+        left to count, so a second run finds nothing new.
+        """
+        counts = Counter(cand.values())
+        for i in [i for i, idx in cand.items() if counts[idx] < self._min_matches[idx]]:
+            del cand[i]
 
     def _drop_beside(self, text: str, lines: list[_Line], cand: dict[int, int]) -> None:
         """Drop the candidates of ``skip_beside`` rules whose neighbour line is what the rule names.
@@ -522,6 +542,7 @@ class LineKind(Kind):
         "keep_title": (bool, False),
         "skip_ranked": (bool, False),
         "skip_beside": (str, False),
+        "min_matches": (int, False),
     }
 
     @classmethod
