@@ -12,6 +12,15 @@ def rule(rule_id: str, pattern: str, where: str = "anywhere", kind: str = "line"
     return RuleSpec(id=rule_id, kind=kind, action="strip", description=rule_id, params={"pattern": pattern, "where": where, **extra})
 
 
+@pytest.fixture(autouse=True)
+def _no_article_minimum(monkeypatch):
+    """These cases stand a one-word ``Body.`` for the article; the terminator's article minimum is tested in test_residue."""
+    from scrubber.kinds import lines
+
+    monkeypatch.setattr(lines, "TERMINATOR_MIN_ABOVE", 0)
+    monkeypatch.setattr(lines, "TERMINATOR_MIN_RATIO", 0.0)
+
+
 ENGINE = Engine(
     [
         rule("r.ad", r"\[ad_\d\]"),

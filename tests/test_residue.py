@@ -13,9 +13,14 @@ ENGINE = default_engine(select=["residue"])
 
 ARTICLE = (
     "The council approved the budget on Tuesday after a long debate.\n\n"
-    "Members said the plan would share costs between the towns.\n\n"
+    "Members said the plan would share costs between the towns, and that the smaller villages "
+    "would pay less for the new bus routes than they do for the old ones.\n\n"
+    "The mayor called it a fair deal. Two members voted against it, saying the towns had not been "
+    "asked about the routes before the plan was drawn up and that the costs were still unclear.\n\n"
     "The vote was seven to two.\n"
 )
+#: a short item under its headline, with a toolbar line between them
+HEADLINE = "Council backs the bus plan\n\n"
 
 
 def fix(text: str) -> str:
@@ -48,6 +53,28 @@ def test_closing_residue_is_removed_and_nothing_else(tail, rule):
     findings = ENGINE.find(text)
     assert {f.rule for f in findings} == {rule}
     assert fix(text) == ARTICLE + "\n"
+
+
+@pytest.mark.parametrize("toolbar", ["Share this:", "Comments", "3 Comments", "Tags:", "Leave a reply", "Related Posts:"])
+def test_a_terminator_under_the_headline_takes_only_its_own_line(toolbar):
+    """Under a headline the lines after a terminator heading are the article itself, not a thread."""
+    text = HEADLINE + toolbar + "\n\n" + ARTICLE
+    assert ARTICLE in fix(text)
+    assert "residue.end-terminator" not in {f.rule for f in ENGINE.find(text)}
+
+
+def test_a_terminator_needs_an_article_a_quarter_as_long_as_what_it_removes():
+    from scrubber.kinds.lines import TERMINATOR_MIN_RATIO
+
+    thread = "".join(
+        f"Reader {n} wrote that the new routes were a mistake and that the buses would run empty all winter.\n" for n in range(20)
+    )
+    assert len(ARTICLE) < TERMINATOR_MIN_RATIO * len(thread) < 2 * len(ARTICLE)
+    short_thread = thread[: len(thread) // 3]
+    assert fix(ARTICLE + "Comments\n" + short_thread) == ARTICLE
+    longer = ARTICLE + "Comments\n" + thread
+    assert thread in fix(longer)  # only the heading goes, by its own rule
+    assert "residue.end-terminator" not in {f.rule for f in ENGINE.find(longer)}
 
 
 @pytest.mark.parametrize(

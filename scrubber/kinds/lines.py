@@ -231,6 +231,27 @@ class _Alternation:
         return None if best is None else best[1]
 
 
+#: a terminator that takes any lines needs at least this many characters of text above it ...
+TERMINATOR_MIN_ABOVE = 400
+#: ... and at least this share of the length of what it would remove
+TERMINATOR_MIN_RATIO = 0.25
+
+
+def _article_above(text: str, marker: int, end: int) -> bool:
+    """Whether the text above a terminator at ``marker`` is an article the block (up to ``end``) can follow.
+
+    A marker such as ``Share this:``, ``Comments`` or ``Tags`` also sits
+    under a headline as a toolbar; there the lines after it are the
+    article, not a comment thread. Taken as a terminator, that line would
+    remove the whole body of a short article. So the block needs an article
+    above it: at least :data:`TERMINATOR_MIN_ABOVE` characters, and at least
+    :data:`TERMINATOR_MIN_RATIO` of what it removes (comment threads and
+    teaser lists run longer than a short article, but not four times longer).
+    """
+    above = len(text[:marker].strip())
+    return above >= TERMINATOR_MIN_ABOVE and above >= TERMINATOR_MIN_RATIO * (end - marker)
+
+
 class LineGroupMatcher(Matcher):
     """All line and block rules of one engine, matched in one pass each.
 
@@ -435,10 +456,17 @@ class LineGroupMatcher(Matcher):
         options = [idx] + [
             i for i, pattern in self._terminators if i != idx and pattern.fullmatch(text, line.start, line.stop, timeout=REGEX_TIMEOUT)
         ]
+        article: bool | None = None  # whether an article stands above the marker (asked once, when needed)
         for i in options:
-            if plain <= self._max_after[i] and (
-                not self._headlines[i] or all(lines[k].blank or is_headline(text[lines[k].start : lines[k].stop]) for k in range(t + 1, z))
-            ):
+            if plain > self._max_after[i]:
+                continue
+            if self._headlines[i]:
+                if all(lines[k].blank or is_headline(text[lines[k].start : lines[k].stop]) for k in range(t + 1, z)):
+                    return i
+                continue
+            if article is None:
+                article = _article_above(text, line.start, lines[z - 1].stop if z > t + 1 else line.stop)
+            if article:
                 return i
         return None
 
