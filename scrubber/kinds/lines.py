@@ -233,23 +233,27 @@ class _Alternation:
 
 #: a terminator that takes any lines needs at least this many characters of text above it ...
 TERMINATOR_MIN_ABOVE = 400
-#: ... and at least this share of the length of what it would remove
-TERMINATOR_MIN_RATIO = 0.25
+#: ... and at least this many times the length of what it would remove (a block rule's ``min_article_ratio``)
+TERMINATOR_MIN_RATIO = 1.0
 
 
-def _article_above(text: str, marker: int, end: int) -> bool:
+def _article_above(text: str, marker: int, end: int, ratio: float) -> bool:
     """Whether the text above a terminator at ``marker`` is an article the block (up to ``end``) can follow.
 
     A marker such as ``Share this:``, ``Comments`` or ``Tags`` also sits
-    under a headline as a toolbar; there the lines after it are the
-    article, not a comment thread. Taken as a terminator, that line would
-    remove the whole body of a short article. So the block needs an article
-    above it: at least :data:`TERMINATOR_MIN_ABOVE` characters, and at least
-    :data:`TERMINATOR_MIN_RATIO` of what it removes (comment threads and
-    teaser lists run longer than a short article, but not four times longer).
+    under a headline as a toolbar (after a standfirst and a byline, too), and
+    an inline ``Related Posts:`` box can sit in the middle of the body; there
+    the lines after it are the article, not a comment thread. Taken as a
+    terminator, that line removed the rest of a short article. So the block
+    needs an article above it: at least :data:`TERMINATOR_MIN_ABOVE`
+    characters, and ``ratio`` times what it removes: by default
+    (:data:`TERMINATOR_MIN_RATIO`) no less, which keeps the second half of
+    any article a stray heading splits. A rule sets ``min_article_ratio``
+    lower where its marker only ever heads a thread (``Leave a Reply``,
+    ``12 Comments``): comment threads run longer than short posts.
     """
     above = len(text[:marker].strip())
-    return above >= TERMINATOR_MIN_ABOVE and above >= TERMINATOR_MIN_RATIO * (end - marker)
+    return above >= TERMINATOR_MIN_ABOVE and above >= ratio * (end - marker)
 
 
 class LineGroupMatcher(Matcher):
@@ -285,6 +289,7 @@ class LineGroupMatcher(Matcher):
             None if s.params.get("skip_beside") is None else compile_regex(s, rf"{EDGE}(?:{s.params['skip_beside']}){EDGE}") for s in specs
         ]
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
+        self._article_ratio: list[float | None] = [s.params.get("min_article_ratio") for s in specs]
         self._min_matches = [int(s.params.get("min_matches", 1)) for s in specs]
         # terminators that take any lines: tried one by one on a block line whose first rule
         # (a headline block such as 'You may also like') cannot take what follows it
@@ -456,7 +461,6 @@ class LineGroupMatcher(Matcher):
         options = [idx] + [
             i for i, pattern in self._terminators if i != idx and pattern.fullmatch(text, line.start, line.stop, timeout=REGEX_TIMEOUT)
         ]
-        article: bool | None = None  # whether an article stands above the marker (asked once, when needed)
         for i in options:
             if plain > self._max_after[i]:
                 continue
@@ -464,9 +468,10 @@ class LineGroupMatcher(Matcher):
                 if all(lines[k].blank or is_headline(text[lines[k].start : lines[k].stop]) for k in range(t + 1, z)):
                     return i
                 continue
-            if article is None:
-                article = _article_above(text, line.start, lines[z - 1].stop if z > t + 1 else line.stop)
-            if article:
+            ratio = self._article_ratio[i]
+            if _article_above(
+                text, line.start, lines[z - 1].stop if z > t + 1 else line.stop, TERMINATOR_MIN_RATIO if ratio is None else ratio
+            ):
                 return i
         return None
 
@@ -583,6 +588,6 @@ class BlockKind(Kind):
     name = "block"
     group = "lines"
     actions = ("strip", "flag")
-    params = {**LineKind.params, "max_after": (int, False), "follow": (str, False)}
+    params = {**LineKind.params, "max_after": (int, False), "follow": (str, False), "min_article_ratio": (float, False)}
 
     compile = LineKind.compile
