@@ -35,7 +35,7 @@ def test_fix_removes_exactly_the_residue_lines(run_cli, articles: Path, tmp_path
     out = tmp_path / "out"
     result = run_cli("fix", str(articles), "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert (out / "spun.txt").read_text() == SPUN[: -len("[ad_2]Source link")]
+    assert (out / "spun.txt").read_text() == SPUN[: -len("\n[ad_2]Source link")]  # and the blank line above it
     assert (out / "wire.txt").read_text() == WIRE[: -len("Post a Comment")]
     assert (out / "clean.txt").read_text() == (articles / "clean.txt").read_text()
     assert "residue.source-link" in result.stderr and "residue.post-a-comment" in result.stderr
@@ -106,7 +106,7 @@ def test_jsonl_corpus_keeps_every_record(run_cli, tmp_path: Path):
 def test_stdin_to_stdout(run_cli):
     result = run_cli("fix", "-", input=SPUN)
     assert result.returncode == 0
-    assert result.stdout == SPUN[: -len("[ad_2]Source link")]
+    assert result.stdout == SPUN[: -len("\n[ad_2]Source link")]
 
 
 def test_stdin_jsonl(run_cli):
@@ -119,7 +119,7 @@ def test_in_place_is_atomic_and_leaves_unchanged_files_alone(run_cli, articles: 
     os.utime(clean, (1_000_000, 1_000_000))
     result = run_cli("fix", str(articles), "--in-place")
     assert result.returncode == 0, result.stderr
-    assert (articles / "spun.txt").read_text() == SPUN[: -len("[ad_2]Source link")]
+    assert (articles / "spun.txt").read_text() == SPUN[: -len("\n[ad_2]Source link")]
     assert clean.stat().st_mtime == 1_000_000
     assert sorted(p.name for p in articles.iterdir()) == ["clean.txt", "spun.txt", "wire.txt"]  # no temp files left
 

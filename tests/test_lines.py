@@ -35,7 +35,8 @@ CASES = [
     # (text, expected after fixing)
     ("Body.\nSource link", "Body.\n"),
     ("Body.\nSource link\nShare this:\n", "Body.\n"),
-    ("Body.\n\nSource link\n\nShare this:\n\n", "Body.\n\n"),
+    ("Body.\n\nSource link\n\nShare this:\n\n", "Body.\n"),  # no blank line left at the end
+    ("Body.\n\n\nSource link", "Body.\n"),
     ("Source link\nBody goes on.\nEnds.", "Source link\nBody goes on.\nEnds."),  # not at the end
     ("Skip to content\nBody.", "Body."),
     ("Ferry fares rise\nSkip to content\nBody.", "Ferry fares rise\nBody."),  # residue under the title

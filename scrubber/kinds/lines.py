@@ -541,8 +541,10 @@ class LineGroupMatcher(Matcher):
             spans.append((lines[i].start, end, idx, msg))
             i = stop
 
-        # end zone: matched lines and terminator blocks
+        # end zone: matched lines and terminator blocks; the first takes the blank lines
+        # above it too, so the kept text ends with its own line break, not a blank line
         i = z
+        zone_start = lines[z].start if z < len(lines) else len(text)
         while i < len(lines):
             if lines[i].blank:
                 i += 1
@@ -555,7 +557,8 @@ class LineGroupMatcher(Matcher):
             j = stop
             while j < len(lines) and lines[j].blank:
                 j += 1
-            spans.append((lines[i].start, lines[j - 1].next, idx, msg))
+            spans.append((min(zone_start, lines[i].start), lines[j - 1].next, idx, msg))
+            zone_start = len(text)
             i = j
 
         for start, end, idx, msg in spans:

@@ -92,7 +92,7 @@ def test_apply_makes_only_the_decided_changes(tmp_path: Path, corpus: Path) -> N
     stats = write_reviewed(s, tmp_path / "out", False, lambda *a: None)
     assert stats.files == 1
     original = (corpus / "harbour.txt").read_text("utf-8")
-    expected = original.replace("[ad_2]Source link\n", "").replace("November.[ad_2] Fares", "November. (ad)  Fares")
+    expected = original.replace("\n\n[ad_2]Source link\n", "\n").replace("November.[ad_2] Fares", "November. (ad)  Fares")
     assert (tmp_path / "out" / "harbour.txt").read_text("utf-8") == expected
 
 
