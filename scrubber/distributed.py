@@ -115,7 +115,10 @@ ABORT_CLOSE_S = 5
 def _clean_partition(lines: Sequence[str], work: Work) -> Iterator[str]:
     raw = [line.encode("utf-8", "surrogatepass") + b"\n" for line in lines]
     for part in process(work, [Segment(0, "jsonl", "<bag>", lines=raw)]):
-        yield from part.data.decode("utf-8", "surrogatepass").splitlines()
+        # split on "\n" only: a record copied byte for byte may hold a raw U+2028 or
+        # U+0085 inside a string, which str.splitlines() would cut the record at
+        text = part.data.decode("utf-8", "surrogatepass")  # a line that was not UTF-8 is copied as it came
+        yield from (text[:-1] if text.endswith("\n") else text).split("\n") if text else ()
 
 
 def _stats_partition(lines: Sequence[str], work: Work) -> list[Stats]:
