@@ -105,7 +105,8 @@ def members(line: str) -> tuple[list[tuple[str, int, int]], str, str]:
             i = nxt
     except (json.JSONDecodeError, StopIteration) as exc:
         raise NotAnObject(str(exc)) from None
-    return out, key_sep or ": ", item_sep or ", "
+    key_sep = key_sep or ": "
+    return out, key_sep, item_sep or ("," if key_sep == ":" else ", ")  # one member: compact or not like its colon
 
 
 def _style(line: str, old_value: str | None) -> tuple[bool, bool]:
