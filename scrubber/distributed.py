@@ -138,8 +138,9 @@ def clean_bag(
     ``urls`` are fsspec paths or globs (``s3://bucket/news/*.jsonl.gz``);
     compressed files are read whole (``blocksize`` applies to plain ones).
     Write the result with ``.to_textfiles("s3://bucket/clean/*.jsonl")``.
-    Records are parsed, fixed and re-serialised exactly as by ``scrubber fix``
-    (unchanged records byte for byte, malformed lines copied).
+    Records are parsed, fixed and written exactly as by ``scrubber fix``
+    (unchanged records byte for byte, a changed one with only its text value
+    replaced, malformed lines copied).
     """
     require_dask()
     import dask.bag as db
