@@ -115,7 +115,10 @@ ABORT_CLOSE_S = 5
 def _clean_partition(lines: Sequence[str], work: Work) -> Iterator[str]:
     raw = [line.encode("utf-8", "surrogatepass") + b"\n" for line in lines]
     for part in process(work, [Segment(0, "jsonl", "<bag>", lines=raw)]):
-        yield from part.data.decode("utf-8", "surrogatepass").splitlines()
+        # split on "\n" only: a record copied byte for byte may hold a raw U+2028 or
+        # U+0085 inside a string, which str.splitlines() would cut the record at
+        text = part.data.decode("utf-8", "surrogatepass")  # a line that was not UTF-8 is copied as it came
+        yield from (text[:-1] if text.endswith("\n") else text).split("\n") if text else ()
 
 
 def _stats_partition(lines: Sequence[str], work: Work) -> list[Stats]:
@@ -135,8 +138,9 @@ def clean_bag(
     ``urls`` are fsspec paths or globs (``s3://bucket/news/*.jsonl.gz``);
     compressed files are read whole (``blocksize`` applies to plain ones).
     Write the result with ``.to_textfiles("s3://bucket/clean/*.jsonl")``.
-    Records are parsed, fixed and re-serialised exactly as by ``scrubber fix``
-    (unchanged records byte for byte, malformed lines copied).
+    Records are parsed, fixed and written exactly as by ``scrubber fix``
+    (unchanged records byte for byte, a changed one with only its text value
+    replaced, malformed lines copied).
     """
     require_dask()
     import dask.bag as db

@@ -36,6 +36,7 @@ DISTINCT_CAP = 1000
 GLOBAL = ""
 
 _WS = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SENTENCE_TAIL = re.compile(r"[.!?][\"”’)\]]*(?=\s|\[|[A-Z])")
 
 
@@ -107,6 +108,8 @@ class Miner:
                     seen.add(ident)
                     self.group_docs[g] += 1
         lines = [norm for norm in (_WS.sub(" ", line).strip() for line in text.split("\n")) if norm]
+        if _SURROGATE.search(text):  # a TOML pack cannot hold a lone surrogate, so such a line is no candidate
+            lines = [line for line in lines if not _SURROGATE.search(line)]
         n = len(lines)
         keys: dict[tuple[str, str], tuple[bool, bool]] = {}
         for i, line in enumerate(lines):
@@ -204,7 +207,8 @@ def line_pattern(text: str) -> str:
 
 
 def _comment(text: str) -> str:
-    return text.replace("\n", " ")[:120]
+    # a document id or file name may hold a lone surrogate; a comment shows its escape
+    return text.replace("\n", " ")[:120].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def render_pack(cands: Iterable[Candidate], n_docs: int, sources: str, prefix: str = "mined") -> str:

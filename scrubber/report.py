@@ -10,10 +10,10 @@ replacement, message, confidence, safe, fingerprint, detail and document.
 from __future__ import annotations
 
 import difflib
-import json
 from bisect import bisect_right
 from typing import Any
 
+from .io import jsonout
 from .model import Finding
 from .runner import Stats
 
@@ -78,7 +78,8 @@ def document_object(
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+    """One line of JSON, valid UTF-8 even when the text holds a lone surrogate (see :mod:`scrubber.io.jsonout`)."""
+    return jsonout.dumps(obj)
 
 
 def unified_diff(name: str, old: str, new: str) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -66,6 +67,28 @@ UPDATE findings SET (action, text) = (
   WHERE d.input = doc.input AND d.doc_key = doc.key AND d.fingerprint = findings.fingerprint AND d.undone = 0
   ORDER BY d.id DESC LIMIT 1)
 """
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _stored(value: str | None) -> str | bytes | None:
+    """A text value as SQLite can take it, bound with ``CAST(? AS TEXT)``.
+
+    sqlite3 encodes a str as strict UTF-8, so text holding a lone surrogate
+    (scraped JSON has ``"\\ud800"``; a file name that is not UTF-8 has
+    ``\\udcXX``) raised inside the insert. Such a value goes in as its
+    ``surrogatepass`` bytes, cast to TEXT (SQLite does not check UTF-8),
+    and :func:`_read_text` gives back the very same string.
+    """
+    if value is None or not _SURROGATE.search(value):
+        return value
+    return value.encode("utf-8", "surrogatepass")
+
+
+def _read_text(data: bytes) -> str:
+    """The connection's text factory: UTF-8, with the lone surrogates :func:`_stored` wrote."""
+    return data.decode("utf-8", "surrogatepass")
 
 
 class SessionError(Exception):
@@ -142,6 +165,7 @@ class Session:
             raise SessionError(f"{self.path}: cannot create the session: no folder {self.path.parent}")
         try:
             self.db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            self.db.text_factory = _read_text
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
             self.db.executescript(_SCHEMA)
@@ -181,7 +205,8 @@ class Session:
                 raise SessionError("standard input cannot be reviewed (a session must re-read its inputs)")
             path = str(s.path.resolve())
             cur = self.db.execute(
-                "INSERT OR IGNORE INTO inputs(path, rel, fmt, compression) VALUES(?, ?, ?, ?)", (path, str(s.rel), s.fmt, s.compression)
+                "INSERT OR IGNORE INTO inputs(path, rel, fmt, compression) VALUES(CAST(? AS TEXT), CAST(? AS TEXT), ?, ?)",
+                (_stored(path), _stored(str(s.rel)), s.fmt, s.compression),
             )
             if cur.rowcount:
                 added.append(path)
@@ -253,8 +278,8 @@ class Session:
                     key = f"{key} #{seen[key]}"
                 text = item.doc.text
                 cur = self.db.execute(
-                    "INSERT INTO documents(input, seq, key, label, text) VALUES(?, ?, ?, ?, ?)",
-                    (row.id, seq, key, doc_label(source, item), text),
+                    "INSERT INTO documents(input, seq, key, label, text) VALUES(?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))",
+                    (row.id, seq, _stored(key), _stored(doc_label(source, item)), _stored(text)),
                 )
                 doc_id = cur.lastrowid
                 finding_rows.extend(
@@ -264,19 +289,19 @@ class Session:
                         f.rule,
                         f.start,
                         f.end,
-                        f.replacement,
-                        text[f.start : f.end],
-                        f.message,
+                        _stored(f.replacement),
+                        _stored(text[f.start : f.end]),
+                        _stored(f.message),
                         f.confidence,
                         int(f.safe),
                         f.fingerprint,
-                        f.detail,
+                        _stored(f.detail),
                     )
                     for i, f in enumerate(findings)
                 )
             self.db.executemany(
                 'INSERT INTO findings(doc, seq, rule, start, "end", replacement, original, message, confidence, safe, fingerprint, detail)'
-                " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES(?, ?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, ?, CAST(? AS TEXT))",
                 finding_rows,
             )
             self.db.execute(_RESTORE + " WHERE doc IN (SELECT id FROM documents WHERE input=?)", (row.id,))
@@ -318,10 +343,12 @@ class Session:
             ids = [(i,) for i in finding_ids]
             self.db.executemany(
                 "INSERT INTO decisions(input, doc_key, fingerprint, action, text, at, batch)"
-                " SELECT d.input, d.key, f.fingerprint, ?, ?, ?, ? FROM findings f JOIN documents d ON d.id = f.doc WHERE f.id = ?",
-                [(action.value, text, now, batch, i) for (i,) in ids],
+                " SELECT d.input, d.key, f.fingerprint, ?, CAST(? AS TEXT), ?, ? FROM findings f JOIN documents d ON d.id = f.doc WHERE f.id = ?",
+                [(action.value, _stored(text), now, batch, i) for (i,) in ids],
             )
-            self.db.executemany("UPDATE findings SET action=?, text=? WHERE id=?", [(action.value, text, i) for (i,) in ids])
+            self.db.executemany(
+                "UPDATE findings SET action=?, text=CAST(? AS TEXT) WHERE id=?", [(action.value, _stored(text), i) for (i,) in ids]
+            )
         return batch
 
     def undo(self) -> list[int]:

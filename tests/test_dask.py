@@ -16,6 +16,7 @@ from distributed import Client, LocalCluster
 from scrubber import default_engine
 from scrubber import runner as runner_mod
 from scrubber.cli import main
+from scrubber.cli.common import build_engine
 from scrubber.distributed import DaskBackend, bag_stats, clean_bag
 from scrubber.io.sources import discover
 from scrubber.policy import Policy
@@ -59,6 +60,28 @@ def test_clean_bag_matches_fix(tmp_path, client):
 
     stats = bag_stats(db.read_text(str(src)).map(str.rstrip), engine)
     assert stats.documents == 29 and stats.documents_changed == 19
+
+
+def test_surrogates_and_raw_separators_take_the_same_path_on_dask(tmp_path, client):
+    """A lone surrogate is written escaped, and a record holding a raw U+2028 stays one line."""
+    src = tmp_path / "a.jsonl"
+    src.write_bytes(
+        b'{"id":1,"text":"caf\\u00c3\\u00a9 \\ud800 lone","n":1E400}\n'
+        b'{"id":2,"text":"kept \xe2\x80\xa8 as it was here","n":1.50}\n'
+        b'{"id":3,"text":"caf\xc3\x83\xc2\xa9 and \xe2\x80\xa9 here"}\n'
+    )
+    engine = build_engine(("unicode.mojibake",), (), (), None, True).engine  # record 2 has nothing to fix
+    _run(engine, src, tmp_path / "local")
+    _run(engine, src, tmp_path / "dask", DaskBackend(client=client))
+    local = (tmp_path / "local" / "a.jsonl").read_bytes()
+    assert (tmp_path / "dask" / "a.jsonl").read_bytes() == local
+    assert local.split(b"\n") == [
+        b'{"id":1,"text":"caf\\u00e9 \\ud800 lone","n":1E400}',
+        src.read_bytes().split(b"\n")[1],  # copied byte for byte, raw separators and all
+        b'{"id":3,"text":"caf\xc3\xa9 and \\u2029 here"}',
+        b"",
+    ]
+    assert clean_bag(str(src), engine).compute() == local.decode("utf-8").split("\n")[:-1]
 
 
 def test_cli_engine_dask_local_cluster(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import __version__
@@ -46,6 +48,20 @@ def main() -> None:
     and `mine` finds repeated residue in your corpus.
     """
     stop_on_signals()
+    escape_unencodable_output()
+
+
+def escape_unencodable_output() -> None:
+    """Print a character standard output cannot encode as its escape (``\\ud800``) instead of crashing.
+
+    Scraped JSON holds lone surrogates (``"\\ud800"``), which UTF-8 cannot
+    encode; text output (findings, diffs) then shows the same ``\\udXXX``
+    escape a JSON reader would, as standard error already does by default.
+    JSON output never relies on this: it escapes them itself.
+    """
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 main.add_command(check)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,8 @@ from typing import Any
 import click
 
 from ..io.atomic import atomic_writer
-from ..io.sinks import once_per_file, output_clash, stdout_is_an_input
+from ..io.jsonout import dumps
+from ..io.sinks import once_per_file, output_clash, splice_line, stdout_is_an_input
 from ..io.sources import InputFile, Item
 from ..policy import DEFAULT_MIN_CONFIDENCE, Policy, rules_that_can_change_the_output
 from ..report import summary_table, unified_diff
@@ -32,11 +32,11 @@ from .common import (
 
 
 def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
-    """One JSONL line for a dropped document: its record (or id and text) and its garble score."""
+    """One JSONL line for a dropped document: its record as it was (or id and text), plus its garble score."""
     assert item.doc is not None
-    record = dict(item.meta["record"]) if "record" in item.meta else {"id": item.doc.id, text_key: item.doc.text}
-    record["garble_score"] = result.score
-    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+    if "record" in item.meta and item.raw:
+        return splice_line(item.raw, "garble_score", result.score)
+    return (dumps({"id": item.doc.id, text_key: item.doc.text, "garble_score": result.score}) + "\n").encode("utf-8")
 
 
 @click.command()

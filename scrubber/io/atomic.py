@@ -7,6 +7,7 @@ A crash, a full disk or Ctrl-C in the middle of a write leaves the old file
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +27,44 @@ def remove_leftovers() -> None:
         _OPEN.discard(tmp)
 
 
+#: the mode ``open()`` asks for when it creates a file; the umask takes bits away
+NEW_FILE_MODE = 0o666
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system can tell (Linux).
+
+    ``os.umask`` can only be read by setting it, which for a moment changes it
+    for every thread of the process; /proc/self/status shows it directly.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def make_folder(folder: Path) -> None:
+    """``folder.mkdir(parents=True, exist_ok=True)``, naming the component in the way if there is one.
+
+    mkdir says "File exists" when a regular file stands where a folder should
+    be (``--stats afile/x.json``), and a bare "Not a directory" when it is
+    further up; both become :class:`NotADirectoryError` naming that file.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        blocking = next((p for p in reversed((folder, *folder.parents)) if p.exists() and not p.is_dir()), None)
+        if blocking is None:
+            raise
+        raise NotADirectoryError(errno.ENOTDIR, f"{blocking} is not a directory", str(folder)) from exc
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path, mode_from: Path | None = None) -> Iterator[BinaryIO]:
     """Yield a binary file that replaces ``path`` only if the block succeeds.
@@ -33,7 +72,7 @@ def atomic_writer(path: Path, mode_from: Path | None = None) -> Iterator[BinaryI
     ``mode_from`` copies the permission bits of an existing file (used for
     in-place rewrites so an executable or private file keeps its mode).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     _OPEN.add(tmp)
     try:
@@ -42,8 +81,9 @@ def atomic_writer(path: Path, mode_from: Path | None = None) -> Iterator[BinaryI
             handle.flush()
             os.fsync(handle.fileno())
         source = mode_from if mode_from is not None and mode_from.exists() else (path if path.exists() else None)
-        if source is not None:
-            os.chmod(tmp, source.stat().st_mode & 0o7777)
+        # mkstemp makes the temp file 0600; the result gets the mode open() would give a new
+        # file (0666 less the umask), or the mode of the file it replaces or mirrors
+        os.chmod(tmp, source.stat().st_mode & 0o7777 if source is not None else NEW_FILE_MODE & ~current_umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

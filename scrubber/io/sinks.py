@@ -2,15 +2,15 @@
 
 Text documents become files (UTF-8, the BOM restored if there was one).
 JSONL records keep every field: an unchanged record is copied byte for byte,
-a changed one is re-serialised with only its text field replaced, and a
-passthrough (malformed) line is copied as it was.
+a changed one gets only its text field's value replaced (every other byte
+of the line is kept, see :mod:`scrubber.io.jsonout`), and a passthrough
+(malformed) line is copied as it was.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import BinaryIO
 from . import remote
 from .atomic import atomic_writer
 from .compression import wrap_write
+from .jsonout import splice_field
 from .sources import InputFile, Item
 
 
@@ -34,14 +35,25 @@ def encode_item(item: Item, new_text: str | None, fmt: str, text_key: str) -> by
         if new_text is None or new_text == item.doc.text:
             raw = item.raw or b""
             return raw if raw.endswith(b"\n") else raw + b"\n"
-        record = dict(item.meta["record"])
-        record[text_key] = new_text
-        ending = b"\r\n" if (item.raw or b"").endswith(b"\r\n") else b"\n"
-        bom = codecs.BOM_UTF8 if (item.raw or b"").startswith(codecs.BOM_UTF8) else b""  # only ever on line 1
-        return bom + json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass") + ending
+        return splice_line(item.raw or b"", text_key, new_text)
     text = item.doc.text if new_text is None else new_text
-    data = text.encode("utf-8", "surrogatepass")
+    # a text file is decoded strictly, so only a rule's replacement could hold a lone
+    # surrogate; it is written as its visible escape rather than as invalid UTF-8
+    data = text.encode("utf-8", "backslashreplace")
     return codecs.BOM_UTF8 + data if item.meta.get("bom") else data
+
+
+def splice_line(raw: bytes, key: str, value: object) -> bytes:
+    """A raw JSONL line (BOM and line end included) with only its field ``key`` set to ``value``.
+
+    Every other byte is kept (see :func:`~scrubber.io.jsonout.splice_field`);
+    the line end is kept too (``\r\n`` or ``\n``, added if the last line had none).
+    """
+    ending = b"\r\n" if raw.endswith(b"\r\n") else b"\n"
+    body = raw.rstrip(b"\r\n")
+    bom = codecs.BOM_UTF8 if body.startswith(codecs.BOM_UTF8) else b""  # only ever on line 1
+    line = body[len(bom) :].decode("utf-8")  # the reader parsed it, so it is UTF-8
+    return bom + splice_field(line, key, value).encode("utf-8") + ending
 
 
 Target = Path | str  # a local path, or a URL written through fsspec (str)
