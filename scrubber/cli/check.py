@@ -10,7 +10,8 @@ import click
 from ..io.sources import InputFile, Item
 from ..report import LineIndex, document_object, dumps, finding_line, stats_object, summary_table
 from ..runner import DocResult
-from .common import BatchOptions, Reporter, batch_options, build_engine, find_inputs, input_options, rule_options, run_batch, setting
+from .common import BatchOptions, Reporter, batch_options, build_engine, fail, find_inputs, input_options, rule_options, run_batch, setting
+from .outputs import Planned, named_output_clash
 
 
 @click.command()
@@ -53,7 +54,11 @@ def check(
     """
     setup = build_engine(select, ignore, rule_dirs, config_path, isolated)
     reporter = Reporter(quiet)
-    sources = find_inputs(paths, globs, setup.config, stdin_format, reporter)
+    planned = Planned.of(stats=batch.stats_path)
+    sources = find_inputs(paths, globs, setup.config, stdin_format, reporter, planned)
+    clash = named_output_clash(sources, planned)
+    if clash:
+        fail(clash)
     collected: list[dict[str, Any]] = []
 
     def on_document(source: InputFile, item: Item, result: DocResult) -> None:

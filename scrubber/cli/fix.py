@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from ..config import Config, code_matches, split_codes
+from ..engine import Engine
 from ..io.atomic import atomic_writer
 from ..io.sinks import once_per_file, output_clash, stdout_is_an_input
 from ..io.sources import InputFile, Item
@@ -29,6 +31,17 @@ from .common import (
     run_batch,
     setting,
 )
+from .outputs import Planned, named_output_clash
+
+
+def asked_for_flags(select: tuple[str, ...], cfg: Config, chosen: Engine, running: Engine) -> bool:
+    """Did the user select (by a code other than ALL) a flag rule that ``fix`` leaves out?
+
+    Only then is "N flag rule(s) not run" news; on a default run it is noise.
+    """
+    codes = [c for c in (split_codes(select) or cfg.select) if c != "ALL"]
+    kept = {s.id for s in running.specs}
+    return any(code_matches(s.id, c) for s in chosen.specs if s.id not in kept for c in codes)
 
 
 def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
@@ -80,6 +93,7 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     help="With --drop-above: also write each dropped document (its original record, plus 'garble_score') to this JSONL file.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr, no notes.")
+@click.option("-v", "--verbose", is_flag=True, help="Also name the selected rules that cannot change the output (flag rules).")
 def fix(
     paths: tuple[str, ...],
     text_key: str | None,
@@ -100,6 +114,7 @@ def fix(
     drop_above: float | None,
     divert_path: Path | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Apply fixes to PATH... (files, folders, '-' for stdin) and write the result.
 
@@ -126,7 +141,8 @@ def fix(
     if sum(bool(x) for x in (out_dir, in_place, diff)) > 1:
         fail("choose one of -o/--output, --in-place and --diff")
     reporter = Reporter(quiet)
-    sources = find_inputs(paths, globs, cfg, stdin_format, reporter)
+    planned = Planned.of(out_dir, stats=batch.stats_path, divert=divert_path)
+    sources = find_inputs(paths, globs, cfg, stdin_format, reporter, planned)
     to_stdout = not (out_dir or in_place or diff)
     if to_stdout and len(sources) > 1:
         fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")
@@ -136,7 +152,7 @@ def fix(
         sources, same = once_per_file(sources)
         for dup, first in same:
             reporter("note", dup.display, f"the same file as {first.display}: rewritten once")
-    clash = output_clash(sources, out_dir, in_place)
+    clash = output_clash(sources, out_dir, in_place) or named_output_clash(sources, planned, in_place)
     if clash:
         fail(clash)
     redirected = stdout_is_an_input(sources) if to_stdout else None
@@ -198,7 +214,7 @@ def fix(
         click.echo(f"{diverted} dropped document(s) written to {divert_path}", err=True)
     if not quiet:
         click.echo(summary_table(stats, fixing=True), err=True)
-        if skipped_flags:
+        if skipped_flags and (verbose or asked_for_flags(select, cfg, setup.engine, engine)):
             click.echo(
                 f"  {skipped_flags} flag rule(s) not run: flags change nothing unless --drop-flagged or --drop-above (see them with `scrubber check`)",
                 err=True,
