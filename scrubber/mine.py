@@ -244,7 +244,7 @@ def render_pack(cands: Iterable[Candidate], n_docs: int, sources: str, prefix: s
         "",
     ]
     for n, c in enumerate(cands, 1):
-        scope = "all documents" if c.group == GLOBAL else f"source {c.group}"
+        scope = f"all {what}" if c.group == GLOBAL else f"source {c.group}"
         out.append(f"# {c.docs} {what} ({c.share:.1%} of {scope}); mostly {c.where}; e.g. document {_comment(c.example)}")
         out.append("[[rules]]")
         if c.kind == "line":

@@ -135,13 +135,30 @@ def config_warning(where: str, message: str) -> None:
     click.echo(f"{where}: warning: {message}", err=True)
 
 
-def build_engine(
-    select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[Path, ...], config_path: Path | None, isolated: bool
-) -> Setup:
+def load_settings(config_path: Path | None, isolated: bool) -> Config:
+    """The configuration (``--config``, else the nearest file; none with ``--isolated``), or exit 2."""
     try:
-        cfg = Config() if isolated else load_config(config_path or find_config(warn=config_warning))
+        return Config() if isolated else load_config(config_path or find_config(warn=config_warning))
     except ConfigError as exc:
         fail(str(exc))
+        raise  # unreachable: fail exits
+
+
+def build_engine(
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_dirs: tuple[Path, ...],
+    config_path: Path | None,
+    isolated: bool,
+    cfg: Config | None = None,
+) -> Setup:
+    """Load the packs and choose the rules; ``cfg`` when the caller already loaded the settings.
+
+    Building takes about a second (every regex compiled), so commands check
+    their inputs and outputs first and fail fast on a usage error.
+    """
+    if cfg is None:
+        cfg = load_settings(config_path, isolated)
     try:
         packs = load_packs([builtin_pack_dir(), *cfg.rules, *rule_dirs])
         # as in ruff: a --select on the command line starts the selection afresh;

@@ -27,6 +27,7 @@ from .common import (
     fail,
     find_inputs,
     input_options,
+    load_settings,
     rule_options,
     run_batch,
     setting,
@@ -61,7 +62,10 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     "--output",
     "out_dir",
     type=OutputDir(),
-    help="Write results under DIR (a folder, or a URL such as s3://bucket/clean/ with fsspec installed), mirroring the input paths.",
+    help=(
+        "Write results under DIR (a folder, or a URL such as s3://bucket/clean/ with fsspec installed), mirroring the input paths. "
+        "A DIR inside an input folder is not read as input."
+    ),
 )
 @click.option("--in-place", is_flag=True, help="Rewrite the inputs (atomically: temp file, then rename). Unchanged files are not touched.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes instead of writing anything.")
@@ -93,7 +97,12 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     help="With --drop-above: also write each dropped document (its original record, plus 'garble_score') to this JSONL file.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr, no notes.")
-@click.option("-v", "--verbose", is_flag=True, help="Also name the selected rules that cannot change the output (flag rules).")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say how many selected flag rules are not run (flags change nothing without --drop-flagged or --drop-above).",
+)
 def fix(
     paths: tuple[str, ...],
     text_key: str | None,
@@ -136,8 +145,7 @@ def fix(
 
     Exit status: 0 done, 2 usage or input/output error.
     """
-    setup = build_engine(select, ignore, rule_dirs, config_path, isolated)
-    cfg = setup.config
+    cfg = load_settings(config_path, isolated)
     if sum(bool(x) for x in (out_dir, in_place, diff)) > 1:
         fail("choose one of -o/--output, --in-place and --diff")
     reporter = Reporter(quiet)
@@ -167,9 +175,10 @@ def fix(
         drop_flagged=bool(setting(cfg, drop_flagged, "drop_flagged", False)),
         drop_above=setting(cfg, drop_above, "drop_above", None),
     )
-    engine, skipped_flags = rules_that_can_change_the_output(setup.engine, policy)
     if divert_path is not None and policy.drop_above is None:
         fail("--divert needs --drop-above SCORE (which documents to divert)")
+    setup = build_engine(select, ignore, rule_dirs, config_path, isolated, cfg)
+    engine, skipped_flags = rules_that_can_change_the_output(setup.engine, policy)
     divert = contextlib.ExitStack()
     divert_handle = None
     if divert_path is not None:
