@@ -5,8 +5,9 @@ selection by id prefix.
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .kinds.base import PackError, RuleSpec
-from .packs import Pack, builtin_pack_dir, load_packs
+from .packs import Pack, builtin_pack_dir, load_packs, toml_error, toml_problem
 
 #: settings accepted in the config file (dashes or underscores) and the TOML types each takes;
 #: checked when the file loads, so a wrong value is one clear error, not a traceback mid-run
@@ -64,8 +65,19 @@ class Config:
     path: Path | None = None
 
 
-def find_config(start: Path | None = None) -> Path | None:
-    """The nearest scrubber.toml, or pyproject.toml with [tool.scrubber]."""
+#: a pyproject.toml that mentions scrubber's table (a header or a dotted key), even if it does not parse
+_MENTIONS_SCRUBBER = re.compile(r"""\btool\s*\.\s*["']?scrubber\b""")
+
+
+def find_config(start: Path | None = None, warn: Callable[[str, str], None] | None = None) -> Path | None:
+    """The nearest scrubber.toml, or pyproject.toml with [tool.scrubber].
+
+    A pyproject.toml that does not parse is returned when it mentions
+    ``tool.scrubber`` (so :func:`load_config` reports the TOML error with its
+    line, instead of every rule silently running); one that does not mention
+    it is somebody else's problem: ``warn(where, message)`` says it was
+    skipped, and the search goes on upwards.
+    """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "scrubber.toml"
@@ -74,8 +86,20 @@ def find_config(start: Path | None = None) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = tomllib.loads(pyproject.read_text("utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                raw = pyproject.read_bytes()
+            except OSError:
+                continue
+            text = raw.decode("utf-8", "replace")
+            try:
+                data = tomllib.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                if _MENTIONS_SCRUBBER.search(text):
+                    return pyproject  # load_config names the problem
+                if warn is not None:
+                    where, problem = (
+                        (str(pyproject), "not UTF-8") if isinstance(exc, UnicodeDecodeError) else toml_problem(pyproject, text, exc)
+                    )
+                    warn(where, f"{problem}; ignored (it has no [tool.scrubber] table)")
                 continue
             if "scrubber" in data.get("tool", {}):
                 return pyproject
@@ -86,11 +110,13 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(toml_error(path, text, exc)) from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("scrubber", {})
     elif set(data) == {"tool"} and "scrubber" in data["tool"]:
@@ -130,7 +156,8 @@ def split_codes(values: Iterable[str]) -> list[str]:
     return [code.strip() for v in values for code in v.split(",") if code.strip()]
 
 
-def _matches(rule_id: str, code: str) -> bool:
+def code_matches(rule_id: str, code: str) -> bool:
+    """Does ``code`` (``ALL``, a family, a prefix or a full id) select ``rule_id``?"""
     return code == "ALL" or rule_id == code or rule_id.startswith(code + ".") or rule_id.startswith(code + "-")
 
 
@@ -145,13 +172,13 @@ def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[
     """
     known = [s.id for p in packs for s in p.rules]
     for code in (*select, *ignore):
-        if code != "ALL" and not any(_matches(rule_id, code) for rule_id in known):
+        if code != "ALL" and not any(code_matches(rule_id, code) for rule_id in known):
             raise PackError(f"no rule matches {code!r} (see 'scrubber rules' for the list)")
     chosen: list[RuleSpec] = []
     for pack in packs:
         for spec in pack.rules:
-            best_sel = max((len(c) if c != "ALL" else 0 for c in select if _matches(spec.id, c)), default=-1)
-            best_ign = max((len(c) if c != "ALL" else 0 for c in ignore if _matches(spec.id, c)), default=-1)
+            best_sel = max((len(c) if c != "ALL" else 0 for c in select if code_matches(spec.id, c)), default=-1)
+            best_ign = max((len(c) if c != "ALL" else 0 for c in ignore if code_matches(spec.id, c)), default=-1)
             if best_sel < 0 or best_ign >= best_sel:
                 continue
             if spec.id in pack.disabled and spec.id not in select:

@@ -150,6 +150,22 @@ class Miner:
                 del self.stats[key]
             floor += 1
 
+    @property
+    def distinct_docs(self) -> int:
+        """Documents counted once per ``distinct_key`` value (records without the key count one each)."""
+        return self.group_docs[GLOBAL]
+
+    def describe_docs(self) -> str:
+        """``60 documents`` or, with a distinct key, ``60 documents (40 distinct by article_id)``.
+
+        Counts and shares are over the distinct pages, so the header must say
+        both numbers or a share reads as wrong.
+        """
+        plural = "" if self.n_docs == 1 else "s"
+        if not self.distinct_key:
+            return f"{self.n_docs} document{plural}"
+        return f"{self.n_docs} document{plural} ({self.distinct_docs} distinct by {self.distinct_key})"
+
     # -- output --------------------------------------------------------------
     def candidates(self, min_docs: int = 5, min_share: float = 0.0, top: int = 50) -> list[Candidate]:
         """Repeated lines and endings, most widespread first, one entry per text (its best group)."""
@@ -211,14 +227,20 @@ def _comment(text: str) -> str:
     return text.replace("\n", " ")[:120].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def render_pack(cands: Iterable[Candidate], n_docs: int, sources: str, prefix: str = "mined") -> str:
-    """A rule pack of disabled candidate rules, each with its counts and examples."""
+def render_pack(cands: Iterable[Candidate], n_docs: int, sources: str, prefix: str = "mined", docs: str | None = None) -> str:
+    """A rule pack of disabled candidate rules, each with its counts and examples.
+
+    ``docs``: how the input is described (:meth:`Miner.describe_docs`), when
+    documents were counted by a distinct key.
+    """
     cands = list(cands)
+    distinct = docs is not None and "distinct by" in docs
+    what = "distinct documents" if distinct else "documents"
     out = [
         "# Candidate residue rules found by `scrubber mine`.",
-        f"# Input: {_comment(sources)}; {n_docs} documents.",
+        f"# Input: {_comment(sources)}; {docs or f'{n_docs} documents'}.",
         "# Every rule is disabled. Review each: keep it (delete `enabled = false`), narrow it (`where`), or delete it.",
-        "# Counts are documents containing the line; 'share' is of the documents in its group.",
+        f"# Counts are {what} containing the line; 'share' is of the {what} in its group.",
         "",
         "[pack]",
         f"name = {toml_str(prefix)}",
@@ -226,8 +248,8 @@ def render_pack(cands: Iterable[Candidate], n_docs: int, sources: str, prefix: s
         "",
     ]
     for n, c in enumerate(cands, 1):
-        scope = "all documents" if c.group == GLOBAL else f"source {c.group}"
-        out.append(f"# {c.docs} documents ({c.share:.1%} of {scope}); mostly {c.where}; e.g. document {_comment(c.example)}")
+        scope = f"all {what}" if c.group == GLOBAL else f"source {c.group}"
+        out.append(f"# {c.docs} {what} ({c.share:.1%} of {scope}); mostly {c.where}; e.g. document {_comment(c.example)}")
         out.append("[[rules]]")
         if c.kind == "line":
             out.extend(_line_rule(f"{prefix}.line-{n:04d}", c))

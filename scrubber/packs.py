@@ -7,6 +7,7 @@ file, the rule and the problem.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,17 +51,43 @@ def pack_files(path: Path) -> list[Path]:
     return [path]
 
 
+_TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+def toml_problem(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> tuple[str, str]:
+    """Where (``path:LINE``) and what (``invalid TOML: … (column C)``) of a TOML error.
+
+    tomllib says where inside its message ("(at line 3, column 1)" or "(at
+    end of document)", which is the last line); an editor wants ``path:line``.
+    """
+    message = str(exc)
+    m = _TOML_WHERE.search(message)
+    if m is None:
+        return str(path), f"invalid TOML: {message}"
+    what = message[: m.start()]
+    if m.group(1):
+        return f"{path}:{m.group(1)}", f"invalid TOML: {what} (column {m.group(2)})"
+    return f"{path}:{max(1, len(text.splitlines()))}", f"invalid TOML: {what} (at the end of the file)"
+
+
+def toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """``path:LINE: invalid TOML: what (column C)``."""
+    return ": ".join(toml_problem(path, text, exc))
+
+
 def load_pack(path: Path) -> Pack:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise PackError(f"{path}: cannot read rule pack: {exc.strerror or exc}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PackError(f"{path}: rule pack is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PackError(f"{path}: invalid TOML: {exc}") from None
+        raise PackError(toml_error(path, text, exc)) from None
     meta = data.get("pack", {})
     if not isinstance(meta, dict):
         raise PackError(f"{path}: [pack] must be a table")

@@ -54,15 +54,20 @@ def shorten(s: str, width: int = 60) -> str:
     return r if len(r) <= width else r[: width - 4] + "…" + r[-3:]
 
 
-def finding_line(where: str, text: str, f: Finding, lines: LineIndex | None = None) -> str:
-    """One finding for people; pass ``lines`` (the text's :class:`LineIndex`) when printing many."""
+def finding_line(where: str, text: str, f: Finding, lines: LineIndex | None = None, tag: str = "") -> str:
+    """One finding for people: ``where:line:col: [tag] rule message …``.
+
+    Pass ``lines`` (the text's :class:`LineIndex`, or anything with its
+    ``line_col``) when printing many; ``tag`` (a record id) goes after the position.
+    """
     snippet = f.snippet(text)
     lead = len(snippet) - len(snippet.lstrip())
     offset = f.start + (lead if lead < len(snippet) else 0)
     line, col = lines.line_col(offset) if lines is not None else line_col(text, offset)
     what = f"flag {shorten(f.snippet(text))}" if f.is_flag else f"{shorten(f.snippet(text))} → {shorten(f.replacement or '')}"
     unsafe = "" if f.safe else " [unsafe]"
-    return f"{where}:{line}:{col}: {f.rule} {f.message} ({f.confidence:.2f}{unsafe}): {what}"
+    tag = f"[{tag}] " if tag else ""
+    return f"{where}:{line}:{col}: {tag}{f.rule} {f.message} ({f.confidence:.2f}{unsafe}): {what}"
 
 
 def document_object(

@@ -405,6 +405,8 @@ class _FileJob:
     output: Output | None = None
     failed: bool = False
     changed: bool = False
+    #: with --in-place, the warning that the input was not UTF-8, said once we know whether it is rewritten
+    encoding_warning: tuple[str, str, str] | None = None
 
 
 def _where(seg: Segment) -> str:
@@ -474,7 +476,7 @@ class Runner:
                             lines, size = [], 0
                     seg.lines, seg.nbytes = lines, size
                 else:
-                    seg.items = list(read_items(source, self.text_key, self.report))
+                    seg.items = list(read_items(source, self.text_key, self._reading(job)))
                     seg.nbytes = sum(len(i.doc.text) for i in seg.items if i.doc)  # close enough: progress only
             except BinaryInput as exc:
                 self.stats.skipped += 1
@@ -489,6 +491,25 @@ class Runner:
                 job.failed = True
                 seg = Segment(key, source.fmt, source.display)
             yield seg, True
+
+    def _reading(self, job: _FileJob) -> Report:
+        """The reporter for reading a text file: the warning that it was not UTF-8 says what the output is.
+
+        ``-o`` and standard output are always UTF-8; ``--in-place`` rewrites
+        only a changed file, so there the warning waits until the file is
+        finished and says whether it was rewritten (as UTF-8) or left as it was.
+        Without output (``check``, ``--diff``) it is said as read.
+        """
+
+        def report(level: str, where: str, message: str) -> None:
+            if level != "warning" or not self.write:
+                self.report(level, where, message)
+            elif self.in_place:
+                job.encoding_warning = (level, where, message)
+            else:
+                self.report(level, where, message + "; output is UTF-8")
+
+        return report
 
     def _tasks(self, sources: Iterable[InputFile]) -> Iterator[list[tuple[Segment, bool]]]:
         """Group segments into tasks of about TASK_BYTES (small files travel together)."""
@@ -609,17 +630,29 @@ class Runner:
         output, job.output = job.output, None
         if output is not None:
             self._close_output(job, output)
+        self._say_encoding(job, "")  # no output was opened (the input failed early)
         del self._jobs[key]
         self.stats.files += 1
 
     def _close_output(self, job: _FileJob, output: Output) -> None:
         if job.failed:
             output.abort()
+            self._say_encoding(job, "")
             self.report("error", job.source.display, "output not written because the input could not be read completely")
         elif self.in_place and not job.changed:
             output.abort()  # nothing changed: leave the file (and its mtime) alone
+            self._say_encoding(job, "; nothing to change, so the file is left as it was (not converted to UTF-8)")
         else:
             try:
                 output.commit()
             except OutputError as exc:
+                self._say_encoding(job, "")
                 self.report("error", job.source.display, str(exc))
+            else:
+                self._say_encoding(job, "; rewritten as UTF-8")
+
+    def _say_encoding(self, job: _FileJob, outcome: str) -> None:
+        if job.encoding_warning is not None:
+            level, where, message = job.encoding_warning
+            job.encoding_warning = None
+            self.report(level, where, message + outcome)

@@ -278,17 +278,3 @@ def test_in_place_rewrites_a_symlinks_target_and_keeps_the_link(run_cli, tmp_pat
     assert (tmp_path / "sl" / "real.txt").read_text() == "The café reopened.\n"
     if len(args) > 1 or args == ["sl"]:
         assert "the same file as" in result.stderr
-
-
-@pytest.mark.parametrize(
-    ("args", "said"), [(["empty/"], "no input files found"), (["in/", "--glob", "*.tx"], "no input files matching *.tx found")]
-)
-def test_a_folder_with_nothing_to_read_is_a_warning(run_cli, tmp_path: Path, args: list[str], said: str):
-    """A mistyped --glob must not read as '0 documents, no findings' and nothing else."""
-    (tmp_path / "empty").mkdir()
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text(MOJIBAKE)
-    for command in ("check", "fix"):
-        result = run_cli(command, *args, *(["-o", "out"] if command == "fix" else []))
-        assert result.returncode == 0
-        assert f"warning: {said}" in result.stderr

@@ -20,7 +20,8 @@ EPILOG = """\b
 Exit codes:
   0  success (check: no findings)
   1  check: findings were reported
-  2  usage error, bad configuration or rule pack, or an input/output error
+  2  usage error (no input files at all, an output onto an input, review without a
+     terminal ...), bad configuration or rule pack, or an input/output error
   130  interrupted (Ctrl-C; 143 for SIGTERM, 129 for SIGHUP); no partial output file is left
 """
 

@@ -10,7 +10,29 @@ import click
 from ..io.sources import InputFile, Item
 from ..report import LineIndex, document_object, dumps, finding_line, stats_object, summary_table
 from ..runner import DocResult
-from .common import BatchOptions, Reporter, batch_options, build_engine, find_inputs, input_options, rule_options, run_batch, setting
+from .common import (
+    BatchOptions,
+    Reporter,
+    batch_options,
+    build_engine,
+    fail,
+    find_inputs,
+    input_options,
+    load_settings,
+    rule_options,
+    run_batch,
+    setting,
+)
+from .outputs import Planned, named_output_clash
+from .positions import RecordColumns
+
+
+def record_id(item: Item) -> str:
+    """A JSONL record's own id, shown beside its findings ("" for a text file or a record without one)."""
+    record = item.meta.get("record")
+    if isinstance(record, dict) and isinstance(record.get("id"), (str, int)) and item.doc is not None:
+        return item.doc.id
+    return ""
 
 
 @click.command()
@@ -51,21 +73,27 @@ def check(
 
     Exit status: 0 no findings, 1 findings, 2 usage or input error.
     """
-    setup = build_engine(select, ignore, rule_dirs, config_path, isolated)
+    cfg = load_settings(config_path, isolated)
     reporter = Reporter(quiet)
-    sources = find_inputs(paths, globs, setup.config, stdin_format, reporter)
+    planned = Planned.of(stats=batch.stats_path)
+    sources = find_inputs(paths, globs, cfg, stdin_format, reporter, planned)
+    clash = named_output_clash(sources, planned)
+    if clash:
+        fail(clash)
+    setup = build_engine(select, ignore, rule_dirs, config_path, isolated, cfg)
     collected: list[dict[str, Any]] = []
+    key = setting(setup.config, text_key, "text_key", "text")
 
     def on_document(source: InputFile, item: Item, result: DocResult) -> None:
         assert item.doc is not None
         if not result.findings:
             return
-        where = source.display if item.line is None else f"{source.display}:{item.line}"
         if fmt == "text":
-            prefix = where if item.line is None else f"{where} [{item.doc.id}]"
-            lines = LineIndex(item.doc.text)
+            text = item.doc.text
+            lines: Any = LineIndex(text) if item.line is None else RecordColumns(item.line, item.raw or b"", key)
+            tag = record_id(item)
             for f in result.findings:
-                click.echo(finding_line(prefix, item.doc.text, f, lines))
+                click.echo(finding_line(source.display, text, f, lines, tag))
         else:
             obj = document_object(item.doc.id, source.display, item.line, item.doc.text, result.findings, result.score)
             if fmt == "jsonl":
@@ -81,7 +109,7 @@ def check(
         stdout_busy=sys.stdout.isatty(),
         engine=setup.engine,
         policy=None,
-        text_key=setting(setup.config, text_key, "text_key", "text"),
+        text_key=key,
         on_document=on_document,
     )
     if fmt == "json":

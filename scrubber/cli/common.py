@@ -23,6 +23,7 @@ from ..kinds.base import PackError
 from ..packs import builtin_pack_dir, load_packs
 from ..progress import Progress, choose_mode, total_bytes
 from ..runner import RunAborted, Runner, Stats, default_jobs
+from .outputs import Planned, leave_out_outputs
 
 
 class Terminated(KeyboardInterrupt):
@@ -129,13 +130,35 @@ class Setup:
     engine: Engine
 
 
-def build_engine(
-    select: tuple[str, ...], ignore: tuple[str, ...], rule_dirs: tuple[Path, ...], config_path: Path | None, isolated: bool
-) -> Setup:
+def config_warning(where: str, message: str) -> None:
+    """A configuration file scrubber skipped (a broken pyproject.toml that is not about scrubber)."""
+    click.echo(f"{where}: warning: {message}", err=True)
+
+
+def load_settings(config_path: Path | None, isolated: bool) -> Config:
+    """The configuration (``--config``, else the nearest file; none with ``--isolated``), or exit 2."""
     try:
-        cfg = Config() if isolated else load_config(config_path or find_config())
+        return Config() if isolated else load_config(config_path or find_config(warn=config_warning))
     except ConfigError as exc:
         fail(str(exc))
+        raise  # unreachable: fail exits
+
+
+def build_engine(
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    rule_dirs: tuple[Path, ...],
+    config_path: Path | None,
+    isolated: bool,
+    cfg: Config | None = None,
+) -> Setup:
+    """Load the packs and choose the rules; ``cfg`` when the caller already loaded the settings.
+
+    Building takes about a second (every regex compiled), so commands check
+    their inputs and outputs first and fail fast on a usage error.
+    """
+    if cfg is None:
+        cfg = load_settings(config_path, isolated)
     try:
         packs = load_packs([builtin_pack_dir(), *cfg.rules, *rule_dirs])
         # as in ruff: a --select on the command line starts the selection afresh;
@@ -152,21 +175,53 @@ def build_engine(
     return Setup(cfg, Engine(chosen))
 
 
-def find_inputs(paths: tuple[str, ...], globs: tuple[str, ...], cfg: Config, stdin_format: str, reporter: Reporter) -> list[InputFile]:
-    """The input files of PATH... (``--glob``, else the config's), or exit 2 saying which path is missing.
+def find_inputs(
+    paths: tuple[str, ...], globs: tuple[str, ...], cfg: Config, stdin_format: str, reporter: Reporter, planned: Planned | None = None
+) -> list[InputFile]:
+    """The input files of PATH... (``--glob``, else the config's); see :func:`discover_inputs`."""
+    return discover_inputs(paths, list(globs) or setting(cfg, None, "glob", None), stdin_format, reporter, planned)
 
-    Folders that hold no matching file are a warning: a mistyped ``--glob``
-    must not read as "0 documents, no findings".
+
+def discover_inputs(
+    paths: tuple[str, ...], globs: list[str] | None, stdin_format: str, reporter: Reporter, planned: Planned | None = None
+) -> list[InputFile]:
+    """The input files of PATH..., or exit 2 saying which path is missing or that there is nothing to read.
+
+    A run with no input at all is an error: a mistyped ``--glob`` must not
+    read as "0 documents, no findings" and exit 0. A folder with nothing to
+    read among other inputs is a warning. Files this run writes (``planned``)
+    are left out of folder walks. ``-`` may be given once; on a terminal it
+    says that it is waiting for standard input.
     """
-    chosen = list(globs) or setting(cfg, None, "glob", None)
+    if paths.count("-") > 1:
+        fail("'-' (standard input) can be given only once")
+    found: list[InputFile] = []
+    empty: list[str] = []
+    for arg in paths:
+        try:
+            got = discover([arg], globs, stdin_format)
+        except InputError as exc:
+            fail(str(exc))
+        got = leave_out_outputs(got, planned, reporter)
+        if not got:
+            empty.append(arg)
+        found.extend(got)
+    matching = f" matching {' or '.join(globs)}" if globs else ""
+    if not found:
+        fail(f"no input files{matching} found in {' '.join(paths)}")
+    for arg in empty:
+        reporter("warning", arg, f"no input files{matching} found")
+    if any(s.is_stdin for s in found) and _stdin_is_a_terminal():
+        end = "Ctrl-Z then Enter" if sys.platform == "win32" else "Ctrl-D"
+        click.echo(f"scrubber: reading standard input ({end} to end)", err=True)
+    return found
+
+
+def _stdin_is_a_terminal() -> bool:
     try:
-        sources = discover(list(paths), chosen, stdin_format)
-    except InputError as exc:
-        fail(str(exc))
-    if not sources:
-        matching = f" matching {' or '.join(chosen)}" if chosen else ""
-        reporter("warning", " ".join(paths), f"no input files{matching} found")
-    return sources
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced
+        return False
 
 
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from ..config import Config, code_matches, split_codes
+from ..engine import Engine
 from ..io.atomic import atomic_writer
 from ..io.jsonout import dumps
 from ..io.sinks import once_per_file, output_clash, splice_line, stdout_is_an_input
@@ -25,10 +27,22 @@ from .common import (
     fail,
     find_inputs,
     input_options,
+    load_settings,
     rule_options,
     run_batch,
     setting,
 )
+from .outputs import Planned, named_output_clash
+
+
+def asked_for_flags(select: tuple[str, ...], cfg: Config, chosen: Engine, running: Engine) -> bool:
+    """Did the user select (by a code other than ALL) a flag rule that ``fix`` leaves out?
+
+    Only then is "N flag rule(s) not run" news; on a default run it is noise.
+    """
+    codes = [c for c in (split_codes(select) or cfg.select) if c != "ALL"]
+    kept = {s.id for s in running.specs}
+    return any(code_matches(s.id, c) for s in chosen.specs if s.id not in kept for c in codes)
 
 
 def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
@@ -48,7 +62,10 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     "--output",
     "out_dir",
     type=OutputDir(),
-    help="Write results under DIR (a folder, or a URL such as s3://bucket/clean/ with fsspec installed), mirroring the input paths.",
+    help=(
+        "Write results under DIR (a folder, or a URL such as s3://bucket/clean/ with fsspec installed), mirroring the input paths. "
+        "A DIR inside an input folder is not read as input."
+    ),
 )
 @click.option("--in-place", is_flag=True, help="Rewrite the inputs (atomically: temp file, then rename). Unchanged files are not touched.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes instead of writing anything.")
@@ -80,6 +97,12 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     help="With --drop-above: also write each dropped document (its original record, plus 'garble_score') to this JSONL file.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr, no notes.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say how many selected flag rules are not run (flags change nothing without --drop-flagged or --drop-above).",
+)
 def fix(
     paths: tuple[str, ...],
     text_key: str | None,
@@ -100,6 +123,7 @@ def fix(
     drop_above: float | None,
     divert_path: Path | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Apply fixes to PATH... (files, folders, '-' for stdin) and write the result.
 
@@ -121,12 +145,12 @@ def fix(
 
     Exit status: 0 done, 2 usage or input/output error.
     """
-    setup = build_engine(select, ignore, rule_dirs, config_path, isolated)
-    cfg = setup.config
+    cfg = load_settings(config_path, isolated)
     if sum(bool(x) for x in (out_dir, in_place, diff)) > 1:
         fail("choose one of -o/--output, --in-place and --diff")
     reporter = Reporter(quiet)
-    sources = find_inputs(paths, globs, cfg, stdin_format, reporter)
+    planned = Planned.of(out_dir, stats=batch.stats_path, divert=divert_path)
+    sources = find_inputs(paths, globs, cfg, stdin_format, reporter, planned)
     to_stdout = not (out_dir or in_place or diff)
     if to_stdout and len(sources) > 1:
         fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")
@@ -136,7 +160,7 @@ def fix(
         sources, same = once_per_file(sources)
         for dup, first in same:
             reporter("note", dup.display, f"the same file as {first.display}: rewritten once")
-    clash = output_clash(sources, out_dir, in_place)
+    clash = output_clash(sources, out_dir, in_place) or named_output_clash(sources, planned, in_place)
     if clash:
         fail(clash)
     redirected = stdout_is_an_input(sources) if to_stdout else None
@@ -151,9 +175,10 @@ def fix(
         drop_flagged=bool(setting(cfg, drop_flagged, "drop_flagged", False)),
         drop_above=setting(cfg, drop_above, "drop_above", None),
     )
-    engine, skipped_flags = rules_that_can_change_the_output(setup.engine, policy)
     if divert_path is not None and policy.drop_above is None:
         fail("--divert needs --drop-above SCORE (which documents to divert)")
+    setup = build_engine(select, ignore, rule_dirs, config_path, isolated, cfg)
+    engine, skipped_flags = rules_that_can_change_the_output(setup.engine, policy)
     divert = contextlib.ExitStack()
     divert_handle = None
     if divert_path is not None:
@@ -198,7 +223,7 @@ def fix(
         click.echo(f"{diverted} dropped document(s) written to {divert_path}", err=True)
     if not quiet:
         click.echo(summary_table(stats, fixing=True), err=True)
-        if skipped_flags:
+        if skipped_flags and (verbose or asked_for_flags(select, cfg, setup.engine, engine)):
             click.echo(
                 f"  {skipped_flags} flag rule(s) not run: flags change nothing unless --drop-flagged or --drop-above (see them with `scrubber check`)",
                 err=True,

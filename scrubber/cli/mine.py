@@ -7,25 +7,15 @@ from pathlib import Path
 import click
 
 from ..io.atomic import atomic_write_bytes
-from ..io.sources import BinaryInput, InputError, discover, read_items
+from ..io.sources import BinaryInput, InputError, read_items
 from ..kinds.base import PackError
 from ..mine import Miner, render_pack
 from ..packs import load_pack
-from .common import Reporter, fail
-
-EPILOG = """\b
-Examples:
-  scrubber mine corpus/ -o candidates.toml
-  scrubber mine crawl.jsonl.zst --group-key url --min-docs 20 --min-share 0.05
-  scrubber mine pages.jsonl --distinct-key article_id --min-docs 2
-  scrubber rules --check candidates.toml
-\b
-Review the pack, delete `enabled = false` from the rules you keep, and use it
-with `scrubber fix --rules candidates.toml`.
-"""
+from .common import Reporter, discover_inputs, fail
+from .outputs import Planned, named_output_clash
 
 
-@click.command(epilog=EPILOG)
+@click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the candidate pack to FILE [default: stdout].")
 @click.option("--text-key", default="text", show_default=True, metavar="KEY", help="JSONL field holding the text.")
@@ -82,16 +72,27 @@ def mine(
     The result is a TOML rule pack whose rules are all disabled, each with
     its counts and examples, for a person to review. Memory stays flat: the
     input is streamed and the count table is capped.
+
+    \b
+    Examples:
+      scrubber mine corpus/ -o candidates.toml
+      scrubber mine crawl.jsonl.zst --group-key url --min-docs 20 --min-share 0.05
+      scrubber mine pages.jsonl --distinct-key article_id --min-docs 2
+      scrubber rules --check candidates.toml
+
+    Review the pack, delete `enabled = false` from the rules you keep, and use
+    it with `scrubber fix --rules candidates.toml`.
+
+    Exit status: 0 done, 2 usage or input error.
     """
     if not prefix or any(c.isspace() or c in ".,[]" for c in prefix):
         fail(f"--prefix {prefix!r}: use a plain name such as 'mined' (no dots, spaces or commas)")
     report = Reporter(quiet)
-    try:
-        sources = discover(list(paths), list(globs), stdin_format)
-    except InputError as exc:
-        fail(str(exc))
-    if not sources:
-        fail("no input files found")
+    planned = Planned(files={"-o": output} if output is not None else {})
+    sources = discover_inputs(paths, list(globs), stdin_format, report, planned)
+    clash = named_output_clash(sources, planned)
+    if clash:
+        fail(clash)
     miner = Miner(group_key=group_key or None, distinct_key=distinct_key, max_length=max_length)
     errors = 0
     for source in sources:
@@ -111,7 +112,7 @@ def mine(
         hint = any(s.fmt == "jsonl" for s in sources) and text_key
         fail("no documents read" + (f" (is the text in another field? try --text-key; read with --text-key {text_key})" if hint else ""))
     cands = miner.candidates(min_docs=min_docs, min_share=min_share, top=top)
-    text = render_pack(cands, miner.n_docs, " ".join(paths), prefix)
+    text = render_pack(cands, miner.n_docs, " ".join(paths), prefix, docs=miner.describe_docs())
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -125,7 +126,7 @@ def mine(
             fail(f"the candidate pack does not load ({exc}); please report this")
     if not quiet:
         click.echo(
-            f"scrubber mine: {miner.n_docs} documents, {len(cands)} candidate rule(s)" + (f" written to {output}" if output else ""),
+            f"scrubber mine: {miner.describe_docs()}, {len(cands)} candidate rule(s)" + (f" written to {output}" if output else ""),
             err=True,
         )
     if errors or report.counts.get("error"):  # as check and fix: a malformed line is an input error too

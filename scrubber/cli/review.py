@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..io.sources import InputError, discover
+from ..io.sources import BinaryInput, InputError, InputFile, discover, read_items
 from ..progress import Progress, choose_mode, total_bytes
 from ..session import Session, SessionError
 from .common import Reporter, build_engine, fail, rule_options, setting
@@ -22,10 +22,56 @@ def default_session_path(paths: tuple[str, ...]) -> Path:
     return Path(f"{stem or 'review'}.scrubber-session")
 
 
+def check_inputs(sources: list[InputFile], text_key: str) -> None:
+    """Exit 2 before a session file exists when an input cannot be reviewed.
+
+    Standard input and URLs cannot be re-read by a session; a file named on
+    the command line that is binary or unreadable would open an empty
+    reviewer (inside a folder such a file is only a note, as in ``check``).
+    """
+    for source in sources:
+        if source.is_stdin:
+            fail("standard input cannot be reviewed (a session must re-read its inputs): save it to a file and review that")
+        if source.url is not None:
+            fail(f"{source.url}: a review session needs local files (copy them first, e.g. with `fsspec` or your storage's CLI)")
+        if not source.explicit:
+            continue
+        items = read_items(source, text_key, lambda level, where, message: None, writes=False)
+        try:
+            next(items, None)  # a text file is read whole (and sniffed); a JSONL file to its first line
+        except BinaryInput:
+            fail(f"{source.display}: binary file (NUL or control bytes): nothing to review")
+        except InputError as exc:
+            fail(str(exc))
+        finally:
+            items.close()
+
+
+def require_terminal() -> None:
+    """The reviewer draws on the terminal and reads keys from it; a pipe would get escape codes and hang."""
+    for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout)):
+        try:
+            ok = stream.isatty()
+        except (AttributeError, ValueError):
+            ok = False
+        if not ok:
+            fail(f"scrubber review needs a terminal ({name} is not one); to list the changes in a script, use `scrubber check`")
+
+
 def open_session(
-    paths: tuple[str, ...], session_path: Path | None, setup: Any, text_key: str | None, globs: tuple[str, ...], jobs: int | None
+    paths: tuple[str, ...],
+    session_path: Path | None,
+    setup: Any,
+    text_key: str | None,
+    globs: tuple[str, ...],
+    jobs: int | None,
+    need_terminal: bool = False,
 ) -> tuple[Session, list[str]]:
-    """Open (or create) the session and bring it up to date with its inputs."""
+    """Open (or create) the session and bring it up to date with its inputs.
+
+    Nothing is created until the inputs are known to be reviewable (and,
+    with ``need_terminal``, until the terminal is known to be one).
+    """
     if session_path is None:
         if not paths:
             fail("give PATH... to review, or --session FILE to resume")
@@ -45,6 +91,9 @@ def open_session(
         sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), "text")
     except InputError as exc:
         fail(str(exc))
+    check_inputs(sources, setting(setup.config, text_key, "text_key", "text"))
+    if need_terminal:
+        require_terminal()
     progress = Progress(choose_mode(None, sys.stderr, stdout_busy=False), sys.stderr, total_bytes(sources))
     reporter.progress = progress
     try:
@@ -178,7 +227,7 @@ def review(
         keymap = keymap_from_config(setting(setup.config, None, "review_keys", {}))
     except ValueError as exc:
         fail(f"{setup.config.path}: {exc}")
-    session, messages = open_session(paths, session_path, setup, text_key, globs, jobs)
+    session, messages = open_session(paths, session_path, setup, text_key, globs, jobs, need_terminal=True)
     remember_rules(session, choice)
     click.echo(f"Session: {session.path}", err=True)
     ReviewApp(session, messages, default_output=out_dir, keymap=keymap).run()

@@ -12,7 +12,7 @@ from ..config import ConfigError, find_config, load_config
 from ..kinds.base import PackError, RuleSpec
 from ..packs import builtin_pack_dir, check_examples, load_packs
 from ..report import dumps
-from .common import fail
+from .common import config_warning, fail
 
 
 @click.command()
@@ -55,7 +55,7 @@ def rules(rule_id: str | None, check_paths: tuple[Path, ...], rule_dirs: tuple[P
         return
     extra: list[Path] = list(rule_dirs)
     try:
-        cfg_path = find_config()
+        cfg_path = find_config(warn=config_warning)
         if cfg_path is not None:
             extra = [*load_config(cfg_path).rules, *extra]
     except ConfigError as exc:
@@ -128,6 +128,11 @@ def _explain(s: RuleSpec, disabled: bool) -> str:
 def _check(paths: tuple[Path, ...]) -> None:
     try:
         packs = load_packs(list(paths))
+        # as `fix --rules` will: a rule id may not repeat a built-in one (unless these are the built-in packs)
+        builtin = builtin_pack_dir().resolve()
+        own = [p for p in paths if p.resolve() != builtin and p.resolve().parent != builtin]
+        if own:
+            load_packs([builtin, *own])
     except PackError as exc:
         fail(str(exc))
     n_rules = sum(len(p.rules) for p in packs)

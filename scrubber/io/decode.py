@@ -125,7 +125,7 @@ def decode_bytes(data: bytes) -> Decoded:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 break
-            return Decoded(text, encoding, False, f"decoded as {NAMES[encoding]} (byte order mark); output is UTF-8")
+            return Decoded(text, encoding, False, f"decoded as {NAMES[encoding]} (byte order mark)")
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[3:] if bom else data
     try:
@@ -138,5 +138,5 @@ def decode_bytes(data: bytes) -> Decoded:
         body.decode(encoding),
         encoding,
         bom,
-        f"not valid UTF-8 (first bad byte 0x{body[first_bad]:02x} at line {line}); decoded as {NAMES[encoding]} ({encoding}), output is UTF-8",
+        f"not valid UTF-8 (first bad byte 0x{body[first_bad]:02x} at line {line}); decoded as {NAMES[encoding]} ({encoding})",
     )
