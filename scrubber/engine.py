@@ -226,6 +226,7 @@ def apply(text: str, findings: Sequence[Finding], decisions: Mapping[str, Decisi
     Undecided fixes and undecided or accepted flags leave the text as it is.
     """
     edits: list[tuple[int, int, str]] = []
+    drops: list[tuple[int, int]] = []
     for f in findings:
         d = decisions.get(f.fingerprint)
         if d is None or d.action is Action.REJECT:
@@ -233,9 +234,10 @@ def apply(text: str, findings: Sequence[Finding], decisions: Mapping[str, Decisi
         if d.action is Action.EDIT:
             edits.append((f.start, f.end, d.text or ""))
         elif d.action is Action.DROP:
-            edits.append((f.start, _end_of_dropped_span(text, f), ""))
+            drops.append((f.start, _end_of_dropped_span(text, f)))
         elif d.action is Action.ACCEPT and f.is_fix:
             edits.append((f.start, f.end, f.replacement or ""))
+    edits.extend((start, end, "") for start, end in _dropped_paragraphs(text, drops))
     return _splice(text, edits)
 
 
@@ -246,6 +248,59 @@ def _end_of_dropped_span(text: str, f: Finding) -> int:
         while end < len(text) and text[end] in " \t":
             end += 1
     return end
+
+
+_INLINE_SPACE = " \t\r\f\v"
+
+
+def _dropped_paragraphs(text: str, drops: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Dropped spans, joined where only spaces part them, and widened to whole lines where they empty a paragraph.
+
+    Dropping every sentence of a paragraph must not leave its line behind as
+    a blank one (nine blank lines where a spun article lost its worst
+    paragraphs). A run of drops that fills its lines takes them with the
+    blank lines after them; at the end of the text it takes the blank lines
+    above them instead, so the last line kept ends with its own line break.
+    """
+    merged: list[list[int]] = []
+    for start, end in sorted(drops):
+        if merged and (start <= merged[-1][1] or _blank(text[merged[-1][1] : start])):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    spans: list[tuple[int, int]] = []
+    for start, end in merged:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = _line_end(text, end)
+        if not (_blank(text[line_start:start]) and _blank(text[end:line_end])):
+            spans.append((start, end))  # the rest of the paragraph stays
+            continue
+        after = min(line_end + 1, len(text))
+        while after < len(text) and _blank(text[after : _line_end(text, after)]) and _line_end(text, after) < len(text):
+            after = _line_end(text, after) + 1
+        if _blank(text[after:]):
+            after = len(text)
+        if spans and line_start <= spans[-1][1]:  # widened into the previous drop: one deletion
+            spans[-1] = (min(spans[-1][0], line_start), after)
+        else:
+            spans.append((line_start, after))
+    if spans and spans[-1][1] == len(text) and text[spans[-1][0] - 1 : spans[-1][0]] in ("", "\n"):
+        # the end of the text: take the blank lines above, not the line break of the last line kept
+        start = spans[-1][0]
+        while start > 0 and _blank(text[text.rfind("\n", 0, start - 1) + 1 : start - 1]):
+            start = text.rfind("\n", 0, start - 1) + 1
+        spans[-1] = (start, len(text))
+    return spans
+
+
+def _blank(s: str) -> bool:
+    return not s.strip(_INLINE_SPACE)
+
+
+def _line_end(text: str, pos: int) -> int:
+    """The offset of the line break ending the line at ``pos`` (the text's length on the last line)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:

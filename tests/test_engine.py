@@ -160,3 +160,42 @@ def test_indexed_resolution_equals_the_obvious_one(raw):
     engine = Engine([spec("t.a", "a"), spec("t.b", "b", priority=1), spec("t.c", "c")])
     findings = [Finding(rule, start, start + length, repl, "m") for start, length, rule, repl in raw]
     assert engine.resolve(findings) == _reference_resolve(engine, findings)
+
+
+def _drop(text: str, sentences: list[str]) -> str:
+    findings = [Finding("g.x", text.index(s), text.index(s) + len(s), None, "why", 0.9, False, f"f{k}") for k, s in enumerate(sentences)]
+    return apply(text, findings, {f.fingerprint: DROP for f in findings})
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped", "result"),
+    [
+        ("A.\n\nD.\n\nC.", ["D."], "A.\n\nC."),  # a paragraph goes with its blank line
+        ("A.\n\nD.\n", ["D."], "A.\n"),  # the last one takes the blank line above it
+        ("A.\n\nD.", ["D."], "A.\n"),
+        ("D.\n\nA.", ["D."], "A."),
+        ("D.\n", ["D."], ""),
+        ("A.\r\n\r\nD.\r\n\r\nC.", ["D."], "A.\r\n\r\nC."),
+        ("A.\n\nS1. S2.\n\nC.", ["S1.", "S2."], "A.\n\nC."),  # every sentence of a paragraph
+        ("A.\n\nS1. S2. S3.\n\nC.", ["S2."], "A.\n\nS1. S3.\n\nC."),  # one sentence: the paragraph stays
+        ("A.\n\nD1.\n\nD2.\n\nC.", ["D1.", "D2."], "A.\n\nC."),
+        ("A.\n\nD1.\n\nD2.\n", ["D1.", "D2."], "A.\n"),
+        ("A.\n\n\n\nD.\n\n\n", ["D."], "A.\n"),
+    ],
+)
+def test_dropping_a_whole_paragraph_leaves_no_blank_line(text: str, dropped: list[str], result: str):
+    assert _drop(text, dropped) == result
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(["Kept.", "Gone.", "", " "]), min_size=1, max_size=8), st.sampled_from(["\n", "\n\n", "\r\n"]))
+def test_dropping_removes_only_the_dropped_sentences_and_whitespace(paragraphs: list[str], sep: str):
+    text = sep.join(paragraphs)
+    findings, pos = [], 0
+    for k, p in enumerate(paragraphs):
+        if p == "Gone.":
+            findings.append(Finding("g.x", pos, pos + len(p), None, "why", 0.9, False, f"f{k}"))
+        pos += len(p) + len(sep)
+    out = apply(text, findings, {f.fingerprint: DROP for f in findings})
+    assert out.split() == [w for w in text.split() if w != "Gone."]
+    assert "\n\n\n" not in out.replace("\r", "") or "\n\n\n" in text.replace("\r", "")
