@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from review_helpers import open_session, sync
+from review_helpers import open_session, said, sync
 
 from scrubber.review.app import ReviewApp
 from scrubber.review.model import Row
@@ -106,7 +106,7 @@ def test_document_window_never_cuts_a_change(spans, current: int, above: bool, b
 
 
 @pytest.mark.parametrize(
-    ("editor", "action", "said"),
+    ("editor", "action", "message"),
     [
         ("nosuch-editor-xyz", None, "Cannot run"),  # crashed the app with a traceback before
         ("'unbalanced", None, "Cannot run"),
@@ -116,7 +116,7 @@ def test_document_window_never_cuts_a_change(spans, current: int, above: bool, b
 )
 @sync
 async def test_external_editor_problems_are_said_and_cancel(
-    session: Session, monkeypatch: pytest.MonkeyPatch, editor: str, action: str | None, said: str
+    session: Session, monkeypatch: pytest.MonkeyPatch, editor: str, action: str | None, message: str
 ) -> None:
     import contextlib
 
@@ -129,8 +129,7 @@ async def test_external_editor_problems_are_said_and_cancel(
         assert row.action == action
         if action == "edit":
             assert row.text == "Edited"
-        messages = " ".join(str(n.message) for n in app._notifications)
-        assert said in messages
+        assert message in said(app)
 
 
 @sync
