@@ -46,7 +46,7 @@ async def test_an_80x24_terminal_shows_the_change_and_how_to_get_help(session: S
         lists = app.screen.query_one("ChangeList")
         first = app.model.row_at(0)
         line = lists.render_line(0).text
-        assert first.original[:4] in line, line  # the change itself, not only its file and rule
+        assert first.original[-5:] in line and first.replacement[-3:] in line, line  # the change itself, both sides
         footer = app.screen.query_one("Footer")
         shown = " ".join(k.key for k in footer.query("FooterKey").results())
         visible_keys = [k for k in footer.query("FooterKey").results() if k.region.right <= 80 and k.region.width > 0]
