@@ -22,7 +22,7 @@ from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -191,8 +191,7 @@ class ReviewScreen(Screen):
             with Vertical(id="right"):
                 yield Static(id="doc-heading")
                 yield DocView(id="doc")
-                with VerticalScroll(id="detail"):
-                    yield Static(id="detailtext")
+                yield Static(id="detail")
         yield Static(id="message")
         yield FittingFooter(FOOTER_SHORT, FOOTER_DROP, self.footer_shows)
 
@@ -260,8 +259,9 @@ class ReviewScreen(Screen):
         if status.cell_len + session.cell_len <= self.size.width:  # whole or not at all (the message line names it too)
             status.append_text(session)
         self.query_one("#status", Static).update(status)
-        self.query_one("#detailtext", Static).update(detail_text(self.model, row))
-        self.query_one("#detail", VerticalScroll).scroll_home(animate=False, immediate=True)
+        # a fixed-height Static: a scrolling pane cost 17 ms more per key press (tests/perf/bench_review.py),
+        # so detail_text puts the change (from/to) before the long parts
+        self.query_one("#detail", Static).update(detail_text(self.model, row))
         self.show_document(row)
         # the footer rebuilds its keys on refresh_bindings (costly): only when what applies changed
         applicable = tuple(self.check_action(a, ()) for a in ("accept", "keep", "reject", "drop", "undo", "next", "previous"))
