@@ -10,26 +10,28 @@ apply to the selected change.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import tempfile
 from pathlib import Path
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..model import Action
 from ..session import Session, write_reviewed
 from .model import Filter, ReviewModel, Row
 from .render import detail_text, doc_heading, document_window
 from .visible import visible
-from .widgets import ChangeList, DocView, Editor, HelpScreen, Prompt
+from .widgets import ChangeList, DocView, Editor, FittingFooter, HelpRow, HelpScreen, Prompt
 
 BINDINGS = [
     Binding("y", "accept", "accept", id="review.accept"),
@@ -42,19 +44,38 @@ BINDINGS = [
     Binding("u", "undo", "undo", id="review.undo"),
     Binding("j,down", "next", "next", id="review.next", show=False),
     Binding("k,up", "previous", "previous", id="review.previous", show=False),
-    Binding("J", "next_undecided", "undecided", id="review.next-undecided"),
+    Binding("J", "next_undecided", "next undecided", id="review.next-undecided"),
     Binding("K", "previous_undecided", "prev undecided", id="review.previous-undecided", show=False),
-    Binding("A", "all_rule('accept', 'file')", "accept rule", id="review.accept-rule-file"),
+    Binding("home", "first", "first", id="review.first", show=False),
+    Binding("end", "last", "last", id="review.last", show=False),
+    Binding("pagedown", "page(1)", "page down", id="review.page-down", show=False),
+    Binding("pageup", "page(-1)", "page up", id="review.page-up", show=False),
+    Binding("A", "all_rule('accept', 'file')", "accept rule in file", id="review.accept-rule-file"),
     Binding("ctrl+a", "all_rule('accept', 'all')", "accept rule everywhere", id="review.accept-rule-all", show=False),
     Binding("R", "all_rule('reject', 'file')", "reject rule in file", id="review.reject-rule-file", show=False),
     Binding("ctrl+r", "all_rule('reject', 'all')", "reject rule everywhere", id="review.reject-rule-all", show=False),
-    # help and quit before the rest: on an 80-column terminal the footer's end is cut off
-    Binding("question_mark", "help", "help", id="review.help"),
-    Binding("q", "quit", "quit", id="review.quit"),
     Binding("f", "filter", "filter", id="review.filter"),
     Binding("slash", "search", "search", id="review.search"),
     Binding("w", "write", "write", id="review.write"),
+    Binding("question_mark", "help", "help", id="review.help"),
+    Binding("q", "quit", "quit", id="review.quit"),
 ]
+
+#: the footer's shorter descriptions, used when the full ones do not fit
+FOOTER_SHORT = {"review.next-undecided": "undecided", "review.accept-rule-file": "accept rule"}
+#: what the footer leaves out first when even the short descriptions do not fit (help and quit always stay)
+FOOTER_DROP = (
+    "review.write",
+    "review.accept-rule-file",
+    "review.filter",
+    "review.next-undecided",
+    "review.search",
+    "review.undo",
+    "review.edit",
+    "review.reject",
+    "review.reject-flag",
+    "review.drop",
+)
 
 
 #: bindings that share a key, one for a fix and one for a flag (``y`` accepts a fix, keeps a flag)
@@ -100,41 +121,68 @@ DESCRIPTIONS = {
     "review.previous": "previous change",
     "review.next-undecided": "next undecided change",
     "review.previous-undecided": "previous undecided change",
+    "review.first": "first change",
+    "review.last": "last change",
+    "review.page-down": "a page of changes down",
+    "review.page-up": "a page of changes up",
     "review.accept-rule-file": "accept every pending change of this rule in this file",
     "review.accept-rule-all": "accept every pending change of this rule everywhere",
     "review.reject-rule-file": "reject every pending change of this rule in this file",
     "review.reject-rule-all": "reject every pending change of this rule everywhere",
     "review.filter": "filter by rule, file or status",
-    "review.search": "search the changes (Enter again finds the next)",
+    "review.search": "search the changes and the text around them (/ Enter again: next)",
     "review.write": "write the reviewed result (as `scrubber apply`)",
     "review.help": "this help",
     "review.quit": "quit (every decision is already saved)",
 }
 
-#: narrower than this, the footer drops the padding around its keys
-COMPACT_BELOW = 100
-
 FIX_ONLY = {"accept", "reject"}
-FLAG_ONLY = {"keep", "drop", "reject_flag"}
+FLAG_ONLY = {"keep", "reject_flag"}  # d is allowed on a fix, to say why it does nothing
 NEEDS_ROW = (
-    FIX_ONLY | FLAG_ONLY | {"edit", "edit_external", "all_rule", "next", "previous", "next_undecided", "previous_undecided", "search"}
+    FIX_ONLY
+    | FLAG_ONLY
+    | {"edit", "edit_external", "all_rule", "next", "previous", "next_undecided", "previous_undecided", "search", "first", "last", "page"}
 )
 
 
 def say(node: Screen | App, message: str, **kwargs) -> None:
-    """Notify without markup, every hidden character made visible (a file name can hold ``[/]``)."""
+    """Notify without markup, every hidden character made visible (a file name can hold ``[/]``).
+
+    Toasts are for what needs reading at leisure (what changed since the last
+    review, problems writing); a key press's answer goes to the message line
+    (:meth:`ReviewScreen.tell`), where it hides nothing.
+    """
     node.notify(visible(message, multiline=True).plain, markup=False, **kwargs)
+
+
+#: how the search term is marked in the document pane
+SEARCH_HIT = Style(bgcolor="yellow", color="black")
+
+#: key names as the help shows them
+KEY_NAMES = {"question_mark": "?", "slash": "/", "down": "↓", "up": "↑", "pagedown": "PgDn", "pageup": "PgUp", "home": "Home", "end": "End"}
+
+
+def key_names(keys: str) -> str:
+    """``j,down`` as ``j ↓``: every key of a binding, as the keyboard labels it."""
+    return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+#: how the message line shows each severity
+MESSAGE_STYLE = {"information": "", "warning": "bold yellow", "error": "bold red"}
 
 
 class ReviewScreen(Screen):
     BINDINGS = BINDINGS
 
-    def __init__(self, model: ReviewModel) -> None:
+    def __init__(self, model: ReviewModel, note: str = "") -> None:
         super().__init__()
         self.model = model
+        self.note = note  # said on the message line once the screen is up
         self._doc_shown: int | None = None
         self._applicable: tuple = ()
         self.last_search = ""
+        self.highlight: re.Pattern[str] | None = None  # the search term, marked in the document until the next move
+        self.message = Text(end="")
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -144,10 +192,20 @@ class ReviewScreen(Screen):
                 yield Static(id="doc-heading")
                 yield DocView(id="doc")
                 yield Static(id="detail")
-        yield Footer()
+        yield Static(id="message")
+        yield FittingFooter(FOOTER_SHORT, FOOTER_DROP, self.footer_shows)
 
-    def on_resize(self) -> None:
-        self.query_one(Footer).compact = self.size.width < COMPACT_BELOW
+    def footer_shows(self, binding: Binding) -> bool:
+        """``d`` works on a fix only to say it does not apply: the footer shows it on flags."""
+        return binding.action != "drop" or (self.row is not None and self.row.is_flag)
+
+    def tell(self, message: str, severity: str = "information") -> None:
+        """Answer a key press on the message line, above the footer (it stays until the next move).
+
+        A toast would cover the detail pane's from/to lines, the change being decided.
+        """
+        self.message = visible(message, MESSAGE_STYLE.get(severity, ""), multiline=True)  # wraps: never cut off
+        self.query_one("#message", Static).update(self.message)
 
     @property
     def changes(self) -> ChangeList:
@@ -162,10 +220,21 @@ class ReviewScreen(Screen):
         self.changes.focus()
         self.changes.cursor = self.model.start_position()
         self.show()
-        self.call_after_refresh(lambda: self.go(self.changes.cursor))  # scroll once the list has its size
+        if self.note:
+            self.tell(self.note)
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        """Once the list has its size, scroll to the saved position (keeping any message)."""
+        self.changes.move_to(self.changes.cursor)
+        self.show()
 
     # -- showing -----------------------------------------------------------------
-    def go(self, pos: int, save: bool = False) -> None:
+    def go(self, pos: int, save: bool = False, highlight: re.Pattern[str] | None = None) -> None:
+        """Select the change at ``pos`` and show it; the last message and search mark go."""
+        self.highlight = highlight
+        if self.message:
+            self.tell("")
         self.changes.move_to(pos)
         if save:
             self.model.save_position(self.changes.cursor)
@@ -185,9 +254,13 @@ class ReviewScreen(Screen):
             status.append("  ·  filter ", "dim")
             status.append_text(visible(str(self.model.filter), "yellow"))
             status.append(f" ({len(self.model.order)} shown)", "dim")
-        status.append("  ·  session ", "dim")
-        status.append_text(visible(self.model.session.path.name, "dim"))
+        session = Text("  ·  session ", "dim")
+        session.append_text(visible(self.model.session.path.name, "dim"))
+        if status.cell_len + session.cell_len <= self.size.width:  # whole or not at all (the message line names it too)
+            status.append_text(session)
         self.query_one("#status", Static).update(status)
+        # a fixed-height Static: a scrolling pane cost 17 ms more per key press (tests/perf/bench_review.py),
+        # so detail_text puts the change (from/to) before the long parts
         self.query_one("#detail", Static).update(detail_text(self.model, row))
         self.show_document(row)
         # the footer rebuilds its keys on refresh_bindings (costly): only when what applies changed
@@ -208,6 +281,8 @@ class ReviewScreen(Screen):
         rows = self.model.doc_rows(row.doc)
         text, offset = document_window(self.model.session.doc_text(doc.id), rows, row)
         heading.update(doc_heading(doc, rows))
+        if self.highlight is not None:
+            text.highlight_regex(self.highlight, SEARCH_HIT)
         body.update(text)
         self.call_after_refresh(self._scroll_document, text, offset)
 
@@ -259,19 +334,23 @@ class ReviewScreen(Screen):
         self.decide(Action.REJECT)
 
     def action_drop(self) -> None:
+        row = self.row
+        if row is not None and not row.is_flag:  # a silent key reads as a broken one
+            self.tell("d drops flagged sentences; this is a fix: y accepts it, n rejects it.", "warning")
+            return
         self.decide(Action.DROP)
 
     def action_undo(self) -> None:
         changed = self.model.undo()
         if not changed:
-            say(self, "Nothing to undo.")
             self.show()
+            self.tell("Nothing to undo.")
             return
         first = changed[0]
         pos = next((p for p, i in enumerate(self.model.order) if i == first), self.changes.cursor)
-        say(self, f"Undone: {len(changed)} decision(s).")
         self.go(pos, save=True)
         self.changes.refresh()
+        self.tell(f"Undone: {len(changed)} decision(s).")
 
     def action_next(self) -> None:
         self.go(self.changes.cursor + 1)
@@ -279,10 +358,19 @@ class ReviewScreen(Screen):
     def action_previous(self) -> None:
         self.go(self.changes.cursor - 1)
 
+    def action_first(self) -> None:
+        self.go(0)
+
+    def action_last(self) -> None:
+        self.go(len(self.model.order) - 1)
+
+    def action_page(self, step: int) -> None:
+        self.go(self.changes.cursor + step * self.changes.page)
+
     def _undecided(self, step: int) -> None:
         pos = self.model.find_undecided(self.changes.cursor, step)
         if pos is None:
-            say(self, "No undecided change " + ("after" if step > 0 else "before") + " this one.")
+            self.tell("No undecided change " + ("after" if step > 0 else "before") + " this one.")
             return
         self.go(pos)
 
@@ -301,9 +389,9 @@ class ReviewScreen(Screen):
         verb = Action(action)
         self.model.decide(indices, verb)
         where = "in this file" if scope == "file" else "everywhere"
-        say(self, f"{verb.value.capitalize()}ed {len(indices)} pending change(s) of {row.rule} {where} (u undoes).")
         self.go(self.changes.cursor, save=True)
         self.changes.refresh()
+        self.tell(f"{verb.value.capitalize()}ed {len(indices)} pending change(s) of {row.rule} {where} (u undoes).")
 
     def _edit_value(self, row: Row) -> str:
         if row.action == "edit":
@@ -335,18 +423,15 @@ class ReviewScreen(Screen):
             with self.app.suspend():
                 done = subprocess.run(command, check=False)
             if done.returncode != 0:  # vim's :cq, or an editor that failed: cancel, as git does
-                say(self, f"{editor} left without saving (exit {done.returncode}): nothing decided.", severity="warning")
+                self.tell(f"{editor} left without saving (exit {done.returncode}): nothing decided.", "warning")
                 return
             value = Path(name).read_text(encoding="utf-8")
         except SuspendNotSupported:
-            say(self, "Cannot hand the terminal to $EDITOR here; use e to edit inline.", severity="warning")
+            self.tell("Cannot hand the terminal to $EDITOR here; use e to edit inline.", "warning")
             return
         except (OSError, ValueError) as exc:  # no such editor, unbalanced quotes in $EDITOR, unreadable result
-            say(
-                self,
-                f"Cannot run $VISUAL/$EDITOR {editor!r} ({getattr(exc, 'strerror', None) or exc}); use e to edit inline.",
-                severity="error",
-            )
+            reason = getattr(exc, "strerror", None) or exc
+            self.tell(f"Cannot run $VISUAL/$EDITOR {editor!r} ({reason}); use e to edit inline.", "error")
             return
         finally:
             Path(name).unlink(missing_ok=True)
@@ -361,15 +446,15 @@ class ReviewScreen(Screen):
             try:
                 flt = Filter.parse(value)
             except ValueError as exc:
-                say(self, str(exc), severity="error")
+                self.tell(str(exc), "error")
                 return
             keep = self.model.order[self.changes.cursor] if self.row else 0
             pos = self.model.set_filter(flt, keep)
             self.changes.reset()
             self.changes.scroll_to(y=0, animate=False, immediate=True)
-            if not self.model.order:
-                say(self, f"No change matches {value!r}.", severity="warning")
             self.go(pos)
+            if not self.model.order:
+                self.tell(f"No change matches {value!r}.", "warning")
 
         help_text = (
             "rule:PREFIX  file:TEXT  status:pending|decided|accepted|rejected|edited|dropped|fixes|flags\n"
@@ -382,14 +467,23 @@ class ReviewScreen(Screen):
             if not value:
                 return
             self.last_search = value
-            pos = self.model.search(value, self.changes.cursor)
-            if pos is None:
-                say(self, f"Not found: {value}", severity="warning")
+            found = self.model.search(value, self.changes.cursor)
+            if found is None:
+                self.tell(f"Not found: {value}", "warning")
                 return
-            self.go(pos)
+            pos, in_text = found
+            self.go(pos, highlight=re.compile(re.escape(value), re.IGNORECASE))
+            if in_text:
+                self.tell(f"{value} is in the document text, nearest this change (/ Enter: next).")
 
         self.app.push_screen(
-            Prompt("Search", "Text in the change, its rule, message or document. /+Enter finds the next.", self.last_search), done
+            Prompt(
+                "Search",
+                "Text in a change, its rule or message, or in the document around it (the nearest change is shown)."
+                " / Enter finds the next.",
+                self.last_search,
+            ),
+            done,
         )
 
     def action_write(self) -> None:
@@ -405,18 +499,21 @@ class ReviewScreen(Screen):
             if problems:
                 say(self, "\n".join(problems[:5]), severity="error", timeout=10)
             where = "in place" if in_place else f"to {out_dir}"
-            say(self, f"Wrote {stats.files} file(s) {where}, {stats.documents_changed} document(s) changed.")
+            self.tell(
+                f"Wrote {stats.files} file(s) {where}, {stats.documents_changed} document(s) changed.",
+                "error" if problems else "information",
+            )
 
         self.app.push_screen(
             Prompt("Write the reviewed result", "A folder (inputs are mirrored under it), or --in-place.", app.default_output), done
         )
 
     def action_help(self) -> None:
-        rows = []
         keymap = getattr(self.app, "_keymap", {}) or {}
-        for b in sorted(BINDINGS, key=lambda b: b.id in ("review.help", "review.quit")):  # those two last
-            key = keymap.get(b.id, b.key) if b.id else b.key
-            rows.append((key.replace("question_mark", "?").replace("slash", "/"), b.id or "", DESCRIPTIONS.get(b.id or "", b.description)))
+        rows = [
+            HelpRow(key_names(keymap.get(b.id, b.key) if b.id else b.key), b.id or "", DESCRIPTIONS.get(b.id or "", b.description))
+            for b in BINDINGS
+        ]
         self.app.push_screen(HelpScreen(rows))
 
     def action_quit(self) -> None:
@@ -445,11 +542,21 @@ class ReviewApp(App):
         self.model = ReviewModel(session)
 
     def get_default_screen(self) -> Screen:
-        return ReviewScreen(self.model)
+        return ReviewScreen(self.model, self.opening_note())
+
+    def opening_note(self) -> str:
+        """The message line's first words: the session file, and on a resume what became of the decisions."""
+        name = self.session.path.name
+        if self.session.is_new:
+            return f"Session {name}: every decision is saved as you make it."
+        lost = self.model.unmatched_decisions()
+        note = f"Resumed {name}: {self.model.decided} decision(s) kept"
+        if lost:
+            return note + f", {lost} could not be matched to a change (the text at or near it changed)."
+        return note + ", none lost."
 
     def on_mount(self) -> None:
-        say(self, f"Session: {self.session.path} (every decision is saved as you make it)", timeout=6)
-        if self.messages:
+        if self.messages:  # what changed since the last review, problems with the inputs: worth reading at leisure
             say(self, "\n".join(self.messages), severity="warning", timeout=12)
         if not self.model.rows:
             say(self, "No findings: nothing to review.", severity="warning")

@@ -8,6 +8,8 @@ screen shows as decided is on disk.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -61,6 +63,11 @@ class Row:
         if self.action == "accept" and not self.is_flag:
             return self.replacement
         return None
+
+
+def _gap(row: Row, start: int, end: int) -> int:
+    """Characters between a row's span and ``start:end`` (0 when they touch or overlap)."""
+    return max(0, row.start - end, start - row.end)
 
 
 @dataclass
@@ -146,6 +153,21 @@ class ReviewModel:
         if 0 <= pos < len(self.order):
             self.session.set("cursor", self.rows[self.order[pos]].id)
 
+    def unmatched_decisions(self) -> int:
+        """Recorded decisions (not undone) that match no current change.
+
+        A decision is keyed by its change's fingerprint: the rule, the
+        matched text and 16 characters either side. When an input changes
+        there, the change found on the new text is a different one and its
+        old decision is not applied (by design: the reviewer decided on
+        text that is no longer there).
+        """
+        return self.session.db.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT input, doc_key, fingerprint FROM decisions WHERE undone=0) d"
+            " WHERE NOT EXISTS (SELECT 1 FROM documents doc JOIN findings f ON f.doc = doc.id"
+            " WHERE doc.input = d.input AND doc.key = d.doc_key AND f.fingerprint = d.fingerprint)"
+        ).fetchone()[0]
+
     def row_at(self, pos: int) -> Row | None:
         return self.rows[self.order[pos]] if 0 <= pos < len(self.order) else None
 
@@ -191,17 +213,47 @@ class ReviewModel:
             p += step
         return None
 
-    def search(self, term: str, pos: int) -> int | None:
-        """The next row after ``pos`` (wrapping) whose text, rule, message or document mentions ``term``."""
+    def search(self, term: str, pos: int) -> tuple[int, bool] | None:
+        """The next shown row after ``pos`` (wrapping) that ``term`` finds, and whether it was found in the text.
+
+        A row is found when its change, rule, message or document name
+        mentions ``term`` (ignoring case), or when ``term`` occurs in its
+        document's text nearer to it than to any other shown change of that
+        document (``True``: the reviewer is told the match is in the text).
+        Documents are read from the session only as the search reaches them.
+        """
         needle = term.casefold()
+        pattern = re.compile(re.escape(term), re.IGNORECASE)
+        shown = set(self.order) if str(self.filter) else None
+        near: dict[int, set[int]] = {}
         n = len(self.order)
         for k in range(1, n + 1):
             p = (pos + k) % n
-            r = self.rows[self.order[p]]
+            i = self.order[p]
+            r = self.rows[i]
             hay = f"{r.original}\x00{r.replacement or ''}\x00{r.rule}\x00{r.message}\x00{self.docs[r.doc].label}"
             if needle in hay.casefold():
-                return p
+                return p, False
+            if r.doc not in near:
+                near[r.doc] = self._nearest_to_matches(r.doc, pattern, shown)
+            if i in near[r.doc]:
+                return p, True
         return None
+
+    def _nearest_to_matches(self, doc: int, pattern: re.Pattern[str], shown: set[int] | None) -> set[int]:
+        """The rows (indices) of ``doc`` nearest to each place ``pattern`` matches its text."""
+        d = self.docs[doc]
+        rows = [i for i in range(d.first, d.first + d.count) if shown is None or i in shown]
+        if not rows:
+            return set()
+        rows.sort(key=lambda i: self.rows[i].start)
+        starts = [self.rows[i].start for i in rows]
+        found: set[int] = set()
+        for m in pattern.finditer(self.session.doc_text(d.id)):
+            k = bisect.bisect_right(starts, m.start())
+            candidates = [rows[j] for j in (k - 1, k) if 0 <= j < len(rows)]
+            found.add(min(candidates, key=lambda i: _gap(self.rows[i], m.start(), m.end())))
+        return found
 
     # -- deciding ---------------------------------------------------------------
     def decide(self, indices: list[int], action: Action, text: str | None = None) -> None:

@@ -7,6 +7,8 @@ underlined: the brackets carry the meaning without colour, the colour helps.
 
 from __future__ import annotations
 
+import json
+
 from rich.style import Style
 from rich.text import Text
 
@@ -45,20 +47,49 @@ def row_line(model: ReviewModel, row: Row, width: int, selected: bool) -> Text:
     rule = row.rule.split(".", 1)[-1]
     rule = rule if len(rule) <= rule_width else rule[: rule_width - 1] + "…"
     line.append(f"{rule:<{rule_width}} ", "bold")
-    if row.is_flag:
-        line.append("⟦", MARK)
-        line.append_text(visible(row.original[:80], FLAGGED))
-        line.append("⟧", MARK)
-    else:
-        line.append("[-", MARK)
-        line.append_text(visible(row.original[:60], REMOVED))
-        line.append("-]{+", MARK)
-        line.append_text(visible((row.replacement or "")[:60], INSERTED))
-        line.append("+}", MARK)
+    line.append_text(change_cell(row, width - line.cell_len))
     line.truncate(width, overflow="ellipsis", pad=True)
     if selected:
         line.stylize(CURRENT)
     return line
+
+
+def change_cell(row: Row, room: int) -> Text:
+    """The change as the list shows it, in ``room`` cells: ``[-old-]{+new+}`` or ``⟦flagged⟧``.
+
+    ``new`` is what the span becomes under the current decision (an edit
+    shows the edited text, not the rule's proposal). When both sides do not
+    fit, the new side keeps at least half the room: it is what is decided.
+    """
+    proposed = (row.text or "") if row.action == "edit" else row.replacement
+    if row.is_flag and row.action != "edit":
+        old = visible(row.original[:80], FLAGGED)
+        old.truncate(max(1, room - 2), overflow="ellipsis")
+        return Text.assemble(("⟦", MARK), old, ("⟧", MARK), end="", no_wrap=True)
+    before, after = _from_difference(row.original, proposed or "", room)
+    old = visible(before[:80], FLAGGED if row.is_flag else REMOVED)
+    new = visible(after[:80], INSERTED)
+    opener, middle = ("⟦", "⟧{+") if row.is_flag else ("[-", "-]{+")
+    space = max(2, room - len(opener) - len(middle) - 2)
+    new_width = min(new.cell_len, max(space // 2, space - old.cell_len))
+    old.truncate(max(1, space - new_width), overflow="ellipsis")
+    new.truncate(max(1, new_width), overflow="ellipsis")
+    return Text.assemble((opener, MARK), old, (middle, MARK), new, ("+}", MARK), end="", no_wrap=True)
+
+
+def _from_difference(old: str, new: str, room: int) -> tuple[str, str]:
+    """``old`` and ``new`` from a little before where they first differ, when both do not fit in ``room``.
+
+    A mojibake fix changes a few characters of a word: ``[-…ilâ€™s-]{+…il’s+}``
+    shows the change where ``[-coun…-]{+cou…+}`` would not.
+    """
+    if len(old) + len(new) + 8 <= room:
+        return old, new
+    same = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    if same <= 2:
+        return old, new
+    cut = same - 1
+    return "…" + old[cut:], "…" + new[cut:]
 
 
 def _nl(s: str) -> str:
@@ -190,13 +221,28 @@ def document_text(text: str, rows: list[Row], current: Row | None, base: int = 0
 
 
 def detail_text(model: ReviewModel, row: Row | None) -> Text:
+    """Rule, why, confidence, then the change itself (from/to), then the rule's plan.
+
+    The change comes before the plan so that a short pane (an 80x24 terminal)
+    still shows what is being decided. A garble flag's reasons are listed
+    under ``why``, one per line, rather than as the JSON they are stored as.
+    """
     if row is None:
         return Text("No change selected (the filter hides everything, or there is nothing to review).")
+    data = _detail_json(row.detail)
+    spots = data if isinstance(data, list) and data and all(isinstance(i, dict) and "reason" in i for i in data) else None
     out = Text(end="")
     out.append("rule ", "dim")
     out.append_text(visible(row.rule, "bold"))
     out.append("\nwhy  ", "dim")
-    out.append_text(visible(row.message))
+    reasons = list(dict.fromkeys(str(i["reason"]) for i in spots)) if spots is not None else []
+    if len(reasons) > 1 and "; ".join(reasons) == row.message:
+        out.append_text(spot_list(row, spots))  # the message is these reasons joined: list them instead
+    else:
+        out.append_text(visible(row.message))
+        if spots is not None and reasons != [row.message]:
+            out.append("\nspots", "dim")
+            out.append_text(spot_list(row, spots))
     kind = "flag (keep, drop or edit)" if row.is_flag else ("strip" if row.replacement == "" else "fix")
     out.append("\n     ", "dim")
     out.append(f"confidence {row.confidence:.2f} · {'safe' if row.safe else 'unsafe'} · {kind} · ")
@@ -204,19 +250,92 @@ def detail_text(model: ReviewModel, row: Row | None) -> Text:
     if row.action == "edit":
         out.append(" to ")
         out.append_text(visible(row.text or "", INSERTED))
-    if row.detail:
-        out.append("\nplan ", "dim")
-        out.append_text(visible(row.detail))
     out.append("\nfrom ", "dim")
     out.append_text(visible(row.original, REMOVED))
     if not row.is_flag:
         out.append("\nto   ", "dim")
         out.append_text(visible(row.replacement or "", INSERTED) if row.replacement else Text("(removed)", "dim"))
+    if row.detail and spots is None:
+        out.append_text(plan_text(row.detail, data))
     description = model.rule_info.get(row.rule)
     if description and description != row.message:
         out.append("\nrule ", "dim")
         out.append_text(visible(description, "italic dim"))
     return out
+
+
+def _detail_json(detail: str) -> object:
+    """A finding's ``detail`` parsed, when a rule stored JSON there (else None)."""
+    if not detail or detail[0] not in "[{":
+        return None
+    try:
+        return json.loads(detail)
+    except ValueError:
+        return None
+
+
+def spot_list(row: Row, spots: list[dict]) -> Text:
+    """Garble spots (``[{"rule", "start", "end", "reason"}]``) as bullets.
+
+    Each bullet has its detector when it is not the finding's rule, the reason
+    and, unless the reason already quotes it, the spotted text cut from the
+    flagged sentence. Every piece goes through :func:`visible`: a reason
+    quotes scraped text.
+    """
+    out = Text(end="")
+    seen: set[tuple[str, str]] = set()
+    for item in spots:
+        rule, reason = str(item.get("rule", "")), str(item["reason"])
+        if (rule, reason) in seen:
+            continue
+        seen.add((rule, reason))
+        out.append("\n  • ", "dim")
+        if rule and rule != row.rule:
+            out.append_text(visible(rule.split(".", 1)[-1], "bold"))
+            out.append(": ")
+        out.append_text(visible(reason))
+        spot = _spot(row, item)
+        if spot.strip() and spot.strip() not in reason:
+            out.append(" at ", "dim")
+            out.append("⟦", MARK)
+            out.append_text(visible(spot, FLAGGED))
+            out.append("⟧", MARK)
+    return out
+
+
+def plan_text(detail: str, data: object) -> Text:
+    """Any other ``detail``: ftfy's plan (words) as it is, a JSON object as ``key: value`` lines."""
+    out = Text(end="")
+    if not isinstance(data, (list, dict)):
+        out.append("\nplan ", "dim")
+        out.append_text(visible(detail))
+        return out
+    out.append("\nplan", "dim")
+    for item in data if isinstance(data, list) else [data]:
+        for key, value in item.items() if isinstance(item, dict) else [("", item)]:
+            out.append("\n  ", "dim")
+            if key:
+                out.append_text(visible(f"{key}: ", "dim"))
+            if isinstance(value, list):
+                for element in value:
+                    out.append("\n    • ", "dim")
+                    out.append_text(visible(_scalar(element)))
+            else:
+                out.append_text(visible(_scalar(value)))
+    return out
+
+
+def _scalar(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _spot(row: Row, item: dict) -> str:
+    """The spotted text, when the spot lies inside the finding (offsets are the document's)."""
+    start, end = item.get("start"), item.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or not row.start <= start < end <= row.end:
+        return ""
+    spot = row.original[start - row.start : end - row.start]
+    return spot if len(spot) <= 40 else spot[:39] + "…"
 
 
 def doc_heading(doc: Doc, rows: list[Row]) -> Text:

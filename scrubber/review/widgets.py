@@ -7,7 +7,13 @@ per row, as ``ListView`` does, takes seconds at a few thousand rows).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from rich.cells import cell_len
 from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,15 +23,22 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets._footer import FooterKey  # not re-exported; FittingFooter builds the same keys Footer does
 
 from .model import ReviewModel
 from .render import row_line
 from .visible import visible
 
 
-class ChangeList(ScrollView, can_focus=True):
-    """Every change (after the filter), one line each, with a cursor."""
+class ChangeList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Every change (after the filter), one line each, with a cursor.
+
+    It takes none of the scroll keys of a ``ScrollView``: arrows, Home, End
+    and the page keys are the review screen's and move the *selection* (a
+    list that scrolled away from its cursor left the reviewer deciding a
+    change they could not see). The mouse wheel still just scrolls.
+    """
 
     class Selected(Message):
         def __init__(self, pos: int) -> None:
@@ -67,6 +80,11 @@ class ChangeList(ScrollView, can_focus=True):
         base = self.rich_style
         segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
         return Strip(segments).crop_extend(0, width, base)
+
+    @property
+    def page(self) -> int:
+        """How many rows a page key moves: the rows on screen, less one kept for context."""
+        return max(1, (self.scrollable_content_region.height or 2) - 1)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -137,29 +155,118 @@ class Editor(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class HelpRow(NamedTuple):
+    key: str
+    binding_id: str
+    description: str
+
+
 class HelpScreen(ModalScreen[None]):
-    """Every binding of the reviewer with its key, id and meaning."""
+    """Every binding of the reviewer with its key, meaning and id, as a table that scrolls.
+
+    The columns are sized for an 80-column terminal: keys and ids never wrap,
+    the description wraps inside its own column.
+    """
 
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
 
-    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(self, rows: Sequence[HelpRow]) -> None:
         super().__init__()
         self.rows = rows
 
-    def compose(self) -> ComposeResult:
-        from rich.text import Text
+    def table(self) -> Table:
+        table = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 2, 0, 0), expand=True, header_style="bold")
+        # headers and cells as Text: a plain string is markup to Rich, and "[review-keys]" would vanish
+        table.add_column(Text("key"), style="bold cyan", no_wrap=True)
+        table.add_column(Text("what it does"), ratio=1)
+        table.add_column(Text("id for [review-keys]"), style="dim", no_wrap=True)
+        for row in self.rows:
+            table.add_row(visible(row.key), visible(row.description, multiline=True), visible(row.binding_id.removeprefix("review.")))
+        return table
 
-        text = Text(end="")
-        text.append("Keys  (the right column is the binding id, for [review-keys] in the config)\n\n", "bold")
-        key_width = max((len(key) for key, _, _ in self.rows), default=0)
-        width = max((len(description) for _, _, description in self.rows), default=0) + 2
-        for key, binding_id, description in self.rows:
-            text.append(f"{key:>{key_width}}  ", "bold cyan")
-            text.append(f"{description:<{width}}", "")
-            text.append(f"{binding_id.removeprefix('review.')}\n", "dim")
-        text.append("\nThe mouse works too: click a change, click a key in the footer.\nEsc closes this help.", "dim")
+    def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Static(text)
+            yield Static(Text("Keys", "bold"))
+            yield Static(self.table(), id="help-table")
+            yield Static(Text("The mouse works too: click a change, click a key in the footer. ↑/↓ scroll, Esc closes.", "dim"))
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class FooterEntry(NamedTuple):
+    binding: Binding
+    enabled: bool
+    tooltip: str
+    description: str
+
+
+class FittingFooter(Footer):
+    """A footer that never cuts a key in half: at narrow widths it shortens and then drops keys.
+
+    Textual's footer lays every key out in a row and lets the end fall off
+    the screen (``/ sear``). This one tries, in order: the full descriptions
+    with padding, short descriptions with padding, the same two compact,
+    then drops keys in ``drop_order`` until the rest fit. Keys not in
+    ``drop_order`` (help, quit) always stay; the help lists everything.
+    """
+
+    def __init__(
+        self,
+        short: dict[str, str],
+        drop_order: Sequence[str],
+        shown: Callable[[Binding], bool] = lambda binding: True,
+        **kwargs,
+    ) -> None:
+        super().__init__(show_command_palette=False, **kwargs)
+        self.short = short
+        self.drop_order = drop_order
+        self.shown = shown
+        self._width = 0
+
+    def entries(self) -> list[FooterEntry]:
+        """The keys to show, one per action (the first key of each), in binding order."""
+        seen: dict[str, FooterEntry] = {}
+        for _, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in seen and self.shown(binding):
+                seen[binding.action] = FooterEntry(binding, enabled, tooltip, binding.description)
+        return list(seen.values())
+
+    def width_of(self, entries: Sequence[FooterEntry], compact: bool) -> int:
+        """Cells the keys take (FooterKey's padding, or the compact footer's margin)."""
+        extra = 2 if compact else 3
+        return sum(cell_len(self.app.get_key_display(e.binding)) + cell_len(e.description) + extra for e in entries)
+
+    def fit(self, width: int) -> tuple[list[FooterEntry], bool]:
+        """The entries (with the descriptions to use) that fit in ``width``, and whether compact."""
+        full = self.entries()
+        shortened = [e._replace(description=self.short.get(e.binding.id or "", e.description)) for e in full]
+        for compact, entries in ((False, full), (False, shortened), (True, full), (True, shortened)):
+            if self.width_of(entries, compact) <= width:
+                return entries, compact
+        entries = shortened
+        for binding_id in self.drop_order:
+            if self.width_of(entries, True) <= width:
+                break
+            entries = [e for e in entries if e.binding.id != binding_id]
+        return entries, True
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        self._width = self.size.width or self.app.size.width
+        entries, compact = self.fit(self._width)
+        self.compact = compact
+        for e in entries:
+            yield FooterKey(
+                e.binding.key,
+                self.app.get_key_display(e.binding),
+                e.description,
+                e.binding.action,
+                disabled=not e.enabled,
+                tooltip=e.tooltip,
+            ).data_bind(compact=Footer.compact)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._bindings_ready and event.size.width != self._width:
+            self.call_after_refresh(self.recompose)

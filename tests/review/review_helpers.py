@@ -46,3 +46,8 @@ def sync(test):
         return asyncio.run(test(*args, **kwargs))
 
     return wrapper
+
+
+def said(app) -> str:
+    """What the review screen's message line says now (a key press's answer goes there, not to a toast)."""
+    return app.screen_stack[0].message.plain

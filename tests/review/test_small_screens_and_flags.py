@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from review_helpers import open_session, sync
+from review_helpers import open_session, said, sync
 
 from scrubber.review.app import ReviewApp
 from scrubber.review.model import Row
@@ -46,7 +46,7 @@ async def test_an_80x24_terminal_shows_the_change_and_how_to_get_help(session: S
         lists = app.screen.query_one("ChangeList")
         first = app.model.row_at(0)
         line = lists.render_line(0).text
-        assert first.original[:4] in line, line  # the change itself, not only its file and rule
+        assert first.original[-5:] in line and first.replacement[-3:] in line, line  # the change itself, both sides
         footer = app.screen.query_one("Footer")
         shown = " ".join(k.key for k in footer.query("FooterKey").results())
         visible_keys = [k for k in footer.query("FooterKey").results() if k.region.right <= 80 and k.region.width > 0]
@@ -106,7 +106,7 @@ def test_document_window_never_cuts_a_change(spans, current: int, above: bool, b
 
 
 @pytest.mark.parametrize(
-    ("editor", "action", "said"),
+    ("editor", "action", "message"),
     [
         ("nosuch-editor-xyz", None, "Cannot run"),  # crashed the app with a traceback before
         ("'unbalanced", None, "Cannot run"),
@@ -116,7 +116,7 @@ def test_document_window_never_cuts_a_change(spans, current: int, above: bool, b
 )
 @sync
 async def test_external_editor_problems_are_said_and_cancel(
-    session: Session, monkeypatch: pytest.MonkeyPatch, editor: str, action: str | None, said: str
+    session: Session, monkeypatch: pytest.MonkeyPatch, editor: str, action: str | None, message: str
 ) -> None:
     import contextlib
 
@@ -129,8 +129,7 @@ async def test_external_editor_problems_are_said_and_cancel(
         assert row.action == action
         if action == "edit":
             assert row.text == "Edited"
-        messages = " ".join(str(n.message) for n in app._notifications)
-        assert said in messages
+        assert message in said(app)
 
 
 @sync
