@@ -108,9 +108,7 @@ def open_session(
     messages = report.messages() + problems[:8]
     if len(problems) > 8:
         messages.append(f"… and {len(problems) - 8} more problem(s) with the inputs (run `scrubber check` to list them)")
-    if not session.is_new:
-        messages.insert(0, f"Resumed {session_path}: {session.decided_count()} decision(s) so far")
-    return session, messages
+    return session, messages  # the app's message line says how many decisions a resumed session kept
 
 
 def rule_choice(
