@@ -22,7 +22,7 @@ demo: $(STAMP)
 	@echo "== scrubber fix samples/ -o build/demo"
 	@$(BIN)/scrubber fix samples/ --glob '*.txt' --glob '*.jsonl' -o build/demo
 	@echo
-	@echo "Cleaned copies are in build/demo/. Try: /scrubber review samples/ --glob '*.txt'   (or: /scrubber check samples/ --glob '*.txt' --format json)"
+	@echo "Cleaned copies are in build/demo/. Try: $(BIN)/scrubber review samples/ --glob '*.txt'   (or: $(BIN)/scrubber check samples/ --glob '*.txt' --format json)"
 
 ## test: install with the test extras, run ruff and the whole test suite
 test: $(STAMP)
