@@ -80,9 +80,17 @@ def _zipf(freq: float) -> float:
 def _sources() -> tuple:
     """What the tables built here depend on, for their cache key: wordfreq's version and lists, this module, the constants."""
     spec = importlib.util.find_spec("wordfreq")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "data" if spec and spec.submodule_search_locations else Path()
+    package = Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else Path()
     names = ("large_en.msgpack.gz", *(f"small_{lang}.msgpack.gz" for lang in LANGUAGES))
-    return (package_key("wordfreq", folder, names), file_stamp(Path(__file__)), LANGUAGES, EN_MAX, GAP, MIN_LEN, COMMON_ENGLISH)
+    return (
+        package_key("wordfreq", package, package / "data", names),
+        file_stamp(Path(__file__)),
+        LANGUAGES,
+        EN_MAX,
+        GAP,
+        MIN_LEN,
+        COMMON_ENGLISH,
+    )
 
 
 def _is(kind: type, value: object) -> object:

@@ -271,7 +271,7 @@ def model_parts(unigrams: dict[str, int], bigrams: Iterable[tuple[str, str, int]
 def _sources(directory: Path) -> tuple:
     """What the model depends on, for its cache key: symspellpy's version and lists, this module, the constants."""
     return (
-        package_key("symspellpy", directory, _DATA_FILES),
+        package_key("symspellpy", directory, directory, _DATA_FILES),
         file_stamp(Path(__file__)),
         TOP_WORDS,
         FLOOR,
