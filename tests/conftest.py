@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,19 @@ from hypothesis import settings
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.register_profile("explore", max_examples=2000)
 settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _table_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One table cache for the whole run (and the ``scrubber`` commands it starts), never the user's own.
+
+    The first process that needs the garble tables builds and saves them;
+    every later CLI test loads them (about 0.5 s instead of 2 s each).
+    """
+    folder = tmp_path_factory.mktemp("table-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SCRUBBER_CACHE_DIR", str(folder))
+        yield folder
 
 
 def _scrubber_command() -> list[str]:

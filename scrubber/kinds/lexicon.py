@@ -18,18 +18,22 @@ people and places that English news mentions (``Müller``, ``Bayern``) and
 borrowings (``angst``, ``café``) have an English frequency of their own and
 drop out, while ``Präsident``, ``Gruppe`` or ``kontrola`` stay.
 
-The table is built once per process (about half a second) and is a plain
+The table is built once per process (about a second and a half, or a
+quarter of that when loaded from :mod:`scrubber.tablecache`) and is a plain
 ``dict``: a detector intersects a document's words with it in C and looks
 closer only at the few hits (:func:`foreign_hits`).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
+from ..tablecache import cached, file_stamp, package_key
 from ..wordruns import letter_runs
 
 #: European languages with Latin script that wordfreq covers; Indonesian, Malay
@@ -64,6 +68,8 @@ EN_MAX = 2.5
 GAP = 2.5
 #: shortest word judged (two-letter words are too often English, names or abbreviations)
 MIN_LEN = 3
+#: how many of the commonest English words :func:`_common_english` takes
+COMMON_ENGLISH = 10_000
 
 
 def _zipf(freq: float) -> float:
@@ -71,20 +77,54 @@ def _zipf(freq: float) -> float:
 
 
 @cache
+def _sources() -> tuple:
+    """What the tables built here depend on, for their cache key: wordfreq's version and lists, this module, the constants."""
+    spec = importlib.util.find_spec("wordfreq")
+    package = Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else Path()
+    names = ("large_en.msgpack.gz", *(f"small_{lang}.msgpack.gz" for lang in LANGUAGES))
+    return (
+        package_key("wordfreq", package, package / "data", names),
+        file_stamp(Path(__file__)),
+        LANGUAGES,
+        EN_MAX,
+        GAP,
+        MIN_LEN,
+        COMMON_ENGLISH,
+    )
+
+
+def _is(kind: type, value: object) -> object:
+    """``value``, if it is a ``kind`` (a cache file's payload is checked before use)."""
+    if type(value) is not kind:
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+@cache
 def foreign_table() -> dict[str, tuple[float, float, str]]:
     """``word -> (foreign Zipf, English Zipf, language)`` for every foreign candidate (the language it is commonest in).
 
-    Empty when wordfreq is not installed (the detectors then fall back to
-    their hand-written signals). Each language's list is read past
+    Loaded from the table cache when it holds one built from the same
+    sources (:mod:`scrubber.tablecache`; marshal keeps the shared value
+    tuples shared). Empty when wordfreq is not installed (the detectors
+    then fall back to their hand-written signals).
+    """
+    if importlib.util.find_spec("wordfreq") is None:  # pragma: no cover - wordfreq is a dependency
+        return {}
+    return cached("foreign", _sources(), _build_foreign_table, lambda t: t, lambda p: _is(dict, p))
+
+
+def _build_foreign_table() -> dict[str, tuple[float, float, str]]:
+    """The foreign table from wordfreq's lists.
+
+    Each language's list is read past
     wordfreq's cache (``get_frequency_dict`` keeps every list it was asked
     for, for the life of the process) and dropped once its candidates are
     taken, and equal values share one tuple: 132 MB resident instead of
     241 MB, in every process that runs the garble rules.
     """
-    try:
-        from wordfreq import cB_to_freq, get_frequency_list
-    except ImportError:  # pragma: no cover - wordfreq is a dependency
-        return {}
+    from wordfreq import cB_to_freq, get_frequency_list
+
     english = _english()
     min_freq = 10 ** (EN_MAX - 9)
     table: dict[str, tuple[float, float, str]] = {}
@@ -120,11 +160,31 @@ def english_zipf(word: str) -> float:
 
 @cache
 def _english() -> dict[str, float]:
-    try:
-        from wordfreq import get_frequency_dict
-    except ImportError:  # pragma: no cover
-        return {}
-    return get_frequency_dict("en", "large")
+    """wordfreq's English ``large`` frequencies (word -> frequency, commonest first)."""
+    return _english_lists()[0]
+
+
+@cache
+def _english_lists() -> tuple[dict[str, float], list[str]]:
+    """(English frequencies, the :data:`COMMON_ENGLISH` commonest English words), cached together.
+
+    Both come from wordfreq's English ``large`` list (0.2 s to read); the
+    second is ``top_n_list``'s (which leaves out digit sequences), kept so
+    that a process that loads the first from the cache need not read the list.
+    """
+    if importlib.util.find_spec("wordfreq") is None:  # pragma: no cover
+        return {}, []
+
+    def build() -> tuple[dict[str, float], list[str]]:
+        from wordfreq import get_frequency_dict, top_n_list
+
+        return get_frequency_dict("en", "large"), top_n_list("en", COMMON_ENGLISH, "large")
+
+    def decode(payload: object) -> tuple[dict[str, float], list[str]]:
+        english, common = _is(tuple, payload)
+        return _is(dict, english), _is(list, common)
+
+    return cached("english", _sources(), build, lambda t: t, decode)
 
 
 def foreign_hits(text: str, runs: set[str] | None = None) -> set[str]:
@@ -145,7 +205,7 @@ def foreign_hits(text: str, runs: set[str] | None = None) -> set[str]:
 
 @cache
 def _common_english() -> frozenset[str]:
-    """The 10,000 commonest English words, none of them a foreign candidate.
+    """The :data:`COMMON_ENGLISH` commonest English words, none of them a foreign candidate.
 
     Most of a document's distinct words are among them: taking them out
     first (a small set the CPU keeps in cache) leaves a third of the
@@ -154,9 +214,7 @@ def _common_english() -> frozenset[str]:
     are rare in English by definition, so the table is subtracted only to
     make that certain.
     """
-    from wordfreq import top_n_list
-
-    return frozenset(top_n_list("en", 10_000, "large")) - foreign_table().keys()  # "large": the list _english has loaded
+    return frozenset(_english_lists()[1]) - foreign_table().keys()
 
 
 #: a capitalised candidate must be a common German word (Zipf): German is the

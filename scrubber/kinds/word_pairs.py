@@ -25,7 +25,8 @@ separate data sets measure it).
 
 Names and other capitalised words are left out (they need no particular
 neighbours), so the score sees only the common-word skeleton of a sentence.
-The tables load once per process (about 0.4 s, 35 MB; the bigram file is streamed).
+The tables load once per process (about 0.4 s, 35 MB; the bigram file is
+streamed), or in a tenth of that from the table cache (:mod:`scrubber.tablecache`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache, cached_property
 from itertools import islice, repeat
 from pathlib import Path
+
+from ..tablecache import cached, file_stamp, package_key
 
 #: the most frequent words of the unigram list that pairs are judged on: rarer
 #: words are names, terms and jargon whose pairs the bigram list seldom holds
@@ -122,23 +125,17 @@ class PairModel:
     slots; lookups were 25% slower.)
     """
 
-    def __init__(self, unigrams: dict[str, int], bigrams: Iterable[tuple[str, str, int]]) -> None:
-        log_n = math.log(sum(unigrams.values()))
-        ranked = sorted(unigrams, key=lambda w: (-unigrams[w], w))[:TOP_WORDS]
+    def __init__(self, ranked: list[str], log_count: list[float], attested: dict[int, float]) -> None:
+        """The model from its parts (:func:`model_parts` makes them; :func:`pair_model` may load them from the table cache)."""
+        if len(log_count) != len(ranked) + 1 or not all(type(w) is str for w in ranked):
+            raise ValueError("inconsistent word pair model")
         #: word -> id (from 1; 0 means "not a common word")
         self.ids = {w: i for i, w in enumerate(ranked, start=1)}
         self.words = ["", *ranked]
         #: log count of each common word less half of log N (two of them subtract log N once), by id
-        self.log_count = [0.0] + [math.log(unigrams[w]) - log_n / 2 for w in ranked]
+        self.log_count = log_count
         #: pair key -> weight (the weights are shared float objects: the table is keys and pointers)
-        self.weights = _PairWeights(((key, ATTESTED_WEIGHTS[b]) for key, b in self._attested_pair_bins(bigrams)), self.log_count)
-
-    def _attested_pair_bins(self, bigrams: Iterable[tuple[str, str, int]]) -> Iterator[tuple[int, int]]:
-        """(pair key, PMI bin index) of each listed pair of two common words."""
-        for x, y, c in bigrams:
-            i, j = self.ids.get(x), self.ids.get(y)
-            if i is not None and j is not None:
-                yield i << _SHIFT | j, _bin(math.log(c) - self.log_count[i] - self.log_count[j], ATTESTED_BINS)
+        self.weights = _PairWeights(attested, self.log_count)
 
     def _ids(self, text: str) -> list[int]:
         """The id of each word of ``text`` in order, 0 for a mark or a word that is not common.
@@ -180,7 +177,7 @@ class PairModel:
     @cached_property
     def _attested_bins(self) -> dict[int, int]:
         """Pair key -> PMI bin, for fitting only (recomputed from the counts, so any weights will do)."""
-        return dict(self._attested_pair_bins(_read_bigrams(_data_dir() / _DATA_FILES[1])))
+        return dict(_attested_pair_bins(self.ids, self.log_count, _read_bigrams(_data_dir() / _DATA_FILES[1])))
 
     def lowest_run(self, text: str) -> float:
         """The lowest sum of consecutive pair weights anywhere in ``text`` (0.0 when none is negative).
@@ -254,11 +251,55 @@ def _read_bigrams(path: Path) -> Iterator[tuple[str, str, int]]:
             yield x, y, int(count)
 
 
+def _attested_pair_bins(ids: dict[str, int], log_count: list[float], bigrams: Iterable[tuple[str, str, int]]) -> Iterator[tuple[int, int]]:
+    """(pair key, PMI bin index) of each listed pair of two common words."""
+    for x, y, c in bigrams:
+        i, j = ids.get(x), ids.get(y)
+        if i is not None and j is not None:
+            yield i << _SHIFT | j, _bin(math.log(c) - log_count[i] - log_count[j], ATTESTED_BINS)
+
+
+def model_parts(unigrams: dict[str, int], bigrams: Iterable[tuple[str, str, int]]) -> tuple[list[str], list[float], dict[int, float]]:
+    """What :class:`PairModel` is made of, from symspellpy's counts: the common words by rank, their log counts by id, and every listed pair's weight."""
+    log_n = math.log(sum(unigrams.values()))
+    ranked = sorted(unigrams, key=lambda w: (-unigrams[w], w))[:TOP_WORDS]
+    ids = {w: i for i, w in enumerate(ranked, start=1)}
+    log_count = [0.0] + [math.log(unigrams[w]) - log_n / 2 for w in ranked]
+    return ranked, log_count, {key: ATTESTED_WEIGHTS[b] for key, b in _attested_pair_bins(ids, log_count, bigrams)}
+
+
+def _sources(directory: Path) -> tuple:
+    """What the model depends on, for its cache key: symspellpy's version and lists, this module, the constants."""
+    return (
+        package_key("symspellpy", directory, directory, _DATA_FILES),
+        file_stamp(Path(__file__)),
+        TOP_WORDS,
+        FLOOR,
+        ATTESTED_BINS,
+        UNATTESTED_BINS,
+        ATTESTED_WEIGHTS,
+        UNATTESTED_WEIGHTS,
+        _SHIFT,
+    )
+
+
+def _checked(payload: object) -> tuple[list[str], list[float], dict[int, float]]:
+    """A cache file's payload, if it has the shape of :func:`model_parts`'s result."""
+    ranked, log_count, attested = payload  # type: ignore[misc]
+    if type(ranked) is not list or type(log_count) is not list or type(attested) is not dict:
+        raise TypeError("not a word pair model")
+    return ranked, log_count, attested
+
+
 @cache
 def pair_model() -> PairModel:
-    """The model, built once per process from symspellpy's lists."""
+    """The model, built once per process from symspellpy's lists (or loaded from the table cache, :mod:`scrubber.tablecache`)."""
     directory = _data_dir()
-    try:
-        return PairModel(_read_unigrams(directory / _DATA_FILES[0]), _read_bigrams(directory / _DATA_FILES[1]))
-    except (OSError, ValueError) as exc:
-        raise WordPairData(f"cannot read symspellpy's frequency lists in {directory}: {exc}") from exc
+
+    def build() -> tuple[list[str], list[float], dict[int, float]]:
+        try:
+            return model_parts(_read_unigrams(directory / _DATA_FILES[0]), _read_bigrams(directory / _DATA_FILES[1]))
+        except (OSError, ValueError) as exc:
+            raise WordPairData(f"cannot read symspellpy's frequency lists in {directory}: {exc}") from exc
+
+    return PairModel(*cached("pairs", _sources(directory), build, lambda parts: parts, _checked))

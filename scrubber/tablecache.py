@@ -1,0 +1,156 @@
+"""Built word tables kept on disk, so a new process loads them instead of building them.
+
+The garble rules need tables built from wordfreq's and symspellpy's lists
+(:func:`scrubber.kinds.lexicon.foreign_table`,
+:func:`scrubber.kinds.word_pairs.pair_model`): about 1.7 s of work that
+every process (each pool worker, each CLI run) repeated before its first
+document. Loading the built tables from a cache file takes a quarter of that.
+
+**Format.** A file is a magic line and ``marshal`` data of
+``(FORMAT, key, payload)``, where the payload is plain dicts, lists, tuples,
+strings, ints and floats. Loading uses :func:`marshal.loads`, which only
+rebuilds such values: unlike ``pickle`` it has no way to name a class or
+call a function, so loading data still never runs code (marshal can hold
+code objects, but it never calls them, and the loaded value is checked to
+be the expected shape before use). marshal writes an object referenced twice
+once and refers back to it, so values shared in memory before saving are
+shared again after loading.
+
+**Key.** ``key`` is a tuple of everything a table depends on (library
+versions, size and mtime of the source files, the building constants and
+this module's :data:`FORMAT`); its SHA-256 names the file and the full key
+is stored inside and compared on load, so a stale or foreign file is never
+used. A file that cannot be read or decoded is ignored and the table built.
+
+**Where.** ``$SCRUBBER_CACHE_DIR`` when set; ``SCRUBBER_CACHE_DIR=off``
+turns the cache off. Otherwise ``%LOCALAPPDATA%\\scrubber`` on Windows,
+else ``$XDG_CACHE_HOME/scrubber`` or ``~/.cache/scrubber``. Files are
+written to a temporary name in that folder and renamed (atomic, so workers
+building at the same time each write a whole file and the last rename
+wins); a folder that cannot be written is skipped quietly (a debug log).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import marshal
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+
+#: bump when the layout of a cached payload changes
+FORMAT = 1
+#: the value of ``$SCRUBBER_CACHE_DIR`` that turns the cache off
+OFF = "off"
+_MAGIC = b"scrubber-table-cache\n"
+
+T = TypeVar("T")
+
+
+def cache_dir() -> Path | None:
+    """The folder cache files go in, or None when ``SCRUBBER_CACHE_DIR=off``."""
+    configured = os.environ.get("SCRUBBER_CACHE_DIR")
+    if configured is not None and configured.strip():
+        return None if configured.strip().lower() == OFF else Path(configured).expanduser()
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "scrubber"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scrubber"
+
+
+def file_stamp(path: Path) -> tuple[str, int, int]:
+    """(name, size, mtime in ns) of a source file, for a key; (name, -1, -1) if it is missing."""
+    try:
+        st = path.stat()
+    except OSError:
+        return path.name, -1, -1
+    return path.name, st.st_size, st.st_mtime_ns
+
+
+def package_key(distribution: str, package: Path, data: Path, names: tuple[str, ...]) -> tuple:
+    """The sources part of a key: the version of ``distribution`` (installed as folder ``package``), its ``__init__.py`` and each file ``names`` in ``data``.
+
+    The version is read from the name of the ``*.dist-info`` folder beside
+    the package (``importlib.metadata`` would cost 5 MB and 30 ms in every
+    process); the package's ``__init__.py`` is stamped too, for installs
+    without one.
+    """
+    prefix = distribution.replace("-", "_")
+    versions = sorted(p.name[len(prefix) + 1 : -len(".dist-info")] for p in package.parent.glob(f"{prefix}-*.dist-info"))
+    return (distribution, versions, file_stamp(package / "__init__.py"), str(data), tuple(file_stamp(data / n) for n in names))
+
+
+def _full_key(name: str, key: tuple) -> str:
+    """The key as stored: with the format, the Python version and marshal's version (its files differ across them)."""
+    return repr((FORMAT, sys.implementation.cache_tag, marshal.version, name, key))
+
+
+def _path(name: str, full_key: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(full_key.encode()).hexdigest()[:24]
+    return folder / f"{name}-{digest}.marshal"
+
+
+def _load(path: Path, full_key: str) -> object | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(_MAGIC):
+        return None
+    try:
+        stored_format, stored_key, payload = marshal.loads(memoryview(data)[len(_MAGIC) :])
+    except (EOFError, ValueError, TypeError):  # truncated, corrupt, or not a triple
+        log.debug("ignoring unreadable table cache %s", path)
+        return None
+    if stored_format != FORMAT or stored_key != full_key:
+        return None
+    return payload
+
+
+def _store(path: Path, full_key: str, payload: object) -> None:
+    data = _MAGIC + marshal.dumps((FORMAT, full_key, payload))
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.debug("not caching %s: %s", path, exc)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def cached(name: str, key: tuple, build: Callable[[], T], encode: Callable[[T], object], decode: Callable[[object], T]) -> T:
+    """The table ``build()`` makes, loaded from the cache file of (``name``, ``key``) when there is a good one.
+
+    ``encode`` turns the table into plain data for marshal; ``decode`` turns
+    that back and must raise (``ValueError``, ``TypeError``, ``LookupError``)
+    on anything not of the expected shape: the table is then built again and
+    the file replaced.
+    """
+    full_key = _full_key(name, key)
+    path = _path(name, full_key)
+    if path is not None:
+        payload = _load(path, full_key)
+        if payload is not None:
+            try:
+                return decode(payload)
+            except (ValueError, TypeError, LookupError, AttributeError):
+                log.debug("ignoring malformed table cache %s", path)
+    table = build()
+    if path is not None:
+        _store(path, full_key, encode(table))
+    return table

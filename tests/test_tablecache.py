@@ -1,0 +1,167 @@
+"""The on-disk cache of built word tables (scrubber.tablecache)."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from scrubber import tablecache
+from scrubber.tablecache import cache_dir, cached
+
+KEY = ("lists", 1, 2.5)
+TABLE = {"kontrola": (4.1, 0.0, "pl"), "semana": (5.0, 1.2, "es")}
+
+
+class Builder:
+    """Counts how often the table is built (a cache hit builds nothing)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> dict[str, tuple[float, float, str]]:
+        self.calls += 1
+        return dict(TABLE)
+
+
+def _dict(payload: object) -> dict:
+    if type(payload) is not dict:
+        raise TypeError("not a dict")
+    return payload
+
+
+def _get(key: tuple = KEY, builder: Builder | None = None) -> tuple[dict, int]:
+    builder = builder or Builder()
+    return cached("demo", key, builder, lambda t: t, _dict), builder.calls
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("demo-*.marshal"))
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SCRUBBER_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_second_call_loads(folder: Path) -> None:
+    assert _get() == (TABLE, 1)
+    assert len(_files(folder)) == 1
+    assert _get() == (TABLE, 0)
+
+
+def test_shared_values_stay_shared(folder: Path) -> None:
+    value = (1.0, 0.0, "de")
+    cached("demo", KEY, lambda: {"gruppe": value, "leben": value}, lambda t: t, _dict)
+    loaded = cached("demo", KEY, Builder(), lambda t: t, _dict)
+    assert loaded["gruppe"] is loaded["leben"]
+
+
+@pytest.mark.parametrize("other", [("lists", 1, 3.0), ("lists", 2, 2.5), ()])
+def test_other_key_rebuilds(folder: Path, other: tuple) -> None:
+    _get()
+    assert _get(other) == (TABLE, 1)
+    assert len(_files(folder)) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: b"",
+        lambda data: data[:30] + b"\xff" * 40 + data[70:],  # corrupt in the middle
+        lambda data: b"not a cache file",
+        lambda data: data.split(b"\n", 1)[0] + b"\n" + marshal.dumps((tablecache.FORMAT, "another key", {})),  # a foreign key
+        lambda data: data.split(b"\n", 1)[0] + b"\n" + marshal.dumps([1, 2, 3]),  # not a triple
+    ],
+)
+def test_damaged_file_is_rebuilt(folder: Path, damage) -> None:
+    _get()
+    (path,) = _files(folder)
+    path.write_bytes(damage(path.read_bytes()))
+    assert _get() == (TABLE, 1)
+    assert _get() == (TABLE, 0)  # and replaced by a good one
+
+
+def test_wrong_shape_is_rebuilt(folder: Path) -> None:
+    cached("demo", KEY, lambda: ["a", "list"], lambda t: t, lambda p: p)
+    assert _get() == (TABLE, 1)
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="permissions do not bind root or Windows")
+def test_unwritable_folder_is_skipped(folder: Path) -> None:
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        assert _get() == (TABLE, 1)
+        assert _get() == (TABLE, 1)
+        assert not list(folder.iterdir())
+    finally:
+        folder.chmod(0o700)
+
+
+def test_folder_that_is_a_file_is_skipped(folder: Path) -> None:
+    folder.write_text("in the way")
+    assert _get() == (TABLE, 1)
+    assert _get() == (TABLE, 1)
+
+
+@pytest.mark.parametrize("value", ["off", "OFF", " off "])
+def test_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCRUBBER_CACHE_DIR", value)
+    assert cache_dir() is None
+    assert _get() == (TABLE, 1)
+    assert _get() == (TABLE, 1)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"SCRUBBER_CACHE_DIR": "/srv/tables"}, Path("/srv/tables")),
+        ({"SCRUBBER_CACHE_DIR": "", "XDG_CACHE_HOME": "/xdg"}, Path("/xdg/scrubber")),
+        ({"XDG_CACHE_HOME": "/xdg"}, Path("/xdg/scrubber")),
+        ({"HOME": "/home/u"}, Path("/home/u/.cache/scrubber")),
+    ],
+)
+def test_cache_dir(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: Path) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("SCRUBBER_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cache_dir() == expected
+
+
+def test_no_temp_files_left(folder: Path) -> None:
+    _get()
+    _get(("other",))
+    assert [p.name for p in folder.iterdir() if not p.name.endswith(".marshal")] == []
+
+
+def test_real_tables_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The foreign table and word-pair model loaded from the cache equal the built ones (values still shared)."""
+    from scrubber.kinds import lexicon, word_pairs
+
+    built = lexicon.foreign_table(), word_pairs.pair_model()
+    monkeypatch.setenv("SCRUBBER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(lexicon, "_build_foreign_table", lambda: built[0])
+    monkeypatch.setattr(word_pairs, "model_parts", lambda u, b: (built[1].words[1:], built[1].log_count, dict(built[1].weights)))
+    for f in (lexicon.foreign_table, word_pairs.pair_model):
+        f.cache_clear()
+    try:
+        lexicon.foreign_table(), word_pairs.pair_model()  # saved
+        for f in (lexicon.foreign_table, word_pairs.pair_model):
+            f.cache_clear()
+        table, model = lexicon.foreign_table(), word_pairs.pair_model()  # loaded
+    finally:
+        for f in (lexicon.foreign_table, word_pairs.pair_model):
+            f.cache_clear()
+    assert table == built[0] and table is not built[0]
+    assert len({id(v) for v in table.values()}) == len({id(v) for v in built[0].values()})
+    assert (model.words, model.log_count, dict(model.weights)) == (built[1].words, built[1].log_count, dict(built[1].weights))
