@@ -275,3 +275,10 @@ def test_config_values_are_checked_when_loaded(tmp_path: Path, setting: str, acc
     else:
         with pytest.raises(ConfigError, match=message):
             load_config(tmp_path / "scrubber.toml")
+
+
+def test_json_lines_under_a_json_name_are_cleaned_record_by_record(run_cli, tmp_path: Path):
+    (tmp_path / "feed.json").write_text('{"id": 7, "text": "The cafÃ© reopened.\\n[ad_2]Source link"}\n', "utf-8")
+    result = run_cli("fix", "-j1", "-q", "feed.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == '{"id": 7, "text": "The café reopened.\\n"}\n'

@@ -31,6 +31,35 @@ def test_format_by_suffix(name: str, fmt: str, compression: str | None):
 
 
 @pytest.mark.parametrize(
+    ("content", "fmt"),
+    [
+        (b'{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}\n', "jsonl"),  # JSON Lines under a .json name
+        (b'\n\n{"text": "a"}\n', "jsonl"),
+        (b'\xef\xbb\xbf{"text": "a"}\n', "jsonl"),  # with a BOM
+        (b'{\n  "text": "a"\n}\n', "text"),  # one pretty-printed object
+        (b'[{"text": "a"}]\n', "text"),  # an array
+        (b'"just a string"\n', "text"),
+        (b"The council met.\n", "text"),
+        (b"", "text"),
+        (b"\xff\xfe{", "text"),
+    ],
+)
+def test_a_json_file_is_read_as_json_lines_when_its_first_line_is_an_object(tmp_path: Path, content: bytes, fmt: str):
+    plain = tmp_path / "a.json"
+    plain.write_bytes(content)
+    packed = tmp_path / "a.json.gz"
+    packed.write_bytes(gzip.compress(content))
+    assert format_of(plain) == (fmt, None)
+    assert format_of(packed) == (fmt, "gz")
+
+
+def test_a_corrupt_compressed_json_file_is_left_to_the_reader(tmp_path: Path):
+    path = tmp_path / "a.json.gz"
+    path.write_bytes(b"not gzip at all")
+    assert format_of(path) == ("text", "gz")
+
+
+@pytest.mark.parametrize(
     ("data", "text", "encoding", "warned"),
     [
         ("café".encode(), "café", "utf-8", False),

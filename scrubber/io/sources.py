@@ -1,8 +1,10 @@
 """Find input files and stream them as Documents.
 
 Formats by suffix (after removing ``.gz``/``.zst``/``.bz2``/``.xz``): ``.jsonl``/``.ndjson``
-are JSON Lines, one document per record's text field; anything else is one
-text document per file. ``-`` is standard input.
+are JSON Lines, one document per record's text field; so is a local ``.json``
+file whose first line is a whole JSON object (many scrapers write JSON Lines
+under that name); anything else is one text document per file. ``-`` is
+standard input.
 
 Nothing is silently dropped: a JSONL line that cannot be parsed becomes a
 *passthrough* item carrying the raw bytes, so the writer copies it unchanged
@@ -85,11 +87,37 @@ def _is_session_file(name: str) -> bool:
     return name.endswith(SESSION_SUFFIXES)
 
 
+#: how much of a ``.json`` file is read to see whether it is JSON Lines
+SNIFF_BYTES = 1 << 20
+
+
 def format_of(path: Path | PurePosixPath) -> tuple[str, str | None]:
     compression = compression_of(path)
     name = path.name[: -len(path.suffix)] if compression else path.name
-    fmt = "jsonl" if Path(name).suffix.lower() in JSONL_SUFFIXES else "text"
-    return fmt, compression
+    suffix = Path(name).suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl", compression
+    if suffix == ".json" and isinstance(path, Path) and _first_line_is_an_object(path, compression):
+        return "jsonl", compression
+    return "text", compression
+
+
+def _first_line_is_an_object(path: Path, compression: str | None) -> bool:
+    """Whether the first non-blank line of a local file is a whole JSON object (then the file is JSON Lines).
+
+    A pretty-printed object or an array starts with a line that is not
+    valid JSON on its own (``{`` or ``[``), so it stays a text document, as
+    before; a file that cannot be read here is left to the reader, which
+    reports it.
+    """
+    try:
+        with path.open("rb") as raw, wrap_read(raw, compression) as handle:
+            for line in handle.read(SNIFF_BYTES).splitlines():
+                if line.strip():
+                    return isinstance(json.loads(line.decode("utf-8-sig")), dict)
+    except Exception:  # unreadable, not JSON, or corrupt compressed data (assorted types): the reader reports it
+        return False
+    return False
 
 
 def discover(args: list[str], globs: list[str] | None = None, stdin_format: str = "text") -> list[InputFile]:
