@@ -276,8 +276,11 @@ def _dropped_paragraphs(text: str, drops: list[tuple[int, int]]) -> list[tuple[i
             spans.append((start, end))  # the rest of the paragraph stays
             continue
         after = min(line_end + 1, len(text))
-        while after < len(text) and _blank(text[after : _line_end(text, after)]) and _line_end(text, after) < len(text):
-            after = _line_end(text, after) + 1
+        while after < len(text):  # the blank lines after it, each with its line break
+            blank_end = _line_end(text, after)
+            if blank_end == len(text) or not _blank(text[after:blank_end]):
+                break
+            after = blank_end + 1
         if _blank(text[after:]):
             after = len(text)
         if spans and line_start <= spans[-1][1]:  # widened into the previous drop: one deletion

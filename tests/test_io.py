@@ -53,6 +53,16 @@ def test_a_json_file_is_read_as_json_lines_when_its_first_line_is_an_object(tmp_
     assert format_of(packed) == (fmt, "gz")
 
 
+@pytest.mark.parametrize(("first", "fmt"), [(b'{"text": "', "jsonl"), (b'["', "text")])
+def test_a_first_line_longer_than_the_sniff_is_judged_by_its_opening(tmp_path: Path, monkeypatch, first: bytes, fmt: str):
+    from scrubber.io import sources
+
+    monkeypatch.setattr(sources, "SNIFF_BYTES", 64)
+    path = tmp_path / "a.json"
+    path.write_bytes(first + b"x" * 200 + b'"}\n')
+    assert format_of(path) == (fmt, None)
+
+
 def test_a_corrupt_compressed_json_file_is_left_to_the_reader(tmp_path: Path):
     path = tmp_path / "a.json.gz"
     path.write_bytes(b"not gzip at all")

@@ -107,14 +107,20 @@ def _first_line_is_an_object(path: Path, compression: str | None) -> bool:
 
     A pretty-printed object or an array starts with a line that is not
     valid JSON on its own (``{`` or ``[``), so it stays a text document, as
-    before; a file that cannot be read here is left to the reader, which
-    reports it.
+    before. Only the first line is read, up to :data:`SNIFF_BYTES`: a first
+    line longer than that which opens with ``{`` is taken for a record (a
+    pretty-printed object breaks its first line at once), so a file of huge
+    records is JSON Lines like a file of small ones. A file that cannot be
+    read here is left to the reader, which reports it.
     """
     try:
         with path.open("rb") as raw, wrap_read(raw, compression) as handle:
-            for line in handle.read(SNIFF_BYTES).splitlines():
-                if line.strip():
-                    return isinstance(json.loads(line.decode("utf-8-sig")), dict)
+            while line := handle.readline(SNIFF_BYTES):
+                if not line.strip():
+                    continue
+                if len(line) == SNIFF_BYTES and not line.endswith(b"\n"):
+                    return line.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{")
+                return isinstance(json.loads(line.decode("utf-8-sig")), dict)
     except Exception:  # unreadable, not JSON, or corrupt compressed data (assorted types): the reader reports it
         return False
     return False

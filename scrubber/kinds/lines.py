@@ -469,9 +469,8 @@ class LineGroupMatcher(Matcher):
                     return i
                 continue
             ratio = self._article_ratio[i]
-            if _article_above(
-                text, line.start, lines[z - 1].stop if z > t + 1 else line.stop, TERMINATOR_MIN_RATIO if ratio is None else ratio
-            ):
+            block_end = lines[z - 1].stop if z > t + 1 else line.stop
+            if _article_above(text, line.start, block_end, TERMINATOR_MIN_RATIO if ratio is None else ratio):
                 return i
         return None
 
