@@ -203,11 +203,28 @@ class _Alternation:
     def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
         self.free = _alternation(specs, [i for i in idxs if i not in gates])
         self.gated = [(i, gates[i], _alternation(specs, [i])) for i in idxs if i in gates]
-        # one search for every gated rule's words on the folded line: most lines hold none, and
-        # then only rules with a requires_pattern can still pass
-        words = sorted({k for _, gate, _ in self.gated for k in gate.keywords}, key=len, reverse=True)
-        self._any_word = re.compile("|".join(map(re.escape, words))) if words else None
-        self._pattern_gated = [g for g in self.gated if g[1].pattern is not None]
+        # which gated rules' words a line holds: a substring test per distinct word (as fast
+        # as one regex search for any of them), each word naming the rules it admits
+        owners: dict[str, set[int]] = {}
+        for pos, (_, gate, _) in enumerate(self.gated):
+            for k in gate.keywords:
+                owners.setdefault(k, set()).add(pos)
+        self._owners = [(k, frozenset(o)) for k, o in owners.items()]
+        self._pattern_gated = [pos for pos, (_, gate, _) in enumerate(self.gated) if gate.pattern is not None]
+
+    def _candidates(self, text: str, start: int, stop: int) -> list[int]:
+        """Positions in :attr:`gated` of the rules whose condition holds on the line (each :meth:`Requires.found`)."""
+        folded = fold(text[start:stop])
+        if folded is None:  # a keyword test could miss: every gated rule is a candidate
+            return list(range(len(self.gated)))
+        admitted: set[int] = set()
+        for word, rules in self._owners:
+            if word in folded:
+                admitted |= rules
+        for pos in self._pattern_gated:
+            if pos not in admitted and self.gated[pos][1].pattern.search(text, start, stop) is not None:
+                admitted.add(pos)
+        return sorted(admitted)
 
     def match(self, text: str, start: int, stop: int) -> int | None:
         """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
@@ -217,17 +234,13 @@ class _Alternation:
             if m is not None and m.lastgroup is not None:
                 best = (-m.start(m.lastgroup), int(m.lastgroup[1:]))
         if self.gated:
-            folded = fold(text[start:stop])
-            gated = self.gated
-            if folded is not None and (self._any_word is None or self._any_word.search(folded) is None):
-                gated = self._pattern_gated
-            for i, gate, pattern in gated:
-                if gate.found(text, start, stop, folded):
-                    m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
-                    if m is not None:
-                        mine = (-m.start(f"r{i}"), i)
-                        if best is None or mine < best:
-                            best = mine
+            for pos in self._candidates(text, start, stop):
+                i, _, pattern = self.gated[pos]
+                m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+                if m is not None:
+                    mine = (-m.start(f"r{i}"), i)
+                    if best is None or mine < best:
+                        best = mine
         return None if best is None else best[1]
 
 
