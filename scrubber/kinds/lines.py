@@ -217,10 +217,7 @@ class _Alternation:
         folded = fold(text[start:stop])
         if folded is None:  # a keyword test could miss: every gated rule is a candidate
             return list(range(len(self.gated)))
-        admitted: set[int] = set()
-        for word, rules in self._owners:
-            if word in folded:
-                admitted |= rules
+        admitted: set[int] = set().union(*[rules for word, rules in self._owners if word in folded])
         for pos in self._pattern_gated:
             if pos not in admitted and self.gated[pos][1].pattern.search(text, start, stop) is not None:
                 admitted.add(pos)
