@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,13 @@ def test_discover_walks_folders_and_skips_hidden(tmp_path: Path):
     found = discover([str(tmp_path)])
     assert sorted(str(f.rel) for f in found) == ["a/x.txt", "b.jsonl"]
     assert [str(f.rel) for f in discover([str(tmp_path)], ["*.jsonl"])] == ["b.jsonl"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_a_folder_walk_skips_fifos_but_keeps_broken_links(tmp_path: Path):
+    """A FIFO in a folder would block the run forever; a broken link is kept, so reading it is reported."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "real.txt").write_text("x")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    assert sorted(str(f.rel) for f in discover([str(tmp_path)])) == ["gone.txt", "real.txt"]
+    assert [str(f.rel) for f in discover([str(tmp_path / "pipe.txt")])] == ["pipe.txt"]  # named: read as given

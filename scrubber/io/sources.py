@@ -127,7 +127,13 @@ def _first_line_is_an_object(path: Path, compression: str | None) -> bool:
 
 
 def discover(args: list[str], globs: list[str] | None = None, stdin_format: str = "text") -> list[InputFile]:
-    """Expand CLI arguments into input files. Folders are walked recursively."""
+    """Expand CLI arguments into input files.
+
+    Folders are walked recursively, skipping hidden names, session files and
+    anything that is not a regular file (a FIFO in a folder would block the
+    run forever, as a device would never end); a path named on the command
+    line is read whatever it is, so ``<(zcat x.gz)`` works.
+    """
     found: list[InputFile] = []
     for arg in args:
         if arg == "-":
@@ -152,6 +158,8 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
                     if globs and not any(fnmatch.fnmatch(name, g) for g in globs):
                         continue
                     full = Path(root) / name
+                    if not full.is_file() and not full.is_symlink():
+                        continue  # a FIFO, socket or device: reading would block or never end (a broken link stays, to be reported)
                     fmt, comp = format_of(full)
                     found.append(InputFile(full, fmt, comp, full.relative_to(path), explicit=False))
         elif path.exists():
