@@ -39,7 +39,8 @@ source stamps) may share the folder: removing each other's file on every
 write would make them all rebuild on every start. A load marks its file in
 use by refreshing its mtime, at most once per :data:`REFRESH_AFTER`, and
 that is also when the folder is pruned (besides every write), so a stale
-file goes within a day of its last use. Every ``OSError`` is ignored: a
+file goes once it has been unused for a day (at the next write or hourly
+refresh by any environment sharing the folder). Every ``OSError`` is ignored: a
 concurrent worker may remove the file first, or the folder is read-only.
 A worker loading a file another removes still reads it (POSIX keeps an open
 file readable; Windows refuses the removal), and a load that fails because
