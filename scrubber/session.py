@@ -406,70 +406,128 @@ class Session:
 
 @dataclass
 class WriteStats:
-    files: int = 0
+    """What ``write_reviewed`` did; ``written`` and ``not_written`` name output files."""
+
+    files: int = 0  # inputs finished: written, or left alone by --in-place because nothing changed
     documents_changed: int = 0
     errors: int = 0
     written: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # inputs changed or missing since the review
+    not_written: list[str] = field(default_factory=list)  # outputs that a failure kept from being written
+    stopped: bool = False  # a check or an error stopped the writing before every output was in place
+
+    def summary(self) -> str:
+        """One line for the user: what was written and, after a failure, what was not."""
+        done = f"{self.files} file(s) written, {self.documents_changed} document(s) changed"
+        if self.stopped and not self.written:
+            why = f"{len(self.stale)} input(s) changed or missing since the review" if self.stale else "see the error above"
+            return f"nothing written ({why})"
+        if self.stopped:
+            return f"{done}: {', '.join(self.written)}; NOT written after the error above: {', '.join(self.not_written)}"
+        if self.stale:
+            return f"{done}; {len(self.stale)} input(s) skipped (changed or missing since the review)"
+        return done
 
 
-def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, report: Report) -> WriteStats:
-    """Write every input with the session's decisions applied, exactly as ``scrubber fix`` writes.
+def stale_inputs(session: Session) -> list[tuple[InputRow, str]]:
+    """Every input whose bytes are not those reviewed, with the reason (changed, missing, unreadable)."""
+    stale = []
+    for row in session.inputs():
+        try:
+            if file_hash(Path(row.path)) != row.hash:
+                stale.append((row, "changed since it was reviewed; open the session with `scrubber review` to update it"))
+        except FileNotFoundError:
+            stale.append((row, "missing: it was moved or deleted since the review"))
+        except OSError as exc:
+            stale.append((row, f"cannot read ({exc.strerror or exc})"))
+    return stale
 
-    An input that changed since its findings were computed is not written
-    (its offsets no longer fit): reopen it with ``scrubber review`` first.
+
+def _stage(session: Session, row: InputRow, out: Output, text_key: str, report: Report) -> tuple[bool, int]:
+    """Write one input's result to ``out`` (finished, not yet renamed into place): (changed, documents changed)."""
+    docs = iter(session.findings_and_decisions(row.id))
+    changed = 0
+    for item in read_items(row.source(), text_key, report):
+        new_text = None
+        if item.doc is not None:
+            _key, findings, decisions = next(docs)
+            if decisions:
+                result = apply(item.doc.text, findings, decisions)
+                if result != item.doc.text:
+                    new_text = result
+                    changed += 1
+        out.write(encode_item(item, new_text, row.fmt, text_key))
+    out.stage()
+    return changed > 0, changed
+
+
+def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, report: Report, partial: bool = False) -> WriteStats:
+    """Write every input with the session's decisions applied, exactly as ``scrubber fix`` writes: all or nothing.
+
+    Every input is checked first: one that changed or went missing since its
+    findings were computed cannot be written (its offsets no longer fit),
+    and then nothing is written, since a reviewed result with holes in it is
+    not what the reviewer decided (``partial`` writes the others anyway).
+    Every output is then written to a temp file beside its target, and only
+    when all of them are complete are they renamed into place. A rename that
+    fails after others succeeded (rare: the disk or permissions changed
+    meanwhile) is reported with the outputs written and those not written.
     """
     stats = WriteStats()
     text_key = session.get("text_key", "text")
-    clash = output_clash([row.source() for row in session.inputs()], out_dir, in_place)
+    rows = session.inputs()
+    clash = output_clash([row.source() for row in rows], out_dir, in_place)
     if clash:
         stats.errors += 1
         report("error", str(session.path), clash)
         return stats
-    for row in session.inputs():
+    stale = stale_inputs(session)
+    for row, why in stale:
+        stats.errors += 1
+        stats.stale.append(row.path)
+        report("error", row.path, why)
+    if stale and not partial:
+        stats.stopped = True
+        return stats
+    skip = {row.id for row, _ in stale}
+    staged: list[tuple[InputRow, Output, int]] = []
+    unchanged = 0
+    for row in rows:
+        if row.id in skip:
+            continue
         source = row.source()
-        try:
-            if file_hash(Path(row.path)) != row.hash:
-                raise InputError(f"{row.path}: changed since it was reviewed; open the session with `scrubber review` to update it")
-        except OSError as exc:
-            stats.errors += 1
-            report("error", row.path, f"cannot read ({exc.strerror or exc})")
-            continue
-        except InputError as exc:
-            stats.errors += 1
-            report("error", row.path, str(exc).split(": ", 1)[1])
-            continue
-        docs = iter(session.findings_and_decisions(row.id))
-        changed = False
         out: Output | None = None
         try:
             out = Output(source, output_path(source, out_dir, in_place))
-            for item in read_items(source, text_key, report):
-                new_text = None
-                if item.doc is not None:
-                    _key, findings, decisions = next(docs)
-                    if decisions:
-                        result = apply(item.doc.text, findings, decisions)
-                        if result != item.doc.text:
-                            new_text = result
-                            changed = True
-                            stats.documents_changed += 1
-                out.write(encode_item(item, new_text, source.fmt, text_key))
+            changed, count = _stage(session, row, out, text_key, report)
         except (InputError, OutputError, StopIteration) as exc:
             stats.errors += 1
             report("error", row.path, str(exc) or "documents do not match the session")
+            for _, other, _ in staged:
+                other.abort()
             if out is not None:
                 out.abort()
-            continue
-        stats.files += 1
+            stats.stopped = True
+            return stats
         if in_place and not changed:
             out.abort()  # like fix: an unchanged file (and its mtime) is left alone
+            unchanged += 1
             continue
+        staged.append((row, out, count))
+    stats.files = unchanged
+    for i, (row, out, count) in enumerate(staged):
         try:
             out.commit()
         except OutputError as exc:
             stats.errors += 1
+            stats.stopped = True
             report("error", row.path, str(exc))
-            continue
+            for _, rest, _ in staged[i + 1 :]:
+                rest.abort()
+            stats.not_written = [str(o.target) for _, o, _ in staged[i:] if o.target is not None]
+            return stats
+        stats.files += 1
+        stats.documents_changed += count
         if out.target is not None:
             stats.written.append(str(out.target))
     return stats

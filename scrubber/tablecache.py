@@ -28,6 +28,23 @@ else ``$XDG_CACHE_HOME/scrubber`` or ``~/.cache/scrubber``. Files are
 written to a temporary name in that folder and renamed (atomic, so workers
 building at the same time each write a whole file and the last rename
 wins); a folder that cannot be written is skipped quietly (a debug log).
+
+**Old files.** Each new key (an upgrade, a tuned constant) writes a new
+file, so files of old keys are removed: those of the same table (the exact
+name scheme ``<table>-<24 hex>.marshal``, never anything else in the
+folder, never a temp name) that no process has loaded for
+:data:`UNUSED_FOR`. Age, not merely "another key", because several
+environments (virtualenvs with other library versions, checkouts with other
+source stamps) may share the folder: removing each other's file on every
+write would make them all rebuild on every start. A load marks its file in
+use by refreshing its mtime, at most once per :data:`REFRESH_AFTER`, and
+that is also when the folder is pruned (besides every write), so a stale
+file goes once it has been unused for a day (at the next write or hourly
+refresh by any environment sharing the folder). Every ``OSError`` is ignored: a
+concurrent worker may remove the file first, or the folder is read-only.
+A worker loading a file another removes still reads it (POSIX keeps an open
+file readable; Windows refuses the removal), and a load that fails because
+the file is gone builds the table, like any unreadable file.
 """
 
 from __future__ import annotations
@@ -37,8 +54,10 @@ import hashlib
 import logging
 import marshal
 import os
+import re
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -50,6 +69,10 @@ FORMAT = 1
 #: the value of ``$SCRUBBER_CACHE_DIR`` that turns the cache off
 OFF = "off"
 _MAGIC = b"scrubber-table-cache\n"
+#: a file of another key that no process has loaded for this long (seconds) is removed
+UNUSED_FOR = 24 * 3600
+#: a loaded file's mtime is refreshed (and the folder pruned) when it is older than this
+REFRESH_AFTER = 3600
 
 T = TypeVar("T")
 
@@ -100,6 +123,46 @@ def _path(name: str, full_key: str) -> Path | None:
     return folder / f"{name}-{digest}.marshal"
 
 
+def _is_cache_file(table: str, filename: str) -> bool:
+    """Whether ``filename`` is one of :func:`_path`'s names for ``table`` (any key): nothing else is ever removed."""
+    return re.fullmatch(re.escape(table) + r"-[0-9a-f]{24}\.marshal", filename) is not None
+
+
+def _prune(path: Path, table: str) -> None:
+    """Remove ``table``'s cache files of other keys that no process has loaded for :data:`UNUSED_FOR`."""
+    cutoff = time.time() - UNUSED_FOR
+    try:
+        with os.scandir(path.parent) as entries:
+            stale = [
+                e.path
+                for e in entries
+                if e.name != path.name
+                and _is_cache_file(table, e.name)
+                and e.is_file(follow_symlinks=False)
+                and e.stat(follow_symlinks=False).st_mtime < cutoff
+            ]
+    except OSError as exc:  # the folder (or an entry) vanished or cannot be read
+        log.debug("not pruning the table cache %s: %s", path.parent, exc)
+        return
+    for old in stale:
+        try:
+            os.unlink(old)
+            log.debug("removed unused table cache %s", old)
+        except OSError:  # another worker removed it first, a read-only folder, Windows with the file open
+            continue
+
+
+def _mark_used(path: Path, table: str) -> None:
+    """After a load: refresh the file's mtime (so other environments sharing the folder keep it) and prune, hourly."""
+    try:
+        if time.time() - path.stat().st_mtime < REFRESH_AFTER:
+            return
+        os.utime(path)
+    except OSError:
+        return
+    _prune(path, table)
+
+
 def _load(path: Path, full_key: str) -> object | None:
     try:
         data = path.read_bytes()
@@ -117,7 +180,7 @@ def _load(path: Path, full_key: str) -> object | None:
     return payload
 
 
-def _store(path: Path, full_key: str, payload: object) -> None:
+def _store(path: Path, table: str, full_key: str, payload: object) -> None:
     data = _MAGIC + marshal.dumps((FORMAT, full_key, payload))
     tmp = None
     try:
@@ -131,6 +194,8 @@ def _store(path: Path, full_key: str, payload: object) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        return
+    _prune(path, table)
 
 
 def cached(name: str, key: tuple, build: Callable[[], T], encode: Callable[[T], object], decode: Callable[[object], T]) -> T:
@@ -147,10 +212,13 @@ def cached(name: str, key: tuple, build: Callable[[], T], encode: Callable[[T], 
         payload = _load(path, full_key)
         if payload is not None:
             try:
-                return decode(payload)
+                loaded = decode(payload)
             except (ValueError, TypeError, LookupError, AttributeError):
                 log.debug("ignoring malformed table cache %s", path)
+            else:
+                _mark_used(path, name)
+                return loaded
     table = build()
     if path is not None:
-        _store(path, full_key, encode(table))
+        _store(path, name, full_key, encode(table))
     return table

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,93 @@ def test_no_temp_files_left(folder: Path) -> None:
     _get()
     _get(("other",))
     assert [p.name for p in folder.iterdir() if not p.name.endswith(".marshal")] == []
+
+
+DAY = 24 * 3600
+
+
+def _age(path: Path, seconds: float) -> None:
+    """Make ``path`` look last used ``seconds`` ago."""
+    when = time.time() - seconds
+    os.utime(path, (when, when))
+
+
+def _file_of(key: tuple) -> Path:
+    path = tablecache._path("demo", tablecache._full_key("demo", key))
+    assert path is not None
+    return path
+
+
+def test_a_new_key_removes_the_tables_unused_files_and_nothing_else(folder: Path) -> None:
+    _get(("v1",))
+    _get(("v2",))
+    old, recent = _file_of(("v1",)), _file_of(("v2",))
+    _age(old, 2 * DAY)
+    _age(recent, 2 * 3600)  # another environment sharing the folder used it two hours ago
+    digest = old.name.split("-")[1].split(".")[0]
+    keep = [
+        f"demo-{digest}.marshal.bak",
+        f"demo-{digest[:-1]}.marshal",  # not a full digest
+        f"demo-{digest.upper()}.marshal",
+        f"demox-{digest}.marshal",  # another table
+        f"other-{digest}.marshal",
+        f".demo-{digest}.marshal.k2j4.tmp",  # being written by another process
+        "demo-notes.txt",
+    ]
+    for name in keep:
+        (folder / name).write_bytes(b"x")
+        _age(folder / name, 30 * DAY)
+    (folder / f"demo-{'0' * 24}.marshal").mkdir()  # the scheme's name, but a folder
+    assert _get(("v3",)) == (TABLE, 1)
+    assert not old.exists()
+    assert recent.exists() and _file_of(("v3",)).exists()
+    assert all((folder / name).exists() for name in keep)
+    assert (folder / f"demo-{'0' * 24}.marshal").is_dir()
+
+
+def test_loading_marks_the_file_used_and_prunes_hourly(folder: Path) -> None:
+    _get(("v1",))
+    _get(("v2",))
+    _age(_file_of(("v1",)), 2 * DAY)
+    _age(_file_of(("v2",)), 30 * 60)  # refreshed half an hour ago: this load neither touches nor prunes
+    assert _get(("v2",)) == (TABLE, 0)
+    assert _file_of(("v1",)).exists()
+    _age(_file_of(("v2",)), 2 * 3600)
+    assert _get(("v2",)) == (TABLE, 0)
+    assert not _file_of(("v1",)).exists()
+    assert time.time() - _file_of(("v2",)).stat().st_mtime < 60
+
+
+@pytest.mark.parametrize("error", [FileNotFoundError, PermissionError, IsADirectoryError])
+def test_errors_while_pruning_are_ignored(folder: Path, monkeypatch: pytest.MonkeyPatch, error: type[OSError]) -> None:
+    """A concurrent worker removed the file first, a read-only shared folder, ..."""
+    _get(("v1",))
+    _age(_file_of(("v1",)), 2 * DAY)
+
+    def unlink(path: object) -> None:
+        raise error(13, "refused", str(path))
+
+    monkeypatch.setattr(tablecache.os, "unlink", unlink)
+    assert _get(("v2",)) == (TABLE, 1)
+    assert _get(("v2",)) == (TABLE, 0)
+
+
+def test_a_file_removed_while_loading_is_still_read_or_rebuilt(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another worker prunes the file this one is loading: an open file stays readable, a vanished one is rebuilt."""
+    _get()
+    (path,) = _files(folder)
+    with open(path, "rb") as handle:
+        path.unlink()
+        assert handle.read().startswith(b"scrubber-table-cache\n")
+    assert _get() == (TABLE, 1)  # gone before it was opened: built again
+    real = Path.read_bytes
+
+    def vanish_first(self: Path) -> bytes:
+        self.unlink()
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", vanish_first)
+    assert _get() == (TABLE, 1)
 
 
 def test_real_tables_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

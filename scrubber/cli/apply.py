@@ -23,17 +23,28 @@ from .common import Reporter, fail
     help="Write results under DIR (mirroring the inputs).",
 )
 @click.option("--in-place", is_flag=True, help="Rewrite the inputs (atomically). Unchanged files are not touched.")
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="Write the inputs that still match the review even if others changed or are missing (those are skipped; exit status 2).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-def apply_session(session_path: Path, out_dir: Path | None, in_place: bool, quiet: bool) -> None:
-    """Write the inputs of SESSION with its decisions applied.
+def apply_session(session_path: Path, out_dir: Path | None, in_place: bool, partial: bool, quiet: bool) -> None:
+    """Write the inputs of SESSION with its decisions applied: all of them or none.
 
     Only decided changes are made: accepted fixes, edits and dropped
     flags. The bytes are exactly those `scrubber fix` writes for the same
     decisions. With neither -o nor --in-place a session over one input is
     written to standard output.
 
-    Exit status: 0 done, 2 usage or input/output error (for example an
-    input that changed since the review: reopen it with `scrubber review`).
+    Every input is checked first: if one changed or is missing since the
+    review, each such input is named and nothing is written (reopen the
+    session with `scrubber review` to update it, or use --partial). Outputs
+    are written to temp files and renamed into place only once all are
+    complete, so an error while writing leaves every output as it was.
+
+    Exit status: 0 done, 2 usage or input/output error (nothing written
+    unless the summary says otherwise).
     """
     if out_dir and in_place:
         fail("choose one of -o/--output and --in-place")
@@ -51,7 +62,13 @@ def apply_session(session_path: Path, out_dir: Path | None, in_place: bool, quie
         if redirected is not None:
             fail(f"standard output is the input {redirected.display} itself (a '>' redirection empties it); use --in-place")
     reporter = Reporter(quiet)
-    stats = write_reviewed(session, out_dir, in_place, reporter)
-    if not quiet:
-        click.echo(f"{stats.files} file(s) written, {stats.documents_changed} document(s) changed", err=True)
+    stats = write_reviewed(session, out_dir, in_place, reporter, partial=partial)
+    if stats.stopped or not quiet:
+        click.echo(stats.summary(), err=True)
+    if stats.stale and not partial:
+        click.echo(
+            f"Reopen the session to update the changed inputs (decisions whose text still matches are kept):"
+            f" scrubber review --session {session_path}; or write the other inputs with --partial",
+            err=True,
+        )
     sys.exit(2 if stats.errors else 0)

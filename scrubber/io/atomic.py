@@ -65,32 +65,61 @@ def make_folder(folder: Path) -> None:
         raise NotADirectoryError(errno.ENOTDIR, f"{blocking} is not a directory", str(folder)) from exc
 
 
-@contextlib.contextmanager
-def atomic_writer(path: Path, mode_from: Path | None = None) -> Iterator[BinaryIO]:
-    """Yield a binary file that replaces ``path`` only if the block succeeds.
+class StagedFile:
+    """A new version of ``path`` written to a temp file beside it, renamed into place by :meth:`publish`.
 
+    Splitting "write it all" (:meth:`finish`) from "make it visible"
+    (:meth:`publish`) lets a caller stage several files and rename them only
+    once every one is complete (``scrubber apply``: all outputs or none).
     ``mode_from`` copies the permission bits of an existing file (used for
     in-place rewrites so an executable or private file keeps its mode).
     """
-    make_folder(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    _OPEN.add(tmp)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        source = mode_from if mode_from is not None and mode_from.exists() else (path if path.exists() else None)
+
+    def __init__(self, path: Path, mode_from: Path | None = None) -> None:
+        if path.is_dir():  # found now, not by the rename after the whole file was written
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        make_folder(path.parent)
+        self.path = path
+        self.mode_from = mode_from
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _OPEN.add(self.tmp)
+        self.handle: BinaryIO = os.fdopen(fd, "wb")
+
+    def finish(self) -> None:
+        """Flush, fsync and close the temp file and give it its final mode; the target is not touched yet."""
+        with self.handle:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+        source = self.mode_from if self.mode_from is not None and self.mode_from.exists() else (self.path if self.path.exists() else None)
         # mkstemp makes the temp file 0600; the result gets the mode open() would give a new
         # file (0666 less the umask), or the mode of the file it replaces or mirrors
-        os.chmod(tmp, source.stat().st_mode & 0o7777 if source is not None else NEW_FILE_MODE & ~current_umask())
-        os.replace(tmp, path)
-    except BaseException:
+        os.chmod(self.tmp, source.stat().st_mode & 0o7777 if source is not None else NEW_FILE_MODE & ~current_umask())
+
+    def publish(self) -> None:
+        """Rename the finished temp file onto the target (atomic on one file system)."""
+        os.replace(self.tmp, self.path)
+        _OPEN.discard(self.tmp)
+
+    def discard(self) -> None:
+        """Delete the temp file; the target stays as it was. Safe to call more than once."""
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            self.handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+        _OPEN.discard(self.tmp)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, mode_from: Path | None = None) -> Iterator[BinaryIO]:
+    """Yield a binary file that replaces ``path`` only if the block succeeds (see :class:`StagedFile`)."""
+    staged = StagedFile(path, mode_from)
+    try:
+        yield staged.handle
+        staged.finish()
+        staged.publish()
+    except BaseException:
+        staged.discard()
         raise
-    finally:
-        _OPEN.discard(tmp)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import remote
-from .atomic import atomic_writer
+from .atomic import StagedFile
 from .compression import wrap_write
 from .jsonout import splice_field
 from .sources import InputFile, Item
@@ -153,25 +153,33 @@ class Output:
 
     Writing goes to a temp file beside the target; ``commit`` renames it into
     place, ``abort`` (or a crash, or Ctrl-C) deletes it, so the target is
-    either the old file or the complete new one.
+    either the old file or the complete new one. A local file can also be
+    finished without being renamed (:meth:`stage`), so that several outputs
+    appear only once all of them are complete.
     """
 
     def __init__(self, source: InputFile, target: Target | None) -> None:
         self.target = target
         self._stack = contextlib.ExitStack()
+        self._staged: StagedFile | None = None
+        self._finished = False
         if target is None:
             self.handle: BinaryIO = sys.stdout.buffer
             return
         try:
-            writer = remote.atomic_url_writer(target) if isinstance(target, str) else atomic_writer(target, mode_from=source.path)
-            raw = self._stack.enter_context(writer)
+            if isinstance(target, str):
+                raw = self._stack.enter_context(remote.atomic_url_writer(target))
+            else:
+                self._staged = StagedFile(target, mode_from=source.path)
+                raw = self._staged.handle
         except remote.RemoteError as exc:
             raise OutputError(f"{exc}; input left untouched") from None
         except OSError as exc:
             raise OutputError(f"{target}: cannot write ({exc.strerror or exc}); input left untouched") from None
         self.handle = wrap_write(raw, source.compression)
-        if self.handle is not raw:
-            self._stack.callback(self.handle.close)
+        self._raw = raw
+        if self._staged is None and self.handle is not raw:
+            self._stack.callback(self.handle.close)  # a remote stream: its trailer is written before the move
 
     def write(self, data: bytes) -> None:
         try:
@@ -185,17 +193,47 @@ class Output:
             self.abort()
             raise OutputError(f"{self.target or '<stdout>'}: write failed ({exc.strerror or exc}); input left untouched") from None
 
+    def _close_compression(self) -> None:
+        if self.handle is not self._raw and not self.handle.closed:
+            self.handle.close()  # writes the compressed stream's trailer; the file under it stays open
+
+    def stage(self) -> None:
+        """Finish a local file (complete, fsynced) without renaming it onto the target yet.
+
+        Standard output and remote targets have nothing to stage: they are
+        finished by :meth:`commit`.
+        """
+        if self._staged is None or self._finished:
+            return
+        try:
+            self._close_compression()
+            self._staged.finish()
+        except OSError as exc:
+            self.abort()
+            raise OutputError(f"{self.target}: cannot write ({exc.strerror or exc}); input left untouched") from None
+        self._finished = True
+
     def commit(self) -> None:
         if self.target is None:
             self.handle.flush()
             return
         try:
-            self._stack.close()
+            if self._staged is None:
+                self._stack.close()
+                return
+            self.stage()
+            self._staged.publish()
         except OSError as exc:
+            self.abort()
             raise OutputError(f"{self.target}: cannot write ({exc.strerror or exc}); input left untouched") from None
 
     def abort(self) -> None:
         if self.target is None:
+            return
+        if self._staged is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._close_compression()
+            self._staged.discard()
             return
         with contextlib.suppress(InterruptedError):
             self._stack.__exit__(InterruptedError, InterruptedError(), None)

@@ -499,10 +499,7 @@ class ReviewScreen(Screen):
             if problems:
                 say(self, "\n".join(problems[:5]), severity="error", timeout=10)
             where = "in place" if in_place else f"to {out_dir}"
-            self.tell(
-                f"Wrote {stats.files} file(s) {where}, {stats.documents_changed} document(s) changed.",
-                "error" if problems else "information",
-            )
+            self.tell(f"{stats.summary()} ({where}).", "error" if problems else "information")
 
         self.app.push_screen(
             Prompt("Write the reviewed result", "A folder (inputs are mirrored under it), or --in-place.", app.default_output), done

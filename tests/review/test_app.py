@@ -210,7 +210,7 @@ async def test_write_from_the_app(session: Session, tmp_path: Path) -> None:
     app = ReviewApp(session, default_output=str(tmp_path / "out"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await press(pilot, "y", "w", "enter")
-        assert "Wrote 4 file(s)" in said(app)
+        assert "4 file(s) written" in said(app)
     written = (tmp_path / "out" / "harbour.txt").read_text("utf-8")
     assert "council’s" in written and "“We" not in written
 
