@@ -8,6 +8,7 @@ underlined: the brackets carry the meaning without colour, the colour helps.
 from __future__ import annotations
 
 import json
+import re
 
 from rich.style import Style
 from rich.text import Text
@@ -39,9 +40,7 @@ def row_line(model: ReviewModel, row: Row, width: int, selected: bool) -> Text:
     line.append("▶" if selected else " ", "bold")
     line.append(f"{GLYPH[status]} ", STATUS_STYLE[status])
     if width >= NARROW:
-        label = model.docs[row.doc].label
-        label = label if len(label) <= 16 else label[:15] + "…"
-        line.append_text(visible(label.ljust(16), "dim"))
+        line.append_text(visible(list_label(model.docs[row.doc].label, 16).ljust(16), "dim"))
         line.append(" ")
     rule_width = 14 if width >= NARROW else 12
     rule = row.rule.split(".", 1)[-1]
@@ -54,8 +53,22 @@ def row_line(model: ReviewModel, row: Row, width: int, selected: bool) -> Text:
     return line
 
 
+_RECORD_ID = re.compile(r"(:\d+) \[.*\]$")
+
+
+def list_label(label: str, width: int) -> str:
+    """A document's label cut to ``width`` for the change list, keeping its end.
+
+    The end is what tells rows apart: the record's line in ``corpus.jsonl:1234``
+    and the file's own name in ``2019/11/story-0042.txt``. A record's ``[id]``
+    is left to the document pane's heading, which shows the whole label.
+    """
+    label = _RECORD_ID.sub(r"\1", label)
+    return label if len(label) <= width else "…" + label[-(width - 1) :]
+
+
 def change_cell(row: Row, room: int) -> Text:
-    """The change as the list shows it, in ``room`` cells: ``[-old-]{+new+}`` or ``⟦flagged⟧``.
+    """The change as the list shows it, in ``room`` cells: ``[-old-]{+new+}``, ``[-removed-]`` or ``⟦flagged⟧``.
 
     ``new`` is what the span becomes under the current decision (an edit
     shows the edited text, not the rule's proposal). When both sides do not
@@ -67,6 +80,10 @@ def change_cell(row: Row, room: int) -> Text:
         old.truncate(max(1, room - 2), overflow="ellipsis")
         return Text.assemble(("⟦", MARK), old, ("⟧", MARK), end="", no_wrap=True)
     before, after = _from_difference(*list_sides(row.original, proposed or ""), room)
+    if not after and not row.is_flag:  # a removal: '[-old-]' alone (as wdiff writes it), all the room for the text
+        old = visible(before[:80], REMOVED)
+        old.truncate(max(1, room - 4), overflow="ellipsis")
+        return Text.assemble(("[-", MARK), old, ("-]", MARK), end="", no_wrap=True)
     old = visible(before[:80], FLAGGED if row.is_flag else REMOVED)
     new = visible(after[:80], INSERTED)
     opener, middle = ("⟦", "⟧{+") if row.is_flag else ("[-", "-]{+")

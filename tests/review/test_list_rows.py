@@ -8,7 +8,7 @@ import pytest
 from review_helpers import open_session, sync
 
 from scrubber.review.app import ReviewApp
-from scrubber.review.render import list_sides
+from scrubber.review.render import list_label, list_sides
 
 
 @pytest.mark.parametrize(
@@ -28,6 +28,20 @@ from scrubber.review.render import list_sides
 )
 def test_list_sides(old: str, new: str, expected: tuple[str, str]) -> None:
     assert list_sides(old, new) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("a.txt", "a.txt"),
+        ("news300.jsonl:12 [isot-fake-0]", "news300.jsonl:12"),  # the record id is in the document heading
+        ("corpus/part-00001.jsonl:123456", "…01.jsonl:123456"),  # the line number is what tells rows apart
+        ("2019/11/story-0042.txt", "…/story-0042.txt"),  # and the file's own name
+        ("a [draft].txt", "a [draft].txt"),  # brackets in a file name stay
+    ],
+)
+def test_list_label_keeps_the_end(label: str, expected: str) -> None:
+    assert list_label(label, 16) == expected
 
 
 @sync
