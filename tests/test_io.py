@@ -38,7 +38,7 @@ def test_format_by_suffix(name: str, fmt: str, compression: str | None):
         (b'\xef\xbb\xbf{"text": "a"}\n', "jsonl"),  # with a BOM
         (b'{\n  "text": "a"\n}\n', "json"),  # one pretty-printed object: a JSON document
         (b'[{"text": "a"}]\n', "json"),  # an array
-        (b'\xef\xbb\xbf  [\n', "json"),  # an array with a BOM
+        (b"\xef\xbb\xbf  [\n", "json"),  # an array with a BOM
         (b"[ not json either\n", "json"),  # the JSON reader reports it (file:line:col)
         (b'"just a string"\n', "text"),
         (b"The council met.\n", "text"),
