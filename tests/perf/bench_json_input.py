@@ -122,7 +122,10 @@ def main() -> None:
         assert split_json(array) == split_jsonl(lines) == parse_json(array) == parse_jsonl(lines)
         print(f"records: {split_jsonl(lines)}; array {sizes[array]:.1f} MB (indent=2), JSON Lines {sizes[lines]:.1f} MB")
         print(f"{'reading (CPU, best of ' + str(args.repeat) + ')':<34}{'JSON Lines':>12}{'JSON array':>12}")
-        for label, fl, fa in (("split (runner main process)", split_jsonl, split_json), ("split + parse into documents", parse_jsonl, parse_json)):
+        for label, fl, fa in (
+            ("split (runner main process)", split_jsonl, split_json),
+            ("split + parse into documents", parse_jsonl, parse_json),
+        ):
             tl, ta = best_cpu(fl, lines, args.repeat), best_cpu(fa, array, args.repeat)
             print(f"  {label:<32}{sizes[lines] / tl:>8.0f} MB/s{sizes[array] / ta:>8.0f} MB/s")
         fix_array, fix_lines = write_both(folder, make_records(int(args.fix_mb * 1e6)), "fix")
@@ -136,7 +139,9 @@ def main() -> None:
         fixed_lines = [json.loads(x) for x in (folder / "out-jsonl" / fix_lines.name).read_text(encoding="utf-8").splitlines()]
         fixed_array = json.loads((folder / "out-json" / fix_array.name).read_text(encoding="utf-8"))
         assert fixed_lines == fixed_array, "the two formats were fixed differently"
-        print(f"fix -o DIR -j {args.jobs} end to end ({fsizes[fix_lines]:.1f} MB JSON Lines / {fsizes[fix_array]:.1f} MB array, same records)")
+        print(
+            f"fix -o DIR -j {args.jobs} end to end ({fsizes[fix_lines]:.1f} MB JSON Lines / {fsizes[fix_array]:.1f} MB array, same records)"
+        )
         for path, name in ((fix_lines, "JSON Lines"), (fix_array, "JSON array")):
             wall, cpu = best[path]
             print(f"  {name:<12} wall {wall:6.2f} s = {fsizes[path] / wall:5.1f} MB/s   CPU {cpu:6.2f} s")
