@@ -136,6 +136,9 @@ def fix(
     through fsspec, with any engine; writes stay atomic.
     JSONL records keep every other field; unchanged records are copied byte
     for byte; malformed lines are reported as file:line and copied as they are.
+    A JSON array of records (.json) is written the same way, every byte but
+    the changed text values kept; a broken one is reported as file:line:col
+    and its output is not written.
 
     \b
     Examples:
