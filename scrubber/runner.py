@@ -3,7 +3,8 @@
 The shape of a run, chosen so one machine's cores (or a cluster's) do the
 work and the main process stays cheap:
 
-* The main process only *reads* (raw JSONL lines, or whole text files) and
+* The main process only *reads* (raw JSONL lines, the pieces of a JSON
+  array found by :mod:`scrubber.io.jsondoc`, or whole text files) and
   cuts the stream into tasks of about :data:`TASK_BYTES` (never more than
   :data:`TASK_DOCS` documents; a task may hold the tail of one file and the
   head of the next, but a segment never crosses a file).
@@ -41,8 +42,21 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .engine import Engine, apply
+from .io.jsondoc import Piece
 from .io.sinks import Output, OutputError, encode_item, output_path
-from .io.sources import COPIED, BinaryInput, InputError, InputFile, Item, jsonl_item, raw_lines, read_items
+from .io.sources import (
+    COPIED,
+    COPIED_RECORD,
+    BinaryInput,
+    InputError,
+    InputFile,
+    Item,
+    json_item,
+    json_pieces,
+    jsonl_item,
+    raw_lines,
+    read_items,
+)
 from .model import Action, Finding
 from .policy import Policy
 from .scoring import document_score, has_garble_rules
@@ -194,8 +208,13 @@ class Segment:
     display: str
     first_line: int = 1  # JSONL line number of lines[0]
     lines: list[bytes] | None = None  # raw JSONL lines, parsed by the worker
+    pieces: list[Piece] | None = None  # raw pieces of a JSON document, parsed by the worker
     items: list[Item] | None = None  # already-read items (text files)
     nbytes: int = 0
+
+    def __len__(self) -> int:
+        """How many items (documents or passthroughs) the segment holds."""
+        return len(self.lines if self.lines is not None else self.pieces if self.pieces is not None else self.items or ())
 
 
 @dataclass
@@ -208,6 +227,9 @@ class Part:
     reports: list[tuple[str, str, str]]
     changed: bool
     docs: list[tuple[Item, DocResult]] | None = None
+    #: JSON arrays: (offset, length) in ``data`` of the lead (``,`` and whitespace) of the first
+    #: element written, to leave out when every element before it in the file was dropped
+    lead: tuple[int, int] | None = None
 
 
 def process(work: Work, segments: Sequence[Segment]) -> list[Part]:
@@ -221,8 +243,12 @@ def _process_segment(work: Work, seg: Segment) -> Part:
     out: list[bytes] = []
     docs: list[tuple[Item, DocResult]] | None = [] if work.keep_docs else None
     changed = False
+    lead: tuple[int, int] | None = None
+    size = 0
     if seg.lines is not None:
         items: Iterable[Item] = _parse_lines(seg, work.text_key, reports, COPIED if work.write else "")
+    elif seg.pieces is not None:
+        items = _parse_pieces(seg, work.text_key, reports, COPIED_RECORD if work.write else "")
     else:
         items = seg.items or []
     policy = work.policy
@@ -248,8 +274,20 @@ def _process_segment(work: Work, seg: Segment) -> Part:
             if docs is not None:
                 docs.append((item, result))
         if work.write and not (result is not None and result.dropped):
-            out.append(encode_item(item, result.new_text if result else None, seg.fmt, work.text_key))
-    return Part(seg.key, b"".join(out), stats, reports, changed, docs)
+            data = encode_item(item, result.new_text if result else None, seg.fmt, work.text_key)
+            if lead is None and "lead" in item.meta:
+                lead = (size, item.meta["lead"])
+            out.append(data)
+            size += len(data)
+    return Part(seg.key, b"".join(out), stats, reports, changed, docs, lead)
+
+
+def _parse_pieces(seg: Segment, text_key: str, reports: list[tuple[str, str, str]], copied: str) -> Iterator[Item]:
+    for piece in seg.pieces or ():
+        item, problem = json_item(piece, seg.display, text_key)
+        if problem:
+            reports.append(("error", f"{seg.display}:{piece.line}:{piece.col}", problem + copied))
+        yield item
 
 
 def _parse_lines(seg: Segment, text_key: str, reports: list[tuple[str, str, str]], copied: str) -> Iterator[Item]:
@@ -407,9 +445,15 @@ class _FileJob:
     changed: bool = False
     #: with --in-place, the warning that the input was not UTF-8, said once we know whether it is rewritten
     encoding_warning: tuple[str, str, str] | None = None
+    #: a JSON array: an element has been written (so the next one keeps its separating comma)
+    element_written: bool = False
+    #: the error already said that this input's output is not written
+    said_refused: bool = False
 
 
 def _where(seg: Segment) -> str:
+    if seg.fmt == "json" and seg.pieces:
+        return f"{seg.display}:{seg.pieces[0].line}"
     return f"{seg.display}:{seg.first_line}" if seg.fmt == "jsonl" else seg.display
 
 
@@ -475,6 +519,14 @@ class Runner:
                             seg = Segment(key, source.fmt, source.display, lineno)
                             lines, size = [], 0
                     seg.lines, seg.nbytes = lines, size
+                elif source.fmt == "json":
+                    seg.pieces = []
+                    for piece in json_pieces(source):
+                        seg.pieces.append(piece)
+                        seg.nbytes += len(piece.lead) + len(piece.body)
+                        if seg.nbytes >= TASK_BYTES or len(seg.pieces) >= TASK_DOCS:
+                            yield seg, False
+                            seg = Segment(key, source.fmt, source.display, pieces=[])
                 else:
                     seg.items = list(read_items(source, self.text_key, self._reading(job)))
                     seg.nbytes = sum(len(i.doc.text) for i in seg.items if i.doc)  # close enough: progress only
@@ -487,9 +539,14 @@ class Runner:
                 job.failed = True
                 seg = Segment(key, source.fmt, source.display)
             except InputError as exc:
-                self.report("error", source.display, str(exc).split(": ", 1)[1])
+                message = str(exc).split(": ", 1)[1]
+                if self.write and source.fmt == "json":  # said here, not again when the output is dropped
+                    message += "; the output of this file is not written (rather than invalid JSON)"
+                    job.said_refused = True
+                self.report("error", exc.where or source.display, message)
                 job.failed = True
-                seg = Segment(key, source.fmt, source.display)
+                if seg.pieces is None:  # the pieces of a JSON document read so far are still checked
+                    seg = Segment(key, source.fmt, source.display)
             yield seg, True
 
     def _reading(self, job: _FileJob) -> Report:
@@ -518,7 +575,7 @@ class Runner:
         for seg, last in self._segments(sources):
             task.append((seg, last))
             size += seg.nbytes
-            docs += len(seg.lines) if seg.lines is not None else len(seg.items or ())
+            docs += len(seg)
             if size >= TASK_BYTES or docs >= TASK_DOCS:
                 yield task
                 task, size, docs = [], 0, 0
@@ -610,12 +667,18 @@ class Runner:
         if part.docs is not None and self.on_document is not None:
             for item, result in part.docs:
                 self.on_document(job.source, item, result)
+        data = part.data
+        if part.lead is not None:
+            if not job.element_written:  # every element before this one was dropped: no comma before it
+                at, size = part.lead
+                data = data[:at] + data[at + size :]
+            job.element_written = True
         try:
-            if self.write and not job.failed and (part.data or (last and job.output is None)):
+            if self.write and not job.failed and (data or (last and job.output is None)):
                 if job.output is None:  # an empty input still gets its (empty) output
                     job.output = Output(job.source, output_path(job.source, self.out_dir, self.in_place))
-                if part.data:
-                    job.output.write(part.data)
+                if data:
+                    job.output.write(data)
         except OutputError as exc:
             self.report("error", job.source.display, str(exc))
             job.failed = True
@@ -638,7 +701,8 @@ class Runner:
         if job.failed:
             output.abort()
             self._say_encoding(job, "")
-            self.report("error", job.source.display, "output not written because the input could not be read completely")
+            if not job.said_refused:
+                self.report("error", job.source.display, "output not written because the input could not be read completely")
         elif self.in_place and not job.changed:
             output.abort()  # nothing changed: leave the file (and its mtime) alone
             self._say_encoding(job, "; nothing to change, so the file is left as it was (not converted to UTF-8)")

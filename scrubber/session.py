@@ -144,7 +144,10 @@ def doc_key(item: Item) -> str:
     if item.line is None:
         return "text"
     record_id = item.meta.get("record", {}).get("id")
-    return f"id {record_id}" if isinstance(record_id, (str, int)) else f"line {item.line}"
+    if isinstance(record_id, (str, int)):
+        return f"id {record_id}"
+    col = item.meta.get("col")  # a JSON array may hold several records on one line
+    return f"line {item.line}" if col is None else f"line {item.line}:{col}"
 
 
 def doc_label(source: InputFile, item: Item) -> str:
@@ -152,7 +155,8 @@ def doc_label(source: InputFile, item: Item) -> str:
         return str(source.rel)
     record_id = item.meta.get("record", {}).get("id")
     suffix = f" [{record_id}]" if isinstance(record_id, (str, int)) else ""
-    return f"{source.rel}:{item.line}{suffix}"
+    col = item.meta.get("col")
+    return f"{source.rel}:{item.line}{suffix}" if col is None else f"{source.rel}:{item.line}:{col}{suffix}"
 
 
 class Session:

@@ -37,15 +37,17 @@ def test_format_by_suffix(name: str, fmt: str, compression: str | None):
         (b'{"id": 1, "text": "a"}\n{"id": 2, "text": "b"}\n', "jsonl"),  # JSON Lines under a .json name
         (b'\n\n{"text": "a"}\n', "jsonl"),
         (b'\xef\xbb\xbf{"text": "a"}\n', "jsonl"),  # with a BOM
-        (b'{\n  "text": "a"\n}\n', "text"),  # one pretty-printed object
-        (b'[{"text": "a"}]\n', "text"),  # an array
+        (b'{\n  "text": "a"\n}\n', "json"),  # one pretty-printed object: a JSON document
+        (b'[{"text": "a"}]\n', "json"),  # an array
+        (b"\xef\xbb\xbf  [\n", "json"),  # an array with a BOM
+        (b"[ not json either\n", "json"),  # the JSON reader reports it (file:line:col)
         (b'"just a string"\n', "text"),
         (b"The council met.\n", "text"),
         (b"", "text"),
         (b"\xff\xfe{", "text"),
     ],
 )
-def test_a_json_file_is_read_as_json_lines_when_its_first_line_is_an_object(tmp_path: Path, content: bytes, fmt: str):
+def test_a_json_file_is_read_as_json_lines_or_a_json_document_by_its_first_line(tmp_path: Path, content: bytes, fmt: str):
     plain = tmp_path / "a.json"
     plain.write_bytes(content)
     packed = tmp_path / "a.json.gz"
@@ -54,7 +56,7 @@ def test_a_json_file_is_read_as_json_lines_when_its_first_line_is_an_object(tmp_
     assert format_of(packed) == (fmt, "gz")
 
 
-@pytest.mark.parametrize(("first", "fmt"), [(b'{"text": "', "jsonl"), (b'["', "text")])
+@pytest.mark.parametrize(("first", "fmt"), [(b'{"text": "', "jsonl"), (b'["', "json"), (b"xx", "text")])
 def test_a_first_line_longer_than_the_sniff_is_judged_by_its_opening(tmp_path: Path, monkeypatch, first: bytes, fmt: str):
     from scrubber.io import sources
 

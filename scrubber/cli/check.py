@@ -12,6 +12,7 @@ from ..report import LineIndex, document_object, dumps, finding_line, stats_obje
 from ..runner import DocResult
 from .common import (
     BatchOptions,
+    InputFormats,
     Reporter,
     batch_options,
     build_engine,
@@ -52,7 +53,7 @@ def check(
     paths: tuple[str, ...],
     text_key: str | None,
     globs: tuple[str, ...],
-    stdin_format: str,
+    formats: InputFormats,
     batch: BatchOptions,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -76,7 +77,7 @@ def check(
     cfg = load_settings(config_path, isolated)
     reporter = Reporter(quiet)
     planned = Planned.of(stats=batch.stats_path)
-    sources = find_inputs(paths, globs, cfg, stdin_format, reporter, planned)
+    sources = find_inputs(paths, globs, cfg, formats, reporter, planned)
     clash = named_output_clash(sources, planned)
     if clash:
         fail(clash)
@@ -90,7 +91,7 @@ def check(
             return
         if fmt == "text":
             text = item.doc.text
-            lines: Any = LineIndex(text) if item.line is None else RecordColumns(item.line, item.raw or b"", key)
+            lines: Any = LineIndex(text) if item.line is None else RecordColumns.of(item, key)
             tag = record_id(item)
             for f in result.findings:
                 click.echo(finding_line(source.display, text, f, lines, tag))

@@ -18,7 +18,7 @@ from ..config import Config, ConfigError, find_config, load_config, select_rules
 from ..engine import Engine
 from ..io.atomic import atomic_write_bytes, remove_leftovers
 from ..io.remote import is_url
-from ..io.sources import InputError, InputFile, discover
+from ..io.sources import INPUT_FORMATS, InputError, InputFile, discover
 from ..kinds.base import PackError
 from ..packs import builtin_pack_dir, load_packs
 from ..progress import Progress, choose_mode, total_bytes
@@ -176,14 +176,31 @@ def build_engine(
 
 
 def find_inputs(
-    paths: tuple[str, ...], globs: tuple[str, ...], cfg: Config, stdin_format: str, reporter: Reporter, planned: Planned | None = None
+    paths: tuple[str, ...],
+    globs: tuple[str, ...],
+    cfg: Config,
+    formats: InputFormats,
+    reporter: Reporter,
+    planned: Planned | None = None,
 ) -> list[InputFile]:
     """The input files of PATH... (``--glob``, else the config's); see :func:`discover_inputs`."""
-    return discover_inputs(paths, list(globs) or setting(cfg, None, "glob", None), stdin_format, reporter, planned)
+    return discover_inputs(paths, list(globs) or setting(cfg, None, "glob", None), formats, reporter, planned)
+
+
+@dataclass(frozen=True)
+class InputFormats:
+    """``--input-format`` (files) and ``--stdin-format`` ('-'; by default the forced file format, else text)."""
+
+    files: str = "auto"
+    stdin: str | None = None
+
+    @property
+    def of_stdin(self) -> str:
+        return self.stdin or (self.files if self.files != "auto" else "text")
 
 
 def discover_inputs(
-    paths: tuple[str, ...], globs: list[str] | None, stdin_format: str, reporter: Reporter, planned: Planned | None = None
+    paths: tuple[str, ...], globs: list[str] | None, formats: InputFormats, reporter: Reporter, planned: Planned | None = None
 ) -> list[InputFile]:
     """The input files of PATH..., or exit 2 saying which path is missing or that there is nothing to read.
 
@@ -199,7 +216,7 @@ def discover_inputs(
     empty: list[str] = []
     for arg in paths:
         try:
-            got = discover([arg], globs, stdin_format)
+            got = discover([arg], globs, formats.of_stdin, formats.files)
         except InputError as exc:
             fail(str(exc))
         got = leave_out_outputs(got, planned, reporter)
@@ -234,12 +251,37 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
         metavar="PATTERN",
         help="Inside folders, only files whose name matches (repeatable, e.g. '*.txt').",
     )
-    @click.option(
-        "--stdin-format", type=click.Choice(["text", "jsonl"]), default="text", show_default=True, help="Format of '-' (standard input)."
-    )
+    @format_options
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         return func(*args, **kwargs)
+
+    return wrapper
+
+
+def format_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--input-format / --stdin-format, gathered into ``formats: InputFormats``."""
+
+    @click.option(
+        "--input-format",
+        type=click.Choice(INPUT_FORMATS),
+        default="auto",
+        show_default=True,
+        help=(
+            "Format of the input files. auto: .jsonl/.ndjson are JSON Lines; a .json file is JSON Lines when its first line "
+            "is an object, else a JSON document (an array of records, or one record) when it starts with '[' or '{'; "
+            "anything else is text."
+        ),
+    )
+    @click.option(
+        "--stdin-format",
+        type=click.Choice(INPUT_FORMATS[1:]),
+        default=None,
+        help="Format of '-' (standard input) [default: the --input-format given, else text].",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, input_format: str, stdin_format: str | None, **kwargs: Any) -> Any:
+        return func(*args, formats=InputFormats(input_format, stdin_format), **kwargs)
 
     return wrapper
 

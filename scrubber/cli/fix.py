@@ -20,6 +20,7 @@ from ..report import summary_table, unified_diff
 from ..runner import DocResult
 from .common import (
     BatchOptions,
+    InputFormats,
     OutputDir,
     Reporter,
     batch_options,
@@ -49,7 +50,9 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     """One JSONL line for a dropped document: its record as it was (or id and text), plus its garble score."""
     assert item.doc is not None
     if "record" in item.meta and item.raw:
-        return splice_line(item.raw, "garble_score", result.score)
+        # a JSON array element: its body on one line (JSON strings hold no raw line breaks, so only whitespace goes)
+        raw = item.raw[item.meta["lead"] :].replace(b"\r", b"").replace(b"\n", b"") if "lead" in item.meta else item.raw
+        return splice_line(raw, "garble_score", result.score)
     return (dumps({"id": item.doc.id, text_key: item.doc.text, "garble_score": result.score}) + "\n").encode("utf-8")
 
 
@@ -107,7 +110,7 @@ def fix(
     paths: tuple[str, ...],
     text_key: str | None,
     globs: tuple[str, ...],
-    stdin_format: str,
+    formats: InputFormats,
     batch: BatchOptions,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -133,6 +136,9 @@ def fix(
     through fsspec, with any engine; writes stay atomic.
     JSONL records keep every other field; unchanged records are copied byte
     for byte; malformed lines are reported as file:line and copied as they are.
+    A JSON array of records (.json) is written the same way, every byte but
+    the changed text values kept; a broken one is reported as file:line:col
+    and its output is not written.
 
     \b
     Examples:
@@ -150,7 +156,7 @@ def fix(
         fail("choose one of -o/--output, --in-place and --diff")
     reporter = Reporter(quiet)
     planned = Planned.of(out_dir, stats=batch.stats_path, divert=divert_path)
-    sources = find_inputs(paths, globs, cfg, stdin_format, reporter, planned)
+    sources = find_inputs(paths, globs, cfg, formats, reporter, planned)
     to_stdout = not (out_dir or in_place or diff)
     if to_stdout and len(sources) > 1:
         fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")

@@ -11,7 +11,7 @@ from ..io.sources import BinaryInput, InputError, read_items
 from ..kinds.base import PackError
 from ..mine import Miner, render_pack
 from ..packs import load_pack
-from .common import Reporter, discover_inputs, fail
+from .common import InputFormats, Reporter, discover_inputs, fail, format_options
 from .outputs import Planned, named_output_clash
 
 
@@ -20,9 +20,7 @@ from .outputs import Planned, named_output_clash
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the candidate pack to FILE [default: stdout].")
 @click.option("--text-key", default="text", show_default=True, metavar="KEY", help="JSONL field holding the text.")
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Inside folders, only files whose name matches (repeatable).")
-@click.option(
-    "--stdin-format", type=click.Choice(["text", "jsonl"]), default="text", show_default=True, help="Format of '-' (standard input)."
-)
+@format_options
 @click.option(
     "--group-key",
     default="url",
@@ -53,7 +51,7 @@ def mine(
     output: Path | None,
     text_key: str,
     globs: tuple[str, ...],
-    stdin_format: str,
+    formats: InputFormats,
     group_key: str,
     distinct_key: str | None,
     min_docs: int,
@@ -89,7 +87,7 @@ def mine(
         fail(f"--prefix {prefix!r}: use a plain name such as 'mined' (no dots, spaces or commas)")
     report = Reporter(quiet)
     planned = Planned(files={"-o": output} if output is not None else {})
-    sources = discover_inputs(paths, list(globs), stdin_format, report, planned)
+    sources = discover_inputs(paths, list(globs), formats, report, planned)
     clash = named_output_clash(sources, planned)
     if clash:
         fail(clash)
@@ -104,12 +102,12 @@ def mine(
             report("error" if source.explicit else "note", source.display, str(exc).split(": ", 1)[1])
             errors += source.explicit
         except InputError as exc:
-            report("error", source.display, str(exc).split(": ", 1)[1])
+            report("error", exc.where or source.display, str(exc).split(": ", 1)[1])
             errors += 1
     if miner.n_docs == 0:
         if report.counts.get("error"):
             fail("no documents read (see the errors above)")
-        hint = any(s.fmt == "jsonl" for s in sources) and text_key
+        hint = any(s.fmt in ("jsonl", "json") for s in sources) and text_key
         fail("no documents read" + (f" (is the text in another field? try --text-key; read with --text-key {text_key})" if hint else ""))
     cands = miner.candidates(min_docs=min_docs, min_share=min_share, top=top)
     text = render_pack(cands, miner.n_docs, " ".join(paths), prefix, docs=miner.describe_docs())

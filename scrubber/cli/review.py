@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..io.sources import BinaryInput, InputError, InputFile, discover, read_items
+from ..io.sources import INPUT_FORMATS, BinaryInput, InputError, InputFile, discover, read_items
 from ..progress import Progress, choose_mode, total_bytes
 from ..session import Session, SessionError
 from .common import Reporter, build_engine, fail, rule_options, setting
@@ -17,7 +17,7 @@ from .common import Reporter, build_engine, fail, rule_options, setting
 def default_session_path(paths: tuple[str, ...]) -> Path:
     """``<first input's name>.scrubber-session`` in the current folder."""
     stem = Path(paths[0].rstrip("/\\")).name or "review"
-    for suffix in (".gz", ".zst", ".bz2", ".xz", ".jsonl", ".ndjson", ".txt"):
+    for suffix in (".gz", ".zst", ".bz2", ".xz", ".jsonl", ".ndjson", ".json", ".txt"):
         stem = stem.removesuffix(suffix)
     return Path(f"{stem or 'review'}.scrubber-session")
 
@@ -38,7 +38,8 @@ def check_inputs(sources: list[InputFile], text_key: str) -> None:
             continue
         items = read_items(source, text_key, lambda level, where, message: None, writes=False)
         try:
-            next(items, None)  # a text file is read whole (and sniffed); a JSONL file to its first line
+            # a text file is read whole (and sniffed); a JSONL file to its first line; a JSON document to its start
+            next(items, None)
         except BinaryInput:
             fail(f"{source.display}: binary file (NUL or control bytes): nothing to review")
         except InputError as exc:
@@ -66,6 +67,7 @@ def open_session(
     globs: tuple[str, ...],
     jobs: int | None,
     need_terminal: bool = False,
+    input_format: str = "auto",
 ) -> tuple[Session, list[str]]:
     """Open (or create) the session and bring it up to date with its inputs.
 
@@ -88,7 +90,7 @@ def open_session(
         reporter(level, where, message)
 
     try:
-        sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), "text")
+        sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), "text", input_format)
     except InputError as exc:
         fail(str(exc))
     check_inputs(sources, setting(setup.config, text_key, "text_key", "text"))
@@ -165,6 +167,13 @@ def remember_rules(session: Session, choice: tuple) -> None:
 @click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
 @click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Inside folders, only files whose name matches (repeatable).")
 @click.option(
+    "--input-format",
+    type=click.Choice(INPUT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="Format of the input files (auto: by suffix; a .json file by its first line, see `scrubber check --help`).",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(0),
@@ -186,6 +195,7 @@ def review(
     session_path: Path | None,
     text_key: str | None,
     globs: tuple[str, ...],
+    input_format: str,
     jobs: int | None,
     out_dir: str,
     select: tuple[str, ...],
@@ -225,7 +235,7 @@ def review(
         keymap = keymap_from_config(setting(setup.config, None, "review_keys", {}))
     except ValueError as exc:
         fail(f"{setup.config.path}: {exc}")
-    session, messages = open_session(paths, session_path, setup, text_key, globs, jobs, need_terminal=True)
+    session, messages = open_session(paths, session_path, setup, text_key, globs, jobs, need_terminal=True, input_format=input_format)
     remember_rules(session, choice)
     click.echo(f"Session: {session.path}", err=True)
     ReviewApp(session, messages, default_output=out_dir, keymap=keymap).run()

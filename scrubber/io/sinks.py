@@ -4,7 +4,10 @@ Text documents become files (UTF-8, the BOM restored if there was one).
 JSONL records keep every field: an unchanged record is copied byte for byte,
 a changed one gets only its text field's value replaced (every other byte
 of the line is kept, see :mod:`scrubber.io.jsonout`), and a passthrough
-(malformed) line is copied as it was.
+(malformed) line is copied as it was. A JSON document (an array of records,
+or one record) is written the same way, piece by piece: separators,
+brackets and unchanged records byte for byte, a changed record with only
+its text value replaced.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,6 +41,12 @@ def encode_item(item: Item, new_text: str | None, fmt: str, text_key: str) -> by
             raw = item.raw or b""
             return raw if raw.endswith(b"\n") else raw + b"\n"
         return splice_line(item.raw or b"", text_key, new_text)
+    if fmt == "json":
+        raw = item.raw or b""
+        if new_text is None or new_text == item.doc.text:
+            return raw
+        lead = item.meta["lead"]
+        return raw[:lead] + splice_field(raw[lead:].decode("utf-8"), text_key, new_text).encode("utf-8")
     text = item.doc.text if new_text is None else new_text
     # a text file is decoded strictly, so only a rule's replacement could hold a lone
     # surrogate; it is written as its visible escape rather than as invalid UTF-8
@@ -158,13 +169,20 @@ class Output:
     appear only once all of them are complete.
     """
 
+    #: a JSON document bound for standard output is held here until it is known to be whole
+    SPOOL_BYTES = 1 << 24
+
     def __init__(self, source: InputFile, target: Target | None) -> None:
         self.target = target
         self._stack = contextlib.ExitStack()
         self._staged: StagedFile | None = None
         self._finished = False
+        self._spool: BinaryIO | None = None
         if target is None:
             self.handle: BinaryIO = sys.stdout.buffer
+            if source.fmt == "json":
+                # a broken array is found only at its end: half of one on stdout would be invalid JSON
+                self._spool = self.handle = tempfile.SpooledTemporaryFile(self.SPOOL_BYTES)  # type: ignore[assignment]  # noqa: SIM115 (closed by commit/abort)
             return
         try:
             if isinstance(target, str):
@@ -215,7 +233,11 @@ class Output:
 
     def commit(self) -> None:
         if self.target is None:
-            self.handle.flush()
+            if self._spool is not None:
+                self._spool.seek(0)
+                shutil.copyfileobj(self._spool, sys.stdout.buffer, 1 << 20)
+                self._spool.close()
+            sys.stdout.buffer.flush()
             return
         try:
             if self._staged is None:
@@ -229,6 +251,8 @@ class Output:
 
     def abort(self) -> None:
         if self.target is None:
+            if self._spool is not None:
+                self._spool.close()
             return
         if self._staged is not None:
             with contextlib.suppress(OSError, ValueError):

@@ -3,12 +3,15 @@
 Formats by suffix (after removing ``.gz``/``.zst``/``.bz2``/``.xz``): ``.jsonl``/``.ndjson``
 are JSON Lines, one document per record's text field; so is a local ``.json``
 file whose first line is a whole JSON object (many scrapers write JSON Lines
-under that name); anything else is one text document per file. ``-`` is
-standard input.
+under that name); any other local ``.json`` file that starts with ``[`` or
+``{`` is a JSON document (an array of records, or one record: see
+:mod:`scrubber.io.jsondoc`); anything else is one text document per file.
+``--input-format`` forces one format. ``-`` is standard input.
 
-Nothing is silently dropped: a JSONL line that cannot be parsed becomes a
-*passthrough* item carrying the raw bytes, so the writer copies it unchanged
-and the reporter names it as ``file:line``.
+Nothing is silently dropped: a JSONL line (or a JSON array element) that is
+not a record becomes a *passthrough* item carrying the raw bytes, so the
+writer copies it unchanged and the reporter names it as ``file:line``
+(``file:line:col`` in a JSON document).
 """
 
 from __future__ import annotations
@@ -28,14 +31,23 @@ from ..model import Document
 from . import remote
 from .compression import compression_of, wrap_read
 from .decode import decode_bytes, looks_binary
+from .jsondoc import DocumentError, Piece, chunks_of, scan
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+#: what ``--input-format`` accepts ("auto": by suffix and a look at a .json file's start)
+INPUT_FORMATS = ("auto", "text", "jsonl", "json")
 
 Reporter = Callable[[str, str, str], None]  # (level, where, message)
 
 
 class InputError(Exception):
-    """An input cannot be read at all; the message says which and why."""
+    """An input cannot be read at all; the message says which and why.
+
+    ``where`` is set when the problem has a place more precise than the
+    file (``file:line:col`` in a JSON document); reporters name it.
+    """
+
+    where: str | None = None
 
 
 class BinaryInput(InputError):
@@ -45,7 +57,7 @@ class BinaryInput(InputError):
 @dataclass(frozen=True)
 class InputFile:
     path: Path | None  # None for stdin
-    fmt: str  # "text" or "jsonl"
+    fmt: str  # "text", "jsonl" or "json"
     compression: str | None
     rel: Path  # path relative to the argument it came from (for -o mirroring)
     explicit: bool = True  # named on the command line (vs found in a folder)
@@ -91,48 +103,61 @@ def _is_session_file(name: str) -> bool:
 SNIFF_BYTES = 1 << 20
 
 
-def format_of(path: Path | PurePosixPath) -> tuple[str, str | None]:
+def format_of(path: Path | PurePosixPath, input_format: str = "auto") -> tuple[str, str | None]:
+    """(format, compression) of a file: ``input_format`` unless it is "auto", else by suffix and sniffing."""
     compression = compression_of(path)
+    if input_format != "auto":
+        return input_format, compression
     name = path.name[: -len(path.suffix)] if compression else path.name
     suffix = Path(name).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl", compression
-    if suffix == ".json" and isinstance(path, Path) and _first_line_is_an_object(path, compression):
-        return "jsonl", compression
+    if suffix == ".json" and isinstance(path, Path):
+        return _sniff_json(path, compression), compression
     return "text", compression
 
 
-def _first_line_is_an_object(path: Path, compression: str | None) -> bool:
-    """Whether the first non-blank line of a local file is a whole JSON object (then the file is JSON Lines).
+def _sniff_json(path: Path, compression: str | None) -> str:
+    """How to read a local ``.json`` file: "jsonl", "json" or "text".
 
-    A pretty-printed object or an array starts with a line that is not
-    valid JSON on its own (``{`` or ``[``), so it stays a text document, as
-    before. Only the first line is read, up to :data:`SNIFF_BYTES`: a first
-    line longer than that which opens with ``{`` is taken for a record (a
-    pretty-printed object breaks its first line at once), so a file of huge
-    records is JSON Lines like a file of small ones. A file that cannot be
-    read here is left to the reader, which reports it.
+    JSON Lines when the first non-blank line is a whole JSON object (many
+    scrapers write JSONL under that name); a JSON document when the first
+    non-space character is ``[`` or ``{`` otherwise (a pretty-printed
+    object or an array, whose first line is not valid JSON on its own);
+    else text, as before. Only the first line is read, up to
+    :data:`SNIFF_BYTES`: a first line longer than that which opens with
+    ``{`` is taken for a record (a pretty-printed object breaks its first
+    line at once), so a file of huge records is JSON Lines like a file of
+    small ones. A file that cannot be read here is text, left to the
+    reader, which reports it.
     """
     try:
         with path.open("rb") as raw, wrap_read(raw, compression) as handle:
             while line := handle.readline(SNIFF_BYTES):
                 if not line.strip():
                     continue
+                first = line.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
                 if len(line) == SNIFF_BYTES and not line.endswith(b"\n"):
-                    return line.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"{")
-                return isinstance(json.loads(line.decode("utf-8-sig")), dict)
-    except Exception:  # unreadable, not JSON, or corrupt compressed data (assorted types): the reader reports it
-        return False
-    return False
+                    return "jsonl" if first.startswith(b"{") else "json" if first.startswith(b"[") else "text"
+                try:
+                    if isinstance(json.loads(line.decode("utf-8-sig")), dict):
+                        return "jsonl"
+                except ValueError:
+                    pass
+                return "json" if first[:1] in (b"[", b"{") else "text"
+    except Exception:  # unreadable or corrupt compressed data (assorted types): the reader reports it
+        return "text"
+    return "text"
 
 
-def discover(args: list[str], globs: list[str] | None = None, stdin_format: str = "text") -> list[InputFile]:
+def discover(args: list[str], globs: list[str] | None = None, stdin_format: str = "text", input_format: str = "auto") -> list[InputFile]:
     """Expand CLI arguments into input files.
 
     Folders are walked recursively, skipping hidden names, session files and
     anything that is not a regular file (a FIFO in a folder would block the
     run forever, as a device would never end); a path named on the command
     line is read whatever it is, so ``<(zcat x.gz)`` works.
+    ``input_format`` other than "auto" is the format of every file (``--input-format``).
     """
     found: list[InputFile] = []
     for arg in args:
@@ -145,7 +170,7 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
             except remote.RemoteError as exc:
                 raise InputError(str(exc)) from None
             for url, rel, explicit in expanded:
-                fmt, comp = format_of(PurePosixPath(rel))
+                fmt, comp = format_of(PurePosixPath(rel), input_format)
                 found.append(InputFile(None, fmt, comp, Path(rel), explicit=explicit, url=url))
             continue
         path = Path(arg)
@@ -160,10 +185,10 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
                     full = Path(root) / name
                     if not full.is_file() and not full.is_symlink():
                         continue  # a FIFO, socket or device: reading would block or never end (a broken link stays, to be reported)
-                    fmt, comp = format_of(full)
+                    fmt, comp = format_of(full, input_format)
                     found.append(InputFile(full, fmt, comp, full.relative_to(path), explicit=False))
         elif path.exists():
-            fmt, comp = format_of(path)
+            fmt, comp = format_of(path, input_format)
             found.append(InputFile(path, fmt, comp, Path(path.name)))
         else:
             raise InputError(f"{arg}: no such file or directory")
@@ -200,6 +225,8 @@ def read_items(source: InputFile, text_key: str, report: Reporter, writes: bool 
     with _read_errors(source):
         if source.fmt == "jsonl":
             yield from _read_jsonl(source, text_key, report, COPIED if writes else "")
+        elif source.fmt == "json":
+            yield from _read_json(source, text_key, report, COPIED_RECORD if writes else "")
         else:
             yield from _read_text(source, report)
 
@@ -244,6 +271,8 @@ def raw_lines(source: InputFile) -> Iterator[bytes]:
 
 #: said after a malformed line's problem when the command writes output (``fix``, ``apply``)
 COPIED = "; line copied to the output unchanged"
+#: the same for an element of a JSON array that is not a record
+COPIED_RECORD = "; element copied to the output unchanged"
 
 #: JSON's names for what ``json.loads`` returns (a user never wrote a "NoneType")
 _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "true/false", type(None): "null"}
@@ -296,3 +325,55 @@ def _parse_record(body: bytes, text_key: str) -> tuple[str, dict[str, Any]]:
     if not isinstance(record[text_key], str):
         return f"field {text_key!r} is not a string", {}
     return "", record
+
+
+# -- JSON documents (an array of records, or one record) --------------------------------
+
+
+def json_pieces(source: InputFile) -> Iterator[Piece]:
+    """The pieces of a JSON document input, streamed (see :mod:`scrubber.io.jsondoc`).
+
+    Raises :class:`InputError` with ``where`` = ``file:line:col`` where the
+    input stops being a JSON array or object; the pieces before it were yielded.
+    """
+    with _read_errors(source):
+        handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
+        try:
+            yield from scan(chunks_of(handle))
+        except DocumentError as exc:
+            where = f"{source.display}:{exc.line}:{exc.col}"
+            error = InputError(f"{where}: {exc.message}")
+            error.where = where
+            raise error from None
+        finally:
+            if not source.is_stdin:
+                handle.close()
+
+
+def json_item(piece: Piece, display: str, text_key: str) -> tuple[Item, str]:
+    """An item for one piece of a JSON document; a problem makes it a passthrough, as :func:`jsonl_item`.
+
+    ``raw`` is the piece's ``lead + body`` (written back as is when the
+    record is unchanged); ``meta["lead"]`` is the lead's length, which marks
+    an array element (the writer splices only the body, and leaves the lead
+    out before the first element kept when earlier ones were dropped).
+    """
+    raw = piece.lead + piece.body
+    if not piece.is_element:
+        return Item(None, raw), ""
+    meta: dict[str, Any] = {"line": piece.line, "col": piece.col, "lead": len(piece.lead)}
+    problem, record = _parse_record(piece.body, text_key)
+    if problem:
+        return Item(None, raw, piece.line, meta), problem
+    doc_id = record.get("id")
+    doc_id = str(doc_id) if isinstance(doc_id, (str, int)) else f"{display}:{piece.line}:{piece.col}"
+    meta["record"] = record
+    return Item(Document(doc_id, record[text_key], meta), raw, piece.line, meta), ""
+
+
+def _read_json(source: InputFile, text_key: str, report: Reporter, copied: str) -> Iterator[Item]:
+    for piece in json_pieces(source):
+        item, problem = json_item(piece, source.display, text_key)
+        if problem:
+            report("error", f"{source.display}:{piece.line}:{piece.col}", problem + copied)
+        yield item
