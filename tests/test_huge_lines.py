@@ -133,9 +133,16 @@ LINE_BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x85
         )
     )
 )
-def test_segments_are_the_lines_of_splitlines(parts: list[tuple[str, str]]):
+def test_segments_are_the_lines_of_splitlines_but_for_u0085(parts: list[tuple[str, str]]):
+    """U+0085 is a byte of mojibake (``先`` read as Latin-1 is ``å\\x85\\x88``), so no segment ends there."""
     text = "".join(a + b for a, b in parts)
-    assert [text[lo:hi] for lo, hi, _ in unicode._segments(text)] == text.splitlines(keepends=True)
+    expected: list[str] = []
+    for line in text.splitlines(keepends=True):
+        if expected and expected[-1].endswith("\x85"):
+            expected[-1] += line
+        else:
+            expected.append(line)
+    assert [text[lo:hi] for lo, hi, _ in unicode._segments(text)] == expected
 
 
 # long lines made of the property tests' damage, at sizes where windows and runs happen

@@ -78,6 +78,41 @@ def test_invisible_and_markup_damage(text: str, expected: str):
     assert batch(text) == expected
 
 
+WITHOUT_MOJIBAKE = default_engine(select=["unicode"], ignore=["unicode.mojibake"])
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "先日、不正に改造したiPhoneを販売した。",  # 先 is E5 85 88: U+0085 inside the sequence
+        "Åsa och Örjan åkte till Malmö.",  # Å is C3 85
+        "正しい",  # 正 is E6 AD A3: a soft hyphen inside the sequence
+        "Martín dijo que sí.",  # í is C3 AD
+    ],
+)
+def test_utf8_read_as_latin1_is_restored_as_ftfy_restores_it(original: str):
+    """No rule cuts or deletes a byte of a misread UTF-8 character: U+0085 does not end a line for ftfy, and
+    the soft-hyphen and line-break rules leave such bytes to the mojibake rule (else the text stays broken)."""
+    damaged = original.encode("utf-8").decode("latin-1")
+    assert batch(damaged) == original
+    assert batch(batch(damaged)) == original
+    # with the mojibake rule off, the damage is left whole for a later run, not made unfixable
+    kept = accept_all(damaged, WITHOUT_MOJIBAKE.find(damaged))
+    assert batch(kept) == original
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bä\u00adcker", "Bäcker"),  # E4 AD 63 is no UTF-8 character: a real soft hyphen
+        ("Ver\u00adsicherung", "Versicherung"),
+        ("Mart\u00c3\u00adn", "Mart\u00c3\u00adn"),  # C3 AD is 'í': a byte of mojibake, kept
+    ],
+)
+def test_soft_hyphen_alone_without_the_mojibake_rule(text: str, expected: str):
+    assert accept_all(text, WITHOUT_MOJIBAKE.find(text)) == expected
+
+
 def test_replacement_character_is_a_flag_not_a_fix():
     findings = ENGINE.find("lost \ufffd here")
     assert [(f.rule, f.is_flag) for f in findings] == [("unicode.replacement-char", True)]

@@ -144,8 +144,10 @@ def _odd_space(m: re.Match[str], ctx: DocContext) -> Proposal:
     return " ", f"{_name(m.group())} replaced by a plain space", None
 
 
-def _line_break(m: re.Match[str], ctx: DocContext) -> Proposal:
+def _line_break(m: re.Match[str], ctx: DocContext) -> Proposal | None:
     raw = m.group()
+    if raw == "\x85" and _mojibake_line(m, ctx):
+        return None  # a C1 byte of mojibake (Windows-1252 '…', or inside a UTF-8 sequence): unicode.mojibake decodes it
     what = {"\r\n": "Windows line break \\r\\n", "\r": "lone carriage return \\r"}.get(raw) or _name(raw)
     return "\n", f"{what} replaced by \\n", None
 
@@ -176,6 +178,46 @@ def _unless_mojibake(
         return None if _mojibake_line(m, ctx) else propose(m, ctx)
 
     return guarded
+
+
+#: the byte each character stands for when UTF-8 was read as Latin-1 or Windows-1252
+_AS_BYTE = {chr(b): b for b in range(256)} | {
+    bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
+
+def _in_utf8_sequence(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a byte of one UTF-8 character that was read as Latin-1 or Windows-1252.
+
+    ``MartÃ\u00adn`` is ``Martín`` (C3 AD) and ``æ\u00ad£`` is ``正`` (E6 AD A3): there
+    the soft hyphen is the character's second byte, and removing it would make
+    the mojibake unfixable (when the mojibake rule is off or its fix is not
+    applied). A real soft hyphen (``Bä\u00adcker``: E4 AD 63) forms no such
+    character with its neighbours. Unlike a whole-line guard, this test
+    gives the same answer before and after the mojibake on the rest of the line is
+    fixed, so fixing stays idempotent.
+    """
+    for start in range(max(0, i - 3), i + 1):
+        lead = _AS_BYTE.get(text[start])
+        if lead is None or lead < 0xC2 or lead > 0xF4:
+            continue
+        size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if start + size <= i or start + size > len(text):
+            continue
+        raw = [_AS_BYTE.get(c) for c in text[start : start + size]]
+        if None not in raw:
+            try:
+                bytes(raw).decode("utf-8")  # type: ignore[arg-type]
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
+
+
+def _soft_hyphen(m: re.Match[str], ctx: DocContext) -> Proposal | None:
+    if _in_utf8_sequence(ctx.text, m.start()):
+        return None  # a byte of mojibake: unicode.mojibake decodes it
+    return "", "invisible soft hyphen (U+00AD) removed", None
 
 
 def _uncurl(m: re.Match[str], ctx: DocContext) -> Proposal | None:
@@ -231,7 +273,7 @@ DETECTORS: dict[str, Detector] = {
     "zero-width": Detector(r"[\u200b\u200c\u200d\u2060\u2061-\u2064\u180e]+", _zero_width, "zero-width characters"),
     "bidi": Detector(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]", _bidi, "bidi control characters"),
     "bom": Detector(r"\ufeff", _const("", "byte order mark (U+FEFF) inside the text removed"), "a BOM inside text"),
-    "soft-hyphen": Detector(r"\u00ad", _const("", "invisible soft hyphen (U+00AD) removed"), "soft hyphens"),
+    "soft-hyphen": Detector(r"\u00ad", _soft_hyphen, "soft hyphens"),
     "odd-space": Detector(r"[\u2000-\u200a\u205f\u1680]", _odd_space, "typographic spaces"),
     "nbsp": Detector(r"[\u00a0\u202f]", _unless_mojibake(_odd_space), "non-breaking spaces"),
     "line-break": Detector(r"\r\n?|[\u2028\u2029\x85]", _line_break, "\\r\\n, lone \\r and Unicode line separators"),

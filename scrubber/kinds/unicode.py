@@ -383,13 +383,17 @@ MERGED_SPAN = 512
 #: in a document longer than this (characters) every line's changes are merged into runs
 HUGE_DOCUMENT = 1 << 22
 
-_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: where a line ends for ftfy: what ``str.splitlines`` cuts at, except U+0085. In text that
+#: is UTF-8 read as Latin-1 that character is a continuation byte (``先`` is E5 85 88,
+#: ``Å`` is C3 85), and a cut there split the sequence so ftfy could not decode it
+#: (ftfy itself cuts only at ``\n``); the others are ASCII or outside Latin-1.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029]")
 #: what a merged run may pass over between two changes: nothing another rule could touch
 _PLAIN_GAP = re.compile(r"[A-Za-z0-9 ,;:'-]*")
 
 
 def _segments(text: str) -> Iterator[tuple[int, int, bool]]:
-    """``(start, end, window)`` of each line as ``text.splitlines(keepends=True)`` cuts them, long lines cut into windows.
+    """``(start, end, window)`` of each line (cut by :data:`_LINE_BREAK`), long lines cut into windows.
 
     Offsets, not copies: one 78 MB line was copied whole, then ftfy and the
     word diff ran over all of it at once (8.5 GB). A line longer than
