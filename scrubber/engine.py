@@ -74,7 +74,109 @@ class Engine:
             except RuleTimeout as exc:
                 if warnings is not None:
                     warnings.append(str(exc))
-        return self.with_fingerprints(text, self.resolve(raw))
+        return self.with_fingerprints(text, self.settle(text, self.resolve(raw), warnings))
+
+    def settle(self, text: str, findings: list[Finding], warnings: list[str] | None = None) -> list[Finding]:
+        """Fold into each fix what the rules would still do at its replacement, so fixing twice changes nothing.
+
+        Decoding reveals characters: ``&shy;`` becomes a soft hyphen and
+        ``Â\u00ad`` (mojibake) one too, ``&#8203;`` a zero-width space, which
+        the ``chars`` rules remove, but only on a second run, since the first
+        saw the entity. So the matchers that can act on a replacement
+        (:meth:`Matcher.reveal_hint`) run once more over the text as all the
+        fixes leave it. A fix of theirs that overlaps or touches what one fix
+        left (its replacement, or the point where it deleted) is merged into it: one
+        finding ``&shy;`` -> ``''`` whose message gives both steps, with the
+        lower confidence and safety of the two, so a policy takes both or
+        neither. A merge that would reach another fix is not made (and a flag
+        the widened fix now cuts goes, as in :meth:`resolve`). Only
+        documents with such a replacement pay for the second scan.
+        """
+        fixes = sorted((f for f in findings if f.is_fix), key=lambda f: (f.start, f.end))
+        # what a fix leaves: its replacement between the characters around it (a deletion can
+        # join 'Â' + soft hyphen into a bare soft hyphen: ``NotÂ\u00adfall`` -> ``Not`` + ``\u00adfall``)
+        left = [text[max(0, f.start - 1) : f.start] + (f.replacement or "") + text[f.end : f.end + 1] for f in fixes]
+        settlers = [m for m in self._matchers if any(m.reveal_hint(s) for s in left)]
+        if not settlers:
+            return findings
+        # the text as every fix leaves it; zones[k] = (start, end) in it of fixes[k]'s replacement
+        parts: list[str] = []
+        zones: list[tuple[int, int]] = []
+        pos = size = 0
+        for f in fixes:
+            parts.append(text[pos : f.start])
+            size += f.start - pos
+            zones.append((size, size + len(f.replacement or "")))
+            parts.append(f.replacement or "")
+            size += len(f.replacement or "")
+            pos = f.end
+        parts.append(text[pos:])
+        fixed = "".join(parts)
+
+        zone_starts = [a for a, _ in zones]
+
+        def original(p: int) -> int:
+            """The offset in ``text`` of a position of ``fixed`` outside every zone (at a zone's start: the fix's start)."""
+            k = bisect_left(zone_starts, p) - 1  # the last zone starting before p; the text after it is unchanged
+            return p if k < 0 else fixes[k].end + (p - zones[k][1])
+
+        ctx = DocContext(fixed)
+        merges: dict[int, list[Finding]] = {}  # fixes[k] -> the settling fixes merged into it
+        for matcher in settlers:
+            try:
+                found = list(matcher.find(ctx))
+            except RuleTimeout as exc:
+                if warnings is not None:
+                    warnings.append(str(exc))
+                continue
+            for g in found:
+                if not g.is_fix:
+                    continue
+                # the fix whose replacement it overlaps, else the first it touches (between two
+                # fixes, 'NotÂ' + soft hyphen + 'fallÂ', it joins the one before it)
+                hit = [k for k, (a, b) in enumerate(zones) if a < g.end and g.start < b]
+                if len(hit) <= 1:
+                    hit = hit or [k for k, (a, b) in enumerate(zones) if a <= g.end and g.start <= b][:1]
+                if len(hit) == 1:
+                    merges.setdefault(hit[0], []).append(g)
+        if not merges:
+            return findings
+        spans = [(f.start, f.end) for f in fixes]
+        settled: dict[int, Finding] = {}
+        for k, gs in merges.items():
+            f, (a, b) = fixes[k], zones[k]
+            lo, hi = min([a, *(g.start for g in gs)]), max([b, *(g.end for g in gs)])
+            start = f.start if lo >= a else original(lo)
+            end = f.end if hi <= b else original(hi)
+            if any(s < end and start < e and (s, e) != (f.start, f.end) for s, e in spans):
+                continue  # the merged span would reach another fix
+            new, last, steps = [], lo, [f.message]
+            for g in sorted(gs, key=lambda g: g.start):
+                if g.start < last:
+                    continue  # overlapping proposals: the first stands
+                new += [fixed[last : g.start], g.replacement or ""]
+                last = g.end
+                steps.append(g.message)
+            new.append(fixed[last:hi])
+            settled[id(f)] = replace(
+                f,
+                start=start,
+                end=end,
+                replacement="".join(new),
+                message="; then ".join(dict.fromkeys(steps)),
+                confidence=min([f.confidence, *(g.confidence for g in gs)]),
+                safe=f.safe and all(g.safe for g in gs),
+            )
+        out = []
+        for f in findings:
+            f = settled.get(id(f), f)
+            if f.is_fix and f.replacement == text[f.start : f.end]:
+                continue  # settled back to what was there
+            out.append(f)
+        # a widened fix may now cut a flag: the flag goes, as in resolve
+        kept = _flags_compatible_with([f for f in out if f.is_flag], [f for f in out if f.is_fix])
+        keep = {id(f) for f in kept}
+        return [f for f in out if f.is_fix or id(f) in keep]
 
     def resolve(self, findings: Iterable[Finding]) -> list[Finding]:
         prio = self._priority

@@ -199,3 +199,33 @@ def test_dropping_removes_only_the_dropped_sentences_and_whitespace(paragraphs: 
     out = apply(text, findings, {f.fingerprint: DROP for f in findings})
     assert out.split() == [w for w in text.split() if w != "Gone."]
     assert "\n\n\n" not in out.replace("\r", "") or "\n\n\n" in text.replace("\r", "")
+
+
+UNICODE_AND_RESIDUE = default_engine(select=["unicode", "residue"])
+
+
+@pytest.mark.parametrize(
+    ("text", "once"),
+    [
+        ("Ver&shy;sicherung", "Versicherung"),  # the entity decodes to a soft hyphen, which goes in the same fix
+        ("a&#8203;b", "ab"),  # a zero-width space
+        ("x&amp;shy;y", "xy"),  # double-escaped
+        ("a&#x2028;b", "a\nb"),  # a line separator becomes a line break
+        ("NotÂ\u00adfall", "Notfall"),  # mojibake of a soft hyphen: the decoding deletes 'Â' beside it
+        ("den NotÂ\u00adfallÂ\u00addaten.", "den Notfalldaten."),  # a revealed hyphen between two fixes joins the first
+        ("Notâ€‹fall", "Notfall"),  # mojibake of a zero-width space
+        ("Ã¢â‚¬â€°x", " x"),  # doubly encoded thin space
+        ("The end.\n\n[ad_2]Source link\n&nbsp;\n", "The end.\n"),  # a line of '&nbsp;' is blank: the credit is last
+        ("The end.\n\n[ad_2]Source link\nÂ\u00a0\n", "The end.\n"),  # and so is its mojibake
+    ],
+)
+def test_what_a_fix_reveals_is_cleaned_in_the_same_run(text: str, once: str):
+    """Fixing twice changes nothing: a character a decoding reveals is handled with the decoding, not on a second run."""
+    assert clean(text, UNICODE_AND_RESIDUE) == once
+    assert clean(once, UNICODE_AND_RESIDUE) == once
+
+
+def test_a_settled_fix_says_both_steps_and_takes_the_lower_confidence():
+    (finding,) = UNICODE_AND_RESIDUE.find("Ver&shy;sicherung")
+    assert (finding.rule, finding.start, finding.end, finding.replacement) == ("unicode.html-entity", 3, 8, "")
+    assert finding.message == "HTML entity &shy; decoded to '\\xad'; then invisible soft hyphen (U+00AD) removed"

@@ -25,7 +25,14 @@ POLICY = Policy(unsafe=True, min_confidence=0.0)
 # "ß\x80") is outside the contract; controls are covered by the fragments and
 # by the deterministic cases in test_unicode.py.
 PROSE = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf")), max_size=12)
-INLINE = st.sampled_from(["[ad_1]", "â€™", "Ã©", "Ã", "“", "&amp;", "&#8217;", "é", "\u200b", "\u00ad", "\ufeff", "\x07", " ", "\r\n"])
+INLINE = st.sampled_from(
+    [
+        *["[ad_1]", "â€™", "Ã©", "Ã", "“", "&amp;", "&#8217;", "é", "\u200b", "\u00ad", "\ufeff", "\x07", " ", "\r\n"],
+        # decoding reveals what other rules remove: an entity or mojibake of a soft hyphen, a
+        # zero-width space, a line separator; U+0085 inside UTF-8 read as Latin-1 ('先')
+        *["&shy;", "&#8203;", "&amp;shy;", "Â\u00ad", "â€‹", "&#x2028;", "å\x85\x88"],
+    ]
+)
 LINES = st.sampled_from(["\n[ad_2]Source link\n", "\nSource link\n", "\nPost a Comment\n", "\nShare this:\n", "\n\n", "\n\u200b[ad_1]\n"])
 PIECES = st.lists(st.tuples(st.one_of(PROSE, INLINE, LINES), st.sampled_from([" ", "\n", "\n\n"])), max_size=25)
 TEXT = PIECES.map(lambda parts: "".join(a + b for a, b in parts))

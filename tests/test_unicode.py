@@ -123,10 +123,15 @@ def test_curly_quotes_and_width_are_kept_by_default():
     assert ENGINE.find(text) == []
 
 
-def test_uncurl_quotes_never_runs_on_a_line_with_mojibake():
+def test_uncurl_quotes_straightens_mojibake_quotes_only_after_decoding_them():
+    """Straightening the bytes of ``â€œ`` would make it unfixable; the quote it decodes to is straightened in the same fix."""
     engine = default_engine(select=["unicode.uncurl-quotes", "unicode.mojibake"])
     text = "“plain” line\nâ€œbrokenâ€\x9d line"
-    assert accept_all(text, engine.find(text)) == '"plain" line\n“broken” line'
+    findings = engine.find(text)
+    assert accept_all(text, findings) == '"plain" line\n"broken" line'
+    assert [f.message for f in findings if f.rule == "unicode.mojibake"] == [
+        "UTF-8 read as Windows-1252; then curly quote “ straightened; then curly quote ” straightened"
+    ]
 
 
 def test_mojibake_findings_are_per_word_with_the_plan_in_words():

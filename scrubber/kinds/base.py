@@ -110,6 +110,17 @@ class Matcher:
     #: ids of the rules this matcher speaks for (for select/ignore and errors)
     rule_ids: tuple[str, ...] = ()
 
+    def reveal_hint(self, replacement: str) -> bool:
+        """Whether this matcher could find something inside a fix's ``replacement`` (see ``Engine.settle``).
+
+        A matcher that returns True is run again over the text as the fixes
+        leave it, and its fixes lying inside another fix's replacement are
+        folded into that fix (``&shy;`` decodes to a soft hyphen, which the
+        soft-hyphen rule removes: one fix ``&shy;`` -> '' instead of a second
+        run finding the hyphen). Most matchers never need this.
+        """
+        return False
+
     def find(self, ctx: DocContext) -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
 

@@ -298,6 +298,10 @@ class CharsMatcher(Matcher):
         self.pattern = re.compile("|".join(f"(?P<{key}>{d.pattern})" for key, d in self.detectors.items()))
         self.first = re.compile("[" + "".join(d.first for d in self.detectors.values()) + "]")
 
+    def reveal_hint(self, replacement: str) -> bool:
+        """A decoded span (mojibake, an entity) may hold what these rules remove: a soft hyphen, a zero-width space."""
+        return self.first.search(replacement) is not None
+
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         # an alternation of groups defeats ``re``'s fast scan, so find the next
         # character any detector could start with (one class, ~400 MB/s), then

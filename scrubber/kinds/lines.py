@@ -52,7 +52,10 @@ required text is a :class:`PackError`.
 
 from __future__ import annotations
 
+import contextlib
+import html.entities
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -82,13 +85,49 @@ def is_headline(line: str) -> bool:
 
 
 #: Characters other rules delete (controls, zero-width and bidi marks, soft
-#: hyphens, BOMs) and the WordPress ad token that rides on residue lines.
+#: hyphens, BOMs), their spellings as entities and mojibake, and the WordPress
+#: ad token that rides on residue lines.
 #: At a line's edges they count as white space, and a line of nothing else
 #: counts as blank: otherwise deleting them would turn a line into residue
 #: (or a blank) only on a second run, and fixing would not be idempotent.
 INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-EDGE = rf"(?:[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\])*"
-_INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]")
+_INVISIBLE_CLASS = regex.compile(f"[{INVISIBLE}]")
+
+
+def _spelled_invisible() -> str:
+    """An alternation of the spellings other rules decode into white space or an invisible character.
+
+    ``&shy;``, ``&#8203;``, ``&nbsp;`` (also double-escaped, ``&amp;shy;``) and
+    the mojibake of those characters (``Â\u00ad``, ``â€‹``): the first run
+    decodes them, so a line of nothing else is blank after it; counted as
+    blank (and as edge) from the start, the residue above such a line is
+    judged the same on both runs.
+    """
+    targets = [c for c in map(chr, range(0x3000 + 1)) if (c.isspace() and c != "\n") or _INVISIBLE_CLASS.fullmatch(c)]
+    targets += ["\ufeff"]
+    # the html-entity rule decodes no control character but tab, and numeric references
+    # to 128-159 are Windows-1252 characters
+    decodable = [c for c in targets if c == "\t" or unicodedata.category(c) != "Cc"]
+    decimal = "|".join(sorted({str(ord(c)) for c in decodable}, key=len, reverse=True))
+    hexa = "|".join(sorted({f"{ord(c):x}" for c in decodable}, key=len, reverse=True))
+    names = "|".join(
+        sorted((regex.escape(n[:-1]) for n, v in html.entities.html5.items() if n.endswith(";") and v in decodable), key=len, reverse=True)
+    )
+    mojibake: set[str] = set()
+    for c in targets:
+        if not c.isascii():
+            for codec in ("cp1252", "latin-1"):
+                with contextlib.suppress(UnicodeDecodeError):
+                    mojibake.add(regex.escape(c.encode("utf-8").decode(codec)))
+    entity = rf"&(?:amp;)*(?:\#0*(?:{decimal})|\#[xX]0*(?i:{hexa})|(?:{names}));"
+    # the first characters up front, so a line's edge is rejected with one class test
+    firsts = regex.escape("".join(sorted({m.replace("\\", "")[0] for m in mojibake} | {"&"})), special_only=True)
+    return f"(?=[{firsts}])(?:" + "|".join([entity, *sorted(mojibake, key=len, reverse=True)]) + ")"
+
+
+SPELLED_INVISIBLE = _spelled_invisible()
+EDGE = rf"(?:[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE})*"
+_INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]|{SPELLED_INVISIBLE}")
 
 #: Residue is short: template lines, widgets, credits and disclosures are
 #: well under this many characters, and article paragraphs are often longer.
@@ -136,12 +175,12 @@ def ranked_lines(text: str, lines: Sequence[_Line]) -> set[int]:
 
 
 def _is_blank(segment: str) -> bool:
-    stripped = segment.strip()
-    if not stripped:
+    lead = segment.lstrip()  # not stripped at the end: a spelling may end in a space ('Â\u00a0')
+    if not lead:
         return True
-    if _INVISIBLE_RE.match(stripped) is None:
-        return False  # its first character is neither white space nor invisible: something stays
-    return not _INVISIBLE_RE.sub("", stripped).strip()
+    if _INVISIBLE_RE.match(lead) is None:
+        return False  # it starts with neither white space nor anything invisible: something stays
+    return not _INVISIBLE_RE.sub("", lead).strip()
 
 
 @dataclass
