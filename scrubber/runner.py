@@ -32,10 +32,12 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -60,7 +62,7 @@ from .io.sources import (
 from .model import Action, Finding
 from .policy import Policy
 from .scoring import document_score, has_garble_rules
-from .signals import held_signals
+from .signals import forget_stops, held_signals, raise_if_stopped, stop_word
 
 #: a task is cut at about this many bytes of input ...
 TASK_BYTES = 1 << 18
@@ -371,28 +373,104 @@ class PoolBackend:
 
     def submit(self, segments: list[Segment]) -> Pending:
         assert self.pool is not None
-        return self.pool.submit(_pool_task, segments)
+        return _PoolPending(self.pool, self.pool.submit(_pool_task, segments))
 
     def close(self, abort: bool = False) -> None:
-        if self.pool is None:
+        pool, self.pool = self.pool, None
+        if pool is None:
             return
         if abort:
-            processes = list((getattr(self.pool, "_processes", None) or {}).values())
-            # shutdown forgets the pool's manager thread: take it first
-            manager = getattr(self.pool, "_executor_manager_thread", None)
-            for p in processes:  # don't wait for tasks nobody will read
-                p.terminate()
-            # no interrupt can have been left inside the pool's lock: Runner holds signals during submit
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            # let the manager thread see its workers die and close its wakeup pipe now: left running,
-            # it races the interpreter's exit hook, which wakes it through that pipe as it is being
-            # closed and prints "Exception ignored ... Bad file descriptor" after the clean message
-            # (3 runs in 20 under SIGTERM when this join came after shutdown and so never ran)
-            if manager is not None:
-                manager.join(timeout=5)
+            abort_pool(pool)
         else:
-            self.pool.shutdown()
-        self.pool = None
+            pool.shutdown()
+
+
+class _PoolPending:
+    """A pool task's future, waited for in slices so that a worker that died is noticed.
+
+    The pool's manager thread finds a dead worker by itself, except when the
+    worker was killed while sending its result: the manager then waits for the
+    rest of that message forever, and so would the run.
+    """
+
+    #: how long a dead worker may go unnoticed by the pool before the run gives up on it
+    GRACE = 2.0
+
+    def __init__(self, pool: ProcessPoolExecutor, future: Future) -> None:
+        self.pool, self.future = pool, future
+
+    def result(self) -> list[Part]:
+        died_at = None
+        while True:
+            try:
+                return self.future.result(timeout=0.25)
+            except FutureTimeout:
+                pass
+            if died_at is None:
+                if _dead_workers(self.pool):
+                    died_at = time.monotonic()
+            elif time.monotonic() - died_at > self.GRACE:
+                raise BrokenProcessPool("a worker process ended while sending its result")
+
+
+def _dead_workers(pool: ProcessPoolExecutor) -> bool:
+    try:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+    except RuntimeError:  # the manager thread changed it meanwhile: look again next time
+        return False
+    return any(p.exitcode is not None for p in processes)
+
+
+#: set when an aborted pool left a thread that would not end; the CLI then exits with os._exit
+#: rather than wait for it in the interpreter's exit hooks (see :func:`abort_pool`)
+stuck_threads: list[threading.Thread] = []
+
+
+def abort_pool(pool: ProcessPoolExecutor, timeout: float = 5.0) -> None:
+    """Stop a ProcessPoolExecutor now, without waiting for its tasks, and leave no thread that never ends.
+
+    ``shutdown(cancel_futures=True)`` alone waits for the running tasks; ending
+    the workers first can leave the pool's threads stuck for good (CPython
+    3.10-3.13), and the interpreter joins them at exit, so the process hangs
+    after its last message (1 run in 8 under Ctrl-C):
+
+    * the manager thread, reading a result a worker was killed halfway through
+      sending, waits for the rest of it; closing this process's copy of the
+      result pipe's write end (the workers' copies died with them) makes it read
+      EOF, mark the pool broken and clean up;
+    * the call queue's feeder thread, writing a task into a pipe no worker
+      reads, blocks; the manager's cleanup closes the read end, and the write
+      fails with EPIPE.
+
+    The pool's private attributes are read with ``getattr`` so that another
+    Python leaves this at the plain shutdown. Threads still alive after
+    ``timeout`` are recorded in :data:`stuck_threads`.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets them: take them first
+    call_queue = getattr(pool, "_call_queue", None)
+    result_queue = getattr(pool, "_result_queue", None)
+    # no interrupt can have been left inside the pool's lock: Runner holds signals during submit
+    pool.shutdown(wait=False, cancel_futures=True)  # no new task goes to the workers
+    if call_queue is not None:
+        call_queue.cancel_join_thread()  # tasks left in it are not worth waiting for at exit
+    for p in processes:  # don't wait for tasks nobody will read
+        p.terminate()
+    deadline = time.monotonic() + timeout
+    for p in processes:
+        p.join(max(0.1, deadline - time.monotonic()))
+        if p.exitcode is None:
+            p.kill()
+            p.join(1)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None and not any(p.exitcode is None for p in processes):
+        writer.close()  # the last writer: a manager stuck in a half-sent result reads EOF
+    threads = [t for t in (manager, getattr(call_queue, "_thread", None)) if isinstance(t, threading.Thread)]
+    for t in threads:
+        # joined here, not left to the exit hook, which would wake the manager through a pipe it may be
+        # closing ("Exception ignored ... Bad file descriptor" after the clean message)
+        t.join(max(0.1, deadline - time.monotonic()))
+    stuck_threads.extend(t for t in threads if t.is_alive())
 
 
 def default_jobs() -> int:
@@ -418,23 +496,46 @@ class WorkerError(Exception):
 class RunAborted(Exception):
     """The run was stopped (Ctrl-C or a failed worker); outputs not finished were removed."""
 
-    def __init__(self, stats: Stats, reason: str, finished: int, total: int | None, stopped: str | None, interrupted: bool) -> None:
+    def __init__(
+        self,
+        stats: Stats,
+        reason: str,
+        finished: int,
+        total: int | None,
+        stopped: str | None,
+        interrupted: bool,
+        on_stdout: tuple[str, int] | None = None,
+    ) -> None:
         self.stats = stats
         self.reason = reason
         self.finished = finished
         self.total = total
         self.stopped = stopped
         self.interrupted = interrupted
+        #: (input, records) already written to standard output, which no abort can take back
+        self.on_stdout = on_stdout
         super().__init__(self.describe())
 
     def describe(self) -> str:
         total = f" of {self.total}" if self.total is not None else ""
         lines = [f"{self.reason}; {self.finished}{total} input(s) finished"]
-        if self.stopped:
+        if self.on_stdout is not None:
+            name, records = self.on_stdout
+            where = f"stopped in {self.stopped}: " if self.stopped else ""
+            lines.append(
+                f"{where}{records} record(s) of {name} were written to standard output before the run stopped "
+                "(they end on a record boundary and cannot be taken back)"
+            )
+        elif self.stopped:
             lines.append(
                 f"stopped in {self.stopped}: every input before it is complete; its unfinished output (and any after it) was removed"
             )
         return "\n".join(lines)
+
+
+def stop_reason(exc: BaseException) -> str:
+    """How a run stopped by a signal is described: the CLI's ``Terminated`` carries the signal number."""
+    return stop_word(getattr(exc, "signum", signal.SIGINT))
 
 
 @dataclass
@@ -449,6 +550,8 @@ class _FileJob:
     element_written: bool = False
     #: the error already said that this input's output is not written
     said_refused: bool = False
+    #: records written straight to standard output (which cannot be removed if the run stops)
+    on_stdout: int = 0
 
 
 def _where(seg: Segment) -> str:
@@ -491,6 +594,7 @@ class Runner:
         self.stats = Stats()
         self._jobs: dict[int, _FileJob] = {}
         self._position: str | None = None  # first input (and line) not yet consumed
+        self._written_to_stdout: tuple[str, int] | None = None  # an unfinished input's records already on stdout
 
     def report(self, level: str, where: str, message: str) -> None:
         """Pass a problem to the user's reporter; errors are counted for the exit status."""
@@ -612,15 +716,18 @@ class Runner:
                 self.backend.close()
         except (KeyboardInterrupt, WorkerError) as exc:
             self._clean_up_abort()
+            forget_stops()
             self.stats.seconds = time.perf_counter() - started
             if self._position is None and window:
                 self._position = _where(window[0][0][0][0])
             self.stats.stopped_at = self._position
             if isinstance(exc, KeyboardInterrupt):
-                reason, interrupted = "interrupted", True
+                reason, interrupted = stop_reason(exc), True
             else:
                 reason, interrupted = str(exc), False
-            raise RunAborted(self.stats, reason, self.stats.files, len(sources), self._position, interrupted) from exc
+            raise RunAborted(
+                self.stats, reason, self.stats.files, len(sources), self._position, interrupted, self._written_to_stdout
+            ) from exc
         except BaseException:
             self._clean_up_abort()
             raise
@@ -641,10 +748,11 @@ class Runner:
         window.popleft()
         for (seg, last), part in zip(task, parts):
             self._position = _where(seg)
-            self._consume(seg.key, part, last)
+            self._consume(seg, part, last)
         self._position = None
         if self.on_progress is not None:
             self.on_progress(self.stats)
+        raise_if_stopped()
 
     def _clean_up_abort(self) -> None:
         """End the backend's work and remove every unfinished output."""
@@ -654,11 +762,14 @@ class Runner:
 
     def _abort_open(self) -> None:
         for job in self._jobs.values():
+            if job.on_stdout:
+                self._written_to_stdout = (job.source.display, job.on_stdout)
             if job.output is not None:
                 job.output.abort()
                 job.output = None
 
-    def _consume(self, key: int, part: Part, last: bool) -> None:
+    def _consume(self, seg: Segment, part: Part, last: bool) -> None:
+        key = seg.key
         job = self._jobs[key]
         for level, where, message in part.reports:
             self.report(level, where, message)
@@ -679,6 +790,8 @@ class Runner:
                     job.output = Output(job.source, output_path(job.source, self.out_dir, self.in_place))
                 if data:
                     job.output.write(data)
+                    if job.output.target is None and seg.fmt != "json":  # stdout (a JSON document is spooled: see Output)
+                        job.on_stdout += len(seg) - part.stats.documents_dropped
         except OutputError as exc:
             self.report("error", job.source.display, str(exc))
             job.failed = True
