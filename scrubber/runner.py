@@ -111,17 +111,19 @@ class RuleStats:
     changed: int = 0  # documents the rule changed (a fix applied or a span dropped)
     dropped: int = 0  # flagged spans (sentences) removed
 
-    def merge(self, other: RuleStats) -> None:
+    def merge(self, other: RuleStats, sign: int = 1) -> None:
         for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+            setattr(self, f.name, getattr(self, f.name) + sign * getattr(other, f.name))
 
 
 @dataclass
 class Stats:
     """Counts of a run. Workers build deltas; the main process merges them."""
 
-    files: int = 0  # inputs finished (written, or read through when not writing)
-    documents: int = 0
+    files: int = 0  # inputs finished: output written (or left as it was), or read through when not writing
+    files_failed: int = 0  # inputs that could not be read completely or whose output could not be written
+    documents: int = 0  # when writing: documents of the inputs whose output was written
+    documents_failed: int = 0  # when writing: documents read from inputs whose output was not written
     documents_changed: int = 0
     documents_dropped: int = 0
     chars_in: int = 0
@@ -169,11 +171,29 @@ class Stats:
         for rule, rs in other.rules.items():
             self.rules.setdefault(rule, RuleStats()).merge(rs)
 
+    def move_to_failed(self, part: Stats) -> None:
+        """Take the documents (and their findings) of an input whose output was not written out of the counts.
+
+        They go to ``documents_failed``; what was read (``bytes_in``), the
+        problems and the time stay, so that the summary's documents are those
+        in the outputs.
+        """
+        for name in ("documents", "documents_changed", "documents_dropped", "chars_in"):
+            setattr(self, name, getattr(self, name) - getattr(part, name))
+        self.documents_failed += part.documents
+        for rule, rs in part.rules.items():
+            mine = self.rules[rule]
+            mine.merge(rs, -1)
+            if not mine.findings:
+                del self.rules[rule]
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--stats FILE`` (stable keys, rules sorted)."""
         return {
             "files": self.files,
+            "files_failed": self.files_failed,
             "documents": self.documents,
+            "documents_failed": self.documents_failed,
             "documents_changed": self.documents_changed,
             "documents_dropped": self.documents_dropped,
             "chars_in": self.chars_in,
@@ -552,6 +572,10 @@ class _FileJob:
     said_refused: bool = False
     #: records written straight to standard output (which cannot be removed if the run stops)
     on_stdout: int = 0
+    #: a binary input left out (counted in ``skipped``, not as finished or failed)
+    skipped: bool = False
+    #: this input's share of the counts, taken out again if its output is not written
+    stats: Stats = field(default_factory=Stats)
 
 
 def _where(seg: Segment) -> str:
@@ -636,6 +660,7 @@ class Runner:
                     seg.nbytes = sum(len(i.doc.text) for i in seg.items if i.doc)  # close enough: progress only
             except BinaryInput as exc:
                 self.stats.skipped += 1
+                job.skipped = True
                 if source.explicit:
                     self.report("error", source.display, str(exc).split(": ", 1)[1])
                 else:
@@ -649,7 +674,9 @@ class Runner:
                     job.said_refused = True
                 self.report("error", exc.where or source.display, message)
                 job.failed = True
-                if seg.pieces is None:  # the pieces of a JSON document read so far are still checked
+                if source.fmt == "jsonl":  # the lines read before the problem (a truncated file's good part) are still read
+                    seg.lines, seg.nbytes = lines, size
+                elif seg.pieces is None:  # the pieces of a JSON document read so far are still checked
                     seg = Segment(key, source.fmt, source.display)
             yield seg, True
 
@@ -725,6 +752,7 @@ class Runner:
                 reason, interrupted = stop_reason(exc), True
             else:
                 reason, interrupted = str(exc), False
+                self.stats.errors += 1  # a worker that died (or failed) is an error of the run
             raise RunAborted(
                 self.stats, reason, self.stats.files, len(sources), self._position, interrupted, self._written_to_stdout
             ) from exc
@@ -764,6 +792,8 @@ class Runner:
         for job in self._jobs.values():
             if job.on_stdout:
                 self._written_to_stdout = (job.source.display, job.on_stdout)
+            elif self.write:  # its output is removed: its documents are not in any output
+                self.stats.move_to_failed(job.stats)
             if job.output is not None:
                 job.output.abort()
                 job.output = None
@@ -774,6 +804,8 @@ class Runner:
         for level, where, message in part.reports:
             self.report(level, where, message)
         self.stats.merge(part.stats)
+        if self.write:
+            job.stats.merge(part.stats)
         job.changed |= part.changed
         if part.docs is not None and self.on_document is not None:
             for item, result in part.docs:
@@ -804,29 +836,40 @@ class Runner:
         # interrupt inside the commit (an fsync) leaves no output, so it is not
         job = self._jobs[key]
         output, job.output = job.output, None
+        written = not job.failed
         if output is not None:
-            self._close_output(job, output)
+            written = self._close_output(job, output)
         self._say_encoding(job, "")  # no output was opened (the input failed early)
         del self._jobs[key]
-        self.stats.files += 1
+        if job.skipped:
+            return
+        if written:
+            self.stats.files += 1
+            return
+        self.stats.files_failed += 1
+        if self.write:
+            self.stats.move_to_failed(job.stats)
 
-    def _close_output(self, job: _FileJob, output: Output) -> None:
+    def _close_output(self, job: _FileJob, output: Output) -> bool:
+        """Commit (or drop) an input's output; False when it is not written."""
         if job.failed:
             output.abort()
             self._say_encoding(job, "")
             if not job.said_refused:
                 self.report("error", job.source.display, "output not written because the input could not be read completely")
-        elif self.in_place and not job.changed:
+            return False
+        if self.in_place and not job.changed:
             output.abort()  # nothing changed: leave the file (and its mtime) alone
             self._say_encoding(job, "; nothing to change, so the file is left as it was (not converted to UTF-8)")
-        else:
-            try:
-                output.commit()
-            except OutputError as exc:
-                self._say_encoding(job, "")
-                self.report("error", job.source.display, str(exc))
-            else:
-                self._say_encoding(job, "; rewritten as UTF-8")
+            return True
+        try:
+            output.commit()
+        except OutputError as exc:
+            self._say_encoding(job, "")
+            self.report("error", job.source.display, str(exc))
+            return False
+        self._say_encoding(job, "; rewritten as UTF-8")
+        return True
 
     def _say_encoding(self, job: _FileJob, outcome: str) -> None:
         if job.encoding_warning is not None:
