@@ -10,9 +10,13 @@ The public API is small and plain-data::
 
 from __future__ import annotations
 
-from .engine import Engine, apply
-from .model import Action, Decision, Document, Finding
-from .policy import Policy, rules_that_can_change_the_output
+from .signals import quiet_start_up
+
+quiet_start_up()  # the `scrubber` command: a Ctrl-C while it imports (a few tenths of a second) prints no traceback
+
+from .engine import Engine, apply  # noqa: E402
+from .model import Action, Decision, Document, Finding  # noqa: E402
+from .policy import Policy, rules_that_can_change_the_output  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -135,10 +135,19 @@ class Progress:
         self.stream.flush()
 
     def _columns(self) -> int:
+        """The terminal's width; $COLUMNS or 80 when it is unknown.
+
+        A pty whose size was never set (``script``, ``docker run -t``, some CI
+        runners) reports 0 columns: taken at its word, every line would be cut
+        down to a lone "…".
+        """
         try:
-            return os.get_terminal_size(self.stream.fileno()).columns
-        except (OSError, ValueError, AttributeError):  # not a real terminal (tests): $COLUMNS or 80
-            return shutil.get_terminal_size().columns
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):  # not a real terminal (tests)
+            columns = 0
+        if columns <= 0:
+            columns = shutil.get_terminal_size().columns  # $COLUMNS, else stdout's size, else 80
+        return columns if columns > 0 else 80
 
     def clear(self) -> None:
         """Erase the progress line (before printing a message or the summary)."""

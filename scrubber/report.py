@@ -117,6 +117,9 @@ def summary_table(stats: Stats, fixing: bool) -> str:
         lines.append("  no findings")
     if stats.documents_dropped:
         lines.append(f"  {stats.documents_dropped} document(s) dropped whole (garble score above --drop-above)")
+    if stats.files_failed:
+        not_written = f": {stats.documents_failed} document(s) read from them are in no output" if stats.documents_failed else ""
+        lines.append(f"  {stats.files_failed} input(s) failed{not_written}")
     if stats.errors or stats.skipped:
         lines.append(f"  {stats.errors} error(s), {stats.skipped} input(s) skipped")
     return "\n".join(lines)

@@ -32,10 +32,12 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -60,7 +62,7 @@ from .io.sources import (
 from .model import Action, Finding
 from .policy import Policy
 from .scoring import document_score, has_garble_rules
-from .signals import held_signals
+from .signals import forget_stops, held_signals, raise_if_stopped, stop_word
 
 #: a task is cut at about this many bytes of input ...
 TASK_BYTES = 1 << 18
@@ -109,17 +111,19 @@ class RuleStats:
     changed: int = 0  # documents the rule changed (a fix applied or a span dropped)
     dropped: int = 0  # flagged spans (sentences) removed
 
-    def merge(self, other: RuleStats) -> None:
+    def merge(self, other: RuleStats, sign: int = 1) -> None:
         for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+            setattr(self, f.name, getattr(self, f.name) + sign * getattr(other, f.name))
 
 
 @dataclass
 class Stats:
     """Counts of a run. Workers build deltas; the main process merges them."""
 
-    files: int = 0  # inputs finished (written, or read through when not writing)
-    documents: int = 0
+    files: int = 0  # inputs finished: output written (or left as it was), or read through when not writing
+    files_failed: int = 0  # inputs that could not be read completely or whose output could not be written
+    documents: int = 0  # when writing: documents of the inputs whose output was written
+    documents_failed: int = 0  # when writing: documents read from inputs whose output was not written
     documents_changed: int = 0
     documents_dropped: int = 0
     chars_in: int = 0
@@ -167,11 +171,29 @@ class Stats:
         for rule, rs in other.rules.items():
             self.rules.setdefault(rule, RuleStats()).merge(rs)
 
+    def move_to_failed(self, part: Stats) -> None:
+        """Take the documents (and their findings) of an input whose output was not written out of the counts.
+
+        They go to ``documents_failed``; what was read (``bytes_in``), the
+        problems and the time stay, so that the summary's documents are those
+        in the outputs.
+        """
+        for name in ("documents", "documents_changed", "documents_dropped", "chars_in"):
+            setattr(self, name, getattr(self, name) - getattr(part, name))
+        self.documents_failed += part.documents
+        for rule, rs in part.rules.items():
+            mine = self.rules[rule]
+            mine.merge(rs, -1)
+            if not mine.findings:
+                del self.rules[rule]
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``--stats FILE`` (stable keys, rules sorted)."""
         return {
             "files": self.files,
+            "files_failed": self.files_failed,
             "documents": self.documents,
+            "documents_failed": self.documents_failed,
             "documents_changed": self.documents_changed,
             "documents_dropped": self.documents_dropped,
             "chars_in": self.chars_in,
@@ -371,28 +393,104 @@ class PoolBackend:
 
     def submit(self, segments: list[Segment]) -> Pending:
         assert self.pool is not None
-        return self.pool.submit(_pool_task, segments)
+        return _PoolPending(self.pool, self.pool.submit(_pool_task, segments))
 
     def close(self, abort: bool = False) -> None:
-        if self.pool is None:
+        pool, self.pool = self.pool, None
+        if pool is None:
             return
         if abort:
-            processes = list((getattr(self.pool, "_processes", None) or {}).values())
-            # shutdown forgets the pool's manager thread: take it first
-            manager = getattr(self.pool, "_executor_manager_thread", None)
-            for p in processes:  # don't wait for tasks nobody will read
-                p.terminate()
-            # no interrupt can have been left inside the pool's lock: Runner holds signals during submit
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            # let the manager thread see its workers die and close its wakeup pipe now: left running,
-            # it races the interpreter's exit hook, which wakes it through that pipe as it is being
-            # closed and prints "Exception ignored ... Bad file descriptor" after the clean message
-            # (3 runs in 20 under SIGTERM when this join came after shutdown and so never ran)
-            if manager is not None:
-                manager.join(timeout=5)
+            abort_pool(pool)
         else:
-            self.pool.shutdown()
-        self.pool = None
+            pool.shutdown()
+
+
+class _PoolPending:
+    """A pool task's future, waited for in slices so that a worker that died is noticed.
+
+    The pool's manager thread finds a dead worker by itself, except when the
+    worker was killed while sending its result: the manager then waits for the
+    rest of that message forever, and so would the run.
+    """
+
+    #: how long a dead worker may go unnoticed by the pool before the run gives up on it
+    GRACE = 2.0
+
+    def __init__(self, pool: ProcessPoolExecutor, future: Future) -> None:
+        self.pool, self.future = pool, future
+
+    def result(self) -> list[Part]:
+        died_at = None
+        while True:
+            try:
+                return self.future.result(timeout=0.25)
+            except FutureTimeout:
+                pass
+            if died_at is None:
+                if _dead_workers(self.pool):
+                    died_at = time.monotonic()
+            elif time.monotonic() - died_at > self.GRACE:
+                raise BrokenProcessPool("a worker process ended while sending its result")
+
+
+def _dead_workers(pool: ProcessPoolExecutor) -> bool:
+    try:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+    except RuntimeError:  # the manager thread changed it meanwhile: look again next time
+        return False
+    return any(p.exitcode is not None for p in processes)
+
+
+#: set when an aborted pool left a thread that would not end; the CLI then exits with os._exit
+#: rather than wait for it in the interpreter's exit hooks (see :func:`abort_pool`)
+stuck_threads: list[threading.Thread] = []
+
+
+def abort_pool(pool: ProcessPoolExecutor, timeout: float = 5.0) -> None:
+    """Stop a ProcessPoolExecutor now, without waiting for its tasks, and leave no thread that never ends.
+
+    ``shutdown(cancel_futures=True)`` alone waits for the running tasks; ending
+    the workers first can leave the pool's threads stuck for good (CPython
+    3.10-3.13), and the interpreter joins them at exit, so the process hangs
+    after its last message (1 run in 8 under Ctrl-C):
+
+    * the manager thread, reading a result a worker was killed halfway through
+      sending, waits for the rest of it; closing this process's copy of the
+      result pipe's write end (the workers' copies died with them) makes it read
+      EOF, mark the pool broken and clean up;
+    * the call queue's feeder thread, writing a task into a pipe no worker
+      reads, blocks; the manager's cleanup closes the read end, and the write
+      fails with EPIPE.
+
+    The pool's private attributes are read with ``getattr`` so that another
+    Python leaves this at the plain shutdown. Threads still alive after
+    ``timeout`` are recorded in :data:`stuck_threads`.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets them: take them first
+    call_queue = getattr(pool, "_call_queue", None)
+    result_queue = getattr(pool, "_result_queue", None)
+    # no interrupt can have been left inside the pool's lock: Runner holds signals during submit
+    pool.shutdown(wait=False, cancel_futures=True)  # no new task goes to the workers
+    if call_queue is not None:
+        call_queue.cancel_join_thread()  # tasks left in it are not worth waiting for at exit
+    for p in processes:  # don't wait for tasks nobody will read
+        p.terminate()
+    deadline = time.monotonic() + timeout
+    for p in processes:
+        p.join(max(0.1, deadline - time.monotonic()))
+        if p.exitcode is None:
+            p.kill()
+            p.join(1)
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None and not any(p.exitcode is None for p in processes):
+        writer.close()  # the last writer: a manager stuck in a half-sent result reads EOF
+    threads = [t for t in (manager, getattr(call_queue, "_thread", None)) if isinstance(t, threading.Thread)]
+    for t in threads:
+        # joined here, not left to the exit hook, which would wake the manager through a pipe it may be
+        # closing ("Exception ignored ... Bad file descriptor" after the clean message)
+        t.join(max(0.1, deadline - time.monotonic()))
+    stuck_threads.extend(t for t in threads if t.is_alive())
 
 
 def default_jobs() -> int:
@@ -418,23 +516,46 @@ class WorkerError(Exception):
 class RunAborted(Exception):
     """The run was stopped (Ctrl-C or a failed worker); outputs not finished were removed."""
 
-    def __init__(self, stats: Stats, reason: str, finished: int, total: int | None, stopped: str | None, interrupted: bool) -> None:
+    def __init__(
+        self,
+        stats: Stats,
+        reason: str,
+        finished: int,
+        total: int | None,
+        stopped: str | None,
+        interrupted: bool,
+        on_stdout: tuple[str, int] | None = None,
+    ) -> None:
         self.stats = stats
         self.reason = reason
         self.finished = finished
         self.total = total
         self.stopped = stopped
         self.interrupted = interrupted
+        #: (input, records) already written to standard output, which no abort can take back
+        self.on_stdout = on_stdout
         super().__init__(self.describe())
 
     def describe(self) -> str:
         total = f" of {self.total}" if self.total is not None else ""
         lines = [f"{self.reason}; {self.finished}{total} input(s) finished"]
-        if self.stopped:
+        if self.on_stdout is not None:
+            name, records = self.on_stdout
+            where = f"stopped in {self.stopped}: " if self.stopped else ""
+            lines.append(
+                f"{where}{records} record(s) of {name} were written to standard output before the run stopped "
+                "(they end on a record boundary and cannot be taken back)"
+            )
+        elif self.stopped:
             lines.append(
                 f"stopped in {self.stopped}: every input before it is complete; its unfinished output (and any after it) was removed"
             )
         return "\n".join(lines)
+
+
+def stop_reason(exc: BaseException) -> str:
+    """How a run stopped by a signal is described: the CLI's ``Terminated`` carries the signal number."""
+    return stop_word(getattr(exc, "signum", signal.SIGINT))
 
 
 @dataclass
@@ -449,6 +570,12 @@ class _FileJob:
     element_written: bool = False
     #: the error already said that this input's output is not written
     said_refused: bool = False
+    #: records written straight to standard output (which cannot be removed if the run stops)
+    on_stdout: int = 0
+    #: a binary input left out (counted in ``skipped``, not as finished or failed)
+    skipped: bool = False
+    #: this input's share of the counts, taken out again if its output is not written
+    stats: Stats = field(default_factory=Stats)
 
 
 def _where(seg: Segment) -> str:
@@ -491,6 +618,7 @@ class Runner:
         self.stats = Stats()
         self._jobs: dict[int, _FileJob] = {}
         self._position: str | None = None  # first input (and line) not yet consumed
+        self._written_to_stdout: tuple[str, int] | None = None  # an unfinished input's records already on stdout
 
     def report(self, level: str, where: str, message: str) -> None:
         """Pass a problem to the user's reporter; errors are counted for the exit status."""
@@ -532,6 +660,7 @@ class Runner:
                     seg.nbytes = sum(len(i.doc.text) for i in seg.items if i.doc)  # close enough: progress only
             except BinaryInput as exc:
                 self.stats.skipped += 1
+                job.skipped = True
                 if source.explicit:
                     self.report("error", source.display, str(exc).split(": ", 1)[1])
                 else:
@@ -545,7 +674,9 @@ class Runner:
                     job.said_refused = True
                 self.report("error", exc.where or source.display, message)
                 job.failed = True
-                if seg.pieces is None:  # the pieces of a JSON document read so far are still checked
+                if source.fmt == "jsonl":  # the lines read before the problem (a truncated file's good part) are still read
+                    seg.lines, seg.nbytes = lines, size
+                elif seg.pieces is None:  # the pieces of a JSON document read so far are still checked
                     seg = Segment(key, source.fmt, source.display)
             yield seg, True
 
@@ -612,15 +743,19 @@ class Runner:
                 self.backend.close()
         except (KeyboardInterrupt, WorkerError) as exc:
             self._clean_up_abort()
+            forget_stops()
             self.stats.seconds = time.perf_counter() - started
             if self._position is None and window:
                 self._position = _where(window[0][0][0][0])
             self.stats.stopped_at = self._position
             if isinstance(exc, KeyboardInterrupt):
-                reason, interrupted = "interrupted", True
+                reason, interrupted = stop_reason(exc), True
             else:
                 reason, interrupted = str(exc), False
-            raise RunAborted(self.stats, reason, self.stats.files, len(sources), self._position, interrupted) from exc
+                self.stats.errors += 1  # a worker that died (or failed) is an error of the run
+            raise RunAborted(
+                self.stats, reason, self.stats.files, len(sources), self._position, interrupted, self._written_to_stdout
+            ) from exc
         except BaseException:
             self._clean_up_abort()
             raise
@@ -641,10 +776,11 @@ class Runner:
         window.popleft()
         for (seg, last), part in zip(task, parts):
             self._position = _where(seg)
-            self._consume(seg.key, part, last)
+            self._consume(seg, part, last)
         self._position = None
         if self.on_progress is not None:
             self.on_progress(self.stats)
+        raise_if_stopped()
 
     def _clean_up_abort(self) -> None:
         """End the backend's work and remove every unfinished output."""
@@ -654,15 +790,22 @@ class Runner:
 
     def _abort_open(self) -> None:
         for job in self._jobs.values():
+            if job.on_stdout:
+                self._written_to_stdout = (job.source.display, job.on_stdout)
+            elif self.write:  # its output is removed: its documents are not in any output
+                self.stats.move_to_failed(job.stats)
             if job.output is not None:
                 job.output.abort()
                 job.output = None
 
-    def _consume(self, key: int, part: Part, last: bool) -> None:
+    def _consume(self, seg: Segment, part: Part, last: bool) -> None:
+        key = seg.key
         job = self._jobs[key]
         for level, where, message in part.reports:
             self.report(level, where, message)
         self.stats.merge(part.stats)
+        if self.write:
+            job.stats.merge(part.stats)
         job.changed |= part.changed
         if part.docs is not None and self.on_document is not None:
             for item, result in part.docs:
@@ -679,6 +822,8 @@ class Runner:
                     job.output = Output(job.source, output_path(job.source, self.out_dir, self.in_place))
                 if data:
                     job.output.write(data)
+                    if job.output.target is None and seg.fmt != "json":  # stdout (a JSON document is spooled: see Output)
+                        job.on_stdout += len(seg) - part.stats.documents_dropped
         except OutputError as exc:
             self.report("error", job.source.display, str(exc))
             job.failed = True
@@ -691,29 +836,40 @@ class Runner:
         # interrupt inside the commit (an fsync) leaves no output, so it is not
         job = self._jobs[key]
         output, job.output = job.output, None
+        written = not job.failed
         if output is not None:
-            self._close_output(job, output)
+            written = self._close_output(job, output)
         self._say_encoding(job, "")  # no output was opened (the input failed early)
         del self._jobs[key]
-        self.stats.files += 1
+        if job.skipped:
+            return
+        if written:
+            self.stats.files += 1
+            return
+        self.stats.files_failed += 1
+        if self.write:
+            self.stats.move_to_failed(job.stats)
 
-    def _close_output(self, job: _FileJob, output: Output) -> None:
+    def _close_output(self, job: _FileJob, output: Output) -> bool:
+        """Commit (or drop) an input's output; False when it is not written."""
         if job.failed:
             output.abort()
             self._say_encoding(job, "")
             if not job.said_refused:
                 self.report("error", job.source.display, "output not written because the input could not be read completely")
-        elif self.in_place and not job.changed:
+            return False
+        if self.in_place and not job.changed:
             output.abort()  # nothing changed: leave the file (and its mtime) alone
             self._say_encoding(job, "; nothing to change, so the file is left as it was (not converted to UTF-8)")
-        else:
-            try:
-                output.commit()
-            except OutputError as exc:
-                self._say_encoding(job, "")
-                self.report("error", job.source.display, str(exc))
-            else:
-                self._say_encoding(job, "; rewritten as UTF-8")
+            return True
+        try:
+            output.commit()
+        except OutputError as exc:
+            self._say_encoding(job, "")
+            self.report("error", job.source.display, str(exc))
+            return False
+        self._say_encoding(job, "; rewritten as UTF-8")
+        return True
 
     def _say_encoding(self, job: _FileJob, outcome: str) -> None:
         if job.encoding_warning is not None:

@@ -78,6 +78,27 @@ def test_progress_line_and_json():
     assert fmt_duration(3725) == "1:02:05"
 
 
+@pytest.mark.parametrize(("size", "env", "width"), [(0, None, 80), (0, "120", 120), (None, None, 80), (40, "120", 40)])
+def test_progress_width_when_the_terminal_says_zero(monkeypatch, size, env, width):
+    """A pty of unset size reports 0 columns (script, docker -t): the line must not shrink to "…"."""
+
+    def terminal_size(fd: int = 1) -> os.terminal_size:
+        if size is None:
+            raise OSError("not a terminal")
+        return os.terminal_size((size, 24))
+
+    monkeypatch.setattr(os, "get_terminal_size", terminal_size)
+    if env is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", env)
+    out = io.StringIO()
+    out.fileno = lambda: 2  # type: ignore[method-assign]
+    Progress("tty", out, interval=0)(Stats(documents=1000, bytes_in=50_000_000))
+    shown = out.getvalue().removeprefix("\r\x1b[K")
+    assert shown.startswith("1,000 docs") and len(shown) < width
+
+
 def test_ctrl_c_leaves_no_partial_output(tmp_path):
     """A real SIGINT to a real pool run: exit 130, finished inputs kept, nothing partial."""
     inputs = tmp_path / "in"

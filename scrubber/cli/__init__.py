@@ -8,9 +8,10 @@ import click
 
 from .. import __version__
 from ..io.atomic import remove_leftovers
+from . import stopping
 from .apply import apply_session
 from .check import check
-from .common import Terminated, stop_on_signals
+from .common import stop_on_signals
 from .fix import fix
 from .mine import mine
 from .review import review
@@ -27,14 +28,27 @@ Exit codes:
 
 
 class _Group(click.Group):
-    """Exit 128+N on SIGTERM/SIGHUP wherever it lands (click would say 'Aborted!' and exit 1)."""
+    """Exit 128+N on Ctrl-C, SIGTERM or SIGHUP wherever it lands (click would say 'Aborted!' and exit 1)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except Terminated as exc:
-            remove_leftovers()
-            ctx.exit(128 + exc.signum)
+        except KeyboardInterrupt as exc:  # the CLI's Terminated (SIGTERM, SIGHUP) is one too
+            remove_leftovers()  # a temp file whose own cleanup the interrupt cut short
+            signum = stopping.signal_of(exc)
+            stopping.say_stopped(signum)
+            ctx.exit(128 + signum)
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        """The installed script's entry (tests call ``main`` instead): never hang on the way out."""
+        try:
+            return super().__call__(*args, **kwargs)
+        except SystemExit as exc:
+            from ..runner import stuck_threads
+
+            if stuck_threads and isinstance(exc.code, int):
+                stopping.exit_without_waiting(exc.code, stuck_threads)
+            raise
 
 
 @click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -49,6 +63,7 @@ def main() -> None:
     and `mine` finds repeated residue in your corpus.
     """
     stop_on_signals()
+    stopping.install()
     escape_unencodable_output()
 
 

@@ -23,6 +23,7 @@ from ..kinds.base import PackError
 from ..packs import builtin_pack_dir, load_packs
 from ..progress import Progress, choose_mode, total_bytes
 from ..runner import RunAborted, Runner, Stats, default_jobs
+from ..signals import note_stop
 from .outputs import Planned, leave_out_outputs
 
 
@@ -35,6 +36,7 @@ class Terminated(KeyboardInterrupt):
 
 
 def _raise_terminated(signum: int, frame: Any) -> None:
+    note_stop(signum)  # raised inside a __del__, it would be lost: the runner raises it again
     raise Terminated(signum)
 
 
