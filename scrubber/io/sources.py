@@ -62,6 +62,8 @@ class InputFile:
     rel: Path  # path relative to the argument it came from (for -o mirroring)
     explicit: bool = True  # named on the command line (vs found in a folder)
     url: str | None = None  # set (and path None) for an input read through fsspec
+    #: why this input cannot be read at all, found before reading (a folder the walk could not list)
+    problem: str | None = None
 
     @property
     def display(self) -> str:
@@ -158,6 +160,10 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
     run forever, as a device would never end); a path named on the command
     line is read whatever it is, so ``<(zcat x.gz)`` works.
     ``input_format`` other than "auto" is the format of every file (``--input-format``).
+
+    A folder the walk cannot list (no permission) is not skipped in silence:
+    it becomes an input whose :attr:`~InputFile.problem` says why, so reading
+    it raises :class:`InputError` and the run reports and counts it in order.
     """
     found: list[InputFile] = []
     for arg in args:
@@ -175,7 +181,14 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
             continue
         path = Path(arg)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+
+            def unlistable(exc: OSError, top: Path = path) -> None:
+                folder = Path(exc.filename) if exc.filename else top
+                rel = folder.relative_to(top) if folder != top else Path(top.name)
+                reason = f"cannot list folder: {exc.strerror or exc}"
+                found.append(InputFile(folder, "text", None, rel, explicit=folder == top, problem=reason))
+
+            for root, dirs, files in os.walk(path, onerror=unlistable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if name.startswith(".") or _is_session_file(name):
@@ -193,6 +206,12 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
         else:
             raise InputError(f"{arg}: no such file or directory")
     return found
+
+
+def _check_readable(source: InputFile) -> None:
+    """Raise the problem found before reading (see :func:`discover`)."""
+    if source.problem:
+        raise InputError(f"{source.display}: {source.problem}")
 
 
 def _read_all(source: InputFile) -> bytes:
@@ -222,6 +241,7 @@ def read_items(source: InputFile, text_key: str, report: Reporter, writes: bool 
 
     ``writes``: the caller copies malformed lines to an output (so the report says so).
     """
+    _check_readable(source)
     with _read_errors(source):
         if source.fmt == "jsonl":
             yield from _read_jsonl(source, text_key, report, COPIED if writes else "")
@@ -252,6 +272,7 @@ def raw_lines(source: InputFile) -> Iterator[bytes]:
     Raises :class:`InputError` like :func:`read_items`, saying how many
     lines were read before the problem (a truncated download's good part).
     """
+    _check_readable(source)
     count = 0
     try:
         with _read_errors(source):
@@ -336,6 +357,7 @@ def json_pieces(source: InputFile) -> Iterator[Piece]:
     Raises :class:`InputError` with ``where`` = ``file:line:col`` where the
     input stops being a JSON array or object; the pieces before it were yielded.
     """
+    _check_readable(source)
     with _read_errors(source):
         handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
         try:
