@@ -92,3 +92,46 @@ def test_unreadable_subfolder_as_another_user():
     finally:
         (top / "unr" / "sub").chmod(0o755)
         shutil.rmtree(top)
+
+
+# -- 2. a wrong --text-key ----------------------------------------------------------------
+
+
+def _records(n: int) -> bytes:
+    return b"".join(f'{{"id": {i}, "url": "u{i}", "content": "Story {i}: {MOJIBAKE.strip()}", "title": "T"}}\n'.encode() for i in range(n))
+
+
+def test_a_wrong_text_key_is_said_a_few_times_then_summed_up(run_cli, tmp_path: Path):
+    data = _records(40)
+    (tmp_path / "base.jsonl").write_bytes(data)
+    (tmp_path / "more.jsonl").write_bytes(_records(7))
+    result = run_cli("fix", "base.jsonl", "more.jsonl", "--text-key", "body", "-o", "out", "-j", "1")
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    named = [line for line in lines if line.startswith("base.jsonl:") and "more lines" not in line]
+    assert len(named) == 5
+    assert named[0] == (
+        "base.jsonl:1: error: no 'body' field (the record has: id, url, content, title; try --text-key content);"
+        " line copied to the output unchanged"
+    )
+    assert "base.jsonl: error: … and 35 more lines with the same problem (no 'body' field)" in lines
+    assert lines.index("base.jsonl: error: … and 35 more lines with the same problem (no 'body' field)") < lines.index(
+        next(line for line in lines if line.startswith("more.jsonl:1:"))
+    )
+    assert "more.jsonl: error: … and 2 more lines with the same problem (no 'body' field)" in lines
+    assert "47 error(s)" in result.stderr  # every record counted
+    assert (tmp_path / "out" / "base.jsonl").read_bytes() == data  # nothing lost
+
+
+@pytest.mark.parametrize(
+    ("key", "record", "said"),
+    [
+        ("meta.text", b'{"meta": {"text": "x"}}', "--text-key names a top-level field: nested fields such as meta.text are not supported"),
+        ("a.b", b'{"text": "x"}', "the record has: text; try --text-key text; --text-key names a top-level field"),
+        ("body", b"{}", "the record is empty"),
+    ],
+)
+def test_missing_key_hints(run_cli, tmp_path: Path, key: str, record: bytes, said: str):
+    (tmp_path / "a.jsonl").write_bytes(record + b"\n")
+    result = run_cli("check", "a.jsonl", "--text-key", key)
+    assert said in result.stderr

@@ -108,6 +108,7 @@ def open_session(
     except SessionError as exc:
         progress.clear()
         fail(str(exc))
+    reporter.finish()
     progress.clear()
     messages = report.messages() + problems[:8]
     if len(problems) > 8:

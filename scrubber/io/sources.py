@@ -342,10 +342,30 @@ def _parse_record(body: bytes, text_key: str) -> tuple[str, dict[str, Any]]:
     if not isinstance(record, dict):
         return f"a JSON {_JSON_TYPES.get(type(record), type(record).__name__)}, not an object", {}
     if text_key not in record:
-        return f"no {text_key!r} field (choose one with --text-key)", {}
+        return f"no {text_key!r} field ({_other_fields(record, text_key)})", {}
     if not isinstance(record[text_key], str):
         return f"field {text_key!r} is not a string", {}
     return "", record
+
+
+def _other_fields(record: dict[str, Any], text_key: str) -> str:
+    """What a record without ``text_key`` has instead, and the field to try: the hint of a wrong ``--text-key``.
+
+    The field suggested is the one holding the longest string, which is
+    where a scraper puts the article. A dotted key (``meta.text``) whose
+    head is a field is told that nested fields are not supported: the
+    writer replaces a top-level value only.
+    """
+    nested = f"--text-key names a top-level field: nested fields such as {text_key} are not supported" if "." in text_key else ""
+    if nested and text_key.split(".", 1)[0] in record:
+        return nested
+    if not record:
+        return "the record is empty"
+    names = list(record)
+    shown = ", ".join(names[:8]) + (f", … ({len(names)} fields)" if len(names) > 8 else "")
+    strings = [(len(v), k) for k, v in record.items() if isinstance(v, str) and v]
+    hint = f"; try --text-key {max(strings)[1]}" if strings else ""
+    return f"the record has: {shown}{hint}" + (f"; {nested}" if nested else "")
 
 
 # -- JSON documents (an array of records, or one record) --------------------------------
