@@ -509,7 +509,7 @@ class Runner:
                     lines: list[bytes] = []
                     size = 0
                     lineno = 1
-                    for raw in raw_lines(source):
+                    for raw in raw_lines(source, self._reading(job)):
                         lines.append(raw)
                         size += len(raw)
                         if size >= TASK_BYTES or len(lines) >= TASK_DOCS:

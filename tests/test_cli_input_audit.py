@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from scrubber.cli import main as cli
+from scrubber.io.decode import legacy_line
 from scrubber.io.sources import InputError, discover, read_items
 
 MOJIBAKE = "The cafÃ© reopened.\n"
@@ -135,3 +136,56 @@ def test_missing_key_hints(run_cli, tmp_path: Path, key: str, record: bytes, sai
     (tmp_path / "a.jsonl").write_bytes(record + b"\n")
     result = run_cli("check", "a.jsonl", "--text-key", key)
     assert said in result.stderr
+
+
+# -- 3. JSON Lines in a legacy code page -------------------------------------------------
+
+LATIN = b'{"id": 1, "text": "caf\xe9 \x93quoted\x94"}\r\n{"id": 2, "text": "plain"}\n{"id": 3, "text": "na\xefve \xe9l\xe8ve"}\n'
+LATIN_AS_UTF8 = '{"id": 1, "text": "café “quoted”"}\r\n{"id": 2, "text": "plain"}\n{"id": 3, "text": "naïve élève"}\n'.encode()
+
+
+@pytest.mark.parametrize(
+    ("args", "outcome"),
+    [
+        (["-o", "out"], "; output is UTF-8"),
+        (["--in-place"], "; nothing to change, so the file is left as it was (not converted to UTF-8)"),
+        ([], "; output is UTF-8"),
+    ],
+    ids=["output", "in-place", "stdout"],
+)
+def test_jsonl_in_a_legacy_code_page_is_decoded_with_one_warning(run_cli, tmp_path: Path, args: list[str], outcome: str):
+    (tmp_path / "lat.jsonl").write_bytes(LATIN)
+    result = run_cli("fix", "lat.jsonl", *args, input=b"")
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    warning = "lat.jsonl: warning: not valid UTF-8 (first bad byte 0xe9 at line 1, column 23); such lines decoded as Windows-1252 (cp1252)"
+    assert stderr.count("not valid UTF-8") == 1
+    assert warning + outcome in stderr
+    written = {"-o": tmp_path / "out" / "lat.jsonl", "--in-place": tmp_path / "lat.jsonl"}.get(args[0] if args else "")
+    expected = LATIN if args == ["--in-place"] else LATIN_AS_UTF8
+    assert (written.read_bytes() if written else result.stdout) == expected
+
+
+def test_a_changed_legacy_jsonl_is_rewritten_as_utf8(run_cli, tmp_path: Path):
+    (tmp_path / "lat.jsonl").write_bytes(b'{"text": "caf\xe9 and a soft\xadhyphen"}\n')
+    result = run_cli("fix", "lat.jsonl", "--in-place")
+    assert "; rewritten as UTF-8" in result.stderr
+    assert (tmp_path / "lat.jsonl").read_bytes().decode("utf-8") == '{"text": "café and a softhyphen"}\n'
+
+
+@pytest.mark.parametrize(
+    ("line", "encoding", "expected"),
+    [
+        (b'{"text": "caf\xe9"}\n', None, ('{"text": "café"}\n', "cp1252")),
+        (b'\xef\xbb\xbf{"text": "\xe9"}\n', "cp1252", ('\ufeff{"text": "é"}\n', "cp1252")),  # the BOM stays a BOM
+    ],
+)
+def test_legacy_line(line: bytes, encoding: str | None, expected: tuple[str, str]):
+    data, used = legacy_line(line, encoding)
+    assert (data.decode("utf-8"), used) == expected
+
+
+def test_legacy_line_falls_back_when_the_files_code_page_cannot_read_a_line():
+    line = b'{"text": "\x81caf\xe9"}\n'  # 0x81 is undefined in cp1252
+    data, used = legacy_line(line, "cp1252")
+    assert used != "cp1252" and data.decode("utf-8").encode(used) == line  # nothing lost

@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 from ..model import Document
 from . import remote
 from .compression import compression_of, wrap_read
-from .decode import decode_bytes, looks_binary
+from .decode import NAMES, decode_bytes, legacy_line, looks_binary
 from .jsondoc import DocumentError, Piece, chunks_of, scan
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -264,22 +264,41 @@ def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
     yield Item(Document(source.display, decoded.text, meta), meta=meta)
 
 
-def raw_lines(source: InputFile) -> Iterator[bytes]:
+def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[bytes]:
     """The raw lines of a JSONL input (bytes, line ends kept), streamed.
 
     The batch runner reads with this in its main thread and leaves parsing to
     the workers (:func:`jsonl_item`), so the main thread stays cheap.
     Raises :class:`InputError` like :func:`read_items`, saying how many
     lines were read before the problem (a truncated download's good part).
+
+    A line that is not UTF-8 is decoded as text files are (the legacy code
+    page that reads it best, chosen at the first such line and kept for the
+    file) and yielded as UTF-8, so its record is read and every line written
+    is UTF-8; ``report`` gets one warning for the file, at the first such line.
     """
     _check_readable(source)
     count = 0
+    encoding: str | None = None
     try:
         with _read_errors(source):
             handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
             try:
                 for line in handle:
                     count += 1
+                    if not line.isascii():
+                        try:
+                            line.decode("utf-8")
+                        except UnicodeDecodeError as exc:
+                            said = encoding is not None
+                            line, encoding = legacy_line(line, encoding)
+                            if not said and report is not None:
+                                bad = f"first bad byte 0x{exc.object[exc.start]:02x} at line {count}, column {exc.start + 1}"
+                                report(
+                                    "warning",
+                                    source.display,
+                                    f"not valid UTF-8 ({bad}); such lines decoded as {NAMES[encoding]} ({encoding})",
+                                )
                     yield line
             finally:
                 if not source.is_stdin:
@@ -323,7 +342,7 @@ def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str) -> tuple[It
 
 
 def _read_jsonl(source: InputFile, text_key: str, report: Reporter, copied: str) -> Iterator[Item]:
-    for lineno, raw in enumerate(raw_lines(source), 1):
+    for lineno, raw in enumerate(raw_lines(source, report), 1):
         item, problem = jsonl_item(raw, lineno, source.display, text_key)
         if problem:
             report("error", f"{source.display}:{lineno}", problem + copied)
