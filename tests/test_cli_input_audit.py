@@ -189,3 +189,23 @@ def test_legacy_line_falls_back_when_the_files_code_page_cannot_read_a_line():
     line = b'{"text": "\x81caf\xe9"}\n'  # 0x81 is undefined in cp1252
     data, used = legacy_line(line, "cp1252")
     assert used != "cp1252" and data.decode("utf-8").encode(used) == line  # nothing lost
+
+
+# -- 9. a binary file named .jsonl --------------------------------------------------------
+
+ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 40
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "code"), [(["bin.jsonl"], "bin.jsonl: error: binary", 2), (["in"], "in/bin.jsonl: note: binary", 0)]
+)
+def test_a_binary_jsonl_is_skipped_as_a_binary_text_file_is(run_cli, tmp_path: Path, args: list[str], said: str, code: int):
+    (tmp_path / "in").mkdir()
+    for where in (tmp_path, tmp_path / "in"):
+        (where / "bin.jsonl").write_bytes(ELF)
+    (tmp_path / "in" / "ok.jsonl").write_text('{"text": "fine"}\n')
+    result = run_cli("fix", *args, "-o", "out")
+    assert result.returncode == code, result.stderr
+    assert said in result.stderr and "not valid UTF-8" not in result.stderr
+    assert "1 input(s) skipped" in result.stderr
+    assert not (tmp_path / "out" / "bin.jsonl").exists() and not (tmp_path / "out" / "in" / "bin.jsonl").exists()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import fnmatch
+import itertools
 import json
 import os
 import sys
@@ -276,6 +277,8 @@ def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[byt
     page that reads it best, chosen at the first such line and kept for the
     file) and yielded as UTF-8, so its record is read and every line written
     is UTF-8; ``report`` gets one warning for the file, at the first such line.
+    A binary file (judged on its first 8 KiB, as a text file) raises
+    :class:`BinaryInput` before any line is yielded.
     """
     _check_readable(source)
     count = 0
@@ -284,7 +287,11 @@ def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[byt
         with _read_errors(source):
             handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
             try:
-                for line in handle:
+                lines = iter(handle)
+                head = _first_block(lines)
+                if looks_binary(b"".join(head)):
+                    raise BinaryInput(f"{source.display}: binary file (NUL or control bytes), skipped")
+                for line in itertools.chain(head, lines):
                     count += 1
                     if not line.isascii():
                         try:
@@ -307,6 +314,18 @@ def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[byt
         if count:
             raise InputError(f"{exc} after line {count}") from None
         raise
+
+
+def _first_block(lines: Iterator[bytes]) -> list[bytes]:
+    """The first lines, up to the 8 KiB :func:`~scrubber.io.decode.looks_binary` looks at (or the end)."""
+    head: list[bytes] = []
+    size = 0
+    for line in lines:
+        head.append(line)
+        size += len(line)
+        if size > 8192:
+            break
+    return head
 
 
 #: said after a malformed line's problem when the command writes output (``fix``, ``apply``)
