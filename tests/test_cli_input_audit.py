@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from scrubber.cli import main as cli
 from scrubber.io.decode import legacy_line
 from scrubber.io.sources import InputError, discover, read_items
+from scrubber.report import unified_diff, visible
 
 MOJIBAKE = "The cafÃ© reopened.\n"
 
@@ -209,3 +210,38 @@ def test_a_binary_jsonl_is_skipped_as_a_binary_text_file_is(run_cli, tmp_path: P
     assert said in result.stderr and "not valid UTF-8" not in result.stderr
     assert "1 input(s) skipped" in result.stderr
     assert not (tmp_path / "out" / "bin.jsonl").exists() and not (tmp_path / "out" / "in" / "bin.jsonl").exists()
+
+
+# -- 4. --diff shows control characters escaped ---------------------------------------------
+
+
+def test_diff_escapes_terminal_sequences(run_cli, tmp_path: Path):
+    text = "The caf\u00c3\u00a9 \x1b]0;pwned\x07 opened \x1b[2J\x9b1m today.\nA line\u2028with a separator.\n"
+    (tmp_path / "evil.txt").write_text(text)
+    result = run_cli("fix", "evil.txt", "--diff")
+    assert result.returncode == 0, result.stderr
+    assert not any(c in result.stdout for c in "\x1b\x07\x9b\u2028")
+    assert result.stdout.splitlines()[3:5] == [
+        "-The caf\u00c3\u00a9 \\x1b]0;pwned\\x07 opened \\x1b[2J\\x9b1m today.",
+        "-A line\\u2028with a separator.",
+    ]
+    assert result.stdout.splitlines()[5].startswith("+The café ")
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("plain text\n", "plain text\n"),
+        ("a\tb\r\n", "a\tb\r\n"),
+        ("soft\xadhyphen and zero\u200bwidth\n", "soft\\xadhyphen and zero\\u200bwidth\n"),
+        ("bell\x07 del\x7f c1\x85 lone\ud800\n", "bell\\x07 del\\x7f c1\\x85 lone\\ud800\n"),
+        ("over\rwrite\n", "over\\rwrite\n"),
+        ("no end\x1b", "no end\\x1b"),
+    ],
+)
+def test_visible(line: str, shown: str):
+    assert visible(line) == shown
+
+
+def test_diff_lines_are_cut_at_newlines_only():
+    assert unified_diff("x", "a\u2028b\x1cc\n", "a\u2028b\x1cC\n").splitlines()[3:] == ["-a\\u2028b\\x1cc", "+a\\u2028b\\x1cC"]
