@@ -7,6 +7,7 @@ listing made to fail.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -23,6 +24,8 @@ from scrubber.io.sources import InputError, discover, read_items
 from scrubber.report import unified_diff, visible
 
 MOJIBAKE = "The cafÃ© reopened.\n"
+#: a machine-spun paragraph whose garble score is above 0.7
+SPUN = "The envoy carried a note. to the mayor. Officials met. . Then they left. Prices of bread bread rose. The port ( NATO ) reopened ."
 
 
 # -- 1. a folder the walk cannot list ---------------------------------------------------
@@ -245,3 +248,36 @@ def test_visible(line: str, shown: str):
 
 def test_diff_lines_are_cut_at_newlines_only():
     assert unified_diff("x", "a\u2028b\x1cc\n", "a\u2028b\x1cC\n").splitlines()[3:] == ["-a\\u2028b\\x1cc", "+a\\u2028b\\x1cC"]
+
+
+# -- 5. a last line without a line end --------------------------------------------------------
+
+NO_END = {
+    "unchanged last": (b'{"text":"caf\xc3\x83\xc2\xa9"}\r\n{"text":"clean line"}', b'{"text":"caf\xc3\xa9"}\r\n{"text":"clean line"}'),
+    "changed last": (b'{"text":"clean"}\n{"text":"caf\xc3\x83\xc2\xa9"}', b'{"text":"clean"}\n{"text":"caf\xc3\xa9"}'),
+    "json array": (b'[{"text":"caf\xc3\x83\xc2\xa9"},\r\n {"text":"clean"}]', b'[{"text":"caf\xc3\xa9"},\r\n {"text":"clean"}]'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NO_END))
+@pytest.mark.parametrize("where", ["-o", "--in-place", "stdout"])
+def test_a_last_line_without_a_line_end_keeps_having_none(run_cli, tmp_path: Path, case: str, where: str):
+    data, expected = NO_END[case]
+    name = "a.json" if case == "json array" else "a.jsonl"
+    (tmp_path / name).write_bytes(data)
+    args = {"-o": ["-o", "out"], "--in-place": ["--in-place"], "stdout": []}[where]
+    result = run_cli("fix", name, *args, input=b"")
+    assert result.returncode == 0, result.stderr
+    written = {"-o": tmp_path / "out" / name, "--in-place": tmp_path / name}.get(where)
+    assert (written.read_bytes() if written else result.stdout) == expected
+
+
+def test_a_diverted_last_line_gets_a_line_end(run_cli, tmp_path: Path):
+    line = json.dumps({"text": SPUN}).encode()
+    (tmp_path / "a.jsonl").write_bytes(line + b"\n" + line)
+    (tmp_path / "b.jsonl").write_bytes(line)
+    result = run_cli("fix", "a.jsonl", "b.jsonl", "-o", "out", "--drop-above", "0.7", "--divert", "d.jsonl")
+    assert result.returncode == 0, result.stderr
+    diverted = (tmp_path / "d.jsonl").read_bytes()
+    assert diverted.count(b"\n") == 3 and diverted.endswith(b"\n")
+    assert [json.loads(r)["text"] for r in diverted.splitlines()] == [SPUN] * 3

@@ -38,8 +38,7 @@ def encode_item(item: Item, new_text: str | None, fmt: str, text_key: str) -> by
         return item.raw or b""
     if fmt == "jsonl":
         if new_text is None or new_text == item.doc.text:
-            raw = item.raw or b""
-            return raw if raw.endswith(b"\n") else raw + b"\n"
+            return item.raw or b""  # byte for byte, a last line without a line end included
         return splice_line(item.raw or b"", text_key, new_text)
     if fmt == "json":
         raw = item.raw or b""
@@ -58,9 +57,10 @@ def splice_line(raw: bytes, key: str, value: object) -> bytes:
     """A raw JSONL line (BOM and line end included) with only its field ``key`` set to ``value``.
 
     Every other byte is kept (see :func:`~scrubber.io.jsonout.splice_field`);
-    the line end is kept too (``\r\n`` or ``\n``, added if the last line had none).
+    the line end is kept too: ``\r\n``, ``\n``, or none on a file's last line
+    (a caller gathering lines from several files adds one).
     """
-    ending = b"\r\n" if raw.endswith(b"\r\n") else b"\n"
+    ending = b"\r\n" if raw.endswith(b"\r\n") else b"\n" if raw.endswith(b"\n") else b""
     body = raw.rstrip(b"\r\n")
     bom = codecs.BOM_UTF8 if body.startswith(codecs.BOM_UTF8) else b""  # only ever on line 1
     line = body[len(bom) :].decode("utf-8")  # the reader parsed it, so it is UTF-8
