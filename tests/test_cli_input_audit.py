@@ -281,3 +281,41 @@ def test_a_diverted_last_line_gets_a_line_end(run_cli, tmp_path: Path):
     diverted = (tmp_path / "d.jsonl").read_bytes()
     assert diverted.count(b"\n") == 3 and diverted.endswith(b"\n")
     assert [json.loads(r)["text"] for r in diverted.splitlines()] == [SPUN] * 3
+
+
+# -- 6. JSON Lines read as text ----------------------------------------------------------------
+
+RECORDS = b'{"id": 1, "text": "One story."}\n{"id": 2, "text": "Another story."}\n'
+LONG_RECORD = json.dumps({"id": 1, "text": "A long story. " * 100_000}).encode() + b"\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "said"),
+    [
+        (
+            ["-"],
+            RECORDS,
+            "<stdin>: warning: looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl",
+        ),
+        (["-"], LONG_RECORD, "<stdin>: warning: looks like JSON Lines"),
+        (["-", "--stdin-format", "text"], RECORDS, None),
+        (["-"], b"Plain text.\n{not json}\n", None),
+        (
+            ["data"],
+            b"",
+            "data: warning: looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --input-format jsonl (or name it .jsonl)",
+        ),
+        (["data.txt"], b"", None),
+        (["data", "--input-format", "text"], b"", None),
+    ],
+    ids=["stdin", "stdin-long-line", "stdin-asked-text", "stdin-text", "file", "txt-file", "file-asked-text"],
+)
+def test_jsonl_read_as_text_by_default_gets_a_hint(run_cli, tmp_path: Path, args: list[str], stdin: bytes, said: str | None):
+    for name in ("data", "data.txt"):
+        (tmp_path / name).write_bytes(RECORDS)
+    result = run_cli("fix", *args, input=stdin)
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert (said in stderr and stderr.count("looks like JSON Lines") == 1) if said else "JSON Lines" not in stderr
+    if args == ["-"]:
+        assert result.stdout == stdin  # still read as one text document, unchanged

@@ -247,8 +247,9 @@ class InputFormats:
     stdin: str | None = None
 
     @property
-    def of_stdin(self) -> str:
-        return self.stdin or (self.files if self.files != "auto" else "text")
+    def of_stdin(self) -> str | None:
+        """The format of '-' that was asked for; None when it is text by default (and sniffed for a hint)."""
+        return self.stdin or (self.files if self.files != "auto" else None)
 
 
 def discover_inputs(
@@ -280,6 +281,9 @@ def discover_inputs(
         fail(f"no input files{matching} found in {' '.join(paths)}")
     for arg in empty:
         reporter("warning", arg, f"no input files{matching} found")
+    for source in found:
+        if source.hint:
+            reporter("warning", source.display, source.hint)
     if any(s.is_stdin for s in found) and _stdin_is_a_terminal():
         end = "Ctrl-Z then Enter" if sys.platform == "win32" else "Ctrl-D"
         click.echo(f"scrubber: reading standard input ({end} to end)", err=True)

@@ -65,6 +65,8 @@ class InputFile:
     url: str | None = None  # set (and path None) for an input read through fsspec
     #: why this input cannot be read at all, found before reading (a folder the walk could not list)
     problem: str | None = None
+    #: a warning found while discovering it (read as text, but it looks like JSON Lines)
+    hint: str | None = None
 
     @property
     def display(self) -> str:
@@ -153,7 +155,61 @@ def _sniff_json(path: Path, compression: str | None) -> str:
     return "text"
 
 
-def discover(args: list[str], globs: list[str] | None = None, stdin_format: str = "text", input_format: str = "auto") -> list[InputFile]:
+#: suffixes of files that are text whatever their first line looks like
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+
+
+def _looks_like_jsonl(head: bytes, complete: bool) -> bool:
+    """Is ``head`` (the start of an input) a JSON object on its first line, as JSON Lines start?
+
+    A first line longer than ``head`` counts when it opens like an object
+    with a key (``{"``): a news record is often longer than a peek.
+    """
+    first, newline, _ = head.partition(b"\n")
+    first = first.removeprefix(codecs.BOM_UTF8).strip()
+    if not newline and not complete:
+        return first.startswith(b'{"')
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:  # not JSON, or not UTF-8
+        return False
+
+
+def _stdin_hint() -> str | None:
+    """Standard input read as text by default: a warning if it looks like JSON Lines.
+
+    Peeks at the buffered start (nothing is consumed); not on a terminal,
+    where the peek would wait for typing before the "reading standard input" message.
+    """
+    try:
+        if sys.stdin.isatty():
+            return None
+        head = sys.stdin.buffer.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    except (AttributeError, ValueError, OSError):  # closed, replaced, or not peekable
+        return None
+    if not _looks_like_jsonl(head, complete=False):
+        return None
+    return "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl to read its records"
+
+
+def _file_hint(path: Path, compression: str | None) -> str | None:
+    """A named file read as text by default (no known suffix): a warning if it looks like JSON Lines."""
+    name = path.name[: -len(path.suffix)] if compression else path.name
+    if Path(name).suffix.lower() in TEXT_SUFFIXES or not path.is_file():
+        return None  # a FIFO or <(...) would be consumed by a look
+    try:
+        with path.open("rb") as raw, wrap_read(raw, compression) as handle:
+            head = handle.read(SNIFF_BYTES)
+    except Exception:  # unreadable or corrupt: the reader reports it
+        return None
+    if not _looks_like_jsonl(head, complete=len(head) < SNIFF_BYTES):
+        return None
+    return "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --input-format jsonl (or name it .jsonl) to read its records"
+
+
+def discover(
+    args: list[str], globs: list[str] | None = None, stdin_format: str | None = "text", input_format: str = "auto"
+) -> list[InputFile]:
     """Expand CLI arguments into input files.
 
     Folders are walked recursively, skipping hidden names, session files and
@@ -162,6 +218,10 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
     line is read whatever it is, so ``<(zcat x.gz)`` works.
     ``input_format`` other than "auto" is the format of every file (``--input-format``).
 
+    ``stdin_format`` None means text by default: standard input, and a named
+    file that auto reads as text for want of a known suffix, get a
+    :attr:`~InputFile.hint` when they look like JSON Lines.
+
     A folder the walk cannot list (no permission) is not skipped in silence:
     it becomes an input whose :attr:`~InputFile.problem` says why, so reading
     it raises :class:`InputError` and the run reports and counts it in order.
@@ -169,7 +229,8 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
     found: list[InputFile] = []
     for arg in args:
         if arg == "-":
-            found.append(InputFile(None, stdin_format, None, Path("stdin")))
+            hint = _stdin_hint() if stdin_format is None else None
+            found.append(InputFile(None, stdin_format or "text", None, Path("stdin"), hint=hint))
             continue
         if remote.is_url(arg):
             try:
@@ -203,7 +264,8 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
                     found.append(InputFile(full, fmt, comp, full.relative_to(path), explicit=False))
         elif path.exists():
             fmt, comp = format_of(path, input_format)
-            found.append(InputFile(path, fmt, comp, Path(path.name)))
+            hint = _file_hint(path, comp) if fmt == "text" and input_format == "auto" else None
+            found.append(InputFile(path, fmt, comp, Path(path.name), hint=hint))
         else:
             raise InputError(f"{arg}: no such file or directory")
     return found
