@@ -319,3 +319,21 @@ def test_jsonl_read_as_text_by_default_gets_a_hint(run_cli, tmp_path: Path, args
     assert (said in stderr and stderr.count("looks like JSON Lines") == 1) if said else "JSON Lines" not in stderr
     if args == ["-"]:
         assert result.stdout == stdin  # still read as one text document, unchanged
+
+
+# -- 7. hard links with --in-place --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["d/a.txt", "d/b.txt"], ["d"]], ids=["named", "folder"])
+def test_hard_links_are_rewritten_once_and_stay_linked(run_cli, tmp_path: Path, args: list[str]):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.txt").write_text(MOJIBAKE)
+    os.link(tmp_path / "d" / "a.txt", tmp_path / "d" / "b.txt")
+    result = run_cli("fix", *args, "--in-place")
+    assert result.returncode == 0, result.stderr
+    assert "d/b.txt: note: the same file as d/a.txt (a hard link; it stays one): rewritten once" in result.stderr
+    assert "1 document(s) in 1 file(s), 1 changed" in result.stderr
+    a, b = (tmp_path / "d" / "a.txt").stat(), (tmp_path / "d" / "b.txt").stat()
+    assert (a.st_ino, a.st_nlink) == (b.st_ino, 2)
+    assert (tmp_path / "d" / "b.txt").read_text() == "The café reopened.\n"
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["a.txt", "b.txt"]  # no temp files left

@@ -166,7 +166,8 @@ def fix(
     if in_place:
         sources, same = once_per_file(sources)
         for dup, first in same:
-            reporter("note", dup.display, f"the same file as {first.display}: rewritten once")
+            link = " (a hard link; it stays one)" if dup.path and first.path and dup.path.resolve() != first.path.resolve() else ""
+            reporter("note", dup.display, f"the same file as {first.display}{link}: rewritten once")
     clash = output_clash(sources, out_dir, in_place) or named_output_clash(sources, planned, in_place)
     if clash:
         fail(clash)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import os
 import shutil
 import sys
@@ -88,20 +89,32 @@ def _same_place(target: Target) -> str:
 
 
 def once_per_file(sources: list[InputFile]) -> tuple[list[InputFile], list[tuple[InputFile, InputFile]]]:
-    """For ``--in-place``: each file once, however many names reach it (a symlink, a path named twice).
+    """For ``--in-place``: each file once, however many names reach it (a symlink, a hard link, a path named twice).
 
+    Files are compared by identity (device and inode), so two hard links,
+    which no path resolving can tell apart, are one file: rewriting both
+    would fix it twice, the second time from the first rewrite's result.
     Returns the sources to rewrite and the (left out, same file as) pairs to tell the user.
     """
     kept: list[InputFile] = []
-    first: dict[str, InputFile] = {}
+    first: dict[object, InputFile] = {}
     dropped = []
     for source in sources:
         if source.path is None or source.url is not None:
             kept.append(source)
             continue
-        place = str(source.path.resolve())
+        try:
+            st = source.path.stat()
+            place: object = (st.st_dev, st.st_ino)
+        except OSError:  # missing or unreadable: the reader reports it
+            place = str(source.path.resolve())
         if place in first:
-            dropped.append((source, first[place]))
+            kept_source = first[place]
+            dropped.append((source, kept_source))
+            assert kept_source.path is not None
+            if source.path.resolve() != kept_source.path.resolve():  # another directory entry: a hard link
+                linked = dataclasses.replace(kept_source, also=(*kept_source.also, source.path.resolve()))
+                kept[kept.index(kept_source)] = first[place] = linked
             continue
         first[place] = source
         kept.append(source)
@@ -159,6 +172,19 @@ def stdout_is_an_input(sources: list[InputFile]) -> InputFile | None:
     return None
 
 
+def _relink(target: Path, name: Path) -> None:
+    """Make ``name`` (a hard link of the file ``target`` replaced) a link of the new ``target`` again, atomically.
+
+    An in-place rewrite renames a new file onto one name; the file's other
+    names would keep the old text.
+    """
+    tmp = name.with_name(f".{name.name}.scrubber-link")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    os.link(target, tmp)
+    os.replace(tmp, name)
+
+
 class Output:
     """One output stream: stdout, or a file that appears only on :meth:`commit`.
 
@@ -178,6 +204,7 @@ class Output:
         self._staged: StagedFile | None = None
         self._finished = False
         self._spool: BinaryIO | None = None
+        self._also = source.also if isinstance(target, Path) else ()
         if target is None:
             self.handle: BinaryIO = sys.stdout.buffer
             if source.fmt == "json":
@@ -248,6 +275,14 @@ class Output:
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self.target}: cannot write ({exc.strerror or exc}); input left untouched") from None
+        for name in self._also:
+            try:
+                _relink(self._staged.path, name)
+            except OSError as exc:
+                raise OutputError(
+                    f"{name}: rewritten {self.target} but could not link this name of it to the result ({exc.strerror or exc}); "
+                    "it still holds the old text"
+                ) from None
 
     def abort(self) -> None:
         if self.target is None:

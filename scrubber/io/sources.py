@@ -67,6 +67,8 @@ class InputFile:
     problem: str | None = None
     #: a warning found while discovering it (read as text, but it looks like JSON Lines)
     hint: str | None = None
+    #: with --in-place, other names (hard links) of this very file: linked to the rewritten file
+    also: tuple[Path, ...] = ()
 
     @property
     def display(self) -> str:
