@@ -337,3 +337,27 @@ def test_hard_links_are_rewritten_once_and_stay_linked(run_cli, tmp_path: Path, 
     assert (a.st_ino, a.st_nlink) == (b.st_ino, 2)
     assert (tmp_path / "d" / "b.txt").read_text() == "The café reopened.\n"
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["a.txt", "b.txt"]  # no temp files left
+
+
+# -- 8. rule selection ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "said"),
+    [
+        (["--select", ""], None, "--select '' names no rule (an unset variable?); give rule codes, or ALL for every rule"),
+        (["--select", ","], None, "--select ',' names no rule"),
+        (["--select", "residu"], None, "--select: no rule matches 'residu'; did you mean 'residue'?"),
+        (["--ignore", "unicode.mojibak"], None, "--ignore: no rule matches 'unicode.mojibak'; did you mean 'unicode.mojibake'?"),
+        (["--select", "zzzz"], None, "--select: no rule matches 'zzzz' (see 'scrubber rules' for the list)"),
+        ([], '[tool.scrubber]\nselect = ["unicod"]\n', "pyproject.toml: select: no rule matches 'unicod'; did you mean 'unicode'?"),
+        ([], '[tool.scrubber]\nignore = ["garbel"]\n', "pyproject.toml: ignore: no rule matches 'garbel'; did you mean 'garble'?"),
+    ],
+)
+def test_rule_selection_problems(run_cli, tmp_path: Path, args: list[str], config: str | None, said: str):
+    (tmp_path / "t.txt").write_text(MOJIBAKE)
+    if config:
+        (tmp_path / "pyproject.toml").write_text(config)
+    result = run_cli("check", "t.txt", *args)
+    assert result.returncode == 2
+    assert said in result.stderr

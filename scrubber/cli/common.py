@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from ..config import Config, ConfigError, find_config, load_config, select_rules, split_codes
+from ..config import Config, ConfigError, check_codes, find_config, load_config, select_rules, split_codes
 from ..engine import Engine
 from ..io.atomic import atomic_write_bytes, remove_leftovers
 from ..io.remote import is_url
@@ -216,6 +216,13 @@ def build_engine(
         # as in ruff: a --select on the command line starts the selection afresh;
         # without one, the config's selection stands and --ignore adds to it
         cli_select, cli_ignore = split_codes(select), split_codes(ignore)
+        if select and not cli_select:  # `--select "$RULES"` with RULES unset must not run every rule
+            fail(f"--select {' '.join(map(repr, select))} names no rule (an unset variable?); give rule codes, or ALL for every rule")
+        check_codes(packs, cli_select, "--select: ")
+        check_codes(packs, cli_ignore, "--ignore: ")
+        if not cli_select:  # the config's selection stands: name its file in a problem
+            check_codes(packs, cfg.select, f"{cfg.path}: select: " if cfg.path else "")
+            check_codes(packs, cfg.ignore, f"{cfg.path}: ignore: " if cfg.path else "")
         if cli_select:
             chosen = select_rules(packs, cli_select, cli_ignore)
         else:
