@@ -70,6 +70,13 @@ def test_fix_reports_an_unlistable_folder_and_goes_on(unlistable: Path, arg: str
         assert (unlistable.parent / "out" / "a.txt").read_text() == "The café reopened.\n"
 
 
+def test_review_refuses_an_unlistable_folder_before_making_a_session(unlistable: Path):
+    result = CliRunner().invoke(cli, ["review", "corpus"])
+    assert result.exit_code == 2
+    assert "corpus/sub: cannot list folder: Permission denied" in result.stderr
+    assert not [*unlistable.parent.glob("*.scrubber-session"), *unlistable.glob("*.scrubber-session")]
+
+
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv to run as nobody")
 def test_unreadable_subfolder_as_another_user():
     """The audit's own case: a mode-000 folder read by a user who is not root."""
