@@ -521,7 +521,7 @@ class Runner:
                     seg.lines, seg.nbytes = lines, size
                 elif source.fmt == "json":
                     seg.pieces = []
-                    for piece in json_pieces(source):
+                    for piece in json_pieces(source, self._reading(job)):
                         seg.pieces.append(piece)
                         seg.nbytes += len(piece.lead) + len(piece.body)
                         if seg.nbytes >= TASK_BYTES or len(seg.pieces) >= TASK_DOCS:

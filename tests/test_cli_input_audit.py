@@ -177,6 +177,17 @@ def test_jsonl_in_a_legacy_code_page_is_decoded_with_one_warning(run_cli, tmp_pa
     assert (written.read_bytes() if written else result.stdout) == expected
 
 
+def test_a_json_array_in_a_legacy_code_page_is_decoded_too(run_cli, tmp_path: Path):
+    (tmp_path / "lat.json").write_bytes(b'[{"text": "caf\xe9"},\r\n {"text": "plain"},\r\n {"text": "na\xefve"}]')
+    result = run_cli("fix", "lat.json", "-o", "out")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("not valid UTF-8") == 1
+    assert (
+        "lat.json: warning: not valid UTF-8 (first bad byte 0xe9 at line 1); such records decoded as Windows-1252 (cp1252)" in result.stderr
+    )
+    assert (tmp_path / "out" / "lat.json").read_bytes() == '[{"text": "café"},\r\n {"text": "plain"},\r\n {"text": "naïve"}]'.encode()
+
+
 def test_a_changed_legacy_jsonl_is_rewritten_as_utf8(run_cli, tmp_path: Path):
     (tmp_path / "lat.jsonl").write_bytes(b'{"text": "caf\xe9 and a soft\xadhyphen"}\n')
     result = run_cli("fix", "lat.jsonl", "--in-place")

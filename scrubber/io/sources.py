@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import fnmatch
 import itertools
 import json
@@ -346,7 +347,7 @@ def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[byt
     """
     _check_readable(source)
     count = 0
-    encoding: str | None = None
+    to_utf8 = _ToUtf8(source.display, report)
     try:
         with _read_errors(source):
             handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
@@ -357,20 +358,7 @@ def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[byt
                     raise BinaryInput(f"{source.display}: binary file (NUL or control bytes), skipped")
                 for line in itertools.chain(head, lines):
                     count += 1
-                    if not line.isascii():
-                        try:
-                            line.decode("utf-8")
-                        except UnicodeDecodeError as exc:
-                            said = encoding is not None
-                            line, encoding = legacy_line(line, encoding)
-                            if not said and report is not None:
-                                bad = f"first bad byte 0x{exc.object[exc.start]:02x} at line {count}, column {exc.start + 1}"
-                                report(
-                                    "warning",
-                                    source.display,
-                                    f"not valid UTF-8 ({bad}); such lines decoded as {NAMES[encoding]} ({encoding})",
-                                )
-                    yield line
+                    yield line if line.isascii() else to_utf8(line, count, "lines")
             finally:
                 if not source.is_stdin:
                     handle.close()
@@ -378,6 +366,34 @@ def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[byt
         if count:
             raise InputError(f"{exc} after line {count}") from None
         raise
+
+
+class _ToUtf8:
+    """Records of one file that are not UTF-8, made UTF-8 (see :func:`~scrubber.io.decode.legacy_line`), said once.
+
+    The code page is chosen at the first such record and kept for the file;
+    the warning names it and the first bad byte.
+    """
+
+    def __init__(self, display: str, report: Reporter | None) -> None:
+        self.display = display
+        self.report = report
+        self.encoding: str | None = None
+
+    def __call__(self, data: bytes, line: int, unit: str) -> bytes:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            said = self.encoding is not None
+            data, self.encoding = legacy_line(data, self.encoding)
+            if not said and self.report is not None:
+                bad = f"first bad byte 0x{exc.object[exc.start]:02x} at line {line}" + (
+                    f", column {exc.start + 1}" if unit == "lines" else ""
+                )
+                self.report(
+                    "warning", self.display, f"not valid UTF-8 ({bad}); such {unit} decoded as {NAMES[self.encoding]} ({self.encoding})"
+                )
+        return data
 
 
 def _first_block(lines: Iterator[bytes]) -> list[bytes]:
@@ -473,17 +489,23 @@ def _other_fields(record: dict[str, Any], text_key: str) -> str:
 # -- JSON documents (an array of records, or one record) --------------------------------
 
 
-def json_pieces(source: InputFile) -> Iterator[Piece]:
+def json_pieces(source: InputFile, report: Reporter | None = None) -> Iterator[Piece]:
     """The pieces of a JSON document input, streamed (see :mod:`scrubber.io.jsondoc`).
 
     Raises :class:`InputError` with ``where`` = ``file:line:col`` where the
     input stops being a JSON array or object; the pieces before it were yielded.
+    An element that is not UTF-8 is decoded and made UTF-8 as a JSONL line
+    is (:func:`raw_lines`), with one warning for the file.
     """
     _check_readable(source)
+    to_utf8 = _ToUtf8(source.display, report)
     with _read_errors(source):
         handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
         try:
-            yield from scan(chunks_of(handle))
+            for piece in scan(chunks_of(handle)):
+                if not piece.body.isascii():
+                    piece = dataclasses.replace(piece, body=to_utf8(piece.body, piece.line, "records"))
+                yield piece
         except DocumentError as exc:
             where = f"{source.display}:{exc.line}:{exc.col}"
             error = InputError(f"{where}: {exc.message}")
@@ -516,7 +538,7 @@ def json_item(piece: Piece, display: str, text_key: str) -> tuple[Item, str]:
 
 
 def _read_json(source: InputFile, text_key: str, report: Reporter, copied: str) -> Iterator[Item]:
-    for piece in json_pieces(source):
+    for piece in json_pieces(source, report):
         item, problem = json_item(piece, source.display, text_key)
         if problem:
             report("error", f"{source.display}:{piece.line}:{piece.col}", problem + copied)
