@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from scrubber.cli import main as cli
 from scrubber.io.decode import legacy_line
 from scrubber.io.sources import InputError, discover, read_items
 from scrubber.report import unified_diff, visible
+from scrubber.signals import STOP_SIGNALS
 
 MOJIBAKE = "The cafÃ© reopened.\n"
 #: a machine-spun paragraph whose garble score is above 0.7
@@ -32,7 +35,7 @@ SPUN = "The envoy carried a note. to the mayor. Officials met. . Then they left.
 
 
 @pytest.fixture
-def unlistable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def unlistable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """``corpus/`` with a readable file and a subfolder ``sub/`` whose listing fails (as without permission)."""
     (tmp_path / "corpus" / "sub").mkdir(parents=True)
     (tmp_path / "corpus" / "a.txt").write_text(MOJIBAKE)
@@ -46,7 +49,10 @@ def unlistable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setattr(os, "scandir", scandir)
     monkeypatch.chdir(tmp_path)
-    return tmp_path / "corpus"
+    handlers = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    yield tmp_path / "corpus"
+    for signum, handler in handlers.items():  # the command in-process installs its own (stop_on_signals)
+        signal.signal(signum, handler)
 
 
 def test_an_unlistable_folder_is_an_input_that_fails_to_read(unlistable: Path):
