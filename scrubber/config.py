@@ -5,6 +5,7 @@ selection by id prefix.
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -161,6 +162,20 @@ def code_matches(rule_id: str, code: str) -> bool:
     return code == "ALL" or rule_id == code or rule_id.startswith(code + ".") or rule_id.startswith(code + "-")
 
 
+def check_codes(packs: Sequence[Pack], codes: Iterable[str], where: str = "") -> None:
+    """Raise :class:`PackError` for the first code that matches no rule, with the closest known code.
+
+    ``where`` names the codes' origin (a config file's ``select``) in the message.
+    """
+    known = [s.id for p in packs for s in p.rules]
+    for code in codes:
+        if code != "ALL" and not any(code_matches(rule_id, code) for rule_id in known):
+            names = sorted({*known, *(rule_id.split(".", 1)[0] for rule_id in known), "ALL"})
+            close = difflib.get_close_matches(code, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise PackError(f"{where}no rule matches {code!r}{hint} (see 'scrubber rules' for the list)")
+
+
 def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[str]) -> list[RuleSpec]:
     """Rules chosen ruff-style: selected by a prefix and not ignored.
 
@@ -170,10 +185,7 @@ def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[
     ``enabled = false`` in its pack runs only when selected by its full id.
     Unknown codes are an error, so a typo never silently selects nothing.
     """
-    known = [s.id for p in packs for s in p.rules]
-    for code in (*select, *ignore):
-        if code != "ALL" and not any(code_matches(rule_id, code) for rule_id in known):
-            raise PackError(f"no rule matches {code!r} (see 'scrubber rules' for the list)")
+    check_codes(packs, (*select, *ignore))
     chosen: list[RuleSpec] = []
     for pack in packs:
         for spec in pack.rules:

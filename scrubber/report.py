@@ -87,10 +87,48 @@ def dumps(obj: Any) -> str:
     return jsonout.dumps(obj)
 
 
+def visible(line: str) -> str:
+    """``line`` with every character a terminal would act on, or that shows as nothing, as its escape.
+
+    Scraped text is untrusted: an OSC title sequence (``\\x1b]0;…\\x07``), a
+    CSI sequence or a C1 control printed raw drives the reader's terminal.
+    Everything :meth:`str.isprintable` refuses (C0 and C1 controls, DEL,
+    format characters such as U+200B and U+00AD, U+2028, a no-break space,
+    a lone surrogate) is written as Python writes it in ``repr``
+    (``\\x1b``, ``\\u200b``, ``\\ud800``), which is also what makes a
+    zero-width or soft-hyphen fix readable. A tab stays a tab, and a
+    line's ``\\r\\n`` or ``\\n`` end stays as it is; a backslash is not
+    doubled (ordinary text reads as it is).
+    """
+    body = line.rstrip("\r\n") if line.endswith("\n") else line
+    if body.isprintable():
+        return line
+    end = line[len(body) :]
+    if end not in ("", "\n", "\r\n"):  # a lone \r before the \n: only the \n ends the line
+        body, end = body + end[:-1], "\n"
+    return "".join(c if c == "\t" or c.isprintable() else _escape(c) for c in body) + end
+
+
+def _escape(c: str) -> str:
+    o = ord(c)
+    if c == "\r":
+        return "\\r"
+    return f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}" if o < 0x10000 else f"\\U{o:08x}"
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` cut after each ``\\n`` only (``str.splitlines`` also cuts at U+2028, ``\\x1c``, ``\\r`` …)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def unified_diff(name: str, old: str, new: str) -> str:
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}")
+    """A unified diff of ``old`` and ``new``, with control and invisible characters shown escaped (see :func:`visible`)."""
+    lines = difflib.unified_diff(_lines(old), _lines(new), f"a/{name}", f"b/{name}")
     out = []
     for line in lines:
+        line = visible(line)
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 

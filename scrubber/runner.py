@@ -637,7 +637,7 @@ class Runner:
                     lines: list[bytes] = []
                     size = 0
                     lineno = 1
-                    for raw in raw_lines(source):
+                    for raw in raw_lines(source, self._reading(job)):
                         lines.append(raw)
                         size += len(raw)
                         if size >= TASK_BYTES or len(lines) >= TASK_DOCS:
@@ -649,7 +649,7 @@ class Runner:
                     seg.lines, seg.nbytes = lines, size
                 elif source.fmt == "json":
                     seg.pieces = []
-                    for piece in json_pieces(source):
+                    for piece in json_pieces(source, self._reading(job)):
                         seg.pieces.append(piece)
                         seg.nbytes += len(piece.lead) + len(piece.body)
                         if seg.nbytes >= TASK_BYTES or len(seg.pieces) >= TASK_DOCS:

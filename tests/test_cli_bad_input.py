@@ -199,7 +199,7 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path, where: str):
     ("files", "said", "code"),
     [
         ({"bin.dat": b"\x7fELF\x00\x00\x01"}, "no documents read (see the errors above)", 2),
-        ({"a.jsonl": b'{"body": "x"}\n'}, "no 'text' field (choose one with --text-key)", 2),
+        ({"a.jsonl": b'{"body": "x"}\n'}, "no 'text' field (the record has: body; try --text-key body)", 2),
         ({"a.jsonl": b'{"text": "Share this:"}\n{"text": broken\n'}, "a.jsonl:2: error: malformed JSON", 2),
     ],
 )

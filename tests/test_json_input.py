@@ -179,7 +179,7 @@ def test_read_items_reports_non_records_as_jsonl_does(tmp_path: Path):
     assert [i.doc.text for i in items if i.doc] == ["a"]
     assert [(w, m.split(";")[0]) for _, w, m in said] == [
         (f"{path}:3:2", "a JSON string, not an object"),
-        (f"{path}:4:2", "no 'text' field (choose one with --text-key)"),
+        (f"{path}:4:2", "no 'text' field (the record has: body"),
         (f"{path}:5:2", "field 'text' is not a string"),
     ]
     assert all(m.endswith("element copied to the output unchanged") for _, _, m in said)

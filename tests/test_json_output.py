@@ -86,7 +86,7 @@ def test_members_refuses_what_is_not_one_object(line: str):
         (b'{"text":"caf\xc3\x83\xc2\xa9"}\n', b'{"text":"caf\xc3\xa9"}\n'),
         (b'{"text":"caf\xc3\x83\xc2\xa9"}\r\n', b'{"text":"caf\xc3\xa9"}\r\n'),  # CRLF kept
         (b'\xef\xbb\xbf{"text":"caf\xc3\x83\xc2\xa9"}\n', b'\xef\xbb\xbf{"text":"caf\xc3\xa9"}\n'),  # BOM kept
-        (b'{"text":"caf\xc3\x83\xc2\xa9"}', b'{"text":"caf\xc3\xa9"}\n'),  # a last line gets its newline
+        (b'{"text":"caf\xc3\x83\xc2\xa9"}', b'{"text":"caf\xc3\xa9"}'),  # a last line without one keeps having none
     ],
     ids=["lf", "crlf", "bom", "no-newline"],
 )

@@ -63,6 +63,7 @@ def apply_session(session_path: Path, out_dir: Path | None, in_place: bool, part
             fail(f"standard output is the input {redirected.display} itself (a '>' redirection empties it); use --in-place")
     reporter = Reporter(quiet)
     stats = write_reviewed(session, out_dir, in_place, reporter, partial=partial)
+    reporter.finish()
     if stats.stopped or not quiet:
         click.echo(stats.summary(), err=True)
     if stats.stale and not partial:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import signal
 import sys
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from typing import Any
 
 import click
 
-from ..config import Config, ConfigError, find_config, load_config, select_rules, split_codes
+from ..config import Config, ConfigError, check_codes, find_config, load_config, select_rules, split_codes
 from ..engine import Engine
 from ..io.atomic import atomic_write_bytes, remove_leftovers
 from ..io.remote import is_url
@@ -80,21 +81,72 @@ class OutputDir(click.ParamType):
         return str(value)
 
 
+#: how many records of one file with the same problem are named one by one; the rest are counted
+REPEATS_SHOWN = 5
+
+_POSITION = re.compile(r"(?::\d+){1,2}$")
+
+
+def record_problem(where: str, message: str) -> tuple[str, str, str] | None:
+    """(file, kind of problem, unit) of a problem with one record (``file:line``, ``file:line:col``), else None.
+
+    The kind is the message up to its details (``no 'body' field``,
+    ``malformed JSON``), so that one wrong ``--text-key`` is one kind
+    however the records differ.
+    """
+    position = _POSITION.search(where)
+    if position is None:
+        return None
+    kind = re.split(r" \(|; ", message, maxsplit=1)[0]
+    unit = "lines" if position.group().count(":") == 1 else "elements"
+    return where[: position.start()], kind, unit
+
+
 class Reporter:
-    """Prints problems with inputs to stderr as ``where: level: message``."""
+    """Prints problems with inputs to stderr as ``where: level: message``.
+
+    A problem that repeats on the records of one file (a wrong
+    ``--text-key``: one per record, a million lines on a real corpus) is
+    printed :data:`REPEATS_SHOWN` times; the rest are counted and said in
+    one line (``… and 399,995 more lines with the same problem``) when the
+    next file has problems of its own, or at :meth:`finish`. ``counts``
+    counts every one.
+    """
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
         self.counts: dict[str, int] = {}
         self.progress: Progress | None = None  # erased before each message
+        self._file: str | None = None  # the file whose record problems are being counted
+        self._repeats: dict[tuple[str, str, str], int] = {}  # (level, kind, unit) -> how many in self._file
 
     def __call__(self, level: str, where: str, message: str) -> None:
         self.counts[level] = self.counts.get(level, 0) + 1
         if self.quiet and level == "note":
             return
+        problem = record_problem(where, message)
+        if problem is not None:
+            file, kind, unit = problem
+            if file != self._file:
+                self.finish()
+                self._file = file
+            seen = self._repeats[level, kind, unit] = self._repeats.get((level, kind, unit), 0) + 1
+            if seen > REPEATS_SHOWN:
+                return
+        self._echo(f"{where}: {level}: {message}")
+
+    def finish(self) -> None:
+        """Say how many record problems of the current file were not printed."""
+        for (level, kind, unit), seen in self._repeats.items():
+            if seen > REPEATS_SHOWN:
+                self._echo(f"{self._file}: {level}: … and {seen - REPEATS_SHOWN:,} more {unit} with the same problem ({kind})")
+        self._repeats.clear()
+        self._file = None
+
+    def _echo(self, line: str) -> None:
         if self.progress is not None:
             self.progress.clear()
-        click.echo(f"{where}: {level}: {message}", err=True)
+        click.echo(line, err=True)
 
 
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -166,6 +218,13 @@ def build_engine(
         # as in ruff: a --select on the command line starts the selection afresh;
         # without one, the config's selection stands and --ignore adds to it
         cli_select, cli_ignore = split_codes(select), split_codes(ignore)
+        if select and not cli_select:  # `--select "$RULES"` with RULES unset must not run every rule
+            fail(f"--select {' '.join(map(repr, select))} names no rule (an unset variable?); give rule codes, or ALL for every rule")
+        check_codes(packs, cli_select, "--select: ")
+        check_codes(packs, cli_ignore, "--ignore: ")
+        if not cli_select:  # the config's selection stands: name its file in a problem
+            check_codes(packs, cfg.select, f"{cfg.path}: select: " if cfg.path else "")
+            check_codes(packs, cfg.ignore, f"{cfg.path}: ignore: " if cfg.path else "")
         if cli_select:
             chosen = select_rules(packs, cli_select, cli_ignore)
         else:
@@ -197,8 +256,9 @@ class InputFormats:
     stdin: str | None = None
 
     @property
-    def of_stdin(self) -> str:
-        return self.stdin or (self.files if self.files != "auto" else "text")
+    def of_stdin(self) -> str | None:
+        """The format of '-' that was asked for; None when it is text by default (and sniffed for a hint)."""
+        return self.stdin or (self.files if self.files != "auto" else None)
 
 
 def discover_inputs(
@@ -230,6 +290,9 @@ def discover_inputs(
         fail(f"no input files{matching} found in {' '.join(paths)}")
     for arg in empty:
         reporter("warning", arg, f"no input files{matching} found")
+    for source in found:
+        if source.hint:
+            reporter("warning", source.display, source.hint)
     if any(s.is_stdin for s in found) and _stdin_is_a_terminal():
         end = "Ctrl-Z then Enter" if sys.platform == "win32" else "Ctrl-D"
         click.echo(f"scrubber: reading standard input ({end} to end)", err=True)
@@ -373,6 +436,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
         stats = runner.run(sources)
     except RunAborted as exc:
         remove_leftovers()  # a temp file whose own cleanup the interrupt cut short
+        reporter.finish()
         progress.clear()
         click.echo(f"scrubber: {exc.describe()}", err=True)
         if runner_args.get("in_place") and exc.stopped:  # "output removed" must not read as "your input is gone"
@@ -384,6 +448,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
     except OSError as exc:  # e.g. the Dask scheduler cannot be reached
         progress.clear()
         fail(f"cannot start the {engine_name} engine: {exc}")
+    reporter.finish()
     progress.close(stats)
     if not write_stats(batch.stats_path, stats, reporter):
         stats.errors += 1

@@ -52,7 +52,8 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     if "record" in item.meta and item.raw:
         # a JSON array element: its body on one line (JSON strings hold no raw line breaks, so only whitespace goes)
         raw = item.raw[item.meta["lead"] :].replace(b"\r", b"").replace(b"\n", b"") if "lead" in item.meta else item.raw
-        return splice_line(raw, "garble_score", result.score)
+        line = splice_line(raw, "garble_score", result.score)
+        return line if line.endswith(b"\n") else line + b"\n"  # a file's last line: the next diverted record starts a line
     return (dumps({"id": item.doc.id, text_key: item.doc.text, "garble_score": result.score}) + "\n").encode("utf-8")
 
 
@@ -165,7 +166,8 @@ def fix(
     if in_place:
         sources, same = once_per_file(sources)
         for dup, first in same:
-            reporter("note", dup.display, f"the same file as {first.display}: rewritten once")
+            link = " (a hard link; it stays one)" if dup.path and first.path and dup.path.resolve() != first.path.resolve() else ""
+            reporter("note", dup.display, f"the same file as {first.display}{link}: rewritten once")
     clash = output_clash(sources, out_dir, in_place) or named_output_clash(sources, planned, in_place)
     if clash:
         fail(clash)

@@ -104,6 +104,7 @@ def mine(
         except InputError as exc:
             report("error", exc.where or source.display, str(exc).split(": ", 1)[1])
             errors += 1
+    report.finish()
     if miner.n_docs == 0:
         if report.counts.get("error"):
             fail("no documents read (see the errors above)")

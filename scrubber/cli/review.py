@@ -34,6 +34,8 @@ def check_inputs(sources: list[InputFile], text_key: str) -> None:
             fail("standard input cannot be reviewed (a session must re-read its inputs): save it to a file and review that")
         if source.url is not None:
             fail(f"{source.url}: a review session needs local files (copy them first, e.g. with `fsspec` or your storage's CLI)")
+        if source.problem:  # a folder the walk could not list: the session would miss its files
+            fail(f"{source.display}: {source.problem}")
         if not source.explicit:
             continue
         items = read_items(source, text_key, lambda level, where, message: None, writes=False)
@@ -106,6 +108,7 @@ def open_session(
     except SessionError as exc:
         progress.clear()
         fail(str(exc))
+    reporter.finish()
     progress.clear()
     messages = report.messages() + problems[:8]
     if len(problems) > 8:

@@ -140,3 +140,21 @@ def decode_bytes(data: bytes) -> Decoded:
         bom,
         f"not valid UTF-8 (first bad byte 0x{body[first_bad]:02x} at line {line}); decoded as {NAMES[encoding]} ({encoding})",
     )
+
+
+def legacy_line(line: bytes, encoding: str | None) -> tuple[bytes, str]:
+    """A line that is not UTF-8 (of JSON Lines), as UTF-8, and the code page it was read in.
+
+    Read in ``encoding`` (the one chosen for an earlier line of the file)
+    when it can be, else in the code page that reads this line most like
+    prose. A UTF-8 byte order mark before it stays as it is (a reader skips it).
+    """
+    bom = codecs.BOM_UTF8 if line.startswith(codecs.BOM_UTF8) else b""
+    body = line[len(bom) :]
+    if encoding is not None:
+        try:
+            return bom + body.decode(encoding).encode("utf-8"), encoding
+        except UnicodeDecodeError:
+            pass  # a byte cp1252 leaves undefined: this line is in another code page
+    encoding = detect_legacy(body)
+    return bom + body.decode(encoding).encode("utf-8"), encoding

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import os
 import shutil
 import sys
@@ -38,8 +39,7 @@ def encode_item(item: Item, new_text: str | None, fmt: str, text_key: str) -> by
         return item.raw or b""
     if fmt == "jsonl":
         if new_text is None or new_text == item.doc.text:
-            raw = item.raw or b""
-            return raw if raw.endswith(b"\n") else raw + b"\n"
+            return item.raw or b""  # byte for byte, a last line without a line end included
         return splice_line(item.raw or b"", text_key, new_text)
     if fmt == "json":
         raw = item.raw or b""
@@ -58,9 +58,10 @@ def splice_line(raw: bytes, key: str, value: object) -> bytes:
     """A raw JSONL line (BOM and line end included) with only its field ``key`` set to ``value``.
 
     Every other byte is kept (see :func:`~scrubber.io.jsonout.splice_field`);
-    the line end is kept too (``\r\n`` or ``\n``, added if the last line had none).
+    the line end is kept too: ``\r\n``, ``\n``, or none on a file's last line
+    (a caller gathering lines from several files adds one).
     """
-    ending = b"\r\n" if raw.endswith(b"\r\n") else b"\n"
+    ending = b"\r\n" if raw.endswith(b"\r\n") else b"\n" if raw.endswith(b"\n") else b""
     body = raw.rstrip(b"\r\n")
     bom = codecs.BOM_UTF8 if body.startswith(codecs.BOM_UTF8) else b""  # only ever on line 1
     line = body[len(bom) :].decode("utf-8")  # the reader parsed it, so it is UTF-8
@@ -88,20 +89,32 @@ def _same_place(target: Target) -> str:
 
 
 def once_per_file(sources: list[InputFile]) -> tuple[list[InputFile], list[tuple[InputFile, InputFile]]]:
-    """For ``--in-place``: each file once, however many names reach it (a symlink, a path named twice).
+    """For ``--in-place``: each file once, however many names reach it (a symlink, a hard link, a path named twice).
 
+    Files are compared by identity (device and inode), so two hard links,
+    which no path resolving can tell apart, are one file: rewriting both
+    would fix it twice, the second time from the first rewrite's result.
     Returns the sources to rewrite and the (left out, same file as) pairs to tell the user.
     """
     kept: list[InputFile] = []
-    first: dict[str, InputFile] = {}
+    first: dict[object, InputFile] = {}
     dropped = []
     for source in sources:
         if source.path is None or source.url is not None:
             kept.append(source)
             continue
-        place = str(source.path.resolve())
+        try:
+            st = source.path.stat()
+            place: object = (st.st_dev, st.st_ino)
+        except OSError:  # missing or unreadable: the reader reports it
+            place = str(source.path.resolve())
         if place in first:
-            dropped.append((source, first[place]))
+            kept_source = first[place]
+            dropped.append((source, kept_source))
+            assert kept_source.path is not None
+            if source.path.resolve() != kept_source.path.resolve():  # another directory entry: a hard link
+                linked = dataclasses.replace(kept_source, also=(*kept_source.also, source.path.resolve()))
+                kept[kept.index(kept_source)] = first[place] = linked
             continue
         first[place] = source
         kept.append(source)
@@ -159,6 +172,19 @@ def stdout_is_an_input(sources: list[InputFile]) -> InputFile | None:
     return None
 
 
+def _relink(target: Path, name: Path) -> None:
+    """Make ``name`` (a hard link of the file ``target`` replaced) a link of the new ``target`` again, atomically.
+
+    An in-place rewrite renames a new file onto one name; the file's other
+    names would keep the old text.
+    """
+    tmp = name.with_name(f".{name.name}.scrubber-link")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    os.link(target, tmp)
+    os.replace(tmp, name)
+
+
 class Output:
     """One output stream: stdout, or a file that appears only on :meth:`commit`.
 
@@ -178,6 +204,7 @@ class Output:
         self._staged: StagedFile | None = None
         self._finished = False
         self._spool: BinaryIO | None = None
+        self._also = source.also if isinstance(target, Path) else ()
         if target is None:
             self.handle: BinaryIO = sys.stdout.buffer
             if source.fmt == "json":
@@ -248,6 +275,14 @@ class Output:
         except OSError as exc:
             self.abort()
             raise OutputError(f"{self.target}: cannot write ({exc.strerror or exc}); input left untouched") from None
+        for name in self._also:
+            try:
+                _relink(self._staged.path, name)
+            except OSError as exc:
+                raise OutputError(
+                    f"{name}: rewritten {self.target} but could not link this name of it to the result ({exc.strerror or exc}); "
+                    "it still holds the old text"
+                ) from None
 
     def abort(self) -> None:
         if self.target is None:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import fnmatch
+import itertools
 import json
 import os
 import sys
@@ -30,7 +32,7 @@ from typing import Any, BinaryIO
 from ..model import Document
 from . import remote
 from .compression import compression_of, wrap_read
-from .decode import decode_bytes, looks_binary
+from .decode import NAMES, decode_bytes, legacy_line, looks_binary
 from .jsondoc import DocumentError, Piece, chunks_of, scan
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -62,6 +64,12 @@ class InputFile:
     rel: Path  # path relative to the argument it came from (for -o mirroring)
     explicit: bool = True  # named on the command line (vs found in a folder)
     url: str | None = None  # set (and path None) for an input read through fsspec
+    #: why this input cannot be read at all, found before reading (a folder the walk could not list)
+    problem: str | None = None
+    #: a warning found while discovering it (read as text, but it looks like JSON Lines)
+    hint: str | None = None
+    #: with --in-place, other names (hard links) of this very file: linked to the rewritten file
+    also: tuple[Path, ...] = ()
 
     @property
     def display(self) -> str:
@@ -150,7 +158,61 @@ def _sniff_json(path: Path, compression: str | None) -> str:
     return "text"
 
 
-def discover(args: list[str], globs: list[str] | None = None, stdin_format: str = "text", input_format: str = "auto") -> list[InputFile]:
+#: suffixes of files that are text whatever their first line looks like
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+
+
+def _looks_like_jsonl(head: bytes, complete: bool) -> bool:
+    """Is ``head`` (the start of an input) a JSON object on its first line, as JSON Lines start?
+
+    A first line longer than ``head`` counts when it opens like an object
+    with a key (``{"``): a news record is often longer than a peek.
+    """
+    first, newline, _ = head.partition(b"\n")
+    first = first.removeprefix(codecs.BOM_UTF8).strip()
+    if not newline and not complete:
+        return first.startswith(b'{"')
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:  # not JSON, or not UTF-8
+        return False
+
+
+def _stdin_hint() -> str | None:
+    """Standard input read as text by default: a warning if it looks like JSON Lines.
+
+    Peeks at the buffered start (nothing is consumed); not on a terminal,
+    where the peek would wait for typing before the "reading standard input" message.
+    """
+    try:
+        if sys.stdin.isatty():
+            return None
+        head = sys.stdin.buffer.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    except (AttributeError, ValueError, OSError):  # closed, replaced, or not peekable
+        return None
+    if not _looks_like_jsonl(head, complete=False):
+        return None
+    return "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl to read its records"
+
+
+def _file_hint(path: Path, compression: str | None) -> str | None:
+    """A named file read as text by default (no known suffix): a warning if it looks like JSON Lines."""
+    name = path.name[: -len(path.suffix)] if compression else path.name
+    if Path(name).suffix.lower() in TEXT_SUFFIXES or not path.is_file():
+        return None  # a FIFO or <(...) would be consumed by a look
+    try:
+        with path.open("rb") as raw, wrap_read(raw, compression) as handle:
+            head = handle.read(SNIFF_BYTES)
+    except Exception:  # unreadable or corrupt: the reader reports it
+        return None
+    if not _looks_like_jsonl(head, complete=len(head) < SNIFF_BYTES):
+        return None
+    return "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --input-format jsonl (or name it .jsonl) to read its records"
+
+
+def discover(
+    args: list[str], globs: list[str] | None = None, stdin_format: str | None = "text", input_format: str = "auto"
+) -> list[InputFile]:
     """Expand CLI arguments into input files.
 
     Folders are walked recursively, skipping hidden names, session files and
@@ -158,11 +220,20 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
     run forever, as a device would never end); a path named on the command
     line is read whatever it is, so ``<(zcat x.gz)`` works.
     ``input_format`` other than "auto" is the format of every file (``--input-format``).
+
+    ``stdin_format`` None means text by default: standard input, and a named
+    file that auto reads as text for want of a known suffix, get a
+    :attr:`~InputFile.hint` when they look like JSON Lines.
+
+    A folder the walk cannot list (no permission) is not skipped in silence:
+    it becomes an input whose :attr:`~InputFile.problem` says why, so reading
+    it raises :class:`InputError` and the run reports and counts it in order.
     """
     found: list[InputFile] = []
     for arg in args:
         if arg == "-":
-            found.append(InputFile(None, stdin_format, None, Path("stdin")))
+            hint = _stdin_hint() if stdin_format is None else None
+            found.append(InputFile(None, stdin_format or "text", None, Path("stdin"), hint=hint))
             continue
         if remote.is_url(arg):
             try:
@@ -175,7 +246,14 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
             continue
         path = Path(arg)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+
+            def unlistable(exc: OSError, top: Path = path) -> None:
+                folder = Path(exc.filename) if exc.filename else top
+                rel = folder.relative_to(top) if folder != top else Path(top.name)
+                reason = f"cannot list folder: {exc.strerror or exc}"
+                found.append(InputFile(folder, "text", None, rel, explicit=folder == top, problem=reason))
+
+            for root, dirs, files in os.walk(path, onerror=unlistable):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if name.startswith(".") or _is_session_file(name):
@@ -189,10 +267,17 @@ def discover(args: list[str], globs: list[str] | None = None, stdin_format: str 
                     found.append(InputFile(full, fmt, comp, full.relative_to(path), explicit=False))
         elif path.exists():
             fmt, comp = format_of(path, input_format)
-            found.append(InputFile(path, fmt, comp, Path(path.name)))
+            hint = _file_hint(path, comp) if fmt == "text" and input_format == "auto" else None
+            found.append(InputFile(path, fmt, comp, Path(path.name), hint=hint))
         else:
             raise InputError(f"{arg}: no such file or directory")
     return found
+
+
+def _check_readable(source: InputFile) -> None:
+    """Raise the problem found before reading (see :func:`discover`)."""
+    if source.problem:
+        raise InputError(f"{source.display}: {source.problem}")
 
 
 def _read_all(source: InputFile) -> bytes:
@@ -222,6 +307,7 @@ def read_items(source: InputFile, text_key: str, report: Reporter, writes: bool 
 
     ``writes``: the caller copies malformed lines to an output (so the report says so).
     """
+    _check_readable(source)
     with _read_errors(source):
         if source.fmt == "jsonl":
             yield from _read_jsonl(source, text_key, report, COPIED if writes else "")
@@ -244,22 +330,35 @@ def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
     yield Item(Document(source.display, decoded.text, meta), meta=meta)
 
 
-def raw_lines(source: InputFile) -> Iterator[bytes]:
+def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[bytes]:
     """The raw lines of a JSONL input (bytes, line ends kept), streamed.
 
     The batch runner reads with this in its main thread and leaves parsing to
     the workers (:func:`jsonl_item`), so the main thread stays cheap.
     Raises :class:`InputError` like :func:`read_items`, saying how many
     lines were read before the problem (a truncated download's good part).
+
+    A line that is not UTF-8 is decoded as text files are (the legacy code
+    page that reads it best, chosen at the first such line and kept for the
+    file) and yielded as UTF-8, so its record is read and every line written
+    is UTF-8; ``report`` gets one warning for the file, at the first such line.
+    A binary file (judged on its first 8 KiB, as a text file) raises
+    :class:`BinaryInput` before any line is yielded.
     """
+    _check_readable(source)
     count = 0
+    to_utf8 = _ToUtf8(source.display, report)
     try:
         with _read_errors(source):
             handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
             try:
-                for line in handle:
+                lines = iter(handle)
+                head = _first_block(lines)
+                if looks_binary(b"".join(head)):
+                    raise BinaryInput(f"{source.display}: binary file (NUL or control bytes), skipped")
+                for line in itertools.chain(head, lines):
                     count += 1
-                    yield line
+                    yield line if line.isascii() else to_utf8(line, count, "lines")
             finally:
                 if not source.is_stdin:
                     handle.close()
@@ -267,6 +366,46 @@ def raw_lines(source: InputFile) -> Iterator[bytes]:
         if count:
             raise InputError(f"{exc} after line {count}") from None
         raise
+
+
+class _ToUtf8:
+    """Records of one file that are not UTF-8, made UTF-8 (see :func:`~scrubber.io.decode.legacy_line`), said once.
+
+    The code page is chosen at the first such record and kept for the file;
+    the warning names it and the first bad byte.
+    """
+
+    def __init__(self, display: str, report: Reporter | None) -> None:
+        self.display = display
+        self.report = report
+        self.encoding: str | None = None
+
+    def __call__(self, data: bytes, line: int, unit: str) -> bytes:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            said = self.encoding is not None
+            data, self.encoding = legacy_line(data, self.encoding)
+            if not said and self.report is not None:
+                bad = f"first bad byte 0x{exc.object[exc.start]:02x} at line {line}" + (
+                    f", column {exc.start + 1}" if unit == "lines" else ""
+                )
+                self.report(
+                    "warning", self.display, f"not valid UTF-8 ({bad}); such {unit} decoded as {NAMES[self.encoding]} ({self.encoding})"
+                )
+        return data
+
+
+def _first_block(lines: Iterator[bytes]) -> list[bytes]:
+    """The first lines, up to the 8 KiB :func:`~scrubber.io.decode.looks_binary` looks at (or the end)."""
+    head: list[bytes] = []
+    size = 0
+    for line in lines:
+        head.append(line)
+        size += len(line)
+        if size > 8192:
+            break
+    return head
 
 
 #: said after a malformed line's problem when the command writes output (``fix``, ``apply``)
@@ -302,7 +441,7 @@ def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str) -> tuple[It
 
 
 def _read_jsonl(source: InputFile, text_key: str, report: Reporter, copied: str) -> Iterator[Item]:
-    for lineno, raw in enumerate(raw_lines(source), 1):
+    for lineno, raw in enumerate(raw_lines(source, report), 1):
         item, problem = jsonl_item(raw, lineno, source.display, text_key)
         if problem:
             report("error", f"{source.display}:{lineno}", problem + copied)
@@ -321,25 +460,52 @@ def _parse_record(body: bytes, text_key: str) -> tuple[str, dict[str, Any]]:
     if not isinstance(record, dict):
         return f"a JSON {_JSON_TYPES.get(type(record), type(record).__name__)}, not an object", {}
     if text_key not in record:
-        return f"no {text_key!r} field (choose one with --text-key)", {}
+        return f"no {text_key!r} field ({_other_fields(record, text_key)})", {}
     if not isinstance(record[text_key], str):
         return f"field {text_key!r} is not a string", {}
     return "", record
 
 
+def _other_fields(record: dict[str, Any], text_key: str) -> str:
+    """What a record without ``text_key`` has instead, and the field to try: the hint of a wrong ``--text-key``.
+
+    The field suggested is the one holding the longest string, which is
+    where a scraper puts the article. A dotted key (``meta.text``) whose
+    head is a field is told that nested fields are not supported: the
+    writer replaces a top-level value only.
+    """
+    nested = f"--text-key names a top-level field: nested fields such as {text_key} are not supported" if "." in text_key else ""
+    if nested and text_key.split(".", 1)[0] in record:
+        return nested
+    if not record:
+        return "the record is empty"
+    names = list(record)
+    shown = ", ".join(names[:8]) + (f", … ({len(names)} fields)" if len(names) > 8 else "")
+    strings = [(len(v), k) for k, v in record.items() if isinstance(v, str) and v]
+    hint = f"; try --text-key {max(strings)[1]}" if strings else ""
+    return f"the record has: {shown}{hint}" + (f"; {nested}" if nested else "")
+
+
 # -- JSON documents (an array of records, or one record) --------------------------------
 
 
-def json_pieces(source: InputFile) -> Iterator[Piece]:
+def json_pieces(source: InputFile, report: Reporter | None = None) -> Iterator[Piece]:
     """The pieces of a JSON document input, streamed (see :mod:`scrubber.io.jsondoc`).
 
     Raises :class:`InputError` with ``where`` = ``file:line:col`` where the
     input stops being a JSON array or object; the pieces before it were yielded.
+    An element that is not UTF-8 is decoded and made UTF-8 as a JSONL line
+    is (:func:`raw_lines`), with one warning for the file.
     """
+    _check_readable(source)
+    to_utf8 = _ToUtf8(source.display, report)
     with _read_errors(source):
         handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
         try:
-            yield from scan(chunks_of(handle))
+            for piece in scan(chunks_of(handle)):
+                if not piece.body.isascii():
+                    piece = dataclasses.replace(piece, body=to_utf8(piece.body, piece.line, "records"))
+                yield piece
         except DocumentError as exc:
             where = f"{source.display}:{exc.line}:{exc.col}"
             error = InputError(f"{where}: {exc.message}")
@@ -372,7 +538,7 @@ def json_item(piece: Piece, display: str, text_key: str) -> tuple[Item, str]:
 
 
 def _read_json(source: InputFile, text_key: str, report: Reporter, copied: str) -> Iterator[Item]:
-    for piece in json_pieces(source):
+    for piece in json_pieces(source, report):
         item, problem = json_item(piece, source.display, text_key)
         if problem:
             report("error", f"{source.display}:{piece.line}:{piece.col}", problem + copied)
