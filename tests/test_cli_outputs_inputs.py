@@ -321,3 +321,33 @@ def test_the_flag_rules_not_run_note_only_when_asked(run_cli, inputs: Path, args
     result = run_cli("fix", "m.txt", "-j", "1", *args)
     assert result.returncode == 0, result.stderr
     assert ("flag rule(s) not run" in result.stderr) is shown
+
+
+# -- resuming: --skip-existing ---------------------------------------------------------------
+
+
+def test_skip_existing_does_only_the_inputs_without_an_output(run_cli, tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (corpus / name).write_text(MOJIBAKE)
+    assert run_cli("fix", "corpus", "-o", "out", "-j", "1", "-q").returncode == 0
+    (tmp_path / "out" / "b.txt").unlink()  # as if the run had stopped before b.txt
+    (tmp_path / "out" / "a.txt").write_text("kept as it is\n")  # a finished output is not redone ...
+    c_out = tmp_path / "out" / "c.txt"
+    os.utime(c_out, ns=(c_out.stat().st_mtime_ns - 10**10,) * 2)  # ... but one older than its input is
+    result = run_cli("fix", "corpus", "-o", "out", "-j", "1", "--skip-existing")
+    assert result.returncode == 0, result.stderr
+    assert "1 input(s) already have their output there: left out (--skip-existing)" in result.stderr
+    assert "2 document(s) in 2 file(s)" in result.stderr
+    assert (tmp_path / "out" / "a.txt").read_text() == "kept as it is\n"
+    assert (tmp_path / "out" / "b.txt").read_text() == c_out.read_text() == "The café reopened.\n"
+    again = run_cli("fix", "corpus", "-o", "out", "-j", "1", "--skip-existing")
+    assert again.returncode == 0 and "nothing to do: all 3 input(s) already have their output in out" in again.stderr
+
+
+@pytest.mark.parametrize("args", [["--in-place"], ["--diff"], []])
+def test_skip_existing_needs_a_local_output_folder(run_cli, inputs: Path, args: list[str]):
+    result = run_cli("fix", "m.txt", "--skip-existing", *args)
+    assert result.returncode == 2 and "--skip-existing needs -o DIR, a local folder" in result.stderr
+    assert (inputs / "m.txt").read_text() == MOJIBAKE

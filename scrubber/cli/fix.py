@@ -33,7 +33,7 @@ from .common import (
     run_batch,
     setting,
 )
-from .outputs import Planned, named_output_clash
+from .outputs import Planned, already_done, named_output_clash
 
 
 def asked_for_flags(select: tuple[str, ...], cfg: Config, chosen: Engine, running: Engine) -> bool:
@@ -69,6 +69,14 @@ def divert_record(item: Item, result: DocResult, text_key: str) -> bytes:
     help=(
         "Write results under DIR (a folder, or a URL such as s3://bucket/clean/ with fsspec installed), mirroring the input paths. "
         "A DIR inside an input folder is not read as input."
+    ),
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help=(
+        "With -o: leave out the inputs whose output already exists and is newer than the input (an output appears only when "
+        "its input is finished), so an interrupted run can be resumed. Outputs made with other options are not redone."
     ),
 )
 @click.option("--in-place", is_flag=True, help="Rewrite the inputs (atomically: temp file, then rename). Unchanged files are not touched.")
@@ -119,6 +127,7 @@ def fix(
     config_path: Any,
     isolated: bool,
     out_dir: Path | str | None,
+    skip_existing: bool,
     in_place: bool,
     diff: bool,
     unsafe: bool | None,
@@ -146,6 +155,7 @@ def fix(
       scrubber fix article.txt                     # cleaned text on stdout
       scrubber fix samples/ --diff                 # show what would change
       scrubber fix corpus/ -o clean/ --stats s.json # all cores, mirror into clean/
+      scrubber fix corpus/ -o clean/ --skip-existing # resume: only inputs without an output
       scrubber fix corpus/ -o clean/ --engine dask --scheduler tcp://head:8786
       scrubber fix data.jsonl.zst --in-place --text-key body
       scrubber fix s3://bucket/news/ -o s3://bucket/clean/ --engine dask
@@ -171,6 +181,18 @@ def fix(
     clash = output_clash(sources, out_dir, in_place) or named_output_clash(sources, planned, in_place)
     if clash:
         fail(clash)
+    if skip_existing:
+        if not isinstance(out_dir, Path):
+            fail("--skip-existing needs -o DIR, a local folder (it compares each output with its input)")
+        if any(source.path is None for source in sources):
+            fail("--skip-existing works on files (standard input and URLs have no output to compare)")
+        sources, done = already_done(sources, out_dir)
+        if done:
+            reporter("note", str(out_dir), f"{len(done)} input(s) already have their output there: left out (--skip-existing)")
+        if not sources:
+            if not quiet:
+                click.echo(f"nothing to do: all {len(done)} input(s) already have their output in {out_dir}", err=True)
+            sys.exit(0)
     redirected = stdout_is_an_input(sources) if to_stdout else None
     if redirected is not None:
         fail(

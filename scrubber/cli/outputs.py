@@ -118,3 +118,24 @@ def named_output_clash(sources: list[InputFile], planned: Planned, in_place: boo
                     if source.rel.parts == parts:
                         return f"{opt} {path} is also where -o writes {source.display}: choose another file"
     return None
+
+
+def already_done(sources: list[InputFile], out_dir: Path) -> tuple[list[InputFile], list[InputFile]]:
+    """``(to do, done)``: the inputs whose output under ``out_dir`` exists and is not older than the input.
+
+    For ``--skip-existing``. An output appears only when its input is
+    finished (it is written to a temp file and renamed), so one that exists
+    is complete; one older than its input was made before the input changed,
+    and is done again.
+    """
+    from ..io.sinks import output_path
+
+    todo: list[InputFile] = []
+    done: list[InputFile] = []
+    for source in sources:
+        target = output_path(source, out_dir, in_place=False)
+        out = _stat(target) if isinstance(target, Path) else None
+        src = _stat(source.path) if source.path is not None else None
+        finished = out is not None and src is not None and out.st_mtime_ns >= src.st_mtime_ns
+        (done if finished else todo).append(source)
+    return todo, done
