@@ -21,10 +21,11 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from .io import remote
+from .io.meter import METER
 from .io.sources import InputFile
 from .runner import Stats
 
@@ -51,10 +52,16 @@ def _isatty(stream: TextIO) -> bool:
 
 
 def total_bytes(sources: Iterable[InputFile]) -> int | None:
-    """The input size, when every input is a plain file (no stdin, no compression)."""
+    """The inputs' size on disk when every input has one (no stdin); compressed files count as stored.
+
+    :class:`Progress` tells the two apart: for plain files it compares the
+    bytes processed with this total; with any compressed input, the bytes
+    read from disk (:data:`~scrubber.io.meter.METER`), since the processed
+    (decompressed) bytes have no known total.
+    """
     total = 0
     for s in sources:
-        if s.is_stdin or s.compression:
+        if s.is_stdin:
             return None
         if s.url is not None:
             size = remote.size(s.url)
@@ -69,6 +76,13 @@ def total_bytes(sources: Iterable[InputFile]) -> int | None:
     return total
 
 
+def make_progress(mode: str, sources: list[InputFile], stream: TextIO | None = None) -> Progress:
+    """The progress display of a run over ``sources``: by bytes processed, or by bytes read from disk when any is compressed."""
+    METER.reset()
+    compressed = any(s.compression for s in sources)
+    return Progress(mode, stream or sys.stderr, total_bytes(sources), on_disk=METER.consumed if compressed else None)
+
+
 def fmt_duration(seconds: float) -> str:
     s = int(seconds + 0.5)
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
@@ -77,10 +91,20 @@ def fmt_duration(seconds: float) -> str:
 class Progress:
     """Callable the runner feeds with its stats; :meth:`clear` before printing anything else."""
 
-    def __init__(self, mode: str, stream: TextIO | None = None, total: int | None = None, interval: float | None = None) -> None:
+    def __init__(
+        self,
+        mode: str,
+        stream: TextIO | None = None,
+        total: int | None = None,
+        interval: float | None = None,
+        on_disk: Callable[[], int] | None = None,
+    ) -> None:
+        """``total``: the inputs' size; ``on_disk``: for compressed inputs, how much of it has been read (then
+        ``total`` is on-disk bytes, and the share done and the ETA come from it, not from the bytes processed)."""
         self.mode = mode
         self.stream = stream or sys.stderr
         self.total = total
+        self.on_disk = on_disk
         self.interval = interval if interval is not None else (0.1 if mode == "tty" else 5.0)
         self.started = time.perf_counter()
         self._last = 0.0
@@ -95,15 +119,24 @@ class Progress:
         self._last = now
         self._emit(stats, now - self.started)
 
+    def done(self, stats: Stats) -> float | None:
+        """The share of the input behind us (0-1), when the total is known."""
+        if not self.total:
+            return None
+        behind = self.on_disk() if self.on_disk is not None else stats.bytes_in
+        return min(1.0, behind / self.total)
+
     def snapshot(self, stats: Stats, elapsed: float) -> dict[str, float | int | None]:
         rate = stats.bytes_in / elapsed if elapsed > 0 else 0.0
         eta = None
-        if self.total and rate > 0:
-            eta = max(0.0, (self.total - stats.bytes_in) / rate)
+        share = self.done(stats)
+        if share is not None and share > 0 and rate > 0:
+            eta = elapsed * (1 - share) / share if self.on_disk is not None else max(0.0, (self.total or 0) - stats.bytes_in) / rate
         return {
             "documents": stats.documents,
             "bytes": stats.bytes_in,
-            "total_bytes": self.total,
+            "total_bytes": None if self.on_disk is not None else self.total,
+            "done": None if share is None else round(share, 4),
             "seconds": round(elapsed, 1),
             "documents_per_s": round(stats.documents / elapsed, 1) if elapsed > 0 else 0.0,
             "mb_per_s": round(rate / 1e6, 2),
@@ -113,8 +146,11 @@ class Progress:
     def line(self, stats: Stats, elapsed: float) -> str:
         snap = self.snapshot(stats, elapsed)
         mb = f"{stats.bytes_in / 1e6:,.1f}"
-        if self.total:
+        share = snap["done"]
+        if self.total and self.on_disk is None:
             mb += f"/{self.total / 1e6:,.1f} MB ({min(100, 100 * stats.bytes_in // max(1, self.total))}%)"
+        elif share is not None:  # compressed: the MB are decompressed, the share is of the files on disk
+            mb += f" MB ({int(100 * float(share))}% of {self.total / 1e6:,.1f} MB compressed)"
         else:
             mb += " MB"
         text = f"{stats.documents:,} docs  {mb}  {snap['documents_per_s']:,.0f} docs/s  {snap['mb_per_s']:.1f} MB/s"

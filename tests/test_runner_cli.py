@@ -118,3 +118,27 @@ def test_ctrl_c_leaves_no_partial_output(tmp_path):
     assert "interrupted; 1 of 2 input(s) finished" in err
     assert f"stopped in {inputs / 'b.jsonl'}:" in err
     assert sorted(p.name for p in out.iterdir()) == ["a.jsonl"]
+
+
+def test_progress_on_compressed_inputs_goes_by_the_bytes_read_from_disk():
+    """A .jsonl.zst has no known decompressed size: the share done and the ETA come from its position on disk."""
+    stats = Stats(documents=1000, bytes_in=50_000_000)
+    p = Progress("tty", io.StringIO(), total=20_000_000, on_disk=lambda: 5_000_000)
+    assert p.line(stats, 10.0) == "1,000 docs  50.0 MB (25% of 20.0 MB compressed)  100 docs/s  5.0 MB/s  ETA 0:00:30"
+    assert p.snapshot(stats, 10.0)["done"] == 0.25 and p.snapshot(stats, 10.0)["total_bytes"] is None
+
+
+def test_the_read_meter_counts_open_files_to_their_position_and_closed_ones_in_full(tmp_path):
+    from scrubber.io.meter import ReadMeter
+
+    (tmp_path / "a").write_bytes(b"x" * 1000)
+    (tmp_path / "b").write_bytes(b"y" * 300)
+    meter = ReadMeter()
+    with meter.track(open(tmp_path / "a", "rb")) as a:
+        a.read(400)
+        assert meter.consumed() == 400
+    b = meter.track(open(tmp_path / "b", "rb"))
+    b.read(100)
+    assert meter.consumed() == 1000 + 100
+    b.close()
+    assert meter.consumed() == 1300

@@ -22,7 +22,7 @@ from ..io.remote import is_url
 from ..io.sources import INPUT_FORMATS, InputError, InputFile, discover
 from ..kinds.base import PackError
 from ..packs import builtin_pack_dir, load_packs
-from ..progress import Progress, choose_mode, total_bytes
+from ..progress import Progress, choose_mode, make_progress
 from ..runner import RunAborted, Runner, Stats, default_jobs
 from ..signals import note_stop
 from .outputs import Planned, leave_out_outputs
@@ -429,7 +429,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
             backend = DaskBackend(scheduler, jobs)
         except DaskMissing as exc:
             fail(str(exc))
-    progress = Progress(choose_mode(batch.progress, sys.stderr, stdout_busy), sys.stderr, total_bytes(sources))
+    progress = make_progress(choose_mode(batch.progress, sys.stderr, stdout_busy), sources)
     reporter.progress = progress
     runner = Runner(runner_args.pop("engine"), report=reporter, jobs=jobs, backend=backend, on_progress=progress, **runner_args)
     try:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..io.sources import INPUT_FORMATS, BinaryInput, InputError, InputFile, discover, read_items
-from ..progress import Progress, choose_mode, total_bytes
+from ..progress import choose_mode, make_progress
 from ..session import Session, SessionError
 from .common import Reporter, build_engine, fail, rule_options, setting
 
@@ -98,7 +98,7 @@ def open_session(
     check_inputs(sources, setting(setup.config, text_key, "text_key", "text"))
     if need_terminal:
         require_terminal()
-    progress = Progress(choose_mode(None, sys.stderr, stdout_busy=False), sys.stderr, total_bytes(sources))
+    progress = make_progress(choose_mode(None, sys.stderr, stdout_busy=False), sources)
     reporter.progress = progress
     try:
         session = Session(session_path)

@@ -34,6 +34,7 @@ from . import remote
 from .compression import compression_of, wrap_read
 from .decode import NAMES, decode_bytes, legacy_line, looks_binary
 from .jsondoc import DocumentError, Piece, chunks_of, scan
+from .meter import METER
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 #: what ``--input-format`` accepts ("auto": by suffix and a look at a .json file's start)
@@ -84,9 +85,9 @@ class InputFile:
     def open(self) -> BinaryIO:
         """A binary handle on the raw (still compressed) bytes of a file or URL input."""
         if self.url is not None:
-            return remote.open_url(self.url)
+            return METER.track(remote.open_url(self.url))
         assert self.path is not None, "standard input has no file to open"
-        return open(self.path, "rb")
+        return METER.track(open(self.path, "rb"))
 
 
 @dataclass
