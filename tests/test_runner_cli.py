@@ -137,8 +137,7 @@ def test_the_read_meter_counts_open_files_to_their_position_and_closed_ones_in_f
     with meter.track(open(tmp_path / "a", "rb")) as a:
         a.read(400)
         assert meter.consumed() == 400
-    b = meter.track(open(tmp_path / "b", "rb"))
-    b.read(100)
-    assert meter.consumed() == 1000 + 100
-    b.close()
+    with meter.track(open(tmp_path / "b", "rb")) as b:
+        b.read(100)
+        assert meter.consumed() == 1000 + 100
     assert meter.consumed() == 1300
