@@ -56,6 +56,8 @@ class Engine:
         #: the rule kinds present (asked once per document by the runner)
         self.kinds: frozenset[str] = frozenset(s.kind for s in self.specs)
         self._matchers = compile_specs(self.specs)
+        #: the matchers that may act on what a fix leaves (see :meth:`settle`); most engines have one or none
+        self._settlers = [m for m in self._matchers if type(m).reveal_hint is not Matcher.reveal_hint]
 
     def __reduce__(self):  # pickle as data, recompile on arrival
         return (Engine, (self.specs,))
@@ -92,11 +94,13 @@ class Engine:
         the widened fix now cuts goes, as in :meth:`resolve`). Only
         documents with such a replacement pay for the second scan.
         """
+        if not self._settlers:
+            return findings
         fixes = sorted((f for f in findings if f.is_fix), key=lambda f: (f.start, f.end))
         # what a fix leaves: its replacement between the characters around it (a deletion can
         # join 'Â' + soft hyphen into a bare soft hyphen: ``NotÂ\u00adfall`` -> ``Not`` + ``\u00adfall``)
         left = [text[max(0, f.start - 1) : f.start] + (f.replacement or "") + text[f.end : f.end + 1] for f in fixes]
-        settlers = [m for m in self._matchers if any(m.reveal_hint(s) for s in left)]
+        settlers = [m for m in self._settlers if any(m.reveal_hint(s) for s in left)]
         if not settlers:
             return findings
         # the text as every fix leaves it; zones[k] = (start, end) in it of fixes[k]'s replacement
@@ -114,6 +118,7 @@ class Engine:
         fixed = "".join(parts)
 
         zone_starts = [a for a, _ in zones]
+        zone_ends = [b for _, b in zones]  # ascending too: the fixes do not overlap
 
         def original(p: int) -> int:
             """The offset in ``text`` of a position of ``fixed`` outside every zone (at a zone's start: the fix's start)."""
@@ -133,22 +138,26 @@ class Engine:
                 if not g.is_fix:
                     continue
                 # the fix whose replacement it overlaps, else the first it touches (between two
-                # fixes, 'NotÂ' + soft hyphen + 'fallÂ', it joins the one before it)
-                hit = [k for k, (a, b) in enumerate(zones) if a < g.end and g.start < b]
+                # fixes, 'NotÂ' + soft hyphen + 'fallÂ', it joins the one before it); the zones
+                # meeting [g.start, g.end] are a run found by bisection, not a scan of all of them
+                near = range(bisect_left(zone_ends, g.start), bisect_right(zone_starts, g.end))
+                hit = [k for k in near if zones[k][0] < g.end and g.start < zones[k][1]]
                 if len(hit) <= 1:
-                    hit = hit or [k for k, (a, b) in enumerate(zones) if a <= g.end and g.start <= b][:1]
+                    hit = hit or list(near[:1])
                 if len(hit) == 1:
                     merges.setdefault(hit[0], []).append(g)
         if not merges:
             return findings
-        spans = [(f.start, f.end) for f in fixes]
+        fix_starts = [f.start for f in fixes]
+        fix_ends = [f.end for f in fixes]
         settled: dict[int, Finding] = {}
         for k, gs in merges.items():
             f, (a, b) = fixes[k], zones[k]
             lo, hi = min([a, *(g.start for g in gs)]), max([b, *(g.end for g in gs)])
             start = f.start if lo >= a else original(lo)
             end = f.end if hi <= b else original(hi)
-            if any(s < end and start < e and (s, e) != (f.start, f.end) for s, e in spans):
+            reached = range(bisect_right(fix_ends, start), bisect_left(fix_starts, end))
+            if any(j != k for j in reached):
                 continue  # the merged span would reach another fix
             new, last, steps = [], lo, [f.message]
             for g in sorted(gs, key=lambda g: g.start):

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..io.sinks import output_path
 from ..io.sources import InputFile
 
 Report = Callable[[str, str, str], None]
@@ -128,8 +129,6 @@ def already_done(sources: list[InputFile], out_dir: Path) -> tuple[list[InputFil
     is complete; one older than its input was made before the input changed,
     and is done again.
     """
-    from ..io.sinks import output_path
-
     todo: list[InputFile] = []
     done: list[InputFile] = []
     for source in sources:
