@@ -80,7 +80,7 @@ def make_progress(mode: str, sources: list[InputFile], stream: TextIO | None = N
     """The progress display of a run over ``sources``: by bytes processed, or by bytes read from disk when any is compressed."""
     METER.reset()
     compressed = any(s.compression for s in sources)
-    return Progress(mode, stream or sys.stderr, total_bytes(sources), on_disk=METER.consumed if compressed else None)
+    return Progress(mode, stream or sys.stderr, total_bytes(sources), on_disk=METER.behind if compressed else None)
 
 
 def fmt_duration(seconds: float) -> str:
@@ -97,10 +97,10 @@ class Progress:
         stream: TextIO | None = None,
         total: int | None = None,
         interval: float | None = None,
-        on_disk: Callable[[], int] | None = None,
+        on_disk: Callable[[int], int] | None = None,
     ) -> None:
-        """``total``: the inputs' size; ``on_disk``: for compressed inputs, how much of it has been read (then
-        ``total`` is on-disk bytes, and the share done and the ETA come from it, not from the bytes processed)."""
+        """``total``: the inputs' size; ``on_disk``: for compressed inputs, how much of it lies behind a number of
+        processed (decompressed) bytes (then ``total`` is on-disk bytes, and the share done and the ETA come from it)."""
         self.mode = mode
         self.stream = stream or sys.stderr
         self.total = total
@@ -123,7 +123,7 @@ class Progress:
         """The share of the input behind us (0-1), when the total is known."""
         if not self.total:
             return None
-        behind = self.on_disk() if self.on_disk is not None else stats.bytes_in
+        behind = self.on_disk(stats.bytes_in) if self.on_disk is not None else stats.bytes_in
         return min(1.0, behind / self.total)
 
     def snapshot(self, stats: Stats, elapsed: float) -> dict[str, float | int | None]:

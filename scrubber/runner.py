@@ -45,6 +45,7 @@ from typing import Any, Protocol
 
 from .engine import Engine, apply
 from .io.jsondoc import Piece
+from .io.meter import METER
 from .io.sinks import Output, OutputError, encode_item, output_path
 from .io.sources import (
     COPIED,
@@ -704,6 +705,7 @@ class Runner:
         task: list[tuple[Segment, bool]] = []
         size = docs = 0
         for seg, last in self._segments(sources):
+            METER.hand_out(seg.nbytes)  # read, not yet processed: progress on compressed inputs must not count it done
             task.append((seg, last))
             size += seg.nbytes
             docs += len(seg)

@@ -123,7 +123,7 @@ def test_ctrl_c_leaves_no_partial_output(tmp_path):
 def test_progress_on_compressed_inputs_goes_by_the_bytes_read_from_disk():
     """A .jsonl.zst has no known decompressed size: the share done and the ETA come from its position on disk."""
     stats = Stats(documents=1000, bytes_in=50_000_000)
-    p = Progress("tty", io.StringIO(), total=20_000_000, on_disk=lambda: 5_000_000)
+    p = Progress("tty", io.StringIO(), total=20_000_000, on_disk=lambda processed: 5_000_000)
     assert p.line(stats, 10.0) == "1,000 docs  50.0 MB (25% of 20.0 MB compressed)  100 docs/s  5.0 MB/s  ETA 0:00:30"
     assert p.snapshot(stats, 10.0)["done"] == 0.25 and p.snapshot(stats, 10.0)["total_bytes"] is None
 
@@ -141,3 +141,17 @@ def test_the_read_meter_counts_open_files_to_their_position_and_closed_ones_in_f
         b.read(100)
         assert meter.consumed() == 1000 + 100
     assert meter.consumed() == 1300
+
+
+def test_the_read_meter_counts_only_what_was_processed_of_what_was_read(tmp_path):
+    """The reader runs tasks ahead of the workers: of 800 bytes read from disk, half processed is 400 behind."""
+    from scrubber.io.meter import ReadMeter
+
+    (tmp_path / "a").write_bytes(b"x" * 1000)
+    meter = ReadMeter()
+    with meter.track(open(tmp_path / "a", "rb")) as a:
+        assert meter.behind(0) == 0
+        a.read(800)
+        meter.hand_out(4000)  # 800 bytes on disk decompressed to 4000
+        assert [meter.behind(n) for n in (0, 1000, 2000, 4000, 5000)] == [0, 200, 400, 800, 800]
+    assert meter.behind(4000) == 1000  # the file was read to its end
