@@ -227,8 +227,12 @@ class PairModel:
 
     @cached_property
     def _scan(self) -> Callable[[str], tuple[float, int]]:
-        kernel = None if _FORCED_PURE else self.kernel()
-        return self._lowest_run_python if kernel is None else kernel.lowest_run
+        scanner = None if _FORCED_PURE else self._scanner
+        return self._lowest_run_python if scanner is None else scanner.lowest_run
+
+    @cached_property
+    def _scanner(self) -> _kernel.Scanner | None:  # type: ignore[name-defined]
+        return self.kernel()
 
     def kernel(self) -> _kernel.Scanner | None:  # type: ignore[name-defined]
         """The model's tables copied into the compiled kernel (None if it is not built): about 10 ms, once per process."""
