@@ -33,9 +33,9 @@
 enum { WORD = 0, SPACE = 1, MARK = 2 };
 
 typedef struct {
-    uint32_t key; /* pair key i << shift | j; 0 = empty slot (ids start at 1) */
-    uint32_t unused;
-    double weight;
+    uint32_t key;   /* pair key i << shift | j; 0 = empty slot (ids start at 1) */
+    uint32_t value; /* index of its weight in Scanner.values (the weights take a few distinct values:
+                       8-byte slots halve the table, which a pass over a document reads at random) */
 } PairSlot;
 
 typedef struct {
@@ -49,6 +49,7 @@ typedef struct {
 typedef struct {
     PyObject_HEAD
     PairSlot *pairs;
+    double *values; /* the distinct pair weights */
     uint32_t pair_mask;
     int pair_bits;
     WordSlot *words;
@@ -133,7 +134,7 @@ pair_weight(const Scanner *s, uint32_t i, uint32_t j)
     for (;;) {
         const PairSlot *p = &s->pairs[slot];
         if (p->key == key)
-            return p->weight;
+            return s->values[p->value];
         if (p->key == 0)
             break;
         slot = (slot + 1) & s->pair_mask;
@@ -274,6 +275,7 @@ static void
 Scanner_dealloc(Scanner *s)
 {
     PyMem_Free(s->pairs);
+    PyMem_Free(s->values);
     PyMem_Free(s->words);
     PyMem_Free(s->chars);
     PyMem_Free(s->log_count);
@@ -434,28 +436,47 @@ build_pairs(Scanner *s, PyObject *weights)
     s->pair_bits = bits;
     s->pair_mask = ((uint32_t)1 << bits) - 1;
     s->pairs = PyMem_Calloc((size_t)1 << bits, sizeof(PairSlot));
-    if (!s->pairs) {
+    s->values = PyMem_New(double, n ? n : 1);
+    /* distinct weights by their bits: slot -> index + 1 (0 = empty) */
+    uint32_t *seen = PyMem_Calloc((size_t)1 << bits, sizeof(uint32_t));
+    if (!s->pairs || !s->values || !seen) {
+        PyMem_Free(seen);
         PyErr_NoMemory();
         return -1;
     }
+    uint32_t n_values = 0;
     PyObject *key, *value;
     while (PyDict_Next(weights, &pos, &key, &value)) {
         if (!PyLong_Check(key) || !PyFloat_Check(value)) {
+            PyMem_Free(seen);
             PyErr_SetString(PyExc_TypeError, "pair weights must map int keys to floats");
             return -1;
         }
         int overflow;
         long long k = PyLong_AsLongLongAndOverflow(key, &overflow);
-        if (k == -1 && PyErr_Occurred())
+        if (k == -1 && PyErr_Occurred()) {
+            PyMem_Free(seen);
             return -1;
+        }
         if (overflow || k <= 0 || k > (long long)UINT32_MAX)
             continue; /* no pair of two ids has this key */
+        double w = PyFloat_AS_DOUBLE(value);
+        uint64_t bits_of_w;
+        memcpy(&bits_of_w, &w, sizeof w);
+        uint32_t v = pair_slot((uint32_t)(bits_of_w ^ bits_of_w >> 32), bits);
+        while (seen[v] && memcmp(&s->values[seen[v] - 1], &w, sizeof w) != 0)
+            v = (v + 1) & s->pair_mask;
+        if (!seen[v]) {
+            s->values[n_values++] = w;
+            seen[v] = n_values;
+        }
         uint32_t slot = pair_slot((uint32_t)k, bits);
         while (s->pairs[slot].key)
             slot = (slot + 1) & s->pair_mask;
         s->pairs[slot].key = (uint32_t)k;
-        s->pairs[slot].weight = PyFloat_AS_DOUBLE(value);
+        s->pairs[slot].value = seen[v] - 1;
     }
+    PyMem_Free(seen);
     return 0;
 }
 
@@ -532,7 +553,8 @@ static PyMethodDef Scanner_methods[] = {
 };
 
 static PyTypeObject ScannerType = {
-    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "scrubber.kinds._word_pairs_kernel.Scanner",
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "scrubber.kinds._word_pairs_kernel.Scanner",
     .tp_basicsize = sizeof(Scanner),
     .tp_dealloc = (destructor)Scanner_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
