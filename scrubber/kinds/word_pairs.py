@@ -27,18 +27,34 @@ Names and other capitalised words are left out (they need no particular
 neighbours), so the score sees only the common-word skeleton of a sentence.
 The tables load once per process (about 0.4 s, 35 MB; the bigram file is
 streamed), or in a tenth of that from the table cache (:mod:`scrubber.tablecache`).
+
+The scan that runs on every word of every document (:meth:`PairModel._lowest_run`)
+has an optional compiled twin, ``_word_pairs_kernel.c``, built when the package
+is installed on a machine with a C compiler; it returns bit-for-bit what the
+Python scan here returns, which stays the reference (``SCRUBBER_PURE_PYTHON=1``
+forces it; :func:`scan_implementation` says which one runs).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache, cached_property
 from itertools import islice, repeat
 from pathlib import Path
 
 from ..tablecache import cached, file_stamp, package_key
+
+try:
+    from . import _word_pairs_kernel as _kernel
+except ImportError:  # not built: no C compiler when the package was installed
+    _kernel = None
+
+#: set to anything but "" or "0" to run the pure Python scan even where the compiled kernel is built
+PURE_PYTHON_VARIABLE = "SCRUBBER_PURE_PYTHON"
+_FORCED_PURE = os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0")
 
 #: the most frequent words of the unigram list that pairs are judged on: rarer
 #: words are names, terms and jargon whose pairs the bigram list seldom holds
@@ -206,7 +222,36 @@ class PairModel:
         return lowest <= threshold + 1e-9 + 1e-12 * n * n
 
     def _lowest_run(self, text: str) -> tuple[float, int]:
-        """(lowest run, number of words: more than the pairs): Kadane's minimum-run scan, the one Python loop over every word.
+        """(lowest run, number of words: more than the pairs), by the compiled kernel if it runs, else by :meth:`_lowest_run_python`."""
+        return self._scan(text)
+
+    @cached_property
+    def _scan(self) -> Callable[[str], tuple[float, int]]:
+        scanner = None if _FORCED_PURE else self._scanner
+        return self._lowest_run_python if scanner is None else scanner.lowest_run
+
+    @cached_property
+    def _scanner(self) -> _kernel.Scanner | None:  # type: ignore[name-defined]
+        return self.kernel()
+
+    def kernel(self) -> _kernel.Scanner | None:  # type: ignore[name-defined]
+        """The model's tables copied into the compiled kernel (None if it is not built): about 10 ms, once per process."""
+        if _kernel is None:
+            return None
+        return _kernel.Scanner(
+            ids=self.ids,
+            log_count=self.log_count,
+            weights=self.weights,  # attested pairs (and unattested ones met so far, with the same weight the kernel gives them)
+            replace=_replacements(),
+            marks=_MARKS,
+            log_floor=self.weights._log_floor,
+            unattested=UNATTESTED_WEIGHTS,
+            bins=UNATTESTED_BINS,
+            shift=_SHIFT,
+        )
+
+    def _lowest_run_python(self, text: str) -> tuple[float, int]:
+        """(lowest run, number of words): Kadane's minimum-run scan, the one Python loop over every word (the reference for the kernel).
 
         Unattested pairs are looked up like attested ones once met
         (:class:`_PairWeights`), so the loop does no arithmetic on logs.
@@ -232,6 +277,26 @@ class PairModel:
         weights, words = self.weights, self.words
         scored = [(weights[i << _SHIFT | j], f"{words[i]} {words[j]}") for i, j in self._pair_ids(text)]
         return math.fsum(w for w, _ in scored), scored
+
+
+def _replacements() -> dict[str, str]:
+    """Each typographic mark -> the character it ends as (:meth:`PairModel._ids` applies :data:`_TYPOGRAPHIC` one after another)."""
+    out = {}
+    for mark, _ in _TYPOGRAPHIC:
+        char = mark
+        for old, new in _TYPOGRAPHIC:
+            char = char.replace(old, new)
+        out[mark] = char
+    return out
+
+
+def scan_implementation() -> str:
+    """Which word-pair scan this process runs (for ``scrubber --version`` and bug reports)."""
+    if _kernel is None:
+        return "pure Python (the compiled kernel is not built)"
+    if _FORCED_PURE:
+        return f"pure Python ({PURE_PYTHON_VARIABLE} is set)"
+    return "compiled kernel"
 
 
 def _read_unigrams(path: Path) -> dict[str, int]:
