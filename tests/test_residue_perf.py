@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import regex
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber.engine import Engine
@@ -183,3 +183,21 @@ def test_one_search_for_all_gating_patterns_finds_a_line_any_of_them_finds(text:
 
 def test_patterns_with_groups_are_not_joined():
     assert _any_of([regex.compile(r"(a)\1"), regex.compile("b")]) is None
+
+
+_PATTERN_RULES = {s.id: s for s in load_pack(builtin_pack_dir() / "residue.toml").rules if s.kind == "pattern"}
+
+#: pieces of an autoblog credit glued to (or parted from) the last sentence
+_CREDIT_PIECES = st.lists(
+    st.sampled_from(["Rain.", "rain", "Source", "link", "Source link", " ", "  ", "\n", "[ad_2]", "[ad_12]", "”", ")", "-", "\u00a0"]),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=400)
+@given(text=_CREDIT_PIECES)
+def test_the_source_link_gate_passes_every_text_the_rule_matches(text: str):
+    spec = _PATTERN_RULES["residue.source-link-inline"]
+    rule_re = regex.compile(spec.params["pattern"], regex.VERSION1 | regex.UNICODE)
+    if any(m.end() > m.start() for m in rule_re.finditer(text)):
+        assert Requires.of(spec).found_in(text)
