@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from scrubber.engine import Engine
 from scrubber.kinds.base import Example, PackError, RuleSpec
-from scrubber.kinds.lines import EDGE, MAX_LINE, SHORT_LINE, LineGroupMatcher, _any_of, short_lines
+from scrubber.kinds.lines import EDGE, MAX_LINE, SHORT_LINE, KeywordIndex, LineGroupMatcher, _any_of, short_lines
 from scrubber.kinds.pattern import FOLD_UNSAFE, Requires, fold
 from scrubber.packs import builtin_pack_dir, load_pack
 
@@ -201,3 +201,23 @@ def test_the_source_link_gate_passes_every_text_the_rule_matches(text: str):
     rule_re = regex.compile(spec.params["pattern"], regex.VERSION1 | regex.UNICODE)
     if any(m.end() > m.start() for m in rule_re.finditer(text)):
         assert Requires.of(spec).found_in(text)
+
+
+#: keywords that nest, overlap and share beginnings, and ones with punctuation
+_KEYWORDS = {"ab": 0, "abcd": 1, "bcd": 2, "b": 3, "cli": 4, "clic": 5, "click": 6, "cliqu": 7, "(photo": 8, "photo": 9, "://": 10, ".": 11}
+_KEYWORD_TEXTS = st.lists(st.sampled_from([*_KEYWORDS, "a", "c", "d", "k", "q", "(", ":", "/", " ", "é", "x"]), max_size=12).map("".join)
+
+
+@given(text=_KEYWORD_TEXTS)
+def test_the_keyword_trie_admits_the_rules_of_every_keyword_in_the_line(text: str):
+    owners = {k: frozenset({rule}) for k, rule in _KEYWORDS.items()}
+    assert KeywordIndex(owners).admitted(text) == {rule for k, rule in _KEYWORDS.items() if k in text}
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_the_residue_keyword_trie_on_the_sample_lines(line: str):
+    matcher = LineGroupMatcher(RESIDUE)
+    alternation = matcher._alternations[0]
+    folded = fold(line)
+    expected = {pos for pos, (_, gate, _) in enumerate(alternation.gated) if any(k in folded for k in gate.keywords)} if folded else set()
+    assert alternation._keywords.admitted(folded or "") == expected
