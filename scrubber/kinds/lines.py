@@ -40,8 +40,9 @@ its keyword, many case-insensitive alternatives, ``DEFINE`` groups) declares
 what every line it matches holds (:class:`~scrubber.kinds.pattern.Requires`):
 ``requires``, words of which one must appear in any case, and/or
 ``requires_pattern``, a cheap regex (``\\d[:.]\\d`` for a time of day). Each
-line is tested for the gated rules' words first (a substring test on the
-case-folded line), and the alternation tried on it holds the ungated rules
+line is tested for the gated rules' words first (one trie search of the
+case-folded line, :class:`KeywordIndex`) and their patterns (one search for
+all of them), and the alternation tried on it holds the ungated rules
 and only the gated rules whose condition holds, in pack order. Leaving out
 rules that cannot match a line does not change which rule a line matches,
 so findings are the same as without the gates; most lines hold no keyword
