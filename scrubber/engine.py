@@ -76,6 +76,8 @@ class Engine:
             except RuleTimeout as exc:
                 if warnings is not None:
                     warnings.append(str(exc))
+        if not raw:  # most documents: resolving, settling and fingerprinting nothing gives nothing
+            return []
         return self.with_fingerprints(text, self.settle(text, self.resolve(raw), warnings))
 
     def settle(self, text: str, findings: list[Finding], warnings: list[str] | None = None) -> list[Finding]:

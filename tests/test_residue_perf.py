@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrubber.engine import Engine
 from scrubber.kinds.base import Example, PackError, RuleSpec
-from scrubber.kinds.lines import EDGE, SHORT_LINE, LineGroupMatcher
-from scrubber.kinds.pattern import FOLD_UNSAFE, fold
+from scrubber.kinds.lines import EDGE, MAX_LINE, SHORT_LINE, KeywordIndex, LineGroupMatcher, _any_of, short_lines
+from scrubber.kinds.pattern import FOLD_UNSAFE, Requires, fold
 from scrubber.packs import builtin_pack_dir, load_pack
 
 
@@ -46,6 +48,20 @@ LINES = [
     "AFFILIATE DISCLOSURE: THIS POST CONTAINS AFFILIATE LINKS.",
     "ǅ Photo: ſtacey Kelvin",  # fold-unsafe characters: every gate passes
     "Photo by Jane Doe",
+    "Click on the image to enlarge",
+    "Tap the photo to see the gallery",
+    "CLICK HERE TO GET THE HARBOUR TIMES APP",
+    "Get Harbour Weekly delivered to your door every month.",
+    "March 3, 2021",
+    "Wednesday, 3 March 2021",
+    "Leave a comment",
+    "12 replies",
+    "Join the conversation",
+    "This site uses cookies to improve your visit.",
+    "Privacy Policy | Terms of Use",
+    "5 min read",
+    "Updated: 3 Feb 2021",
+    "The post Ferry fares rise appeared first on Harbour Times.",
 ]
 
 
@@ -134,3 +150,74 @@ def test_short_lines_of_the_samples_match_as_before():
             m = pattern.fullmatch(text, *line.span())
             expected = int(m.lastgroup[1:]) if m is not None and m.lastgroup else None
             assert alternation.match(text, *line.span()) == expected
+
+
+#: lines around MAX_LINE long, empty lines and line ends the regex does not cut at
+_LINE_PIECES = st.lists(
+    st.sampled_from(["", "a", "a b", "\r", "\u2028", " ", "x" * (MAX_LINE - 1), "y" * MAX_LINE, "z" * (MAX_LINE + 1), "\n", "\n\n"]),
+    max_size=12,
+).map("".join)
+
+
+@given(text=_LINE_PIECES)
+def test_short_lines_finds_what_the_short_line_regex_finds(text: str):
+    assert list(short_lines(text)) == [m.span() for m in SHORT_LINE.finditer(text)]
+
+
+_GATING_PATTERNS = [Requires.of(s).pattern for s in RESIDUE if "requires_pattern" in s.params]
+
+#: pieces of the texts the residue gating patterns look for (times, years, slugs, arrows, ellipses)
+_GATE_PIECES = st.lists(
+    st.sampled_from(["7", ":", ".", "15", "2021", ",", " ", "AP", "BC", "-", "W", "»", ">", "...", "…", "]", "\n", "a"]), max_size=14
+).map("".join)
+
+
+@given(text=_GATE_PIECES)
+def test_one_search_for_all_gating_patterns_finds_a_line_any_of_them_finds(text: str):
+    joint = _any_of(_GATING_PATTERNS)
+    assert joint is not None and len(_GATING_PATTERNS) >= 4
+    for start, stop in [(0, len(text)), (len(text) // 3, len(text))]:
+        expected = any(p.search(text, start, stop) is not None for p in _GATING_PATTERNS)
+        assert (joint.search(text, start, stop) is not None) == expected
+
+
+def test_patterns_with_groups_are_not_joined():
+    assert _any_of([regex.compile(r"(a)\1"), regex.compile("b")]) is None
+
+
+_PATTERN_RULES = {s.id: s for s in load_pack(builtin_pack_dir() / "residue.toml").rules if s.kind == "pattern"}
+
+#: pieces of an autoblog credit glued to (or parted from) the last sentence
+_CREDIT_PIECES = st.lists(
+    st.sampled_from(["Rain.", "rain", "Source", "link", "Source link", " ", "  ", "\n", "[ad_2]", "[ad_12]", "”", ")", "-", "\u00a0"]),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=400)
+@given(text=_CREDIT_PIECES)
+def test_the_source_link_gate_passes_every_text_the_rule_matches(text: str):
+    spec = _PATTERN_RULES["residue.source-link-inline"]
+    rule_re = regex.compile(spec.params["pattern"], regex.VERSION1 | regex.UNICODE)
+    if any(m.end() > m.start() for m in rule_re.finditer(text)):
+        assert Requires.of(spec).found_in(text)
+
+
+#: keywords that nest, overlap and share beginnings, and ones with punctuation
+_KEYWORDS = {"ab": 0, "abcd": 1, "bcd": 2, "b": 3, "cli": 4, "clic": 5, "click": 6, "cliqu": 7, "(photo": 8, "photo": 9, "://": 10, ".": 11}
+_KEYWORD_TEXTS = st.lists(st.sampled_from([*_KEYWORDS, "a", "c", "d", "k", "q", "(", ":", "/", " ", "é", "x"]), max_size=12).map("".join)
+
+
+@given(text=_KEYWORD_TEXTS)
+def test_the_keyword_trie_admits_the_rules_of_every_keyword_in_the_line(text: str):
+    owners = {k: frozenset({rule}) for k, rule in _KEYWORDS.items()}
+    assert KeywordIndex(owners).admitted(text) == {rule for k, rule in _KEYWORDS.items() if k in text}
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_the_residue_keyword_trie_on_the_sample_lines(line: str):
+    matcher = LineGroupMatcher(RESIDUE)
+    alternation = matcher._alternations[0]
+    folded = fold(line)
+    expected = {pos for pos, (_, gate, _) in enumerate(alternation.gated) if any(k in folded for k in gate.keywords)} if folded else set()
+    assert alternation._keywords.admitted(folded or "") == expected

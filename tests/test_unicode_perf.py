@@ -127,3 +127,43 @@ def test_opener_pairing_on_a_long_line_pairs_every_quote() -> None:
     fixed = _mac_roman_candidates(text)
     paired = legacy._pair_openers(DocContext(text), fixed)
     assert len(paired) == 4000 and all(text[c.start] == "Ò" and c.new.startswith("“") for c in paired)
+
+
+#: words, mojibake and the white space the pieces split at (odd spaces too)
+_DIFF_PIECES = st.lists(st.sampled_from(["a", "b", "Ã©", "é", " ", "  ", "\u00a0", "\x85", "\x1c", "\n", "’", "â€™"]), max_size=16).map(
+    "".join
+)
+
+
+@given(old=_DIFF_PIECES, new=_DIFF_PIECES)
+def test_middle_pieces_are_the_pieces_between_the_common_ends(old: str, new: str) -> None:
+    q, a, b = unicode.middle_pieces(old, new)
+    r_old, r_new = q + len("".join(a)), q + len("".join(b))
+    full_old, full_new = unicode._PIECES.findall(old), unicode._PIECES.findall(new)
+    head, tail_old, tail_new = unicode._PIECES.findall(old[:q]), unicode._PIECES.findall(old[r_old:]), unicode._PIECES.findall(new[r_new:])
+    assert old[:q] == new[:q] and tail_old == tail_new
+    assert full_old == head + a + tail_old
+    assert full_new == head + b + tail_new
+
+
+def _plain_diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """diff_regions over the pieces of the whole strings (before middle_pieces)."""
+    import difflib
+
+    a, b = unicode._PIECES.findall(old), unicode._PIECES.findall(new)
+    short = len(old) < 400
+    if len(a) == len(b):
+        changed = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        known = [unicode._core_ops(a[i], b[i]) for i in changed]
+        if not short or unicode._separable(old, new, a, b, changed, known):
+            return unicode._piece_regions(a, b, [(i, i + 1, i, i + 1) for i in changed], known)
+    if short:
+        return unicode._char_regions(old, new)
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
+    return unicode._piece_regions(a, b, [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"])
+
+
+@given(old=_DIFF_PIECES, new=_DIFF_PIECES, pad=st.sampled_from([0, 400]))
+def test_diff_regions_equal_the_diff_of_all_pieces(old: str, new: str, pad: int) -> None:
+    old, new = "x " * pad + old, "x " * pad + new  # long lines take the piece diff even when counts differ
+    assert unicode.diff_regions(old, new) == _plain_diff_regions(old, new)

@@ -19,7 +19,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate, groupby
 
 import ftfy
@@ -212,19 +212,61 @@ def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     word when that provably gives the same regions (:func:`_separable`): the
     usual case, where ftfy replaced a few words one for one.
     """
-    a = _PIECES.findall(old)
-    b = _PIECES.findall(new)
+    q, a, b = middle_pieces(old, new)
     short = len(old) < 400
     if len(a) == len(b):  # ftfy replaced words one for one: linear
         changed = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
         known = [_core_ops(a[i], b[i]) for i in changed]
         if not short or _separable(old, new, a, b, changed, known):
-            return _piece_regions(a, b, [(i, i + 1, i, i + 1) for i in changed], known)
+            return [
+                (q + i1, q + i2, q + j1, q + j2) for i1, i2, j1, j2 in _piece_regions(a, b, [(i, i + 1, i, i + 1) for i in changed], known)
+            ]
     if short:
         return _char_regions(old, new)
     # popular pieces (spaces) as junk keep this near-linear too
+    a, b = _PIECES.findall(old), _PIECES.findall(new)
     ops = difflib.SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
     return _piece_regions(a, b, [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"])
+
+
+def middle_pieces(old: str, new: str) -> tuple[int, list[str], list[str]]:
+    """``(q, a, b)``: the pieces of ``old`` and ``new`` between their common beginning and end, which start at offset ``q`` in both.
+
+    A damaged line is often a paragraph of a thousand characters with a few
+    words of mojibake, and splitting both versions into pieces (runs of
+    space and of non-space, :data:`_PIECES`) and comparing them one by one
+    took most of :func:`diff_regions`. The common beginning and end of the
+    two strings are found by bisection over slice comparisons (in C), and
+    they are cut at piece boundaries that lie inside them (a boundary's two
+    characters are then the same in both strings): the pieces before ``q``
+    and after the cut at the end are the same in both, and are the pieces
+    the whole strings begin and end with. So the whole strings have as
+    many pieces as each other exactly when ``a`` and ``b`` do, and a
+    differing piece of theirs is one of ``a`` and ``b``, ``q`` characters
+    further on.
+    """
+    n = min(len(old), len(new))
+    p = _common_length(n, lambda k: old[:k] == new[:k])
+    s = _common_length(n - p, lambda k: old[len(old) - k :] == new[len(new) - k :])
+    q = max(p - 1, 0)  # the boundary at or before the last common character of the beginning
+    while q > 0 and old[q - 1].isspace() == old[q].isspace():
+        q -= 1
+    r = len(old) - s + 1 if s else len(old)  # the boundary after the first common character of the end
+    while r < len(old) and old[r - 1].isspace() == old[r].isspace():
+        r += 1
+    return q, _PIECES.findall(old, q, r), _PIECES.findall(new, q, r + len(new) - len(old))
+
+
+def _common_length(limit: int, same: Callable[[int], bool]) -> int:
+    """The largest ``k <= limit`` with ``same(k)`` true, for a ``same`` true up to some length and false after it."""
+    lo, hi = 0, limit
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if same(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _piece_regions(

@@ -5,6 +5,7 @@ Run on demand (not part of ``make test``)::
     .venv/bin/python tests/perf/bench_pipeline.py                 # families + scaling
     .venv/bin/python tests/perf/bench_pipeline.py --big-mb 1000   # + peak memory on a 1 GB input
     .venv/bin/python tests/perf/bench_pipeline.py --profile       # + where the rules spend time
+    .venv/bin/python tests/perf/bench_pipeline.py --versus /tmp/old-tree --passes 5   # old vs this code
 
 Data: /work/shared/data/perf-news.jsonl when present (or --data FILE), else
 documents generated here (clean prose, ~5% mojibake, ~20% residue lines).
@@ -17,6 +18,14 @@ All figures in one run are on the same documents.
    repeated to ``--scale-mb`` (long enough to hide pool start-up): MB/s from
    the run's own ``--stats`` timing (startup excluded), speed-up over one
    job, and the peak resident memory of the whole process tree.
+0. With ``--versus TREE`` (another checkout of the project, e.g. from ``git
+   worktree add --detach /tmp/old-tree COMMIT``) only: ``engine.find`` with
+   the rules ``scrubber fix`` runs by default (``--versus-select``, default
+   unicode + residue) and ``ftfy.fix_text`` timed in one loop on the same
+   documents, by process time, in child processes that alternate between
+   that tree (on ``PYTHONPATH``, ahead of the editable install) and this
+   one; best of ``--passes`` each. Old and new code then share the
+   machine's load, which on a shared machine matters more than anything.
 3. With ``--big-mb N``: the corpus repeated into an N MB file under /tmp,
    cleaned end to end with all jobs while memory is sampled; the file and the
    output are deleted afterwards. Peak memory should not grow with N.
@@ -192,6 +201,65 @@ def profile(texts: list[str], top: int = 12) -> None:
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:4000])
 
 
+# -- section 0: old code against new code -------------------------------------------------
+
+
+def versus_pass(path: Path, limit_mb: float | None, select: list[str]) -> None:
+    """One child's pass: process seconds of ``engine.find`` and of ``ftfy.fix_text``, as one JSON line."""
+    import ftfy
+
+    import scrubber
+    from scrubber import default_engine
+
+    records, _ = load_records(path, limit_mb)
+    texts = [r["text"] for r in records]
+    engine = default_engine(select=select)
+    for t in texts[:50]:  # warm up: lazy imports, compiled patterns, ftfy's tables
+        engine.find(t)
+        ftfy.fix_text(t)
+    best_engine = best_ftfy = float("inf")
+    for _ in range(2):
+        start = time.process_time()
+        for t in texts:
+            engine.find(t)
+        best_engine = min(best_engine, time.process_time() - start)
+        start = time.process_time()
+        for t in texts:
+            ftfy.fix_text(t)
+        best_ftfy = min(best_ftfy, time.process_time() - start)
+    print(json.dumps({"code": str(Path(scrubber.__file__).parent.parent), "engine": best_engine, "ftfy": best_ftfy}))
+
+
+def versus(old_tree: Path, args: argparse.Namespace, mb: float) -> None:
+    """Alternate child processes running the old tree and this one; print the best of each."""
+    here = Path(__file__).resolve()
+    base = [sys.executable, str(here), "--data", str(args.data), "--versus-pass"]
+    base += [arg for s in args.versus_select for arg in ("--versus-select", s)]
+    if args.limit_mb:
+        base += ["--limit-mb", str(args.limit_mb)]
+    best: dict[str, dict[str, float]] = {}
+    for k in range(args.passes):
+        for label, tree in (("old", old_tree), ("new", None)):
+            env = dict(os.environ)
+            env.pop("PYTHONPATH", None)
+            if tree is not None:
+                env["PYTHONPATH"] = str(tree)
+            out = subprocess.run(base, env=env, capture_output=True, text=True, check=True).stdout
+            row = json.loads(out.strip().splitlines()[-1])
+            if tree is not None and Path(row["code"]).resolve() != tree.resolve():
+                raise SystemExit(f"--versus: the child imported scrubber from {row['code']}, not {tree}")
+            mine = best.setdefault(label, {"engine": float("inf"), "ftfy": float("inf"), "code": row["code"]})
+            mine["engine"] = min(mine["engine"], row["engine"])
+            mine["ftfy"] = min(mine["ftfy"], row["ftfy"])
+            print(f"  pass {k + 1} {label}: engine {row['engine']:.3f} s, ftfy {row['ftfy']:.3f} s", flush=True)
+    print(f"\n== 0. {' + '.join(args.versus_select)}: old ({old_tree}) vs new, best of {args.passes} passes, process time, {mb:.2f} MB")
+    for label, row in best.items():
+        rate, ftfy_rate = mb / row["engine"], mb / row["ftfy"]
+        print(
+            f"  {label}: {row['engine']:.3f} s = {rate:.1f} MB/s; ftfy.fix_text {row['ftfy']:.3f} s = {ftfy_rate:.1f} MB/s; {rate / ftfy_rate:.2f}x ftfy"
+        )
+
+
 # -- sections 2 and 3: end to end, memory ---------------------------------------------------
 
 
@@ -315,13 +383,24 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the generated large input")
     ap.add_argument("--profile", action="store_true", help="also profile the default pipeline")
     ap.add_argument("--skip-families", action="store_true")
+    ap.add_argument("--versus", type=Path, default=None, help="only section 0: old code from this tree against this code")
+    ap.add_argument("--versus-select", action="append", default=[], help="families for section 0 (default: unicode and residue)")
+    ap.add_argument("--passes", type=int, default=5, help="section 0: passes per side (default: %(default)s)")
+    ap.add_argument("--versus-pass", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    args.versus_select = args.versus_select or ["unicode", "residue"]
+    if args.versus_pass:
+        versus_pass(args.data, args.limit_mb, args.versus_select)
+        return
 
     records, origin = load_records(args.data, args.limit_mb)
     texts = [r["text"] for r in records]
     mb = sum(len(t.encode()) for t in texts) / 1e6
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     print(f"data: {origin}: {len(texts)} documents, {mb:.1f} MB of text; {cores} core(s); python {sys.version.split()[0]}")
+    if args.versus is not None:
+        versus(args.versus, args, mb)
+        return
     if not args.skip_families:
         families(texts, mb)
     if args.profile:
