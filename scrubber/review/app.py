@@ -598,6 +598,8 @@ class ReviewApp(App):
         return note + ", none lost."
 
     def on_mount(self) -> None:
+        # back from Ctrl+Z (fg): the terminal was the shell's meanwhile; Textual redraws after App.suspend() but not here
+        self.app_resume_signal.subscribe(self, lambda _app: self.refresh(layout=True))
         if self.messages:  # what changed since the last review, problems with the inputs: worth reading at leisure
             say(self, "\n".join(self.messages), severity="warning", timeout=12)
         if not self.model.rows:

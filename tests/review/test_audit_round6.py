@@ -218,3 +218,58 @@ def test_a_normalisation_shows_its_code_points() -> None:
     assert "U+0065 U+0301 U+0301 → U+00E9 U+0301" in shown
     plain = Row((1, 0, "unicode.mojibake", 0, 3, "é", "Ã©", "m", 1.0, 1, "fp", "", None, None), 0)
     assert "U+" not in detail_text(model, plain).plain  # type: ignore[arg-type]
+
+
+# -- 8. the inline editor shows hostile text as tokens, and gives it back exactly -----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words",
+        "red \x1b[31mRED\x1b[0m bell\x07 back\x08space",
+        "line\r\nbreak\nand tab\there",
+        "bidi \u202eevil\u202c zero\u200bwidth nbsp\u00a0 lone \ud800 surrogate",
+        "literal tokens ⟨ESC⟩ and ⟨U+0041⟩ and ⟨ stay as typed",
+        "[bold]markup[/] [@click=app.quit]x[/]",
+    ],
+)
+def test_editable_text_round_trips_and_hides_nothing(text: str) -> None:
+    from scrubber.review.visible import editable, from_editable, is_hidden
+
+    shown = editable(text)
+    assert not any(is_hidden(ch) for ch in shown if ch not in "\n\t")
+    assert from_editable(shown) == text
+
+
+def test_a_token_typed_in_the_editor_inserts_that_character() -> None:
+    from scrubber.review.visible import from_editable
+
+    assert from_editable("a⟨NBSP⟩b⟨U+200B⟩c⟨NOPE⟩") == "a\u00a0b\u200bc⟨NOPE⟩"
+
+
+@sync
+async def test_editing_hostile_text_shows_tokens_and_keeps_its_bytes(session: Session) -> None:
+    hostile = "a \x1b[31mred\x1b[0m\r\nb\u202e"
+    ReviewModel(session).decide([0], Action.EDIT, hostile)  # an earlier edit (or $EDITOR) left hostile text
+    app = ReviewApp(session)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await press(pilot, "home", "e")
+        area = app.screen.query_one("TextArea")
+        assert "⟨ESC⟩[31m" in area.text and "⟨CR⟩" in area.text and not any(ch in area.text for ch in "\x1b\r\u202e")
+        await press(pilot, "ctrl+s")
+        row = app.model.rows[0]
+        assert (row.action, row.text) == ("edit", hostile)
+
+
+@sync
+async def test_back_from_ctrl_z_the_screen_is_redrawn(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fg after Ctrl+Z left most of the screen blank: Textual repaints after App.suspend(), not after SIGTSTP."""
+    app = ReviewApp(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        refreshed: list[bool] = []
+        monkeypatch.setattr(app, "refresh", lambda **kwargs: refreshed.append(kwargs.get("layout", False)))
+        app.app_resume_signal.publish(app)
+        await pilot.pause()
+        assert True in refreshed
