@@ -531,7 +531,12 @@ class ReviewScreen(Screen):
                 say(self, "\n".join(problems[:5]), severity="error", timeout=10)
             where = "in place" if in_place else f"to {out_dir}"
             after = ""
-            if in_place and stats.written:
+            if stats.stale:
+                after = (
+                    " Quit and reopen the session (scrubber review --session FILE) to update the changed inputs:"
+                    " decisions whose text still matches are kept."
+                )
+            elif in_place and stats.written:
                 after = (
                     " The inputs now hold the result, so this session's view of them is out of date:"
                     " quit and reopen it (scrubber review --session FILE) to review the rest against the new text."

@@ -273,3 +273,16 @@ async def test_back_from_ctrl_z_the_screen_is_redrawn(session: Session, monkeypa
         app.app_resume_signal.publish(app)
         await pilot.pause()
         assert True in refreshed
+
+
+@sync
+async def test_w_after_an_input_changed_says_how_to_update_it(session: Session, corpus: Path, tmp_path: Path) -> None:
+    """The note said "open the session with `scrubber review`", to someone already in it."""
+    (corpus / "market.txt").write_text("Changed on disk while the review was open.\n", "utf-8")
+    app = ReviewApp(session)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await press(pilot, "y", "w")
+        app.screen.query_one("Input").value = str(tmp_path / "out")
+        await press(pilot, "enter")
+        assert "nothing written" in said(app) and "quit and reopen" in said(app).lower()
+        assert not (tmp_path / "out").exists()
