@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..model import Action
-from ..session import Session, write_reviewed
+from ..session import Session, WriteStats, write_reviewed
 from .model import Filter, ReviewModel, Row
 from .render import detail_text, doc_heading, document_window
 from .visible import visible
@@ -182,6 +182,27 @@ def key_names(keys: str) -> str:
 
 #: how the message line shows each severity
 MESSAGE_STYLE = {"information": "", "warning": "bold yellow", "error": "bold red"}
+
+
+def write_advice(stats: WriteStats, in_place: bool, session_name: str) -> str:
+    """What to do after ``w``, for someone inside the reviewer (the CLI's notes name commands to run outside it)."""
+    after = ""
+    missing = [p for p in stats.stale if not Path(p).exists()]
+    if len(missing) < len(stats.stale):
+        after += (
+            " Quit and reopen the session (scrubber review --session FILE) to update the changed inputs:"
+            " decisions whose text still matches are kept."
+        )
+    if missing:  # reopening does not bring a file back
+        after += (
+            f" {len(missing)} input(s) are missing: put them back, or write the others with scrubber apply {session_name} --partial -o DIR."
+        )
+    if in_place and stats.written and not stats.stale:
+        after = (
+            " The inputs now hold the result, so this session's view of them is out of date:"
+            " quit and reopen it (scrubber review --session FILE) to review the rest against the new text."
+        )
+    return after
 
 
 def job_control() -> bool:
@@ -530,17 +551,7 @@ class ReviewScreen(Screen):
             if problems:
                 say(self, "\n".join(problems[:5]), severity="error", timeout=10)
             where = "in place" if in_place else f"to {out_dir}"
-            after = ""
-            if stats.stale:
-                after = (
-                    " Quit and reopen the session (scrubber review --session FILE) to update the changed inputs:"
-                    " decisions whose text still matches are kept."
-                )
-            elif in_place and stats.written:
-                after = (
-                    " The inputs now hold the result, so this session's view of them is out of date:"
-                    " quit and reopen it (scrubber review --session FILE) to review the rest against the new text."
-                )
+            after = write_advice(stats, in_place, self.model.session.path.name)
             self.tell(f"{stats.summary()} ({where}).{after}", "error" if problems else "information")
 
         self.app.push_screen(

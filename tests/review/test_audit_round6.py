@@ -286,3 +286,14 @@ async def test_w_after_an_input_changed_says_how_to_update_it(session: Session, 
         await press(pilot, "enter")
         assert "nothing written" in said(app) and "quit and reopen" in said(app).lower()
         assert not (tmp_path / "out").exists()
+
+
+@sync
+async def test_w_with_a_missing_input_says_reopening_will_not_help(session: Session, corpus: Path, tmp_path: Path) -> None:
+    (corpus / "market.txt").unlink()
+    app = ReviewApp(session)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await press(pilot, "w")
+        app.screen.query_one("Input").value = str(tmp_path / "out")
+        await press(pilot, "enter")
+        assert "1 input(s) are missing" in said(app) and "--partial" in said(app) and "reopen" not in said(app)
