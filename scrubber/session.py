@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import time
@@ -56,6 +57,7 @@ CREATE INDEX IF NOT EXISTS findings_doc ON findings(doc, seq);
 CREATE TABLE IF NOT EXISTS decisions(
   id INTEGER PRIMARY KEY, input INTEGER NOT NULL, doc_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
   action TEXT NOT NULL, text TEXT, at REAL NOT NULL, batch INTEGER NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+-- undone: 0 in effect, 1 undone, 2 spent (applied to the input by a write in place: see Session.spend_applied)
 CREATE INDEX IF NOT EXISTS decisions_key ON decisions(input, doc_key, fingerprint);
 CREATE INDEX IF NOT EXISTS decisions_batch ON decisions(batch);
 """
@@ -93,6 +95,63 @@ def _read_text(data: bytes) -> str:
 
 class SessionError(Exception):
     """The session file cannot be used; the message says why."""
+
+
+class ReviewLock:
+    """One reviewer per session: an exclusive ``flock`` on ``SESSION.lock``, held while the reviewer runs.
+
+    Two reviewers on one session each showed their own stale view (a
+    change decided in one stayed pending in the other, the counts disagreed),
+    ``u`` in one undid the other's last decision, and the second one's
+    start-up re-sync could replace the findings under the first, whose next
+    decision then matched no finding and was lost. The lock is the kernel's:
+    it goes with the process, so a reviewer killed with ``kill -9`` leaves
+    nothing to clean up. ``scrubber apply`` only reads and takes no lock.
+    """
+
+    def __init__(self, session_path: Path) -> None:
+        self.path = Path(f"{session_path}.lock")
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise :class:`SessionError` naming the reviewer that holds it."""
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): one reviewer per session is then up to the user
+            return
+        for _ in range(5):  # the file may be removed by a reviewer quitting between our open and our lock
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise SessionError(f"{self.path}: cannot create the session's lock file ({exc.strerror or exc})") from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(fd, 100).decode("ascii", "replace").strip()
+                os.close(fd)
+                who = f" (process {holder})" if holder.isdigit() else ""
+                raise SessionError(
+                    f"{str(self.path).removesuffix('.lock')}: the session is open in another reviewer{who};"
+                    " close that one first (two reviewers on one session would undo each other's decisions)"
+                ) from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                os.ftruncate(fd, 0)
+                os.write(fd, str(os.getpid()).encode())
+                self.fd = fd
+                return
+            os.close(fd)
+        raise SessionError(f"{self.path}: cannot take the session's lock (it keeps being replaced)")
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        self.path.unlink(missing_ok=True)  # while still holding it: a reviewer that opened it retries
+        os.close(self.fd)
+        self.fd = None
 
 
 @dataclass(frozen=True)
@@ -363,7 +422,7 @@ class Session:
             if row[0] is None:
                 return []
             batch = row[0]
-            self.db.execute("UPDATE decisions SET undone=1 WHERE batch=?", (batch,))
+            self.db.execute("UPDATE decisions SET undone=1 WHERE batch=? AND undone=0", (batch,))
             touched = [
                 r[0]
                 for r in self.db.execute(
@@ -374,6 +433,25 @@ class Session:
             ]
             self.db.executemany(_RESTORE + " WHERE id=?", [(i,) for i in touched])
         return touched
+
+    def spend_applied(self, input_id: int) -> None:
+        """After an input was written in place: its applied decisions are spent (``undone=2``).
+
+        The file now holds those changes, so the next sync no longer finds
+        them; counted as decisions that "could not be matched", they made a
+        resume after ``apply --in-place`` report every applied decision as
+        lost. Spent decisions stay in the log but are never restored, undone
+        or counted. Rejections and kept flags stay in effect: their text is
+        still there, and they carry over when it is found again.
+        """
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "UPDATE decisions SET undone=2 WHERE undone=0 AND input=? AND (doc_key, fingerprint) IN ("
+                " SELECT d.key, f.fingerprint FROM findings f JOIN documents d ON d.id = f.doc WHERE d.input=?"
+                " AND (f.action IN ('edit', 'drop') OR (f.action = 'accept' AND f.replacement IS NOT NULL)))",
+                (input_id, input_id),
+            )
 
     def current(self, finding_ids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
         out = {}
@@ -532,6 +610,8 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
             return stats
         stats.files += 1
         stats.documents_changed += count
+        if in_place:
+            session.spend_applied(row.id)
         if out.target is not None:
             stats.written.append(str(out.target))
     return stats

@@ -10,7 +10,7 @@ import click
 
 from ..io.sources import INPUT_FORMATS, BinaryInput, InputError, InputFile, discover, read_items
 from ..progress import choose_mode, make_progress
-from ..session import Session, SessionError
+from ..session import ReviewLock, Session, SessionError
 from .common import Reporter, build_engine, fail, rule_options, setting
 
 
@@ -70,11 +70,14 @@ def open_session(
     jobs: int | None,
     need_terminal: bool = False,
     input_format: str = "auto",
+    lock: ReviewLock | None = None,
 ) -> tuple[Session, list[str]]:
     """Open (or create) the session and bring it up to date with its inputs.
 
     Nothing is created until the inputs are known to be reviewable (and,
-    with ``need_terminal``, until the terminal is known to be one).
+    with ``need_terminal``, until the terminal is known to be one). ``lock``
+    is taken before the inputs are synced: a second reviewer's sync would
+    replace the findings under the first one.
     """
     if session_path is None:
         if not paths:
@@ -102,6 +105,8 @@ def open_session(
     reporter.progress = progress
     try:
         session = Session(session_path)
+        if lock is not None:
+            lock.acquire()
         stored_key = session.get("text_key")
         key = setting(setup.config, text_key, "text_key", stored_key or "text")
         report = session.sync(setup.engine, sources, key, collect, jobs=setting(setup.config, jobs, "jobs", 1), on_progress=progress)
@@ -238,8 +243,15 @@ def review(
         keymap = keymap_from_config(setting(setup.config, None, "review_keys", {}))
     except ValueError as exc:
         fail(f"{setup.config.path}: {exc}")
-    session, messages = open_session(paths, session_path, setup, text_key, globs, jobs, need_terminal=True, input_format=input_format)
-    remember_rules(session, choice)
-    click.echo(f"Session: {session.path}", err=True)
-    ReviewApp(session, messages, default_output=out_dir, keymap=keymap).run()
+    lock = ReviewLock(session_path or default_session_path(paths)) if session_path or paths else None
+    try:
+        session, messages = open_session(
+            paths, session_path, setup, text_key, globs, jobs, need_terminal=True, input_format=input_format, lock=lock
+        )
+        remember_rules(session, choice)
+        click.echo(f"Session: {session.path}", err=True)
+        ReviewApp(session, messages, default_output=out_dir, keymap=keymap).run()
+    finally:
+        if lock is not None:
+            lock.release()
     click.echo(f"Decisions saved in {session.path}. Write the result with: scrubber apply {session.path} -o DIR", err=True)

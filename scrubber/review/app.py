@@ -13,6 +13,7 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..model import Action
-from ..session import Session, write_reviewed
+from ..session import Session, WriteStats, write_reviewed
 from .model import Filter, ReviewModel, Row
 from .render import detail_text, doc_heading, document_window
 from .visible import visible
@@ -57,6 +58,7 @@ BINDINGS = [
     Binding("f", "filter", "filter", id="review.filter"),
     Binding("slash", "search", "search", id="review.search"),
     Binding("w", "write", "write", id="review.write"),
+    Binding("ctrl+z", "suspend", "suspend", id="review.suspend", show=False),
     Binding("question_mark", "help", "help", id="review.help"),
     Binding("q", "quit", "quit", id="review.quit"),
 ]
@@ -134,6 +136,7 @@ DESCRIPTIONS = {
     "review.write": "write the reviewed result (as `scrubber apply`)",
     "review.help": "this help",
     "review.quit": "quit (every decision is already saved)",
+    "review.suspend": "suspend to the shell (fg resumes)",
 }
 
 FIX_ONLY = {"accept", "reject"}
@@ -159,7 +162,17 @@ def say(node: Screen | App, message: str, **kwargs) -> None:
 SEARCH_HIT = Style(bgcolor="yellow", color="black")
 
 #: key names as the help shows them
-KEY_NAMES = {"question_mark": "?", "slash": "/", "down": "↓", "up": "↑", "pagedown": "PgDn", "pageup": "PgUp", "home": "Home", "end": "End"}
+KEY_NAMES = {
+    "ctrl+z": "Ctrl+Z",
+    "question_mark": "?",
+    "slash": "/",
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+}
 
 
 def key_names(keys: str) -> str:
@@ -169,6 +182,42 @@ def key_names(keys: str) -> str:
 
 #: how the message line shows each severity
 MESSAGE_STYLE = {"information": "", "warning": "bold yellow", "error": "bold red"}
+
+
+def write_advice(stats: WriteStats, in_place: bool, session_name: str) -> str:
+    """What to do after ``w``, for someone inside the reviewer (the CLI's notes name commands to run outside it)."""
+    after = ""
+    missing = [p for p in stats.stale if not Path(p).exists()]
+    if len(missing) < len(stats.stale):
+        after += (
+            " Quit and reopen the session (scrubber review --session FILE) to update the changed inputs:"
+            " decisions whose text still matches are kept."
+        )
+    if missing:  # reopening does not bring a file back
+        after += (
+            f" {len(missing)} input(s) are missing: put them back, or write the others with scrubber apply {session_name} --partial -o DIR."
+        )
+    if in_place and stats.written and not stats.stale:
+        after = (
+            " The inputs now hold the result, so this session's view of them is out of date:"
+            " quit and reopen it (scrubber review --session FILE) to review the rest against the new text."
+        )
+    return after
+
+
+def job_control() -> bool:
+    """Whether a shell with job control runs us in a job of our own (so ``fg`` can bring a stopped reviewer back).
+
+    Such a shell gives each job its own process group, in the terminal's
+    foreground; without one (``sh -c``, a tmux or ssh command) the process
+    stays in the session leader's group, and a stopped reviewer would hang
+    with nothing to resume it.
+    """
+    try:
+        group = os.getpgrp()
+        return group != os.getsid(0) and group == os.tcgetpgrp(sys.__stdin__.fileno())
+    except (AttributeError, OSError, ValueError):  # no terminal, or not POSIX
+        return False
 
 
 class ReviewScreen(Screen):
@@ -387,8 +436,11 @@ class ReviewScreen(Screen):
         input_id = self.model.docs[row.doc].input if scope == "file" else None
         indices = self.model.pending_of_rule(row.rule, input_id)
         verb = Action(action)
-        self.model.decide(indices, verb)
         where = "in this file" if scope == "file" else "everywhere"
+        if not indices:  # "(u undoes)" here would point u at the decision before, which it would undo
+            self.tell(f"No pending change of {row.rule} {where}: nothing decided.")
+            return
+        self.model.decide(indices, verb)
         self.go(self.changes.cursor, save=True)
         self.changes.refresh()
         self.tell(f"{verb.value.capitalize()}ed {len(indices)} pending change(s) of {row.rule} {where} (u undoes).")
@@ -499,7 +551,8 @@ class ReviewScreen(Screen):
             if problems:
                 say(self, "\n".join(problems[:5]), severity="error", timeout=10)
             where = "in place" if in_place else f"to {out_dir}"
-            self.tell(f"{stats.summary()} ({where}).", "error" if problems else "information")
+            after = write_advice(stats, in_place, self.model.session.path.name)
+            self.tell(f"{stats.summary()} ({where}).{after}", "error" if problems else "information")
 
         self.app.push_screen(
             Prompt("Write the reviewed result", "A folder (inputs are mirrored under it), or --in-place.", app.default_output), done
@@ -512,6 +565,14 @@ class ReviewScreen(Screen):
             for b in BINDINGS
         ]
         self.app.push_screen(HelpScreen(rows))
+
+    def action_suspend(self) -> None:
+        """Ctrl+Z: the terminal is in raw mode, so the key reaches the app, not the shell; hand it on."""
+        if not job_control():
+            self.tell("Ctrl+Z: no shell with job control started the reviewer, so it cannot be resumed; q quits (every decision is saved).")
+            return
+        self.model.save_position(self.changes.cursor)
+        self.app.action_suspend_process()
 
     def action_quit(self) -> None:
         self.model.save_position(self.changes.cursor)
@@ -553,6 +614,8 @@ class ReviewApp(App):
         return note + ", none lost."
 
     def on_mount(self) -> None:
+        # back from Ctrl+Z (fg): the terminal was the shell's meanwhile; Textual redraws after App.suspend() but not here
+        self.app_resume_signal.subscribe(self, lambda _app: self.refresh(layout=True))
         if self.messages:  # what changed since the last review, problems with the inputs: worth reading at leisure
             say(self, "\n".join(self.messages), severity="warning", timeout=12)
         if not self.model.rows:

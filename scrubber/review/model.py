@@ -141,17 +141,35 @@ class ReviewModel:
 
     # -- where the reviewer is ------------------------------------------------
     def start_position(self) -> int:
-        """Where to resume: the saved cursor, else the first undecided change."""
+        """Where to resume: the saved change, else its document, else the first undecided change.
+
+        The position is saved as the change's (input, document key,
+        fingerprint), like a decision: a finding's row id is renumbered when
+        its input changes (or the rules do), and a saved id then resumed on
+        the first change or on an unrelated one.
+        """
         saved = self.session.get("cursor")
-        if saved is not None:
+        if isinstance(saved, int):  # sessions before the position was saved by fingerprint
             for pos, i in enumerate(self.order):
                 if self.rows[i].id == saved:
                     return pos
+        elif isinstance(saved, list) and len(saved) == 4:
+            input_id, key, fingerprint, start = saved
+            doc = next((n for n, d in enumerate(self.docs) if d.input == input_id and d.key == key), None)
+            if doc is not None:
+                for pos, i in enumerate(self.order):
+                    if self.rows[i].doc == doc and self.rows[i].fingerprint == fingerprint:
+                        return pos
+                # the change is gone (written in place, or the text at it edited): the next undecided one after where it was
+                later = [pos for pos, i in enumerate(self.order) if (self.rows[i].doc, self.rows[i].start) >= (doc, start)]
+                return next((pos for pos in later if self.rows[self.order[pos]].action is None), later[0] if later else 0)
         return next((pos for pos, i in enumerate(self.order) if self.rows[i].action is None), 0)
 
     def save_position(self, pos: int) -> None:
         if 0 <= pos < len(self.order):
-            self.session.set("cursor", self.rows[self.order[pos]].id)
+            row = self.rows[self.order[pos]]
+            doc = self.docs[row.doc]
+            self.session.set("cursor", [doc.input, doc.key, row.fingerprint, row.start])
 
     def unmatched_decisions(self) -> int:
         """Recorded decisions (not undone) that match no current change.

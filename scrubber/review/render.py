@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 from rich.style import Style
 from rich.text import Text
@@ -265,6 +266,8 @@ def document_text(text: str, rows: list[Row], current: Row | None, base: int = 0
             if f is current:
                 cursor_at = len(out)
             active.append(f)
+            if f.action is not None:  # as a decided fix: kept and not garbled looked the same as pending
+                out.append(GLYPH[f.status], Style(bold=True) + (CURRENT if f is current else Style()))
             out.append("⟦", MARK + (CURRENT if f is current else Style()))
         for f in fix_at.get(point, []):
             if f.start - base < pos:  # inside an earlier fix (cannot happen after overlap resolution)
@@ -311,6 +314,9 @@ def detail_text(model: ReviewModel, row: Row | None) -> Text:
     if not row.is_flag:
         out.append("\nto   ", "dim")
         out.append_text(visible(row.replacement or "", INSERTED) if row.replacement else Text("(removed)", "dim"))
+        if looks_the_same(row.original, row.replacement or ""):
+            out.append("\n     ", "dim")
+            out.append(f"{code_points(row.original)} → {code_points(row.replacement or '')}", "dim")
     if row.detail and spots is None:
         out.append_text(plan_text(row.detail, data))
     description = model.rule_info.get(row.rule)
@@ -318,6 +324,17 @@ def detail_text(model: ReviewModel, row: Row | None) -> Text:
         out.append("\nrule ", "dim")
         out.append_text(visible(description, "italic dim"))
     return out
+
+
+def looks_the_same(old: str, new: str) -> bool:
+    """Different code points that a terminal draws alike (a normalisation: ``e`` + U+0301 against ``é``)."""
+    return old != new and unicodedata.normalize("NFC", old) == unicodedata.normalize("NFC", new)
+
+
+def code_points(s: str, limit: int = 12) -> str:
+    """``U+0065 U+0301``: what a change that looks like nothing changes."""
+    points = " ".join(f"U+{ord(ch):04X}" for ch in s[:limit])
+    return points + (" …" if len(s) > limit else "")
 
 
 def _detail_json(detail: str) -> object:

@@ -73,3 +73,48 @@ def plain_visible(s: str) -> str:
 
 def is_hidden(ch: str) -> bool:
     return bool(_HIDDEN.match(ch)) or unicodedata.category(ch) in {"Cc", "Cf", "Cs"}
+
+
+#: a token as :func:`token` writes it: a name from NAMES or U+XXXX
+_TOKEN = regex.compile(r"⟨(U\+[0-9A-F]{4,6}|[A-Z0-9/ ]{2,8})⟩")
+_BY_NAME = {name: ch for ch, name in NAMES.items()}
+
+
+def _decode(name: str) -> str | None:
+    if name.startswith("U+"):
+        code = int(name[2:], 16)
+        return chr(code) if code <= 0x10FFFF else None
+    return _BY_NAME.get(name)
+
+
+def editable(s: str) -> str:
+    """``s`` for a text box: every hidden character as its token, exactly undone by :func:`from_editable`.
+
+    A text box draws what it holds: the inline editor showed ``\\x1b[31m``
+    as colour (the terminal obeyed it), ``\\x08`` moved the cursor, and a
+    ``\\r\\n`` became a plain line break on save. Line breaks and tabs stay
+    (they are what editing needs); a literal ``⟨`` that starts something
+    token-shaped is itself written as a token, so text that happens to hold
+    ``⟨ESC⟩`` comes back as those characters.
+    """
+    out = []
+    pos = 0
+    for m in regex.finditer(rf"{_HIDDEN.pattern}|⟨(?={_TOKEN.pattern[1:]})", s):
+        ch = m.group()
+        if ch in "\n\t":
+            continue
+        out.append(s[pos : m.start()])
+        out.append(f"⟨U+{ord(ch):04X}⟩" if ch == "⟨" else token(ch))
+        pos = m.end()
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def from_editable(s: str) -> str:
+    """The text an :func:`editable` string stands for; a token the reviewer typed inserts its character."""
+
+    def replace(m: regex.Match[str]) -> str:
+        ch = _decode(m.group(1))
+        return m.group() if ch is None else ch
+
+    return _TOKEN.sub(replace, s)

@@ -28,7 +28,7 @@ from textual.widgets._footer import FooterKey  # not re-exported; FittingFooter 
 
 from .model import ReviewModel
 from .render import row_line
-from .visible import visible
+from .visible import editable, from_editable, visible
 
 
 class ChangeList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -145,11 +145,18 @@ class Editor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static(visible(self.title_text, "bold"))
-            yield TextArea(self.value, id="editor", soft_wrap=True, show_line_numbers=False)
-            yield Static(visible("Ctrl+S saves · Esc cancels", "dim"))
+            # hidden characters as tokens: a text box draws what it holds, and the terminal obeyed an ESC in it
+            yield TextArea(editable(self.value), id="editor", soft_wrap=True, show_line_numbers=False)
+            yield Static(
+                visible(
+                    "Ctrl+S saves · Esc cancels · F7 selects all\nHidden characters show as ⟨ESC⟩, ⟨U+200B⟩…: type one to insert it.",
+                    "dim",
+                    multiline=True,
+                )
+            )
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self.dismiss(from_editable(self.query_one(TextArea).text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
