@@ -8,8 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrubber.engine import Engine
+from scrubber.kinds import garble
 from scrubber.kinds.language import detect_document_language, english_ratio
 from scrubber.packs import builtin_pack_dir, check_examples, load_pack
 from scrubber.scoring import document_score, document_score_from, sentence_score
@@ -247,3 +250,44 @@ def test_a_document_score_only_when_garble_rules_run():
     text = "The minister spoke on Monday. . Officials said more.\n"
     assert analyze(default_engine(select=["residue"]), None, text).score is None
     assert analyze(default_engine(select=["garble"]), None, text).score > 0
+
+
+_REPEAT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "the",
+            "The",
+            "court",
+            "COURT",
+            "go",
+            "on",
+            "food",
+            "it's",
+            "it’s",
+            "to-do",
+            "Été",
+            "été",
+            "a1",
+            " ",
+            "  ",
+            "\t",
+            ",",
+            ", ",
+            "\n",
+            "-",
+            "'",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400)
+@given(_REPEAT_TEXT)
+def test_repeat_patterns_find_the_same_matches_without_possessive_quantifiers(text):
+    """Python 3.10's re has no possessive quantifiers: the patterns it compiles instead must find the same matches."""
+    import re
+
+    for pattern in (garble._REPEAT_WORD, garble._REPEAT_PHRASE):
+        plain = re.compile(pattern.pattern.replace("*+", "*").replace("++", "+"), pattern.flags)
+        assert [(*m.groups(), m.span()) for m in plain.finditer(text)] == [(*m.groups(), m.span()) for m in pattern.finditer(text)]
