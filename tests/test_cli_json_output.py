@@ -9,11 +9,16 @@ import contextlib
 import json
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import tomllib
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the backport scrubber depends on there
+    import tomli as tomllib
 
 # scraped JSON: mojibake, a lone surrogate (half an emoji cut by a length limit) and a raw U+2028
 SURROGATE_JSONL = (
