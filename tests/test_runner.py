@@ -252,3 +252,20 @@ def test_an_interrupt_before_the_first_task_is_a_clean_abort(tmp_path, engine):
         run(engine, [tmp_path / "in"], tmp_path / "out", backend=_StartInterrupted())
     assert info.value.interrupted and info.value.finished == 0 and info.value.total == 1
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_progress_on_a_compressed_input_counts_only_what_was_processed(tmp_path, engine, small_tasks):
+    """The runner tells the read meter what it handed out, so half the documents processed is not the whole file read."""
+    import gzip
+
+    from scrubber.io.meter import METER
+
+    plain = write_jsonl(tmp_path / "c.jsonl", 60)
+    packed = tmp_path / "c.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    METER.reset()
+    seen: list[tuple[int, int]] = []
+    stats, _ = run(engine, [packed], on_progress=lambda s: seen.append((s.bytes_in, METER.behind(s.bytes_in))))
+    on_disk = packed.stat().st_size
+    assert len(seen) > 2 and seen[-1] == (stats.bytes_in, on_disk)
+    assert METER.behind(stats.bytes_in // 2) == on_disk // 2  # the file was read to its end: in proportion

@@ -34,7 +34,7 @@ def exact(result: tuple[float, int]) -> tuple[str, int]:
 
 @pytest.fixture(scope="module")
 def scanner() -> object:
-    return pair_model()._scanner
+    return pair_model().kernel()
 
 
 def small_model() -> PairModel:
@@ -85,8 +85,7 @@ NON_ASCII_CASES = [
 @needs_kernel
 @pytest.mark.parametrize("text", ASCII_CASES + NON_ASCII_CASES)
 def test_kernel_equals_python(scanner: object, text: str) -> None:
-    model = pair_model()
-    assert exact(scanner.lowest_run(text)) == exact(model._lowest_run_python(text))  # type: ignore[attr-defined]
+    assert exact(scanner.lowest_run(text)) == exact(pair_model()._lowest_run_python(text))  # type: ignore[attr-defined]
 
 
 @needs_kernel
@@ -158,17 +157,15 @@ texts = st.lists(pieces, max_size=80).map("".join)
 @needs_kernel
 @settings(max_examples=1000, deadline=None)
 @given(texts)
-def test_kernel_equals_python_on_any_text(text: str) -> None:
-    model = pair_model()
-    assert exact(model._scanner.lowest_run(text)) == exact(model._lowest_run_python(text))
+def test_kernel_equals_python_on_any_text(scanner: object, text: str) -> None:
+    assert exact(scanner.lowest_run(text)) == exact(pair_model()._lowest_run_python(text))  # type: ignore[attr-defined]
 
 
 @needs_kernel
 @settings(max_examples=300, deadline=None)
 @given(st.text())
-def test_kernel_equals_python_on_arbitrary_unicode(text: str) -> None:
-    model = pair_model()
-    assert exact(model._scanner.lowest_run(text)) == exact(model._lowest_run_python(text))
+def test_kernel_equals_python_on_arbitrary_unicode(scanner: object, text: str) -> None:
+    assert exact(scanner.lowest_run(text)) == exact(pair_model()._lowest_run_python(text))  # type: ignore[attr-defined]
 
 
 @needs_kernel

@@ -227,12 +227,9 @@ class PairModel:
 
     @cached_property
     def _scan(self) -> Callable[[str], tuple[float, int]]:
-        scanner = None if _FORCED_PURE else self._scanner
+        """The scan this process runs, chosen (and the kernel's tables built) on first use."""
+        scanner = None if _FORCED_PURE else self.kernel()
         return self._lowest_run_python if scanner is None else scanner.lowest_run
-
-    @cached_property
-    def _scanner(self) -> _kernel.Scanner | None:  # type: ignore[name-defined]
-        return self.kernel()
 
     def kernel(self) -> _kernel.Scanner | None:  # type: ignore[name-defined]
         """The model's tables copied into the compiled kernel (None if it is not built): about 10 ms, once per process."""
