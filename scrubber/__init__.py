@@ -16,7 +16,7 @@ quiet_start_up()  # the `scrubber` command: a Ctrl-C while it imports (a few ten
 
 from .engine import Engine, apply  # noqa: E402
 from .model import Action, Decision, Document, Finding  # noqa: E402
-from .policy import Policy, rules_that_can_change_the_output  # noqa: E402
+from .policy import Policy, fix_text, rules_that_can_change_the_output  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -48,4 +48,4 @@ def clean(text: str, engine: Engine | None = None, policy: Policy | None = None)
             _DEFAULT[flags_matter] = rules_that_can_change_the_output(default_engine(), policy)[0]
         engine = _DEFAULT[flags_matter]
     findings = engine.find(text)
-    return apply(text, findings, policy.decisions(findings))
+    return fix_text(engine, policy, text, findings)[0] if findings else text

@@ -80,6 +80,25 @@ class Engine:
             return []
         return self.with_fingerprints(text, self.settle(text, self.resolve(raw), warnings))
 
+    def may_reveal(self, text: str, edits: Iterable[tuple[int, int, str]]) -> bool:
+        """Whether the text ``edits`` (start, end, new text) leave may hold what no rule saw.
+
+        Two things can appear: a line break where there was none (a decoded
+        ``&#10;``), which makes lines the line rules never read, and what a
+        settling matcher acts on next to a replacement (:meth:`Matcher.reveal_hint`)
+        that :meth:`settle` could not fold into one fix (two deletions meet
+        at a soft hyphen). Cheap: it reads only the edits and the characters
+        around them. See :func:`scrubber.policy.fix_text`.
+        """
+        for start, end, new in edits:
+            if "\n" in new and new.count("\n") > text.count("\n", start, end):
+                return True
+            if self._settlers:
+                left = text[max(0, start - 1) : start] + new + text[end : end + 1]
+                if any(m.reveal_hint(left) for m in self._settlers):
+                    return True
+        return False
+
     def settle(self, text: str, findings: list[Finding], warnings: list[str] | None = None) -> list[Finding]:
         """Fold into each fix what the rules would still do at its replacement, so fixing twice changes nothing.
 

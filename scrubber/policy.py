@@ -10,16 +10,19 @@ and both go through :func:`scrubber.engine.apply`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .model import ACCEPT, DROP, Decision, Finding
+from .model import ACCEPT, DROP, Action, Decision, Finding
 
 if TYPE_CHECKING:
     from .engine import Engine
 
 DEFAULT_MIN_CONFIDENCE = 0.8
+#: passes of ``fix`` at most (see :func:`fix_text`): a pass after the first only runs when
+#: the one before it decoded new line breaks, and an entity inside an entity needs two
+MAX_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,44 @@ def rules_that_can_change_the_output(engine: Engine, policy: Policy) -> tuple[En
     from .engine import Engine  # engine imports kinds; policy stays light
 
     return (Engine(kept), len(engine.specs) - len(kept)) if len(kept) < len(engine.specs) else (engine, 0)
+
+
+def fix_text(
+    engine: Engine, policy: Policy, text: str, findings: list[Finding], warnings: list[str] | None = None
+) -> tuple[str, list[Finding]]:
+    """The text after the policy's decisions on ``findings`` (``engine.find(text)``), and the findings of any later pass.
+
+    One pass nearly always settles a document: :meth:`Engine.settle` folds
+    into a fix what the character rules would still do to its replacement.
+    Line rules cannot be folded in that way: a fix that puts a line break
+    where there was none (``&#10;`` decoded) makes lines that no line rule
+    saw, so ``Tuesday.&#10;&#10;Share this:&#10;`` would lose its share-bar
+    label only on a second run of ``scrubber fix``; and two fixes meeting at
+    a revealed soft hyphen cannot both take it. When the applied edits may
+    have revealed something (:meth:`Engine.may_reveal`), the rules run again
+    on the result, at most :data:`MAX_PASSES` passes in all, so that fixing
+    twice changes nothing. The later findings' offsets are into the
+    intermediate texts: they are for counting, not for showing against ``text``.
+    """
+    from .engine import apply  # engine imports kinds; policy stays light
+
+    later: list[Finding] = []
+    passes = 1
+    while True:
+        decisions = policy.decisions(findings)
+        fixed = apply(text, findings, decisions)
+        if fixed == text or passes == MAX_PASSES or not engine.may_reveal(text, _edits(findings, decisions)):
+            return fixed, later
+        text, passes = fixed, passes + 1
+        findings = engine.find(text, warnings)
+        later.extend(findings)
+
+
+def _edits(findings: list[Finding], decisions: dict[str, Decision]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, new text) of each fix or edit the decisions apply (drops only delete)."""
+    for f in findings:
+        d = decisions.get(f.fingerprint)
+        if d is not None and d.action is Action.EDIT:
+            yield f.start, f.end, d.text or ""
+        elif d is not None and d.action is Action.ACCEPT and f.is_fix:
+            yield f.start, f.end, f.replacement or ""

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from .engine import Engine, apply
+from .engine import Engine
 from .io.jsondoc import Piece
 from .io.meter import METER
 from .io.sinks import Output, OutputError, encode_item, output_path
@@ -61,7 +61,7 @@ from .io.sources import (
     read_items,
 )
 from .model import Action, Finding
-from .policy import Policy
+from .policy import Policy, fix_text
 from .scoring import document_score, has_garble_rules
 from .signals import forget_stops, held_signals, raise_if_stopped, stop_word
 
@@ -85,6 +85,8 @@ class DocResult:
     warnings: list[str] = field(default_factory=list)
     score: float | None = None  # document garble score; None when no garble rule ran
     dropped: bool = False  # the policy drops the whole document (score above --drop-above)
+    #: findings of the passes after the first (see :func:`scrubber.policy.fix_text`): counted, never shown
+    later: list[Finding] = field(default_factory=list)
 
 
 def analyze(engine: Engine, policy: Policy | None, text: str) -> DocResult:
@@ -95,10 +97,11 @@ def analyze(engine: Engine, policy: Policy | None, text: str) -> DocResult:
     if policy is not None and policy.drops_document(score):
         return DocResult(findings, None, warnings, score, dropped=True)
     new_text = None
+    later: list[Finding] = []
     if policy is not None and findings:
-        out = apply(text, findings, policy.decisions(findings))
+        out, later = fix_text(engine, policy, text, findings, warnings)
         new_text = out if out != text else None
-    return DocResult(findings, new_text, warnings, score)
+    return DocResult(findings, new_text, warnings, score, later=later)
 
 
 # -- statistics ----------------------------------------------------------------------
@@ -284,14 +287,14 @@ def _process_segment(work: Work, seg: Segment) -> Part:
             stats.chars_in += len(text)
             decisions = None
             if policy is not None and result.findings and (result.new_text is not None or result.dropped):
-                decisions = {fp: d.action for fp, d in policy.decisions(result.findings).items()}
+                decisions = {fp: d.action for fp, d in policy.decisions(result.findings + result.later).items()}
                 stats.documents_changed += 1
                 changed = True
             if result.dropped:
                 stats.documents_dropped += 1
                 changed = True
             if result.findings:
-                stats.add(result.findings, decisions)
+                stats.add(result.findings + result.later, decisions)
             for warning in result.warnings:
                 reports.append(("warning", item.doc.id, warning))
             if docs is not None:

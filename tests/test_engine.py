@@ -12,6 +12,7 @@ from scrubber import Policy, clean, default_engine
 from scrubber.engine import Engine, apply
 from scrubber.kinds.base import RuleSpec
 from scrubber.model import ACCEPT, DROP, REJECT, Action, Decision, Finding
+from scrubber.policy import MAX_PASSES, fix_text
 
 
 def spec(rule_id: str, pattern: str, action: str = "strip", priority: int = 0, replacement: str | None = None) -> RuleSpec:
@@ -217,12 +218,59 @@ UNICODE_AND_RESIDUE = default_engine(select=["unicode", "residue"])
         ("Ã¢â‚¬â€°x", " x"),  # doubly encoded thin space
         ("The end.\n\n[ad_2]Source link\n&nbsp;\n", "The end.\n"),  # a line of '&nbsp;' is blank: the credit is last
         ("The end.\n\n[ad_2]Source link\nÂ\u00a0\n", "The end.\n"),  # and so is its mojibake
+        # decoded line breaks make a line no line rule saw: a second pass removes it
+        ("The council met.&#10;&#10;Share this:&#10;Twitter", "The council met.\n"),
+        ("The council met.&amp;#10;&amp;#10;[ad_2]Source link", "The council met.\n"),
+        # two deletions meet at a revealed soft hyphen, which neither can take: a second pass does
+        ("\nShare this:\n\nÂ\u00ad 0 ", "\n 0 "),
     ],
 )
 def test_what_a_fix_reveals_is_cleaned_in_the_same_run(text: str, once: str):
     """Fixing twice changes nothing: a character a decoding reveals is handled with the decoding, not on a second run."""
     assert clean(text, UNICODE_AND_RESIDUE) == once
     assert clean(once, UNICODE_AND_RESIDUE) == once
+
+
+class CountingEngine(Engine):
+    """An engine that counts its passes over a document."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine.specs)
+        self.passes = 0
+
+    def find(self, text, warnings=None):
+        self.passes += 1
+        return super().find(text, warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "passes", "later"),
+    [
+        ("Trumpâ€™s plan\n[ad_2]Source link", 1, 0),  # nothing revealed: one pass
+        ("a&#x2028;b", 2, 0),  # a new line break: the rules look again and find nothing
+        ("Met.&#10;&#10;Share this:&#10;Twitter", 2, 2),  # the share bar, then the now-empty tail
+        ("clean text", 1, 0),
+    ],
+)
+def test_fix_text_runs_another_pass_only_when_a_fix_revealed_something(text: str, passes: int, later: int):
+    engine = CountingEngine(UNICODE_AND_RESIDUE)
+    findings = engine.find(text)
+    _, found_later = fix_text(engine, Policy(), text, findings)
+    assert (engine.passes, len(found_later)) == (passes, later)
+
+
+class EndlessEngine(CountingEngine):
+    """Every pass proposes one more line break: a pathological rule set that never settles."""
+
+    def find(self, text, warnings=None):
+        self.passes += 1
+        return [Finding("x.break", 0, 0, "\n", "line break", 1.0, True, f"fp{self.passes}")]
+
+
+def test_fix_text_stops_after_max_passes():
+    engine = EndlessEngine(UNICODE_AND_RESIDUE)
+    fixed, later = fix_text(engine, Policy(), "text", engine.find("text"))
+    assert (engine.passes, len(later), fixed) == (MAX_PASSES, MAX_PASSES - 1, "\n" * MAX_PASSES + "text")
 
 
 def test_a_settled_fix_says_both_steps_and_takes_the_lower_confidence():

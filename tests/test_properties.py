@@ -31,6 +31,8 @@ INLINE = st.sampled_from(
         # decoding reveals what other rules remove: an entity or mojibake of a soft hyphen, a
         # zero-width space, a line separator; U+0085 inside UTF-8 read as Latin-1 ('先')
         *["&shy;", "&#8203;", "&amp;shy;", "Â\u00ad", "â€‹", "&#x2028;", "å\x85\x88"],
+        # a decoded line break makes new lines for the line rules ('&#10;Share this:&#10;')
+        *["&#10;", "&#x0A;", "&amp;#10;", "&#10;&#10;", "&#13;&#10;"],
     ]
 )
 LINES = st.sampled_from(["\n[ad_2]Source link\n", "\nSource link\n", "\nPost a Comment\n", "\nShare this:\n", "\n\n", "\n\u200b[ad_1]\n"])

@@ -33,6 +33,16 @@ def test_stats_file_for_check_and_fix(tmp_path, command):
     assert set(stats["rules"]["unicode.mojibake"]) == {"findings", "applied", "documents", "changed", "dropped"}
 
 
+def test_fix_removes_a_line_that_decoding_reveals_in_one_run(run_cli, tmp_path):
+    """'&#10;' hides the share bar's lines from the line rules until it is decoded; one run still removes them, and counts them."""
+    doc = {"text": "The council met on Tuesday.&#10;&#10;Share this:&#10;Like this: Like Loading..."}
+    result = run_cli("fix", "-", "--stdin-format", "jsonl", "-q", "--stats", "s.json", input=json.dumps(doc) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"text": "The council met on Tuesday.\n"}
+    rules = json.loads((tmp_path / "s.json").read_text())["rules"]
+    assert {rule: counts["applied"] for rule, counts in rules.items()} == {"unicode.html-entity": 3, "residue.share-widget": 2}
+
+
 def test_summary_has_per_rule_columns(tmp_path):
     src = write_jsonl(tmp_path / "a.jsonl", 6)
     result = CliRunner().invoke(main, ["fix", str(src), "-o", str(tmp_path / "out")])
