@@ -61,6 +61,7 @@ BINDINGS = [
     Binding("ctrl+z", "suspend", "suspend", id="review.suspend", show=False),
     Binding("question_mark", "help", "help", id="review.help"),
     Binding("q", "quit", "quit", id="review.quit"),
+    Binding("ctrl+c", "quit", "quit", id="review.quit-ctrl-c", show=False),  # not Textual's "press q to quit" toast
 ]
 
 #: the footer's shorter descriptions, used when the full ones do not fit

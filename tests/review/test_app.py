@@ -256,6 +256,20 @@ async def test_quit_saves_the_position_and_resume_returns_there(session: Session
 
 
 @sync
+async def test_ctrl_c_quits_like_q(session: Session) -> None:
+    """A terminal user's first reflex: Ctrl+C leaves (every decision is already saved), not a "press q" toast."""
+    app = ReviewApp(session)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await press(pilot, "j", "ctrl+c")
+        await pilot.pause()
+        assert app.return_code == 0 and not app.is_running
+    again = ReviewApp(Session(session.path))
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert again.screen.query_one("ChangeList").cursor == 1
+
+
+@sync
 async def test_hostile_document_is_shown_literally(session: Session) -> None:
     app = ReviewApp(session)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

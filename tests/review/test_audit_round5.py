@@ -111,7 +111,7 @@ async def test_help_scrolls_at_80x24_and_ends_with_help_and_quit(session: Sessio
         await press(pilot, "end")
         table = app.screen.query_one("#help-table")
         lines = [s.text.split() for s in table.render_lines(Region(0, 0, table.size.width, table.size.height))]
-        assert [line[0] for line in lines if line][-2:] == ["?", "q"]
+        assert [line[0] for line in lines if line][-3:] == ["?", "q", "ctrl+c"]
         assert dialog.scroll_y == dialog.max_scroll_y
 
 
