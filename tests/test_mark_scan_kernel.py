@@ -309,3 +309,13 @@ def test_the_variable_forces_the_python_scans() -> None:
     env = {**os.environ, mark_scan.PURE_PYTHON_VARIABLE: "1"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "pure Python (SCRUBBER_PURE_PYTHON is set) None"
+
+
+def test_the_version_says_which_scan_runs() -> None:
+    from click.testing import CliRunner
+
+    from scrubber.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert f"\nmark scan: {mark_scan.scan_implementation()}\n" in result.output
