@@ -1,9 +1,9 @@
-"""The build step of the optional compiled kernel: run by setuptools when the package is installed, never imported by scrubber.
+"""The build step of the optional compiled kernels: run by setuptools when the package is installed, never imported by scrubber.
 
 setuptools skips an optional extension that does not compile but says so
 only in pip's verbose log, so a user without a C compiler would never learn
-that ``garble.improbable-order`` runs on the slower pure Python scan. This
-says it as a warning, which pip shows (docs/word-pairs-kernel.md).
+that some garble rules run on the slower pure Python scans. This says it as
+a warning, which pip shows (docs/word-pairs-kernel.md, docs/mark-scan-kernel.md).
 """
 
 from __future__ import annotations
@@ -13,6 +13,12 @@ import warnings
 from setuptools.command.build_ext import build_ext
 from setuptools.errors import BaseError, CCompilerError, CompileError
 from setuptools.extension import Extension
+
+#: what each optional kernel speeds up, for the warning
+_KERNELS = {
+    "scrubber.kinds._word_pairs_kernel": ("word-pair kernel", "the garble.improbable-order rule runs"),
+    "scrubber.kinds._mark_scan_kernel": ("candidate scan", "the garble.stray-punctuation and garble.word-order rules run"),
+}
 
 
 class OptionalBuildExt(build_ext):
@@ -24,9 +30,10 @@ class OptionalBuildExt(build_ext):
         except (CCompilerError, CompileError, BaseError, OSError) as exc:
             if not ext.optional:
                 raise
+            what, rules = _KERNELS.get(ext.name, ("kernel", "some rules run"))
             warnings.warn(
-                f"scrubber: the compiled word-pair kernel ({ext.name}) was not built ({exc}). scrubber works without it, "
-                "but the garble.improbable-order rule runs slower. To build it, install a C compiler and the Python "
+                f"scrubber: the compiled {what} ({ext.name}) was not built ({exc}). scrubber works without it, "
+                f"but {rules} slower. To build it, install a C compiler and the Python "
                 "headers (Debian/Ubuntu: apt install gcc python3-dev) and reinstall scrubber.",
                 stacklevel=1,
             )

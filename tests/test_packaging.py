@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from scrubber.kinds import word_pairs
+from scrubber.kinds import mark_scan, word_pairs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,5 +28,9 @@ def test_wheel_contains_every_rule_pack(tmp_path: Path):
         str(p.relative_to(ROOT)) for p in (ROOT / "scrubber").rglob("*") if p.suffix in (".py", ".tcss") and "__pycache__" not in p.parts
     }
     assert sources - names == set(), "add the missing package or data file to pyproject.toml"
-    if word_pairs._kernel is not None:  # this machine compiles it, so the wheel holds it (docs/word-pairs-kernel.md)
-        assert any(n.startswith("scrubber/kinds/_word_pairs_kernel.") and n.endswith((".so", ".pyd")) for n in names)
+    for module in (word_pairs, mark_scan):
+        if (
+            module._kernel is not None
+        ):  # this machine compiles it, so the wheel holds it (docs/word-pairs-kernel.md, docs/mark-scan-kernel.md)
+            stem = module._kernel.__name__.rpartition(".")[2]
+            assert any(n.startswith(f"scrubber/kinds/{stem}.") and n.endswith((".so", ".pyd")) for n in names)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tracemalloc
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kernel_checks import assert_no_leak
 
 from scrubber.kinds import word_pairs
 from scrubber.kinds.word_pairs import PairModel, pair_model
@@ -177,25 +177,7 @@ def test_the_kernel_runs_when_built() -> None:
 
 @needs_kernel
 def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> None:
-    text = "the court said, of the the of “the” rule 😀 " * 20
-    before = sys.getrefcount(text)
-    for _ in range(100):
-        scanner.lowest_run(text)  # type: ignore[attr-defined]
-    assert sys.getrefcount(text) == before
-    scanner.lowest_run(text)  # type: ignore[attr-defined]
-    blocks = sys.getallocatedblocks()
-    for _ in range(20_000):
-        scanner.lowest_run(text)  # type: ignore[attr-defined]
-    assert sys.getallocatedblocks() - blocks < 50
-    tracemalloc.start()
-    try:
-        small_model().kernel()
-        start = tracemalloc.get_traced_memory()[0]
-        for _ in range(5):
-            small_model().kernel()
-        assert tracemalloc.get_traced_memory()[0] - start < 50_000
-    finally:
-        tracemalloc.stop()
+    assert_no_leak(scanner.lowest_run, "the court said, of the the of “the” rule 😀 " * 20, lambda: small_model().kernel())  # type: ignore[attr-defined]
 
 
 @needs_kernel

@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from ..io.atomic import remove_leftovers
+from ..kinds import mark_scan
 from ..kinds.word_pairs import scan_implementation
 from . import stopping
 from .apply import apply_session
@@ -53,7 +54,11 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="scrubber", message=f"%(prog)s, version %(version)s\nword-pair scan: {scan_implementation()}")
+@click.version_option(
+    __version__,
+    prog_name="scrubber",
+    message=f"%(prog)s, version %(version)s\nword-pair scan: {scan_implementation()}\nmark scan: {mark_scan.scan_implementation()}",
+)
 def main() -> None:
     """Clean scraped text: mojibake, scraper residue and garbled machine translation.
 

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import json
 import re
+import string
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from itertools import compress, count
 from operator import eq
 from typing import Any
@@ -42,6 +44,7 @@ from ..wordruns import word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
+from .mark_scan import MarkScan, mark_scan
 from .unicode import mojibake_between
 from .word_pairs import pair_model
 
@@ -439,13 +442,21 @@ _STRAY_SCANS = (
 )
 
 
+def _stray_positions(text: str) -> list[int]:
+    """Where :data:`_STRAY` may match, ascending: the scans' positions, or a superset of them from the compiled kernel."""
+    if (kernel := _mark_scan()) is not None:
+        return kernel.candidates(text)[0]
+    return sorted({m.start() for scan in _STRAY_SCANS for m in scan.finditer(text)})
+
+
 def _stray_matches(text: str) -> list[Any]:
     """The matches ``_STRAY.finditer(text)`` finds, trying the pattern only where a scan points.
 
     A match is one character wide, so ``finditer`` finds one at every
-    position where the pattern matches; those positions are among the scans'.
+    position where the pattern matches; those positions are among the scans'
+    (and so among the kernel's candidates, a superset of the scans').
     """
-    positions = sorted({m.start() for scan in _STRAY_SCANS for m in scan.finditer(text)})
+    positions = _stray_positions(text)
     found = []
     try:
         for p in positions:
@@ -1011,15 +1022,24 @@ _PREP = "of|to|for|with|by|from|into|onto|at|than"
 _NO_END = "the|a|an|and|or|nor|its|their|our|my|your|every|whose|because|although|whereas|than|which|as"
 #: "than" compares with a phrase, never with a conjunction or a relative word
 _AFTER_THAN = "and|or|but|which|whose|than"
+_DET_ANY = f"{_DET}|The|A|An|Its|Their|Our|My|Your|Every"
+_PRONOUN_ANY = f"{_PRONOUN}|He|She|They|We"
+_PRONOUN_NEXT = "the|a|an|of|by|from|with|at|which|whom|whose"
+_OF_NEXT = "of|is|are|was|were|he|she|they|we|i"
+_QUANT_ANY = f"{_QUANT}|Several|Many|Each|Few"
+_QUANT_NEXT = "the|its|their|our|my|your|his"
+#: the letter after "a" and after "an" in "a interview", "an racing"
+_A_NEXT = "[aeio]"
+_AN_NEXT = "[b-df-gj-np-tv-z]"
 _WORD_ORDER = re.compile(
-    rf"""(?<![\w'’-])(?:{_DET}|The|A|An|Its|Their|Our|My|Your|Every)[ \t]+(?:{_AFTER_DET}|{_AFTER_DET_MORE})\b(?![-'’])  # the of, a the
-      | (?<![\w'’-])(?:{_PRONOUN}|He|She|They|We)[ \t]+(?:the|an?|of|by|from|with|at|which|whom|whose)\b(?![-'’])  # he the, he which
-      | (?<![\w'’-])of[ \t]+(?:of|is|are|was|were|he|she|they|we|i)\b(?![-'’])                          # of is
+    rf"""(?<![\w'’-])(?:{_DET_ANY})[ \t]+(?:{_AFTER_DET}|{_AFTER_DET_MORE})\b(?![-'’])  # the of, a the
+      | (?<![\w'’-])(?:{_PRONOUN_ANY})[ \t]+(?:{_PRONOUN_NEXT})\b(?![-'’])  # he the, he which
+      | (?<![\w'’-])of[ \t]+(?:{_OF_NEXT})\b(?![-'’])                          # of is
       | (?<![\w'’-])(?:{_PREP})[ \t]+of\b(?![-'’])                                                    # to of, for of
       | (?<![\w'’-])(?:been|Been)[ \t]+(?:{_AUX_NEXT})\b(?![-'’])                                     # been is
       | (?<![\w'’-])(?:{_MODAL})[ \t]+(?:{_MODAL_NEXT})\b(?![-'’])                                     # would from
-      | (?<![\w'’-])(?:{_QUANT}|Several|Many|Each|Few)[ \t]+(?:the|its|their|our|my|your|his)\b(?![-'’])  # several the
-      | (?<![\w'’-])(?:[Aa][ \t]+(?![eu]|one)[aeio]|[Aa]n[ \t]+(?!h)[b-df-gj-np-tv-z][a-z])[a-z]*\b(?![-'’.])  # a interview, an racing
+      | (?<![\w'’-])(?:{_QUANT_ANY})[ \t]+(?:{_QUANT_NEXT})\b(?![-'’])  # several the
+      | (?<![\w'’-])(?:[Aa][ \t]+(?![eu]|one){_A_NEXT}|[Aa]n[ \t]+(?!h){_AN_NEXT}[a-z])[a-z]*\b(?![-'’.])  # a interview, an racing
       | (?<=[ \t])(?:{_NO_END})(?=[.!?]["”’)]*(?:[ \t]|$))                                             # ... collided a.
       | (?<![\w'’-])than[ \t]+(?:{_AFTER_THAN})\b(?![-'’])                                              # than and
       | (?:^|(?<=[.!?][ \t])|(?<=[.!?]["”’)][ \t]))Been\b(?![-'’])                                       # Been ... (no sentence starts so)
@@ -1055,14 +1075,14 @@ _WORD_ORDER_FIRST = sorted(
 #: on perf-news).
 _WORD_ORDER_SCAN = re.compile(
     rf"""[^\w'’-](?={word_trie(_WORD_ORDER_FIRST)}\b)(?:
-        {_trie(_DET + "|The|A|An|Its|Their|Our|My|Your|Every")}[ \t]+{_trie(_AFTER_DET + "|" + _AFTER_DET_MORE)}\b(?![-'’])
-      | {_trie(_PRONOUN + "|He|She|They|We")}[ \t]+{_trie("the|a|an|of|by|from|with|at|which|whom|whose")}\b(?![-'’])
-      | of[ \t]+{_trie("of|is|are|was|were|he|she|they|we|i")}\b(?![-'’])
+        {_trie(_DET_ANY)}[ \t]+{_trie(_AFTER_DET + "|" + _AFTER_DET_MORE)}\b(?![-'’])
+      | {_trie(_PRONOUN_ANY)}[ \t]+{_trie(_PRONOUN_NEXT)}\b(?![-'’])
+      | of[ \t]+{_trie(_OF_NEXT)}\b(?![-'’])
       | {_trie(_PREP)}[ \t]+of\b(?![-'’])
       | [Bb]een[ \t]+{_trie(_AUX_NEXT)}\b(?![-'’])
       | {_trie(_MODAL)}[ \t]+{_trie(_MODAL_NEXT)}\b(?![-'’])
-      | {_trie(_QUANT + "|Several|Many|Each|Few")}[ \t]+{_trie("the|its|their|our|my|your|his")}\b(?![-'’])
-      | (?:[Aa][ \t]+(?![eu]|one)[aeio]|[Aa]n[ \t]+(?!h)[b-df-gj-np-tv-z][a-z])[a-z]*\b(?![-'’.])
+      | {_trie(_QUANT_ANY)}[ \t]+{_trie(_QUANT_NEXT)}\b(?![-'’])
+      | (?:[Aa][ \t]+(?![eu]|one){_A_NEXT}|[Aa]n[ \t]+(?!h){_AN_NEXT}[a-z])[a-z]*\b(?![-'’.])
       | (?<=[ \t]){_trie(_NO_END)}(?=[.!?]["”’)]*(?:[ \t]|$))
       | than[ \t]+{_trie(_AFTER_THAN)}\b(?![-'’])
       | (?:(?<=[.!?][ \t])|(?<=[.!?]["”’)][ \t])|(?<=\n))Been\b(?![-'’])
@@ -1086,8 +1106,59 @@ def _word_order_spans(text: str) -> list[tuple[int, int]]:
     if (first := _WORD_ORDER.match(text)) is not None:
         spans.append(first.span())
         pos = first.end()
-    spans.extend((m.start() + 1, m.end()) for m in _WORD_ORDER_SCAN.finditer(text, pos))
+    if (kernel := _mark_scan()) is None:
+        spans.extend((m.start() + 1, m.end()) for m in _WORD_ORDER_SCAN.finditer(text, pos))
+        return spans
+    # ``finditer`` from pos finds the first position where the scan matches, then goes on
+    # from the match's end: the candidates hold every such position, so trying them in
+    # order and skipping those inside the last match finds the same matches
+    match = _WORD_ORDER_SCAN.match
+    for p in kernel.candidates(text)[1]:
+        if p >= pos and (m := match(text, p)) is not None:
+            spans.append((p + 1, m.end()))
+            pos = m.end()
     return spans
+
+
+def _letters(char_class: str) -> str:
+    return "".join(c for c in string.ascii_letters if re.fullmatch(char_class, c))
+
+
+def _mark_scan_tables() -> dict[str, Any]:
+    """The word lists of :data:`_STRAY_SCANS` and one rule per branch of :data:`_WORD_ORDER_SCAN`, for the compiled kernel.
+
+    They come from the constants both patterns are written with, so the kernel and
+    the patterns cannot drift apart (:mod:`.mark_scan` says what each rule kind means).
+    """
+    order_rules = [
+        ("pair", _DET_ANY, f"{_AFTER_DET}|{_AFTER_DET_MORE}"),
+        ("pair", _PRONOUN_ANY, _PRONOUN_NEXT),
+        ("pair", "of", _OF_NEXT),
+        ("pair", _PREP, "of"),
+        ("pair", "been|Been", _AUX_NEXT),
+        ("pair", _MODAL, _MODAL_NEXT),
+        ("pair", _QUANT_ANY, _QUANT_NEXT),
+        ("next", "a|A", _letters(_A_NEXT)),
+        ("next", "an|An", _letters(_AN_NEXT)),
+        ("end", _NO_END, ""),
+        ("pair", "than", _AFTER_THAN),
+        ("always", "Been", ""),
+        ("pair", _FIN, _FIN_NEXT),
+        ("end-after-comma", _AUX_END, ""),
+    ]
+    return {
+        "stray_after": _NO_MARK_AFTER.split("|"),
+        "units": _UNITS.split("|"),
+        "comma_next": f"{_MONTHS}|{_AUX}".split("|"),
+        "stop_next": _FUNCTION_AFTER_STOP.split("|"),
+        "order_rules": [(kind, firsts.split("|"), arg.split("|") if kind == "pair" else arg) for kind, firsts, arg in order_rules],
+    }
+
+
+@cache
+def _mark_scan() -> MarkScan | None:
+    """The compiled candidate scan of stray-punctuation and word-order (None: the Python scans run), built once per process."""
+    return mark_scan(**_mark_scan_tables())
 
 
 def word_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:

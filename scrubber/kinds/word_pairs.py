@@ -287,13 +287,18 @@ def _replacements() -> dict[str, str]:
     return out
 
 
-def scan_implementation() -> str:
-    """Which word-pair scan this process runs (for ``scrubber --version`` and bug reports)."""
-    if _kernel is None:
+def kernel_implementation(kernel: object | None) -> str:
+    """Which scan runs, given an optional compiled kernel module (None: not built), for ``scrubber --version`` and bug reports."""
+    if kernel is None:
         return "pure Python (the compiled kernel is not built)"
     if _FORCED_PURE:
         return f"pure Python ({PURE_PYTHON_VARIABLE} is set)"
     return "compiled kernel"
+
+
+def scan_implementation() -> str:
+    """Which word-pair scan this process runs (for ``scrubber --version`` and bug reports)."""
+    return kernel_implementation(_kernel)
 
 
 def _read_unigrams(path: Path) -> dict[str, int]:

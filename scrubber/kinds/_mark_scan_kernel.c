@@ -1,0 +1,633 @@
+/* Candidate positions for two garble detectors of scrubber.kinds.garble, in one pass over a text.
+ *
+ * Why: garble.stray-punctuation and garble.word-order spent most of their
+ * time in pure regex scans that stop at every comma, full stop, mark or word
+ * boundary (_STRAY_SCANS and _WORD_ORDER_SCAN). This kernel finds, in one
+ * pass in C, a SUPERSET of the positions those scans yield:
+ *
+ *  - stray punctuation: every position where one of the three _STRAY_SCANS
+ *    matches (the character tests of the scans, mirrored one by one below);
+ *  - word order: every position where _WORD_ORDER_SCAN can match, that is
+ *    the character before a function word followed by the pair, the letter
+ *    or the mark one of its branches names.
+ *
+ * It decides nothing: the Python side runs the exact patterns at each
+ * candidate, so findings stay those of the patterns as long as the set is a
+ * superset (tests/test_mark_scan_kernel.py checks that on tables of cases and
+ * with hypothesis). Where the C side cannot tell cheaply, it emits.
+ *
+ * Character classes follow re's for str: \w is Py_UNICODE_ISALNUM or '_',
+ * \d is Py_UNICODE_ISDECIMAL, [^\W\d_] is \w but neither \d nor '_'.
+ *
+ * No word list is written here: garble.py passes its constants (the words a
+ * mark may not follow, the units, months and auxiliaries, the word-order
+ * branches) when it builds a Scanner. The scan holds the GIL and owns no
+ * Python reference but the two lists it returns.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_WORD 15 /* longest word a table may hold */
+#define MAX_RULES 32
+
+enum { RULE_PAIR = 0, RULE_NEXT = 1, RULE_END = 2, RULE_END_AFTER_COMMA = 3, RULE_ALWAYS = 4 };
+
+typedef struct {
+    char word[MAX_WORD + 1];
+    uint8_t length; /* 0 = empty slot */
+    uint32_t first;  /* bit r: the word opens word-order rule r */
+    uint32_t second; /* bit r: the word is a second word of pair rule r */
+    uint8_t after;   /* 1: a stray-scan mark right after the word is a candidate */
+} WordSlot;
+
+/* a list of prefixes (case-sensitive ASCII), by first letter */
+typedef struct {
+    char *chars;              /* every prefix, NUL-terminated, one after another */
+    Py_ssize_t *starts;       /* offset of each prefix in chars */
+    Py_ssize_t n;
+    uint8_t first_char[128];  /* 1 if some prefix starts with this character */
+} Prefixes;
+
+typedef struct {
+    PyObject_HEAD
+    WordSlot *words;
+    uint32_t mask;
+    Py_ssize_t max_length;
+    int n_rules;
+    uint8_t kind[MAX_RULES];
+    uint8_t next_letter[MAX_RULES][128]; /* RULE_NEXT: the letters the next word may start with */
+    Prefixes units, comma_next, stop_next;
+} Scanner;
+
+/* ---- words --------------------------------------------------------------------------- */
+
+static inline uint32_t
+hash_word(const char *w, Py_ssize_t n)
+{
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t k = 0; k < n; k++)
+        h = (h ^ (uint8_t)w[k]) * 16777619u;
+    return h;
+}
+
+static const WordSlot *
+find_word(const Scanner *s, const char *w, Py_ssize_t n)
+{
+    uint32_t slot = hash_word(w, n) & s->mask;
+    for (;;) {
+        const WordSlot *e = &s->words[slot];
+        if (e->length == 0)
+            return NULL;
+        if (e->length == n && memcmp(e->word, w, (size_t)n) == 0)
+            return e;
+        slot = (slot + 1) & s->mask;
+    }
+}
+
+static WordSlot *
+add_word(Scanner *s, const char *w, Py_ssize_t n)
+{
+    uint32_t slot = hash_word(w, n) & s->mask;
+    for (;;) {
+        WordSlot *e = &s->words[slot];
+        if (e->length == 0) {
+            memcpy(e->word, w, (size_t)n);
+            e->length = (uint8_t)n;
+            if (n > s->max_length)
+                s->max_length = n;
+            return e;
+        }
+        if (e->length == n && memcmp(e->word, w, (size_t)n) == 0)
+            return e;
+        slot = (slot + 1) & s->mask;
+    }
+}
+
+/* ---- characters (re's classes for str) ------------------------------------------------ */
+
+static inline int
+is_ascii_letter(Py_UCS4 c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static inline int
+is_word(Py_UCS4 c) /* \w */
+{
+    if (c < 128)
+        return is_ascii_letter(c) || (c >= '0' && c <= '9') || c == '_';
+    return Py_UNICODE_ISALNUM(c);
+}
+
+static inline int
+is_digit(Py_UCS4 c) /* \d */
+{
+    if (c < 128)
+        return c >= '0' && c <= '9';
+    return Py_UNICODE_ISDECIMAL(c);
+}
+
+static inline int
+is_letter(Py_UCS4 c) /* [^\W\d_] */
+{
+    if (c < 128)
+        return is_ascii_letter(c);
+    return Py_UNICODE_ISALNUM(c) && !Py_UNICODE_ISDECIMAL(c);
+}
+
+static inline int
+is_blank(Py_UCS4 c) /* [ \t] */
+{
+    return c == ' ' || c == '\t';
+}
+
+/* ---- the scan ------------------------------------------------------------------------ */
+
+/* Append position k to list; -1 on error. */
+static inline int
+emit(PyObject *list, Py_ssize_t k)
+{
+    PyObject *v = PyLong_FromSsize_t(k);
+    if (!v)
+        return -1;
+    int r = PyList_Append(list, v);
+    Py_DECREF(v);
+    return r;
+}
+
+#define DEFINE_SCAN(NAME, TYPE)                                                                          \
+    /* (?=[ \t]+(?:prefix|...)) at position q */                                                        \
+    static int NAME##_blanks_then(const Prefixes *p, const TYPE *d, Py_ssize_t n, Py_ssize_t q)          \
+    {                                                                                                    \
+        if (q >= n || !is_blank(d[q]))                                                                   \
+            return 0;                                                                                    \
+        while (q < n && is_blank(d[q]))                                                                  \
+            q++;                                                                                         \
+        if (q >= n || d[q] >= 128 || !p->first_char[d[q]])                                               \
+            return 0;                                                                                    \
+        for (Py_ssize_t k = 0; k < p->n; k++) {                                                          \
+            const char *w = p->chars + p->starts[k];                                                     \
+            Py_ssize_t j = 0;                                                                            \
+            while (w[j] && q + j < n && d[q + j] == (Py_UCS4)(uint8_t)w[j])                              \
+                j++;                                                                                     \
+            if (!w[j])                                                                                   \
+                return 1;                                                                                \
+        }                                                                                                \
+        return 0;                                                                                        \
+    }                                                                                                    \
+                                                                                                         \
+    /* The ASCII letters d[start:end] as a table word, or NULL. */                                       \
+    static const WordSlot *NAME##_word(const Scanner *s, const TYPE *d, Py_ssize_t start, Py_ssize_t end) \
+    {                                                                                                    \
+        char w[MAX_WORD];                                                                                \
+        if (end - start > s->max_length)                                                                 \
+            return NULL;                                                                                 \
+        for (Py_ssize_t k = start; k < end; k++)                                                         \
+            w[k - start] = (char)d[k];                                                                   \
+        return find_word(s, w, end - start);                                                             \
+    }                                                                                                    \
+                                                                                                         \
+    /* Is the mark at p a candidate of _STRAY_SCANS? (c = d[p]) */                                       \
+    static int NAME##_stray(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_UCS4 c)      \
+    {                                                                                                    \
+        Py_UCS4 prev = p > 0 ? d[p - 1] : 0;                                                             \
+        Py_UCS4 next = p + 1 < n ? d[p + 1] : 0;                                                         \
+        /* scan 1: [-'’;:^_~|@](?=[ \t]) | [?!](?=[ \t]+[^\W\d_A-Z]) */                                  \
+        if ((c == '-' || c == '\'' || c == 0x2019 || c == ';' || c == ':' || c == '^' || c == '_' ||     \
+             c == '~' || c == '|' || c == '@') &&                                                        \
+            is_blank(next))                                                                              \
+            return 1;                                                                                    \
+        if ((c == '?' || c == '!') && is_blank(next)) {                                                  \
+            Py_ssize_t q = p + 1;                                                                        \
+            while (q < n && is_blank(d[q]))                                                              \
+                q++;                                                                                     \
+            if (q < n && is_letter(d[q]) && !(d[q] >= 'A' && d[q] <= 'Z'))                               \
+                return 1;                                                                                \
+        }                                                                                                \
+        /* scan 2: a mark after [,;:], after a letter and a full stop, or after a named word */          \
+        if (c == ',' || c == '.' || c == ';' || c == ':' || c == '?' || c == '!') {                      \
+            if (prev == ',' || prev == ';' || prev == ':')                                               \
+                return 1;                                                                                \
+            if (c == '.' && prev == '.' && p >= 2 && is_letter(d[p - 2]))                                \
+                return 1;                                                                                \
+            if (prev < 128 && is_ascii_letter(prev)) {                                                   \
+                Py_ssize_t start = p - 1;                                                                \
+                while (start > 0 && p - start <= s->max_length && d[start - 1] < 128 &&                  \
+                       is_ascii_letter(d[start - 1]))                                                    \
+                    start--;                                                                             \
+                Py_UCS4 before = start > 0 ? d[start - 1] : 0;                                           \
+                int ruled_out = (start > 0 && d[start - 1] < 128 && is_ascii_letter(before)) ||          \
+                                (before >= '0' && before <= '9') || before == '_' || before == '\'' ||   \
+                                before == 0x2019 || before == '-';                                       \
+                if (!ruled_out) {                                                                        \
+                    const WordSlot *w = NAME##_word(s, d, start, p);                                     \
+                    if (w && w->after)                                                                   \
+                        return 1;                                                                        \
+                }                                                                                        \
+            }                                                                                            \
+        }                                                                                                \
+        if ((c == '-' || c == '^' || c == '*' || c == '~' || c == '_') &&                                \
+            (prev == ',' || prev == ';' || prev == ':'))                                                 \
+            return 1;                                                                                    \
+        /* scan 3: commas before units, months and auxiliaries; a full stop before a function word */    \
+        if (c == ',') {                                                                                  \
+            if (is_digit(prev) && NAME##_blanks_then(&s->units, d, n, p + 1))                            \
+                return 1;                                                                                \
+            if (p >= 2 && d[p - 2] == 'b' && prev == 'y')                                                \
+                return 1;                                                                                \
+            if (p >= 4 && d[p - 4] == 'u' && d[p - 3] == 'p' && d[p - 2] == 'o' && prev == 'n')         \
+                return 1;                                                                                \
+            if (p >= 2 && (d[p - 2] == '\'' || d[p - 2] == 0x2019) && prev == 's')                       \
+                return 1;                                                                                \
+            if (NAME##_blanks_then(&s->comma_next, d, n, p + 1))                                         \
+                return 1;                                                                                \
+        }                                                                                                \
+        if (c == '.' && p >= 5 && is_letter(d[p - 1]) && is_letter(d[p - 2]) && is_letter(d[p - 3]) &&   \
+            is_letter(d[p - 4]) && is_letter(d[p - 5]) && NAME##_blanks_then(&s->stop_next, d, n, p + 1)) \
+            return 1;                                                                                    \
+        return 0;                                                                                        \
+    }                                                                                                    \
+                                                                                                         \
+    /* Can _WORD_ORDER_SCAN match at p (d[p] is not [\w'’-], an ASCII letter follows)? */               \
+    static int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p)                 \
+    {                                                                                                    \
+        Py_ssize_t e1 = p + 1;                                                                           \
+        while (e1 < n && d[e1] < 128 && is_ascii_letter(d[e1]) && e1 - p <= s->max_length)               \
+            e1++;                                                                                        \
+        if (e1 < n && is_word(d[e1]))                                                                    \
+            return 0; /* no word boundary after a table word (or the word is longer than any) */        \
+        const WordSlot *w1 = NAME##_word(s, d, p + 1, e1);                                               \
+        if (!w1 || !w1->first)                                                                           \
+            return 0;                                                                                    \
+        Py_ssize_t s2 = -1, e2 = -1;                                                                     \
+        const WordSlot *w2 = NULL;                                                                       \
+        for (int r = 0; r < s->n_rules; r++) {                                                           \
+            if (!(w1->first >> r & 1))                                                                   \
+                continue;                                                                                \
+            switch (s->kind[r]) {                                                                        \
+            case RULE_ALWAYS:                                                                            \
+                return 1;                                                                                \
+            case RULE_END_AFTER_COMMA:                                                                   \
+                if (p < 1 || d[p - 1] != ',')                                                            \
+                    break;                                                                               \
+                /* fall through */                                                                       \
+            case RULE_END:                                                                               \
+                if (is_blank(d[p]) && e1 < n && (d[e1] == '.' || d[e1] == '!' || d[e1] == '?'))          \
+                    return 1;                                                                            \
+                break;                                                                                   \
+            default: /* RULE_PAIR, RULE_NEXT: [ \t]+ then the next word */                               \
+                if (e1 >= n || !is_blank(d[e1]))                                                         \
+                    break;                                                                               \
+                if (s2 < 0) {                                                                            \
+                    s2 = e1;                                                                             \
+                    while (s2 < n && is_blank(d[s2]))                                                    \
+                        s2++;                                                                            \
+                    e2 = s2;                                                                             \
+                    while (e2 < n && d[e2] < 128 && is_ascii_letter(d[e2]) && e2 - s2 <= s->max_length)  \
+                        e2++;                                                                            \
+                    if (e2 > s2 && !(e2 < n && is_word(d[e2])))                                          \
+                        w2 = NAME##_word(s, d, s2, e2);                                                  \
+                }                                                                                        \
+                if (s->kind[r] == RULE_NEXT) {                                                           \
+                    if (s2 < n && d[s2] < 128 && s->next_letter[r][d[s2]])                               \
+                        return 1;                                                                        \
+                }                                                                                        \
+                else if (w2 && (w2->second >> r & 1))                                                    \
+                    return 1;                                                                            \
+                break;                                                                                   \
+            }                                                                                            \
+        }                                                                                                \
+        return 0;                                                                                        \
+    }                                                                                                    \
+                                                                                                         \
+    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject *stray, PyObject *order)     \
+    {                                                                                                    \
+        for (Py_ssize_t p = 0; p < n; p++) {                                                             \
+            Py_UCS4 c = d[p];                                                                            \
+            if (c < 128 && is_ascii_letter(c))                                                           \
+                continue; /* the common case: inside a word */                                           \
+            if ((c < 128 ? (c >= '!' && c <= '~' && !(c >= '0' && c <= '9')) : c == 0x2019) &&           \
+                NAME##_stray(s, d, n, p, c) && emit(stray, p) < 0)                                       \
+                return -1;                                                                               \
+            if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1]) && !is_word(c) && c != '\'' &&  \
+                c != 0x2019 && c != '-' && NAME##_order(s, d, n, p) && emit(order, p) < 0)               \
+                return -1;                                                                               \
+        }                                                                                                \
+        return 0;                                                                                        \
+    }
+
+DEFINE_SCAN(scan_ucs1, Py_UCS1)
+DEFINE_SCAN(scan_ucs2, Py_UCS2)
+DEFINE_SCAN(scan_ucs4, Py_UCS4)
+
+static PyObject *
+Scanner_scan(Scanner *s, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "scan() needs a str, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *stray = PyList_New(0), *order = PyList_New(0);
+    if (!stray || !order)
+        goto fail;
+    int r;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order);
+        break;
+    default:
+        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order);
+        break;
+    }
+    if (r < 0)
+        goto fail;
+    PyObject *result = PyTuple_Pack(2, stray, order);
+    Py_DECREF(stray);
+    Py_DECREF(order);
+    return result;
+fail:
+    Py_XDECREF(stray);
+    Py_XDECREF(order);
+    return NULL;
+}
+
+/* ---- building a Scanner from garble.py's constants ---------------------------------------- */
+
+static void
+free_prefixes(Prefixes *p)
+{
+    PyMem_Free(p->chars);
+    PyMem_Free(p->starts);
+}
+
+static void
+Scanner_dealloc(Scanner *s)
+{
+    PyMem_Free(s->words);
+    free_prefixes(&s->units);
+    free_prefixes(&s->comma_next);
+    free_prefixes(&s->stop_next);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+/* The ASCII bytes of a str of 1..MAX_WORD ASCII letters (what every table word is), or -1 with an exception. */
+static Py_ssize_t
+ascii_word(PyObject *o, char *out, const char *what)
+{
+    if (!PyUnicode_Check(o)) {
+        PyErr_Format(PyExc_TypeError, "%s must be str", what);
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(o);
+    if (n < 1 || n > MAX_WORD) {
+        PyErr_Format(PyExc_ValueError, "%s must be 1 to %d letters long", what, MAX_WORD);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(o, k);
+        if (c >= 128 || !is_ascii_letter(c)) {
+            PyErr_Format(PyExc_ValueError, "%s must be ASCII letters, not %R", what, o);
+            return -1;
+        }
+        out[k] = (char)c;
+    }
+    return n;
+}
+
+/* Add every word of a sequence of str to the table: set bit in its first (which 0) or second (which 1)
+   rule mask, or (which 2) mark it as a word a stray-scan mark may follow. */
+static int
+build_words_flag(Scanner *s, PyObject *seq, uint32_t bit, int which)
+{
+    PyObject *fast = PySequence_Fast(seq, "word lists must be sequences of str");
+    if (!fast)
+        return -1;
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(fast); k++) {
+        char w[MAX_WORD];
+        Py_ssize_t n = ascii_word(PySequence_Fast_GET_ITEM(fast, k), w, "words");
+        if (n < 0) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        WordSlot *slot = add_word(s, w, n);
+        if (which == 0)
+            slot->first |= bit;
+        else if (which == 1)
+            slot->second |= bit;
+        else
+            slot->after = 1;
+    }
+    Py_DECREF(fast);
+    return 0;
+}
+
+static int
+build_prefixes(Prefixes *p, PyObject *seq, const char *what)
+{
+    PyObject *fast = PySequence_Fast(seq, "prefixes must be a sequence of str");
+    if (!fast)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    p->starts = PyMem_New(Py_ssize_t, n ? n : 1);
+    p->chars = PyMem_Malloc((size_t)(n ? n : 1) * (MAX_WORD + 1));
+    if (!p->starts || !p->chars) {
+        Py_DECREF(fast);
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t offset = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t len = ascii_word(PySequence_Fast_GET_ITEM(fast, k), p->chars + offset, what);
+        if (len < 0) {
+            Py_DECREF(fast);
+            return -1;
+        }
+        p->chars[offset + len] = '\0';
+        p->starts[k] = offset;
+        p->first_char[(uint8_t)p->chars[offset]] = 1;
+        offset += len + 1;
+    }
+    p->n = n;
+    Py_DECREF(fast);
+    return 0;
+}
+
+/* rules: a sequence of (kind, first words, argument): kind "pair" (argument: the second words), "next"
+   (argument: the letters the next word may start with), "end", "end-after-comma" or "always" (argument ignored) */
+static int
+build_rules(Scanner *s, PyObject *rules)
+{
+    PyObject *fast = PySequence_Fast(rules, "rules must be a sequence");
+    if (!fast)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    if (n > MAX_RULES) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "at most %d rules", MAX_RULES);
+        return -1;
+    }
+    for (Py_ssize_t r = 0; r < n; r++) {
+        const char *kind;
+        PyObject *firsts, *arg;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, r), "sOO:rule", &kind, &firsts, &arg))
+            goto fail;
+        uint32_t bit = (uint32_t)1 << r;
+        if (strcmp(kind, "pair") == 0) {
+            s->kind[r] = RULE_PAIR;
+            if (build_words_flag(s, arg, bit, 1) < 0)
+                goto fail;
+        }
+        else if (strcmp(kind, "next") == 0) {
+            s->kind[r] = RULE_NEXT;
+            if (!PyUnicode_Check(arg)) {
+                PyErr_SetString(PyExc_TypeError, "a next rule's argument must be a str of letters");
+                goto fail;
+            }
+            for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(arg); k++) {
+                Py_UCS4 c = PyUnicode_READ_CHAR(arg, k);
+                if (c >= 128 || !is_ascii_letter(c)) {
+                    PyErr_SetString(PyExc_ValueError, "a next rule's letters must be ASCII letters");
+                    goto fail;
+                }
+                s->next_letter[r][c] = 1;
+            }
+        }
+        else if (strcmp(kind, "end") == 0)
+            s->kind[r] = RULE_END;
+        else if (strcmp(kind, "end-after-comma") == 0)
+            s->kind[r] = RULE_END_AFTER_COMMA;
+        else if (strcmp(kind, "always") == 0)
+            s->kind[r] = RULE_ALWAYS;
+        else {
+            PyErr_Format(PyExc_ValueError, "unknown rule kind %s", kind);
+            goto fail;
+        }
+        if (build_words_flag(s, firsts, bit, 0) < 0)
+            goto fail;
+    }
+    s->n_rules = (int)n;
+    Py_DECREF(fast);
+    return 0;
+fail:
+    Py_DECREF(fast);
+    return -1;
+}
+
+/* How many words a sequence of rules names (room for the table), or -1 with an exception. */
+static Py_ssize_t
+rule_words(PyObject *rules)
+{
+    PyObject *fast = PySequence_Fast(rules, "rules must be a sequence");
+    if (!fast)
+        return -1;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t r = 0; r < PySequence_Fast_GET_SIZE(fast); r++) {
+        PyObject *rule = PySequence_Fast_GET_ITEM(fast, r);
+        if (!PyTuple_Check(rule) || PyTuple_GET_SIZE(rule) != 3) {
+            Py_DECREF(fast);
+            PyErr_SetString(PyExc_TypeError, "each rule must be a tuple (kind, first words, argument)");
+            return -1;
+        }
+        for (int k = 1; k < 3; k++) {
+            PyObject *item = PyTuple_GET_ITEM(rule, k);
+            Py_ssize_t n = PyUnicode_Check(item) ? PyUnicode_GET_LENGTH(item) : PySequence_Size(item);
+            if (n < 0) {
+                Py_DECREF(fast);
+                return -1;
+            }
+            total += n;
+        }
+    }
+    Py_DECREF(fast);
+    return total;
+}
+
+static PyObject *
+Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"stray_after", "units", "comma_next", "stop_next", "order_rules", NULL};
+    PyObject *stray_after, *units, *comma_next, *stop_next, *rules;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO:Scanner", names, &stray_after, &units, &comma_next, &stop_next,
+                                     &rules))
+        return NULL;
+    Py_ssize_t n_after = PySequence_Size(stray_after);
+    if (n_after < 0)
+        return NULL;
+    Py_ssize_t n_rule_words = rule_words(rules);
+    if (n_rule_words < 0)
+        return NULL;
+    Scanner *s = (Scanner *)type->tp_alloc(type, 0); /* zeroed */
+    if (!s)
+        return NULL;
+    int bits = 4;
+    while (((Py_ssize_t)1 << bits) < 2 * (n_after + n_rule_words) + 2) /* load factor at most one half */
+        bits++;
+    s->mask = ((uint32_t)1 << bits) - 1;
+    s->words = PyMem_Calloc((size_t)1 << bits, sizeof(WordSlot));
+    if (!s->words) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    if (build_words_flag(s, stray_after, 0, 2) < 0 || build_rules(s, rules) < 0 ||
+        build_prefixes(&s->units, units, "units") < 0 || build_prefixes(&s->comma_next, comma_next, "comma_next") < 0 ||
+        build_prefixes(&s->stop_next, stop_next, "stop_next") < 0)
+        goto fail;
+    return (PyObject *)s;
+fail:
+    Py_DECREF(s);
+    return NULL;
+}
+
+static PyMethodDef Scanner_methods[] = {
+    {"scan", (PyCFunction)Scanner_scan, METH_O,
+     "scan(text) -> (stray, order): ascending candidate positions for garble's _STRAY_SCANS and _WORD_ORDER_SCAN."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "scrubber.kinds._mark_scan_kernel.Scanner",
+    .tp_basicsize = sizeof(Scanner),
+    .tp_dealloc = (destructor)Scanner_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "garble.py's word lists in C, for the candidate positions of stray-punctuation and word-order.",
+    .tp_methods = Scanner_methods,
+    .tp_new = Scanner_new,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "scrubber.kinds._mark_scan_kernel",
+    .m_doc = "Candidate positions for garble's stray-punctuation and word-order patterns (optional: garble.py's scans are the reference).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC
+PyInit__mark_scan_kernel(void)
+{
+    if (PyType_Ready(&ScannerType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m)
+        return NULL;
+    Py_INCREF(&ScannerType);
+    if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
+        Py_DECREF(&ScannerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,67 @@
+"""Candidate positions for ``garble.stray-punctuation`` and ``garble.word-order`` from the optional compiled kernel.
+
+Both detectors spent most of their time in regex scans that stop at every
+comma, full stop, mark or word boundary only to find the few places where
+their exact pattern can match. ``_mark_scan_kernel.c`` finds, in one pass
+over the text, a superset of those places; the detectors then run their
+exact patterns at each one, so their findings are the patterns' findings
+whichever scan ran (docs/mark-scan-kernel.md). The kernel decides nothing
+and holds no word list of its own: :mod:`.garble` passes its constants when
+it builds the :class:`MarkScan`.
+
+Without the kernel (no C compiler when the package was installed, or
+``SCRUBBER_PURE_PYTHON=1``) :func:`mark_scan` returns None and the detectors
+run their pure Python scans, which stay the reference.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from .word_pairs import PURE_PYTHON_VARIABLE, kernel_implementation
+
+try:
+    from . import _mark_scan_kernel as _kernel
+except ImportError:  # not built: no C compiler when the package was installed
+    _kernel = None
+
+_FORCED_PURE = os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0")
+
+#: a word-order rule for the kernel: (kind, first words, argument); kinds: "pair" (argument: the
+#: second words), "next" (argument: the letters the next word starts with), "end" (the word before
+#: ``.``/``!``/``?`` after a space or tab), "end-after-comma" (the same after ``, ``), "always"
+OrderRule = tuple[str, Sequence[str], "Sequence[str] | str"]
+
+
+class MarkScan:
+    """The kernel's scanner with a one-text cache: the two detectors ask in turn about the same document."""
+
+    def __init__(self, scanner: object) -> None:
+        self._scanner = scanner
+        self._last: tuple[str, tuple[list[int], list[int]]] | None = None
+
+    def candidates(self, text: str) -> tuple[list[int], list[int]]:
+        """(stray-punctuation positions, word-order match starts), each ascending: a superset of the Python scans'."""
+        last = self._last
+        if last is not None and last[0] is text:
+            return last[1]
+        found = self._scanner.scan(text)  # type: ignore[attr-defined]
+        self._last = (text, found)
+        return found
+
+
+def mark_scan(
+    stray_after: Sequence[str], units: Sequence[str], comma_next: Sequence[str], stop_next: Sequence[str], order_rules: Sequence[OrderRule]
+) -> MarkScan | None:
+    """The compiled scan built from these word lists, or None where the pure Python scans run (see :func:`scan_implementation`)."""
+    if _kernel is None or _FORCED_PURE:
+        return None
+    return MarkScan(
+        _kernel.Scanner(stray_after=stray_after, units=units, comma_next=comma_next, stop_next=stop_next, order_rules=order_rules)
+    )
+
+
+def scan_implementation() -> str:
+    """Which candidate scan of stray-punctuation and word-order this process runs (for ``scrubber --version``)."""
+    return kernel_implementation(_kernel)

@@ -1,0 +1,321 @@
+"""The compiled candidate scan finds every place the Python scans find (scrubber/kinds/_mark_scan_kernel.c).
+
+The kernel only proposes positions; ``garble.stray-punctuation`` and
+``garble.word-order`` run their exact patterns at each one. So their findings
+stay the patterns' findings as long as the kernel's candidates hold every
+position the pure Python scans find (:data:`garble._STRAY_SCANS`, and every
+position where :data:`garble._WORD_ORDER_SCAN` matches). Each case checks
+that superset property and that the detectors find exactly what they find
+on the Python scans. Skipped where the kernel is not built (no C compiler
+when the package was installed); CI builds it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kernel_checks import assert_no_leak
+
+from scrubber.kinds import garble, mark_scan
+from scrubber.kinds.base import DocContext
+from scrubber.text import LazySegmentation
+
+needs_kernel = pytest.mark.skipif(mark_scan._kernel is None, reason="the compiled mark-scan kernel is not built (no C compiler at install)")
+
+
+@pytest.fixture(scope="module")
+def scanner() -> object:
+    return mark_scan._kernel.Scanner(**garble._mark_scan_tables())  # type: ignore[union-attr]
+
+
+def python_stray(text: str) -> set[int]:
+    return {m.start() for scan in garble._STRAY_SCANS for m in scan.finditer(text)}
+
+
+def python_order(text: str, every: bool = True) -> set[int]:
+    """Where the word-order scan matches: at every position (``every``), or where ``finditer`` finds it (for huge texts)."""
+    if every:
+        return {p for p in range(len(text)) if garble._WORD_ORDER_SCAN.match(text, p)}
+    return {m.start() for m in garble._WORD_ORDER_SCAN.finditer(text)}
+
+
+def findings(text: str) -> tuple[list, list, list]:
+    ctx, seg = DocContext(text), LazySegmentation(text)
+    return (
+        list(garble.stray_punctuation(ctx, seg, {})),
+        list(garble.word_order(ctx, seg, {})),
+        list(garble.word_order(ctx, seg, {"min_hits": 2})),
+    )
+
+
+def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bool = True) -> None:
+    """The kernel's candidates hold the Python scans' positions, and the detectors find the same on either scan."""
+    stray, order = scanner.scan(text)  # type: ignore[attr-defined]
+    assert stray == sorted(set(stray)) and order == sorted(set(order))
+    assert python_stray(text) <= set(stray)
+    assert python_order(text, every) <= set(order)
+    kernel = mark_scan.MarkScan(scanner)
+    with monkeypatch.context() as m:
+        m.setattr(garble, "_mark_scan", lambda: kernel)
+        compiled = findings(text)
+        m.setattr(garble, "_mark_scan", lambda: None)
+        assert findings(text) == compiled
+
+
+#: every example the comments of garble.py give for the two detectors (findings and look-alikes they must leave)
+STRAY_EXAMPLES = [
+    "the^ composition",
+    "a word_ word",
+    "a- fund",
+    "pre- and post-war",
+    "home- to other",
+    "mid- to late 1990s",
+    "the- 1970s",
+    'made- "them"',
+    "not? the",
+    "players'! plans",
+    "the, new",
+    "a. new",
+    "of, new",
+    "and. then",
+    "of; new",
+    "from: new",
+    "will: run",
+    "in: which",
+    "be: aware",
+    "would be: 10 percent",
+    "February: 11",
+    "house; of",
+    "plan: was",
+    "context: which",
+    "people; could",
+    "word,; word;, word,? e.g.,! word,- ),~",
+    "(km)_ south",
+    "was' moved",
+    "U.S.. and",
+    "wait... and",
+    "than, 1.4",
+    "in, December",
+    "70, km",
+    "place: respectively",
+    "able; to",
+    "managed: to",
+    "characterized by, an",
+    "upon, the",
+    "nation's, most",
+    "nation’s, most",
+    "Each temple, had",
+    "The first; three",
+    "Director. of",
+    "Calif. of",
+    "cells' can",
+    "have' been",
+    "from' 2005",
+    "the 'players' will",
+    "nearby, is",
+]
+ORDER_EXAMPLES = [
+    "the of",
+    "a the",
+    "The which",
+    "he the",
+    "He which",
+    "of is",
+    "to of",
+    "for of",
+    "been is",
+    "Been would",
+    "would from",
+    "several the",
+    "Each its",
+    "a interview",
+    "A interview",
+    "a one-year",
+    "an racing",
+    "An hour",
+    "collided a.",
+    "collided the!",
+    "than and",
+    "Been there",
+    'said. "Been there',
+    "is would",
+    "be cannot",
+    "nearby, is.",
+    "nearby,\tbeen?",
+    "the-of",
+    "the of-",
+    "the’s of",
+]
+
+
+def variants(example: str) -> Iterator[str]:
+    """The example alone, inside a sentence, at the end, beside non-ASCII letters, digits, every kind of space and line end, in each str kind."""
+    yield example
+    yield f"It was {example} today."
+    yield f"It was {example}"
+    yield f"é{example}é"
+    yield f"日本 {example} 日本"
+    yield f"😀{example}\n😀"
+    yield f"2{example}2"
+    yield example.replace(" ", "\t")
+    yield example.replace(" ", "  ")
+    yield example.replace(" ", "\n")
+    yield f"line one\r\n{example}\r\nline three"
+    yield f"It was {example}".replace(" ", "\u00a0")
+    yield f"Ⅻ{example}²"
+
+
+@needs_kernel
+@pytest.mark.parametrize("example", STRAY_EXAMPLES + ORDER_EXAMPLES)
+def test_kernel_holds_the_python_positions(scanner: object, example: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for text in variants(example):
+        check(scanner, text, monkeypatch)
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    ("example", "found"),
+    [
+        *((e, 0) for e in ["the^ composition", "a- fund", "of; new", "70, km", "Director. of", "have' been"]),
+        *((e, 1) for e in ORDER_EXAMPLES[:6]),
+    ],
+)
+def test_the_examples_are_found_on_the_kernel(example: str, found: int) -> None:
+    """The cases above are no vacuous superset: the detectors, on the kernel, find these."""
+    if garble._mark_scan() is None:
+        pytest.skip(f"{mark_scan.PURE_PYTHON_VARIABLE} is set")
+    text = f"It was {example} today."
+    assert findings(text)[found]
+
+
+@needs_kernel
+@pytest.mark.parametrize("text", ["", " ", ",", "the", "the.", ", is.", "\r\n", "a", "’ ", "of is"])
+def test_tiny_texts(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    check(scanner, text, monkeypatch)
+
+
+def every_word(tables: dict) -> list[str]:
+    words = set(tables["stray_after"]) | set(tables["units"]) | set(tables["comma_next"]) | set(tables["stop_next"])
+    for _, firsts, arg in tables["order_rules"]:
+        words |= set(firsts) | (set(arg) if isinstance(arg, list) else set())
+    return sorted(words)
+
+
+@needs_kernel
+def test_every_word_of_the_tables(scanner: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each pair of the words garble.py names, with each mark after it: the kernel's rules cover every branch of the scans."""
+    words = every_word(garble._mark_scan_tables())
+    pairs = " ".join(f"x {a} {b} y" for a in words for b in words)
+    check(scanner, pairs, monkeypatch, every=False)
+    marked = " ".join(f"{a}{mark} {b}" for a in words for b in words[::7] for mark in ",.;:?!'’-")
+    check(scanner, marked, monkeypatch, every=False)
+    assert python_stray(marked) and python_order(pairs, every=False)
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the of, is. " * 30_000,
+        "Director. of the; a interview " + "x" * 1_000_000 + " the of",
+        "é" * 100_000 + " the of, and. 70, km",
+        "the of\u3000was' moved " * 30_000 + "😀",
+    ],
+    ids=["many-hits", "huge-word", "latin-1", "ucs4"],
+)
+def test_huge_texts(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    check(scanner, text, monkeypatch, every=False)
+
+
+def _words() -> list[str]:
+    return every_word(garble._mark_scan_tables())
+
+
+function_words = st.sampled_from(_words())
+other_words = st.sampled_from(
+    ["The", "Director", "temple", "cells", "x", "U.S.", "e.g.", "2019", "70", "café", "Zürich", "日本", "Ⅻ", "٣", "²", "s"]
+)
+marks = st.sampled_from([*",.;:?!'’-^_~|@*\"“”()…", ",;", ".."])
+spaces = st.sampled_from([" ", " ", " ", "\t", "\n", "\r\n", "\u00a0", ""])
+pieces = st.one_of(function_words, function_words, other_words, marks, marks, spaces, spaces, spaces, st.characters())
+texts = st.lists(pieces, max_size=60).map("".join)
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_kernel_holds_the_python_positions_on_any_text(scanner: object, text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        check(scanner, text, monkeypatch)
+
+
+@needs_kernel
+def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> None:
+    tables = garble._mark_scan_tables()
+    assert_no_leak(
+        scanner.scan,  # type: ignore[attr-defined]
+        "The first; three of is, the of 😀 was' moved 70, km " * 20,
+        lambda: mark_scan._kernel.Scanner(**tables),  # type: ignore[union-attr]
+    )
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"stray_after": ["café"]}, ValueError),  # words are ASCII letters
+        ({"units": [""]}, ValueError),
+        ({"comma_next": ["x" * 16]}, ValueError),
+        ({"stop_next": [1]}, TypeError),
+        ({"order_rules": [("pairs", ["the"], ["of"])]}, ValueError),
+        ({"order_rules": [("pair", ["the"])]}, TypeError),
+        ({"order_rules": [("next", ["a"], "é")]}, ValueError),
+        ({"order_rules": [("always", ["Been"], "")] * 33}, ValueError),
+    ],
+)
+def test_a_bad_table_is_refused(change: dict, error: type[Exception]) -> None:
+    args = {"stray_after": ["the"], "units": ["km"], "comma_next": ["May"], "stop_next": ["of"], "order_rules": [("pair", ["the"], ["of"])]}
+    mark_scan._kernel.Scanner(**args)  # type: ignore[union-attr]
+    with pytest.raises(error):
+        mark_scan._kernel.Scanner(**{**args, **change})  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_only_a_str_is_scanned(scanner: object) -> None:
+    with pytest.raises(TypeError, match="needs a str"):
+        scanner.scan(b"the of")  # type: ignore[attr-defined]
+
+
+@needs_kernel
+def test_the_kernel_runs_when_built() -> None:
+    assert mark_scan.scan_implementation() == "compiled kernel" or mark_scan._FORCED_PURE
+    assert (garble._mark_scan() is None) == mark_scan._FORCED_PURE
+
+
+def test_without_the_kernel_the_python_scans_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mark_scan, "_kernel", None)
+    assert mark_scan.mark_scan(**garble._mark_scan_tables()) is None
+    assert mark_scan.scan_implementation() == "pure Python (the compiled kernel is not built)"
+
+
+def test_the_variable_forces_the_python_scans() -> None:
+    code = "from scrubber.kinds import garble, mark_scan as m; print(m.scan_implementation(), garble._mark_scan())"
+    env = {**os.environ, mark_scan.PURE_PYTHON_VARIABLE: "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "pure Python (SCRUBBER_PURE_PYTHON is set) None"
+
+
+def test_the_version_says_which_scan_runs() -> None:
+    from click.testing import CliRunner
+
+    from scrubber.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert f"\nmark scan: {mark_scan.scan_implementation()}\n" in result.output
