@@ -945,6 +945,48 @@ def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), m.group()
 
 
+#: a lower-case word (a whole match of :data:`_LOWER_WORD`) holding something
+#: :func:`_foreign_latin_word` turns on: a foreign or accented letter, a foreign
+#: ending at its end, or a foreign function word as the whole word
+_LOWER_LETTER = r"[^\W\d_A-Z]"
+_FOREIGN_CANDIDATE = re.compile(
+    rf"""(?<![\w'’-])(?:
+        {_LOWER_LETTER}*[{_FOREIGN_LETTER.pattern[1:-1]}{_ACCENT.pattern[1:-1]}]{_LOWER_LETTER}*
+      | {_LOWER_LETTER}*(?:{_FOREIGN_ENDING.pattern[3:-2]})
+      | {word_trie(_FOREIGN_WORDS)}
+    )(?![\w'’-])""",
+    re.X,
+)
+
+
+def _foreign_latin_words(text: str, lines: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of each lower-case foreign word (:func:`_foreign_latin_word`) on ``lines``, in order.
+
+    What ``_LOWER_WORD.finditer`` over the lines with that test on every
+    word gives, without a Python step per word: a word the test takes holds
+    one of the signals :data:`_FOREIGN_CANDIDATE` looks for (it is lower
+    case, so it is its own lower-case form), and every match of that is a
+    whole word of :data:`_LOWER_WORD` (the same bounds, letters of its class)
+    which the same test then decides (0.021 → 0.015 s on perf-news).
+    """
+    for start, end in lines:
+        for m in _FOREIGN_CANDIDATE.finditer(text, start, end):
+            word = m.group()
+            if len(word) >= 2 and _foreign_latin_word(word.lower()) and word.islower():
+                yield m.start(), m.end(), word
+
+
+def _no_foreign_token(text: str, runs: set[str]) -> bool:
+    """``_FOREIGN_WORDS.isdisjoint(text.split())``, mostly without splitting the text.
+
+    A blank-delimited token that is a foreign function word (lower-case
+    letters only) is a whole letter run of the lower-cased text, so when no
+    foreign word is among ``runs`` (:func:`~scrubber.text.lower_letter_runs`)
+    no token is one either, and the split (0.016 s on perf-news) is not needed.
+    """
+    return _FOREIGN_WORDS.isdisjoint(runs) or _FOREIGN_WORDS.isdisjoint(text.split())
+
+
 def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
 
@@ -959,12 +1001,10 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     for start, end, word in _elisions(text):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
-    if not (text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text)):
+    if not (text.isascii() and _no_foreign_token(text, runs) and not _ENDING_HINT.search(text)):
         # the hand-written signals (letters, endings, function words) cover what the word lists cut
-        for start, end in _foreign_hint_lines(text, runs):
-            for m in _LOWER_WORD.finditer(text, start, end):
-                if _foreign_latin_word(m.group().lower()) and m.group().islower():
-                    by_sentence.setdefault(seg.sentence_at(m.start()), {})[m.start()] = (m.start(), m.end(), m.group())
+        for start, end, word in _foreign_latin_words(text, _foreign_hint_lines(text, runs)):
+            by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not by_sentence:
         return
     from .language import common_ratio

