@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language
 from scrubber.kinds.base import DocContext
+from scrubber.kinds.lexicon import uncommon_runs
 from scrubber.text import LazySegmentation
 from scrubber.wordruns import letter_runs
 
@@ -96,3 +97,78 @@ HINT_PIECES = st.sampled_from([*" \n.,!?'’-_“”", "de", "des", "desk", "la"
 @given(text=st.lists(HINT_PIECES, max_size=30).map("".join))
 def test_hint_word_scans_property(text: str) -> None:
     assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == plain_candidate_sentences(text)
+
+
+def skips_only_empty_ending_scans(text: str) -> None:
+    """Without a run ending in a foreign ending the endings scans find nothing, and the hint lines stay the same."""
+    runs = letter_runs(text.lower())
+    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    if not may_end:
+        assert garble._ENDING_HINT.search(text) is None
+        assert garble._FOREIGN_HINT_SCANS[1].search(text) is None
+    assert garble._foreign_hint_lines(text, runs, may_end) == garble._foreign_hint_lines(text, runs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["la costruzione", "Freiheit und Einheit", "KEIT keit- keit_ keit7 zione's", "İzione", "the heat of the night", "situazione\nbegann"],
+)
+def test_endings_gate_table(text: str) -> None:
+    skips_only_empty_ending_scans(text)
+
+
+ENDING_PIECES = st.sampled_from([*" \n.,'’-_", "a", "B", "zione", "ZIONE", "keit", "Heit", "ung", "en", "cji", "İ", "\u0307", "7", "é"])
+
+
+@given(text=st.lists(ENDING_PIECES, max_size=25).map("".join))
+def test_endings_gate_property(text: str) -> None:
+    skips_only_empty_ending_scans(text)
+
+
+def plain_mostly_latin(sample: str) -> bool:
+    letters = language._LETTER.findall(sample)
+    return len(language._LATIN_LETTER.findall(sample)) >= 0.9 * len(letters)
+
+
+LANGUAGE_SAMPLES = [
+    "The mayor’s plan — “at last” … passed.",
+    "Der Präsident sagte, dass die Stadt wächst.",
+    "Москва и Санкт-Петербург",
+    "ΣΑΣ and the σ of ς",
+    "İstanbul is in the east of the land",
+    "\u00a0the cat\u00a0is on the mat",
+    "",
+]
+
+
+@pytest.mark.parametrize("sample", LANGUAGE_SAMPLES)
+def test_mostly_latin_equals_the_regex_count(sample: str) -> None:
+    assert language._mostly_latin(sample) == plain_mostly_latin(sample)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *LANGUAGE_SAMPLES,
+        "word " * 599 + "ΣΑΣ the of a",
+        "the cat " * 374 + "xxΣ" + "Σa" * 10,
+        "İ" + "the of and to " * 300,
+        "Der Präsident sagte, dass die Stadt wächst. " * 80,
+        "la casa de la familia es grande y bonita; " * 80,
+    ],
+)
+def test_document_language_with_the_shared_lower_copy(text: str) -> None:
+    assert language.detect_document_language(text, text.lower()) == language.detect_document_language(text)
+
+
+LANGUAGE_PIECES = st.sampled_from([" ", "\n", "the ", "of ", "Der ", "und ", "Σ", "σ", "İ", "é", "’", "—", "Москва ", "x"])
+
+
+@given(text=st.lists(LANGUAGE_PIECES, max_size=40).map("".join), repeat=st.sampled_from([1, 97, 301]))
+def test_document_language_property(text: str, repeat: int) -> None:
+    text = text * repeat  # long enough to be cut at PREFIX_CHARS
+    sample = text[: language.PREFIX_CHARS]
+    assert language._mostly_latin(sample) == plain_mostly_latin(sample)
+    lower = text.lower()
+    if len(lower) == len(text):
+        assert language.common_ratio_reaches(sample, 0.12, lower=lower[: len(sample)]) == language.common_ratio_reaches(sample, 0.12)

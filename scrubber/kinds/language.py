@@ -172,15 +172,18 @@ def common_ratio(text: str) -> float:
 _COMMON_BY_FREQUENCY = (" the ", " to ", " of ", " and ", " a ", " in ", " that ", " for ", " is ", " on ", " was ", " with ")
 
 
-def common_ratio_reaches(text: str, threshold: float, strict: bool = False) -> bool:
+def common_ratio_reaches(text: str, threshold: float, strict: bool = False, lower: str | None = None) -> bool:
     """``common_ratio(text) >= threshold`` (``>`` when ``strict``), stopping as soon as it is sure.
 
     Counts only grow, so once the commonest few words reach the threshold
     the rest cannot change the answer; on English text that is after three
     or four ``str.count`` calls instead of twelve. The comparison is the
     same float division as :func:`common_ratio`, so the answer is exactly its.
+    ``lower``: ``text`` lower-cased, when the caller has it (a prefix of the
+    document's lower-cased copy of the same length: it may differ from
+    ``text.lower()`` only in the form of a final sigma, which no count sees).
     """
-    padded = f" {text.lower()} ".replace("\n", " ")
+    padded = f" {text.lower() if lower is None else lower} ".replace("\n", " ")
     spaces = padded.count(" ") or 1
     total = 0
     for word in _COMMON_BY_FREQUENCY:
@@ -240,18 +243,26 @@ def _mostly_latin(sample: str) -> bool:
     few non-ASCII characters go through the ``\\p{Latin}``/``\\p{L}`` regexes,
     which cost a Python object per match and were a third of the family's time.
     """
+    if not _NON_ASCII_CHAR.search(sample):
+        return True  # nothing beyond ASCII but typographic marks, which are no letters: every letter is ASCII
     ascii_bytes = sample.encode("ascii", "ignore")
     ascii_letters = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS))
     rest = "".join(_NON_ASCII.findall(sample))
     return ascii_letters + len(_LATIN_LETTER.findall(rest)) >= 0.9 * (ascii_letters + len(_LETTER.findall(rest)))
 
 
-def detect_document_language(text: str) -> str:
-    """ISO code of the document's language (``en`` by the cheap test, else langdetect)."""
+def detect_document_language(text: str, lower: str | None = None) -> str:
+    """ISO code of the document's language (``en`` by the cheap test, else langdetect).
+
+    ``lower``: ``text.lower()`` when the caller has it; its prefix stands for
+    the sample's lower-cased copy when it is as long as ``text`` (no
+    character grew when lower-cased, so offsets agree).
+    """
     sample = text[:PREFIX_CHARS]
     if len(sample.split(None, 4)) < 4:  # (at most five pieces: enough to tell "fewer than four words")
         return "en"  # too little text to say anything: assume the corpus default
-    if common_ratio_reaches(sample, 0.12) and (sample.isascii() or _mostly_latin(sample)):
+    lower_sample = lower[:PREFIX_CHARS] if lower is not None and len(lower) == len(text) else None
+    if common_ratio_reaches(sample, 0.12, lower=lower_sample) and (sample.isascii() or _mostly_latin(sample)):
         return "en"
     guesses = _langdetect(sample)
     return guesses[0][0] if guesses else UNKNOWN
@@ -259,7 +270,7 @@ def detect_document_language(text: str) -> str:
 
 def document_language(ctx: DocContext) -> str:
     """The document's language, computed once per document."""
-    return ctx.memo("language.document", lambda: detect_document_language(ctx.text))
+    return ctx.memo("language.document", lambda: detect_document_language(ctx.text, lowered(ctx)))
 
 
 #: a character beyond ASCII and the typographic punctuation of English news (curly
