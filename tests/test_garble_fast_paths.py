@@ -172,3 +172,39 @@ def test_document_language_property(text: str, repeat: int) -> None:
     lower = text.lower()
     if len(lower) == len(text):
         assert language.common_ratio_reaches(sample, 0.12, lower=lower[: len(sample)]) == language.common_ratio_reaches(sample, 0.12)
+
+
+#: each exact pattern and the function that tries it only where its hints say a match can start
+POSITIONAL = {
+    "tokenized": (garble._TOKENIZED, garble._tokenized_matches),
+    "space-before-quote": (garble._SPACE_QUOTE, garble._space_quote_matches),
+    "lowercase-start": (garble._LOWER_AFTER_STOP, garble._lower_after_stop_matches),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("lowercase-start", "A note. to him\nno hint here\nend. and more\nMr. smith; Étude. x; ok.. no; e.g. the x.y. z"),
+        ("space-before-quote", 'what we want. "\nfine."\nhe said, " and. " x, “ y! ”\t\n1. " a'),
+        ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line\nx y  \t,  do \t n't ( a\n[ x ] a ; b : c ! d ? e .\" f ."),
+        ("tokenized", "( ( a ) ) ,, . . x , , n't n’t do n’t ( [ ("),
+    ],
+)
+def test_positional_matches_on_examples(name: str, text: str) -> None:
+    pattern, positional = POSITIONAL[name]
+    expected = [m.span() for m in pattern.finditer(text)]
+    assert expected
+    assert [m.span() for m in positional(text)] == expected
+
+
+POSITION_PIECES = st.sampled_from(
+    [*" \t\n.,;:!?\"“”'’()[]", "a", "b", "the", "n't", "n’t", "do", "Lu", "É", "7", "%", "x.y", "said", "and"]
+)
+
+
+@pytest.mark.parametrize("name", sorted(POSITIONAL))
+@given(text=st.lists(POSITION_PIECES, max_size=40).map("".join))
+def test_positional_matches_property(name: str, text: str) -> None:
+    pattern, positional = POSITIONAL[name]
+    assert [m.span() for m in positional(text)] == [m.span() for m in pattern.finditer(text)]
