@@ -208,3 +208,42 @@ POSITION_PIECES = st.sampled_from(
 def test_positional_matches_property(name: str, text: str) -> None:
     pattern, positional = POSITIONAL[name]
     assert [m.span() for m in positional(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def plain_repeated_word_spans(text: str) -> list[tuple[int, int]]:
+    """The repeated words :func:`garble.repeated_words` reports, by the whole-text scan."""
+    return [
+        m.span()
+        for m in garble._REPEAT_WORD.finditer(text)
+        if m.group(1).lower() not in garble._DOUBLES and any(c.isalpha() for c in m.group(1))
+    ]
+
+
+def repeated_word_spans(text: str) -> list[tuple[int, int]]:
+    return [(a, b) for a, b, reason in garble.repeated_words(DocContext(text), LazySegmentation(text), {}) if reason.startswith("word")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The the cat sat. Sat on it it, it it it. had had 10 10 Had had",
+        "it’s it’s it's it's its-its x_x x_x\n\nthe\nthe the\tthe  the",
+        "Trump. Trump said “very very” good — good… fine fine",
+        "İ the the",
+        "ΣΑΣ ΣΑΣ and and",
+        "café café naïve naïve é é",
+        "no repeats at all here",
+    ],
+)
+def test_repeated_words_by_position_equal_the_whole_scan(text: str) -> None:
+    assert repeated_word_spans(text) == plain_repeated_word_spans(text)
+
+
+REPEAT_PIECES = st.sampled_from(
+    [" ", " ", "\t", "\n", ",", ".", "'", "’", "-", "_", "the", "The", "it", "its", "had", "10", "s", "İ", "Σ", "é", "—"]
+)
+
+
+@given(text=st.lists(REPEAT_PIECES, max_size=30).map("".join))
+def test_repeated_words_by_position_property(text: str) -> None:
+    assert repeated_word_spans(text) == plain_repeated_word_spans(text)
