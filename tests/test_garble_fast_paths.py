@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language
@@ -247,3 +247,38 @@ REPEAT_PIECES = st.sampled_from(
 @given(text=st.lists(REPEAT_PIECES, max_size=30).map("".join))
 def test_repeated_words_by_position_property(text: str) -> None:
     assert repeated_word_spans(text) == plain_repeated_word_spans(text)
+
+
+def raw_langdetect(text: str) -> list[tuple[str, float]]:
+    """langdetect asked directly, seeded as the project seeds it, no cache."""
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        return [(g.lang, g.prob) for g in detect_langs(text)]
+    except LangDetectException:
+        return []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[0804 EST] -- Source link: (bit.ly/2jBh4LU) (bit.ly/2jpEXYR)",
+        "[1901 EST] -- Source link: (bit.ly/2jBh4LU) (bit.ly/2jpEXYR)",
+        "Der Zug fährt um 7:45 Uhr ab, sagte 1 Sprecher am 12. März.",
+        "Mail 2019@ex4mple.org or see http://a1.example.com/p?id=42 for the 3 rules",
+        "12345 678",
+        "",
+    ],
+)
+def test_cached_langdetect_equals_langdetect(text: str) -> None:
+    assert language._langdetect(text) == raw_langdetect(text)
+
+
+@settings(max_examples=25)
+@given(digits=st.lists(st.sampled_from("0123456789"), min_size=6, max_size=6))
+def test_langdetect_cannot_tell_digits_apart(digits: list[str]) -> None:
+    a, b, c, d, e, f = digits
+    text = f"La réunion {a}{b} aura lieu le {c} mai à http://x{d}.fr/{e} avec j{f}@mail.fr et les autres."
+    assert raw_langdetect(text) == raw_langdetect(text.translate(language._DIGITS_AS_ZERO))
