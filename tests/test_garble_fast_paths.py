@@ -282,3 +282,45 @@ def test_langdetect_cannot_tell_digits_apart(digits: list[str]) -> None:
     a, b, c, d, e, f = digits
     text = f"La réunion {a}{b} aura lieu le {c} mai à http://x{d}.fr/{e} avec j{f}@mail.fr et les autres."
     assert raw_langdetect(text) == raw_langdetect(text.translate(language._DIGITS_AS_ZERO))
+
+
+Marks = tuple[list[int], list[int], list[int]]
+
+
+def plain_unbalanced_quotes(text: str) -> list[Marks]:
+    """What :func:`garble.unbalanced_quotes` reports from, per paragraph: the regex's marks, the old test for any mark."""
+    spots = []
+    seg = LazySegmentation(text)
+    for p_start, p_end in seg.paragraphs:
+        if any(c in text[p_start:p_end] for c in '"“”()[]'):
+            marks = [(m.start(), m.group()) for m in garble._QUOTE_OR_BRACKET.finditer(text, p_start, p_end)]
+            spots.append(garble._paragraph_marks(text, p_start, p_end, marks))
+    return spots
+
+
+def unbalanced_by_marks(text: str) -> list[Marks]:
+    """The same from :func:`garble._marks`, skipping a paragraph as :func:`garble.unbalanced_quotes` does."""
+    seg = LazySegmentation(text)
+    return [garble._paragraph_marks(text, a, b) for a, b in seg.paragraphs if any(len(c) == 1 for _, c in garble._marks(text, a, b))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said “yes” (twice) [sic].\n“Open and never closed\nx ’’’ y '' z ''' \"34\" inch\n1) a) list ) ] [ (",
+        "only '' here\n\nonly ’’’’ here\nand “ ” \" \" ( ) [ ]",
+        "",
+    ],
+)
+def test_marks_by_find_equal_the_regex(text: str) -> None:
+    for a, b in LazySegmentation(text).paragraphs:
+        assert garble._marks(text, a, b) == [(m.start(), m.group()) for m in garble._QUOTE_OR_BRACKET.finditer(text, a, b)]
+    assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
+
+
+MARK_PIECES = st.sampled_from([*" \n.,\"“”()[]’'", "a", "B", "7", "said"])
+
+
+@given(text=st.lists(MARK_PIECES, max_size=30).map("".join))
+def test_marks_by_find_property(text: str) -> None:
+    assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
