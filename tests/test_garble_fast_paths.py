@@ -324,3 +324,16 @@ MARK_PIECES = st.sampled_from([*" \n.,\"“”()[]’'", "a", "B", "7", "said"])
 @given(text=st.lists(MARK_PIECES, max_size=30).map("".join))
 def test_marks_by_find_property(text: str) -> None:
     assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
+
+
+def test_many_repeated_values_scan_the_whole_text_once() -> None:
+    text = " ".join(f"w{k} w{k}" for k in range(garble._MAX_FOUND_VALUES + 5)) + " the the"
+    assert repeated_word_spans(text) == plain_repeated_word_spans(text)
+    assert len(repeated_word_spans(text)) == garble._MAX_FOUND_VALUES + 6
+
+
+@pytest.mark.parametrize("text", ["é" * 20_000 + "7", "a" * 20_000 + "7 und", "ą" * 20_000])
+def test_foreign_candidates_on_one_long_word(text: str) -> None:
+    """One pass over a long word, not one per letter (a nested form backtracked quadratically)."""
+    lines = every_line(text)
+    assert list(garble._foreign_latin_words(text, lines)) == plain_foreign_latin_words(text, lines)

@@ -640,6 +640,11 @@ def _repeat_candidates(text: str, lower: str | None = None) -> tuple[set[Any] | 
     return word, phrase, fast
 
 
+#: more repeated values than this and the whole text is scanned once instead (each value's
+#: search runs through the text: many values would make that quadratic)
+_MAX_FOUND_VALUES = 16
+
+
 def _repeated_word_starts(fast: bytes, values: Iterable[bytes]) -> list[int]:
     """Where a run of one of ``values`` is followed, across characters outside the runs only, by the same run.
 
@@ -674,7 +679,7 @@ def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
     values, phrase, fast = _repeat_candidates(text, lowered(ctx))
-    if values is None or fast is None:
+    if values is None or fast is None or len(values) > _MAX_FOUND_VALUES:
         words: Iterable[re.Match[str]] = _REPEAT_WORD.finditer(text) if values is None or values else ()
     else:
         words = _matches_at(_REPEAT_WORD, text, _repeated_word_starts(fast, values), "garble.repeated-words") if values else ()
@@ -1081,14 +1086,16 @@ def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
 
 #: a lower-case word (a whole match of :data:`_LOWER_WORD`) holding something
 #: :func:`_foreign_latin_word` turns on: a foreign or accented letter, a foreign
-#: ending at its end, or a foreign function word as the whole word
+#: ending at its end, or a foreign function word as the whole word. The signals
+#: are look-aheads (atomic once they hold) in front of :data:`_LOWER_WORD`'s own
+#: form, so a long word costs one pass, not one per letter it could give back
 _LOWER_LETTER = r"[^\W\d_A-Z]"
 _FOREIGN_CANDIDATE = re.compile(
-    rf"""(?<![\w'’-])(?:
-        {_LOWER_LETTER}*[{_FOREIGN_LETTER.pattern[1:-1]}{_ACCENT.pattern[1:-1]}]{_LOWER_LETTER}*
-      | {_LOWER_LETTER}*(?:{_FOREIGN_ENDING.pattern[3:-2]})
-      | {word_trie(_FOREIGN_WORDS)}
-    )(?![\w'’-])""",
+    rf"""(?<![\w'’-])(?=
+        {_LOWER_LETTER}*?[{_FOREIGN_LETTER.pattern[1:-1]}{_ACCENT.pattern[1:-1]}]
+      | {_LOWER_LETTER}*(?:{_FOREIGN_ENDING.pattern[3:-2]})(?![\w'’-])
+      | {word_trie(_FOREIGN_WORDS)}(?![\w'’-])
+    ){_LOWER_LETTER}{{2,}}(?![\w'’-])""",
     re.X,
 )
 
