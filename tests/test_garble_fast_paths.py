@@ -337,3 +337,9 @@ def test_foreign_candidates_on_one_long_word(text: str) -> None:
     """One pass over a long word, not one per letter (a nested form backtracked quadratically)."""
     lines = every_line(text)
     assert list(garble._foreign_latin_words(text, lines)) == plain_foreign_latin_words(text, lines)
+
+
+@pytest.mark.parametrize("text", ["Plain ASCII text (no script) at all.", "Mixed: Москва and 東京 here, in an English sentence of words."])
+def test_code_mix_ascii_gate(text: str) -> None:
+    spots = list(garble.code_mix(DocContext(text), LazySegmentation(text), {}))
+    assert bool(spots) == (not text.isascii() and garble._BEYOND_LATIN.search(text) is not None)

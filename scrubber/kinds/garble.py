@@ -715,7 +715,7 @@ def code_mix(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) 
     the original spelling of a name on purpose.
     """
     text = ctx.text
-    if not _BEYOND_LATIN.search(text):
+    if text.isascii() or not _BEYOND_LATIN.search(text):  # (isascii is a flag of the string: no scan)
         return
     for m in finditer(_OTHER_SCRIPT, text, "garble.code-mix"):
         s_start, s_end = seg.sentence_at(m.start())

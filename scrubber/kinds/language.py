@@ -327,7 +327,7 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     if doc_lang != "en":
         return seg.all_sentences()
     text = ctx.text
-    found = set(seg.sentences_hit(_NON_ASCII_CHAR))
+    found = set() if text.isascii() else set(seg.sentences_hit(_NON_ASCII_CHAR))  # (isascii: a flag, no scan)
     lower = lowered(ctx)
     if len(lower) != len(text):  # a character whose lower case is longer (İ): no shared offsets
         found.update(seg.sentences_hit(_OTHER_LANGUAGE_HINT))
