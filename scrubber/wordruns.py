@@ -39,6 +39,17 @@ def _ascii_form(text: str, apostrophe: str) -> str | None:
     return text if text.isascii() else None
 
 
+def run_bytes(text: str) -> bytes | None:
+    """``text`` as ASCII bytes, one per character, with every character outside the runs a space; None off the fast path.
+
+    The runs of :func:`word_runs` are its blank-separated pieces, at the
+    offsets they have in ``text`` (each character becomes one byte: ``’`` is
+    ``\\x01``), so a caller can find where a run is without a regex.
+    """
+    fast = _ascii_form(text, _APOSTROPHE)
+    return None if fast is None else fast.encode("ascii").translate(_RUN_BYTES)
+
+
 def word_runs(text: str) -> list[str] | list[bytes]:
     """The runs of ``[\\w'’-]`` in ``text``, in order: equal runs compare equal, and only that is promised.
 
@@ -46,10 +57,10 @@ def word_runs(text: str) -> list[str] | list[bytes]:
     run ends with another or is equal to another exactly when the
     ``re.findall`` strings do.
     """
-    fast = _ascii_form(text, _APOSTROPHE)
+    fast = run_bytes(text)
     if fast is None:
         return _RUN.findall(text)
-    return fast.encode("ascii").translate(_RUN_BYTES).split()
+    return fast.split()
 
 
 def letter_runs(text: str) -> set[str]:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress, count
-from operator import eq
+from operator import eq, methodcaller
 from typing import Any
 
 import regex
@@ -40,10 +40,10 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, lower_letter_runs, lowered, segmentation, word_trie
-from ..wordruns import word_runs
+from ..wordruns import _APOSTROPHE, run_bytes, word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
-from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, english_share, english_zipf, foreign_words
+from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, _common_english, english_share, english_zipf, foreign_words, uncommon_runs
 from .mark_scan import MarkScan, mark_scan
 from .unicode import mojibake_between
 from .word_pairs import pair_model
@@ -105,6 +105,44 @@ def _hinted_lines(text: str, hints: Iterable[re.Pattern[str]], from_hint: bool =
             at -= 1
         windows.append((max(start, at - 1), end))
     return windows
+
+
+def _blank_run_start(text: str, i: int) -> int:
+    """Where the run of spaces and tabs that ends at ``i`` starts (``i`` when there is none)."""
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return i
+
+
+def _matches_at(pattern: Any, text: str, starts: Iterable[int], rule: str) -> list[Any]:
+    """What ``pattern.finditer`` finds over each line of ``text``, trying the pattern only at ``starts``.
+
+    ``starts`` must hold the start of every match (a detector derives them
+    from where its hints match: a match starts at the hint, or at the run of
+    blanks before it, or at the run of letters before it, see each caller).
+    A match never crosses a line, so each is tried with the end of its line
+    as ``endpos`` (the line break ends ``$`` and the look-aheads as before),
+    and in order, skipping a start inside the previous match, as ``finditer``
+    does. Each line used to be scanned from its first hint to its end: news
+    lines are whole paragraphs, and the hints are few (a few hundred on
+    perf-news's 2,402 documents).
+    """
+    found: list[Any] = []
+    last_end = line_end = -1
+    timeout = {"timeout": REGEX_TIMEOUT} if isinstance(pattern, regex.Pattern) else {}
+    try:
+        for p in sorted(set(starts)):
+            if p < last_end:
+                continue
+            if p > line_end:
+                line_end = text.find("\n", p)
+                line_end = len(text) if line_end < 0 else line_end
+            if (m := pattern.match(text, p, line_end, **timeout)) is not None:
+                found.append(m)
+                last_end = m.end()
+    except TimeoutError:
+        raise RuleTimeout(f"rule {rule!r} took longer than {REGEX_TIMEOUT}s on one document and was skipped for it") from None
+    return found
 
 
 # -- orphan punctuation --------------------------------------------------------
@@ -204,6 +242,17 @@ _NAME_PARTICLES = frozenset(
 )
 
 
+def _lower_after_stop_matches(text: str) -> list[re.Match[str]]:
+    """``_LOWER_AFTER_STOP.finditer(text)``: a match starts where the run of ``a-z`` before its hint's full stop starts."""
+    starts = []
+    for h in _LOWER_HINT.finditer(text):
+        i = h.start()
+        while i > 0 and "a" <= text[i - 1] <= "z":
+            i -= 1
+        starts.append(i)
+    return _matches_at(_LOWER_AFTER_STOP, text, starts, "garble.lowercase-start")
+
+
 def lowercase_start(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A sentence that goes on in lower case after a full stop: ``letter. to the president``.
 
@@ -212,7 +261,7 @@ def lowercase_start(ctx: DocContext, seg: LazySegmentation, params: Mapping[str,
     one-paragraph document that starts in lower case.
     """
     text = ctx.text
-    for m in (m for start, end in _hinted_lines(text, [_LOWER_HINT]) for m in _LOWER_AFTER_STOP.finditer(text, start, end)):
+    for m in _lower_after_stop_matches(text):
         if m.group(1) in _LOWER_ABBREV:
             continue
         nxt = m.group(2)
@@ -274,11 +323,16 @@ _SPACE_QUOTE = regex.compile(r"""(?<=[\p{L}\d][.!?,])[ \t]+(["”“])(?=[ \t]*$
 _SPACE_QUOTE_HINT = re.compile(r"""[.!?,][ \t]+["”“]""")
 
 
+def _space_quote_matches(text: str) -> list[Any]:
+    """``_SPACE_QUOTE.finditer(text)``: a match starts at the blanks right after its hint's mark."""
+    starts = [h.start() + 1 for h in _SPACE_QUOTE_HINT.finditer(text)]
+    return _matches_at(_SPACE_QUOTE, text, starts, "garble.space-before-quote")
+
+
 def space_before_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A closing quote detached by a space: ``what we expect. "`` at the end of a paragraph."""
     text = ctx.text
-    lines = _hinted_lines(text, [_SPACE_QUOTE_HINT], from_hint=True)
-    for m in (m for start, end in lines for m in finditer(_SPACE_QUOTE, text, "garble.space-before-quote", start, end)):
+    for m in _space_quote_matches(text):
         yield m.start() - 1, m.end(), f"space before a closing quote at {_quote(text[max(0, m.start() - 20) : m.end()])}"
 
 
@@ -304,10 +358,25 @@ _TOKENIZED_HINTS = [
 ]
 
 
+def _tokenized_matches(text: str) -> list[Any]:
+    """``_TOKENIZED.finditer(text)``, tried only where a match can start given its hint.
+
+    A mark after a blank (the first hint) is where ``word .`` starts, and
+    ``word ,``/``FTIR )`` start at the blanks before it; ``( FTIR`` starts at
+    its bracket; ``do n't`` at the blanks before the ``n`` of its hint ``'t``.
+    """
+    mark, brackets, apostrophes = _TOKENIZED_HINTS[0], _TOKENIZED_HINTS[1:3], _TOKENIZED_HINTS[3:]
+    starts = [i for h in mark.finditer(text) for i in (h.start(), _blank_run_start(text, h.start()))]
+    starts += [h.start() for scan in brackets for h in scan.finditer(text)]
+    starts += [_blank_run_start(text, h.start() - 1) for scan in apostrophes for h in scan.finditer(text)]
+    return _matches_at(_TOKENIZED, text, starts, "garble.tokenized")
+
+
 def tokenized(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Spacing of a tokenizer's output: ``word , word``, ``( FTIR )``, ``word .``, ``do n't``."""
-    lines = _hinted_lines(ctx.text, _TOKENIZED_HINTS, from_hint=True)
-    return _spots(_TOKENIZED, ctx.text, "space before punctuation (tokenized text)", "garble.tokenized", lines=lines)
+    text = ctx.text
+    for m in _tokenized_matches(text):
+        yield m.start(), m.end(), f"space before punctuation (tokenized text) at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
 
 
 # -- stray punctuation -------------------------------------------------------------
@@ -557,8 +626,8 @@ _DETERMINER_START = re.compile(r"(?:the|a|an|this|that|its|their)\s", re.I)
 _RUN = re.compile(r"[\w'’-]+")
 
 
-def _repeat_candidates(text: str, lower: str | None = None) -> tuple[bool, bool]:
-    """(may hold a repeated word, may hold a repeated phrase), by comparing runs in C.
+def _repeat_candidates(text: str, lower: str | None = None) -> tuple[set[Any] | None, bool, bytes | None]:
+    """(the values of equal adjacent runs, may hold a repeated phrase, :func:`run_bytes` of the lower-cased text), by comparing runs in C.
 
     The exact regexes try a backreference at every word (a third of a second
     on 6 MB); nine documents in ten have no two equal adjacent runs at all.
@@ -567,22 +636,64 @@ def _repeat_candidates(text: str, lower: str | None = None) -> tuple[bool, bool]
     :data:`_REPEAT_PHRASE` has runs ``r[j+1] == r[j+3]`` (B) with ``r[j+2]``
     (A) ending ``r[j]``. ``str.lower`` is that simple lower-casing, one
     character for one and keeping run boundaries, except for ``İ``
-    (two characters) and ``Σ`` (final sigma): with either, both are candidates.
-    ``lower``: ``text.lower()`` when the caller has it (one per document, shared).
+    (two characters) and ``Σ`` (final sigma): with either, both are candidates
+    (the values are None: unknown). ``lower``: ``text.lower()`` when the
+    caller has it (one per document, shared).
     """
     if "İ" in text or "Σ" in text:
-        return True, True
-    runs = word_runs(text.lower() if lower is None else lower)  # the runs of _RUN, split in C (scrubber.wordruns)
-    word = any(map(eq, runs, runs[1:]))
+        return None, True, None
+    lower = text.lower() if lower is None else lower
+    fast = run_bytes(lower)  # the runs of _RUN split in C (scrubber.wordruns), at their offsets in the text
+    runs = word_runs(lower) if fast is None else fast.split()
+    word = set(compress(runs, map(eq, runs, runs[1:])))
     phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))
-    return word, phrase
+    return word, phrase, fast
+
+
+#: more repeated values than this and the whole text is scanned once instead (each value's
+#: search runs through the text: many values would make that quadratic)
+_MAX_FOUND_VALUES = 16
+
+
+def _repeated_word_starts(fast: bytes, values: Iterable[bytes]) -> list[int]:
+    """Where a run of one of ``values`` is followed, across characters outside the runs only, by the same run.
+
+    ``fast`` is :func:`run_bytes` of the lower-cased text (offsets as in the
+    text): a match of :data:`_REPEAT_WORD` starts at such a run (its two
+    runs are equal lower-cased, with blanks between). A value that only
+    :data:`_DOUBLES` or a number could match is left out (the detector skips
+    those matches, and matches of different words never overlap, so leaving
+    them out hides no other). Each value is found by ``bytes.find`` of the
+    whole run: no regex compiled per document, no backreference tried at
+    every word (0.026 s → a few ms on perf-news's 441 candidates).
+    """
+    padded = b" " + fast + b" "
+    starts = []
+    for value in values:
+        word = value.decode("ascii").replace(_APOSTROPHE, "’")
+        if word in _DOUBLES or not any(c.isalpha() for c in word):
+            continue
+        needle = b" " + value + b" "
+        i = padded.find(needle)
+        while i >= 0:
+            j = i + len(needle)
+            while j < len(padded) and padded[j] == 32:
+                j += 1
+            if padded.startswith(value + b" ", j):
+                starts.append(i)  # the run starts at i + 1 in ``padded``: at i in the text
+            i = padded.find(needle, i + 1)
+    return starts
 
 
 def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
-    word, phrase = _repeat_candidates(text, lowered(ctx))
-    for m in _REPEAT_WORD.finditer(text) if word else ():
+    values, phrase, fast = _repeat_candidates(text, lowered(ctx))
+    if values is None or fast is None or len(values) > _MAX_FOUND_VALUES:
+        words: Iterable[re.Match[str]] = _REPEAT_WORD.finditer(text) if values is None or values else ()
+    else:
+        words = _matches_at(_REPEAT_WORD, text, _repeated_word_starts(fast, values), "garble.repeated-words") if values else ()
+    for m in words:
         word = m.group(1)
         if word.lower() in _DOUBLES or not any(c.isalpha() for c in word):
             continue  # had had; Walla Walla; 10 10
@@ -614,7 +725,7 @@ def code_mix(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) 
     the original spelling of a name on purpose.
     """
     text = ctx.text
-    if not _BEYOND_LATIN.search(text):
+    if text.isascii() or not _BEYOND_LATIN.search(text):  # (isascii is a flag of the string: no scan)
         return
     for m in finditer(_OTHER_SCRIPT, text, "garble.code-mix"):
         s_start, s_end = seg.sentence_at(m.start())
@@ -916,7 +1027,7 @@ def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return lines
 
 
-def _foreign_hint_lines(text: str, runs: set[str]) -> list[tuple[int, int]]:
+def _foreign_hint_lines(text: str, runs: set[str], may_end: bool = True) -> list[tuple[int, int]]:
     r"""The lines :func:`_lines_with` finds for :data:`_FOREIGN_HINTS`, by its three faster scans.
 
     ``runs`` are the letter runs of the lower-cased text (:func:`letter_runs`).
@@ -924,13 +1035,40 @@ def _foreign_hint_lines(text: str, runs: set[str]) -> list[tuple[int, int]]:
     those words are lower-case letters, so it is then a letter run of the
     lower-cased text too: when none is among ``runs`` the costliest scan
     (it stops at every word boundary) cannot match and is skipped.
+    ``may_end``: False when no run ends with a foreign ending
+    (:func:`_may_end_foreign`), which skips the endings scan.
     """
-    scans = _FOREIGN_HINT_SCANS if not _FOREIGN_WORDS.isdisjoint(runs) else _FOREIGN_HINT_SCANS[:2]
+    with_words = not _FOREIGN_WORDS.isdisjoint(runs)
+    scans = [scan for k, scan in enumerate(_FOREIGN_HINT_SCANS) if k == 0 or (k == 1 and may_end) or (k == 2 and with_words)]
     found = {line for scan in scans for line in _lines_with(text, scan)}
-    if scans is _FOREIGN_HINT_SCANS and _FOREIGN_WORD_FIRST.match(text):
+    if with_words and _FOREIGN_WORD_FIRST.match(text):
         end = text.find("\n")
         found.add((0, len(text) if end < 0 else end))
     return sorted(found)
+
+
+#: the foreign endings :data:`_ENDING_HINT` and the second of :data:`_FOREIGN_HINT_SCANS` look for
+_ENDINGS = tuple(_ENDING_HINT.pattern[3:-3].split("|"))
+
+
+@cache
+def _common_with_ending() -> frozenset[str]:
+    """The commonest English words (:func:`~scrubber.kinds.lexicon.uncommon_runs` leaves them out) that end with one of :data:`_ENDINGS`."""
+    return frozenset(w for w in _common_english() if w.endswith(_ENDINGS))
+
+
+def _may_end_foreign(runs: set[str], uncommon: set[str]) -> bool:
+    """False when no letter run of the lower-cased text ends with one of :data:`_ENDINGS`.
+
+    A match of :data:`_ENDING_HINT` (an ending of lower-case letters, then
+    no word character) is the end of a letter run of the lower-cased text
+    (lower-casing turns no other character into a word character), so
+    without such a run the endings scans cannot match and are skipped: a
+    look at the document's few uncommon words (``uncommon``, what
+    :func:`~scrubber.kinds.lexicon.uncommon_runs` leaves of ``runs``) instead
+    of a scan that stops at nearly every letter (0.04 s on perf-news).
+    """
+    return any(map(methodcaller("endswith", _ENDINGS), uncommon)) or not _common_with_ending().isdisjoint(runs)
 
 
 #: an article or preposition elided before a vowel (French ``d'autres``, Italian
@@ -956,6 +1094,50 @@ def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), m.group()
 
 
+#: a lower-case word (a whole match of :data:`_LOWER_WORD`) holding something
+#: :func:`_foreign_latin_word` turns on: a foreign or accented letter, a foreign
+#: ending at its end, or a foreign function word as the whole word. The signals
+#: are look-aheads (atomic once they hold) in front of :data:`_LOWER_WORD`'s own
+#: form, so a long word costs one pass, not one per letter it could give back
+_LOWER_LETTER = r"[^\W\d_A-Z]"
+_FOREIGN_CANDIDATE = re.compile(
+    rf"""(?<![\w'’-])(?=
+        {_LOWER_LETTER}*?[{_FOREIGN_LETTER.pattern[1:-1]}{_ACCENT.pattern[1:-1]}]
+      | {_LOWER_LETTER}*(?:{_FOREIGN_ENDING.pattern[3:-2]})(?![\w'’-])
+      | {word_trie(_FOREIGN_WORDS)}(?![\w'’-])
+    ){_LOWER_LETTER}{{2,}}(?![\w'’-])""",
+    re.X,
+)
+
+
+def _foreign_latin_words(text: str, lines: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of each lower-case foreign word (:func:`_foreign_latin_word`) on ``lines``, in order.
+
+    What ``_LOWER_WORD.finditer`` over the lines with that test on every
+    word gives, without a Python step per word: a word the test takes holds
+    one of the signals :data:`_FOREIGN_CANDIDATE` looks for (it is lower
+    case, so it is its own lower-case form), and every match of that is a
+    whole word of :data:`_LOWER_WORD` (the same bounds, letters of its class)
+    which the same test then decides (0.021 → 0.015 s on perf-news).
+    """
+    for start, end in lines:
+        for m in _FOREIGN_CANDIDATE.finditer(text, start, end):
+            word = m.group()
+            if len(word) >= 2 and _foreign_latin_word(word.lower()) and word.islower():
+                yield m.start(), m.end(), word
+
+
+def _no_foreign_token(text: str, runs: set[str]) -> bool:
+    """``_FOREIGN_WORDS.isdisjoint(text.split())``, mostly without splitting the text.
+
+    A blank-delimited token that is a foreign function word (lower-case
+    letters only) is a whole letter run of the lower-cased text, so when no
+    foreign word is among ``runs`` (:func:`~scrubber.text.lower_letter_runs`)
+    no token is one either, and the split (0.016 s on perf-news) is not needed.
+    """
+    return _FOREIGN_WORDS.isdisjoint(runs) or _FOREIGN_WORDS.isdisjoint(text.split())
+
+
 def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
 
@@ -966,16 +1148,16 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
     runs = lower_letter_runs(ctx)
-    for start, end, word in foreign_words(text, seg.sentence_at, runs):
+    uncommon = uncommon_runs(runs)
+    for start, end, word in foreign_words(text, seg.sentence_at, runs, uncommon):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     for start, end, word in _elisions(text):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
-    if not (text.isascii() and _FOREIGN_WORDS.isdisjoint(text.split()) and not _ENDING_HINT.search(text)):
+    may_end = _may_end_foreign(runs, uncommon)
+    if not (text.isascii() and _no_foreign_token(text, runs) and not (may_end and _ENDING_HINT.search(text))):
         # the hand-written signals (letters, endings, function words) cover what the word lists cut
-        for start, end in _foreign_hint_lines(text, runs):
-            for m in _LOWER_WORD.finditer(text, start, end):
-                if _foreign_latin_word(m.group().lower()) and m.group().islower():
-                    by_sentence.setdefault(seg.sentence_at(m.start()), {})[m.start()] = (m.start(), m.end(), m.group())
+        for start, end, word in _foreign_latin_words(text, _foreign_hint_lines(text, runs, may_end)):
+            by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not by_sentence:
         return
     from .language import common_ratio
@@ -1212,14 +1394,39 @@ _QUOTE_OR_BRACKET = regex.compile(r"""’’|''|["“”()\[\]]""")
 _OPENING_CONTEXT = frozenset(" \t\n([{—–-/")
 
 
-def _paragraph_marks(text: str, start: int, end: int) -> tuple[list[int], list[int], list[int]]:
-    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets)."""
+#: what :data:`_QUOTE_OR_BRACKET` matches, each found by ``str.find``
+_MARKS = ("’’", "''", '"', "“", "”", "(", ")", "[", "]")
+
+
+def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, mark) of each match of ``_QUOTE_OR_BRACKET.finditer(text, start, end)``, in order.
+
+    ``str.find`` skips to a character far faster than the regex steps
+    through a paragraph (news paragraphs are long and hold a handful of
+    marks). The marks never overlap: a one-character mark is never part of
+    ``’’`` or ``''``, and each of those is found from the end of the last,
+    as ``finditer`` does.
+    """
+    found = []
+    for mark in _MARKS:
+        i = text.find(mark, start, end)
+        while i >= 0:
+            found.append((i, mark))
+            i = text.find(mark, i + len(mark), end)
+    found.sort()
+    return found
+
+
+def _paragraph_marks(text: str, start: int, end: int, marks: list[tuple[int, str]] | None = None) -> tuple[list[int], list[int], list[int]]:
+    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets).
+
+    ``marks``: :func:`_marks` of the paragraph, when the caller has them.
+    """
     open_quotes: list[int] = []
     stray_close: list[int] = []
     brackets: list[tuple[str, int]] = []
     bad_brackets: list[int] = []
-    for m in _QUOTE_OR_BRACKET.finditer(text, start, end):
-        c, i = m.group(), m.start()
+    for i, c in _marks(text, start, end) if marks is None else marks:
         if c in "([":
             brackets.append((c, i))
         elif c in ")]":
@@ -1231,7 +1438,7 @@ def _paragraph_marks(text: str, start: int, end: int) -> tuple[list[int], list[i
         else:
             # by position first, glyph second: scraped text mixes “ ” and " freely
             before = text[i - 1] if i > start else " "
-            j = m.end()
+            j = i + len(c)
             after = text[j] if j < end else " "
             opening_position = before in _OPENING_CONTEXT and not after.isspace()
             closing_position = after.isspace() or after in ".,;:!?)]—–-" or not before.isspace()
@@ -1263,10 +1470,10 @@ def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[st
     text = ctx.text
     paras = seg.paragraphs
     for k, (p_start, p_end) in enumerate(paras):
-        seg_text = text[p_start:p_end]
-        if not any(c in seg_text for c in '"“”()[]'):
-            continue
-        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p_start, p_end)
+        marks = _marks(text, p_start, p_end)
+        if not any(len(c) == 1 for _, c in marks):
+            continue  # no quote or bracket ('' and ’’ alone are not looked at)
+        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p_start, p_end, marks)
         if open_quotes:
             runs_on = k + 1 < len(paras) and text[paras[k + 1][0]] in '"“'
             if not (runs_on and len(open_quotes) == 1):

@@ -187,20 +187,32 @@ def _english_lists() -> tuple[dict[str, float], list[str]]:
     return cached("english", _sources(), build, lambda t: t, decode)
 
 
-def foreign_hits(text: str, runs: set[str] | None = None) -> set[str]:
+def uncommon_runs(runs: set[str]) -> set[str]:
+    """``runs`` without the :data:`COMMON_ENGLISH` commonest English words (about a third of them).
+
+    What :func:`foreign_hits` looks up in the table; a caller that asks
+    other questions of a document's rarer words computes it once and
+    passes it on.
+    """
+    return runs - _common_english()
+
+
+def foreign_hits(text: str, runs: set[str] | None = None, uncommon: set[str] | None = None) -> set[str]:
     """The lower-cased words of ``text`` that are foreign candidates.
 
     One C-speed pass (lower-case, split into letter runs, intersect with the
     table); most English documents have none or a handful. ``runs``: the
-    letter runs of ``text.lower()`` when the caller has them already. The
+    letter runs of ``text.lower()`` when the caller has them already
+    (``uncommon``: :func:`uncommon_runs` of them). The
     table's words are letters only and at least :data:`MIN_LEN` long, so
     the shorter runs :func:`letter_runs` also gives never meet it.
     """
     table = foreign_table()
     if not table:
         return set()
-    runs = letter_runs(text.lower()) if runs is None else runs
-    return table.keys() & (runs - _common_english())
+    if uncommon is None:
+        uncommon = uncommon_runs(letter_runs(text.lower()) if runs is None else runs)
+    return table.keys() & uncommon
 
 
 @cache
@@ -266,7 +278,9 @@ def _plain_english(word: str, table: dict[str, tuple[float, float, str]]) -> boo
     return low not in table and all(p.isdigit() or english_zipf(p) >= NEIGHBOUR_MIN for p in parts if p)
 
 
-def foreign_words(text: str, sentence_of: Callable[[int], tuple[int, int]], runs: set[str] | None = None) -> list[tuple[int, int, str]]:
+def foreign_words(
+    text: str, sentence_of: Callable[[int], tuple[int, int]], runs: set[str] | None = None, uncommon: set[str] | None = None
+) -> list[tuple[int, int, str]]:
     """(start, end, word) of each word of another language standing alone in an English sentence.
 
     ``sentence_of(offset)`` gives the ``(start, end)`` of the sentence at an
@@ -280,7 +294,7 @@ def foreign_words(text: str, sentence_of: Callable[[int], tuple[int, int]], runs
     also be a common German noun (:data:`CAP_MIN`), not start its sentence,
     and occur once in the document: a name comes back.
     """
-    hits = foreign_hits(text, runs)
+    hits = foreign_hits(text, runs, uncommon)
     if not hits:
         return []
     table = foreign_table()

@@ -1,0 +1,345 @@
+"""The cheaper forms in the garble family give exactly what the plain forms give (tables, then properties)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scrubber.kinds import garble, language
+from scrubber.kinds.base import DocContext
+from scrubber.kinds.lexicon import uncommon_runs
+from scrubber.text import LazySegmentation
+from scrubber.wordruns import letter_runs
+
+
+def plain_foreign_latin_words(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The per-word loop :func:`garble._foreign_latin_words` replaces."""
+    return [
+        (m.start(), m.end(), m.group())
+        for start, end in lines
+        for m in garble._LOWER_WORD.finditer(text, start, end)
+        if garble._foreign_latin_word(m.group().lower()) and m.group().islower()
+    ]
+
+
+def every_line(text: str) -> list[tuple[int, int]]:
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return lines
+
+
+FOREIGN_TEXTS = [
+    "the aunque smelly fish",
+    "The politycznej party and the costruzione site",
+    "Über café, déjà vu, naïve: résumé and très bien",
+    "d'autres l'erosione und der Stadt, Freiheit keit",
+    "UND Und und-so und's x-und 7und und7 _und",
+    "zione zioni İstanbul ıt ßa ÿes Ärger ärger",
+    "a\nund\n\naunque\tperché\u00a0più",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FOREIGN_TEXTS)
+def test_foreign_latin_words_equal_the_per_word_loop(text: str) -> None:
+    lines = every_line(text)
+    assert list(garble._foreign_latin_words(text, lines)) == plain_foreign_latin_words(text, lines)
+
+
+@pytest.mark.parametrize("text", [*FOREIGN_TEXTS, "plain text only", "und", "a und b", "Und", "und,", "(und)"])
+def test_no_foreign_token_equals_the_split_test(text: str) -> None:
+    assert garble._no_foreign_token(text, letter_runs(text.lower())) == garble._FOREIGN_WORDS.isdisjoint(text.split())
+
+
+#: pieces that turn the foreign-word test on or off, and the bounds of a word
+FOREIGN_PIECES = st.sampled_from(
+    [*" \t\n.,'’-_()", "a", "B", "und", "aunque", "più", "é", "ß", "ı", "İ", "Σ", "σ", "zione", "keit", "ości", "7", "²", "\u0301", "ǅ"]
+)
+
+
+@given(text=st.lists(FOREIGN_PIECES, max_size=30).map("".join))
+def test_foreign_latin_words_property(text: str) -> None:
+    lines = every_line(text)
+    assert list(garble._foreign_latin_words(text, lines)) == plain_foreign_latin_words(text, lines)
+    assert garble._no_foreign_token(text, letter_runs(text.lower())) == garble._FOREIGN_WORDS.isdisjoint(text.split())
+
+
+def plain_candidate_sentences(text: str) -> list[tuple[int, int]]:
+    """:func:`language._candidate_sentences` for an English document, with the one trie scan of every hint word."""
+    seg = LazySegmentation(text)
+    if len(text.lower()) != len(text):
+        hint = seg.sentences_hit(language._OTHER_LANGUAGE_HINT)
+    else:
+        first = [seg.sentence_at(0)] if language._OTHER_LANGUAGE_HINT.match(text) else []
+        hint = seg.sentences_hit(language._HINT_SCAN, text.lower(), shift=1) + first
+    return sorted({*seg.sentences_hit(language._NON_ASCII_CHAR), *hint})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We've won. The non-profit said so. Des Moines voted.\nLa casa es grande. Desk work, desde hoy.",
+        "de la y. De La Y! des\tdesk ve've 've",
+        "Plain English text. Nothing here.",
+        "per cent. Per annum? die Stadt… ich bin.",
+    ],
+)
+def test_hint_word_scans_hit_the_sentences_of_the_trie_scan(text: str) -> None:
+    assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == plain_candidate_sentences(text)
+
+
+HINT_PIECES = st.sampled_from([*" \n.,!?'’-_“”", "de", "des", "desk", "la", "y", "ve", "we", "non", "Per", "The", "İ", "é", "Rain"])
+
+
+@given(text=st.lists(HINT_PIECES, max_size=30).map("".join))
+def test_hint_word_scans_property(text: str) -> None:
+    assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == plain_candidate_sentences(text)
+
+
+def skips_only_empty_ending_scans(text: str) -> None:
+    """Without a run ending in a foreign ending the endings scans find nothing, and the hint lines stay the same."""
+    runs = letter_runs(text.lower())
+    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    if not may_end:
+        assert garble._ENDING_HINT.search(text) is None
+        assert garble._FOREIGN_HINT_SCANS[1].search(text) is None
+    assert garble._foreign_hint_lines(text, runs, may_end) == garble._foreign_hint_lines(text, runs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["la costruzione", "Freiheit und Einheit", "KEIT keit- keit_ keit7 zione's", "İzione", "the heat of the night", "situazione\nbegann"],
+)
+def test_endings_gate_table(text: str) -> None:
+    skips_only_empty_ending_scans(text)
+
+
+ENDING_PIECES = st.sampled_from([*" \n.,'’-_", "a", "B", "zione", "ZIONE", "keit", "Heit", "ung", "en", "cji", "İ", "\u0307", "7", "é"])
+
+
+@given(text=st.lists(ENDING_PIECES, max_size=25).map("".join))
+def test_endings_gate_property(text: str) -> None:
+    skips_only_empty_ending_scans(text)
+
+
+def plain_mostly_latin(sample: str) -> bool:
+    letters = language._LETTER.findall(sample)
+    return len(language._LATIN_LETTER.findall(sample)) >= 0.9 * len(letters)
+
+
+LANGUAGE_SAMPLES = [
+    "The mayor’s plan — “at last” … passed.",
+    "Der Präsident sagte, dass die Stadt wächst.",
+    "Москва и Санкт-Петербург",
+    "ΣΑΣ and the σ of ς",
+    "İstanbul is in the east of the land",
+    "\u00a0the cat\u00a0is on the mat",
+    "",
+]
+
+
+@pytest.mark.parametrize("sample", LANGUAGE_SAMPLES)
+def test_mostly_latin_equals_the_regex_count(sample: str) -> None:
+    assert language._mostly_latin(sample) == plain_mostly_latin(sample)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *LANGUAGE_SAMPLES,
+        "word " * 599 + "ΣΑΣ the of a",
+        "the cat " * 374 + "xxΣ" + "Σa" * 10,
+        "İ" + "the of and to " * 300,
+        "Der Präsident sagte, dass die Stadt wächst. " * 80,
+        "la casa de la familia es grande y bonita; " * 80,
+    ],
+)
+def test_document_language_with_the_shared_lower_copy(text: str) -> None:
+    assert language.detect_document_language(text, text.lower()) == language.detect_document_language(text)
+
+
+LANGUAGE_PIECES = st.sampled_from([" ", "\n", "the ", "of ", "Der ", "und ", "Σ", "σ", "İ", "é", "’", "—", "Москва ", "x"])
+
+
+@given(text=st.lists(LANGUAGE_PIECES, max_size=40).map("".join), repeat=st.sampled_from([1, 97, 301]))
+def test_document_language_property(text: str, repeat: int) -> None:
+    text = text * repeat  # long enough to be cut at PREFIX_CHARS
+    sample = text[: language.PREFIX_CHARS]
+    assert language._mostly_latin(sample) == plain_mostly_latin(sample)
+    lower = text.lower()
+    if len(lower) == len(text):
+        assert language.common_ratio_reaches(sample, 0.12, lower=lower[: len(sample)]) == language.common_ratio_reaches(sample, 0.12)
+
+
+#: each exact pattern and the function that tries it only where its hints say a match can start
+POSITIONAL = {
+    "tokenized": (garble._TOKENIZED, garble._tokenized_matches),
+    "space-before-quote": (garble._SPACE_QUOTE, garble._space_quote_matches),
+    "lowercase-start": (garble._LOWER_AFTER_STOP, garble._lower_after_stop_matches),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("lowercase-start", "A note. to him\nno hint here\nend. and more\nMr. smith; Étude. x; ok.. no; e.g. the x.y. z"),
+        ("space-before-quote", 'what we want. "\nfine."\nhe said, " and. " x, “ y! ”\t\n1. " a'),
+        ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line\nx y  \t,  do \t n't ( a\n[ x ] a ; b : c ! d ? e .\" f ."),
+        ("tokenized", "( ( a ) ) ,, . . x , , n't n’t do n’t ( [ ("),
+    ],
+)
+def test_positional_matches_on_examples(name: str, text: str) -> None:
+    pattern, positional = POSITIONAL[name]
+    expected = [m.span() for m in pattern.finditer(text)]
+    assert expected
+    assert [m.span() for m in positional(text)] == expected
+
+
+POSITION_PIECES = st.sampled_from(
+    [*" \t\n.,;:!?\"“”'’()[]", "a", "b", "the", "n't", "n’t", "do", "Lu", "É", "7", "%", "x.y", "said", "and"]
+)
+
+
+@pytest.mark.parametrize("name", sorted(POSITIONAL))
+@given(text=st.lists(POSITION_PIECES, max_size=40).map("".join))
+def test_positional_matches_property(name: str, text: str) -> None:
+    pattern, positional = POSITIONAL[name]
+    assert [m.span() for m in positional(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def plain_repeated_word_spans(text: str) -> list[tuple[int, int]]:
+    """The repeated words :func:`garble.repeated_words` reports, by the whole-text scan."""
+    return [
+        m.span()
+        for m in garble._REPEAT_WORD.finditer(text)
+        if m.group(1).lower() not in garble._DOUBLES and any(c.isalpha() for c in m.group(1))
+    ]
+
+
+def repeated_word_spans(text: str) -> list[tuple[int, int]]:
+    return [(a, b) for a, b, reason in garble.repeated_words(DocContext(text), LazySegmentation(text), {}) if reason.startswith("word")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The the cat sat. Sat on it it, it it it. had had 10 10 Had had",
+        "it’s it’s it's it's its-its x_x x_x\n\nthe\nthe the\tthe  the",
+        "Trump. Trump said “very very” good — good… fine fine",
+        "İ the the",
+        "ΣΑΣ ΣΑΣ and and",
+        "café café naïve naïve é é",
+        "no repeats at all here",
+    ],
+)
+def test_repeated_words_by_position_equal_the_whole_scan(text: str) -> None:
+    assert repeated_word_spans(text) == plain_repeated_word_spans(text)
+
+
+REPEAT_PIECES = st.sampled_from(
+    [" ", " ", "\t", "\n", ",", ".", "'", "’", "-", "_", "the", "The", "it", "its", "had", "10", "s", "İ", "Σ", "é", "—"]
+)
+
+
+@given(text=st.lists(REPEAT_PIECES, max_size=30).map("".join))
+def test_repeated_words_by_position_property(text: str) -> None:
+    assert repeated_word_spans(text) == plain_repeated_word_spans(text)
+
+
+def raw_langdetect(text: str) -> list[tuple[str, float]]:
+    """langdetect asked directly, seeded as the project seeds it, no cache."""
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        return [(g.lang, g.prob) for g in detect_langs(text)]
+    except LangDetectException:
+        return []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[0804 EST] -- Source link: (bit.ly/2jBh4LU) (bit.ly/2jpEXYR)",
+        "[1901 EST] -- Source link: (bit.ly/2jBh4LU) (bit.ly/2jpEXYR)",
+        "Der Zug fährt um 7:45 Uhr ab, sagte 1 Sprecher am 12. März.",
+        "Mail 2019@ex4mple.org or see http://a1.example.com/p?id=42 for the 3 rules",
+        "12345 678",
+        "",
+    ],
+)
+def test_cached_langdetect_equals_langdetect(text: str) -> None:
+    assert language._langdetect(text) == raw_langdetect(text)
+
+
+@settings(max_examples=25)
+@given(digits=st.lists(st.sampled_from("0123456789"), min_size=6, max_size=6))
+def test_langdetect_cannot_tell_digits_apart(digits: list[str]) -> None:
+    a, b, c, d, e, f = digits
+    text = f"La réunion {a}{b} aura lieu le {c} mai à http://x{d}.fr/{e} avec j{f}@mail.fr et les autres."
+    assert raw_langdetect(text) == raw_langdetect(text.translate(language._DIGITS_AS_ZERO))
+
+
+Marks = tuple[list[int], list[int], list[int]]
+
+
+def plain_unbalanced_quotes(text: str) -> list[Marks]:
+    """What :func:`garble.unbalanced_quotes` reports from, per paragraph: the regex's marks, the old test for any mark."""
+    spots = []
+    seg = LazySegmentation(text)
+    for p_start, p_end in seg.paragraphs:
+        if any(c in text[p_start:p_end] for c in '"“”()[]'):
+            marks = [(m.start(), m.group()) for m in garble._QUOTE_OR_BRACKET.finditer(text, p_start, p_end)]
+            spots.append(garble._paragraph_marks(text, p_start, p_end, marks))
+    return spots
+
+
+def unbalanced_by_marks(text: str) -> list[Marks]:
+    """The same from :func:`garble._marks`, skipping a paragraph as :func:`garble.unbalanced_quotes` does."""
+    seg = LazySegmentation(text)
+    return [garble._paragraph_marks(text, a, b) for a, b in seg.paragraphs if any(len(c) == 1 for _, c in garble._marks(text, a, b))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said “yes” (twice) [sic].\n“Open and never closed\nx ’’’ y '' z ''' \"34\" inch\n1) a) list ) ] [ (",
+        "only '' here\n\nonly ’’’’ here\nand “ ” \" \" ( ) [ ]",
+        "",
+    ],
+)
+def test_marks_by_find_equal_the_regex(text: str) -> None:
+    for a, b in LazySegmentation(text).paragraphs:
+        assert garble._marks(text, a, b) == [(m.start(), m.group()) for m in garble._QUOTE_OR_BRACKET.finditer(text, a, b)]
+    assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
+
+
+MARK_PIECES = st.sampled_from([*" \n.,\"“”()[]’'", "a", "B", "7", "said"])
+
+
+@given(text=st.lists(MARK_PIECES, max_size=30).map("".join))
+def test_marks_by_find_property(text: str) -> None:
+    assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
+
+
+def test_many_repeated_values_scan_the_whole_text_once() -> None:
+    text = " ".join(f"w{k} w{k}" for k in range(garble._MAX_FOUND_VALUES + 5)) + " the the"
+    assert repeated_word_spans(text) == plain_repeated_word_spans(text)
+    assert len(repeated_word_spans(text)) == garble._MAX_FOUND_VALUES + 6
+
+
+@pytest.mark.parametrize("text", ["é" * 20_000 + "7", "a" * 20_000 + "7 und", "ą" * 20_000])
+def test_foreign_candidates_on_one_long_word(text: str) -> None:
+    """One pass over a long word, not one per letter (a nested form backtracked quadratically)."""
+    lines = every_line(text)
+    assert list(garble._foreign_latin_words(text, lines)) == plain_foreign_latin_words(text, lines)
+
+
+@pytest.mark.parametrize("text", ["Plain ASCII text (no script) at all.", "Mixed: Москва and 東京 here, in an English sentence of words."])
+def test_code_mix_ascii_gate(text: str) -> None:
+    spots = list(garble.code_mix(DocContext(text), LazySegmentation(text), {}))
+    assert bool(spots) == (not text.isascii() and garble._BEYOND_LATIN.search(text) is not None)
