@@ -47,5 +47,4 @@ def clean(text: str, engine: Engine | None = None, policy: Policy | None = None)
         if flags_matter not in _DEFAULT:
             _DEFAULT[flags_matter] = rules_that_can_change_the_output(default_engine(), policy)[0]
         engine = _DEFAULT[flags_matter]
-    findings = engine.find(text)
-    return fix_text(engine, policy, text, findings)[0] if findings else text
+    return fix_text(engine, policy, text, engine.find(text))[0]

@@ -825,10 +825,14 @@ class Runner:
             if self.write and not job.failed and (data or (last and job.output is None)):
                 if job.output is None:  # an empty input still gets its (empty) output
                     job.output = Output(job.source, output_path(job.source, self.out_dir, self.in_place))
-                if data:
-                    job.output.write(data)
-                    if job.output.target is None and seg.fmt != "json":  # stdout (a JSON document is spooled: see Output)
+                if data and job.output.target is None and seg.fmt != "json":  # stdout (a JSON document is spooled: see Output)
+                    # an interrupt between the write and the count would report records that went
+                    # out as removed: both happen, or neither, and the interrupt follows
+                    with held_signals():
+                        job.output.write(data)
                         job.on_stdout += len(seg) - part.stats.documents_dropped
+                elif data:
+                    job.output.write(data)
         except OutputError as exc:
             self.report("error", job.source.display, str(exc))
             job.failed = True

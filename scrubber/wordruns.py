@@ -18,18 +18,18 @@ import re
 _SEPARATORS = "“”‘—–…«»•·\u00a0"
 #: stands for ``’`` where it is a word character (a control character, so it never
 #: is one itself; text that holds it takes the ``re`` path)
-_APOSTROPHE = "\x01"
+RUN_APOSTROPHE = "\x01"
 
 _RUN = re.compile(r"[\w'’-]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: ASCII bytes: kept when they belong to a run, a space otherwise (no other byte occurs)
-_RUN_BYTES = bytes(c if chr(c).isalnum() or chr(c) in "_'-" + _APOSTROPHE else 32 for c in range(128)) + bytes(128)
+_RUN_BYTES = bytes(c if chr(c).isalnum() or chr(c) in "_'-" + RUN_APOSTROPHE else 32 for c in range(128)) + bytes(128)
 _LETTER_BYTES = bytes(c if chr(c).isalpha() else 32 for c in range(128)) + bytes(128)
 
 
 def _ascii_form(text: str, apostrophe: str) -> str | None:
     """``text`` with the separators as spaces and ``’`` as ``apostrophe``, if that is ASCII; else None."""
-    if _APOSTROPHE in text:
+    if RUN_APOSTROPHE in text:
         return None
     for mark in _SEPARATORS:
         if mark in text:
@@ -46,7 +46,7 @@ def run_bytes(text: str) -> bytes | None:
     offsets they have in ``text`` (each character becomes one byte: ``’`` is
     ``\\x01``), so a caller can find where a run is without a regex.
     """
-    fast = _ascii_form(text, _APOSTROPHE)
+    fast = _ascii_form(text, RUN_APOSTROPHE)
     return None if fast is None else fast.encode("ascii").translate(_RUN_BYTES)
 
 

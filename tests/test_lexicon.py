@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scrubber.kinds import lexicon
-from scrubber.kinds.lexicon import _common_english, english_share, foreign_hits, foreign_table, foreign_words
+from scrubber.kinds.lexicon import common_english, english_share, foreign_hits, foreign_table, foreign_words
 from scrubber.text import segment
 from scrubber.wordruns import letter_runs
 
@@ -71,7 +71,7 @@ def test_english_share(text: str, low: float, high: float) -> None:
 
 def test_common_english_filter_drops_no_candidate() -> None:
     """foreign_hits() takes the commonest English words out first: none of them may be a candidate."""
-    assert _common_english().isdisjoint(foreign_table())
+    assert common_english().isdisjoint(foreign_table())
     text = "The semana of the Präsident was kontrola, and the house said angst. Über politycznej the of"
     assert foreign_hits(text) == foreign_table().keys() & letter_runs(text.lower()) == {"semana", "präsident", "kontrola", "politycznej"}
 

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from kernel_checks import assert_no_leak
 
-from scrubber.kinds import garble, mark_scan
+from scrubber.kinds import garble, mark_scan, word_pairs
 from scrubber.kinds.base import DocContext
 from scrubber.text import LazySegmentation
 
@@ -189,7 +189,7 @@ def test_kernel_holds_the_python_positions(scanner: object, example: str, monkey
 def test_the_examples_are_found_on_the_kernel(example: str, found: int) -> None:
     """The cases above are no vacuous superset: the detectors, on the kernel, find these."""
     if garble._mark_scan() is None:
-        pytest.skip(f"{mark_scan.PURE_PYTHON_VARIABLE} is set")
+        pytest.skip(f"{word_pairs.PURE_PYTHON_VARIABLE} is set")
     text = f"It was {example} today."
     assert findings(text)[found]
 
@@ -294,8 +294,8 @@ def test_only_a_str_is_scanned(scanner: object) -> None:
 
 @needs_kernel
 def test_the_kernel_runs_when_built() -> None:
-    assert mark_scan.scan_implementation() == "compiled kernel" or mark_scan._FORCED_PURE
-    assert (garble._mark_scan() is None) == mark_scan._FORCED_PURE
+    assert mark_scan.scan_implementation() == "compiled kernel" or mark_scan.FORCED_PURE
+    assert (garble._mark_scan() is None) == mark_scan.FORCED_PURE
 
 
 def test_without_the_kernel_the_python_scans_run(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -306,7 +306,7 @@ def test_without_the_kernel_the_python_scans_run(monkeypatch: pytest.MonkeyPatch
 
 def test_the_variable_forces_the_python_scans() -> None:
     code = "from scrubber.kinds import garble, mark_scan as m; print(m.scan_implementation(), garble._mark_scan())"
-    env = {**os.environ, mark_scan.PURE_PYTHON_VARIABLE: "1"}
+    env = {**os.environ, word_pairs.PURE_PYTHON_VARIABLE: "1"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "pure Python (SCRUBBER_PURE_PYTHON is set) None"
 

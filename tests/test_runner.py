@@ -240,6 +240,23 @@ def test_an_interrupt_during_an_outputs_commit_does_not_count_it_finished(tmp_pa
     assert info.value.stopped is not None and "b.jsonl" in info.value.stopped
 
 
+def test_an_interrupt_right_after_a_write_to_stdout_counts_what_went_out(tmp_path, engine, small_tasks, monkeypatch):
+    """Records on standard output cannot be taken back: a Ctrl-C landing just after a write still counts them."""
+    src = write_jsonl(tmp_path / "a.jsonl", 20)
+    written: list[bytes] = []
+
+    def write_then_interrupt(self, data):
+        written.append(data)
+        if len(written) == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # arrives before the runner's next bytecode
+
+    monkeypatch.setattr(runner_mod.Output, "write", write_then_interrupt)
+    r = Runner(engine, policy=Policy(), report=lambda *a: None, jobs=1, out_dir=None, write=True)
+    with pytest.raises(RunAborted) as info:
+        r.run(discover([str(src)]))
+    assert info.value.on_stdout == (str(src), b"".join(written).count(b"\n"))
+
+
 class _StartInterrupted(SerialBackend):
     def start(self, work) -> None:
         raise KeyboardInterrupt

@@ -170,7 +170,7 @@ def test_kernel_equals_python_on_arbitrary_unicode(scanner: object, text: str) -
 
 @needs_kernel
 def test_the_kernel_runs_when_built() -> None:
-    assert word_pairs.scan_implementation() == "compiled kernel" or word_pairs._FORCED_PURE
+    assert word_pairs.scan_implementation() == "compiled kernel" or word_pairs.FORCED_PURE
     model = pair_model()
     assert model._lowest_run("of the of") == model._lowest_run_python("of the of")
 

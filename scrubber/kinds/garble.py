@@ -40,10 +40,10 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, lower_letter_runs, lowered, segmentation, word_trie
-from ..wordruns import _APOSTROPHE, run_bytes, word_runs
+from ..wordruns import RUN_APOSTROPHE, run_bytes, word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
-from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, _common_english, english_share, english_zipf, foreign_words, uncommon_runs
+from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
 from .mark_scan import MarkScan, mark_scan
 from .unicode import mojibake_between
 from .word_pairs import pair_model
@@ -670,7 +670,7 @@ def _repeated_word_starts(fast: bytes, values: Iterable[bytes]) -> list[int]:
     padded = b" " + fast + b" "
     starts = []
     for value in values:
-        word = value.decode("ascii").replace(_APOSTROPHE, "’")
+        word = value.decode("ascii").replace(RUN_APOSTROPHE, "’")
         if word in _DOUBLES or not any(c.isalpha() for c in word):
             continue
         needle = b" " + value + b" "
@@ -1054,7 +1054,7 @@ _ENDINGS = tuple(_ENDING_HINT.pattern[3:-3].split("|"))
 @cache
 def _common_with_ending() -> frozenset[str]:
     """The commonest English words (:func:`~scrubber.kinds.lexicon.uncommon_runs` leaves them out) that end with one of :data:`_ENDINGS`."""
-    return frozenset(w for w in _common_english() if w.endswith(_ENDINGS))
+    return frozenset(w for w in common_english() if w.endswith(_ENDINGS))
 
 
 def _may_end_foreign(runs: set[str], uncommon: set[str]) -> bool:
@@ -1390,16 +1390,15 @@ def improbable_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
 
 # -- quotes and brackets ------------------------------------------------------------
 
-_QUOTE_OR_BRACKET = regex.compile(r"""’’|''|["“”()\[\]]""")
 _OPENING_CONTEXT = frozenset(" \t\n([{—–-/")
 
 
-#: what :data:`_QUOTE_OR_BRACKET` matches, each found by ``str.find``
+#: the quotes and brackets :func:`unbalanced_quotes` weighs (a doubled ``’’`` or ``''`` is one quote)
 _MARKS = ("’’", "''", '"', "“", "”", "(", ")", "[", "]")
 
 
 def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """(offset, mark) of each match of ``_QUOTE_OR_BRACKET.finditer(text, start, end)``, in order.
+    """(offset, mark) of each of :data:`_MARKS` in ``text[start:end]``, in order, as a regex alternation of them would find them.
 
     ``str.find`` skips to a character far faster than the regex steps
     through a paragraph (news paragraphs are long and hold a handful of
@@ -1417,16 +1416,13 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return found
 
 
-def _paragraph_marks(text: str, start: int, end: int, marks: list[tuple[int, str]] | None = None) -> tuple[list[int], list[int], list[int]]:
-    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets).
-
-    ``marks``: :func:`_marks` of the paragraph, when the caller has them.
-    """
+def _paragraph_marks(text: str, start: int, end: int, marks: list[tuple[int, str]]) -> tuple[list[int], list[int], list[int]]:
+    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets), from :func:`_marks` of the paragraph."""
     open_quotes: list[int] = []
     stray_close: list[int] = []
     brackets: list[tuple[str, int]] = []
     bad_brackets: list[int] = []
-    for i, c in _marks(text, start, end) if marks is None else marks:
+    for i, c in marks:
         if c in "([":
             brackets.append((c, i))
         elif c in ")]":

@@ -68,7 +68,7 @@ EN_MAX = 2.5
 GAP = 2.5
 #: shortest word judged (two-letter words are too often English, names or abbreviations)
 MIN_LEN = 3
-#: how many of the commonest English words :func:`_common_english` takes
+#: how many of the commonest English words :func:`common_english` takes
 COMMON_ENGLISH = 10_000
 
 
@@ -194,7 +194,7 @@ def uncommon_runs(runs: set[str]) -> set[str]:
     other questions of a document's rarer words computes it once and
     passes it on.
     """
-    return runs - _common_english()
+    return runs - common_english()
 
 
 def foreign_hits(text: str, runs: set[str] | None = None, uncommon: set[str] | None = None) -> set[str]:
@@ -216,7 +216,7 @@ def foreign_hits(text: str, runs: set[str] | None = None, uncommon: set[str] | N
 
 
 @cache
-def _common_english() -> frozenset[str]:
+def common_english() -> frozenset[str]:
     """The :data:`COMMON_ENGLISH` commonest English words, none of them a foreign candidate.
 
     Most of a document's distinct words are among them: taking them out

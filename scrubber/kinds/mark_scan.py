@@ -16,17 +16,14 @@ run their pure Python scans, which stay the reference.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
-from .word_pairs import PURE_PYTHON_VARIABLE, kernel_implementation
+from .word_pairs import FORCED_PURE, kernel_implementation
 
 try:
     from . import _mark_scan_kernel as _kernel
 except ImportError:  # not built: no C compiler when the package was installed
     _kernel = None
-
-_FORCED_PURE = os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0")
 
 #: a word-order rule for the kernel: (kind, first words, argument); kinds: "pair" (argument: the
 #: second words), "next" (argument: the letters the next word starts with), "end" (the word before
@@ -55,7 +52,7 @@ def mark_scan(
     stray_after: Sequence[str], units: Sequence[str], comma_next: Sequence[str], stop_next: Sequence[str], order_rules: Sequence[OrderRule]
 ) -> MarkScan | None:
     """The compiled scan built from these word lists, or None where the pure Python scans run (see :func:`scan_implementation`)."""
-    if _kernel is None or _FORCED_PURE:
+    if _kernel is None or FORCED_PURE:
         return None
     return MarkScan(
         _kernel.Scanner(stray_after=stray_after, units=units, comma_next=comma_next, stop_next=stop_next, order_rules=order_rules)

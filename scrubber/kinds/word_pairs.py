@@ -54,7 +54,7 @@ except ImportError:  # not built: no C compiler when the package was installed
 
 #: set to anything but "" or "0" to run the pure Python scan even where the compiled kernel is built
 PURE_PYTHON_VARIABLE = "SCRUBBER_PURE_PYTHON"
-_FORCED_PURE = os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0")
+FORCED_PURE = os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0")
 
 #: the most frequent words of the unigram list that pairs are judged on: rarer
 #: words are names, terms and jargon whose pairs the bigram list seldom holds
@@ -228,7 +228,7 @@ class PairModel:
     @cached_property
     def _scan(self) -> Callable[[str], tuple[float, int]]:
         """The scan this process runs, chosen (and the kernel's tables built) on first use."""
-        scanner = None if _FORCED_PURE else self.kernel()
+        scanner = None if FORCED_PURE else self.kernel()
         return self._lowest_run_python if scanner is None else scanner.lowest_run
 
     def kernel(self) -> _kernel.Scanner | None:  # type: ignore[name-defined]
@@ -291,7 +291,7 @@ def kernel_implementation(kernel: object | None) -> str:
     """Which scan runs, given an optional compiled kernel module (None: not built), for ``scrubber --version`` and bug reports."""
     if kernel is None:
         return "pure Python (the compiled kernel is not built)"
-    if _FORCED_PURE:
+    if FORCED_PURE:
         return f"pure Python ({PURE_PYTHON_VARIABLE} is set)"
     return "compiled kernel"
 
