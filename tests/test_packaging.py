@@ -34,3 +34,19 @@ def test_wheel_contains_every_rule_pack(tmp_path: Path):
         ):  # this machine compiles it, so the wheel holds it (docs/word-pairs-kernel.md, docs/mark-scan-kernel.md)
             stem = module._kernel.__name__.rpartition(".")[2]
             assert any(n.startswith(f"scrubber/kinds/{stem}.") and n.endswith((".so", ".pyd")) for n in names)
+
+
+def test_python_m_scrubber_is_the_command(tmp_path: Path):
+    """``python -m scrubber`` runs the same command (for a venv whose scripts are not on PATH)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "scrubber", "check", "-", "--select", "residue"],
+        input="Body of the article.\nShare this:\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "residue." in result.stdout
+    usage = subprocess.run([sys.executable, "-m", "scrubber", "--help"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert usage.returncode == 0 and usage.stdout.startswith("Usage: scrubber ")

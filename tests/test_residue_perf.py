@@ -6,6 +6,8 @@ and the line still goes to the rule the full alternation would pick.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import regex
 from hypothesis import given, settings
@@ -111,6 +113,41 @@ def test_a_requirement_the_examples_keep_loads_and_gates(kind: str):
     engine = Engine([spec])
     assert [f.rule for f in engine.find("Body.\nSIGN UP NOW\n")] == ["r.news"]
     assert engine.find("Body.\nsomething else\n") == []
+
+
+@pytest.mark.parametrize(
+    ("no_match", "loads"),
+    [
+        # the pattern matches inside the line and the gate fails, but the rule (a whole line) does not match it
+        ("Subscribe to the ferry timetable, which changes in May.", True),
+        # the rule matches the whole line, edges aside, and the gate fails there
+        ("[ad_1] Subscribe today.", False),
+        ("\u00a0Subscribe today.\u200b", False),
+    ],
+)
+def test_a_gate_is_checked_where_the_rule_matches_a_whole_line(no_match: str, loads: bool):
+    spec = replace(
+        rule("r.sub", r"Subscribe(?: today)?\.?", match=(Example("Body.\nSubscribe\n", "Body.\n"),), requires_pattern=r"Subscribe\s*$"),
+        examples_no_match=(no_match,),
+    )
+    if loads:
+        assert [f.rule for f in Engine([spec]).find("Body.\nSubscribe\n")] == ["r.sub"]
+    else:
+        with pytest.raises(PackError, match="holds none of"):
+            Engine([spec])
+
+
+def test_a_gated_rule_compiles_its_line_pattern_on_its_first_candidate_line():
+    """Start-up compiles no gated line pattern (each is about 10 ms); the first line that passes the gate does."""
+    spec = rule("r.news", r"(?i:sign\s+up\s+now)", match=(Example("Body.\nSign up now\n", "Body.\n"),), requires=["sign"])
+    matcher = LineGroupMatcher([spec])
+    (alternation,) = matcher._alternations
+    ((_, _, lazy),) = alternation.gated
+    assert lazy._compiled is None
+    assert alternation.match("The ferry left.", 0, 15) is None
+    assert lazy._compiled is None
+    assert alternation.match("SIGN UP NOW", 0, 11) == 0
+    assert lazy._compiled is not None
 
 
 def test_every_gated_residue_rule_keeps_its_examples():

@@ -230,19 +230,65 @@ def line_pattern(spec: RuleSpec) -> regex.Pattern[str]:
     return compile_regex(spec, rf"{EDGE}(?:{spec.params['pattern']}){EDGE}")
 
 
-def _matched_example_lines(spec: RuleSpec) -> list[tuple[str, int, int]]:
-    """The short lines of the rule's examples (match and no-match) that the rule alone matches."""
-    pattern = line_pattern(spec)
+def check_gate(spec: RuleSpec, gate: Requires, bare: regex.Pattern[str]) -> None:
+    """Raise :class:`PackError` if the rule matches a line of its examples (match and no-match) that fails its gate.
+
+    Exact, yet it seldom compiles the rule's line pattern (:data:`EDGE`
+    twice, about 10 ms): a line the rule matches whole (edges aside) holds a
+    match of its pattern ``bare``, which a search bounded to the line finds,
+    so only the lines where that search succeeds *and* the gate fails need
+    the line pattern to tell whether the rule matches them. Most rules have
+    no such line, and the check costs a search per example line.
+    """
     texts = [e.text for e in spec.examples_match] + list(spec.examples_no_match)
-    return [(t, start, stop) for t in texts for start, stop in short_lines(t) if pattern.fullmatch(t, start, stop) is not None]
+    line_rule = _OnFirstUse(spec, _alternation_source([spec], [0]))
+    gate.check_examples(
+        [
+            (t, start, stop)
+            for t in texts
+            for start, stop in short_lines(t)
+            if bare.search(t, start, stop) is not None
+            and not gate.found(t, start, stop, fold(t[start:stop]))
+            and line_rule.pattern.fullmatch(t, start, stop) is not None
+        ]
+    )
+
+
+def _alternation_source(specs: Sequence[RuleSpec], idxs: Sequence[int]) -> str:
+    """``EDGE (?:(?P<r0>…)|(?P<r1>…)|…) EDGE``: the rules ``idxs`` tried on one line, in pack order."""
+    branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
+    return rf"{EDGE}(?:{branches}){EDGE}"
 
 
 def _alternation(specs: Sequence[RuleSpec], idxs: Sequence[int]) -> regex.Pattern[str] | None:
-    """``EDGE (?:(?P<r0>…)|(?P<r1>…)|…) EDGE``: the rules ``idxs`` tried on one line, in pack order."""
+    """The compiled :func:`_alternation_source` of the rules ``idxs`` (None for none)."""
     if not idxs:
         return None
-    branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
-    return compile_regex(specs[idxs[0]], rf"{EDGE}(?:{branches}){EDGE}")
+    return compile_regex(specs[idxs[0]], _alternation_source(specs, idxs))
+
+
+class _OnFirstUse:
+    """A gated rule's own line pattern, compiled the first time a line passes the rule's gate.
+
+    Each such pattern holds :data:`EDGE` twice and takes about 10 ms to
+    compile, most of a second for the built-in packs, paid by every command
+    before its first document; most lines pass no gate, and a short run
+    meets few of the gated rules. The rule's pattern alone was compiled when
+    the pack loaded (invalid regexes are reported then), and the wrapping is
+    fixed, so compiling later cannot fail where compiling up front would not.
+    """
+
+    __slots__ = ("_compiled", "_source", "_spec")
+
+    def __init__(self, spec: RuleSpec, source: str) -> None:
+        self._spec, self._source = spec, source
+        self._compiled: regex.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> regex.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = compile_regex(self._spec, self._source)
+        return self._compiled
 
 
 def _any_of(patterns: Sequence[regex.Pattern[str]]) -> regex.Pattern[str] | None:
@@ -328,7 +374,7 @@ class _Alternation:
 
     def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
         self.free = _alternation(specs, [i for i in idxs if i not in gates])
-        self.gated = [(i, gates[i], _alternation(specs, [i])) for i in idxs if i in gates]
+        self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
         # which gated rules' words a line holds, each word naming the rules it admits
         owners: dict[str, set[int]] = {}
         for pos, (_, gate, _) in enumerate(self.gated):
@@ -364,8 +410,8 @@ class _Alternation:
                 best = (-m.start(m.lastgroup), int(m.lastgroup[1:]))
         if self.gated:
             for pos in self._candidates(text, start, stop):
-                i, _, pattern = self.gated[pos]
-                m = pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+                i, _, lazy = self.gated[pos]
+                m = lazy.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
                 if m is not None:
                     mine = (-m.start(f"r{i}"), i)
                     if best is None or mine < best:
@@ -409,8 +455,8 @@ class LineGroupMatcher(Matcher):
     def __init__(self, specs: list[RuleSpec]) -> None:
         self.specs = specs
         self.rule_ids = tuple(s.id for s in specs)
+        bare = [compile_regex(spec, spec.params["pattern"]) for spec in specs]  # (names the culprit on error)
         for spec in specs:
-            compile_regex(spec, spec.params["pattern"])  # name the culprit on error
             where = spec.params.get("where", "end" if spec.kind == "block" else "anywhere")
             if where not in WHERE:
                 raise PackError(f"{spec.where()}: 'where' must be one of {', '.join(WHERE)}, not {where!r}")
@@ -440,7 +486,7 @@ class LineGroupMatcher(Matcher):
         for i, spec in enumerate(specs):
             requires = Requires.of(spec)
             if requires is not None:
-                requires.check_examples(_matched_example_lines(spec))
+                check_gate(spec, requires, bare[i])
                 gates[i] = requires
         self._alternations = []
         for kind in ("line", "block"):
