@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
 from scrubber.engine import Engine, accept_all
 from scrubber.kinds.base import PackError, RuleSpec
@@ -154,3 +155,28 @@ def test_min_matches_takes_a_rule_s_lines_only_when_the_shape_repeats(text: str,
 def test_min_matches_below_one_is_a_pack_error():
     with pytest.raises(PackError, match="min_matches"):
         Engine([rule("r.bad", "x", min_matches=0)])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reference"), [(r"(\w+) \1", r"\1"), (r"(a)\g<1>", r"\g<1>"), (r"(a)(?1)", "(?1)"), (r"(a)?(?(1)b|c)", "(?(1)")]
+)
+def test_a_line_pattern_referring_to_a_group_by_number_is_refused(pattern: str, reference: str):
+    # in the joined alternation the numbers shift, and the rule would silently never match
+    with pytest.raises(PackError, match=rf"refers to a group by number \({regex.escape(reference)}\).*\(\?P<word>\\w\+\) \(\?P=word\)"):
+        Engine([rule("r.twice", pattern)])
+
+
+@pytest.mark.parametrize("pattern", [r"[\1] x", r"\\1 x", r"\d{1,2} x", r"\[1\] x"])
+def test_escapes_and_classes_are_no_numbered_reference(pattern: str):
+    Engine([rule("r.fine", pattern)])
+
+
+def test_named_references_work_in_the_joined_alternation():
+    engine = Engine([rule("r.twice", r"(?P<w>\w+) (?P=w)"), rule("r.thrice", r"(?P<w>\d+)-(?P=w)-(?P=w)")])
+    found = engine.find("Body.\nclick click\n7-7-7\nclick clack\n")
+    assert [(f.rule, f.start) for f in found] == [("r.twice", 6), ("r.thrice", 18)]
+
+
+def test_a_line_pattern_may_not_use_the_rule_group_names():
+    with pytest.raises(PackError, match="group names starting with 'scrubber_rule_'"):
+        Engine([rule("r.odd", r"(?P<scrubber_rule_0>Share) this")])

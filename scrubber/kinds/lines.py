@@ -230,6 +230,34 @@ def line_pattern(spec: RuleSpec) -> regex.Pattern[str]:
     return compile_regex(spec, rf"{EDGE}(?:{spec.params['pattern']}){EDGE}")
 
 
+#: a reference to a group by its number (``\1``, ``\g<1>``, ``(?1)``, ``(?R)``, ``(?(1)…)``), skipping
+#: escapes and character classes (where ``\1`` is an octal escape)
+_NUMBERED_REFERENCE = regex.compile(
+    r"""
+    \[(?:\\.|[^]\\])*\]     # a character class
+  | (?P<ref>\\[1-9] | \\g<[+-]?\d+> | \(\?[+-]?\d+\) | \(\?R\) | \(\?\(\d+\))
+  | \\.                     # any other escape
+    """,
+    regex.VERBOSE,
+)
+
+
+def numbered_reference(pattern: str) -> str | None:
+    """The first reference to a group by number in ``pattern``, or None.
+
+    Line and block rules are joined into one alternation, each rule's
+    pattern a named group of it (:func:`_alternation_source`), so group
+    numbers shift: a rule's ``\\1`` would refer to another group and the
+    rule would silently never match. Names stay valid (duplicates across
+    rules are allowed by ``regex``), so such a pattern is refused with that
+    advice at load.
+    """
+    for m in _NUMBERED_REFERENCE.finditer(pattern):
+        if m.group("ref"):
+            return m.group("ref")
+    return None
+
+
 def check_gate(spec: RuleSpec, gate: Requires, bare: regex.Pattern[str]) -> None:
     """Raise :class:`PackError` if the rule matches a line of its examples (match and no-match) that fails its gate.
 
@@ -254,9 +282,18 @@ def check_gate(spec: RuleSpec, gate: Requires, bare: regex.Pattern[str]) -> None
     )
 
 
+#: rule ``i``'s group in a joined alternation is named ``RULE_GROUP + str(i)`` (a pack's own
+#: group names must not start so)
+RULE_GROUP = "scrubber_rule_"
+
+
+def _rule_group(i: int) -> str:
+    return f"{RULE_GROUP}{i}"
+
+
 def _alternation_source(specs: Sequence[RuleSpec], idxs: Sequence[int]) -> str:
-    """``EDGE (?:(?P<r0>…)|(?P<r1>…)|…) EDGE``: the rules ``idxs`` tried on one line, in pack order."""
-    branches = "|".join(f"(?P<r{i}>{specs[i].params['pattern']})" for i in idxs)
+    """``EDGE (?:(?P<scrubber_rule_0>…)|(?P<scrubber_rule_1>…)|…) EDGE``: the rules ``idxs`` tried on one line, in pack order."""
+    branches = "|".join(f"(?P<{_rule_group(i)}>{specs[i].params['pattern']})" for i in idxs)
     return rf"{EDGE}(?:{branches}){EDGE}"
 
 
@@ -373,7 +410,8 @@ class _Alternation:
     """
 
     def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
-        self.free = _alternation(specs, [i for i in idxs if i not in gates])
+        self._free_idxs = [i for i in idxs if i not in gates]
+        self.free = _alternation(specs, self._free_idxs)
         self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
         # which gated rules' words a line holds, each word naming the rules it admits
         owners: dict[str, set[int]] = {}
@@ -401,19 +439,32 @@ class _Alternation:
                     admitted |= rules
         return sorted(admitted)
 
+    def _free_winner(self, m: regex.Match[str]) -> int:
+        """The rule whose branch of :attr:`free` made match ``m``.
+
+        Usually ``m.lastgroup`` names it; a rule's own named groups can take
+        that place (with a name two rules share, ``regex`` reports the shared
+        one), and then the one branch whose group took part is looked for.
+        """
+        name = m.lastgroup
+        if name is not None and name.startswith(RULE_GROUP):
+            return int(name[len(RULE_GROUP) :])
+        return next(i for i in self._free_idxs if m.start(_rule_group(i)) != -1)
+
     def match(self, text: str, start: int, stop: int) -> int | None:
         """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
         best: tuple[int, int] | None = None  # (-edge end, rule index): smaller wins
         if self.free is not None:
             m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
-            if m is not None and m.lastgroup is not None:
-                best = (-m.start(m.lastgroup), int(m.lastgroup[1:]))
+            if m is not None:
+                i = self._free_winner(m)
+                best = (-m.start(_rule_group(i)), i)
         if self.gated:
             for pos in self._candidates(text, start, stop):
                 i, _, lazy = self.gated[pos]
                 m = lazy.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
                 if m is not None:
-                    mine = (-m.start(f"r{i}"), i)
+                    mine = (-m.start(_rule_group(i)), i)
                     if best is None or mine < best:
                         best = mine
         return None if best is None else best[1]
@@ -456,7 +507,15 @@ class LineGroupMatcher(Matcher):
         self.specs = specs
         self.rule_ids = tuple(s.id for s in specs)
         bare = [compile_regex(spec, spec.params["pattern"]) for spec in specs]  # (names the culprit on error)
-        for spec in specs:
+        for spec, own in zip(specs, bare):
+            if any(name.startswith(RULE_GROUP) for name in own.groupindex):
+                raise PackError(f"{spec.where()}: group names starting with {RULE_GROUP!r} are scrubber's own; choose another name")
+            reference = numbered_reference(spec.params["pattern"])
+            if reference is not None:
+                raise PackError(
+                    f"{spec.where()}: the pattern refers to a group by number ({reference}); line and block patterns are "
+                    f"tried together in one regex, where the numbers shift: name the group, as in (?P<word>\\w+) (?P=word)"
+                )
             where = spec.params.get("where", "end" if spec.kind == "block" else "anywhere")
             if where not in WHERE:
                 raise PackError(f"{spec.where()}: 'where' must be one of {', '.join(WHERE)}, not {where!r}")
