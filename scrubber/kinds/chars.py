@@ -128,7 +128,9 @@ def _zero_width(m: re.Match[str], ctx: DocContext) -> Proposal | None:
     return "", f"invisible {_name(m.group()[0])} removed" + (f" ({len(m.group())} characters)" if len(m.group()) > 1 else ""), None
 
 
-_RTL = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}]")
+#: a right-to-left letter; RLM (U+200F) and ALM (U+061C) are of those classes too, but they are
+#: the marks being judged: counted, each one was its own right-to-left context and never removed
+_RTL = regex.compile(r"[[\p{Bidi_Class=R}\p{Bidi_Class=AL}]--[\u200f\u061c]]", regex.VERSION1)
 
 
 def _bidi(m: re.Match[str], ctx: DocContext) -> Proposal | None:
