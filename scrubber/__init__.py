@@ -43,7 +43,7 @@ def clean(text: str, engine: Engine | None = None, policy: Policy | None = None)
     """
     policy = policy or Policy()
     if engine is None:
-        flags_matter = policy.drop_flagged or policy.drop_above is not None
+        flags_matter = policy.acts_on_flags
         if flags_matter not in _DEFAULT:
             _DEFAULT[flags_matter] = rules_that_can_change_the_output(default_engine(), policy)[0]
         engine = _DEFAULT[flags_matter]

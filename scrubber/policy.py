@@ -33,6 +33,11 @@ class Policy:
     #: drop whole documents whose garble score is above this (None: never)
     drop_above: float | None = None
 
+    @property
+    def acts_on_flags(self) -> bool:
+        """Whether a flag can change the output: dropped (``--drop-flagged``) or scored (``--drop-above``)."""
+        return self.drop_flagged or self.drop_above is not None
+
     def drops_document(self, score: float | None) -> bool:
         return self.drop_above is not None and score is not None and score > self.drop_above
 
@@ -61,7 +66,7 @@ def rules_that_can_change_the_output(engine: Engine, policy: Policy) -> tuple[En
     counts towards a document score (``--drop-above``); otherwise running the
     sentence detectors would cost most of the run and change nothing.
     """
-    if policy.drop_flagged or policy.drop_above is not None:
+    if policy.acts_on_flags:
         return engine, 0
     kept = [spec for spec in engine.specs if spec.action != "flag"]
     from .engine import Engine  # engine imports kinds; policy stays light
@@ -69,10 +74,19 @@ def rules_that_can_change_the_output(engine: Engine, policy: Policy) -> tuple[En
     return (Engine(kept), len(engine.specs) - len(kept)) if len(kept) < len(engine.specs) else (engine, 0)
 
 
-def fix_text(
-    engine: Engine, policy: Policy, text: str, findings: list[Finding], warnings: list[str] | None = None
-) -> tuple[str, list[Finding]]:
-    """The text after the policy's decisions on ``findings`` (``engine.find(text)``), and the findings of any later pass.
+@dataclass(frozen=True)
+class Fixed:
+    """What :func:`fix_passes` made of a text."""
+
+    text: str
+    #: the findings of the passes after the first (offsets into the intermediate texts: for counting)
+    later: list[Finding]
+    #: ``engine.find(text)`` of the result, when the last pass gave it (it changed nothing); else None
+    final: list[Finding] | None
+
+
+def fix_passes(engine: Engine, policy: Policy, text: str, findings: list[Finding], warnings: list[str] | None = None) -> Fixed:
+    """The text after the policy's decisions on ``findings`` (``engine.find(text)``), run again until it settles.
 
     One pass nearly always settles a document: :meth:`Engine.settle` folds
     into a fix what the character rules would still do to its replacement.
@@ -83,8 +97,15 @@ def fix_text(
     a revealed soft hyphen cannot both take it. When the applied edits may
     have revealed something (:meth:`Engine.may_reveal`), the rules run again
     on the result, at most :data:`MAX_PASSES` passes in all, so that fixing
-    twice changes nothing. The later findings' offsets are into the
-    intermediate texts: they are for counting, not for showing against ``text``.
+    twice changes nothing.
+
+    When the policy acts on flags (:attr:`Policy.acts_on_flags`), any change
+    leads to another pass: the flag rules judged the text before the fixes,
+    and a fix or a drop changes what they see (a sentence holding mojibake
+    is skipped until it is repaired; removing an ad token can make two words
+    repeat; a dropped paragraph makes the line under it the first). Only
+    documents that changed pay for that pass, and only with
+    ``--drop-flagged`` or ``--drop-above``.
     """
     from .engine import apply  # engine imports kinds; policy stays light
 
@@ -93,11 +114,21 @@ def fix_text(
     while True:
         decisions = policy.decisions(findings)
         fixed = apply(text, findings, decisions)
-        if fixed == text or passes == MAX_PASSES or not engine.may_reveal(text, _edits(findings, decisions)):
-            return fixed, later
+        if fixed == text:
+            return Fixed(fixed, later, findings)
+        if passes == MAX_PASSES or not (policy.acts_on_flags or engine.may_reveal(text, _edits(findings, decisions))):
+            return Fixed(fixed, later, None)
         text, passes = fixed, passes + 1
         findings = engine.find(text, warnings)
         later.extend(findings)
+
+
+def fix_text(
+    engine: Engine, policy: Policy, text: str, findings: list[Finding], warnings: list[str] | None = None
+) -> tuple[str, list[Finding]]:
+    """:func:`fix_passes` as ``(text, later findings)``."""
+    fixed = fix_passes(engine, policy, text, findings, warnings)
+    return fixed.text, fixed.later
 
 
 def _edits(findings: list[Finding], decisions: dict[str, Decision]) -> Iterator[tuple[int, int, str]]:

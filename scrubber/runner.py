@@ -61,7 +61,7 @@ from .io.sources import (
     read_items,
 )
 from .model import Action, Finding
-from .policy import Policy, fix_text
+from .policy import Policy, fix_passes
 from .scoring import document_score, has_garble_rules
 from .signals import forget_stops, held_signals, raise_if_stopped, stop_word
 
@@ -85,7 +85,7 @@ class DocResult:
     warnings: list[str] = field(default_factory=list)
     score: float | None = None  # document garble score; None when no garble rule ran
     dropped: bool = False  # the policy drops the whole document (score above --drop-above)
-    #: findings of the passes after the first (see :func:`scrubber.policy.fix_text`): counted, never shown
+    #: findings of the passes after the first (see :func:`scrubber.policy.fix_passes`): counted, never shown
     later: list[Finding] = field(default_factory=list)
 
 
@@ -99,7 +99,15 @@ def analyze(engine: Engine, policy: Policy | None, text: str) -> DocResult:
     new_text = None
     later: list[Finding] = []
     if policy is not None and findings:
-        out, later = fix_text(engine, policy, text, findings, warnings)
+        fixed = fix_passes(engine, policy, text, findings, warnings)
+        out, later = fixed.text, fixed.later
+        if out != text and score is not None and policy.drop_above is not None:
+            # score the result as a second run would, so that fixing twice drops no document the
+            # first kept: removed lines lower the sentence count, and a later pass may have
+            # flagged sentences the first skipped as damaged
+            final = document_score(out, fixed.final if fixed.final is not None else engine.find(out))
+            if policy.drops_document(final):
+                return DocResult(findings, None, warnings, final, dropped=True, later=later)
         new_text = out if out != text else None
     return DocResult(findings, new_text, warnings, score, later=later)
 

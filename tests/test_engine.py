@@ -259,6 +259,26 @@ def test_fix_text_runs_another_pass_only_when_a_fix_revealed_something(text: str
     assert (engine.passes, len(found_later)) == (passes, later)
 
 
+ALL_RULES = default_engine()
+#: mojibake in a sentence the garble detectors skip as damaged; repaired, it starts in lower case
+MOJIBAKE_SENTENCE = "The mayor spoke.\ncaf\u00c3\u0083\u00c2\u00a9 ok.\n"
+
+
+@pytest.mark.parametrize(
+    ("policy", "passes", "result"),
+    [
+        # the repaired sentence is judged and dropped in the same run; a third pass finds nothing more
+        (Policy(drop_flagged=True), 3, "The mayor spoke.\n"),
+        (Policy(), 1, "The mayor spoke.\ncaf\u00e9 ok.\n"),  # flags change nothing: no second pass for them
+    ],
+)
+def test_a_sentence_skipped_as_damaged_is_judged_once_repaired(policy: Policy, passes: int, result: str):
+    engine = CountingEngine(ALL_RULES)
+    fixed, _ = fix_text(engine, policy, MOJIBAKE_SENTENCE, engine.find(MOJIBAKE_SENTENCE))
+    assert (engine.passes, fixed) == (passes, result)
+    assert clean(fixed, ALL_RULES, policy) == fixed
+
+
 class EndlessEngine(CountingEngine):
     """Every pass proposes one more line break: a pathological rule set that never settles."""
 

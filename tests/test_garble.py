@@ -291,3 +291,21 @@ def test_repeat_patterns_find_the_same_matches_without_possessive_quantifiers(te
     for pattern in (garble._REPEAT_WORD, garble._REPEAT_PHRASE):
         plain = re.compile(pattern.pattern.replace("*+", "*").replace("++", "+"), pattern.flags)
         assert [(*m.groups(), m.span()) for m in plain.finditer(text)] == [(*m.groups(), m.span()) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # the rest of a sentence that starts in lower case, wrapped onto the next lines, is flagged with it:
+        # dropping the first line alone would make the next one start the document in lower case
+        ("the council met on Tuesday\nand voted\nto close.\nThe mayor spoke.", ["the council met on Tuesday", "and voted", "to close."]),
+        ("The mayor spoke.\nthe council met on Tuesday\nand voted.\nThe end.", ["the council met on Tuesday", "and voted."]),
+        # an unfinished line above a lower-case line that nobody flagged: a wrapped line, as before
+        ("Intro here\nthe council met on Tuesday\nand voted.", []),
+    ],
+)
+def test_lowercase_start_flags_the_wrapped_rest_of_its_sentence(text: str, flagged: list[str]) -> None:
+    from scrubber import default_engine
+
+    engine = default_engine(select=["garble.lowercase-start"])
+    assert [text[f.start : f.end] for f in engine.find(text)] == flagged

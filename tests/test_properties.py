@@ -2,7 +2,7 @@
 
 * every finding's span is valid and slices the text;
 * after resolution fixes never overlap each other, nor flags each other;
-* fixing twice equals fixing once (the batch pipeline is idempotent).
+* fixing twice equals fixing once (the batch pipeline is idempotent), also when flagged sentences are dropped.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from scrubber import Policy, clean, default_engine
 
 ENGINE = default_engine()
 POLICY = Policy(unsafe=True, min_confidence=0.0)
+DROPPING = Policy(unsafe=True, min_confidence=0.0, drop_flagged=True)
 
 # Text that looks like damaged scraped text: prose made of arbitrary
 # printable Unicode, inline damage (mojibake, entities, invisible characters,
@@ -69,6 +70,14 @@ def test_findings_do_not_overlap_after_resolution(text: str):
 def test_fixing_twice_equals_fixing_once(text: str):
     once = fixed(text)
     assert fixed(once) == once
+
+
+@SETTINGS
+@given(TEXT)
+def test_fixing_twice_equals_fixing_once_when_flags_are_dropped(text: str):
+    """``fix --drop-flagged``: the flag rules judge the text the fixes and drops leave, in the same run."""
+    once = clean(text, ENGINE, DROPPING)
+    assert clean(once, ENGINE, DROPPING) == once
 
 
 @SETTINGS

@@ -43,6 +43,23 @@ def test_fix_removes_a_line_that_decoding_reveals_in_one_run(run_cli, tmp_path):
     assert {rule: counts["applied"] for rule, counts in rules.items()} == {"unicode.html-entity": 3, "residue.share-widget": 2}
 
 
+@pytest.mark.parametrize(
+    ("policy", "once"),
+    [
+        (["--drop-flagged"], [{"text": "The mayor spoke.\n"}, {"text": "The council met on Tuesday."}]),
+        (["--drop-above", "0.05"], [{"text": "The council met on Tuesday."}]),
+    ],
+)
+def test_fix_acting_on_flags_judges_a_repaired_sentence_in_the_same_run(run_cli, policy: list[str], once: list[dict]):
+    """The garble rules skip a sentence holding mojibake; repaired, it is flagged, so one run must drop it, not a second."""
+    docs = [{"text": "The mayor spoke.\ncaf\u00c3\u0083\u00c2\u00a9 ok.\n"}, {"text": "The council met on Tuesday."}]
+    first = run_cli("fix", "-", "--stdin-format", "jsonl", "-q", *policy, input="".join(json.dumps(d) + "\n" for d in docs))
+    assert first.returncode == 0, first.stderr
+    assert [json.loads(line) for line in first.stdout.splitlines()] == once
+    second = run_cli("fix", "-", "--stdin-format", "jsonl", "-q", *policy, input=first.stdout)
+    assert second.stdout == first.stdout
+
+
 def test_summary_has_per_rule_columns(tmp_path):
     src = write_jsonl(tmp_path / "a.jsonl", 6)
     result = CliRunner().invoke(main, ["fix", str(src), "-o", str(tmp_path / "out")])

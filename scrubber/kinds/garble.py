@@ -269,17 +269,24 @@ def lowercase_start(ctx: DocContext, seg: LazySegmentation, params: Mapping[str,
             continue
         yield m.start(1), m.end(2), f"sentence continues in lower case after a full stop at {_quote(m.group())}"
     paras = seg.paragraphs
+    chain = False  # the previous paragraph was flagged and left its sentence unfinished
     for i, (p_start, _) in enumerate(paras):
+        continues = i > 0 and text[paras[i - 1][1] - 1] not in '.!?…"”’)'  # the previous paragraph was unfinished: a wrapped line
+        if continues and chain:
+            # the rest of a flagged sentence wrapped onto this line: flagged with it, since
+            # dropping the first part alone would leave this part to start the sentence
+            yield p_start, p_start + 1, f"continues a sentence that starts in lower case: {_quote(text[p_start : p_start + 30])}"
+            continue
+        chain = False
         first = text[p_start]
         if not first.islower():
             continue
         word = regex.match(r"\S+", text[p_start : p_start + 40]).group()
         if any(c.isupper() or c.isdigit() for c in word[1:]) or "." in word.rstrip(".,;:") or "@" in word or "/" in word:
             continue  # iPhone, eBay, e.g., a handle, a URL
-        if i > 0:
-            prev = text[paras[i - 1][1] - 1]
-            if prev not in '.!?…"”’)':
-                continue  # the previous paragraph was unfinished: a wrapped line
+        if continues:
+            continue
+        chain = True
         yield p_start, p_start + len(word), f"sentence starts in lower case: {_quote(text[p_start : p_start + 30])}"
 
 
