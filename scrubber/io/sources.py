@@ -20,6 +20,7 @@ import codecs
 import contextlib
 import dataclasses
 import fnmatch
+import io
 import itertools
 import json
 import os
@@ -32,7 +33,7 @@ from typing import Any, BinaryIO
 from ..model import Document
 from . import remote
 from .compression import compression_of, wrap_read
-from .decode import NAMES, bomless_wide, decode_bytes, legacy_line, looks_binary, wide_problem
+from .decode import NAMES, bomless_wide, decode_bytes, legacy_line, looks_binary, wide_encoding, wide_problem
 from .jsondoc import CHUNK, DocumentError, Piece, scan
 from .meter import METER
 from .wide import WideError, utf8_chunks, utf8_lines
@@ -144,7 +145,8 @@ def _sniff_json(path: Path, compression: str | None) -> str:
     reader, which reports it.
     """
     try:
-        with path.open("rb") as raw, wrap_read(raw, compression) as handle:
+        wide = _wide_head(path, compression)
+        with path.open("rb") as raw, wrap_read(raw, compression) as plain, wide or plain as handle:
             while line := handle.readline(SNIFF_BYTES):
                 if not line.strip():
                     continue
@@ -160,6 +162,17 @@ def _sniff_json(path: Path, compression: str | None) -> str:
     except Exception:  # unreadable or corrupt compressed data (assorted types): the reader reports it
         return "text"
     return "text"
+
+
+def _wide_head(path: Path, compression: str | None) -> BinaryIO | None:
+    """The start of a UTF-16/32 file (by its byte order mark) as UTF-8, at most :data:`SNIFF_BYTES`; else None."""
+    with path.open("rb") as raw, wrap_read(raw, compression) as handle:
+        prefix = handle.read(4)
+        encoding = wide_encoding(prefix)
+        if encoding is None:
+            return None
+        text = codecs.getincrementaldecoder(encoding)("surrogatepass").decode(prefix + handle.read(4 * SNIFF_BYTES))
+    return io.BytesIO(text.encode("utf-8", "backslashreplace")[:SNIFF_BYTES])
 
 
 #: suffixes of files that are text whatever their first line looks like
@@ -460,16 +473,18 @@ class JsonlLines:
                 handle = _open(source)
                 try:
                     wide, lines = utf8_lines(handle)
-                    head = _first_block(lines)
+                    head, failure = _first_block(lines)
                     _refuse_unreadable(source, b"".join(head))
                     if wide is not None and self.report is not None:
                         self.report("warning", source.display, wide_problem(wide))
                     check = self.legacy
-                    for line in itertools.chain(head, lines):
+                    for line in itertools.chain(head, () if failure else lines):
                         count += 1
                         if check.encoding is None and not line.isascii():
                             check(line, count, "lines")
                         yield line
+                    if failure:
+                        raise failure  # after the lines read before it, like a failure further on
                 finally:
                     if not source.is_stdin:
                         handle.close()
@@ -549,16 +564,23 @@ def _as_utf8(data: bytes, encoding: str | None) -> bytes:
     return data
 
 
-def _first_block(lines: Iterator[bytes]) -> list[bytes]:
-    """The first lines, up to the 8 KiB :func:`~scrubber.io.decode.looks_binary` looks at (or the end)."""
+def _first_block(lines: Iterator[bytes]) -> tuple[list[bytes], Exception | None]:
+    """The first lines, up to the 8 KiB :func:`~scrubber.io.decode.looks_binary` looks at (or the end).
+
+    A failure to read them (a truncated file) is returned, not raised, so
+    the lines before it are still yielded (and counted) first.
+    """
     head: list[bytes] = []
     size = 0
-    for line in lines:
-        head.append(line)
-        size += len(line)
-        if size > 8192:
-            break
-    return head
+    try:
+        for line in lines:
+            head.append(line)
+            size += len(line)
+            if size > 8192:
+                break
+    except Exception as exc:  # assorted types (see _read_errors), raised again once ``head`` is out
+        return head, exc
+    return head, None
 
 
 #: said after a malformed line's problem when the command writes output (``fix``, ``apply``)

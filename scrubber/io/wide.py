@@ -58,7 +58,8 @@ def utf8_chunks(handle: BinaryIO, size: int) -> tuple[str | None, Iterator[bytes
     encoding = wide_encoding(prefix)
     if encoding is not None:
         return encoding, _transcoded(prefix, handle, encoding, size)
-    return None, itertools.chain([prefix] if prefix else [], iter(lambda: handle.read(size), b""))
+    first = prefix + handle.read(size)  # a whole block: the caller looks at the first one
+    return None, itertools.chain([first] if first else [], iter(lambda: handle.read(size), b""))
 
 
 def _lines_of(data: bytes) -> list[bytes]:
