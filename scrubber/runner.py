@@ -54,10 +54,10 @@ from .io.sources import (
     InputError,
     InputFile,
     Item,
+    JsonlLines,
+    JsonPieces,
     json_item,
-    json_pieces,
     jsonl_item,
-    raw_lines,
     read_items,
 )
 from .model import Action, Finding
@@ -245,6 +245,8 @@ class Segment:
     pieces: list[Piece] | None = None  # raw pieces of a JSON document, parsed by the worker
     items: list[Item] | None = None  # already-read items (text files)
     nbytes: int = 0
+    #: the legacy code page of the file's lines (or elements) that are not UTF-8, once known
+    encoding: str | None = None
 
     def __len__(self) -> int:
         """How many items (documents or passthroughs) the segment holds."""
@@ -318,7 +320,7 @@ def _process_segment(work: Work, seg: Segment) -> Part:
 
 def _parse_pieces(seg: Segment, text_key: str, reports: list[tuple[str, str, str]], copied: str) -> Iterator[Item]:
     for piece in seg.pieces or ():
-        item, problem = json_item(piece, seg.display, text_key)
+        item, problem = json_item(piece, seg.display, text_key, seg.encoding)
         if problem:
             reports.append(("error", f"{seg.display}:{piece.line}:{piece.col}", problem + copied))
         yield item
@@ -326,7 +328,7 @@ def _parse_pieces(seg: Segment, text_key: str, reports: list[tuple[str, str, str
 
 def _parse_lines(seg: Segment, text_key: str, reports: list[tuple[str, str, str]], copied: str) -> Iterator[Item]:
     for lineno, raw in enumerate(seg.lines or (), seg.first_line):
-        item, problem = jsonl_item(raw, lineno, seg.display, text_key)
+        item, problem = jsonl_item(raw, lineno, seg.display, text_key, seg.encoding)
         if problem:
             reports.append(("error", f"{seg.display}:{lineno}", problem + copied))
         yield item
@@ -644,16 +646,18 @@ class Runner:
         for key, source in enumerate(sources):
             job = self._jobs[key] = _FileJob(source)
             seg = Segment(key, source.fmt, source.display)
+            reader: JsonlLines | JsonPieces | None = None  # tells the legacy code page of lines that are not UTF-8
             try:
                 if source.fmt == "jsonl":
                     lines: list[bytes] = []
                     size = 0
                     lineno = 1
-                    for raw in raw_lines(source, self._reading(job)):
+                    reader = JsonlLines(source, self._reading(job))
+                    for raw in reader:
                         lines.append(raw)
                         size += len(raw)
                         if size >= TASK_BYTES or len(lines) >= TASK_DOCS:
-                            seg.lines, seg.nbytes = lines, size
+                            seg.lines, seg.nbytes, seg.encoding = lines, size, reader.encoding
                             yield seg, False
                             lineno += len(lines)
                             seg = Segment(key, source.fmt, source.display, lineno)
@@ -661,10 +665,12 @@ class Runner:
                     seg.lines, seg.nbytes = lines, size
                 elif source.fmt == "json":
                     seg.pieces = []
-                    for piece in json_pieces(source, self._reading(job)):
+                    reader = JsonPieces(source, self._reading(job))
+                    for piece in reader:
                         seg.pieces.append(piece)
                         seg.nbytes += len(piece.lead) + len(piece.body)
                         if seg.nbytes >= TASK_BYTES or len(seg.pieces) >= TASK_DOCS:
+                            seg.encoding = reader.encoding
                             yield seg, False
                             seg = Segment(key, source.fmt, source.display, pieces=[])
                 else:
@@ -690,6 +696,8 @@ class Runner:
                     seg.lines, seg.nbytes = lines, size
                 elif seg.pieces is None:  # the pieces of a JSON document read so far are still checked
                     seg = Segment(key, source.fmt, source.display)
+            if reader is not None:
+                seg.encoding = reader.encoding
             yield seg, True
 
     def _reading(self, job: _FileJob) -> Report:

@@ -50,7 +50,7 @@ def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if not head:
         return False
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if wide_encoding(head):
         return False
     nuls = head.count(0)
     if nuls and (nuls > max(1, len(head) // 100) or not _utf8_prefix(head, complete=len(data) == len(head))):
@@ -113,19 +113,69 @@ def detect_legacy(body: bytes) -> str:
     return best
 
 
+#: the byte order marks of the wide encodings, UTF-32 first (its little-endian mark begins with UTF-16's)
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """The wide encoding ("utf-16" or "utf-32") whose byte order mark starts ``head``, else None."""
+    for bom, encoding in WIDE_BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def wide_problem(encoding: str) -> str:
+    """The warning for an input read through its UTF-16/32 byte order mark."""
+    return f"decoded as {NAMES[encoding]} (byte order mark)"
+
+
+def bomless_wide(head: bytes) -> str | None:
+    """The name (``UTF-16LE``) of the wide encoding ``head`` looks like when it has no byte order mark, else None.
+
+    Only the typical pattern is recognised: mostly ASCII text, so one byte of
+    each UTF-16 pair (three of each UTF-32 quad) is NUL and the other is
+    not. UTF-16 text in a script outside Latin-1 has no such pattern and is
+    left to the binary check; nothing is guessed silently either way, the
+    caller refuses the file and says why.
+    """
+    head = head[:8192]
+    if wide_encoding(head) or len(head) < 8:
+        return None
+
+    def mostly_nul(part: bytes) -> bool:
+        return part.count(0) >= 0.9 * len(part)
+
+    def few_nul(part: bytes) -> bool:
+        return part.count(0) <= 0.1 * len(part)
+
+    quads = head[: len(head) // 4 * 4]
+    lanes = [quads[i::4] for i in range(4)]
+    if all(map(mostly_nul, lanes[1:])) and few_nul(lanes[0]):
+        return "UTF-32LE"
+    if all(map(mostly_nul, lanes[:3])) and few_nul(lanes[3]):
+        return "UTF-32BE"
+    pairs = head[: len(head) // 2 * 2]
+    even, odd = pairs[0::2], pairs[1::2]
+    if mostly_nul(odd) and few_nul(even):
+        return "UTF-16LE"
+    if mostly_nul(even) and few_nul(odd):
+        return "UTF-16BE"
+    return None
+
+
 def decode_bytes(data: bytes) -> Decoded:
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                break
-            return Decoded(text, encoding, False, f"decoded as {NAMES[encoding]} (byte order mark)")
+    encoding = wide_encoding(data)
+    if encoding is not None:
+        try:
+            return Decoded(data.decode(encoding), encoding, False, wide_problem(encoding))
+        except UnicodeDecodeError:
+            pass  # not really UTF-16/32: read as the bytes it is
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[3:] if bom else data
     try:

@@ -20,6 +20,7 @@ import codecs
 import contextlib
 import dataclasses
 import fnmatch
+import io
 import itertools
 import json
 import os
@@ -32,9 +33,10 @@ from typing import Any, BinaryIO
 from ..model import Document
 from . import remote
 from .compression import compression_of, wrap_read
-from .decode import NAMES, decode_bytes, legacy_line, looks_binary
-from .jsondoc import DocumentError, Piece, chunks_of, scan
+from .decode import NAMES, bomless_wide, decode_bytes, legacy_line, looks_binary, wide_encoding, wide_problem
+from .jsondoc import CHUNK, DocumentError, Piece, scan
 from .meter import METER
+from .wide import WideError, utf8_chunks, utf8_lines
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 #: what ``--input-format`` accepts ("auto": by suffix and a look at a .json file's start)
@@ -71,6 +73,8 @@ class InputFile:
     hint: str | None = None
     #: with --in-place, other names (hard links) of this very file: linked to the rewritten file
     also: tuple[Path, ...] = ()
+    #: (where, message) notes of the folder walk that found it, said when it is read (a folder left out)
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def display(self) -> str:
@@ -141,7 +145,8 @@ def _sniff_json(path: Path, compression: str | None) -> str:
     reader, which reports it.
     """
     try:
-        with path.open("rb") as raw, wrap_read(raw, compression) as handle:
+        wide = _wide_head(path, compression)
+        with path.open("rb") as raw, wrap_read(raw, compression) as plain, wide or plain as handle:
             while line := handle.readline(SNIFF_BYTES):
                 if not line.strip():
                     continue
@@ -157,6 +162,17 @@ def _sniff_json(path: Path, compression: str | None) -> str:
     except Exception:  # unreadable or corrupt compressed data (assorted types): the reader reports it
         return "text"
     return "text"
+
+
+def _wide_head(path: Path, compression: str | None) -> BinaryIO | None:
+    """The start of a UTF-16/32 file (by its byte order mark) as UTF-8, at most :data:`SNIFF_BYTES`; else None."""
+    with path.open("rb") as raw, wrap_read(raw, compression) as handle:
+        prefix = handle.read(4)
+        encoding = wide_encoding(prefix)
+        if encoding is None:
+            return None
+        text = codecs.getincrementaldecoder(encoding)("surrogatepass").decode(prefix + handle.read(4 * SNIFF_BYTES))
+    return io.BytesIO(text.encode("utf-8", "backslashreplace")[:SNIFF_BYTES])
 
 
 #: suffixes of files that are text whatever their first line looks like
@@ -229,6 +245,7 @@ def discover(
     A folder the walk cannot list (no permission) is not skipped in silence:
     it becomes an input whose :attr:`~InputFile.problem` says why, so reading
     it raises :class:`InputError` and the run reports and counts it in order.
+    Symlinked folders are followed, each real folder once (see :func:`_walk`).
     """
     found: list[InputFile] = []
     for arg in args:
@@ -247,25 +264,7 @@ def discover(
             continue
         path = Path(arg)
         if path.is_dir():
-
-            def unlistable(exc: OSError, top: Path = path) -> None:
-                folder = Path(exc.filename) if exc.filename else top
-                rel = folder.relative_to(top) if folder != top else Path(top.name)
-                reason = f"cannot list folder: {exc.strerror or exc}"
-                found.append(InputFile(folder, "text", None, rel, explicit=folder == top, problem=reason))
-
-            for root, dirs, files in os.walk(path, onerror=unlistable):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or _is_session_file(name):
-                        continue
-                    if globs and not any(fnmatch.fnmatch(name, g) for g in globs):
-                        continue
-                    full = Path(root) / name
-                    if not full.is_file() and not full.is_symlink():
-                        continue  # a FIFO, socket or device: reading would block or never end (a broken link stays, to be reported)
-                    fmt, comp = format_of(full, input_format)
-                    found.append(InputFile(full, fmt, comp, full.relative_to(path), explicit=False))
+            found.extend(_walk(path, globs, input_format))
         elif path.exists():
             fmt, comp = format_of(path, input_format)
             hint = _file_hint(path, comp) if fmt == "text" and input_format == "auto" else None
@@ -273,6 +272,106 @@ def discover(
         else:
             raise InputError(f"{arg}: no such file or directory")
     return found
+
+
+def _walk(top: Path, globs: list[str] | None, input_format: str) -> list[InputFile]:
+    """The files found in folder ``top``, sorted, following symlinked folders as symlinked files are followed.
+
+    Each real folder is read once (compared by device and inode), so a
+    link can neither loop nor read a folder twice. A link to a folder that
+    the walk reads anyway (one inside ``top``) is left to that folder's own
+    name, so its files are read (and mirrored by ``-o``) under their real
+    names. A folder left out for either reason gets a note (see
+    :func:`_place_notes`); the files of an outside folder reached through a
+    link are named through it (``top/link/x.txt``).
+    """
+    found: list[InputFile] = []
+    notes: list[tuple[int, str, str]] = []  # (how many files were found before it, where, message)
+    real_top = top.resolve()
+    seen: dict[tuple[int, int], Path] = {}
+    try:
+        st = top.stat()
+        seen[(st.st_dev, st.st_ino)] = top
+    except OSError:
+        pass  # the walk reports it
+
+    def unlistable(exc: OSError) -> None:
+        folder = Path(exc.filename) if exc.filename else top
+        rel = folder.relative_to(top) if folder != top else Path(top.name)
+        reason = f"cannot list folder: {exc.strerror or exc}"
+        found.append(InputFile(folder, "text", None, rel, explicit=folder == top, problem=reason))
+
+    for root, dirs, files in os.walk(top, onerror=unlistable, followlinks=True):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            folder = Path(root) / name
+            why = _walked_already(folder, top, real_top, seen)
+            if why:
+                notes.append((len(found), str(folder), why))
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if name.startswith(".") or _is_session_file(name):
+                continue
+            if globs and not any(fnmatch.fnmatch(name, g) for g in globs):
+                continue
+            full = Path(root) / name
+            if not full.is_file() and not full.is_symlink():
+                continue  # a FIFO, socket or device: reading would block or never end (a broken link stays, to be reported)
+            fmt, comp = format_of(full, input_format)
+            found.append(InputFile(full, fmt, comp, full.relative_to(top), explicit=False))
+    return _place_notes(found, notes)
+
+
+def _walked_already(folder: Path, top: Path, real_top: Path, seen: dict[tuple[int, int], Path]) -> str:
+    """Why the walk of ``top`` does not go into ``folder`` ("" when it does); records the folder as seen."""
+    try:
+        st = folder.stat()
+    except OSError:
+        return ""  # a broken link is not a folder (os.walk lists it as one only if it resolves); unreadable: the walk says so
+    place = (st.st_dev, st.st_ino)
+    if folder.is_symlink():
+        target = folder.resolve()
+        shown = seen.get(place) or _shown(target, top, real_top)
+        if folder.parent.resolve().is_relative_to(target):
+            return f"a link to {shown}, a folder that contains it (a loop): not followed"
+        if place in seen:
+            return f"a link to the folder already read as {seen[place]}: not read twice"
+        if target.is_relative_to(real_top) and not any(p.startswith(".") for p in target.relative_to(real_top).parts):
+            return f"a link to {shown}, which is read under that name: not read twice"
+    elif place in seen:
+        return f"the same folder as {seen[place]}, already read: not read twice"
+    seen[place] = folder
+    return ""
+
+
+def _shown(target: Path, top: Path, real_top: Path) -> str:
+    """A resolved folder as the user would name it: under ``top`` when it is inside, else its full path."""
+    if target.is_relative_to(real_top):
+        return str(top / target.relative_to(real_top)) if target != real_top else str(top)
+    return str(target)
+
+
+def _place_notes(found: list[InputFile], notes: list[tuple[int, str, str]]) -> list[InputFile]:
+    """Give each note of the walk to the input found after it (or the last one), to be said when that input is read.
+
+    Discovery has no reporter of its own; an input's reader says its notes
+    first (every command reads its inputs in order), so a note comes out
+    where the folder would have been read.
+    """
+    if not found:
+        return found
+    for index, where, message in reversed(notes):
+        at = min(index, len(found) - 1)
+        found[at] = dataclasses.replace(found[at], notes=((where, message), *found[at].notes))
+    return found
+
+
+def _say_notes(source: InputFile, report: Reporter | None) -> None:
+    if report is not None:
+        for where, message in source.notes:
+            report("note", where, message)
 
 
 def _check_readable(source: InputFile) -> None:
@@ -295,6 +394,8 @@ def _read_errors(source: InputFile) -> Iterator[None]:
         yield
     except remote.RemoteError as exc:
         raise InputError(str(exc)) from None
+    except WideError as exc:
+        raise InputError(f"{source.display}: {exc}") from None
     except (OSError, EOFError) as exc:
         raise InputError(f"{source.display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except Exception as exc:  # zstd/gzip format errors have assorted types
@@ -308,7 +409,6 @@ def read_items(source: InputFile, text_key: str, report: Reporter, writes: bool 
 
     ``writes``: the caller copies malformed lines to an output (so the report says so).
     """
-    _check_readable(source)
     with _read_errors(source):
         if source.fmt == "jsonl":
             yield from _read_jsonl(source, text_key, report, COPIED if writes else "")
@@ -319,9 +419,10 @@ def read_items(source: InputFile, text_key: str, report: Reporter, writes: bool 
 
 
 def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
+    _say_notes(source, report)
+    _check_readable(source)
     data = _read_all(source)
-    if looks_binary(data):
-        raise BinaryInput(f"{source.display}: binary file (NUL or control bytes), skipped")
+    _refuse_unreadable(source, data)
     decoded = decode_bytes(data)
     if decoded.problem:
         report("warning", source.display, decoded.problem)
@@ -331,49 +432,106 @@ def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
     yield Item(Document(source.display, decoded.text, meta), meta=meta)
 
 
-def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[bytes]:
-    """The raw lines of a JSONL input (bytes, line ends kept), streamed.
+class JsonlLines:
+    """The raw lines of a JSONL input (bytes, line ends kept), streamed; iterate it once.
 
     The batch runner reads with this in its main thread and leaves parsing to
     the workers (:func:`jsonl_item`), so the main thread stays cheap.
     Raises :class:`InputError` like :func:`read_items`, saying how many
     lines were read before the problem (a truncated download's good part).
 
-    A line that is not UTF-8 is decoded as text files are (the legacy code
-    page that reads it best, chosen at the first such line and kept for the
-    file) and yielded as UTF-8, so its record is read and every line written
-    is UTF-8; ``report`` gets one warning for the file, at the first such line.
-    A binary file (judged on its first 8 KiB, as a text file) raises
-    :class:`BinaryInput` before any line is yielded.
+    * An input starting with a UTF-16 or UTF-32 byte order mark is decoded
+      as such, incrementally, and its lines are UTF-8 (see
+      :mod:`scrubber.io.wide`); ``report`` gets one warning for the file.
+    * A line that is not UTF-8 is yielded as it is (a line copied unchanged
+      must be the input's bytes); the legacy code page its record is read
+      in (the one that reads the first such line best, kept for the file)
+      is :attr:`encoding`, set from that line on, and ``report`` gets one
+      warning for the file. :func:`jsonl_item` decodes such a line with it.
+    * A binary file (judged on its first 8 KiB, as a text file), or one that
+      looks like UTF-16/32 without a byte order mark, raises before any line
+      is yielded.
     """
-    _check_readable(source)
-    count = 0
-    to_utf8 = _ToUtf8(source.display, report)
-    try:
-        with _read_errors(source):
-            handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
-            try:
-                lines = iter(handle)
-                head = _first_block(lines)
-                if looks_binary(b"".join(head)):
-                    raise BinaryInput(f"{source.display}: binary file (NUL or control bytes), skipped")
-                for line in itertools.chain(head, lines):
-                    count += 1
-                    yield line if line.isascii() else to_utf8(line, count, "lines")
-            finally:
-                if not source.is_stdin:
-                    handle.close()
-    except InputError as exc:
-        if count:
-            raise InputError(f"{exc} after line {count}") from None
-        raise
+
+    def __init__(self, source: InputFile, report: Reporter | None = None) -> None:
+        self.source = source
+        self.legacy = _Legacy(source.display, report)
+        self.report = report
+
+    @property
+    def encoding(self) -> str | None:
+        """The legacy code page of the lines that are not UTF-8 (None until the first one)."""
+        return self.legacy.encoding
+
+    def __iter__(self) -> Iterator[bytes]:
+        source = self.source
+        _say_notes(source, self.report)
+        _check_readable(source)
+        count = 0
+        try:
+            with _read_errors(source):
+                handle = _open(source)
+                try:
+                    wide, lines = utf8_lines(handle)
+                    head, failure = _first_block(lines)
+                    _refuse_unreadable(source, b"".join(head))
+                    if wide is not None and self.report is not None:
+                        self.report("warning", source.display, wide_problem(wide))
+                    check = self.legacy
+                    for line in itertools.chain(head, () if failure else lines):
+                        count += 1
+                        if check.encoding is None and not line.isascii():
+                            check(line, count, "lines")
+                        yield line
+                    if failure:
+                        raise failure  # after the lines read before it, like a failure further on
+                finally:
+                    if not source.is_stdin:
+                        handle.close()
+        except InputError as exc:
+            if count:
+                raise InputError(f"{exc} after line {count}") from None
+            raise
 
 
-class _ToUtf8:
-    """Records of one file that are not UTF-8, made UTF-8 (see :func:`~scrubber.io.decode.legacy_line`), said once.
+def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[bytes]:
+    """The raw lines of a JSONL input; see :class:`JsonlLines` (which also tells their legacy code page)."""
+    return iter(JsonlLines(source, report))
 
-    The code page is chosen at the first such record and kept for the file;
-    the warning names it and the first bad byte.
+
+def _open(source: InputFile) -> BinaryIO:
+    """The decompressed bytes of an input (standard input as it is)."""
+    return sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
+
+
+def _refuse_unreadable(source: InputFile, head: bytes) -> None:
+    """Raise when the start of an input shows it is not text we can read (before anything is yielded)."""
+    _refuse_bomless_wide(source, head)
+    if looks_binary(head):
+        raise BinaryInput(f"{source.display}: binary file (NUL or control bytes), skipped")
+
+
+def _refuse_bomless_wide(source: InputFile, head: bytes) -> None:
+    """UTF-16/32 without a byte order mark is refused with one error for the file, never guessed.
+
+    Read as bytes it would be a NUL-strewn mess (one malformed record per
+    line, or a binary file); the fix is the user's: convert it, or add the mark.
+    """
+    wide = bomless_wide(head)
+    if wide is not None:
+        raise InputError(
+            f"{source.display}: looks like {wide[:6]} without a byte order mark (a NUL byte in every "
+            f"{'other byte' if wide.startswith('UTF-16') else 'four bytes but one'}), so it is not read: "
+            f"convert it to UTF-8 (iconv -f {wide} -t UTF-8) or save it with a byte order mark"
+        )
+
+
+class _Legacy:
+    """Finds the legacy code page of a file's records that are not UTF-8, and says it once.
+
+    Chosen at the first such record (see :func:`~scrubber.io.decode.legacy_line`)
+    and kept for the file; the warning names it and the first bad byte.
+    The records themselves are decoded where they are parsed (:func:`jsonl_item`).
     """
 
     def __init__(self, display: str, report: Reporter | None) -> None:
@@ -381,32 +539,48 @@ class _ToUtf8:
         self.report = report
         self.encoding: str | None = None
 
-    def __call__(self, data: bytes, line: int, unit: str) -> bytes:
+    def __call__(self, data: bytes, line: int, unit: str) -> None:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            said = self.encoding is not None
-            data, self.encoding = legacy_line(data, self.encoding)
-            if not said and self.report is not None:
+            _, self.encoding = legacy_line(data, None)
+            if self.report is not None:
                 bad = f"first bad byte 0x{exc.object[exc.start]:02x} at line {line}" + (
                     f", column {exc.start + 1}" if unit == "lines" else ""
                 )
                 self.report(
                     "warning", self.display, f"not valid UTF-8 ({bad}); such {unit} decoded as {NAMES[self.encoding]} ({self.encoding})"
                 )
+
+
+def _as_utf8(data: bytes, encoding: str | None) -> bytes:
+    """A record's bytes as UTF-8: read in the file's legacy code page ``encoding`` when they are not UTF-8."""
+    if encoding is None or data.isascii():
         return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return legacy_line(data, encoding)[0]
+    return data
 
 
-def _first_block(lines: Iterator[bytes]) -> list[bytes]:
-    """The first lines, up to the 8 KiB :func:`~scrubber.io.decode.looks_binary` looks at (or the end)."""
+def _first_block(lines: Iterator[bytes]) -> tuple[list[bytes], Exception | None]:
+    """The first lines, up to the 8 KiB :func:`~scrubber.io.decode.looks_binary` looks at (or the end).
+
+    A failure to read them (a truncated file) is returned, not raised, so
+    the lines before it are still yielded (and counted) first.
+    """
     head: list[bytes] = []
     size = 0
-    for line in lines:
-        head.append(line)
-        size += len(line)
-        if size > 8192:
-            break
-    return head
+    try:
+        for line in lines:
+            head.append(line)
+            size += len(line)
+            if size > 8192:
+                break
+    except Exception as exc:  # assorted types (see _read_errors), raised again once ``head`` is out
+        return head, exc
+    return head, None
 
 
 #: said after a malformed line's problem when the command writes output (``fix``, ``apply``)
@@ -418,7 +592,7 @@ COPIED_RECORD = "; element copied to the output unchanged"
 _JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "true/false", type(None): "null"}
 
 
-def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str) -> tuple[Item, str]:
+def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str, encoding: str | None = None) -> tuple[Item, str]:
     """Parse one raw JSONL line into an item; a problem makes it a passthrough.
 
     Returns the item and the problem in words ("" when the line is fine or
@@ -426,8 +600,14 @@ def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str) -> tuple[It
     :data:`COPIED` after it when the line is copied to an output). A UTF-8
     byte order mark before the first record (Windows tools write one) is
     read past, and written back with the record.
+
+    ``encoding`` is the file's legacy code page (:attr:`JsonlLines.encoding`):
+    a line that is not UTF-8 is read in it, and the record's raw bytes are
+    that reading as UTF-8 (what an unchanged record is written as). A
+    passthrough keeps the line's own bytes, so it is copied byte for byte.
     """
-    body = raw.rstrip(b"\r\n")
+    record_raw = _as_utf8(raw, encoding)
+    body = record_raw.rstrip(b"\r\n")
     if lineno == 1 and body.startswith(codecs.BOM_UTF8):
         body = body[len(codecs.BOM_UTF8) :]
     if not body.strip():
@@ -438,12 +618,13 @@ def jsonl_item(raw: bytes, lineno: int, display: str, text_key: str) -> tuple[It
     doc_id = record.get("id")
     doc_id = str(doc_id) if isinstance(doc_id, (str, int)) else f"{display}:{lineno}"
     meta = {"record": record, "line": lineno}
-    return Item(Document(doc_id, record[text_key], meta), raw, lineno, meta), ""
+    return Item(Document(doc_id, record[text_key], meta), record_raw, lineno, meta), ""
 
 
 def _read_jsonl(source: InputFile, text_key: str, report: Reporter, copied: str) -> Iterator[Item]:
-    for lineno, raw in enumerate(raw_lines(source, report), 1):
-        item, problem = jsonl_item(raw, lineno, source.display, text_key)
+    lines = JsonlLines(source, report)
+    for lineno, raw in enumerate(lines, 1):
+        item, problem = jsonl_item(raw, lineno, source.display, text_key, lines.encoding)
         if problem:
             report("error", f"{source.display}:{lineno}", problem + copied)
         yield item
@@ -490,57 +671,86 @@ def _other_fields(record: dict[str, Any], text_key: str) -> str:
 # -- JSON documents (an array of records, or one record) --------------------------------
 
 
-def json_pieces(source: InputFile, report: Reporter | None = None) -> Iterator[Piece]:
-    """The pieces of a JSON document input, streamed (see :mod:`scrubber.io.jsondoc`).
+class JsonPieces:
+    """The pieces of a JSON document input, streamed (see :mod:`scrubber.io.jsondoc`); iterate it once.
 
     Raises :class:`InputError` with ``where`` = ``file:line:col`` where the
     input stops being a JSON array or object; the pieces before it were yielded.
-    An element that is not UTF-8 is decoded and made UTF-8 as a JSONL line
-    is (:func:`raw_lines`), with one warning for the file.
+    A UTF-16/32 input (by its byte order mark) is decoded as such and its
+    pieces are UTF-8; an element that is not UTF-8 is yielded as it is and
+    :attr:`encoding` is the legacy code page its record is read in, as for
+    JSON Lines (:class:`JsonlLines`), with one warning for the file.
     """
-    _check_readable(source)
-    to_utf8 = _ToUtf8(source.display, report)
-    with _read_errors(source):
-        handle = sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
-        try:
-            for piece in scan(chunks_of(handle)):
-                if not piece.body.isascii():
-                    piece = dataclasses.replace(piece, body=to_utf8(piece.body, piece.line, "records"))
-                yield piece
-        except DocumentError as exc:
-            where = f"{source.display}:{exc.line}:{exc.col}"
-            error = InputError(f"{where}: {exc.message}")
-            error.where = where
-            raise error from None
-        finally:
-            if not source.is_stdin:
-                handle.close()
+
+    def __init__(self, source: InputFile, report: Reporter | None = None) -> None:
+        self.source = source
+        self.report = report
+        self.legacy = _Legacy(source.display, report)
+
+    @property
+    def encoding(self) -> str | None:
+        return self.legacy.encoding
+
+    def __iter__(self) -> Iterator[Piece]:
+        source = self.source
+        _say_notes(source, self.report)
+        _check_readable(source)
+        with _read_errors(source):
+            handle = _open(source)
+            try:
+                wide, chunks = utf8_chunks(handle, CHUNK)
+                first = next(chunks, b"")
+                _refuse_bomless_wide(source, first)  # a binary file is not JSON: the scan says where
+                if wide is not None and self.report is not None:
+                    self.report("warning", source.display, wide_problem(wide))
+                check = self.legacy
+                for piece in scan(itertools.chain([first], chunks)):
+                    if check.encoding is None and not piece.body.isascii():
+                        check(piece.body, piece.line, "records")
+                    yield piece
+            except DocumentError as exc:
+                where = f"{source.display}:{exc.line}:{exc.col}"
+                error = InputError(f"{where}: {exc.message}")
+                error.where = where
+                raise error from None
+            finally:
+                if not source.is_stdin:
+                    handle.close()
 
 
-def json_item(piece: Piece, display: str, text_key: str) -> tuple[Item, str]:
+def json_pieces(source: InputFile, report: Reporter | None = None) -> Iterator[Piece]:
+    """The pieces of a JSON document input; see :class:`JsonPieces` (which also tells their legacy code page)."""
+    return iter(JsonPieces(source, report))
+
+
+def json_item(piece: Piece, display: str, text_key: str, encoding: str | None = None) -> tuple[Item, str]:
     """An item for one piece of a JSON document; a problem makes it a passthrough, as :func:`jsonl_item`.
 
     ``raw`` is the piece's ``lead + body`` (written back as is when the
-    record is unchanged); ``meta["lead"]`` is the lead's length, which marks
-    an array element (the writer splices only the body, and leaves the lead
-    out before the first element kept when earlier ones were dropped).
+    record is unchanged; its body made UTF-8 through ``encoding`` when it
+    was not, as :func:`jsonl_item` does); ``meta["lead"]`` is the lead's
+    length, which marks an array element (the writer splices only the body,
+    and leaves the lead out before the first element kept when earlier ones
+    were dropped).
     """
     raw = piece.lead + piece.body
     if not piece.is_element:
         return Item(None, raw), ""
     meta: dict[str, Any] = {"line": piece.line, "col": piece.col, "lead": len(piece.lead)}
-    problem, record = _parse_record(piece.body, text_key)
+    body = _as_utf8(piece.body, encoding)
+    problem, record = _parse_record(body, text_key)
     if problem:
         return Item(None, raw, piece.line, meta), problem
     doc_id = record.get("id")
     doc_id = str(doc_id) if isinstance(doc_id, (str, int)) else f"{display}:{piece.line}:{piece.col}"
     meta["record"] = record
-    return Item(Document(doc_id, record[text_key], meta), raw, piece.line, meta), ""
+    return Item(Document(doc_id, record[text_key], meta), piece.lead + body, piece.line, meta), ""
 
 
 def _read_json(source: InputFile, text_key: str, report: Reporter, copied: str) -> Iterator[Item]:
-    for piece in json_pieces(source, report):
-        item, problem = json_item(piece, source.display, text_key)
+    pieces = JsonPieces(source, report)
+    for piece in pieces:
+        item, problem = json_item(piece, source.display, text_key, pieces.encoding)
         if problem:
             report("error", f"{source.display}:{piece.line}:{piece.col}", problem + copied)
         yield item
