@@ -590,9 +590,15 @@ class ReviewApp(App):
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(
-        self, session: Session, messages: list[str] | None = None, default_output: str = "reviewed", keymap: dict[str, str] | None = None
+        self,
+        session: Session,
+        messages: list[str] | None = None,
+        default_output: str = "reviewed",
+        keymap: dict[str, str] | None = None,
+        rules: str = "",
     ) -> None:
         super().__init__()
+        self.rules = rules  # on a resume, the rule options in words: the message line names them
         if keymap:
             self.set_keymap(keymap)
         self.session = session
@@ -608,11 +614,12 @@ class ReviewApp(App):
         name = self.session.path.name
         if self.session.is_new:
             return f"Session {name}: every decision is saved as you make it."
-        lost = self.model.unmatched_decisions()
-        note = f"Resumed {name}: {self.model.decided} decision(s) kept"
-        if lost:
-            return note + f", {lost} could not be matched to a change (the text at or near it changed)."
-        return note + ", none lost."
+        aside, lost = self.model.unmatched_decisions()
+        rules = f" (rules: {self.rules})" if self.rules else ""
+        note = f"Resumed {name}{rules}: {self.model.decided} decision(s) kept"
+        parts = [f"{aside} set aside, kept in the session for when their rules are selected again"] if aside else []
+        parts += [f"{lost} could not be matched to a change (the text at or near it changed)"] if lost else []
+        return note + (", " + "; ".join(parts) + "." if parts else ", none lost.")
 
     def on_mount(self) -> None:
         # back from Ctrl+Z (fg): the terminal was the shell's meanwhile; Textual redraws after App.suspend() but not here
