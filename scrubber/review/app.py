@@ -66,7 +66,7 @@ BINDINGS = [
 
 #: the footer's shorter descriptions, used when the full ones do not fit
 FOOTER_SHORT = {"review.next-undecided": "undecided", "review.accept-rule-file": "accept rule"}
-#: what the footer leaves out first when even the short descriptions do not fit (help and quit always stay)
+#: what the footer leaves out, first to last, when even the short descriptions do not fit (help and quit always stay)
 FOOTER_DROP = (
     "review.write",
     "review.accept-rule-file",
@@ -78,7 +78,11 @@ FOOTER_DROP = (
     "review.reject",
     "review.reject-flag",
     "review.drop",
+    "review.accept",  # under ~25 columns: getting out (q) and finding every key (?) come first
+    "review.keep",
 )
+#: at the very narrowest (under ~15 columns) these keys are shown without their descriptions, in this order
+FOOTER_BARE = ("review.help", "review.quit")
 
 
 #: bindings that share a key, one for a fix and one for a flag (``y`` accepts a fix, keeps a flag)
@@ -243,7 +247,7 @@ class ReviewScreen(Screen):
                 yield DocView(id="doc")
                 yield Static(id="detail")
         yield Static(id="message")
-        yield FittingFooter(FOOTER_SHORT, FOOTER_DROP, self.footer_shows)
+        yield FittingFooter(FOOTER_SHORT, FOOTER_DROP, self.footer_shows, bare=FOOTER_BARE)
 
     def footer_shows(self, binding: Binding) -> bool:
         """``d`` works on a fix only to say it does not apply: the footer shows it on flags."""
