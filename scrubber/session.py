@@ -27,6 +27,7 @@ import os
 import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -590,6 +591,7 @@ class WriteStats:
     stale: list[str] = field(default_factory=list)  # inputs changed or missing since the review
     not_written: list[str] = field(default_factory=list)  # outputs that a failure kept from being written
     stopped: bool = False  # a check or an error stopped the writing before every output was in place
+    revealed: int = 0  # changes a later pass would find on the written text (`scrubber fix` would make them too)
 
     def summary(self) -> str:
         """One line for the user: what was written and, after a failure, what was not."""
@@ -600,7 +602,12 @@ class WriteStats:
         if self.stopped:
             return f"{done}: {', '.join(self.written)}; NOT written after the error above: {', '.join(self.not_written)}"
         if self.stale:
-            return f"{done}; {len(self.stale)} input(s) skipped (changed or missing since the review)"
+            done += f"; {len(self.stale)} input(s) skipped (changed or missing since the review)"
+        if self.revealed:
+            done += (
+                f"; {self.revealed} more finding(s) appear once these changes are applied (`scrubber fix` runs the rules again"
+                " for them; nothing unreviewed was applied): review the output to decide them"
+            )
         return done
 
 
@@ -618,10 +625,40 @@ def stale_inputs(session: Session) -> list[tuple[InputRow, str]]:
     return stale
 
 
-def _stage(session: Session, row: InputRow, out: Output, text_key: str, report: Report) -> tuple[bool, int]:
-    """Write one input's result to ``out`` (finished, not yet renamed into place): (changed, documents changed)."""
+def later_changes(engine: Engine, text: str, findings: list[Finding], decisions: dict[str, Decision], result: str) -> int:
+    """How many changes a later pass of the rules would find in ``result`` that the review never showed.
+
+    ``scrubber fix`` runs the rules again when a fix may have revealed
+    something (a decoded ``&#10;`` makes lines no line rule read: see
+    :func:`scrubber.policy.fix_text`); the reviewer shows the first pass
+    only, and the unreviewed changes must not be applied silently, so they
+    are counted for the reviewer instead. Cheap unless the edits may reveal
+    something. A finding left in place (pending, rejected, kept) is found
+    again on ``result`` and not counted: what is counted is what the
+    second pass finds beyond those, by (rule, matched text).
+    """
+    applied: list[tuple[int, int, str]] = []
+    untouched: Counter[tuple[str, str]] = Counter()
+    for f in findings:
+        d = decisions.get(f.fingerprint)
+        if d is not None and d.action is Action.EDIT:
+            applied.append((f.start, f.end, d.text or ""))
+        elif d is not None and d.action is Action.ACCEPT and f.is_fix:
+            applied.append((f.start, f.end, f.replacement or ""))
+        elif d is None or d.action is not Action.DROP:
+            untouched[f.rule, text[f.start : f.end]] += 1
+    if not applied or not engine.may_reveal(text, applied):
+        return 0
+    found = Counter((f.rule, result[f.start : f.end]) for f in engine.find(result))
+    return sum((found - untouched).values())
+
+
+def _stage(
+    session: Session, row: InputRow, out: Output, text_key: str, report: Report, engine: Engine | None = None
+) -> tuple[bool, int, int]:
+    """Write one input's result to ``out`` (finished, not yet renamed into place): (changed, documents changed, revealed)."""
     docs = iter(session.findings_and_decisions(row.id))
-    changed = 0
+    changed = revealed = 0
     for item in read_items(row.source(), text_key, report):
         new_text = None
         if item.doc is not None:
@@ -631,12 +668,16 @@ def _stage(session: Session, row: InputRow, out: Output, text_key: str, report: 
                 if result != item.doc.text:
                     new_text = result
                     changed += 1
+                    if engine is not None:
+                        revealed += later_changes(engine, item.doc.text, findings, decisions, result)
         out.write(encode_item(item, new_text, row.fmt, text_key))
     out.stage()
-    return changed > 0, changed
+    return changed > 0, changed, revealed
 
 
-def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, report: Report, partial: bool = False) -> WriteStats:
+def write_reviewed(
+    session: Session, out_dir: Path | None, in_place: bool, report: Report, partial: bool = False, engine: Engine | None = None
+) -> WriteStats:
     """Write every input with the session's decisions applied, exactly as ``scrubber fix`` writes: all or nothing.
 
     Every input is checked first: one that changed or went missing since its
@@ -647,6 +688,8 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
     when all of them are complete are they renamed into place. A rename that
     fails after others succeeded (rare: the disk or permissions changed
     meanwhile) is reported with the outputs written and those not written.
+    With ``engine`` (the session's rules), the changes a later pass would
+    find on the result are counted (:func:`later_changes`), never applied.
     """
     stats = WriteStats()
     text_key = session.get("text_key", "text")
@@ -665,7 +708,7 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
         stats.stopped = True
         return stats
     skip = {row.id for row, _ in stale}
-    staged: list[tuple[InputRow, Output, int]] = []
+    staged: list[tuple[InputRow, Output, int, int]] = []
     unchanged = 0
     for row in rows:
         if row.id in skip:
@@ -674,11 +717,11 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
         out: Output | None = None
         try:
             out = Output(source, output_path(source, out_dir, in_place))
-            changed, count = _stage(session, row, out, text_key, report)
+            changed, count, revealed = _stage(session, row, out, text_key, report, engine)
         except (InputError, OutputError, StopIteration) as exc:
             stats.errors += 1
             report("error", row.path, str(exc) or "documents do not match the session")
-            for _, other, _ in staged:
+            for _, other, _, _ in staged:
                 other.abort()
             if out is not None:
                 out.abort()
@@ -688,21 +731,22 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
             out.abort()  # like fix: an unchanged file (and its mtime) is left alone
             unchanged += 1
             continue
-        staged.append((row, out, count))
+        staged.append((row, out, count, revealed))
     stats.files = unchanged
-    for i, (row, out, count) in enumerate(staged):
+    for i, (row, out, count, revealed) in enumerate(staged):
         try:
             out.commit()
         except OutputError as exc:
             stats.errors += 1
             stats.stopped = True
             report("error", row.path, str(exc))
-            for _, rest, _ in staged[i + 1 :]:
+            for _, rest, _, _ in staged[i + 1 :]:
                 rest.abort()
-            stats.not_written = [str(o.target) for _, o, _ in staged[i:] if o.target is not None]
+            stats.not_written = [str(o.target) for _, o, _, _ in staged[i:] if o.target is not None]
             return stats
         stats.files += 1
         stats.documents_changed += count
+        stats.revealed += revealed
         if in_place:
             session.spend_applied(row.id)
         if out.target is not None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..config import split_codes
+from ..engine import Engine
 from ..io.sources import INPUT_FORMATS, BinaryInput, InputError, InputFile, discover, read_items
 from ..progress import choose_mode, make_progress
 from ..session import ReviewLock, Session, SessionError
@@ -224,6 +225,17 @@ class RuleChoice:
     change: str = ""  # "was …, now …" when the options differ from the session's
 
 
+def session_engine(session: Session) -> Engine | None:
+    """The session's rules, to count what a later pass would find on the written result; None if they cannot be loaded."""
+    options = RuleOptions.stored(session.get("rule_options"))
+    if options is None or (options.config and not Path(options.config).is_file()):
+        return None
+    try:
+        return build_engine(*options.choice()).engine
+    except SystemExit:  # build_engine said why on stderr; writing does not need the rules
+        return None
+
+
 def stored_session(path: Path) -> tuple[RuleOptions | None, str | None, dict[str, int]]:
     """What a session holds about its rules: its options, the signature of its findings' rules, decisions per rule."""
     if not path.exists():
@@ -395,7 +407,7 @@ def review(
         if rules.store:
             session.set("rule_options", rules.options.as_json())
         click.echo(f"Session: {session.path}", err=True)
-        ReviewApp(session, messages, default_output=out_dir, keymap=keymap, rules=rules.resumed_with).run()
+        ReviewApp(session, messages, default_output=out_dir, keymap=keymap, rules=rules.resumed_with, engine=setup.engine).run()
     finally:
         lock.release()
     click.echo(f"Decisions saved in {session.path}. Write the result with: scrubber apply {session.path} -o DIR", err=True)

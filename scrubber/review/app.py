@@ -27,6 +27,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ..engine import Engine
 from ..model import Action
 from ..session import Session, WriteStats, write_reviewed
 from .model import Filter, ReviewModel, Row
@@ -552,7 +553,9 @@ class ReviewScreen(Screen):
             in_place = value.strip() == "--in-place"
             out_dir = None if in_place else Path(value.strip() or "reviewed").expanduser()  # no shell here to expand ~
             problems: list[str] = []
-            stats = write_reviewed(self.model.session, out_dir, in_place, lambda level, where, msg: problems.append(f"{where}: {msg}"))
+            stats = write_reviewed(
+                self.model.session, out_dir, in_place, lambda level, where, msg: problems.append(f"{where}: {msg}"), engine=app.engine
+            )
             if problems:
                 say(self, "\n".join(problems[:5]), severity="error", timeout=10)
             where = "in place" if in_place else f"to {out_dir}"
@@ -600,8 +603,10 @@ class ReviewApp(App):
         default_output: str = "reviewed",
         keymap: dict[str, str] | None = None,
         rules: str = "",
+        engine: Engine | None = None,
     ) -> None:
         super().__init__()
+        self.engine = engine  # the session's rules: `w` counts what a later pass would find on the result
         self.rules = rules  # on a resume, the rule options in words: the message line names them
         if keymap:
             self.set_keymap(keymap)
