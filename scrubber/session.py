@@ -27,6 +27,7 @@ import os
 import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +57,9 @@ CREATE TABLE IF NOT EXISTS findings(
 CREATE INDEX IF NOT EXISTS findings_doc ON findings(doc, seq);
 CREATE TABLE IF NOT EXISTS decisions(
   id INTEGER PRIMARY KEY, input INTEGER NOT NULL, doc_key TEXT NOT NULL, fingerprint TEXT NOT NULL,
-  action TEXT NOT NULL, text TEXT, at REAL NOT NULL, batch INTEGER NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+  action TEXT NOT NULL, text TEXT, at REAL NOT NULL, batch INTEGER NOT NULL, undone INTEGER NOT NULL DEFAULT 0, rule TEXT);
 -- undone: 0 in effect, 1 undone, 2 spent (applied to the input by a write in place: see Session.spend_applied)
+-- rule: the decided finding's rule, so that a decision the selected rules no longer reach is told from one whose text changed
 CREATE INDEX IF NOT EXISTS decisions_key ON decisions(input, doc_key, fingerprint);
 CREATE INDEX IF NOT EXISTS decisions_batch ON decisions(batch);
 """
@@ -169,15 +171,35 @@ class InputRow:
 
 @dataclass
 class SyncReport:
-    """What opening a session found: new, changed and missing inputs."""
+    """What opening a session found: new, changed and missing inputs, and whether the rules changed.
+
+    An input is "changed" only when its bytes changed. Recomputing every
+    input because the *rules* changed is said once, as a change of rules:
+    calling it a change of text sent the reviewer looking for an edit that
+    was never made.
+    """
 
     added: list[str] = field(default_factory=list)
     changed: list[tuple[str, int, int]] = field(default_factory=list)  # (path, decisions kept, decisions lost)
     missing: list[str] = field(default_factory=list)
+    rules_changed: bool = False  # the selected rules find other things than when the findings were computed
+    rules_change: str = ""  # how, in words ("was --select ALL, now --select residue"); set by the caller that knows the options
+    set_aside: int = 0  # decisions on changes that no selected rule makes: kept in the session, not applied
 
     def messages(self) -> list[str]:
-        out = [
-            f"{path} changed since the last review: findings recomputed, {kept} decision(s) kept, {lost} no longer apply"
+        out = []
+        if self.rules_changed:
+            how = self.rules_change or "a rule pack or the config file was edited, or scrubber was upgraded"
+            note = f"The rules changed since the last review ({how}): findings recomputed."
+            if self.set_aside:
+                note += (
+                    f" {self.set_aside} decision(s) on changes these rules do not make are set aside:"
+                    " kept in the session, not applied, back when the rules that made them are selected again."
+                )
+            out.append(note)
+        out += [
+            f"{path} changed since the last review: findings recomputed, {kept} decision(s) kept,"
+            f" {lost} could not be matched (the text at or near them changed)"
             for path, kept, lost in self.changed
         ]
         out += [f"{path} is missing: its findings are shown as they were, it cannot be written" for path in self.missing]
@@ -232,6 +254,7 @@ class Session:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
             self.db.executescript(_SCHEMA)
+            self._add_decision_rules()
         except sqlite3.OperationalError as exc:  # cannot open or write: permissions, a full disk, a lock
             raise SessionError(f"{self.path}: cannot open the session ({exc})") from None
         except sqlite3.DatabaseError as exc:
@@ -244,6 +267,61 @@ class Session:
 
     def close(self) -> None:
         self.db.close()
+
+    def _add_decision_rules(self) -> None:
+        """Sessions made before ``decisions.rule``: add the column and fill it from the findings still stored.
+
+        The findings of the last sync are still in the file at this point (a
+        sync replaces them later), so every decision that matched a change
+        then gets its rule; one that matched nothing already stays NULL and
+        is counted as "could not be matched", as before.
+        """
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(decisions)")}
+        if "rule" in columns:
+            return
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("ALTER TABLE decisions ADD COLUMN rule TEXT")
+            self.db.execute(
+                "UPDATE decisions SET rule = (SELECT f.rule FROM documents d JOIN findings f ON f.doc = d.id"
+                " WHERE d.input = decisions.input AND d.key = decisions.doc_key AND f.fingerprint = decisions.fingerprint LIMIT 1)"
+            )
+
+    def decided_rules(self) -> dict[str, int]:
+        """How many decisions in effect each rule has (decisions made before rules were recorded left out)."""
+        return dict(
+            self.db.execute(
+                "SELECT rule, count(*) FROM (SELECT DISTINCT input, doc_key, fingerprint, rule FROM decisions"
+                " WHERE undone=0 AND rule IS NOT NULL) GROUP BY rule"
+            ).fetchall()
+        )
+
+    def rule_ids(self) -> set[str] | None:
+        """The rules the findings were computed with (None before the first sync)."""
+        info = self.get("rule_info")
+        return None if info is None else set(info)
+
+    def unmatched(self, input_id: int | None = None) -> tuple[int, int]:
+        """Decisions in effect that match no current change: (set aside by the rules, could not be matched).
+
+        *Set aside*: its rule is not selected now, so nothing could match it;
+        it stays in effect in the log and applies again once that rule is
+        selected again. *Could not be matched*: its rule is selected but the
+        text at or near its change is no longer there (see docs/review.md).
+        A decision whose rule was never recorded counts as the latter.
+        """
+        where = "" if input_id is None else " AND input = ?"
+        rows = self.db.execute(
+            "SELECT rule FROM (SELECT input, doc_key, fingerprint, max(rule) AS rule FROM decisions WHERE undone=0"
+            + where
+            + " GROUP BY input, doc_key, fingerprint) d"
+            " WHERE NOT EXISTS (SELECT 1 FROM documents doc JOIN findings f ON f.doc = doc.id"
+            " WHERE doc.input = d.input AND doc.key = d.doc_key AND f.fingerprint = d.fingerprint)",
+            () if input_id is None else (input_id,),
+        ).fetchall()
+        rules = self.rule_ids()
+        aside = sum(1 for (rule,) in rows if rules is not None and rule is not None and rule not in rules)
+        return aside, len(rows) - aside
 
     # -- meta -----------------------------------------------------------------
     def get(self, key: str, default: Any = None) -> Any:
@@ -309,6 +387,7 @@ class Session:
                 todo.append((row, digest))
         if not todo:
             self.set("rules", signature)
+            result.set_aside = self.unmatched()[0]
             return result
         by_path: dict[str, list[tuple[Item, list[Finding]]]] = {row.path: [] for row, _ in todo}
 
@@ -318,14 +397,15 @@ class Session:
         runner = Runner(engine, policy=None, report=report, text_key=text_key, jobs=jobs, on_document=collect, on_progress=on_progress)
         runner.run([row.source() for row, _ in todo])
         for row, digest in todo:
-            kept, lost = self._store(row, digest, by_path[row.path])
-            if row.hash is not None:
-                result.changed.append((row.rel, kept, lost))
+            kept = self._store(row, digest, by_path[row.path])
+            if row.hash not in (None, digest):  # its text changed (not only the rules)
+                result.changed.append((row.rel, kept, self.unmatched(row.id)[1]))
         self.set("rules", signature)
+        result.set_aside = self.unmatched()[0]
         return result
 
-    def _store(self, row: InputRow, digest: str, docs: list[tuple[Item, list[Finding]]]) -> tuple[int, int]:
-        """Replace an input's documents and findings in one transaction; restore decisions."""
+    def _store(self, row: InputRow, digest: str, docs: list[tuple[Item, list[Finding]]]) -> int:
+        """Replace an input's documents and findings in one transaction; restore decisions; how many were kept."""
         source = row.source()
         with self.db:
             self.db.execute("BEGIN")
@@ -369,13 +449,9 @@ class Session:
             )
             self.db.execute(_RESTORE + " WHERE doc IN (SELECT id FROM documents WHERE input=?)", (row.id,))
             self.db.execute("UPDATE inputs SET hash=? WHERE id=?", (digest, row.id))
-            kept = self.db.execute(
+            return self.db.execute(
                 "SELECT count(*) FROM findings WHERE action IS NOT NULL AND doc IN (SELECT id FROM documents WHERE input=?)", (row.id,)
             ).fetchone()[0]
-            decided = self.db.execute(
-                "SELECT count(*) FROM (SELECT DISTINCT doc_key, fingerprint FROM decisions WHERE input=? AND undone=0)", (row.id,)
-            ).fetchone()[0]
-        return kept, decided - kept
 
     # -- reading for the reviewer ----------------------------------------------
     def documents(self) -> list[tuple[int, int, str, str]]:
@@ -405,8 +481,9 @@ class Session:
             batch = (self.db.execute("SELECT max(batch) FROM decisions").fetchone()[0] or 0) + 1
             ids = [(i,) for i in finding_ids]
             self.db.executemany(
-                "INSERT INTO decisions(input, doc_key, fingerprint, action, text, at, batch)"
-                " SELECT d.input, d.key, f.fingerprint, ?, CAST(? AS TEXT), ?, ? FROM findings f JOIN documents d ON d.id = f.doc WHERE f.id = ?",
+                "INSERT INTO decisions(input, doc_key, fingerprint, action, text, at, batch, rule)"
+                " SELECT d.input, d.key, f.fingerprint, ?, CAST(? AS TEXT), ?, ?, f.rule FROM findings f JOIN documents d ON d.id = f.doc"
+                " WHERE f.id = ?",
                 [(action.value, _stored(text), now, batch, i) for (i,) in ids],
             )
             self.db.executemany(
@@ -414,15 +491,32 @@ class Session:
             )
         return batch
 
+    def _undoable(self) -> tuple[str, tuple[str, ...]]:
+        """SQL condition (and its parameters) for decisions that undo may take back: in effect, of a selected rule.
+
+        A decision set aside by the rules is not on screen: undoing it
+        would change nothing the reviewer can see, and ``u`` would seem to do
+        nothing while taking back work made under the other rules.
+        """
+        rules = self.rule_ids()
+        if rules is None:
+            return "undone=0", ()
+        return f"undone=0 AND (rule IS NULL OR rule IN ({','.join('?' * len(rules))}))", tuple(sorted(rules))
+
+    def can_undo(self) -> bool:
+        condition, params = self._undoable()
+        return self.db.execute(f"SELECT 1 FROM decisions WHERE {condition} LIMIT 1", params).fetchone() is not None
+
     def undo(self) -> list[int]:
-        """Undo the latest batch still in effect; returns the ids of the findings it touched."""
+        """Undo the latest batch still in effect (of the selected rules); returns the ids of the findings it touched."""
+        condition, params = self._undoable()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            row = self.db.execute("SELECT max(batch) FROM decisions WHERE undone=0").fetchone()
+            row = self.db.execute(f"SELECT max(batch) FROM decisions WHERE {condition}", params).fetchone()
             if row[0] is None:
                 return []
             batch = row[0]
-            self.db.execute("UPDATE decisions SET undone=1 WHERE batch=? AND undone=0", (batch,))
+            self.db.execute(f"UPDATE decisions SET undone=1 WHERE batch=? AND {condition}", (batch, *params))
             touched = [
                 r[0]
                 for r in self.db.execute(
@@ -497,6 +591,7 @@ class WriteStats:
     stale: list[str] = field(default_factory=list)  # inputs changed or missing since the review
     not_written: list[str] = field(default_factory=list)  # outputs that a failure kept from being written
     stopped: bool = False  # a check or an error stopped the writing before every output was in place
+    revealed: int = 0  # changes a later pass would find on the written text (`scrubber fix` would make them too)
 
     def summary(self) -> str:
         """One line for the user: what was written and, after a failure, what was not."""
@@ -507,7 +602,12 @@ class WriteStats:
         if self.stopped:
             return f"{done}: {', '.join(self.written)}; NOT written after the error above: {', '.join(self.not_written)}"
         if self.stale:
-            return f"{done}; {len(self.stale)} input(s) skipped (changed or missing since the review)"
+            done += f"; {len(self.stale)} input(s) skipped (changed or missing since the review)"
+        if self.revealed:
+            done += (
+                f"; {self.revealed} more finding(s) appear once these changes are applied (`scrubber fix` runs the rules again"
+                " for them; nothing unreviewed was applied): review the output to decide them"
+            )
         return done
 
 
@@ -525,10 +625,40 @@ def stale_inputs(session: Session) -> list[tuple[InputRow, str]]:
     return stale
 
 
-def _stage(session: Session, row: InputRow, out: Output, text_key: str, report: Report) -> tuple[bool, int]:
-    """Write one input's result to ``out`` (finished, not yet renamed into place): (changed, documents changed)."""
+def later_changes(engine: Engine, text: str, findings: list[Finding], decisions: dict[str, Decision], result: str) -> int:
+    """How many changes a later pass of the rules would find in ``result`` that the review never showed.
+
+    ``scrubber fix`` runs the rules again when a fix may have revealed
+    something (a decoded ``&#10;`` makes lines no line rule read: see
+    :func:`scrubber.policy.fix_text`); the reviewer shows the first pass
+    only, and the unreviewed changes must not be applied silently, so they
+    are counted for the reviewer instead. Cheap unless the edits may reveal
+    something. A finding left in place (pending, rejected, kept) is found
+    again on ``result`` and not counted: what is counted is what the
+    second pass finds beyond those, by (rule, matched text).
+    """
+    applied: list[tuple[int, int, str]] = []
+    untouched: Counter[tuple[str, str]] = Counter()
+    for f in findings:
+        d = decisions.get(f.fingerprint)
+        if d is not None and d.action is Action.EDIT:
+            applied.append((f.start, f.end, d.text or ""))
+        elif d is not None and d.action is Action.ACCEPT and f.is_fix:
+            applied.append((f.start, f.end, f.replacement or ""))
+        elif d is None or d.action is not Action.DROP:
+            untouched[f.rule, text[f.start : f.end]] += 1
+    if not applied or not engine.may_reveal(text, applied):
+        return 0
+    found = Counter((f.rule, result[f.start : f.end]) for f in engine.find(result))
+    return sum((found - untouched).values())
+
+
+def _stage(
+    session: Session, row: InputRow, out: Output, text_key: str, report: Report, engine: Engine | None = None
+) -> tuple[bool, int, int]:
+    """Write one input's result to ``out`` (finished, not yet renamed into place): (changed, documents changed, revealed)."""
     docs = iter(session.findings_and_decisions(row.id))
-    changed = 0
+    changed = revealed = 0
     for item in read_items(row.source(), text_key, report):
         new_text = None
         if item.doc is not None:
@@ -538,12 +668,16 @@ def _stage(session: Session, row: InputRow, out: Output, text_key: str, report: 
                 if result != item.doc.text:
                     new_text = result
                     changed += 1
+                    if engine is not None:
+                        revealed += later_changes(engine, item.doc.text, findings, decisions, result)
         out.write(encode_item(item, new_text, row.fmt, text_key))
     out.stage()
-    return changed > 0, changed
+    return changed > 0, changed, revealed
 
 
-def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, report: Report, partial: bool = False) -> WriteStats:
+def write_reviewed(
+    session: Session, out_dir: Path | None, in_place: bool, report: Report, partial: bool = False, engine: Engine | None = None
+) -> WriteStats:
     """Write every input with the session's decisions applied, exactly as ``scrubber fix`` writes: all or nothing.
 
     Every input is checked first: one that changed or went missing since its
@@ -554,6 +688,8 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
     when all of them are complete are they renamed into place. A rename that
     fails after others succeeded (rare: the disk or permissions changed
     meanwhile) is reported with the outputs written and those not written.
+    With ``engine`` (the session's rules), the changes a later pass would
+    find on the result are counted (:func:`later_changes`), never applied.
     """
     stats = WriteStats()
     text_key = session.get("text_key", "text")
@@ -572,7 +708,7 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
         stats.stopped = True
         return stats
     skip = {row.id for row, _ in stale}
-    staged: list[tuple[InputRow, Output, int]] = []
+    staged: list[tuple[InputRow, Output, int, int]] = []
     unchanged = 0
     for row in rows:
         if row.id in skip:
@@ -581,11 +717,11 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
         out: Output | None = None
         try:
             out = Output(source, output_path(source, out_dir, in_place))
-            changed, count = _stage(session, row, out, text_key, report)
+            changed, count, revealed = _stage(session, row, out, text_key, report, engine)
         except (InputError, OutputError, StopIteration) as exc:
             stats.errors += 1
             report("error", row.path, str(exc) or "documents do not match the session")
-            for _, other, _ in staged:
+            for _, other, _, _ in staged:
                 other.abort()
             if out is not None:
                 out.abort()
@@ -595,21 +731,22 @@ def write_reviewed(session: Session, out_dir: Path | None, in_place: bool, repor
             out.abort()  # like fix: an unchanged file (and its mtime) is left alone
             unchanged += 1
             continue
-        staged.append((row, out, count))
+        staged.append((row, out, count, revealed))
     stats.files = unchanged
-    for i, (row, out, count) in enumerate(staged):
+    for i, (row, out, count, revealed) in enumerate(staged):
         try:
             out.commit()
         except OutputError as exc:
             stats.errors += 1
             stats.stopped = True
             report("error", row.path, str(exc))
-            for _, rest, _ in staged[i + 1 :]:
+            for _, rest, _, _ in staged[i + 1 :]:
                 rest.abort()
-            stats.not_written = [str(o.target) for _, o, _ in staged[i:] if o.target is not None]
+            stats.not_written = [str(o.target) for _, o, _, _ in staged[i:] if o.target is not None]
             return stats
         stats.files += 1
         stats.documents_changed += count
+        stats.revealed += revealed
         if in_place:
             session.spend_applied(row.id)
         if out.target is not None:

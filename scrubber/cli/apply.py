@@ -10,6 +10,7 @@ import click
 from ..io.sinks import stdout_is_an_input
 from ..session import Session, SessionError, write_reviewed
 from .common import Reporter, fail
+from .review import session_engine
 
 
 @click.command("apply")
@@ -33,9 +34,13 @@ def apply_session(session_path: Path, out_dir: Path | None, in_place: bool, part
     """Write the inputs of SESSION with its decisions applied: all of them or none.
 
     Only decided changes are made: accepted fixes, edits and dropped
-    flags. The bytes are exactly those `scrubber fix` writes for the same
-    decisions. With neither -o nor --in-place a session over one input is
-    written to standard output.
+    flags. The bytes are those `scrubber fix` writes for the same
+    decisions, except where an applied fix reveals more to change (a
+    decoded &#10; making a line a line rule then removes): `fix` runs the
+    rules again for that, `apply` never applies what was not reviewed and
+    says how many such findings appear (review the output to decide them).
+    With neither -o nor --in-place a session over one input is written to
+    standard output.
 
     Every input is checked first: if one changed or is missing since the
     review, each such input is named and nothing is written (reopen the
@@ -62,7 +67,10 @@ def apply_session(session_path: Path, out_dir: Path | None, in_place: bool, part
         if redirected is not None:
             fail(f"standard output is the input {redirected.display} itself (a '>' redirection empties it); use --in-place")
     reporter = Reporter(quiet)
-    stats = write_reviewed(session, out_dir, in_place, reporter, partial=partial)
+    engine = session_engine(session)
+    if engine is None:
+        click.echo("note: the session's rules could not be loaded: findings a later pass would make are not counted", err=True)
+    stats = write_reviewed(session, out_dir, in_place, reporter, partial=partial, engine=engine)
     reporter.finish()
     if stats.stopped or not quiet:
         click.echo(stats.summary(), err=True)

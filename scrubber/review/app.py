@@ -27,6 +27,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ..engine import Engine
 from ..model import Action
 from ..session import Session, WriteStats, write_reviewed
 from .model import Filter, ReviewModel, Row
@@ -66,7 +67,7 @@ BINDINGS = [
 
 #: the footer's shorter descriptions, used when the full ones do not fit
 FOOTER_SHORT = {"review.next-undecided": "undecided", "review.accept-rule-file": "accept rule"}
-#: what the footer leaves out first when even the short descriptions do not fit (help and quit always stay)
+#: what the footer leaves out, first to last, when even the short descriptions do not fit (help and quit always stay)
 FOOTER_DROP = (
     "review.write",
     "review.accept-rule-file",
@@ -78,7 +79,11 @@ FOOTER_DROP = (
     "review.reject",
     "review.reject-flag",
     "review.drop",
+    "review.accept",  # under ~25 columns: getting out (q) and finding every key (?) come first
+    "review.keep",
 )
+#: at the very narrowest (under ~15 columns) these keys are shown without their descriptions, in this order
+FOOTER_BARE = ("review.help", "review.quit")
 
 
 #: bindings that share a key, one for a fix and one for a flag (``y`` accepts a fix, keeps a flag)
@@ -243,7 +248,7 @@ class ReviewScreen(Screen):
                 yield DocView(id="doc")
                 yield Static(id="detail")
         yield Static(id="message")
-        yield FittingFooter(FOOTER_SHORT, FOOTER_DROP, self.footer_shows)
+        yield FittingFooter(FOOTER_SHORT, FOOTER_DROP, self.footer_shows, bare=FOOTER_BARE)
 
     def footer_shows(self, binding: Binding) -> bool:
         """``d`` works on a fix only to say it does not apply: the footer shows it on flags."""
@@ -548,7 +553,9 @@ class ReviewScreen(Screen):
             in_place = value.strip() == "--in-place"
             out_dir = None if in_place else Path(value.strip() or "reviewed").expanduser()  # no shell here to expand ~
             problems: list[str] = []
-            stats = write_reviewed(self.model.session, out_dir, in_place, lambda level, where, msg: problems.append(f"{where}: {msg}"))
+            stats = write_reviewed(
+                self.model.session, out_dir, in_place, lambda level, where, msg: problems.append(f"{where}: {msg}"), engine=app.engine
+            )
             if problems:
                 say(self, "\n".join(problems[:5]), severity="error", timeout=10)
             where = "in place" if in_place else f"to {out_dir}"
@@ -590,9 +597,17 @@ class ReviewApp(App):
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(
-        self, session: Session, messages: list[str] | None = None, default_output: str = "reviewed", keymap: dict[str, str] | None = None
+        self,
+        session: Session,
+        messages: list[str] | None = None,
+        default_output: str = "reviewed",
+        keymap: dict[str, str] | None = None,
+        rules: str = "",
+        engine: Engine | None = None,
     ) -> None:
         super().__init__()
+        self.engine = engine  # the session's rules: `w` counts what a later pass would find on the result
+        self.rules = rules  # on a resume, the rule options in words: the message line names them
         if keymap:
             self.set_keymap(keymap)
         self.session = session
@@ -608,11 +623,12 @@ class ReviewApp(App):
         name = self.session.path.name
         if self.session.is_new:
             return f"Session {name}: every decision is saved as you make it."
-        lost = self.model.unmatched_decisions()
-        note = f"Resumed {name}: {self.model.decided} decision(s) kept"
-        if lost:
-            return note + f", {lost} could not be matched to a change (the text at or near it changed)."
-        return note + ", none lost."
+        aside, lost = self.model.unmatched_decisions()
+        rules = f" (rules: {self.rules})" if self.rules else ""
+        note = f"Resumed {name}{rules}: {self.model.decided} decision(s) kept"
+        parts = [f"{aside} set aside, kept in the session for when their rules are selected again"] if aside else []
+        parts += [f"{lost} could not be matched to a change (the text at or near it changed)"] if lost else []
+        return note + (", " + "; ".join(parts) + "." if parts else ", none lost.")
 
     def on_mount(self) -> None:
         # back from Ctrl+Z (fg): the terminal was the shell's meanwhile; Textual redraws after App.suspend() but not here

@@ -137,7 +137,7 @@ class ReviewModel:
         self.rule_info: dict[str, str] = session.get("rule_info", {}) or {}
         self.filter = Filter()
         self.order: list[int] = list(range(len(self.rows)))
-        self.can_undo = session.db.execute("SELECT 1 FROM decisions WHERE undone=0 LIMIT 1").fetchone() is not None
+        self.can_undo = session.can_undo()
 
     # -- where the reviewer is ------------------------------------------------
     def start_position(self) -> int:
@@ -171,20 +171,17 @@ class ReviewModel:
             doc = self.docs[row.doc]
             self.session.set("cursor", [doc.input, doc.key, row.fingerprint, row.start])
 
-    def unmatched_decisions(self) -> int:
-        """Recorded decisions (not undone) that match no current change.
+    def unmatched_decisions(self) -> tuple[int, int]:
+        """Recorded decisions in effect that match no current change: (set aside by the rules, could not be matched).
 
         A decision is keyed by its change's fingerprint: the rule, the
         matched text and 16 characters either side. When an input changes
         there, the change found on the new text is a different one and its
         old decision is not applied (by design: the reviewer decided on
-        text that is no longer there).
+        text that is no longer there). A decision whose rule is not selected
+        now is only set aside: it applies again when that rule is selected.
         """
-        return self.session.db.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT input, doc_key, fingerprint FROM decisions WHERE undone=0) d"
-            " WHERE NOT EXISTS (SELECT 1 FROM documents doc JOIN findings f ON f.doc = doc.id"
-            " WHERE doc.input = d.input AND doc.key = d.doc_key AND f.fingerprint = d.fingerprint)"
-        ).fetchone()[0]
+        return self.session.unmatched()
 
     def row_at(self, pos: int) -> Row | None:
         return self.rows[self.order[pos]] if 0 <= pos < len(self.order) else None
@@ -296,7 +293,7 @@ class ReviewModel:
         by_id = {r.id: n for n, r in enumerate(self.rows) if r.id in state} if ids else {}
         for rid, n in by_id.items():
             self._set(self.rows[n], *state[rid])
-        self.can_undo = self.session.db.execute("SELECT 1 FROM decisions WHERE undone=0 LIMIT 1").fetchone() is not None
+        self.can_undo = self.session.can_undo()
         return sorted(by_id.values())
 
     def pending_of_rule(self, rule: str, input_id: int | None) -> list[int]:

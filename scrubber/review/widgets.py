@@ -214,8 +214,10 @@ class FittingFooter(Footer):
     Textual's footer lays every key out in a row and lets the end fall off
     the screen (``/ sear``). This one tries, in order: the full descriptions
     with padding, short descriptions with padding, the same two compact,
-    then drops keys in ``drop_order`` until the rest fit. Keys not in
-    ``drop_order`` (help, quit) always stay; the help lists everything.
+    then drops keys in ``drop_order`` until the rest fit, and at the very
+    narrowest shows the keys in ``bare`` without their descriptions (``?``
+    alone), in that order. Keys not in ``drop_order`` (help, quit) always
+    stay; the help lists everything.
     """
 
     def __init__(
@@ -223,11 +225,13 @@ class FittingFooter(Footer):
         short: dict[str, str],
         drop_order: Sequence[str],
         shown: Callable[[Binding], bool] = lambda binding: True,
+        bare: Sequence[str] = (),
         **kwargs,
     ) -> None:
         super().__init__(show_command_palette=False, **kwargs)
         self.short = short
         self.drop_order = drop_order
+        self.bare = bare
         self.shown = shown
         self._width = 0
 
@@ -254,8 +258,12 @@ class FittingFooter(Footer):
         entries = shortened
         for binding_id in self.drop_order:
             if self.width_of(entries, True) <= width:
-                break
+                return entries, True
             entries = [e for e in entries if e.binding.id != binding_id]
+        for binding_id in self.bare:
+            if self.width_of(entries, True) <= width:
+                break
+            entries = [e._replace(description="") if e.binding.id == binding_id else e for e in entries]
         return entries, True
 
     def compose(self) -> ComposeResult:

@@ -148,7 +148,7 @@ def test_after_a_write_in_place_the_resume_loses_nothing(session: Session, corpu
     stats = write_reviewed(session, None, True, lambda *a: None)
     assert stats.written and "council’s" in (corpus / "harbour.txt").read_text("utf-8")
     again = ReviewModel(resync(session))
-    assert again.unmatched_decisions() == 0  # the applied fix is spent, not "could not be matched"
+    assert again.unmatched_decisions() == (0, 0)  # the applied fix is spent, not "could not be matched"
     assert [r.action for r in again.rows if "[ad_2]Source" in r.original] == ["reject"]  # the rejection carries over
     assert not any("councilâ€™s" in r.original for r in again.rows)
     assert again.session.undo() != [] and again.session.undo() == []  # only the rejection is left to undo

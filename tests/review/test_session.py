@@ -51,7 +51,7 @@ def test_changed_input_keeps_matching_decisions(tmp_path: Path, corpus: Path, se
     harbour.write_text("A new first paragraph.\n\n" + harbour.read_text("utf-8").replace("councilâ€™s", "council’s"), "utf-8")
     report = Session(session.path).sync(engine(), [], "text", lambda *a: None)
     assert [(Path(p).name, kept, lost) for p, kept, lost in report.changed] == [("harbour.txt", 5, 1)]
-    assert "5 decision(s) kept, 1 no longer apply" in report.messages()[0]
+    assert "5 decision(s) kept, 1 could not be matched (the text at or near them changed)" in report.messages()[0]
 
 
 def fix_and_apply(tmp_path: Path, corpus: Path, session: Session, policy: Policy) -> tuple[Path, Path]:

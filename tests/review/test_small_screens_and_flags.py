@@ -154,3 +154,20 @@ def test_remapping_accept_or_reject_remaps_its_flag_twin(keys: dict, expected: d
     from scrubber.review.app import keymap_from_config
 
     assert keymap_from_config(keys) == expected
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (40, 12), (20, 6), (12, 6)])
+@sync
+async def test_quit_and_help_stay_whole_in_a_narrow_footer(session: Session, size: tuple[int, int]) -> None:
+    """Under 80 columns the footer cut `q quit` to `q qu` (20x6): every key shown is whole, quit and help always."""
+    app = ReviewApp(session)
+    async with app.run_test(size=size) as pilot:
+        for _ in range(2):  # a fix, then a flag (its keys differ: y keep, d drop)
+            await pilot.pause()
+            keys = list(app.screen.query_one("Footer").query("FooterKey").results())
+            assert all(k.region.right <= size[0] for k in keys), [(k.key, k.description, k.region) for k in keys]
+            shown = {k.key: k.description for k in keys}
+            assert "q" in shown and "question_mark" in shown, shown
+            if size[0] >= 20:
+                assert shown["q"] == "quit" and shown["question_mark"] == "help", shown
+            await goto_flag(pilot, app)
