@@ -116,7 +116,7 @@ def fix_passes(engine: Engine, policy: Policy, text: str, findings: list[Finding
         fixed = apply(text, findings, decisions)
         if fixed == text:
             return Fixed(fixed, later, findings)
-        if passes == MAX_PASSES or not (policy.acts_on_flags or engine.may_reveal(text, _edits(findings, decisions))):
+        if passes == MAX_PASSES or not (policy.acts_on_flags or engine.may_reveal(text, applied_edits(findings, decisions))):
             return Fixed(fixed, later, None)
         text, passes = fixed, passes + 1
         findings = engine.find(text, warnings)
@@ -131,7 +131,7 @@ def fix_text(
     return fixed.text, fixed.later
 
 
-def _edits(findings: list[Finding], decisions: dict[str, Decision]) -> Iterator[tuple[int, int, str]]:
+def applied_edits(findings: list[Finding], decisions: dict[str, Decision]) -> Iterator[tuple[int, int, str]]:
     """(start, end, new text) of each fix or edit the decisions apply (drops only delete)."""
     for f in findings:
         d = decisions.get(f.fingerprint)

@@ -37,6 +37,7 @@ from .engine import Engine, apply
 from .io.sinks import Output, OutputError, encode_item, output_clash, output_path
 from .io.sources import InputError, InputFile, Item, read_items
 from .model import Action, Decision, Finding
+from .policy import applied_edits
 
 SCHEMA_VERSION = 1
 Report = Callable[[str, str, str], None]
@@ -637,17 +638,19 @@ def later_changes(engine: Engine, text: str, findings: list[Finding], decisions:
     again on ``result`` and not counted: what is counted is what the
     second pass finds beyond those, by (rule, matched text).
     """
-    applied: list[tuple[int, int, str]] = []
+    applied = list(applied_edits(findings, decisions))
+    dropped = any(d.action is Action.DROP for d in decisions.values())
     untouched: Counter[tuple[str, str]] = Counter()
     for f in findings:
         d = decisions.get(f.fingerprint)
-        if d is not None and d.action is Action.EDIT:
-            applied.append((f.start, f.end, d.text or ""))
-        elif d is not None and d.action is Action.ACCEPT and f.is_fix:
-            applied.append((f.start, f.end, f.replacement or ""))
-        elif d is None or d.action is not Action.DROP:
+        kept = d is None or not (d.action in (Action.EDIT, Action.DROP) or (d.action is Action.ACCEPT and f.is_fix))
+        if kept:  # pending, rejected or kept: found again on the result, and no later change
             untouched[f.rule, text[f.start : f.end]] += 1
-    if not applied or not engine.may_reveal(text, applied):
+    if not (applied or dropped):
+        return 0
+    # the flag rules judged the text before these changes (as in fix_passes): any change may make them judge again
+    flags = any(spec.action == "flag" for spec in engine.specs)
+    if not (flags or dropped or engine.may_reveal(text, applied)):
         return 0
     found = Counter((f.rule, result[f.start : f.end]) for f in engine.find(result))
     return sum((found - untouched).values())

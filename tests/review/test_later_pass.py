@@ -42,7 +42,9 @@ def reviewed(tmp_path: Path, text: str, action: Action = Action.ACCEPT) -> Path:
     [
         (REVEALING, Action.ACCEPT, 1),  # Share this: on a line of its own once the entities are decoded
         (REVEALING, Action.REJECT, 0),  # nothing applied, nothing revealed
-        ("The cafÃ© opened.\n\n[ad_1]\n", Action.ACCEPT, 0),  # no fix makes a line: no second pass
+        ("The cafÃ© opened.\n\n[ad_1]\n", Action.ACCEPT, 0),  # the repaired text holds nothing more
+        # the garble rules skip a sentence holding mojibake: repaired, it starts in lower case
+        ("The mayor spoke.\ncafÃ© ok.\n", Action.ACCEPT, 1),
     ],
 )
 def test_write_counts_what_a_later_pass_finds_and_applies_none_of_it(tmp_path: Path, text: str, action: Action, revealed: int) -> None:
@@ -51,7 +53,7 @@ def test_write_counts_what_a_later_pass_finds_and_applies_none_of_it(tmp_path: P
     stats = write_reviewed(Session(path), tmp_path / "out", False, lambda *a: None, engine=engine)
     assert stats.revealed == revealed
     assert ("more finding(s) appear once these changes are applied" in stats.summary()) == bool(revealed)
-    if revealed:
+    if revealed and text == REVEALING:
         assert "Share this:" in (tmp_path / "out" / "e.txt").read_text("utf-8")  # not applied: nobody reviewed it
 
 
