@@ -213,14 +213,21 @@ class ExampleFailure:
 
 
 def check_examples(specs: Iterable[RuleSpec]) -> Iterator[ExampleFailure]:
-    """Run each rule alone on its examples; yield every disagreement."""
+    """Run each rule alone on its examples; yield every disagreement.
+
+    A regex that times out on an example is a failure too: the engine skips
+    a rule that runs too long on a document (with a warning), which on a
+    ``no_match`` example would otherwise read as "left it alone".
+    """
     from .engine import Engine, accept_all
 
     for spec in specs:
         engine = Engine([spec])
         for ex in spec.examples_match:
-            findings = engine.find(ex.text)
-            if spec.action == "flag":
+            findings, timeout = _find(engine, ex.text)
+            if timeout:
+                yield ExampleFailure(spec.id, spec.source, f"examples.match {ex.text!r}: {timeout}")
+            elif spec.action == "flag":
                 snippets = [f.snippet(ex.text) for f in findings if f.is_flag]
                 if ex.flagged not in snippets:
                     yield ExampleFailure(spec.id, spec.source, f"should flag {ex.flagged!r} in {ex.text!r}; flagged {snippets!r}")
@@ -229,7 +236,23 @@ def check_examples(specs: Iterable[RuleSpec]) -> Iterator[ExampleFailure]:
                 if got != ex.result:
                     yield ExampleFailure(spec.id, spec.source, f"on {ex.text!r} expected {ex.result!r}, got {got!r}")
         for text in spec.examples_no_match:
-            findings = engine.find(text)
-            if findings:
+            findings, timeout = _find(engine, text)
+            if timeout:
+                yield ExampleFailure(spec.id, spec.source, f"examples.no_match {text!r}: {timeout}")
+            elif findings:
                 shown = ", ".join(repr(f.snippet(text)) for f in findings)
                 yield ExampleFailure(spec.id, spec.source, f"must leave {text!r} alone, but matched {shown}")
+
+
+def _find(engine: Any, text: str) -> tuple[list[Any], str]:
+    """The engine's findings on ``text``, and what to say if the rule timed out on it ("" if not)."""
+    from .kinds import base
+
+    warnings: list[str] = []
+    findings = engine.find(text, warnings)
+    if not warnings:
+        return findings, ""
+    return findings, (
+        f"timed out (the regex ran longer than {base.REGEX_TIMEOUT}s: catastrophic backtracking?); "
+        "on a real document the rule would be skipped"
+    )
