@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 SLOW_PACK = """[[rules]]
 id = "demo.slow"
@@ -22,3 +25,70 @@ def test_rules_check_fails_an_example_the_regex_times_out_on(run_cli, tmp_path: 
     assert "c3.toml: rule 'demo.slow': examples.no_match 'aaaa" in result.stderr
     assert "timed out" in result.stderr and "Traceback" not in result.stderr
     assert "1 failure(s) — FAILED" in result.stdout
+
+
+# -- 2. config values of the wrong shape ------------------------------------------------------
+
+#: (file, its text, what the error says after "FILE: "); every one exits 2 before reading any input
+BAD_SHAPES = [
+    ("pyproject.toml", '[tool]\nscrubber = "x"', "'tool.scrubber' must be a table of settings ([tool.scrubber]), not 'x'"),
+    ("pyproject.toml", '[tool]\nscrubber = ["select"]', "'tool.scrubber' must be a table of settings ([tool.scrubber]), not ['select']"),
+    ("pyproject.toml", "[tool.scrubber]\nglob = [1]", "'glob' must be a list of strings, not [1] (1 is not a string)"),
+    ("pyproject.toml", "[tool.scrubber]\nglob = [['*.txt']]", "'glob' must be a list of strings, not [['*.txt']]"),
+    ("pyproject.toml", "[tool.scrubber.glob]\nx = 1", "'glob' must be a string or a list of strings, not {'x': 1}"),
+    ("pyproject.toml", '[tool.scrubber]\nglob = [""]', "'glob' must not hold an empty string: ['']"),
+    ("scrubber.toml", "select = [1]", "'select' must be a list of strings, not [1] (1 is not a string)"),
+    ("scrubber.toml", "ignore = [true]", "'ignore' must be a list of strings, not [True]"),
+    ("scrubber.toml", "ignore = 3", "'ignore' must be a string or a list of strings, not 3"),
+    ("scrubber.toml", 'rules = [""]', "'rules' must not hold an empty string: ['']"),
+    ("scrubber.toml", "rules = [{ path = 'p' }]", "'rules' must be a list of strings"),
+    ("scrubber.toml", 'text-key = ""', "'text-key' must not be empty"),
+    ("scrubber.toml", "text-key = ['body']", "'text-key' must be a string, not ['body']"),
+    ("scrubber.toml", 'text-key = "a"\ntext_key = "b"', "'text-key' is given twice (as text-key and text_key)"),
+    ("scrubber.toml", 'unsafe = "yes"', "'unsafe' must be true or false, not 'yes'"),
+    ("scrubber.toml", 'drop-flagged = "no"', "'drop-flagged' must be true or false, not 'no'"),
+    ("scrubber.toml", "min-confidence = nan", "'min-confidence' must be between 0 and 1, not nan"),
+    ("scrubber.toml", "drop-above = [0.5]", "'drop-above' must be a number, not [0.5]"),
+    ("scrubber.toml", "jobs = 1.5", "'jobs' must be a number (a whole one), not 1.5"),
+    ("scrubber.toml", "jobs = true", "'jobs' must be a number (a whole one), not True"),
+    ("scrubber.toml", 'engine = "spark"', "'engine' must be 'local' or 'dask', not 'spark'"),
+    ("scrubber.toml", "scheduler = 2024-01-01", "'scheduler' must be a string, not datetime.date(2024, 1, 1)"),
+    ("scrubber.toml", 'scheduler = " "', "'scheduler' must not be empty"),
+    ("scrubber.toml", "review-keys = 3", "'review-keys' must be a table, not 3"),
+    ("scrubber.toml", "review-keys = { accept = 3 }", "'review-keys' must map each action to a string of keys"),
+    ("scrubber.toml", 'review-keys = { accept = "" }', "'review-keys' must map each action to a string of keys"),
+    ("scrubber.toml", "tool = 3", "unknown setting(s): tool"),
+]
+
+
+@pytest.mark.parametrize(("name", "toml", "said"), BAD_SHAPES, ids=[f"{n}:{t}" for n, t, _ in BAD_SHAPES])
+def test_a_config_value_of_the_wrong_shape_is_a_clear_error(run_cli, tmp_path: Path, name: str, toml: str, said: str):
+    (tmp_path / name).write_text(toml + "\n")
+    (tmp_path / "m.txt").write_text("A plain sentence.\n")
+    result = run_cli("check", "m.txt")
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert f"scrubber: error: {tmp_path / name}: {said}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("tool", ["tool = 3", 'tool = "scrubber"', "tool = [1, 2]"])
+def test_a_pyproject_whose_tool_is_not_a_table_is_not_ours(run_cli, tmp_path: Path, tool: str):
+    """It is another tool's file: skipped, and the search goes on upwards (to a scrubber.toml here)."""
+    (tmp_path / "scrubber.toml").write_text('select = ["residue"]\n')
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text(tool + "\n")
+    (sub / "m.txt").write_text("The cafÃ© reopened.\nRead more\n")
+    result = run_cli("check", "m.txt", "--format", "jsonl", cwd=sub)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    rules = {f["rule"] for line in result.stdout.splitlines() for f in json.loads(line)["findings"]}
+    assert rules == {"residue.read-more"}  # the mojibake is not reported: the parent's select applies
+
+
+def test_a_pyproject_named_by_config_whose_tool_is_not_a_table_is_an_error(run_cli, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text("tool = 3\n")
+    (tmp_path / "m.txt").write_text("A plain sentence.\n")
+    result = run_cli("check", "m.txt", "--config", "pyproject.toml")
+    assert result.returncode == 2
+    assert "pyproject.toml: 'tool' must be a table (scrubber reads [tool.scrubber]), not 3" in result.stderr
