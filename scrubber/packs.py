@@ -46,9 +46,20 @@ def builtin_pack_dir() -> Path:
 
 
 def pack_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.glob("*.toml") if not p.name.startswith("."))
-    return [path]
+    """The packs in ``path``: the file itself, or a folder's ``*.toml`` files (any case: ``.TOML`` too).
+
+    A folder with no pack is an error: ``--rules DIR`` naming the wrong
+    folder must not run without the rules it was meant to add.
+    """
+    if not path.is_dir():
+        return [path]
+    try:
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".toml" and not p.name.startswith(".") and p.is_file())
+    except OSError as exc:
+        raise PackError(f"{path}: cannot list rule pack folder: {exc.strerror or exc}") from None
+    if not found:
+        raise PackError(f"{path}: no rule pack in this folder (a pack is a .toml file)")
+    return found
 
 
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from test_cli import USER_PACK
 
 SLOW_PACK = """[[rules]]
 id = "demo.slow"
@@ -92,3 +93,45 @@ def test_a_pyproject_named_by_config_whose_tool_is_not_a_table_is_an_error(run_c
     result = run_cli("check", "m.txt", "--config", "pyproject.toml")
     assert result.returncode == 2
     assert "pyproject.toml: 'tool' must be a table (scrubber reads [tool.scrubber]), not 3" in result.stderr
+
+
+# -- 3. a pack folder with no pack ---------------------------------------------------------------
+
+BYLINE_PACK = USER_PACK.replace("{no_match}", "Reporting by phone is hard, she said.\\nMore text.")
+
+#: (files in the folder "packs", the command, exit code, what stderr says); the folder's own name in the message
+PACK_FOLDERS = [
+    ({}, ["rules", "--check", "packs"], 2, "packs: no rule pack in this folder (a pack is a .toml file)"),
+    ({}, ["fix", "m.txt", "--rules", "packs"], 2, "packs: no rule pack in this folder"),
+    ({"notes.txt": "x"}, ["check", "m.txt", "--rules", "packs"], 2, "packs: no rule pack in this folder"),
+    ({".hidden.toml": BYLINE_PACK}, ["rules", "--check", "packs"], 2, "packs: no rule pack in this folder"),
+    ({"dir.toml/": ""}, ["rules", "--check", "packs"], 2, "packs: no rule pack in this folder"),
+    ({"HOUSE.TOML": BYLINE_PACK}, ["rules", "--check", "packs"], 0, ""),
+    ({"HOUSE.TOML": BYLINE_PACK}, ["fix", "m.txt", "--rules", "packs", "--select", "house"], 0, ""),
+]
+
+
+@pytest.mark.parametrize(("files", "args", "code", "said"), PACK_FOLDERS)
+def test_a_pack_folder_with_no_pack_is_an_error(run_cli, tmp_path: Path, files: dict[str, str], args: list[str], code: int, said: str):
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    for name, text in files.items():
+        if name.endswith("/"):
+            (folder / name).mkdir()
+        else:
+            (folder / name).write_text(text)
+    (tmp_path / "m.txt").write_text("Body.\nReporting by Ann Lee\n")
+    result = run_cli(*args)
+    assert result.returncode == code, result.stderr
+    assert said in result.stderr and "Traceback" not in result.stderr
+    if args[0] == "fix" and code == 0:
+        assert result.stdout == "Body.\n"
+
+
+def test_an_empty_pack_folder_in_the_config_is_an_error(run_cli, tmp_path: Path):
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "scrubber.toml").write_text('rules = ["packs"]\n')
+    (tmp_path / "m.txt").write_text("A plain sentence.\n")
+    result = run_cli("check", "m.txt")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'packs'}: no rule pack in this folder" in result.stderr
