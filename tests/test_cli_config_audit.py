@@ -135,3 +135,15 @@ def test_an_empty_pack_folder_in_the_config_is_an_error(run_cli, tmp_path: Path)
     result = run_cli("check", "m.txt")
     assert result.returncode == 2
     assert f"{tmp_path / 'packs'}: no rule pack in this folder" in result.stderr
+
+
+# -- 4. pack errors name the line ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["rules", "--check", "p.toml"], ["fix", "m.txt", "--rules", "p.toml"]])
+def test_a_pack_error_names_file_line_and_rule(run_cli, tmp_path: Path, args: list[str]):
+    (tmp_path / "p.toml").write_text('[pack]\nname = "house"\n' + BYLINE_PACK.replace("where = ", "colour = 'red'\nwhere = "))
+    (tmp_path / "m.txt").write_text("Body.\n")
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "scrubber: error: p.toml:8: rule 'house.byline': unknown parameter(s) for kind 'line': colour\n" in result.stderr
