@@ -6,6 +6,7 @@ selection by id prefix.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -157,6 +158,9 @@ def load_config(path: Path | None) -> Config:
     for key in ("select", "ignore", "rules", "glob"):  # one string is a list of one
         if isinstance(settings.get(key), str):
             settings[key] = [settings[key]]
+    for key in ("select", "ignore"):  # "residue,unicode" as on the command line
+        if key in settings:
+            settings[key] = split_codes(settings[key])
     cfg = Config(path=path)
     cfg.select = settings.pop("select", cfg.select)
     cfg.ignore = settings.pop("ignore", cfg.ignore)
@@ -181,17 +185,38 @@ def _problem(key: str, value: Any) -> str:
         return f"must be {' or '.join(map(repr, CONFIG_CHOICES[key]))}, not {value!r}"
     if isinstance(value, str) and not value.strip():
         return "must not be empty"
-    if isinstance(value, list):
-        for item in value:
+    if list in allowed:
+        for item in [value] if isinstance(value, str) else value:
             if not isinstance(item, str):
                 return f"must be a list of strings, not {value!r} ({item!r} is not a string)"
             if not item.strip():
                 return f"must not hold an empty string: {value!r}"
+            if key == "glob" and glob_problem(item, "glob"):
+                return f"{item!r}: {glob_problem(item, 'glob')}"
     if isinstance(value, dict):  # review-keys: action = "keys"; the action names are checked by `scrubber review`
         for name, keys in value.items():
             if not isinstance(keys, str) or not keys.strip():
                 return f'must map each action to a string of keys such as "a" or "a,enter", not {name} = {keys!r}'
     return ""
+
+
+def glob_problem(pattern: str, option: str = "--glob") -> str:
+    """Why a ``--glob`` (``glob`` in the config) pattern can match nothing, or "" when it can.
+
+    Patterns are matched against file names inside the folders walked
+    (recursively), so one holding a folder (``d/*.txt``) never matches.
+    """
+    if not pattern.strip():
+        return "an empty pattern matches no file"
+    if "/" not in pattern and os.sep not in pattern:
+        return ""
+    head, _, name = pattern.replace(os.sep, "/").rpartition("/")
+    better = f"{option} {name or '*'!r}" if option.startswith("-") else f"{option} = {name or '*'!r}"
+    if not head or any(c in head for c in "*?["):  # '**/*.txt', '*/x.txt': folders are walked anyway
+        instead = f"folders are searched recursively already: {better}"
+    else:
+        instead = f"give the folder ({head}) as a PATH, and {better}"
+    return f"{option} matches file names only, not paths; {instead}"
 
 
 def split_codes(values: Iterable[str]) -> list[str]:
@@ -213,9 +238,16 @@ def check_codes(packs: Sequence[Pack], codes: Iterable[str], where: str = "") ->
     for code in codes:
         if code != "ALL" and not any(code_matches(rule_id, code) for rule_id in known):
             names = sorted({*known, *(rule_id.split(".", 1)[0] for rule_id in known), "ALL"})
-            close = difflib.get_close_matches(code, names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise PackError(f"{where}no rule matches {code!r}{hint} (see 'scrubber rules' for the list)")
+            raise PackError(f"{where}no rule matches {code!r}{did_you_mean(code, names)} (see 'scrubber rules' for the list)")
+
+
+def did_you_mean(code: str, names: Iterable[str]) -> str:
+    """``"; did you mean 'ALL'?"`` for the name closest to ``code`` (case aside), or ``""``."""
+    by_folded: dict[str, str] = {}
+    for name in names:
+        by_folded.setdefault(name.casefold(), name)
+    close = difflib.get_close_matches(code.casefold(), by_folded, n=1)
+    return f"; did you mean {by_folded[close[0]]!r}?" if close else ""
 
 
 def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[str]) -> list[RuleSpec]:

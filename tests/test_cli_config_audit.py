@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,101 @@ def test_a_pack_error_names_file_line_and_rule(run_cli, tmp_path: Path, args: li
     result = run_cli(*args)
     assert result.returncode == 2
     assert "scrubber: error: p.toml:8: rule 'house.byline': unknown parameter(s) for kind 'line': colour\n" in result.stderr
+
+
+# -- 5. small ones ----------------------------------------------------------------------------------
+
+OPT_IN_PACK = BYLINE_PACK.replace('id = "house.byline"', 'id = "mined.byline"\nenabled = false')
+
+#: (command-line arguments after "check m.txt", pyproject.toml's [tool.scrubber] or None, what stderr says); all exit 2
+SMALL = [
+    ([], 'engine = "spark"', "pyproject.toml: 'engine' must be 'local' or 'dask', not 'spark'"),
+    ([], "select = []", "pyproject.toml: select is empty, so no rule runs (leave it out to run every enabled rule"),
+    (["--rules", "p.toml", "--select", "mined"], None,
+     "--select: no rules selected: the rules 'mined' matches are opt-in (disabled by default), and run only when selected by their full id (mined.byline)"),
+    ([], 'select = "unicode.nbsp"\nignore = "unicode.nbsp"', "pyproject.toml: select: no rules selected: ignore leaves out every rule 'unicode.nbsp' matches"),
+    (["--select", "residue", "--ignore", "residue"], None, "--select: no rules selected: --ignore leaves out every rule 'residue' matches"),
+    ([], 'select = "residue,unicod"', "pyproject.toml: select: no rule matches 'unicod'; did you mean 'unicode'?"),
+    ([], 'ignore = "residue, garbel"', "pyproject.toml: ignore: no rule matches 'garbel'; did you mean 'garble'?"),
+    (["--select", "all"], None, "--select: no rule matches 'all'; did you mean 'ALL'?"),
+    (["--glob", "d/*.txt"], None, "--glob 'd/*.txt': --glob matches file names only, not paths; give the folder (d) as a PATH, and --glob '*.txt'"),
+    (["--glob", "**/*.txt"], None, "--glob '**/*.txt': --glob matches file names only, not paths; folders are searched recursively already: --glob '*.txt'"),
+    (["--glob", ""], None, "--glob '': an empty pattern matches no file"),
+    ([], 'glob = "d/*.txt"', "pyproject.toml: 'glob' 'd/*.txt': glob matches file names only, not paths; give the folder (d) as a PATH, and glob = '*.txt'"),
+    (["--stats", "m.txt/s.json"], None, "--stats m.txt/s.json: cannot write it: m.txt is not a directory"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "config", "said"), SMALL, ids=[" ".join(a) or c for a, c, _ in SMALL])
+def test_small_selection_and_option_mistakes(run_cli, tmp_path: Path, args: list[str], config: str | None, said: str):
+    (tmp_path / "p.toml").write_text(OPT_IN_PACK)
+    (tmp_path / "m.txt").write_text("The cafÃ© reopened.\n")
+    if config is not None:
+        (tmp_path / "pyproject.toml").write_text(f"[tool.scrubber]\n{config}\n")
+    result = run_cli("check", "m.txt", *args)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert said in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("config", "found"), [('select = "residue,unicode"', True), ('ignore = "garble,unicode"', False)])
+def test_select_and_ignore_strings_split_on_commas_as_on_the_command_line(run_cli, tmp_path: Path, config: str, found: bool):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.scrubber]\n{config}\n")
+    (tmp_path / "m.txt").write_text("The cafÃ© reopened.\n")
+    result = run_cli("check", "m.txt", "--format", "jsonl")
+    assert result.returncode == (1 if found else 0), result.stderr
+    assert ("unicode.mojibake" in result.stdout) is found
+
+
+def test_stats_is_checked_before_the_run_and_not_created_early(run_cli, tmp_path: Path):
+    (tmp_path / "m.txt").write_text("The cafÃ© reopened.\n")
+    (tmp_path / "stats").mkdir()
+    result = run_cli("fix", "m.txt", "-o", "out", "--stats", "m.txt/s.json")
+    assert result.returncode == 2 and not (tmp_path / "out").exists()  # no output written before the error
+    result = run_cli("fix", "m.txt", "-o", "out", "--stats", "new/s.json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "new" / "s.json").read_text())["files"] == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_stats_in_an_unwritable_folder_is_refused_before_the_run(run_cli, tmp_path: Path):
+    (tmp_path / "m.txt").write_text("The cafÃ© reopened.\n")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    result = run_cli("fix", "m.txt", "-o", "out", "--stats", "locked/s.json")
+    assert result.returncode == 2 and "cannot write in locked (permission denied)" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "said"), [("residue.sorce-link", "did you mean 'residue.source-link'?"), ("residu", "did you mean 'residue'?")]
+)
+def test_rules_suggests_the_closest_id(run_cli, rule_id: str, said: str):
+    result = run_cli("rules", rule_id)
+    assert result.returncode == 2
+    assert f"no rule {rule_id!r}; {said}" in result.stderr
+
+
+#: (review-keys lines, what stderr says; None: accepted, so review goes on to say it needs a terminal)
+REVIEW_KEYS = [
+    ('accept = "j"', "review-keys: key 'j' is bound to both accept and next; give next another key too"),
+    ('next = "?"', "review-keys: key '?' is bound to both next and help; give help another key too"),
+    ('reject = "y"', "review-keys: key 'y' is bound to both reject and accept; give accept another key too"),
+    ('accept = "a,,b"', "review-keys: accept = 'a,,b' holds an empty key"),
+    ('accept = "j"\nnext = "down"', None),
+    ('accept = "a"', None),
+    ('quit = "ctrl+c"', None),  # two bindings of one action may share a key
+]
+
+
+@pytest.mark.parametrize(("keys", "said"), REVIEW_KEYS, ids=[k for k, _ in REVIEW_KEYS])
+def test_a_key_bound_to_two_actions_is_refused(run_cli, tmp_path: Path, keys: str, said: str | None):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.scrubber.review-keys]\n{keys}\n")
+    (tmp_path / "m.txt").write_text("The cafÃ© reopened.\n")
+    result = run_cli("review", "m.txt", "--session", "s.scrubber-session", input="")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    if said is None:
+        assert "needs a terminal" in result.stderr, result.stderr
+    else:
+        assert f"pyproject.toml: {said}" in result.stderr
+        assert not (tmp_path / "s.scrubber-session").exists()

@@ -11,7 +11,7 @@ import click
 from ..io.sources import INPUT_FORMATS, BinaryInput, InputError, InputFile, discover, read_items
 from ..progress import choose_mode, make_progress
 from ..session import ReviewLock, Session, SessionError
-from .common import Reporter, build_engine, fail, rule_options, setting
+from .common import Reporter, build_engine, checked_globs, fail, rule_options, setting
 
 
 def default_session_path(paths: tuple[str, ...]) -> Path:
@@ -173,7 +173,14 @@ def remember_rules(session: Session, choice: tuple) -> None:
     help="Session file (SQLite). Resumed if it exists [default: <first PATH>.scrubber-session].",
 )
 @click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Inside folders, only files whose name matches (repeatable).")
+@click.option(
+    "--glob",
+    "globs",
+    multiple=True,
+    metavar="PATTERN",
+    callback=checked_globs,
+    help="Inside folders, only files whose name (not path) matches (repeatable).",
+)
 @click.option(
     "--input-format",
     type=click.Choice(INPUT_FORMATS),
@@ -237,10 +244,12 @@ def review(
     """
     choice = rule_choice(session_path, paths, select, ignore, rule_dirs, config_path, isolated)
     setup = build_engine(*choice)
-    from ..review.app import ReviewApp, keymap_from_config  # Textual loads only for this command
+    from ..review.app import BINDINGS, TWINS, ReviewApp, keymap_from_config  # Textual loads only for this command
+    from ..review.keys import check_keymap
 
     try:
         keymap = keymap_from_config(setting(setup.config, None, "review_keys", {}))
+        check_keymap(keymap, BINDINGS, TWINS)
     except ValueError as exc:
         fail(f"{setup.config.path}: {exc}")
     lock = ReviewLock(session_path or default_session_path(paths)) if session_path or paths else None
