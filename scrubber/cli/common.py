@@ -338,17 +338,21 @@ def checked_globs(ctx: click.Context, param: click.Parameter, globs: tuple[str, 
     return globs
 
 
+#: --glob for every command that walks folders, its patterns checked when parsed
+glob_option = click.option(
+    "--glob",
+    "globs",
+    multiple=True,
+    metavar="PATTERN",
+    callback=checked_globs,
+    help="Inside folders, only files whose name (not path) matches (repeatable, e.g. '*.txt').",
+)
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
-    @click.option(
-        "--glob",
-        "globs",
-        multiple=True,
-        metavar="PATTERN",
-        callback=checked_globs,
-        help="Inside folders, only files whose name (not path) matches (repeatable, e.g. '*.txt').",
-    )
+    @glob_option
     @format_options
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

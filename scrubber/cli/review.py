@@ -11,7 +11,7 @@ import click
 from ..io.sources import INPUT_FORMATS, BinaryInput, InputError, InputFile, discover, read_items
 from ..progress import choose_mode, make_progress
 from ..session import ReviewLock, Session, SessionError
-from .common import Reporter, build_engine, checked_globs, fail, rule_options, setting
+from .common import Reporter, build_engine, fail, glob_option, rule_options, setting
 
 
 def default_session_path(paths: tuple[str, ...]) -> Path:
@@ -173,14 +173,7 @@ def remember_rules(session: Session, choice: tuple) -> None:
     help="Session file (SQLite). Resumed if it exists [default: <first PATH>.scrubber-session].",
 )
 @click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
-@click.option(
-    "--glob",
-    "globs",
-    multiple=True,
-    metavar="PATTERN",
-    callback=checked_globs,
-    help="Inside folders, only files whose name (not path) matches (repeatable).",
-)
+@glob_option
 @click.option(
     "--input-format",
     type=click.Choice(INPUT_FORMATS),

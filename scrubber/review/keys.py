@@ -43,7 +43,7 @@ def check_keymap(keymap: Mapping[str, str], bindings: Iterable[_Binding], twins:
         keys = keymap.get(binding.id, binding.key)
         for key in keys.split(","):
             if not key.strip():
-                raise ValueError(f"review-keys: {_name(binding)} = {keys!r} holds an empty key (write keys as \"a\" or \"a,enter\")")
+                raise ValueError(f'review-keys: {_name(binding)} = {keys!r} holds an empty key (write keys as "a" or "a,enter")')
             canonical = _canonical(key.strip())
             if binding.id in keymap:
                 spelled.setdefault(canonical, key.strip())
