@@ -6,6 +6,7 @@ selection by id prefix.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -45,6 +46,8 @@ CONFIG_RANGES: dict[str, tuple[Any, str]] = {
     "drop_above": (lambda v: 0 <= v <= 1, "between 0 and 1"),
     "jobs": (lambda v: v >= 0, "0 (all cores) or more"),
 }
+#: settings with a fixed set of values, checked like the command-line choices they stand for
+CONFIG_CHOICES: dict[str, tuple[str, ...]] = {"engine": ("local", "dask")}
 _TYPE_WORDS = {list: "a list", str: "a string", bool: "true or false", int: "a number", float: "a number", dict: "a table"}
 
 
@@ -102,12 +105,23 @@ def find_config(start: Path | None = None, warn: Callable[[str, str], None] | No
                     )
                     warn(where, f"{problem}; ignored (it has no [tool.scrubber] table)")
                 continue
-            if "scrubber" in data.get("tool", {}):
+            if _scrubber_table(data) is not None:  # a `tool` that is not a table is another tool's problem
                 return pyproject
     return None
 
 
+def _scrubber_table(data: dict[str, Any]) -> Any:
+    """pyproject.toml's ``tool.scrubber`` value, or None when it has none (``tool`` may be anything)."""
+    tool = data.get("tool")
+    return tool.get("scrubber") if isinstance(tool, dict) else None
+
+
 def load_config(path: Path | None) -> Config:
+    """The settings of ``path``, every value checked for its type, shape and range.
+
+    A wrong value is one :class:`ConfigError` naming the file and the setting
+    as written, here and not a traceback later in the run.
+    """
     if path is None:
         return Config()
     try:
@@ -119,37 +133,90 @@ def load_config(path: Path | None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(toml_error(path, text, exc)) from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("scrubber", {})
-    elif set(data) == {"tool"} and "scrubber" in data["tool"]:
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: 'tool' must be a table (scrubber reads [tool.scrubber]), not {tool!r}")
+        data = tool.get("scrubber", {})
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: 'tool.scrubber' must be a table of settings ([tool.scrubber]), not {data!r}")
+    elif set(data) == {"tool"} and isinstance(data["tool"], dict) and "scrubber" in data["tool"]:
         raise ConfigError(f"{path}: put the settings at the top level ([tool.scrubber] is for pyproject.toml)")
-    data = {k.replace("-", "_"): v for k, v in data.items()}
-    unknown = set(data) - CONFIG_KEYS
+    settings: dict[str, Any] = {}
+    for written, value in data.items():
+        key = written.replace("-", "_")
+        if key in settings:
+            raise ConfigError(f"{path}: {_written(key)!r} is given twice (as {_written(key)} and {key})")
+        settings[key] = value
+    unknown = set(settings) - CONFIG_KEYS
     if unknown:
         known = ", ".join(sorted(_written(k) for k in CONFIG_KEYS))
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(_written(k) for k in unknown))} (known: {known})")
-    for key, value in data.items():
-        allowed = CONFIG_TYPES[key]
-        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
-            wanted = " or ".join(dict.fromkeys(_TYPE_WORDS[t] for t in allowed))
-            raise ConfigError(f"{path}: {_written(key)!r} must be {wanted}, not {value!r}")
-        if key in CONFIG_RANGES and not CONFIG_RANGES[key][0](value):
-            raise ConfigError(f"{path}: {_written(key)!r} must be {CONFIG_RANGES[key][1]}, not {value!r}")
-    if isinstance(data.get("glob"), str):
-        data["glob"] = [data["glob"]]
+    for key, value in settings.items():
+        problem = _problem(key, value)
+        if problem:
+            raise ConfigError(f"{path}: {_written(key)!r} {problem}")
+    for key in ("select", "ignore", "rules", "glob"):  # one string is a list of one
+        if isinstance(settings.get(key), str):
+            settings[key] = [settings[key]]
+    for key in ("select", "ignore"):  # "residue,unicode" as on the command line
+        if key in settings:
+            settings[key] = split_codes(settings[key])
     cfg = Config(path=path)
-    for key in ("select", "ignore", "rules"):
-        if key in data:
-            value = data.pop(key)
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{path}: {key!r} must be a list of strings")
-            if key == "rules":
-                cfg.rules = [(path.parent / v) for v in value]
-            else:
-                setattr(cfg, key, value)
-    cfg.values = data
+    cfg.select = settings.pop("select", cfg.select)
+    cfg.ignore = settings.pop("ignore", cfg.ignore)
+    cfg.rules = [path.parent / v for v in settings.pop("rules", [])]
+    cfg.values = settings
     return cfg
+
+
+def _problem(key: str, value: Any) -> str:
+    """What is wrong with ``value`` for setting ``key`` ("must be …, not …"), or "" if nothing."""
+    allowed = CONFIG_TYPES[key]
+    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+        wanted = " or ".join(dict.fromkeys(_TYPE_WORDS[t] for t in allowed))
+        if list in allowed:
+            wanted = "a string or a list of strings"
+        elif allowed == (int,):
+            wanted = "a number (a whole one)"
+        return f"must be {wanted}, not {value!r}"
+    if key in CONFIG_RANGES and not CONFIG_RANGES[key][0](value):
+        return f"must be {CONFIG_RANGES[key][1]}, not {value!r}"
+    if key in CONFIG_CHOICES and value not in CONFIG_CHOICES[key]:
+        return f"must be {' or '.join(map(repr, CONFIG_CHOICES[key]))}, not {value!r}"
+    if isinstance(value, str) and not value.strip():
+        return "must not be empty"
+    if list in allowed:
+        for item in [value] if isinstance(value, str) else value:
+            if not isinstance(item, str):
+                return f"must be a list of strings, not {value!r} ({item!r} is not a string)"
+            if not item.strip():
+                return f"must not hold an empty string: {value!r}"
+            if key == "glob" and glob_problem(item, "glob"):
+                return f"{item!r}: {glob_problem(item, 'glob')}"
+    if isinstance(value, dict):  # review-keys: action = "keys"; the action names are checked by `scrubber review`
+        for name, keys in value.items():
+            if not isinstance(keys, str) or not keys.strip():
+                return f'must map each action to a string of keys such as "a" or "a,enter", not {name} = {keys!r}'
+    return ""
+
+
+def glob_problem(pattern: str, option: str = "--glob") -> str:
+    """Why a ``--glob`` (``glob`` in the config) pattern can match nothing, or "" when it can.
+
+    Patterns are matched against file names inside the folders walked
+    (recursively), so one holding a folder (``d/*.txt``) never matches.
+    """
+    if not pattern.strip():
+        return "an empty pattern matches no file"
+    if "/" not in pattern and os.sep not in pattern:
+        return ""
+    head, _, name = pattern.replace(os.sep, "/").rpartition("/")
+    better = f"{option} {name or '*'!r}" if option.startswith("-") else f"{option} = {name or '*'!r}"
+    if not head or any(c in head for c in "*?["):  # '**/*.txt', '*/x.txt': folders are walked anyway
+        instead = f"folders are searched recursively already: {better}"
+    else:
+        instead = f"give the folder ({head}) as a PATH, and {better}"
+    return f"{option} matches file names only, not paths; {instead}"
 
 
 def split_codes(values: Iterable[str]) -> list[str]:
@@ -171,9 +238,16 @@ def check_codes(packs: Sequence[Pack], codes: Iterable[str], where: str = "") ->
     for code in codes:
         if code != "ALL" and not any(code_matches(rule_id, code) for rule_id in known):
             names = sorted({*known, *(rule_id.split(".", 1)[0] for rule_id in known), "ALL"})
-            close = difflib.get_close_matches(code, names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise PackError(f"{where}no rule matches {code!r}{hint} (see 'scrubber rules' for the list)")
+            raise PackError(f"{where}no rule matches {code!r}{did_you_mean(code, names)} (see 'scrubber rules' for the list)")
+
+
+def did_you_mean(code: str, names: Iterable[str]) -> str:
+    """``"; did you mean 'ALL'?"`` for the name closest to ``code`` (case aside), or ``""``."""
+    by_folded: dict[str, str] = {}
+    for name in names:
+        by_folded.setdefault(name.casefold(), name)
+    close = difflib.get_close_matches(code.casefold(), by_folded, n=1)
+    return f"; did you mean {by_folded[close[0]]!r}?" if close else ""
 
 
 def select_rules(packs: Sequence[Pack], select: Sequence[str], ignore: Sequence[str]) -> list[RuleSpec]:

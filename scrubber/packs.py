@@ -46,9 +46,20 @@ def builtin_pack_dir() -> Path:
 
 
 def pack_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.glob("*.toml") if not p.name.startswith("."))
-    return [path]
+    """The packs in ``path``: the file itself, or a folder's ``*.toml`` files (any case: ``.TOML`` too).
+
+    A folder with no pack is an error: ``--rules DIR`` naming the wrong
+    folder must not run without the rules it was meant to add.
+    """
+    if not path.is_dir():
+        return [path]
+    try:
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".toml" and not p.name.startswith(".") and p.is_file())
+    except OSError as exc:
+        raise PackError(f"{path}: cannot list rule pack folder: {exc.strerror or exc}") from None
+    if not found:
+        raise PackError(f"{path}: no rule pack in this folder (a pack is a .toml file)")
+    return found
 
 
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
@@ -97,13 +108,17 @@ def load_pack(path: Path) -> Pack:
     unknown_top = set(data) - {"pack", "rules"}
     if unknown_top:
         raise PackError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown_top))}")
+    lines = RuleLines(text, rules_raw)
     specs: list[RuleSpec] = []
     disabled: set[str] = set()
     seen: set[str] = set()
     for n, raw_rule in enumerate(rules_raw, 1):
-        spec = _parse_rule(path, n, raw_rule)
+        try:
+            spec = _parse_rule(path, n, raw_rule)
+        except PackError as exc:
+            raise lines.placed(path, exc, n) from None
         if spec.id in seen:
-            raise PackError(f"{path}: rule {spec.id!r} is defined twice")
+            raise PackError(lines.at(path, n, f"rule {spec.id!r} is defined twice"))
         seen.add(spec.id)
         specs.append(spec)
         if raw_rule.get("enabled", True) is False:
@@ -111,8 +126,113 @@ def load_pack(path: Path) -> Pack:
     # compiling validates regexes and kind-specific parameters
     from .engine import compile_specs
 
-    compile_specs(specs)
+    try:
+        compile_specs(specs)
+    except PackError as exc:
+        named = [n for n, spec in enumerate(specs, 1) if str(exc).startswith(f"{spec.where()}: ")]
+        raise (lines.placed(path, exc, named[0]) if len(named) == 1 else exc) from None
     return Pack(str(path), str(meta.get("name", path.stem)), str(meta.get("description", "")), tuple(specs), frozenset(disabled))
+
+
+# -- where a rule is in the source ------------------------------------------------------------
+
+#: a table header line: ``[name]`` or ``[[name]]`` (group 1 is "[[" for an array of tables)
+_HEADER = re.compile(r"""^[ \t]*(\[\[?)([^\[\]]*)\]\]?[ \t]*(?:#.*)?$""")
+_MULTILINE_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''.*?'''", re.S)
+
+
+class RuleLines:
+    """The line of each rule of a pack in its source, found in the text (tomllib gives no positions).
+
+    Rules written as ``[[rules]]`` tables are numbered by their headers,
+    and a key of one (``colour = …``) is found between its header and the
+    next header (its own keys come before its sub-tables). Only when the headers
+    count exactly as many rules as TOML read: in any other style (``rules =
+    [{…}, …]``, headers inside multi-line strings) a rule is found by its
+    ``id = "…"`` line if that is unique, else not at all. No line is better
+    than a wrong one.
+    """
+
+    def __init__(self, text: str, rules: list[Any]) -> None:
+        self.lines = [line.removesuffix("\r") for line in text.split("\n")]  # numbered as tomllib does
+        self.rules = rules
+        hidden = [False] * len(self.lines)  # lines inside a multi-line string (after its first)
+        for m in _MULTILINE_STRING.finditer(text):
+            first, last = text.count("\n", 0, m.start()), text.count("\n", 0, m.end())
+            hidden[first + 1 : last + 1] = [True] * (last - first)
+        self.hidden = hidden
+        headers = [(i, m) for i, line in enumerate(self.lines) if not hidden[i] and (m := _HEADER.match(line))]
+        names = [(i, m.group(1) == "[[", re.sub(r"""[\s"']""", "", m.group(2))) for i, m in headers]
+        starts = [i for i, array, name in names if array and name == "rules"]
+        self.spans: list[tuple[int, int]] | None = None
+        if len(starts) == len(rules):
+            # a rule's own keys come before its first sub-table ([rules.examples]) or the next table
+            ends = [next((j for j, _, _ in names if j > i), len(self.lines)) for i in starts]
+            self.spans = list(zip(starts, ends))
+
+    def line(self, n: int, key: str | None = None) -> int | None:
+        """The 1-based line of rule #n, at ``key`` when the key is written once in its table."""
+        if self.spans is None:
+            return self._id_line(n)
+        start, end = self.spans[n - 1]
+        if key is not None:
+            written = re.compile(rf"""^[ \t]*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')[ \t]*[=.]""")
+            hits = [i for i in range(start + 1, end) if not self.hidden[i] and written.match(self.lines[i])]
+            if len(hits) == 1:
+                return hits[0] + 1
+        return start + 1
+
+    def _id_line(self, n: int) -> int | None:
+        raw = self.rules[n - 1]
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(rule_id, str):
+            return None
+        written = re.compile(rf"""(?:^|[{{,\s])(?:id|"id"|'id')[ \t]*=[ \t]*(?:"{re.escape(rule_id)}"|'{re.escape(rule_id)}')""")
+        hits = [i for i, line in enumerate(self.lines) if not self.hidden[i] and written.search(line)]
+        return hits[0] + 1 if len(hits) == 1 else None
+
+    def at(self, path: Path, n: int, what: str, key: str | None = None) -> str:
+        """``path:LINE: what`` (``path: what`` when the line is not known)."""
+        line = self.line(n, key)
+        return f"{path}:{line}: {what}" if line is not None else f"{path}: {what}"
+
+    def placed(self, path: Path, exc: PackError, n: int) -> PackError:
+        """``exc`` (``path: rule …: problem``) with the line of rule #n, at the key the problem is about."""
+        message = str(exc)
+        if not message.startswith(f"{path}: "):
+            return exc
+        what = message[len(f"{path}: ") :]
+        raw = self.rules[n - 1]
+        return PackError(self.at(path, n, what, _key_of(what, raw) if isinstance(raw, dict) else None))
+
+
+def _where_rule(path: Path, rule_id: str) -> str:
+    """``path:LINE`` of rule ``rule_id`` in a pack that loaded (read again: this is for an error), else ``path``."""
+    try:
+        text = path.read_text("utf-8")
+        rules = tomllib.loads(text)["rules"]
+        n = next(n for n, raw in enumerate(rules, 1) if raw.get("id") == rule_id)
+        line = RuleLines(text, rules).line(n)
+    except (OSError, ValueError, KeyError, StopIteration):  # changed since it loaded: no line rather than a wrong one
+        line = None
+    return f"{path}:{line}" if line is not None else str(path)
+
+
+def _key_of(what: str, raw: dict[str, Any]) -> str | None:
+    """The key of rule table ``raw`` that the problem ``what`` is about, if it says so unambiguously.
+
+    Named in a list of unknown parameters, quoted (``'where' must be …``), or
+    by its value (``unknown kind 'wizard'``, ``invalid regex '(x'``).
+    """
+    problem = what.split(": ", 1)[1] if ": " in what else what
+    listed = re.search(r"unknown parameter\(s\) for kind '[^']*': ([^,\s]+)", problem)
+    if listed and listed.group(1) in raw:
+        return listed.group(1)
+    quoted = [k for k in re.findall(r"'([^']*)'", problem) if k in raw]
+    if quoted:
+        return quoted[0]
+    by_value = [k for k, v in raw.items() if isinstance(v, str) and v and repr(v) in problem]
+    return by_value[0] if len(by_value) == 1 else None
 
 
 def _parse_rule(path: Path, n: int, raw: Any) -> RuleSpec:
@@ -138,9 +258,9 @@ def _parse_rule(path: Path, n: int, raw: Any) -> RuleSpec:
     confidence = raw.get("confidence", 1.0)
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
         raise PackError(f"{where}: confidence must be a number from 0 to 1")
-    for key, typ in (("safe", bool), ("enabled", bool), ("priority", int)):
+    for key, typ, words in (("safe", bool, "true or false"), ("enabled", bool, "true or false"), ("priority", int, "a whole number")):
         if key in raw and (not isinstance(raw[key], typ) or (typ is int and isinstance(raw[key], bool))):
-            raise PackError(f"{where}: field {key!r} must be a {typ.__name__}")
+            raise PackError(f"{where}: field {key!r} must be {words}, not {raw[key]!r}")
     matches, no_matches = _parse_examples(where, raw["examples"], raw["action"])
     spec = RuleSpec(
         id=rule_id,
@@ -196,7 +316,8 @@ def load_packs(paths: Iterable[Path]) -> list[Pack]:
             pack = load_pack(path)
             for spec in pack.rules:
                 if spec.id in owner:
-                    raise PackError(f"{path}: rule {spec.id!r} is already defined in {owner[spec.id]}")
+                    first = _where_rule(Path(owner[spec.id]), spec.id)
+                    raise PackError(f"{_where_rule(path, spec.id)}: rule {spec.id!r} is already defined in {first}")
                 owner[spec.id] = str(path)
             packs.append(pack)
     return packs
@@ -213,14 +334,21 @@ class ExampleFailure:
 
 
 def check_examples(specs: Iterable[RuleSpec]) -> Iterator[ExampleFailure]:
-    """Run each rule alone on its examples; yield every disagreement."""
+    """Run each rule alone on its examples; yield every disagreement.
+
+    A regex that times out on an example is a failure too: the engine skips
+    a rule that runs too long on a document (with a warning), which on a
+    ``no_match`` example would otherwise read as "left it alone".
+    """
     from .engine import Engine, accept_all
 
     for spec in specs:
         engine = Engine([spec])
         for ex in spec.examples_match:
-            findings = engine.find(ex.text)
-            if spec.action == "flag":
+            findings, timeout = _find(engine, ex.text)
+            if timeout:
+                yield ExampleFailure(spec.id, spec.source, f"examples.match {ex.text!r}: {timeout}")
+            elif spec.action == "flag":
                 snippets = [f.snippet(ex.text) for f in findings if f.is_flag]
                 if ex.flagged not in snippets:
                     yield ExampleFailure(spec.id, spec.source, f"should flag {ex.flagged!r} in {ex.text!r}; flagged {snippets!r}")
@@ -229,7 +357,23 @@ def check_examples(specs: Iterable[RuleSpec]) -> Iterator[ExampleFailure]:
                 if got != ex.result:
                     yield ExampleFailure(spec.id, spec.source, f"on {ex.text!r} expected {ex.result!r}, got {got!r}")
         for text in spec.examples_no_match:
-            findings = engine.find(text)
-            if findings:
+            findings, timeout = _find(engine, text)
+            if timeout:
+                yield ExampleFailure(spec.id, spec.source, f"examples.no_match {text!r}: {timeout}")
+            elif findings:
                 shown = ", ".join(repr(f.snippet(text)) for f in findings)
                 yield ExampleFailure(spec.id, spec.source, f"must leave {text!r} alone, but matched {shown}")
+
+
+def _find(engine: Any, text: str) -> tuple[list[Any], str]:
+    """The engine's findings on ``text``, and what to say if the rule timed out on it ("" if not)."""
+    from .kinds import base
+
+    warnings: list[str] = []
+    findings = engine.find(text, warnings)
+    if not warnings:
+        return findings, ""
+    return findings, (
+        f"timed out (the regex ran longer than {base.REGEX_TIMEOUT}s: catastrophic backtracking?); "
+        "on a real document the rule would be skipped"
+    )

@@ -135,7 +135,7 @@ def test_a_pack_repeating_a_builtin_id_is_refused_by_check_as_by_fix(run_cli, in
     (inputs / "dupid.toml").write_text(DUPLICATE_PACK)
     result = run_cli(*command, "dupid.toml")
     assert result.returncode == 2
-    assert "dupid.toml: rule 'residue.source-link' is already defined in" in result.stderr and "residue.toml" in result.stderr
+    assert "dupid.toml:1: rule 'residue.source-link' is already defined in" in result.stderr and "residue.toml" in result.stderr
 
 
 def test_rules_check_still_accepts_the_builtin_packs(run_cli):

@@ -79,3 +79,27 @@ def test_docs_rule_reference_is_up_to_date():
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text("utf-8")
     assert render(doc) == doc, "docs/rules.md is stale: run `make docs`"
+
+
+#: (kind, pattern, a match example, where the slow text goes); '(a|aa)+' backtracks exponentially on a run of a's and a '!'
+SLOW = "a" * 60 + "!"
+TIMEOUT_PACKS = [
+    ("pattern no_match", "pattern", "(a|aa)+$", '{ text = "baa", result = "b" }', f'["{SLOW}"]', "examples.no_match"),
+    ("line no_match", "line", "(a|aa)+", '{ text = "x\\naa\\ny", result = "x\\ny" }', f'["{SLOW}"]', "examples.no_match"),
+    ("pattern match", "pattern", "(a|aa)+$", f'{{ text = "{SLOW}", result = "{SLOW}" }}', '["b"]', "examples.match"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "pattern", "match", "no_match", "where"), TIMEOUT_PACKS, ids=[t[0] for t in TIMEOUT_PACKS])
+def test_an_example_the_regex_times_out_on_fails(tmp_path: Path, monkeypatch, name, kind, pattern, match, no_match, where):
+    """The engine skips a rule that times out (a warning); on an example that must not read as a pass."""
+    for module in ("base", "lines"):  # lines.py holds its own copy
+        monkeypatch.setattr(f"scrubber.kinds.{module}.REGEX_TIMEOUT", 0.05)
+    path = tmp_path / "slow.toml"
+    path.write_text(
+        f'[[rules]]\nid = "demo.slow"\nkind = "{kind}"\naction = "strip"\npattern = \'{pattern}\'\ndescription = "d"\n'
+        f"examples.match = [{match}]\nexamples.no_match = {no_match}\n"
+    )
+    problems = [f.problem for f in check_examples(load_pack(path).rules)]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{where} {SLOW!r}: timed out (the regex ran longer than 0.05s")

@@ -5,23 +5,24 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import re
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..config import Config, ConfigError, check_codes, find_config, load_config, select_rules, split_codes
+from ..config import Config, ConfigError, check_codes, find_config, glob_problem, load_config, select_rules, split_codes
 from ..engine import Engine
 from ..io.atomic import atomic_write_bytes, remove_leftovers
 from ..io.remote import is_url
 from ..io.sources import INPUT_FORMATS, InputError, InputFile, discover
 from ..kinds.base import PackError
-from ..packs import builtin_pack_dir, load_packs
+from ..packs import Pack, builtin_pack_dir, load_packs
 from ..progress import Progress, choose_mode, make_progress
 from ..runner import RunAborted, Runner, Stats, default_jobs
 from ..signals import note_stop
@@ -229,11 +230,33 @@ def build_engine(
             chosen = select_rules(packs, cli_select, cli_ignore)
         else:
             chosen = select_rules(packs, cfg.select, [*cfg.ignore, *cli_ignore])
+        if not chosen:
+            fail(nothing_selected(packs, cli_select, cli_ignore, cfg))
     except PackError as exc:
         fail(str(exc))
-    if not chosen:
-        fail("no rules selected (check --select/--ignore)")
     return Setup(cfg, Engine(chosen))
+
+
+def nothing_selected(packs: list[Pack], cli_select: list[str], cli_ignore: list[str], cfg: Config) -> str:
+    """Why no rule runs, named where the selection came from: an empty ``select``, opt-in rules only, or the ignores."""
+    if cli_select:
+        select, ignore, origin = cli_select, cli_ignore, "--select"
+        ignored_by = "--ignore"
+    else:
+        select, ignore, origin = cfg.select, [*cfg.ignore, *cli_ignore], f"{cfg.path}: select" if cfg.path else "select"
+        ignored_by = " and ".join([*(["ignore"] if cfg.ignore else []), *(["--ignore"] if cli_ignore else [])])
+    if not select:
+        return f"{origin} is empty, so no rule runs (leave it out to run every enabled rule, or name rule codes)"
+    codes = ",".join(select)
+    opt_in = [s.id for s in select_rules([replace(p, disabled=frozenset()) for p in packs], select, ignore)]
+    if opt_in:  # what would run if opt-in rules were not: all of it is opt-in
+        shown = ", ".join(opt_in[:3]) + (", …" if len(opt_in) > 3 else "")
+        return (
+            f"{origin}: no rules selected: the rules {codes!r} matches are opt-in (disabled by default), "
+            f"and run only when selected by their full id ({shown})"
+        )
+    verb = "leave" if " and " in ignored_by else "leaves"
+    return f"{origin}: no rules selected: {ignored_by} {verb} out every rule {codes!r} matches"
 
 
 def find_inputs(
@@ -306,16 +329,30 @@ def _stdin_is_a_terminal() -> bool:
         return False
 
 
+def checked_globs(ctx: click.Context, param: click.Parameter, globs: tuple[str, ...]) -> tuple[str, ...]:
+    """``--glob`` patterns, or exit 2 for one that can match nothing (empty, or a path: ``d/*.txt``)."""
+    for pattern in globs:
+        problem = glob_problem(pattern)
+        if problem:
+            fail(f"--glob {pattern!r}: {problem}")
+    return globs
+
+
+#: --glob for every command that walks folders, its patterns checked when parsed
+glob_option = click.option(
+    "--glob",
+    "globs",
+    multiple=True,
+    metavar="PATTERN",
+    callback=checked_globs,
+    help="Inside folders, only files whose name (not path) matches (repeatable, e.g. '*.txt').",
+)
+
+
 def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
-    @click.option(
-        "--glob",
-        "globs",
-        multiple=True,
-        metavar="PATTERN",
-        help="Inside folders, only files whose name matches (repeatable, e.g. '*.txt').",
-    )
+    @glob_option
     @format_options
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -358,6 +395,28 @@ def setting(cfg: Config, cli_value: Any, key: str, default: Any) -> Any:
     return cfg.values.get(key, default)
 
 
+def writable_stats_path(ctx: click.Context, param: click.Parameter, path: Path | None) -> Path | None:
+    """``--stats FILE``, or exit 2 now if it cannot be written; nothing is created before the run.
+
+    Found only at the end, an unwritable stats path failed a run whose
+    outputs were already written. Missing folders are made when the file is
+    written (as for ``-o``), so the nearest existing one must be a folder
+    that can be written in.
+    """
+    if path is None:
+        return None
+    if path.is_dir():
+        fail(f"--stats {path}: is a folder; give a file name")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        fail(f"--stats {path}: cannot write it: {folder} is not a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(f"--stats {path}: cannot write in {folder} (permission denied)")
+    return path
+
+
 def batch_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--jobs / --engine / --scheduler / --progress / --stats, gathered into ``batch: BatchOptions``."""
 
@@ -380,7 +439,11 @@ def batch_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Progress on stderr [default: on a terminal only; forced on a non-terminal it prints JSON lines].",
     )
     @click.option(
-        "--stats", "stats_path", type=click.Path(path_type=Path, dir_okay=False), help="Also write the per-rule summary as JSON to FILE."
+        "--stats",
+        "stats_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        callback=writable_stats_path,
+        help="Also write the per-rule summary as JSON to FILE.",
     )
     @functools.wraps(func)
     def wrapper(

@@ -11,7 +11,7 @@ from ..io.sources import BinaryInput, InputError, read_items
 from ..kinds.base import PackError
 from ..mine import Miner, render_pack
 from ..packs import load_pack
-from .common import InputFormats, Reporter, discover_inputs, fail, format_options
+from .common import InputFormats, Reporter, discover_inputs, fail, format_options, glob_option
 from .outputs import Planned, named_output_clash
 
 
@@ -19,7 +19,7 @@ from .outputs import Planned, named_output_clash
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the candidate pack to FILE [default: stdout].")
 @click.option("--text-key", default="text", show_default=True, metavar="KEY", help="JSONL field holding the text.")
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Inside folders, only files whose name matches (repeatable).")
+@glob_option
 @format_options
 @click.option(
     "--group-key",

@@ -14,7 +14,7 @@ from ..engine import Engine
 from ..io.sources import INPUT_FORMATS, BinaryInput, InputError, InputFile, discover, read_items
 from ..progress import choose_mode, make_progress
 from ..session import ReviewLock, Session, SessionError
-from .common import Reporter, Setup, build_engine, fail, rule_options, setting
+from .common import Reporter, Setup, build_engine, fail, glob_option, rule_options, setting
 
 
 def default_session_path(paths: tuple[str, ...]) -> Path:
@@ -308,7 +308,7 @@ def choose_rules(
     help="Session file (SQLite). Resumed if it exists [default: <first PATH>.scrubber-session].",
 )
 @click.option("--text-key", default=None, metavar="KEY", help="JSONL field holding the text [default: text].")
-@click.option("--glob", "globs", multiple=True, metavar="PATTERN", help="Inside folders, only files whose name matches (repeatable).")
+@glob_option
 @click.option(
     "--input-format",
     type=click.Choice(INPUT_FORMATS),
@@ -384,10 +384,12 @@ def review(
     path = session_path or default_session_path(paths)
     rules = choose_rules(path, select, ignore, rule_dirs, config_path, isolated, rules_changed_ok)
     setup = rules.setup
-    from ..review.app import ReviewApp, keymap_from_config  # Textual loads only for this command
+    from ..review.app import BINDINGS, TWINS, ReviewApp, keymap_from_config  # Textual loads only for this command
+    from ..review.keys import check_keymap
 
     try:
         keymap = keymap_from_config(setting(setup.config, None, "review_keys", {}))
+        check_keymap(keymap, BINDINGS, TWINS)
     except ValueError as exc:
         fail(f"{setup.config.path}: {exc}")
     lock = ReviewLock(path)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..config import ConfigError, find_config, load_config
+from ..config import ConfigError, did_you_mean, find_config, load_config
 from ..kinds.base import PackError, RuleSpec
 from ..packs import builtin_pack_dir, check_examples, load_packs
 from ..report import dumps
@@ -68,7 +68,8 @@ def rules(rule_id: str | None, check_paths: tuple[Path, ...], rule_dirs: tuple[P
     if rule_id:
         specs = [(s, off) for s, off in specs if s.id == rule_id or s.id.startswith(rule_id + ".")]
         if not specs:
-            fail(f"no rule {rule_id!r} (see 'scrubber rules')")
+            names = {n for p in packs for s in p.rules for n in (s.id, s.family)}
+            fail(f"no rule {rule_id!r}{did_you_mean(rule_id, sorted(names))} (see 'scrubber rules')")
     if fmt == "json":
         click.echo(dumps([_as_dict(s, off) for s, off in specs]))
         return

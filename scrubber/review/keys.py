@@ -1,0 +1,63 @@
+"""Checks on the reviewer's key map (``[tool.scrubber.review-keys]``) that the app's parser leaves out.
+
+Textual lets a remapped key shadow the binding that had it (``accept =
+"j"`` leaves ``j`` meaning both "accept" and "next", and the help lists
+``j`` twice), so a key bound to two actions is refused before the app
+starts, naming both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+
+class _Binding(Protocol):
+    key: str
+    action: str
+    id: str | None
+
+
+def _canonical(key: str) -> str:
+    """``?`` and ``question_mark`` are one key to Textual: compare them as one."""
+    try:
+        from textual.keys import _character_to_key
+    except ImportError:  # pragma: no cover - a Textual without it
+        return key
+    return _character_to_key(key) if len(key) == 1 else key
+
+
+def check_keymap(keymap: Mapping[str, str], bindings: Iterable[_Binding], twins: Mapping[str, str]) -> None:
+    """Raise :class:`ValueError` for a key bound to two actions once ``keymap`` applies, or an empty key.
+
+    ``twins`` are pairs of bindings that share a key on purpose (``y``
+    accepts a fix and keeps a flag). Bindings of the same action may share
+    a key (``q`` and ``ctrl+c`` both quit).
+    """
+    group = {flag: fix for fix, flag in twins.items()}  # a twin counts as the binding it pairs with
+    owners: dict[str, dict[str, _Binding]] = {}  # key -> {group id: binding}
+    spelled: dict[str, str] = {}  # key -> as the config wrote it
+    for binding in bindings:
+        if not binding.id:
+            continue
+        keys = keymap.get(binding.id, binding.key)
+        for key in keys.split(","):
+            if not key.strip():
+                raise ValueError(f'review-keys: {_name(binding)} = {keys!r} holds an empty key (write keys as "a" or "a,enter")')
+            canonical = _canonical(key.strip())
+            if binding.id in keymap:
+                spelled.setdefault(canonical, key.strip())
+            owners.setdefault(canonical, {}).setdefault(group.get(binding.id, binding.id), binding)
+    for key, found in owners.items():
+        if len({b.action for b in found.values()}) < 2:
+            continue
+        first, second = sorted(found.values(), key=lambda b: b.id not in keymap)[:2]  # the remapped one first
+        moved = second if second.id not in keymap else first
+        raise ValueError(
+            f"review-keys: key {spelled.get(key, key)!r} is bound to both {_name(first)} and {_name(second)}; "
+            f'give {_name(moved)} another key too (e.g. {_name(moved)} = "…") or choose a free key'
+        )
+
+
+def _name(binding: _Binding) -> str:
+    return (binding.id or binding.action).removeprefix("review.")
