@@ -31,8 +31,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from itertools import compress, count
-from operator import eq, methodcaller
+from operator import methodcaller
 from typing import Any
 
 import regex
@@ -44,7 +43,7 @@ from ..wordruns import RUN_APOSTROPHE, run_bytes, word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .language import document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
-from .mark_scan import MarkScan, mark_scan
+from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan
 from .unicode import mojibake_between
 from .word_pairs import pair_model
 
@@ -643,10 +642,8 @@ def _repeat_candidates(text: str, lower: str | None = None) -> tuple[set[Any] | 
     if "İ" in text or "Σ" in text:
         return None, True, None
     lower = text.lower() if lower is None else lower
-    fast = run_bytes(lower)  # the runs of _RUN split in C (scrubber.wordruns), at their offsets in the text
-    runs = word_runs(lower) if fast is None else fast.split()
-    word = set(compress(runs, map(eq, runs, runs[1:])))
-    phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))
+    fast = run_bytes(lower)  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
+    word, phrase = equal_neighbours_python(word_runs(lower)) if fast is None else equal_neighbours(fast)
     return word, phrase, fast
 
 

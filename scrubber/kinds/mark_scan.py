@@ -17,6 +17,8 @@ run their pure Python scans, which stay the reference.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress, count
+from operator import eq
 
 from .word_pairs import FORCED_PURE, kernel_implementation
 
@@ -62,3 +64,29 @@ def mark_scan(
 def scan_implementation() -> str:
     """Which candidate scan of stray-punctuation and word-order this process runs (for ``scrubber --version``)."""
     return kernel_implementation(_kernel)
+
+
+# -- the runs of a document's words -----------------------------------------------------------
+
+
+def equal_neighbours_python(runs: Sequence[str] | Sequence[bytes]) -> tuple[set, bool]:  # type: ignore[type-arg]
+    """(the runs equal to the next one, whether some ``runs[j + 1] == runs[j + 3]`` with ``runs[j]`` ending with ``runs[j + 2]``).
+
+    The reference of :func:`equal_neighbours`, for any list of runs: equal
+    adjacent runs are what a repeated word needs, the second test what a
+    repeated phrase (``the court, the court``) needs (see garble's
+    ``_repeat_candidates``).
+    """
+    words = set(compress(runs, map(eq, runs, runs[1:])))
+    phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))  # type: ignore[arg-type]
+    return words, phrase
+
+
+def _equal_neighbours_split(data: bytes) -> tuple[set[bytes], bool]:
+    return equal_neighbours_python(data.split())
+
+
+_COMPILED = _kernel is not None and not FORCED_PURE
+#: ``equal_neighbours(data) == equal_neighbours_python(data.split())``: in C (when
+#: built) the runs are compared where they lie, without splitting the document
+equal_neighbours = _kernel.equal_neighbours if _COMPILED else _equal_neighbours_split  # type: ignore[union-attr]
