@@ -38,10 +38,10 @@ import regex
 
 from ..model import Finding
 from ..scoring import sentence_score
-from ..text import LazySegmentation, Span, lower_letter_runs, lowered, segmentation, word_trie
-from ..wordruns import RUN_APOSTROPHE, run_bytes, word_runs
+from ..text import LazySegmentation, Span, lowered, segmentation, word_trie
+from ..wordruns import RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
-from .language import document_language, foreign_sentence
+from .language import HINT_WORDS, document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
 from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan
 from .unicode import mojibake_between
@@ -1129,10 +1129,30 @@ def _no_foreign_token(text: str, runs: set[str]) -> bool:
 
     A blank-delimited token that is a foreign function word (lower-case
     letters only) is a whole letter run of the lower-cased text, so when no
-    foreign word is among ``runs`` (:func:`~scrubber.text.lower_letter_runs`)
+    foreign word is among ``runs`` (:func:`lower_runs`)
     no token is one either, and the split (0.016 s on perf-news) is not needed.
     """
     return _FOREIGN_WORDS.isdisjoint(runs) or _FOREIGN_WORDS.isdisjoint(text.split())
+
+
+@cache
+def _runs_skip() -> RunSkip:
+    """The commonest English words but those a detector looks for among the runs (:func:`lower_runs`)."""
+    return RunSkip(common_english() - (_FOREIGN_WORDS | HINT_WORDS | _common_with_ending()))
+
+
+def lower_runs(ctx: DocContext) -> set[str]:
+    """The distinct letter runs of the lower-cased document, less the commonest English words no detector asks about; once per document.
+
+    The runs are asked about only through :data:`_FOREIGN_WORDS`,
+    :func:`_common_with_ending`, :data:`~.language.HINT_WORDS` (each
+    intersected with the runs, which leaving out other words does not
+    change) and :func:`~.lexicon.uncommon_runs` (the runs less every
+    common English word). Every common word would otherwise become a str
+    in a set only to be taken out again: the compiled filter (in
+    :func:`~scrubber.wordruns.letter_runs`) never makes them.
+    """
+    return ctx.memo("garble.lower_runs", lambda: letter_runs(lowered(ctx), _runs_skip()))
 
 
 def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
@@ -1144,7 +1164,7 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     """
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
-    runs = lower_letter_runs(ctx)
+    runs = lower_runs(ctx)
     uncommon = uncommon_runs(runs)
     for start, end, word in foreign_words(text, seg.sentence_at, runs, uncommon):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)

@@ -16,7 +16,7 @@ run their pure Python scans, which stay the reference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, count
 from operator import eq
 
@@ -90,3 +90,18 @@ _COMPILED = _kernel is not None and not FORCED_PURE
 #: ``equal_neighbours(data) == equal_neighbours_python(data.split())``: in C (when
 #: built) the runs are compared where they lie, without splitting the document
 equal_neighbours = _kernel.equal_neighbours if _COMPILED else _equal_neighbours_split  # type: ignore[union-attr]
+
+
+def run_filter(skip: Iterable[str]) -> Callable[[bytes], set[str]]:
+    """``distinct(data) == set(data.decode("ascii").split()) - skip`` for ASCII ``data``.
+
+    In C when built (:class:`_mark_scan_kernel.RunFilter`): the repeats and
+    the skipped words of a document never become objects, where
+    ``set(data.split())`` made one for every word (a million on perf-news,
+    half of them repeats, most of the rest common English words the
+    detectors then took out).
+    """
+    words = frozenset(skip)
+    if _COMPILED:
+        return _kernel.RunFilter(words).distinct  # type: ignore[union-attr,no-any-return]
+    return lambda data: set(data.decode("ascii").split()) - words
