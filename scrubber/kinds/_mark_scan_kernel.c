@@ -11,6 +11,11 @@
  *    the character before a function word followed by the pair, the letter
  *    or the mark one of its branches names.
  *
+ * The same pass also gives, exactly, where two hint scans of garble.py match
+ * (a mark after a blank, _TOKENIZED_HINTS[0]; a mark, blanks and a double
+ * quote, _SPACE_QUOTE_HINT): as regex scans they stopped at every comma and
+ * full stop of the text.
+ *
  * It decides nothing: the Python side runs the exact patterns at each
  * candidate, so findings stay those of the patterns as long as the set is a
  * superset (tests/test_mark_scan_kernel.py checks that on tables of cases and
@@ -304,12 +309,24 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
-    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject *stray, PyObject *order)     \
+    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject *stray, PyObject *order,     \
+                    PyObject *blank_mark, PyObject *space_quote)                                         \
     {                                                                                                    \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
             Py_UCS4 c = d[p];                                                                            \
             if (c < 128 && is_ascii_letter(c))                                                           \
                 continue; /* the common case: inside a word */                                           \
+            /* exact hints: [,;:!?.)\]](?<=[ \t].) and [.!?,][ \t]+["”“] */                                \
+            if ((c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.' || c == ')' ||     \
+                 c == ']') && p > 0 && is_blank(d[p - 1]) && emit(blank_mark, p) < 0)                    \
+                return -1;                                                                               \
+            if ((c == '.' || c == '!' || c == '?' || c == ',') && p + 1 < n && is_blank(d[p + 1])) {     \
+                Py_ssize_t q = p + 1;                                                                    \
+                while (q < n && is_blank(d[q]))                                                          \
+                    q++;                                                                                 \
+                if (q < n && (d[q] == '"' || d[q] == 0x201D || d[q] == 0x201C) && emit(space_quote, p) < 0) \
+                    return -1;                                                                           \
+            }                                                                                            \
             if ((c < 128 ? (c >= '!' && c <= '~' && !(c >= '0' && c <= '9')) : c == 0x2019) &&           \
                 NAME##_stray(s, d, n, p, c) && emit(stray, p) < 0)                                       \
                 return -1;                                                                               \
@@ -337,30 +354,34 @@ Scanner_scan(Scanner *s, PyObject *text)
 #endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const void *data = PyUnicode_DATA(text);
-    PyObject *stray = PyList_New(0), *order = PyList_New(0);
-    if (!stray || !order)
+    PyObject *stray = PyList_New(0), *order = PyList_New(0), *blank_mark = PyList_New(0), *space_quote = PyList_New(0);
+    if (!stray || !order || !blank_mark || !space_quote)
         goto fail;
     int r;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order);
+        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order, blank_mark, space_quote);
         break;
     case PyUnicode_2BYTE_KIND:
-        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order);
+        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order, blank_mark, space_quote);
         break;
     default:
-        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order);
+        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order, blank_mark, space_quote);
         break;
     }
     if (r < 0)
         goto fail;
-    PyObject *result = PyTuple_Pack(2, stray, order);
+    PyObject *result = PyTuple_Pack(4, stray, order, blank_mark, space_quote);
     Py_DECREF(stray);
     Py_DECREF(order);
+    Py_DECREF(blank_mark);
+    Py_DECREF(space_quote);
     return result;
 fail:
     Py_XDECREF(stray);
     Py_XDECREF(order);
+    Py_XDECREF(blank_mark);
+    Py_XDECREF(space_quote);
     return NULL;
 }
 
@@ -593,7 +614,8 @@ fail:
 
 static PyMethodDef Scanner_methods[] = {
     {"scan", (PyCFunction)Scanner_scan, METH_O,
-     "scan(text) -> (stray, order): ascending candidate positions for garble's _STRAY_SCANS and _WORD_ORDER_SCAN."},
+     "scan(text) -> (stray, order, blank_mark, space_quote): ascending candidate positions for garble's _STRAY_SCANS and "
+     "_WORD_ORDER_SCAN, and the exact match starts of tokenized's mark hint and space-before-quote's hint."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -322,9 +322,16 @@ _SPACE_QUOTE = regex.compile(r"""(?<=[\p{L}\d][.!?,])[ \t]+(["”“])(?=[ \t]*$
 _SPACE_QUOTE_HINT = re.compile(r"""[.!?,][ \t]+["”“]""")
 
 
+def _space_quote_hints(text: str) -> list[int]:
+    """Where :data:`_SPACE_QUOTE_HINT` matches: from the compiled kernel's one pass when built (the scan stops at every comma and full stop)."""
+    if (kernel := _mark_scan()) is not None:
+        return kernel.candidates(text)[3]
+    return [h.start() for h in _SPACE_QUOTE_HINT.finditer(text)]
+
+
 def _space_quote_matches(text: str) -> list[Any]:
     """``_SPACE_QUOTE.finditer(text)``: a match starts at the blanks right after its hint's mark."""
-    starts = [h.start() + 1 for h in _SPACE_QUOTE_HINT.finditer(text)]
+    starts = [p + 1 for p in _space_quote_hints(text)]
     return _matches_at(_SPACE_QUOTE, text, starts, "garble.space-before-quote")
 
 
@@ -357,6 +364,13 @@ _TOKENIZED_HINTS = [
 ]
 
 
+def _tokenized_mark_hints(text: str) -> list[int]:
+    """Where the first of :data:`_TOKENIZED_HINTS` (a mark after a blank) matches: from the compiled kernel's one pass when built."""
+    if (kernel := _mark_scan()) is not None:
+        return kernel.candidates(text)[2]
+    return [h.start() for h in _TOKENIZED_HINTS[0].finditer(text)]
+
+
 def _tokenized_matches(text: str) -> list[Any]:
     """``_TOKENIZED.finditer(text)``, tried only where a match can start given its hint.
 
@@ -364,8 +378,8 @@ def _tokenized_matches(text: str) -> list[Any]:
     ``word ,``/``FTIR )`` start at the blanks before it; ``( FTIR`` starts at
     its bracket; ``do n't`` at the blanks before the ``n`` of its hint ``'t``.
     """
-    mark, brackets, apostrophes = _TOKENIZED_HINTS[0], _TOKENIZED_HINTS[1:3], _TOKENIZED_HINTS[3:]
-    starts = [i for h in mark.finditer(text) for i in (h.start(), _blank_run_start(text, h.start()))]
+    brackets, apostrophes = _TOKENIZED_HINTS[1:3], _TOKENIZED_HINTS[3:]
+    starts = [i for p in _tokenized_mark_hints(text) for i in (p, _blank_run_start(text, p))]
     starts += [h.start() for scan in brackets for h in scan.finditer(text)]
     starts += [_blank_run_start(text, h.start() - 1) for scan in apostrophes for h in scan.finditer(text)]
     return _matches_at(_TOKENIZED, text, starts, "garble.tokenized")

@@ -38,10 +38,16 @@ class MarkScan:
 
     def __init__(self, scanner: object) -> None:
         self._scanner = scanner
-        self._last: tuple[str, tuple[list[int], list[int]]] | None = None
+        self._last: tuple[str, tuple[list[int], list[int], list[int], list[int]]] | None = None
 
-    def candidates(self, text: str) -> tuple[list[int], list[int]]:
-        """(stray-punctuation positions, word-order match starts), each ascending: a superset of the Python scans'."""
+    def candidates(self, text: str) -> tuple[list[int], list[int], list[int], list[int]]:
+        """(stray-punctuation positions, word-order match starts, tokenized mark hints, space-before-quote hints), each ascending.
+
+        The first two are a superset of the Python scans' positions; the
+        last two are exactly where garble's ``_TOKENIZED_HINTS[0]`` and
+        ``_SPACE_QUOTE_HINT`` match (one pass finds all four: those two
+        scans stopped at every comma and full stop of the text).
+        """
         last = self._last
         if last is not None and last[0] is text:
             return last[1]
