@@ -53,18 +53,23 @@ def findings(text: str) -> tuple[list, ...]:
         list(garble.word_order(ctx, seg, {"min_hits": 2})),
         list(garble.tokenized(ctx, seg, {})),
         list(garble.space_before_quote(ctx, seg, {})),
+        list(garble.orphan_punctuation(ctx, seg, {})),
+        list(garble.lowercase_start(ctx, seg, {})),
+        list(garble.after_closing_quote(ctx, seg, {})),
     )
 
 
 def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bool = True) -> None:
     """The kernel's candidates hold the Python scans' positions, and the detectors find the same on either scan."""
-    stray, order, blank_mark, space_quote = scanner.scan(text)  # type: ignore[attr-defined]
+    stray, order, blank_mark, space_quote, lower_stop, quote_lower = scanner.scan(text)  # type: ignore[attr-defined]
     assert stray == sorted(set(stray)) and order == sorted(set(order))
     assert python_stray(text) <= set(stray)
     assert python_order(text, every) <= set(order)
-    # the two hints are exact: the same positions as the regex scans, in order
+    # the hints are exact: the same positions as the regex scans, in order
     assert blank_mark == [m.start() for m in garble._TOKENIZED_HINTS[0].finditer(text)]
     assert space_quote == [m.start() for m in garble._SPACE_QUOTE_HINT.finditer(text)]
+    assert lower_stop == [m.start() for m in garble._LOWER_HINT.finditer(text)]
+    assert quote_lower == [m.start() for m in garble._AFTER_QUOTE_HINT.finditer(text)]
     kernel = mark_scan.MarkScan(scanner)
     with monkeypatch.context() as m:
         m.setattr(garble, "_mark_scan", lambda: kernel)
@@ -178,6 +183,25 @@ HINT_EXAMPLES = [
     'say "it."',
     ". . .",
     "a .b",
+    "soon. . US",
+    "x , , y",
+    "word . word",
+    "a letter. to the president",
+    "in the U.S. and",
+    "etc. and so on",
+    "ab.\t\tcd",
+    'two people." who love',
+    "the end.” and then",
+    'it was "ok." He said',
+    'ab." who',
+    "a. b",
+    "ab. {x",  # the characters either side of a-z after the blanks
+    "ab. `x",
+    'x." {y',
+    "x.” `y",
+    "`a. b",
+    "a{. b",
+    "a`. b",
 ]
 
 

@@ -11,10 +11,12 @@
  *    the character before a function word followed by the pair, the letter
  *    or the mark one of its branches names.
  *
- * The same pass also gives, exactly, where two hint scans of garble.py match
+ * The same pass also gives, exactly, where four hint scans of garble.py match
  * (a mark after a blank, _TOKENIZED_HINTS[0]; a mark, blanks and a double
- * quote, _SPACE_QUOTE_HINT): as regex scans they stopped at every comma and
- * full stop of the text.
+ * quote, _SPACE_QUOTE_HINT; a full stop after two lower-case letters before
+ * blanks and a lower-case letter, _LOWER_HINT; a full stop and a closing
+ * quote before the same, _AFTER_QUOTE_HINT): as regex scans they stopped at
+ * every comma and full stop of the text.
  *
  * It decides nothing: the Python side runs the exact patterns at each
  * candidate, so findings stay those of the patterns as long as the set is a
@@ -310,7 +312,8 @@ emit(PyObject *list, Py_ssize_t k)
     }                                                                                                    \
                                                                                                          \
     static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject *stray, PyObject *order,     \
-                    PyObject *blank_mark, PyObject *space_quote)                                         \
+                    PyObject *blank_mark, PyObject *space_quote, PyObject *lower_stop,                   \
+                    PyObject *quote_lower)                                                               \
     {                                                                                                    \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
             Py_UCS4 c = d[p];                                                                            \
@@ -326,6 +329,23 @@ emit(PyObject *list, Py_ssize_t k)
                     q++;                                                                                 \
                 if (q < n && (d[q] == '"' || d[q] == 0x201D || d[q] == 0x201C) && emit(space_quote, p) < 0) \
                     return -1;                                                                           \
+            }                                                                                            \
+            /* exact hints: \.(?<=[a-z][a-z]\.)[ \t]+[a-z] and \.["”][ \t]+[a-z] */                       \
+            if (c == '.' && p + 1 < n) {                                                                 \
+                /* q: after the quote (if any); then blanks, then a lower-case ASCII letter */           \
+                int quoted = d[p + 1] == '"' || d[p + 1] == 0x201D;                                      \
+                Py_ssize_t q = p + 1 + quoted;                                                           \
+                if (q < n && is_blank(d[q])) {                                                           \
+                    while (q < n && is_blank(d[q]))                                                      \
+                        q++;                                                                             \
+                    int lower_next = q < n && d[q] >= 'a' && d[q] <= 'z';                                \
+                    int lower_before = p >= 2 && d[p - 1] >= 'a' && d[p - 1] <= 'z' && d[p - 2] >= 'a' && \
+                                       d[p - 2] <= 'z';                                                  \
+                    if (lower_next && !quoted && lower_before && emit(lower_stop, p) < 0)                \
+                        return -1;                                                                       \
+                    if (lower_next && quoted && emit(quote_lower, p) < 0)                                \
+                        return -1;                                                                       \
+                }                                                                                        \
             }                                                                                            \
             if ((c < 128 ? (c >= '!' && c <= '~' && !(c >= '0' && c <= '9')) : c == 0x2019) &&           \
                 NAME##_stray(s, d, n, p, c) && emit(stray, p) < 0)                                       \
@@ -355,33 +375,38 @@ Scanner_scan(Scanner *s, PyObject *text)
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const void *data = PyUnicode_DATA(text);
     PyObject *stray = PyList_New(0), *order = PyList_New(0), *blank_mark = PyList_New(0), *space_quote = PyList_New(0);
-    if (!stray || !order || !blank_mark || !space_quote)
+    PyObject *lower_stop = PyList_New(0), *quote_lower = PyList_New(0);
+    if (!stray || !order || !blank_mark || !space_quote || !lower_stop || !quote_lower)
         goto fail;
     int r;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order, blank_mark, space_quote);
+        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
         break;
     case PyUnicode_2BYTE_KIND:
-        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order, blank_mark, space_quote);
+        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
         break;
     default:
-        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order, blank_mark, space_quote);
+        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
         break;
     }
     if (r < 0)
         goto fail;
-    PyObject *result = PyTuple_Pack(4, stray, order, blank_mark, space_quote);
+    PyObject *result = PyTuple_Pack(6, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
     Py_DECREF(stray);
     Py_DECREF(order);
     Py_DECREF(blank_mark);
     Py_DECREF(space_quote);
+    Py_DECREF(lower_stop);
+    Py_DECREF(quote_lower);
     return result;
 fail:
     Py_XDECREF(stray);
     Py_XDECREF(order);
     Py_XDECREF(blank_mark);
     Py_XDECREF(space_quote);
+    Py_XDECREF(lower_stop);
+    Py_XDECREF(quote_lower);
     return NULL;
 }
 
@@ -614,8 +639,8 @@ fail:
 
 static PyMethodDef Scanner_methods[] = {
     {"scan", (PyCFunction)Scanner_scan, METH_O,
-     "scan(text) -> (stray, order, blank_mark, space_quote): ascending candidate positions for garble's _STRAY_SCANS and "
-     "_WORD_ORDER_SCAN, and the exact match starts of tokenized's mark hint and space-before-quote's hint."},
+     "scan(text) -> (stray, order, blank_mark, space_quote, lower_stop, quote_lower): ascending candidate positions for "
+     "garble's _STRAY_SCANS and _WORD_ORDER_SCAN, and the exact match starts of four hint scans (see garble's MarkScan)."},
     {NULL, NULL, 0, NULL},
 };
 

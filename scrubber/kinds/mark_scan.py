@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, count
 from operator import eq
+from typing import NamedTuple
 
 from .word_pairs import FORCED_PURE, kernel_implementation
 
@@ -33,25 +34,36 @@ except ImportError:  # not built: no C compiler when the package was installed
 OrderRule = tuple[str, Sequence[str], "Sequence[str] | str"]
 
 
+class Candidates(NamedTuple):
+    """What the kernel's one pass over a text finds, each list ascending."""
+
+    #: a superset of where garble's ``_STRAY_SCANS`` match
+    stray: list[int]
+    #: a superset of where ``_WORD_ORDER_SCAN`` matches
+    order: list[int]
+    #: exactly where ``_TOKENIZED_HINTS[0]`` matches: a mark after a blank
+    blank_mark: list[int]
+    #: exactly where ``_SPACE_QUOTE_HINT`` matches: a mark, blanks, a double quote
+    space_quote: list[int]
+    #: exactly where ``_LOWER_HINT`` matches: a full stop after two lower-case letters, blanks, a lower-case letter
+    lower_stop: list[int]
+    #: exactly where ``_AFTER_QUOTE_HINT`` matches: a full stop, a closing quote, blanks, a lower-case letter
+    quote_lower: list[int]
+
+
 class MarkScan:
-    """The kernel's scanner with a one-text cache: the two detectors ask in turn about the same document."""
+    """The kernel's scanner with a one-text cache: the detectors ask in turn about the same document."""
 
     def __init__(self, scanner: object) -> None:
         self._scanner = scanner
-        self._last: tuple[str, tuple[list[int], list[int], list[int], list[int]]] | None = None
+        self._last: tuple[str, Candidates] | None = None
 
-    def candidates(self, text: str) -> tuple[list[int], list[int], list[int], list[int]]:
-        """(stray-punctuation positions, word-order match starts, tokenized mark hints, space-before-quote hints), each ascending.
-
-        The first two are a superset of the Python scans' positions; the
-        last two are exactly where garble's ``_TOKENIZED_HINTS[0]`` and
-        ``_SPACE_QUOTE_HINT`` match (one pass finds all four: those two
-        scans stopped at every comma and full stop of the text).
-        """
+    def candidates(self, text: str) -> Candidates:
+        """The positions of :class:`Candidates` in ``text``, from one pass (the hint scans each stopped at every comma or full stop)."""
         last = self._last
         if last is not None and last[0] is text:
             return last[1]
-        found = self._scanner.scan(text)  # type: ignore[attr-defined]
+        found = Candidates(*self._scanner.scan(text))  # type: ignore[attr-defined]
         self._last = (text, found)
         return found
 
