@@ -1,17 +1,25 @@
-"""Candidate positions for ``garble.stray-punctuation`` and ``garble.word-order`` from the optional compiled kernel.
+"""Candidate positions for garble's detectors, and a document's word runs, from the optional compiled kernel.
 
-Both detectors spent most of their time in regex scans that stop at every
-comma, full stop, mark or word boundary only to find the few places where
-their exact pattern can match. ``_mark_scan_kernel.c`` finds, in one pass
-over the text, a superset of those places; the detectors then run their
-exact patterns at each one, so their findings are the patterns' findings
-whichever scan ran (docs/mark-scan-kernel.md). The kernel decides nothing
-and holds no word list of its own: :mod:`.garble` passes its constants when
-it builds the :class:`MarkScan`.
+``garble.stray-punctuation`` and ``garble.word-order`` spent most of their
+time in regex scans that stop at every comma, full stop, mark or word
+boundary only to find the few places where their exact pattern can match.
+``_mark_scan_kernel.c`` finds, in one pass over the text, a superset of
+those places; the detectors then run their exact patterns at each one, so
+their findings are the patterns' findings whichever scan ran
+(docs/mark-scan-kernel.md). The same pass gives, exactly, where four hint
+scans of other detectors match (:class:`Candidates`). The kernel decides
+nothing and holds no word list of its own: :mod:`.garble` passes its
+constants when it builds the :class:`MarkScan`.
+
+Two more kernel functions work on a document's runs of word characters:
+:data:`equal_neighbours` (the gate of ``garble.repeated-words``) and
+:func:`run_filter` (the distinct letter runs less the common English words
+no detector asks about); each has its Python reference here.
 
 Without the kernel (no C compiler when the package was installed, or
 ``SCRUBBER_PURE_PYTHON=1``) :func:`mark_scan` returns None and the detectors
-run their pure Python scans, which stay the reference.
+run their pure Python scans, which stay the reference; the two functions
+run their references.
 """
 
 from __future__ import annotations
