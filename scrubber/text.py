@@ -39,8 +39,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import regex
 
-from .wordruns import letter_runs
-
 if TYPE_CHECKING:  # pragma: no cover
     from .kinds.base import DocContext
 
@@ -402,16 +400,6 @@ def segmentation(ctx: DocContext) -> LazySegmentation:
 def lowered(ctx: DocContext) -> str:
     """``ctx.text.lower()``, once per document (several detectors scan or split it)."""
     return ctx.memo("text.lower", ctx.text.lower)
-
-
-def lower_letter_runs(ctx: DocContext) -> set[str]:
-    """The distinct letter runs of the lower-cased document (:func:`~scrubber.wordruns.letter_runs`), once per document.
-
-    A word a scan of the lower-cased text finds as a whole run of letters
-    is one of them, so a detector can skip a scan whose words are all
-    missing here.
-    """
-    return ctx.memo("text.lower_letter_runs", lambda: letter_runs(lowered(ctx)))
 
 
 def word_trie(words: Iterable[str]) -> str:

@@ -13,6 +13,9 @@ Text with any other non-ASCII character takes the ``re`` path.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from .kinds.mark_scan import run_filter
 
 #: typographic marks that are never word characters (``\\w``, ``'``, ``’``, ``-``) and make news text non-ASCII
 _SEPARATORS = "“”‘—–…«»•·\u00a0"
@@ -63,9 +66,23 @@ def word_runs(text: str) -> list[str] | list[bytes]:
     return fast.split()
 
 
-def letter_runs(text: str) -> set[str]:
-    """The distinct runs of letters (``[^\\W\\d_]+``) in ``text``: ``set(re.findall(...))``."""
+class RunSkip:
+    """Words :func:`letter_runs` leaves out, with the compiled filter that drops them (:func:`~scrubber.kinds.mark_scan.run_filter`)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        self.distinct = run_filter(self.words)
+
+
+def letter_runs(text: str, skip: RunSkip | None = None) -> set[str]:
+    """The distinct runs of letters (``[^\\W\\d_]+``) in ``text``: ``set(re.findall(...))``, less ``skip.words``.
+
+    A caller that would take many common words out of the set again passes
+    them as ``skip``: they then never become objects (the compiled filter).
+    """
     fast = _ascii_form(text, " ")
     if fast is None:
-        return set(_LETTERS.findall(text))
-    return set(fast.encode("ascii").translate(_LETTER_BYTES).decode("ascii").split())
+        runs = set(_LETTERS.findall(text))
+        return runs if skip is None else runs - skip.words
+    letters = fast.encode("ascii").translate(_LETTER_BYTES)
+    return set(letters.decode("ascii").split()) if skip is None else skip.distinct(letters)

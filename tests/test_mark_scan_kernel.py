@@ -45,21 +45,31 @@ def python_order(text: str, every: bool = True) -> set[int]:
     return {m.start() for m in garble._WORD_ORDER_SCAN.finditer(text)}
 
 
-def findings(text: str) -> tuple[list, list, list]:
+def findings(text: str) -> tuple[list, ...]:
     ctx, seg = DocContext(text), LazySegmentation(text)
     return (
         list(garble.stray_punctuation(ctx, seg, {})),
         list(garble.word_order(ctx, seg, {})),
         list(garble.word_order(ctx, seg, {"min_hits": 2})),
+        list(garble.tokenized(ctx, seg, {})),
+        list(garble.space_before_quote(ctx, seg, {})),
+        list(garble.orphan_punctuation(ctx, seg, {})),
+        list(garble.lowercase_start(ctx, seg, {})),
+        list(garble.after_closing_quote(ctx, seg, {})),
     )
 
 
 def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bool = True) -> None:
     """The kernel's candidates hold the Python scans' positions, and the detectors find the same on either scan."""
-    stray, order = scanner.scan(text)  # type: ignore[attr-defined]
+    stray, order, blank_mark, space_quote, lower_stop, quote_lower = scanner.scan(text)  # type: ignore[attr-defined]
     assert stray == sorted(set(stray)) and order == sorted(set(order))
     assert python_stray(text) <= set(stray)
     assert python_order(text, every) <= set(order)
+    # the hints are exact: the same positions as the regex scans, in order
+    assert blank_mark == [m.start() for m in garble._TOKENIZED_HINTS[0].finditer(text)]
+    assert space_quote == [m.start() for m in garble._SPACE_QUOTE_HINT.finditer(text)]
+    assert lower_stop == [m.start() for m in garble._LOWER_HINT.finditer(text)]
+    assert quote_lower == [m.start() for m in garble._AFTER_QUOTE_HINT.finditer(text)]
     kernel = mark_scan.MarkScan(scanner)
     with monkeypatch.context() as m:
         m.setattr(garble, "_mark_scan", lambda: kernel)
@@ -153,6 +163,47 @@ ORDER_EXAMPLES = [
     "the’s of",
 ]
 
+#: the two exact hints (tokenized's mark after a blank, space-before-quote's mark, blanks, quote) and look-alikes
+HINT_EXAMPLES = [
+    "word , word",
+    "word ; word",
+    "word : word",
+    "word ! word",
+    "word ? word",
+    "the end .",
+    "( FTIR )",
+    "[ note ]",
+    "word\t, word",
+    'what we expect. "',
+    "what we expect.  ”",
+    "what we expect! “next",
+    'what, " we',
+    'what? \t"',
+    "word, word.",
+    'say "it."',
+    ". . .",
+    "a .b",
+    "soon. . US",
+    "x , , y",
+    "word . word",
+    "a letter. to the president",
+    "in the U.S. and",
+    "etc. and so on",
+    "ab.\t\tcd",
+    'two people." who love',
+    "the end.” and then",
+    'it was "ok." He said',
+    'ab." who',
+    "a. b",
+    "ab. {x",  # the characters either side of a-z after the blanks
+    "ab. `x",
+    'x." {y',
+    "x.” `y",
+    "`a. b",
+    "a{. b",
+    "a`. b",
+]
+
 
 def variants(example: str) -> Iterator[str]:
     """The example alone, inside a sentence, at the end, beside non-ASCII letters, digits, every kind of space and line end, in each str kind."""
@@ -172,7 +223,7 @@ def variants(example: str) -> Iterator[str]:
 
 
 @needs_kernel
-@pytest.mark.parametrize("example", STRAY_EXAMPLES + ORDER_EXAMPLES)
+@pytest.mark.parametrize("example", STRAY_EXAMPLES + ORDER_EXAMPLES + HINT_EXAMPLES)
 def test_kernel_holds_the_python_positions(scanner: object, example: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for text in variants(example):
         check(scanner, text, monkeypatch)
@@ -241,7 +292,7 @@ function_words = st.sampled_from(_words())
 other_words = st.sampled_from(
     ["The", "Director", "temple", "cells", "x", "U.S.", "e.g.", "2019", "70", "café", "Zürich", "日本", "Ⅻ", "٣", "²", "s"]
 )
-marks = st.sampled_from([*",.;:?!'’-^_~|@*\"“”()…", ",;", ".."])
+marks = st.sampled_from([*",.;:?!'’-^_~|@*\"“”()[]…", ",;", "..", ' "', ". \t”"])
 spaces = st.sampled_from([" ", " ", " ", "\t", "\n", "\r\n", "\u00a0", ""])
 pieces = st.one_of(function_words, function_words, other_words, marks, marks, spaces, spaces, spaces, st.characters())
 texts = st.lists(pieces, max_size=60).map("".join)

@@ -62,7 +62,18 @@ def whole(pattern, text: str) -> list[tuple[int, int]]:
 
 
 def hinted(pattern, hints, from_hint: bool, text: str) -> list[tuple[int, int]]:
-    return [m.span() for start, end in garble._hinted_lines(text, hints, from_hint) for m in pattern.finditer(text, start, end)]
+    if from_hint:
+        lines = garble._hint_windows(text, sorted(m.start() for hint in hints for m in hint.finditer(text)))
+    else:
+        lines = sorted({line for hint in hints for line in garble._lines_with(text, hint)})
+    return [m.span() for start, end in lines for m in pattern.finditer(text, start, end)]
+
+
+@given(text=TEXTS)
+def test_the_orphan_hint_is_the_blank_marks_that_are_stops_commas_or_colons(text: str) -> None:
+    """orphan-punctuation takes its hints from tokenized's marks after a blank (one kernel list for both)."""
+    marks = [m.start() for m in garble._TOKENIZED_HINTS[0].finditer(text)]
+    assert [p for p in marks if text[p] in ".,;:"] == [m.start() for m in garble._ORPHAN_HINT.finditer(text)]
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS))

@@ -11,6 +11,13 @@
  *    the character before a function word followed by the pair, the letter
  *    or the mark one of its branches names.
  *
+ * The same pass also gives, exactly, where four hint scans of garble.py match
+ * (a mark after a blank, _TOKENIZED_HINTS[0]; a mark, blanks and a double
+ * quote, _SPACE_QUOTE_HINT; a full stop after two lower-case letters before
+ * blanks and a lower-case letter, _LOWER_HINT; a full stop and a closing
+ * quote before the same, _AFTER_QUOTE_HINT): as regex scans they stopped at
+ * every comma and full stop of the text.
+ *
  * It decides nothing: the Python side runs the exact patterns at each
  * candidate, so findings stay those of the patterns as long as the set is a
  * superset (tests/test_mark_scan_kernel.py checks that on tables of cases and
@@ -304,12 +311,42 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
-    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject *stray, PyObject *order)     \
+    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject *stray, PyObject *order,     \
+                    PyObject *blank_mark, PyObject *space_quote, PyObject *lower_stop,                   \
+                    PyObject *quote_lower)                                                               \
     {                                                                                                    \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
             Py_UCS4 c = d[p];                                                                            \
             if (c < 128 && is_ascii_letter(c))                                                           \
                 continue; /* the common case: inside a word */                                           \
+            /* exact hints: [,;:!?.)\]](?<=[ \t].) and [.!?,][ \t]+["”“] */                                \
+            if ((c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.' || c == ')' ||     \
+                 c == ']') && p > 0 && is_blank(d[p - 1]) && emit(blank_mark, p) < 0)                    \
+                return -1;                                                                               \
+            if ((c == '.' || c == '!' || c == '?' || c == ',') && p + 1 < n && is_blank(d[p + 1])) {     \
+                Py_ssize_t q = p + 1;                                                                    \
+                while (q < n && is_blank(d[q]))                                                          \
+                    q++;                                                                                 \
+                if (q < n && (d[q] == '"' || d[q] == 0x201D || d[q] == 0x201C) && emit(space_quote, p) < 0) \
+                    return -1;                                                                           \
+            }                                                                                            \
+            /* exact hints: \.(?<=[a-z][a-z]\.)[ \t]+[a-z] and \.["”][ \t]+[a-z] */                       \
+            if (c == '.' && p + 1 < n) {                                                                 \
+                /* q: after the quote (if any); then blanks, then a lower-case ASCII letter */           \
+                int quoted = d[p + 1] == '"' || d[p + 1] == 0x201D;                                      \
+                Py_ssize_t q = p + 1 + quoted;                                                           \
+                if (q < n && is_blank(d[q])) {                                                           \
+                    while (q < n && is_blank(d[q]))                                                      \
+                        q++;                                                                             \
+                    int lower_next = q < n && d[q] >= 'a' && d[q] <= 'z';                                \
+                    int lower_before = p >= 2 && d[p - 1] >= 'a' && d[p - 1] <= 'z' && d[p - 2] >= 'a' && \
+                                       d[p - 2] <= 'z';                                                  \
+                    if (lower_next && !quoted && lower_before && emit(lower_stop, p) < 0)                \
+                        return -1;                                                                       \
+                    if (lower_next && quoted && emit(quote_lower, p) < 0)                                \
+                        return -1;                                                                       \
+                }                                                                                        \
+            }                                                                                            \
             if ((c < 128 ? (c >= '!' && c <= '~' && !(c >= '0' && c <= '9')) : c == 0x2019) &&           \
                 NAME##_stray(s, d, n, p, c) && emit(stray, p) < 0)                                       \
                 return -1;                                                                               \
@@ -337,30 +374,39 @@ Scanner_scan(Scanner *s, PyObject *text)
 #endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const void *data = PyUnicode_DATA(text);
-    PyObject *stray = PyList_New(0), *order = PyList_New(0);
-    if (!stray || !order)
+    PyObject *stray = PyList_New(0), *order = PyList_New(0), *blank_mark = PyList_New(0), *space_quote = PyList_New(0);
+    PyObject *lower_stop = PyList_New(0), *quote_lower = PyList_New(0);
+    if (!stray || !order || !blank_mark || !space_quote || !lower_stop || !quote_lower)
         goto fail;
     int r;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order);
+        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
         break;
     case PyUnicode_2BYTE_KIND:
-        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order);
+        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
         break;
     default:
-        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order);
+        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
         break;
     }
     if (r < 0)
         goto fail;
-    PyObject *result = PyTuple_Pack(2, stray, order);
+    PyObject *result = PyTuple_Pack(6, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
     Py_DECREF(stray);
     Py_DECREF(order);
+    Py_DECREF(blank_mark);
+    Py_DECREF(space_quote);
+    Py_DECREF(lower_stop);
+    Py_DECREF(quote_lower);
     return result;
 fail:
     Py_XDECREF(stray);
     Py_XDECREF(order);
+    Py_XDECREF(blank_mark);
+    Py_XDECREF(space_quote);
+    Py_XDECREF(lower_stop);
+    Py_XDECREF(quote_lower);
     return NULL;
 }
 
@@ -593,7 +639,8 @@ fail:
 
 static PyMethodDef Scanner_methods[] = {
     {"scan", (PyCFunction)Scanner_scan, METH_O,
-     "scan(text) -> (stray, order): ascending candidate positions for garble's _STRAY_SCANS and _WORD_ORDER_SCAN."},
+     "scan(text) -> (stray, order, blank_mark, space_quote, lower_stop, quote_lower): ascending candidate positions for "
+     "garble's _STRAY_SCANS and _WORD_ORDER_SCAN, and the exact match starts of four hint scans (see garble's MarkScan)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -608,17 +655,326 @@ static PyTypeObject ScannerType = {
     .tp_new = Scanner_new,
 };
 
+/* ---- the runs of a document's words (module functions) ---------------------------------- */
+
+/* bytes.split()'s whitespace (Py_ISSPACE for bytes) */
+static inline int
+is_byte_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\x0b' || c == '\x0c';
+}
+
+/* equal_neighbours(data) -> (words, phrase), for runs = data.split():
+ *   words  = {runs[k] for k if runs[k] == runs[k + 1]}                        (bytes)
+ *   phrase = any(runs[j].endswith(runs[j + 2]) for j if runs[j + 1] == runs[j + 3])
+ *
+ * Why: the gate of garble.repeated-words (_repeat_candidates) compared the
+ * adjacent runs of a bytes.split() of every document (0.08 s on perf-news);
+ * this compares them where they lie, keeping the last four runs. */
+static PyObject *
+equal_neighbours(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const char *d = view.buf;
+    Py_ssize_t n = view.len;
+    PyObject *words = PySet_New(NULL), *result = NULL;
+    if (!words)
+        goto done;
+    /* the last four runs: r[3] is the newest */
+    Py_ssize_t start[4] = {0, 0, 0, 0}, length[4] = {0, 0, 0, 0};
+    Py_ssize_t seen = 0; /* runs so far */
+    int phrase = 0;
+    Py_ssize_t p = 0;
+    while (p < n) {
+        if (is_byte_space((unsigned char)d[p])) {
+            p++;
+            continue;
+        }
+        Py_ssize_t s = p;
+        while (p < n && !is_byte_space((unsigned char)d[p]))
+            p++;
+        for (int k = 0; k < 3; k++) {
+            start[k] = start[k + 1];
+            length[k] = length[k + 1];
+        }
+        start[3] = s;
+        length[3] = p - s;
+        seen++;
+#define RUNS_EQUAL(a, b) (length[a] == length[b] && memcmp(d + start[a], d + start[b], (size_t)length[a]) == 0)
+        if (seen >= 2 && RUNS_EQUAL(2, 3)) {
+            PyObject *value = PyBytes_FromStringAndSize(d + start[3], length[3]);
+            if (!value)
+                goto done;
+            int r = PySet_Add(words, value);
+            Py_DECREF(value);
+            if (r < 0)
+                goto done;
+        }
+        /* j = the run before the last three: runs[j + 1] == runs[j + 3], runs[j] ends with runs[j + 2] */
+        if (!phrase && seen >= 4 && RUNS_EQUAL(1, 3) && length[0] >= length[2] &&
+            memcmp(d + start[0] + length[0] - length[2], d + start[2], (size_t)length[2]) == 0)
+            phrase = 1;
+#undef RUNS_EQUAL
+    }
+    result = Py_BuildValue("(OO)", words, phrase ? Py_True : Py_False);
+done:
+    Py_XDECREF(words);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* ---- a document's distinct words but the common ones (RunFilter) ------------------------ */
+
+/* str.split()'s whitespace among ASCII characters (bytes.split() leaves out \x1c-\x1f) */
+static inline int
+is_ascii_str_space(unsigned char c)
+{
+    return is_byte_space(c) || (c >= 0x1c && c <= 0x1f);
+}
+
+/* a word seen in the document: data[start:start+length] */
+typedef struct {
+    Py_ssize_t start; /* -1: empty slot */
+    Py_ssize_t length;
+    uint32_t hash;
+} RunSlot;
+
+typedef struct {
+    PyObject_HEAD
+    char *chars;        /* the skipped words, one after another */
+    Py_ssize_t *starts; /* slot -> offset of its word in chars, -1: empty */
+    Py_ssize_t *lengths;
+    uint32_t mask;
+} RunFilter;
+
+static int
+RunFilter_skips(const RunFilter *f, const char *w, Py_ssize_t n, uint32_t h)
+{
+    for (uint32_t slot = h & f->mask;; slot = (slot + 1) & f->mask) {
+        if (f->starts[slot] < 0)
+            return 0;
+        if (f->lengths[slot] == n && memcmp(f->chars + f->starts[slot], w, (size_t)n) == 0)
+            return 1;
+    }
+}
+
+/* Remember the run d[start:start+length] in the open-addressing table (doubled when half full); -1 on memory error. */
+static int
+add_run(RunSlot **slots, size_t *mask, size_t *used, const char *d, Py_ssize_t start, Py_ssize_t length, uint32_t h)
+{
+    size_t slot = h & *mask;
+    for (;; slot = (slot + 1) & *mask) {
+        RunSlot *e = &(*slots)[slot];
+        if (e->start < 0)
+            break;
+        if (e->hash == h && e->length == length && memcmp(d + e->start, d + start, (size_t)length) == 0)
+            return 0; /* seen */
+    }
+    (*slots)[slot] = (RunSlot){start, length, h};
+    if (++*used * 2 <= *mask + 1)
+        return 0;
+    size_t size = (*mask + 1) * 2;
+    RunSlot *grown = PyMem_Malloc(size * sizeof(RunSlot));
+    if (!grown)
+        return -1;
+    for (size_t k = 0; k < size; k++)
+        grown[k].start = -1;
+    for (size_t k = 0; k <= *mask; k++) {
+        RunSlot e = (*slots)[k];
+        if (e.start < 0)
+            continue;
+        size_t to = e.hash & (size - 1);
+        while (grown[to].start >= 0)
+            to = (to + 1) & (size - 1);
+        grown[to] = e;
+    }
+    PyMem_Free(*slots);
+    *slots = grown;
+    *mask = size - 1;
+    return 0;
+}
+
+/* f.distinct(data) == set(data.decode("ascii").split()) - skip, each kept word made into a str once.
+ *
+ * Why: a document's distinct letter runs were a bytes.split() into a million
+ * words and a set of them, an object for every word (0.11 s on perf-news),
+ * and the detectors then dropped the commonest English words from it; here
+ * the repeats and the skipped words never become objects. */
+static PyObject *
+RunFilter_distinct(RunFilter *f, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const char *d = view.buf;
+    Py_ssize_t n = view.len;
+    PyObject *found = NULL, *set = NULL;
+    size_t mask = 255, used = 0;
+    RunSlot *slots = PyMem_Malloc((mask + 1) * sizeof(RunSlot));
+    if (!slots) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t k = 0; k <= mask; k++)
+        slots[k].start = -1;
+    Py_ssize_t p = 0;
+    while (p < n) {
+        if (is_ascii_str_space((unsigned char)d[p])) {
+            p++;
+            continue;
+        }
+        Py_ssize_t start = p;
+        while (p < n && !is_ascii_str_space((unsigned char)d[p])) {
+            if ((unsigned char)d[p] >= 128) {
+                PyErr_SetString(PyExc_ValueError, "distinct() needs ASCII bytes");
+                goto done;
+            }
+            p++;
+        }
+        uint32_t h = hash_word(d + start, p - start);
+        if (RunFilter_skips(f, d + start, p - start, h))
+            continue;
+        if (add_run(&slots, &mask, &used, d, start, p - start, h) < 0) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    if (!(set = PySet_New(NULL)))
+        goto done;
+    for (size_t k = 0; k <= mask; k++) {
+        if (slots[k].start < 0)
+            continue;
+        PyObject *word = PyUnicode_New(slots[k].length, 127);
+        if (!word)
+            goto done;
+        memcpy(PyUnicode_1BYTE_DATA(word), d + slots[k].start, (size_t)slots[k].length);
+        int r = PySet_Add(set, word);
+        Py_DECREF(word);
+        if (r < 0)
+            goto done;
+    }
+    found = set;
+    set = NULL;
+done:
+    Py_XDECREF(set);
+    PyMem_Free(slots);
+    PyBuffer_Release(&view);
+    return found;
+}
+
+static void
+RunFilter_dealloc(RunFilter *f)
+{
+    PyMem_Free(f->chars);
+    PyMem_Free(f->starts);
+    PyMem_Free(f->lengths);
+    Py_TYPE(f)->tp_free((PyObject *)f);
+}
+
+/* RunFilter(skip): skip is an iterable of str; a word beyond ASCII can never equal a run of ASCII data and is left out. */
+static PyObject *
+RunFilter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"skip", NULL};
+    PyObject *skip;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:RunFilter", keywords, &skip))
+        return NULL;
+    PyObject *words = PySequence_List(skip);
+    if (!words)
+        return NULL;
+    RunFilter *f = (RunFilter *)type->tp_alloc(type, 0);
+    if (!f) {
+        Py_DECREF(words);
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(words), total = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *w = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(w)) {
+            PyErr_Format(PyExc_TypeError, "RunFilter() skips str words, not %.100s", Py_TYPE(w)->tp_name);
+            goto fail;
+        }
+        if (PyUnicode_IS_ASCII(w))
+            total += PyUnicode_GET_LENGTH(w);
+    }
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)count + 2)
+        size *= 2;
+    f->mask = size - 1;
+    f->chars = PyMem_Malloc((size_t)total + 1);
+    f->starts = PyMem_Malloc(size * sizeof(Py_ssize_t));
+    f->lengths = PyMem_Malloc(size * sizeof(Py_ssize_t));
+    if (!f->chars || !f->starts || !f->lengths) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (uint32_t k = 0; k < size; k++)
+        f->starts[k] = -1;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *w = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_IS_ASCII(w))
+            continue;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(w);
+        const char *chars = (const char *)PyUnicode_1BYTE_DATA(w);
+        uint32_t h = hash_word(chars, n);
+        if (RunFilter_skips(f, chars, n, h))
+            continue; /* given twice */
+        uint32_t slot = h & f->mask;
+        while (f->starts[slot] >= 0)
+            slot = (slot + 1) & f->mask;
+        memcpy(f->chars + at, chars, (size_t)n);
+        f->starts[slot] = at;
+        f->lengths[slot] = n;
+        at += n;
+    }
+    Py_DECREF(words);
+    return (PyObject *)f;
+fail:
+    Py_DECREF(words);
+    Py_DECREF(f);
+    return NULL;
+}
+
+static PyMethodDef RunFilter_methods[] = {
+    {"distinct", (PyCFunction)RunFilter_distinct, METH_O,
+     "distinct(data) -> set(data.decode('ascii').split()) - skip, each kept word made once."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject RunFilterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "scrubber.kinds._mark_scan_kernel.RunFilter",
+    .tp_basicsize = sizeof(RunFilter),
+    .tp_dealloc = (destructor)RunFilter_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The distinct words of ASCII bytes but a fixed set of them (the commonest English words).",
+    .tp_methods = RunFilter_methods,
+    .tp_new = RunFilter_new,
+};
+
+static PyMethodDef module_methods[] = {
+    {"equal_neighbours", (PyCFunction)equal_neighbours, METH_O,
+     "equal_neighbours(data) -> (the runs of data.split() equal to the next one, whether some runs[j + 1] == runs[j + 3] "
+     "with runs[j] ending with runs[j + 2])."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "scrubber.kinds._mark_scan_kernel",
     .m_doc = "Candidate positions for garble's stray-punctuation and word-order patterns (optional: garble.py's scans are the reference).",
     .m_size = -1,
+    .m_methods = module_methods,
 };
 
 PyMODINIT_FUNC
 PyInit__mark_scan_kernel(void)
 {
-    if (PyType_Ready(&ScannerType) < 0)
+    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&RunFilterType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m)
@@ -626,6 +982,12 @@ PyInit__mark_scan_kernel(void)
     Py_INCREF(&ScannerType);
     if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
         Py_DECREF(&ScannerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&RunFilterType);
+    if (PyModule_AddObject(m, "RunFilter", (PyObject *)&RunFilterType) < 0) {
+        Py_DECREF(&RunFilterType);
         Py_DECREF(m);
         return NULL;
     }

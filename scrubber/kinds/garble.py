@@ -31,20 +31,19 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from itertools import compress, count
-from operator import eq, methodcaller
+from operator import methodcaller
 from typing import Any
 
 import regex
 
 from ..model import Finding
 from ..scoring import sentence_score
-from ..text import LazySegmentation, Span, lower_letter_runs, lowered, segmentation, word_trie
-from ..wordruns import RUN_APOSTROPHE, run_bytes, word_runs
+from ..text import LazySegmentation, Span, lowered, segmentation, word_trie
+from ..wordruns import RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
-from .language import document_language, foreign_sentence
+from .language import HINT_WORDS, document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
-from .mark_scan import MarkScan, mark_scan
+from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan
 from .unicode import mojibake_between
 from .word_pairs import pair_model
 
@@ -62,45 +61,49 @@ def _quote(s: str, width: int = 40) -> str:
 def _spots(
     pattern: regex.Pattern[str], text: str, reason: str, rule: str, group: int = 0, lines: Iterable[tuple[int, int]] | None = None
 ) -> Iterator[Spot]:
-    """A spot per match of ``pattern``: over the whole text, or over ``lines`` only (see :func:`_hinted_lines`)."""
+    """A spot per match of ``pattern``: over the whole text, or over ``lines`` only (see :func:`_hint_windows`)."""
     for start, end in ((0, len(text)),) if lines is None else lines:
         for m in finditer(pattern, text, rule, start, end):
             yield m.start(group), m.end(group), f"{reason} at {_quote(text[max(0, m.start() - 12) : m.end() + 12])}"
 
 
-def _hinted_lines(text: str, hints: Iterable[re.Pattern[str]], from_hint: bool = False) -> list[tuple[int, int]]:
-    """The lines (``(start, end)``, in order) where one of ``hints`` matches.
+def _hint_starts(text: str, hint: re.Pattern[str], field: str) -> list[int]:
+    """Where ``hint`` matches in ``text``, ascending: ``field`` of the compiled kernel's :class:`~.mark_scan.Candidates` when built.
+
+    The kernel's one pass over the text finds these exactly (the tests
+    compare them with ``hint.finditer``); as regex scans, each stopped at
+    every comma or full stop of the text.
+    """
+    if (kernel := _mark_scan()) is not None:
+        return getattr(kernel.candidates(text), field)  # type: ignore[no-any-return]
+    return [m.start() for m in hint.finditer(text)]
+
+
+def _hint_windows(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
+    """The lines (``(start, end)``, in order) holding one of ``starts`` (ascending: where a hint matches), each from a little before its first.
 
     A detector whose every match lies on one line and contains a match of
-    one of its hints finds the same matches scanning only these lines
+    its hint finds the same matches scanning only these lines
     (``pos``/``endpos``: look-behinds still see the text before a line, and
     ``endpos`` ends the subject like the line break does for ``$``, ``\b``
-    and look-aheads that cannot cross it). A hint led by a literal
-    character lets ``re`` skip ahead in C: on news text the hint scans cost
-    a fraction of the exact pattern's scan, and few lines hold a hint.
+    and look-aheads that cannot cross it); few lines hold a hint.
 
-    ``from_hint``: every match starts at most two characters, plus the
-    blanks before them, plus one, before the first character of its hint's
-    match (``. . x``, ``word   ,``, ``do n't``), so a line is scanned only
-    from there before its first hint (news lines are whole paragraphs; the
-    hint is often near their end). That start only grows with the hint's
-    position, so the first hint of a line bounds every match on it.
+    Every match starts at most two characters, plus the blanks before them,
+    plus one, before the first character of its hint's match (``. . x``,
+    ``word   ,``), so a line is scanned only from there before its first
+    hint (news lines are whole paragraphs; the hint is often near their
+    end). That start only grows with the hint's position, so the first hint
+    of a line bounds every match on it.
     """
-    if not from_hint:
-        return sorted({line for hint in hints for line in _lines_with(text, hint)})
-    first: dict[tuple[int, int], int] = {}
-    for hint in hints:
-        pos = 0
-        while (m := hint.search(text, pos)) is not None:
-            start = text.rfind("\n", 0, m.start()) + 1
-            end = text.find("\n", m.start())
-            end = len(text) if end < 0 else end
-            if first.get((start, end), end) > m.start():
-                first[start, end] = m.start()
-            pos = end
     windows = []
-    for (start, end), at in sorted(first.items()):
-        at = max(start, at - 2)
+    end = -1
+    for p in starts:
+        if p <= end:
+            continue  # a later hint on the same line
+        start = text.rfind("\n", 0, p) + 1
+        end = text.find("\n", p)
+        end = len(text) if end < 0 else end
+        at = max(start, p - 2)
         while at > start and text[at - 1] in " \t":
             at -= 1
         windows.append((max(start, at - 1), end))
@@ -164,7 +167,9 @@ _ORPHAN_HINT = re.compile(r"[.,;:](?<=[ \t].)")
 
 def orphan_punctuation(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A full stop or comma on its own: ``. . US officials``, ``, ,``, ``word . word``."""
-    lines = _hinted_lines(ctx.text, [_ORPHAN_HINT], from_hint=True)
+    text = ctx.text
+    # (every match of _ORPHAN_HINT is one of tokenized's marks after a blank)
+    lines = _hint_windows(text, [p for p in _hint_starts(text, _TOKENIZED_HINTS[0], "blank_mark") if text[p] in ".,;:"])
     return _spots(_ORPHAN, ctx.text, "punctuation mark on its own", "garble.orphan-punctuation", lines=lines)
 
 
@@ -233,7 +238,7 @@ _LOWER_ABBREV = frozenset(
     ]
 )
 _LOWER_AFTER_STOP = re.compile(r"(?<![^\W\d_.])([a-z]{2,})\.[ \t]+([a-z][a-z'’]*)(?![\w.@/:])")
-#: every match of :data:`_LOWER_AFTER_STOP` holds one (see :func:`_hinted_lines`)
+#: every match of :data:`_LOWER_AFTER_STOP` holds one (see :func:`_hint_windows`)
 _LOWER_HINT = re.compile(r"\.(?<=[a-z][a-z]\.)[ \t]+[a-z]")
 _CAPITAL_NEXT = regex.compile(r"[ \t]+\p{Lu}")
 #: particles of names that start lower case (de Blasio, van Gogh)
@@ -245,8 +250,7 @@ _NAME_PARTICLES = frozenset(
 def _lower_after_stop_matches(text: str) -> list[re.Match[str]]:
     """``_LOWER_AFTER_STOP.finditer(text)``: a match starts where the run of ``a-z`` before its hint's full stop starts."""
     starts = []
-    for h in _LOWER_HINT.finditer(text):
-        i = h.start()
+    for i in _hint_starts(text, _LOWER_HINT, "lower_stop"):
         while i > 0 and "a" <= text[i - 1] <= "z":
             i -= 1
         starts.append(i)
@@ -312,7 +316,7 @@ _SPEECH = regex.compile(
 def after_closing_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Text going on in lower case after a quotation closed the sentence: ``people." who love``."""
     text = ctx.text
-    lines = _hinted_lines(text, [_AFTER_QUOTE_HINT], from_hint=True)
+    lines = _hint_windows(text, _hint_starts(text, _AFTER_QUOTE_HINT, "quote_lower"))
     for m in (m for start, end in lines for m in finditer(_AFTER_QUOTE, text, "garble.after-closing-quote", start, end)):
         if _SPEECH.match(text, m.start(1)):
             continue
@@ -332,7 +336,7 @@ _SPACE_QUOTE_HINT = re.compile(r"""[.!?,][ \t]+["”“]""")
 
 def _space_quote_matches(text: str) -> list[Any]:
     """``_SPACE_QUOTE.finditer(text)``: a match starts at the blanks right after its hint's mark."""
-    starts = [h.start() + 1 for h in _SPACE_QUOTE_HINT.finditer(text)]
+    starts = [p + 1 for p in _hint_starts(text, _SPACE_QUOTE_HINT, "space_quote")]
     return _matches_at(_SPACE_QUOTE, text, starts, "garble.space-before-quote")
 
 
@@ -372,8 +376,8 @@ def _tokenized_matches(text: str) -> list[Any]:
     ``word ,``/``FTIR )`` start at the blanks before it; ``( FTIR`` starts at
     its bracket; ``do n't`` at the blanks before the ``n`` of its hint ``'t``.
     """
-    mark, brackets, apostrophes = _TOKENIZED_HINTS[0], _TOKENIZED_HINTS[1:3], _TOKENIZED_HINTS[3:]
-    starts = [i for h in mark.finditer(text) for i in (h.start(), _blank_run_start(text, h.start()))]
+    brackets, apostrophes = _TOKENIZED_HINTS[1:3], _TOKENIZED_HINTS[3:]
+    starts = [i for p in _hint_starts(text, _TOKENIZED_HINTS[0], "blank_mark") for i in (p, _blank_run_start(text, p))]
     starts += [h.start() for scan in brackets for h in scan.finditer(text)]
     starts += [_blank_run_start(text, h.start() - 1) for scan in apostrophes for h in scan.finditer(text)]
     return _matches_at(_TOKENIZED, text, starts, "garble.tokenized")
@@ -521,7 +525,7 @@ _STRAY_SCANS = (
 def _stray_positions(text: str) -> list[int]:
     """Where :data:`_STRAY` may match, ascending: the scans' positions, or a superset of them from the compiled kernel."""
     if (kernel := _mark_scan()) is not None:
-        return kernel.candidates(text)[0]
+        return kernel.candidates(text).stray
     return sorted({m.start() for scan in _STRAY_SCANS for m in scan.finditer(text)})
 
 
@@ -650,10 +654,8 @@ def _repeat_candidates(text: str, lower: str | None = None) -> tuple[set[Any] | 
     if "İ" in text or "Σ" in text:
         return None, True, None
     lower = text.lower() if lower is None else lower
-    fast = run_bytes(lower)  # the runs of _RUN split in C (scrubber.wordruns), at their offsets in the text
-    runs = word_runs(lower) if fast is None else fast.split()
-    word = set(compress(runs, map(eq, runs, runs[1:])))
-    phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))
+    fast = run_bytes(lower)  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
+    word, phrase = equal_neighbours_python(word_runs(lower)) if fast is None else equal_neighbours(fast)
     return word, phrase, fast
 
 
@@ -1139,10 +1141,30 @@ def _no_foreign_token(text: str, runs: set[str]) -> bool:
 
     A blank-delimited token that is a foreign function word (lower-case
     letters only) is a whole letter run of the lower-cased text, so when no
-    foreign word is among ``runs`` (:func:`~scrubber.text.lower_letter_runs`)
+    foreign word is among ``runs`` (:func:`lower_runs`)
     no token is one either, and the split (0.016 s on perf-news) is not needed.
     """
     return _FOREIGN_WORDS.isdisjoint(runs) or _FOREIGN_WORDS.isdisjoint(text.split())
+
+
+@cache
+def _runs_skip() -> RunSkip:
+    """The commonest English words but those a detector looks for among the runs (:func:`lower_runs`)."""
+    return RunSkip(common_english() - (_FOREIGN_WORDS | HINT_WORDS | _common_with_ending()))
+
+
+def lower_runs(ctx: DocContext) -> set[str]:
+    """The distinct letter runs of the lower-cased document, less the commonest English words no detector asks about; once per document.
+
+    The runs are asked about only through :data:`_FOREIGN_WORDS`,
+    :func:`_common_with_ending`, :data:`~.language.HINT_WORDS` (each
+    intersected with the runs, which leaving out other words does not
+    change) and :func:`~.lexicon.uncommon_runs` (the runs less every
+    common English word). Every common word would otherwise become a str
+    in a set only to be taken out again: the compiled filter (in
+    :func:`~scrubber.wordruns.letter_runs`) never makes them.
+    """
+    return ctx.memo("garble.lower_runs", lambda: letter_runs(lowered(ctx), _runs_skip()))
 
 
 def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
@@ -1154,7 +1176,7 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     """
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
-    runs = lower_letter_runs(ctx)
+    runs = lower_runs(ctx)
     uncommon = uncommon_runs(runs)
     for start, end, word in foreign_words(text, seg.sentence_at, runs, uncommon):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
@@ -1302,7 +1324,7 @@ def _word_order_spans(text: str) -> list[tuple[int, int]]:
     # from the match's end: the candidates hold every such position, so trying them in
     # order and skipping those inside the last match finds the same matches
     match = _WORD_ORDER_SCAN.match
-    for p in kernel.candidates(text)[1]:
+    for p in kernel.candidates(text).order:
         if p >= pos and (m := match(text, p)) is not None:
             spans.append((p + 1, m.end()))
             pos = m.end()

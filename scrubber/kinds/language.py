@@ -25,7 +25,7 @@ from typing import Any
 
 import regex
 
-from ..text import LazySegmentation, Span, lower_letter_runs, lowered, word_trie
+from ..text import LazySegmentation, Span, lowered, word_trie
 from .base import DocContext, Kind, Matcher, RuleSpec, register
 
 #: frequent English function words: their share in running text is the
@@ -300,12 +300,12 @@ def document_language(ctx: DocContext) -> str:
 _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f‘’“”–—…]")
 #: the other-language hint words, led by the non-word character before them (a
 #: character class first lets ``re`` skip ahead in C), for a lower-cased text
-_HINT_WORDS = frozenset(_OTHER_LANGUAGE_HINT.pattern[5:-3].split("|"))
-_HINT_SCAN = re.compile(r"[^\w]" + word_trie(sorted(_HINT_WORDS)) + r"\b")
+HINT_WORDS = frozenset(_OTHER_LANGUAGE_HINT.pattern[5:-3].split("|"))
+_HINT_SCAN = re.compile(r"[^\w]" + word_trie(sorted(HINT_WORDS)) + r"\b")
 #: :data:`_HINT_SCAN` one word at a time, led by the word itself so that ``re`` jumps
 #: to it in C (the scan above stops at every space and mark): a match starts at the
 #: word, one character after where :data:`_HINT_SCAN`'s does
-_HINT_WORD_SCANS = {w: re.compile(rf"{w}\b(?<=[^\w]{w})") for w in sorted(_HINT_WORDS)}
+_HINT_WORD_SCANS = {w: re.compile(rf"{w}\b(?<=[^\w]{w})") for w in sorted(HINT_WORDS)}
 
 
 def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) -> Iterable[Span]:
@@ -332,7 +332,9 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     if len(lower) != len(text):  # a character whose lower case is longer (İ): no shared offsets
         found.update(seg.sentences_hit(_OTHER_LANGUAGE_HINT))
     else:
-        for word in _HINT_WORDS.intersection(lower_letter_runs(ctx)):
+        from .garble import lower_runs  # (garble imports this module)
+
+        for word in HINT_WORDS.intersection(lower_runs(ctx)):
             found.update(seg.sentences_hit(_HINT_WORD_SCANS[word], lower))
         if _OTHER_LANGUAGE_HINT.match(text):
             found.add(seg.sentence_at(0))

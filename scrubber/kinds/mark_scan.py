@@ -1,22 +1,33 @@
-"""Candidate positions for ``garble.stray-punctuation`` and ``garble.word-order`` from the optional compiled kernel.
+"""Candidate positions for garble's detectors, and a document's word runs, from the optional compiled kernel.
 
-Both detectors spent most of their time in regex scans that stop at every
-comma, full stop, mark or word boundary only to find the few places where
-their exact pattern can match. ``_mark_scan_kernel.c`` finds, in one pass
-over the text, a superset of those places; the detectors then run their
-exact patterns at each one, so their findings are the patterns' findings
-whichever scan ran (docs/mark-scan-kernel.md). The kernel decides nothing
-and holds no word list of its own: :mod:`.garble` passes its constants when
-it builds the :class:`MarkScan`.
+``garble.stray-punctuation`` and ``garble.word-order`` spent most of their
+time in regex scans that stop at every comma, full stop, mark or word
+boundary only to find the few places where their exact pattern can match.
+``_mark_scan_kernel.c`` finds, in one pass over the text, a superset of
+those places; the detectors then run their exact patterns at each one, so
+their findings are the patterns' findings whichever scan ran
+(docs/mark-scan-kernel.md). The same pass gives, exactly, where four hint
+scans of other detectors match (:class:`Candidates`). The kernel decides
+nothing and holds no word list of its own: :mod:`.garble` passes its
+constants when it builds the :class:`MarkScan`.
+
+Two more kernel functions work on a document's runs of word characters:
+:data:`equal_neighbours` (the gate of ``garble.repeated-words``) and
+:func:`run_filter` (the distinct letter runs less the common English words
+no detector asks about); each has its Python reference here.
 
 Without the kernel (no C compiler when the package was installed, or
 ``SCRUBBER_PURE_PYTHON=1``) :func:`mark_scan` returns None and the detectors
-run their pure Python scans, which stay the reference.
+run their pure Python scans, which stay the reference; the two functions
+run their references.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, count
+from operator import eq
+from typing import NamedTuple
 
 from .word_pairs import FORCED_PURE, kernel_implementation
 
@@ -31,19 +42,36 @@ except ImportError:  # not built: no C compiler when the package was installed
 OrderRule = tuple[str, Sequence[str], "Sequence[str] | str"]
 
 
+class Candidates(NamedTuple):
+    """What the kernel's one pass over a text finds, each list ascending."""
+
+    #: a superset of where garble's ``_STRAY_SCANS`` match
+    stray: list[int]
+    #: a superset of where ``_WORD_ORDER_SCAN`` matches
+    order: list[int]
+    #: exactly where ``_TOKENIZED_HINTS[0]`` matches: a mark after a blank
+    blank_mark: list[int]
+    #: exactly where ``_SPACE_QUOTE_HINT`` matches: a mark, blanks, a double quote
+    space_quote: list[int]
+    #: exactly where ``_LOWER_HINT`` matches: a full stop after two lower-case letters, blanks, a lower-case letter
+    lower_stop: list[int]
+    #: exactly where ``_AFTER_QUOTE_HINT`` matches: a full stop, a closing quote, blanks, a lower-case letter
+    quote_lower: list[int]
+
+
 class MarkScan:
-    """The kernel's scanner with a one-text cache: the two detectors ask in turn about the same document."""
+    """The kernel's scanner with a one-text cache: the detectors ask in turn about the same document."""
 
     def __init__(self, scanner: object) -> None:
         self._scanner = scanner
-        self._last: tuple[str, tuple[list[int], list[int]]] | None = None
+        self._last: tuple[str, Candidates] | None = None
 
-    def candidates(self, text: str) -> tuple[list[int], list[int]]:
-        """(stray-punctuation positions, word-order match starts), each ascending: a superset of the Python scans'."""
+    def candidates(self, text: str) -> Candidates:
+        """The positions of :class:`Candidates` in ``text``, from one pass (the hint scans each stopped at every comma or full stop)."""
         last = self._last
         if last is not None and last[0] is text:
             return last[1]
-        found = self._scanner.scan(text)  # type: ignore[attr-defined]
+        found = Candidates(*self._scanner.scan(text))  # type: ignore[attr-defined]
         self._last = (text, found)
         return found
 
@@ -62,3 +90,44 @@ def mark_scan(
 def scan_implementation() -> str:
     """Which candidate scan of stray-punctuation and word-order this process runs (for ``scrubber --version``)."""
     return kernel_implementation(_kernel)
+
+
+# -- the runs of a document's words -----------------------------------------------------------
+
+
+def equal_neighbours_python(runs: Sequence[str] | Sequence[bytes]) -> tuple[set, bool]:  # type: ignore[type-arg]
+    """(the runs equal to the next one, whether some ``runs[j + 1] == runs[j + 3]`` with ``runs[j]`` ending with ``runs[j + 2]``).
+
+    The reference of :func:`equal_neighbours`, for any list of runs: equal
+    adjacent runs are what a repeated word needs, the second test what a
+    repeated phrase (``the court, the court``) needs (see garble's
+    ``_repeat_candidates``).
+    """
+    words = set(compress(runs, map(eq, runs, runs[1:])))
+    phrase = any(runs[j].endswith(runs[j + 2]) for j in compress(count(), map(eq, runs[1:], runs[3:])))  # type: ignore[arg-type]
+    return words, phrase
+
+
+def _equal_neighbours_split(data: bytes) -> tuple[set[bytes], bool]:
+    return equal_neighbours_python(data.split())
+
+
+_COMPILED = _kernel is not None and not FORCED_PURE
+#: ``equal_neighbours(data) == equal_neighbours_python(data.split())``: in C (when
+#: built) the runs are compared where they lie, without splitting the document
+equal_neighbours = _kernel.equal_neighbours if _COMPILED else _equal_neighbours_split  # type: ignore[union-attr]
+
+
+def run_filter(skip: Iterable[str]) -> Callable[[bytes], set[str]]:
+    """``distinct(data) == set(data.decode("ascii").split()) - skip`` for ASCII ``data``.
+
+    In C when built (:class:`_mark_scan_kernel.RunFilter`): the repeats and
+    the skipped words of a document never become objects, where
+    ``set(data.split())`` made one for every word (a million on perf-news,
+    half of them repeats, most of the rest common English words the
+    detectors then took out).
+    """
+    words = frozenset(skip)
+    if _COMPILED:
+        return _kernel.RunFilter(words).distinct  # type: ignore[union-attr,no-any-return]
+    return lambda data: set(data.decode("ascii").split()) - words

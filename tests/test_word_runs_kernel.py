@@ -1,0 +1,228 @@
+"""The kernel's word-run functions equal their Python references (scrubber/kinds/_mark_scan_kernel.c).
+
+``RunFilter.distinct`` gives a document's distinct letter runs less the
+commonest English words no detector asks about (``garble.lower_runs``); its
+Python reference is ``set(data.decode("ascii").split()) - skip``.
+
+``equal_neighbours`` is the gate of ``garble.repeated-words``: the values of
+equal adjacent runs and whether a repeated phrase may be there. The Python
+reference (:func:`mark_scan.equal_neighbours_python` over ``data.split()``)
+runs under ``SCRUBBER_PURE_PYTHON=1`` or without the kernel; the two must
+give the same answer on every input, or the detector's findings would
+depend on the build. Skipped where the kernel is not built; CI builds it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kernel_checks import assert_no_leak
+
+from scrubber.kinds import garble, mark_scan
+from scrubber.kinds.base import DocContext
+from scrubber.kinds.language import HINT_WORDS
+from scrubber.kinds.lexicon import uncommon_runs
+from scrubber.text import LazySegmentation
+from scrubber.wordruns import RunSkip, letter_runs
+
+needs_kernel = pytest.mark.skipif(mark_scan._kernel is None, reason="the compiled mark-scan kernel is not built (no C compiler at install)")
+
+NEIGHBOUR_CASES = [
+    b"",
+    b" ",
+    b"a",
+    b"a a",
+    b"a  a\ta\na",
+    b"the court the court",
+    b"thecourt xy court xy",  # runs[j] ends with runs[j + 2]
+    b"court xy thecourt xy",  # the other way round: no phrase
+    b"x y z y",  # runs[1] == runs[3], "x" does not end with "z"
+    b"zz y z y",
+    b"ab ab ab",
+    b"a b a b a b",
+    b"food food the food",
+    b"\x01s \x01s don\x01t don\x01t",
+    b"a\x0bb\x0cb\rc\nc",  # every ASCII whitespace bytes.split() splits on
+    b"\x00 \x00 \xff \xff",  # any other byte belongs to a run
+    b"  lead and trail  ",
+    b"a " * 1000,
+    b"x" * 100_000 + b" " + b"x" * 100_000,
+]
+
+
+def expected(data: bytes) -> tuple[set[bytes], bool]:
+    return mark_scan.equal_neighbours_python(data.split())
+
+
+@needs_kernel
+@pytest.mark.parametrize("data", NEIGHBOUR_CASES)
+def test_equal_neighbours_equal_the_python_reference(data: bytes) -> None:
+    assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("runs", "words", "phrase"),
+    [
+        (["a", "b"], set(), False),
+        (["a", "a"], {"a"}, False),
+        (["the", "court", "the", "court"], {}, True),
+        (["x", "court", "y", "court"], set(), False),
+        (["thecourt", "xy", "court", "xy"], set(), True),
+    ],
+)
+def test_the_python_reference(runs: list[str], words: set[str], phrase: bool) -> None:
+    assert mark_scan.equal_neighbours_python(runs) == (set(words), phrase)
+
+
+#: run bytes as run_bytes gives them (a few letters, the apostrophe stand-in, blanks) and any byte
+_runs = st.lists(st.sampled_from([b"a", b"b", b"ab", b"ba", b"aab", b"\x01", b"-", b"the", b"7"]), max_size=40).map(b" ".join)
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        _runs, st.binary(max_size=60), st.lists(st.sampled_from([b"a", b" ", b"\t", b"\n", b"b", b"\x0b"]), max_size=40).map(b"".join)
+    )
+)
+def test_equal_neighbours_on_any_bytes(data: bytes) -> None:
+    assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_equal_neighbours_keeps_no_reference_and_leaks_no_memory() -> None:
+    assert_no_leak(mark_scan._kernel.equal_neighbours, b"the court the court food food " * 50, lambda: None)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_equal_neighbours_takes_bytes_only() -> None:
+    with pytest.raises(TypeError):
+        mark_scan._kernel.equal_neighbours("the the")  # type: ignore[union-attr]
+
+
+def _repeats(text: str) -> list:
+    return list(garble.repeated_words(DocContext(text), LazySegmentation(text), {}))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The food food was good.",
+        "He said the court, the court ruled.",
+        "It had had an effect; Walla Walla is a town.",
+        "Don’t don’t stop. 10 10 times.",
+        "A b a b a b c.",
+        "No repeats in this sentence at all.",
+    ],
+)
+def test_repeated_words_find_the_same_on_either_gate(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = _repeats(text)
+    monkeypatch.setattr(garble, "equal_neighbours", lambda data: expected(data))
+    assert _repeats(text) == found
+
+
+# -- RunFilter: the distinct words but the skipped ones ------------------------------------
+
+SKIP = ["the", "a", "of", "and", "café", "x" * 40]
+DISTINCT_CASES = [
+    b"",
+    b"   ",
+    b"the",
+    b"the cat the cat a dog",
+    b"a\tb\nc\rd\x0be\x0cf",
+    b"a\x1cb\x1dc\x1ed\x1fe",  # str.split() splits on these too (bytes.split() does not)
+    b"theirs them the",  # prefixes and extensions of a skipped word are kept
+    b"x" * 40 + b" " + b"x" * 39 + b" " + b"x" * 41,
+    b"caf the caf",
+    b" ".join(b"w%d" % k for k in range(5000)),  # the table grows many times
+    b"A The THE the",  # case-sensitive, as the set difference is
+]
+
+
+def reference_distinct(skip: list[str], data: bytes) -> set[str]:
+    return set(data.decode("ascii").split()) - set(skip)
+
+
+@needs_kernel
+@pytest.mark.parametrize("data", DISTINCT_CASES)
+def test_run_filter_equals_the_python_reference(data: bytes) -> None:
+    assert mark_scan._kernel.RunFilter(SKIP).distinct(data) == reference_distinct(SKIP, data)  # type: ignore[union-attr]
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "b", "ab", "ba", "the", "", "é"]), max_size=6),
+    st.one_of(
+        st.lists(st.sampled_from([b"a", b"b", b"ab", b"ba", b"the", b" ", b"\t", b"\n"]), max_size=40).map(b"".join),
+        st.binary(max_size=60).map(lambda b: bytes(c & 0x7F for c in b)),
+    ),
+)
+def test_run_filter_on_any_ascii(skip: list[str], data: bytes) -> None:
+    assert mark_scan._kernel.RunFilter(skip).distinct(data) == reference_distinct(skip, data)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_run_filter_tells_near_misses_from_skipped_words() -> None:
+    """A full table has long probe chains: a word one letter off a skipped one, of the same length, is kept."""
+    skip = [f"w{k:04d}" for k in range(3000)]
+    near = b" ".join(b"w%03dx" % k for k in range(300)) + b" " + b" ".join(b"x%04d" % k for k in range(3000))
+    assert mark_scan._kernel.RunFilter(skip).distinct(near) == reference_distinct(skip, near)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_run_filter_refuses_what_it_cannot_take() -> None:
+    with pytest.raises(ValueError, match="ASCII"):
+        mark_scan._kernel.RunFilter([]).distinct(b"caf\xc3\xa9")  # type: ignore[union-attr]
+    with pytest.raises(TypeError):
+        mark_scan._kernel.RunFilter([b"the"])  # type: ignore[union-attr]
+    with pytest.raises(TypeError):
+        mark_scan._kernel.RunFilter(["the"]).distinct("the")  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_run_filter_keeps_no_reference_and_leaks_no_memory() -> None:
+    words = [f"w{k}" for k in range(3000)]
+    f = mark_scan._kernel.RunFilter(words)  # type: ignore[union-attr]
+    assert_no_leak(f.distinct, b"the cat w1 sat on the mat w7 dog " * 40, lambda: mark_scan._kernel.RunFilter(words))  # type: ignore[union-attr]
+
+
+def test_the_python_filter_is_the_reference() -> None:
+    assert mark_scan.run_filter(SKIP)(b"the cat a dog") == {"cat", "dog"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The cat, the dog and a café.", "naïve über straße the", "don’t “quote” — dash", "x1y2 z_z 3a", "", "İstanbul the ΣΑΣ"],
+)
+def test_letter_runs_with_a_skip_are_the_runs_less_the_skip(text: str) -> None:
+    skip = RunSkip(SKIP)
+    assert letter_runs(text, skip) == set(re.findall(r"[^\W\d_]+", text)) - set(SKIP)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("the cafab é’“—\n\t1_İ"), max_size=60))
+def test_letter_runs_with_a_skip_on_any_text(text: str) -> None:
+    assert letter_runs(text, RunSkip(SKIP)) == set(re.findall(r"[^\W\d_]+", text)) - set(SKIP)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The match was played und the crowd left.",
+        "Il est de la ville, que the mayor said.",
+        "Plain English news with nothing foreign in it at all.",
+        "Die Präsident said the semana was long; l'erosione grew.",
+    ],
+)
+def test_lower_runs_answer_every_question_the_full_runs_answer(text: str) -> None:
+    """The detectors only intersect the runs with their word lists, or take the common words out: both unchanged."""
+    full = letter_runs(text.lower())
+    runs = garble.lower_runs(DocContext(text))
+    assert runs <= full
+    for words in (garble._FOREIGN_WORDS, garble._common_with_ending(), HINT_WORDS):
+        assert words & runs == words & full
+    assert uncommon_runs(runs) == uncommon_runs(full)
