@@ -55,6 +55,8 @@ class Engine:
         self._priority: dict[str, int] = {s.id: s.priority for s in self.specs}
         #: the rule kinds present (asked once per document by the runner)
         self.kinds: frozenset[str] = frozenset(s.kind for s in self.specs)
+        #: whether a rule flags (its judgement can change once other rules' fixes are applied)
+        self.flags: bool = any(s.action == "flag" for s in self.specs)
         self._matchers = compile_specs(self.specs)
         #: the matchers that may act on what a fix leaves (see :meth:`settle`); most engines have one or none
         self._settlers = [m for m in self._matchers if type(m).reveal_hint is not Matcher.reveal_hint]

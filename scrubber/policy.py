@@ -99,8 +99,8 @@ def fix_passes(engine: Engine, policy: Policy, text: str, findings: list[Finding
     on the result, at most :data:`MAX_PASSES` passes in all, so that fixing
     twice changes nothing.
 
-    When the policy acts on flags (:attr:`Policy.acts_on_flags`), any change
-    leads to another pass: the flag rules judged the text before the fixes,
+    When the policy acts on flags (:attr:`Policy.acts_on_flags`) and the
+    engine has flag rules (:attr:`Engine.flags`), any change leads to another pass: the flag rules judged the text before the fixes,
     and a fix or a drop changes what they see (a sentence holding mojibake
     is skipped until it is repaired; removing an ad token can make two words
     repeat; a dropped paragraph makes the line under it the first). Only
@@ -116,7 +116,9 @@ def fix_passes(engine: Engine, policy: Policy, text: str, findings: list[Finding
         fixed = apply(text, findings, decisions)
         if fixed == text:
             return Fixed(fixed, later, findings)
-        if passes == MAX_PASSES or not (policy.acts_on_flags or engine.may_reveal(text, applied_edits(findings, decisions))):
+        if passes == MAX_PASSES or not (
+            (policy.acts_on_flags and engine.flags) or engine.may_reveal(text, applied_edits(findings, decisions))
+        ):
             return Fixed(fixed, later, None)
         text, passes = fixed, passes + 1
         findings = engine.find(text, warnings)

@@ -649,8 +649,7 @@ def later_changes(engine: Engine, text: str, findings: list[Finding], decisions:
     if not (applied or dropped):
         return 0
     # the flag rules judged the text before these changes (as in fix_passes): any change may make them judge again
-    flags = any(spec.action == "flag" for spec in engine.specs)
-    if not (flags or dropped or engine.may_reveal(text, applied)):
+    if not (engine.flags or dropped or engine.may_reveal(text, applied)):
         return 0
     found = Counter((f.rule, result[f.start : f.end]) for f in engine.find(result))
     return sum((found - untouched).values())

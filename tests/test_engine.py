@@ -279,6 +279,12 @@ def test_a_sentence_skipped_as_damaged_is_judged_once_repaired(policy: Policy, p
     assert clean(fixed, ALL_RULES, policy) == fixed
 
 
+def test_an_engine_without_flag_rules_needs_no_pass_for_flags():
+    engine = CountingEngine(Engine([s for s in ALL_RULES.specs if s.action != "flag"]))
+    fixed, _ = fix_text(engine, Policy(drop_flagged=True), MOJIBAKE_SENTENCE, engine.find(MOJIBAKE_SENTENCE))
+    assert (engine.passes, fixed) == (1, "The mayor spoke.\ncaf\u00e9 ok.\n")
+
+
 class EndlessEngine(CountingEngine):
     """Every pass proposes one more line break: a pathological rule set that never settles."""
 

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from ..signals import held_signals
+
 #: temp files being written, so an interrupt that lands between two bytecodes of the cleanup
 #: (Ctrl-C and SIGTERM arrive anywhere) can still be swept up: see :func:`remove_leftovers`
 _OPEN: set[str] = set()
@@ -81,8 +83,11 @@ class StagedFile:
         make_folder(path.parent)
         self.path = path
         self.mode_from = mode_from
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        _OPEN.add(self.tmp)
+        # held: a signal between creating the temp file and noting it in _OPEN would leave it
+        # behind, unknown to remove_leftovers (a SIGTERM sent as soon as the file appears did)
+        with held_signals():
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            _OPEN.add(self.tmp)
         self.handle: BinaryIO = os.fdopen(fd, "wb")
 
     def finish(self) -> None:

@@ -269,7 +269,6 @@ def check_gate(spec: RuleSpec, gate: Requires, bare: regex.Pattern[str]) -> None
     no such line, and the check costs a search per example line.
     """
     texts = [e.text for e in spec.examples_match] + list(spec.examples_no_match)
-    line_rule = _OnFirstUse(spec, _alternation_source([spec], [0]))
     gate.check_examples(
         [
             (t, start, stop)
@@ -277,7 +276,7 @@ def check_gate(spec: RuleSpec, gate: Requires, bare: regex.Pattern[str]) -> None
             for start, stop in short_lines(t)
             if bare.search(t, start, stop) is not None
             and not gate.found(t, start, stop, fold(t[start:stop]))
-            and line_rule.pattern.fullmatch(t, start, stop) is not None
+            and line_pattern(spec).fullmatch(t, start, stop) is not None  # (compiled once: regex caches it)
         ]
     )
 
