@@ -154,11 +154,14 @@ def test_rules_check_still_accepts_the_builtin_packs(run_cli):
         (["-"], "standard input cannot be reviewed"),
         (["bin.dat"], "bin.dat: binary file (NUL or control bytes): nothing to review"),
         (["m.txt"], "scrubber review needs a terminal (standard input is not one)"),
+        (["hollow"], "no input files found in hollow"),
+        ([".", "--glob", "*.tx"], "no input files matching *.tx found in ."),
     ],
-    ids=["stdin", "binary", "no-terminal"],
+    ids=["stdin", "binary", "no-terminal", "empty-folder", "glob-matches-nothing"],
 )
 def test_review_refuses_before_creating_a_session(run_cli, inputs: Path, args: list[str], said: str):
     (inputs / "bin.dat").write_bytes(b"\x7fELF\x00\x00\x01\x02" * 10)
+    (inputs / "hollow").mkdir()
     result = run_cli("review", *args)
     assert result.returncode == 2
     assert said in result.stderr

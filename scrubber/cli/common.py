@@ -300,10 +300,13 @@ def discover_inputs(
     found: list[InputFile] = []
     empty: list[str] = []
     for arg in paths:
+        unplaced: list[tuple[str, str]] = []
         try:
-            got = discover([arg], globs, formats.of_stdin, formats.files)
+            got = discover([arg], globs, formats.of_stdin, formats.files, unplaced)
         except InputError as exc:
             fail(str(exc))
+        for where, message in unplaced:  # why a folder that holds nothing to read was not entered
+            reporter("note", where, message)
         got = leave_out_outputs(got, planned, reporter)
         if not got:
             empty.append(arg)

@@ -100,10 +100,17 @@ def open_session(
             problems.append(f"{where}: {message}")
         reporter(level, where, message)
 
+    globs_used = list(globs) or setting(setup.config, None, "glob", None)
+    unplaced: list[tuple[str, str]] = []
     try:
-        sources = discover(list(paths), list(globs) or setting(setup.config, None, "glob", None), "text", input_format)
+        sources = discover(list(paths), globs_used, "text", input_format, unplaced)
     except InputError as exc:
         fail(str(exc))
+    if paths and not sources:  # an empty reviewer (and a session file) for nothing would hide a mistyped path or --glob
+        for where, message in unplaced:
+            Reporter()("note", where, message)
+        matching = f" matching {' or '.join(globs_used)}" if globs_used else ""
+        fail(f"no input files{matching} found in {' '.join(paths)}")
     check_inputs(sources, setting(setup.config, text_key, "text_key", "text"))
     if need_terminal:
         require_terminal()

@@ -228,7 +228,11 @@ def _file_hint(path: Path, compression: str | None) -> str | None:
 
 
 def discover(
-    args: list[str], globs: list[str] | None = None, stdin_format: str | None = "text", input_format: str = "auto"
+    args: list[str],
+    globs: list[str] | None = None,
+    stdin_format: str | None = "text",
+    input_format: str = "auto",
+    unplaced: list[tuple[str, str]] | None = None,
 ) -> list[InputFile]:
     """Expand CLI arguments into input files.
 
@@ -246,6 +250,9 @@ def discover(
     it becomes an input whose :attr:`~InputFile.problem` says why, so reading
     it raises :class:`InputError` and the run reports and counts it in order.
     Symlinked folders are followed, each real folder once (see :func:`_walk`).
+    The notes of a walk that found no file to carry them (a folder whose
+    only content is a link loop) go to ``unplaced`` as (where, message),
+    for the caller to say before it reports that nothing was found.
     """
     found: list[InputFile] = []
     for arg in args:
@@ -264,7 +271,7 @@ def discover(
             continue
         path = Path(arg)
         if path.is_dir():
-            found.extend(_walk(path, globs, input_format))
+            found.extend(_walk(path, globs, input_format, unplaced))
         elif path.exists():
             fmt, comp = format_of(path, input_format)
             hint = _file_hint(path, comp) if fmt == "text" and input_format == "auto" else None
@@ -274,7 +281,7 @@ def discover(
     return found
 
 
-def _walk(top: Path, globs: list[str] | None, input_format: str) -> list[InputFile]:
+def _walk(top: Path, globs: list[str] | None, input_format: str, unplaced: list[tuple[str, str]] | None = None) -> list[InputFile]:
     """The files found in folder ``top``, sorted, following symlinked folders as symlinked files are followed.
 
     Each real folder is read once (compared by device and inode), so a
@@ -321,6 +328,8 @@ def _walk(top: Path, globs: list[str] | None, input_format: str) -> list[InputFi
                 continue  # a FIFO, socket or device: reading would block or never end (a broken link stays, to be reported)
             fmt, comp = format_of(full, input_format)
             found.append(InputFile(full, fmt, comp, full.relative_to(top), explicit=False))
+    if not found and unplaced is not None:
+        unplaced.extend((where, message) for _, where, message in notes)
     return _place_notes(found, notes)
 
 
