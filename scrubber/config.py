@@ -20,7 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .kinds.base import PackError, RuleSpec
-from .packs import Pack, builtin_pack_dir, load_packs, toml_error, toml_problem
+from .packs import Pack, builtin_pack_dir, key_lines, load_packs, toml_error, toml_problem
 
 #: settings accepted in the config file (dashes or underscores) and the TOML types each takes;
 #: checked when the file loads, so a wrong value is one clear error, not a traceback mid-run
@@ -141,20 +141,29 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"{path}: 'tool.scrubber' must be a table of settings ([tool.scrubber]), not {data!r}")
     elif set(data) == {"tool"} and isinstance(data["tool"], dict) and "scrubber" in data["tool"]:
         raise ConfigError(f"{path}: put the settings at the top level ([tool.scrubber] is for pyproject.toml)")
+    table = "tool.scrubber" if path.name == "pyproject.toml" else ""
+
+    def at(key: str, last: bool = False) -> str:
+        """``path:LINE`` where ``key`` is set (its last place with ``last``, else its only one), or ``path``."""
+        lines = key_lines(text, table, {key, _written(key)})
+        line = lines[-1] if lines and last else lines[0] if len(lines) == 1 else None
+        return f"{path}:{line}" if line is not None else str(path)
+
     settings: dict[str, Any] = {}
     for written, value in data.items():
         key = written.replace("-", "_")
         if key in settings:
-            raise ConfigError(f"{path}: {_written(key)!r} is given twice (as {_written(key)} and {key})")
+            raise ConfigError(f"{at(key, last=True)}: {_written(key)!r} is given twice (as {_written(key)} and {key})")
         settings[key] = value
     unknown = set(settings) - CONFIG_KEYS
     if unknown:
         known = ", ".join(sorted(_written(k) for k in CONFIG_KEYS))
-        raise ConfigError(f"{path}: unknown setting(s): {', '.join(sorted(_written(k) for k in unknown))} (known: {known})")
+        where = at(min(unknown)) if len(unknown) == 1 else str(path)
+        raise ConfigError(f"{where}: unknown setting(s): {', '.join(sorted(_written(k) for k in unknown))} (known: {known})")
     for key, value in settings.items():
         problem = _problem(key, value)
         if problem:
-            raise ConfigError(f"{path}: {_written(key)!r} {problem}")
+            raise ConfigError(f"{at(key)}: {_written(key)!r} {problem}")
     for key in ("select", "ignore", "rules", "glob"):  # one string is a list of one
         if isinstance(settings.get(key), str):
             settings[key] = [settings[key]]

@@ -141,6 +141,45 @@ _HEADER = re.compile(r"""^[ \t]*(\[\[?)([^\[\]]*)\]\]?[ \t]*(?:#.*)?$""")
 _MULTILINE_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''.*?'''", re.S)
 
 
+def string_lines(text: str) -> list[bool]:
+    """For each line of TOML ``text`` (split at ``\\n``): whether it lies inside a multi-line string (after its first line).
+
+    Such a line may look like a key or a table header and is neither.
+    """
+    hidden = [False] * (text.count("\n") + 1)
+    for m in _MULTILINE_STRING.finditer(text):
+        first, last = text.count("\n", 0, m.start()), text.count("\n", 0, m.end())
+        hidden[first + 1 : last + 1] = [True] * (last - first)
+    return hidden
+
+
+_BARE_KEY = re.compile(r"""^[ \t]*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))[ \t]*=""")
+
+
+def key_lines(text: str, table: str, names: set[str]) -> list[int]:
+    """The 1-based lines where a key of ``names`` is set in ``table`` ("" for the top level) of TOML ``text``.
+
+    A line ``key = …`` inside the table, or the header of its sub-table
+    (``[table.key]``). Used to put a line number on an error about a value
+    tomllib read (it keeps no positions); lines inside multi-line strings
+    are not keys. Dotted keys (``tool.scrubber.jobs = 2``) are not found.
+    """
+    hidden = string_lines(text)
+    current = ""
+    headers = {f"{table}.{name}" if table else name for name in names}
+    hits: list[int] = []
+    for n, line in enumerate(text.split("\n")):
+        if hidden[n]:
+            continue
+        if header := _HEADER.match(line):
+            current = re.sub(r"""[\s"']""", "", header.group(2))
+            if header.group(1) == "[" and current in headers:
+                hits.append(n + 1)
+        elif current == table and (key := _BARE_KEY.match(line)) and next(g for g in key.groups() if g is not None) in names:
+            hits.append(n + 1)
+    return hits
+
+
 class RuleLines:
     """The line of each rule of a pack in its source, found in the text (tomllib gives no positions).
 
@@ -156,11 +195,7 @@ class RuleLines:
     def __init__(self, text: str, rules: list[Any]) -> None:
         self.lines = [line.removesuffix("\r") for line in text.split("\n")]  # numbered as tomllib does
         self.rules = rules
-        hidden = [False] * len(self.lines)  # lines inside a multi-line string (after its first)
-        for m in _MULTILINE_STRING.finditer(text):
-            first, last = text.count("\n", 0, m.start()), text.count("\n", 0, m.end())
-            hidden[first + 1 : last + 1] = [True] * (last - first)
-        self.hidden = hidden
+        self.hidden = hidden = string_lines(text)
         headers = [(i, m) for i, line in enumerate(self.lines) if not hidden[i] and (m := _HEADER.match(line))]
         names = [(i, m.group(1) == "[[", re.sub(r"""[\s"']""", "", m.group(2))) for i, m in headers]
         starts = [i for i, array, name in names if array and name == "rules"]

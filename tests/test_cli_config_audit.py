@@ -31,35 +31,35 @@ def test_rules_check_fails_an_example_the_regex_times_out_on(run_cli, tmp_path: 
 
 # -- 2. config values of the wrong shape ------------------------------------------------------
 
-#: (file, its text, what the error says after "FILE: "); every one exits 2 before reading any input
+#: (file, its text, what the error says after "FILE": ":LINE: " where the setting is, then the problem); each exits 2 before reading any input
 BAD_SHAPES = [
-    ("pyproject.toml", '[tool]\nscrubber = "x"', "'tool.scrubber' must be a table of settings ([tool.scrubber]), not 'x'"),
-    ("pyproject.toml", '[tool]\nscrubber = ["select"]', "'tool.scrubber' must be a table of settings ([tool.scrubber]), not ['select']"),
-    ("pyproject.toml", "[tool.scrubber]\nglob = [1]", "'glob' must be a list of strings, not [1] (1 is not a string)"),
-    ("pyproject.toml", "[tool.scrubber]\nglob = [['*.txt']]", "'glob' must be a list of strings, not [['*.txt']]"),
-    ("pyproject.toml", "[tool.scrubber.glob]\nx = 1", "'glob' must be a string or a list of strings, not {'x': 1}"),
-    ("pyproject.toml", '[tool.scrubber]\nglob = [""]', "'glob' must not hold an empty string: ['']"),
-    ("scrubber.toml", "select = [1]", "'select' must be a list of strings, not [1] (1 is not a string)"),
-    ("scrubber.toml", "ignore = [true]", "'ignore' must be a list of strings, not [True]"),
-    ("scrubber.toml", "ignore = 3", "'ignore' must be a string or a list of strings, not 3"),
-    ("scrubber.toml", 'rules = [""]', "'rules' must not hold an empty string: ['']"),
-    ("scrubber.toml", "rules = [{ path = 'p' }]", "'rules' must be a list of strings"),
-    ("scrubber.toml", 'text-key = ""', "'text-key' must not be empty"),
-    ("scrubber.toml", "text-key = ['body']", "'text-key' must be a string, not ['body']"),
-    ("scrubber.toml", 'text-key = "a"\ntext_key = "b"', "'text-key' is given twice (as text-key and text_key)"),
-    ("scrubber.toml", 'unsafe = "yes"', "'unsafe' must be true or false, not 'yes'"),
-    ("scrubber.toml", 'drop-flagged = "no"', "'drop-flagged' must be true or false, not 'no'"),
-    ("scrubber.toml", "min-confidence = nan", "'min-confidence' must be between 0 and 1, not nan"),
-    ("scrubber.toml", "drop-above = [0.5]", "'drop-above' must be a number, not [0.5]"),
-    ("scrubber.toml", "jobs = 1.5", "'jobs' must be a number (a whole one), not 1.5"),
-    ("scrubber.toml", "jobs = true", "'jobs' must be a number (a whole one), not True"),
-    ("scrubber.toml", 'engine = "spark"', "'engine' must be 'local' or 'dask', not 'spark'"),
-    ("scrubber.toml", "scheduler = 2024-01-01", "'scheduler' must be a string, not datetime.date(2024, 1, 1)"),
-    ("scrubber.toml", 'scheduler = " "', "'scheduler' must not be empty"),
-    ("scrubber.toml", "review-keys = 3", "'review-keys' must be a table, not 3"),
-    ("scrubber.toml", "review-keys = { accept = 3 }", "'review-keys' must map each action to a string of keys"),
-    ("scrubber.toml", 'review-keys = { accept = "" }', "'review-keys' must map each action to a string of keys"),
-    ("scrubber.toml", "tool = 3", "unknown setting(s): tool"),
+    ("pyproject.toml", '[tool]\nscrubber = "x"', ": 'tool.scrubber' must be a table of settings ([tool.scrubber]), not 'x'"),
+    ("pyproject.toml", '[tool]\nscrubber = ["select"]', ": 'tool.scrubber' must be a table of settings ([tool.scrubber]), not ['select']"),
+    ("pyproject.toml", "[tool.scrubber]\nglob = [1]", ":2: 'glob' must be a list of strings, not [1] (1 is not a string)"),
+    ("pyproject.toml", "[tool.scrubber]\nglob = [['*.txt']]", ":2: 'glob' must be a list of strings, not [['*.txt']]"),
+    ("pyproject.toml", "[tool.scrubber.glob]\nx = 1", ":1: 'glob' must be a string or a list of strings, not {'x': 1}"),
+    ("pyproject.toml", '[tool.scrubber]\nglob = [""]', ":2: 'glob' must not hold an empty string: ['']"),
+    ("scrubber.toml", "select = [1]", ":1: 'select' must be a list of strings, not [1] (1 is not a string)"),
+    ("scrubber.toml", "ignore = [true]", ":1: 'ignore' must be a list of strings, not [True]"),
+    ("scrubber.toml", "ignore = 3", ":1: 'ignore' must be a string or a list of strings, not 3"),
+    ("scrubber.toml", 'rules = [""]', ":1: 'rules' must not hold an empty string: ['']"),
+    ("scrubber.toml", "rules = [{ path = 'p' }]", ":1: 'rules' must be a list of strings"),
+    ("scrubber.toml", 'text-key = ""', ":1: 'text-key' must not be empty"),
+    ("scrubber.toml", "text-key = ['body']", ":1: 'text-key' must be a string, not ['body']"),
+    ("scrubber.toml", 'text-key = "a"\ntext_key = "b"', ":2: 'text-key' is given twice (as text-key and text_key)"),
+    ("scrubber.toml", 'unsafe = "yes"', ":1: 'unsafe' must be true or false, not 'yes'"),
+    ("scrubber.toml", 'drop-flagged = "no"', ":1: 'drop-flagged' must be true or false, not 'no'"),
+    ("scrubber.toml", "min-confidence = nan", ":1: 'min-confidence' must be between 0 and 1, not nan"),
+    ("scrubber.toml", "drop-above = [0.5]", ":1: 'drop-above' must be a number, not [0.5]"),
+    ("scrubber.toml", "jobs = 1.5", ":1: 'jobs' must be a number (a whole one), not 1.5"),
+    ("scrubber.toml", "jobs = true", ":1: 'jobs' must be a number (a whole one), not True"),
+    ("scrubber.toml", 'engine = "spark"', ":1: 'engine' must be 'local' or 'dask', not 'spark'"),
+    ("scrubber.toml", "scheduler = 2024-01-01", ":1: 'scheduler' must be a string, not datetime.date(2024, 1, 1)"),
+    ("scrubber.toml", 'scheduler = " "', ":1: 'scheduler' must not be empty"),
+    ("scrubber.toml", "review-keys = 3", ":1: 'review-keys' must be a table, not 3"),
+    ("scrubber.toml", "review-keys = { accept = 3 }", ":1: 'review-keys' must map each action to a string of keys"),
+    ("scrubber.toml", 'review-keys = { accept = "" }', ":1: 'review-keys' must map each action to a string of keys"),
+    ("scrubber.toml", "tool = 3", ":1: unknown setting(s): tool"),
 ]
 
 
@@ -69,7 +69,7 @@ def test_a_config_value_of_the_wrong_shape_is_a_clear_error(run_cli, tmp_path: P
     (tmp_path / "m.txt").write_text("A plain sentence.\n")
     result = run_cli("check", "m.txt")
     assert (result.returncode, result.stdout) == (2, ""), result.stderr
-    assert f"scrubber: error: {tmp_path / name}: {said}" in result.stderr
+    assert f"scrubber: error: {tmp_path / name}{said}" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -156,7 +156,7 @@ OPT_IN_PACK = BYLINE_PACK.replace('id = "house.byline"', 'id = "mined.byline"\ne
 
 #: (command-line arguments after "check m.txt", pyproject.toml's [tool.scrubber] or None, what stderr says); all exit 2
 SMALL = [
-    ([], 'engine = "spark"', "pyproject.toml: 'engine' must be 'local' or 'dask', not 'spark'"),
+    ([], 'engine = "spark"', "pyproject.toml:2: 'engine' must be 'local' or 'dask', not 'spark'"),
     ([], "select = []", "pyproject.toml: select is empty, so no rule runs (leave it out to run every enabled rule"),
     (["--rules", "p.toml", "--select", "mined"], None,
      "--select: no rules selected: the rules 'mined' matches are opt-in (disabled by default), and run only when selected by their full id (mined.byline)"),
@@ -168,7 +168,7 @@ SMALL = [
     (["--glob", "d/*.txt"], None, "--glob 'd/*.txt': --glob matches file names only, not paths; give the folder (d) as a PATH, and --glob '*.txt'"),
     (["--glob", "**/*.txt"], None, "--glob '**/*.txt': --glob matches file names only, not paths; folders are searched recursively already: --glob '*.txt'"),
     (["--glob", ""], None, "--glob '': an empty pattern matches no file"),
-    ([], 'glob = "d/*.txt"', "pyproject.toml: 'glob' 'd/*.txt': glob matches file names only, not paths; give the folder (d) as a PATH, and glob = '*.txt'"),
+    ([], 'glob = "d/*.txt"', "pyproject.toml:2: 'glob' 'd/*.txt': glob matches file names only, not paths; give the folder (d) as a PATH, and glob = '*.txt'"),
     (["--stats", "m.txt/s.json"], None, "--stats m.txt/s.json: cannot write it: m.txt is not a directory"),
 ]  # fmt: skip
 
@@ -246,3 +246,30 @@ def test_a_key_bound_to_two_actions_is_refused(run_cli, tmp_path: Path, keys: st
     else:
         assert f"pyproject.toml: {said}" in result.stderr
         assert not (tmp_path / "s.scrubber-session").exists()
+
+
+#: (TOML text, table, key spellings, the lines key_lines finds): a line only where the key is really set
+KEY_LINES = [
+    ("a = 1\n# jobs = 3\njobs = 2\n", "", {"jobs"}, [3]),
+    ('"jobs" = 2\n', "", {"jobs"}, [1]),
+    ('note = """\njobs = 9\n"""\njobs = 2\n', "", {"jobs"}, [4]),
+    ("[project]\njobs = 1\n[tool.scrubber]\njobs = 2\n", "tool.scrubber", {"jobs"}, [4]),
+    ('[tool.scrubber]\nx = 1\n[tool.scrubber.review-keys]\naccept = "a"\n', "tool.scrubber", {"review-keys"}, [3]),
+    ("min-confidence = 0.3\nmin_confidence = 0.2\n", "", {"min-confidence", "min_confidence"}, [1, 2]),
+    ("tool.scrubber.jobs = 2\n", "tool.scrubber", {"jobs"}, []),
+]
+
+
+@pytest.mark.parametrize(("text", "table", "names", "lines"), KEY_LINES)
+def test_key_lines_finds_where_a_setting_is_written(text: str, table: str, names: set[str], lines: list[int]):
+    from scrubber.packs import key_lines
+
+    assert key_lines(text, table, names) == lines
+
+
+def test_a_config_error_names_the_line_of_its_setting(run_cli, tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.scrubber]\n# workers\njobs = "two"\n')
+    (tmp_path / "m.txt").write_text("A plain sentence.\n")
+    result = run_cli("check", "m.txt")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'pyproject.toml'}:6: 'jobs' must be a number" in result.stderr
