@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,12 @@ def test_split_lines_joins_a_line_spread_over_many_chunks():
     assert list(split_lines([b"ab", b"c\nd", b"", b"e\n", b"\nf"])) == [b"abc\n", b"de\n", b"\n", b"f"]
 
 
+#: prose in scripts outside Latin-1, written for these tests
+RUSSIAN = "Утром в городе прошёл дождь, а к вечеру стало тепло.\n"
+CHINESE = "今天早上下了雨，晚上天气变暖了。\n"
+GREEK = "Το πρωί έβρεξε στην πόλη και το βράδυ ζέστανε.\n"
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
@@ -86,8 +93,34 @@ def test_split_lines_joins_a_line_spread_over_many_chunks():
         (b"\x00" * 200, None),  # all NUL: binary, not UTF-16
         (bytes(range(256)) * 4, None),
         (b"ab\x00", None),
+        (wide(RUSSIAN * 10, "utf-16-le", bom=False), "UTF-16LE"),
+        (wide(RUSSIAN * 10, "utf-16-be", bom=False), "UTF-16BE"),
+        (wide(CHINESE * 10, "utf-16-be", bom=False), "UTF-16BE"),
+        (wide(GREEK * 10, "utf-16-le", bom=False), "UTF-16LE"),
+        (RUSSIAN.encode("utf-8") * 10, None),  # UTF-8 Cyrillic is text, not UTF-16
+        (RUSSIAN.encode("koi8-r") * 10, None),  # a legacy code page: the legacy reader's
+        (bytes(range(32)) * 40, None),  # control bytes: binary, and nothing like text in either order
+        (b"\x7fELF\x02\x01\x01\x00" + bytes(range(40, 240)) * 10, None),
     ],
-    ids=["16le", "16be", "32le", "32be", "with-bom", "ascii", "nuls", "bytes", "short"],
+    ids=[
+        "16le",
+        "16be",
+        "32le",
+        "32be",
+        "with-bom",
+        "ascii",
+        "nuls",
+        "bytes",
+        "short",
+        "ru-16le",
+        "ru-16be",
+        "zh-16be",
+        "el-16le",
+        "ru-utf8",
+        "koi8",
+        "controls",
+        "elf",
+    ],
 )
 def test_bomless_wide_spots_the_nul_every_other_byte_pattern(data: bytes, expected: str | None):
     assert bomless_wide(data) == expected
@@ -184,6 +217,11 @@ def test_an_unchanged_wide_file_is_left_alone_in_place(run_cli, tmp_path: Path):
     assert "nothing to change, so the file is left as it was (not converted to UTF-8)" in result.stderr
 
 
+def russian_records() -> str:
+    """JSON Lines of Cyrillic prose (no NUL pattern in UTF-16)."""
+    return "".join(json.dumps({"text": RUSSIAN * 3}, ensure_ascii=False) + "\n" for _ in range(5))
+
+
 @pytest.mark.parametrize(
     ("name", "file", "said"),
     [
@@ -191,12 +229,15 @@ def test_an_unchanged_wide_file_is_left_alone_in_place(run_cli, tmp_path: Path):
         ("utf-16-be", "w.txt", "looks like UTF-16 without a byte order mark"),
         ("utf-32-le", "w.json", "looks like UTF-32 without a byte order mark (a NUL byte in every four bytes but one)"),
         ("utf-16-le", "in/w.jsonl", "iconv -f UTF-16LE -t UTF-8"),  # found in a folder: an error too, never a quiet skip
+        ("ru-16le", "r.txt", "looks like UTF-16 without a byte order mark (its bytes read as text in UTF-16LE and as control"),
+        ("ru-16be", "r.jsonl", "iconv -f UTF-16BE -t UTF-8"),
     ],
-    ids=["jsonl", "text", "json", "in-folder"],
+    ids=["jsonl", "text", "json", "in-folder", "russian-text", "russian-jsonl"],
 )
 def test_a_bomless_wide_file_is_one_error_naming_it(run_cli, tmp_path: Path, name: str, file: str, said: str):
     (tmp_path / "in").mkdir()
-    (tmp_path / file).write_bytes(wide(RECORDS, name, bom=False))
+    data = wide(RECORDS, name, bom=False) if name.startswith("utf") else wide(russian_records(), f"utf-{name[3:5]}-{name[5:]}", bom=False)
+    (tmp_path / file).write_bytes(data)
     (tmp_path / "in" / "ok.txt").write_text("Fine.\n")
     result = run_cli("fix", file.split("/")[0], "-o", "out", "--input-format", "json" if file.endswith(".json") else "auto")
     assert result.returncode == 2

@@ -138,11 +138,11 @@ def wide_problem(encoding: str) -> str:
 def bomless_wide(head: bytes) -> str | None:
     """The name (``UTF-16LE``) of the wide encoding ``head`` looks like when it has no byte order mark, else None.
 
-    Only the typical pattern is recognised: mostly ASCII text, so one byte of
-    each UTF-16 pair (three of each UTF-32 quad) is NUL and the other is
-    not. UTF-16 text in a script outside Latin-1 has no such pattern and is
-    left to the binary check; nothing is guessed silently either way, the
-    caller refuses the file and says why.
+    Two patterns are recognised: mostly ASCII text, so one byte of each
+    UTF-16 pair (three of each UTF-32 quad) is NUL and the other is not; and
+    UTF-16 text in a script outside Latin-1, which has no such pattern and
+    looks binary (see :func:`bomless_utf16_script`). Nothing is guessed
+    silently either way: the caller refuses the file and says why.
     """
     head = head[:8192]
     if wide_encoding(head) or len(head) < 8:
@@ -166,7 +166,33 @@ def bomless_wide(head: bytes) -> str | None:
         return "UTF-16LE"
     if mostly_nul(even) and few_nul(odd):
         return "UTF-16BE"
-    return None
+    return bomless_utf16_script(head) if looks_binary(head) else None
+
+
+def bomless_utf16_script(head: bytes) -> str | None:
+    """``UTF-16LE``/``BE`` when ``head`` reads as text in a script outside Latin-1 in exactly one byte order.
+
+    Such text has no NUL pattern (Cyrillic ``П`` is ``1f 04``), so it looks
+    binary (its high bytes are control bytes). Read in its own byte order it
+    is almost all printable characters, spaces and line ends; in the other
+    its spaces and line ends become unassigned or invisible characters
+    (``20 00`` is U+2000, ``0a 00`` U+0A00), and binary data holds lone
+    surrogates or NULs either way. Only a message depends on this: such a
+    file is refused as binary would be, with the right advice.
+    """
+    scores = {}
+    for name, codec in (("UTF-16LE", "utf-16-le"), ("UTF-16BE", "utf-16-be")):
+        try:
+            text = codecs.getincrementaldecoder(codec)("strict").decode(head[:8192])
+        except UnicodeDecodeError:
+            continue
+        if not text:
+            continue
+        plain = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+        blanks = sum(1 for c in text if c in " \n")
+        scores[name] = (plain / len(text), blanks)
+    plausible = [name for name, (share, blanks) in scores.items() if share >= 0.95 and blanks]
+    return plausible[0] if len(plausible) == 1 else None
 
 
 def decode_bytes(data: bytes) -> Decoded:

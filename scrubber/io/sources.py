@@ -528,9 +528,13 @@ def _refuse_bomless_wide(source: InputFile, head: bytes) -> None:
     """
     wide = bomless_wide(head)
     if wide is not None:
+        sample = head[:8192]
+        if sample.count(0) * 4 < len(sample):  # text in another script: see decode.bomless_utf16_script
+            why = f"its bytes read as text in {wide} and as control bytes otherwise"
+        else:
+            why = f"a NUL byte in every {'other byte' if wide.startswith('UTF-16') else 'four bytes but one'}"
         raise InputError(
-            f"{source.display}: looks like {wide[:6]} without a byte order mark (a NUL byte in every "
-            f"{'other byte' if wide.startswith('UTF-16') else 'four bytes but one'}), so it is not read: "
+            f"{source.display}: looks like {wide[:6]} without a byte order mark ({why}), so it is not read: "
             f"convert it to UTF-8 (iconv -f {wide} -t UTF-8) or save it with a byte order mark"
         )
 
