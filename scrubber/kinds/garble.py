@@ -1452,6 +1452,8 @@ def _paragraph_marks(text: str, start: int, end: int, marks: list[tuple[int, str
     brackets: list[tuple[str, int]] = []
     bad_brackets: list[int] = []
     for i, c in marks:
+        if c in "[]" and text[i - 1 : i] == "\x1b":
+            continue  # a terminal escape (ESC [ 31m), which unicode.control-char removes: not a bracket
         if c in "([":
             brackets.append((c, i))
         elif c in ")]":
