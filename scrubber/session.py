@@ -38,6 +38,7 @@ from .io.sinks import Output, OutputError, encode_item, output_clash, output_pat
 from .io.sources import InputError, InputFile, Item, read_items
 from .model import Action, Decision, Finding
 from .policy import applied_edits
+from .realign import Placed, moved
 
 SCHEMA_VERSION = 1
 Report = Callable[[str, str, str], None]
@@ -405,11 +406,44 @@ class Session:
         result.set_aside = self.unmatched()[0]
         return result
 
+    def _decided_documents(self, input_id: int) -> dict[str, tuple[str, list[Placed]]]:
+        """doc key -> (stored text, stored findings) of the input's documents that have decisions."""
+        out: dict[str, tuple[str, list[Placed]]] = {}
+        rows = self.db.execute(
+            'SELECT doc.key, doc.text, f.fingerprint, f.rule, f.start, f."end", f.action, f.text FROM documents doc'
+            " LEFT JOIN findings f ON f.doc = doc.id WHERE doc.input = ?"
+            " AND EXISTS (SELECT 1 FROM decisions d WHERE d.input = doc.input AND d.doc_key = doc.key) ORDER BY doc.id, f.seq",
+            (input_id,),
+        )
+        for key, text, fp, rule, start, end, action, edited in rows:
+            _, placed = out.setdefault(key, (text, []))
+            if fp is not None:
+                placed.append(Placed(fp, rule, start, end, None if action is None else (action, edited)))
+        return out
+
+    def _move_decisions(self, input_id: int, doc_key: str, mapping: dict[str, str | None]) -> None:
+        """Re-point the decisions on repeated findings of an edited document (:func:`scrubber.realign.moved`).
+
+        Each row is updated from the fingerprint it had, so decisions that
+        trade places (copy 2 becomes copy 1) do not chain. One whose change
+        is gone gets a fingerprint that matches nothing: it stays in the log
+        and counts as "could not be matched", as any other lost decision.
+        """
+        updates = []
+        for row_id, fp in self.db.execute("SELECT id, fingerprint FROM decisions WHERE input=? AND doc_key=?", (input_id, doc_key)):
+            if fp in mapping:
+                target = mapping[fp] or f"gone:{fp}"
+                if target != fp:
+                    updates.append((target, row_id))
+        self.db.executemany("UPDATE decisions SET fingerprint=? WHERE id=?", updates)
+
     def _store(self, row: InputRow, digest: str, docs: list[tuple[Item, list[Finding]]]) -> int:
         """Replace an input's documents and findings in one transaction; restore decisions; how many were kept."""
         source = row.source()
         with self.db:
             self.db.execute("BEGIN")
+            before = self._decided_documents(row.id)
+            new_placed: dict[str, tuple[str, list[Placed]]] = {}
             self.db.execute("DELETE FROM findings WHERE doc IN (SELECT id FROM documents WHERE input=?)", (row.id,))
             self.db.execute("DELETE FROM documents WHERE input=?", (row.id,))
             seen: dict[str, int] = {}
@@ -426,6 +460,8 @@ class Session:
                     (row.id, seq, _stored(key), _stored(doc_label(source, item)), _stored(text)),
                 )
                 doc_id = cur.lastrowid
+                if key in before and before[key][0] != text:
+                    new_placed[key] = (text, [Placed(f.fingerprint, f.rule, f.start, f.end) for f in findings])
                 finding_rows.extend(
                     (
                         doc_id,
@@ -448,6 +484,8 @@ class Session:
                 " VALUES(?, ?, ?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, ?, CAST(? AS TEXT))",
                 finding_rows,
             )
+            for key, (text, placed) in new_placed.items():
+                self._move_decisions(row.id, key, moved(*before[key], text, placed))
             self.db.execute(_RESTORE + " WHERE doc IN (SELECT id FROM documents WHERE input=?)", (row.id,))
             self.db.execute("UPDATE inputs SET hash=? WHERE id=?", (digest, row.id))
             return self.db.execute(

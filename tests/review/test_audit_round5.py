@@ -284,7 +284,11 @@ async def test_resuming_says_how_many_decisions_were_kept_and_lost(tmp_path: Pat
     model.decide(list(range(4)), __import__("scrubber.model", fromlist=["Action"]).Action.ACCEPT)  # harbour.txt's first four
     harbour = corpus / "harbour.txt"
     text = harbour.read_text("utf-8")
-    harbour.write_text(text.replace("The harbour council", "An inserted line.\nThe harbour council", 1), "utf-8")
+    # a line inserted above keeps every decision under it; an edit just before a change loses that one
+    edited = text.replace("The harbour council", "An inserted line.\nThe harbour council", 1).replace(
+        "the chair said.", "the chair told us."
+    )
+    harbour.write_text(edited, "utf-8")
     again = Session(session.path)
     again.sync(engine(), [], "text", lambda *a: None)
     app = ReviewApp(again)
