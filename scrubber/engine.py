@@ -58,6 +58,9 @@ class Engine:
         #: whether a rule flags (its judgement can change once other rules' fixes are applied)
         self.flags: bool = any(s.action == "flag" for s in self.specs)
         self._matchers = compile_specs(self.specs)
+        # the garble detectors judge sentences as the fix rules leave them (see _mapped_back)
+        self._judges = [m for m in self._matchers if m.judges_fixed_text]
+        self._makers = [m for m in self._matchers if m not in self._judges]
         #: the matchers that may act on what a fix leaves (see :meth:`settle`); most engines have one or none
         self._settlers = [m for m in self._matchers if type(m).reveal_hint is not Matcher.reveal_hint]
 
@@ -71,13 +74,13 @@ class Engine:
     def find(self, text: str, warnings: list[str] | None = None) -> list[Finding]:
         """All findings on ``text`` after overlap resolution, with fingerprints."""
         ctx = DocContext(text)
-        raw: list[Finding] = []
-        for matcher in self._matchers:
-            try:
-                raw.extend(matcher.find(ctx))
-            except RuleTimeout as exc:
-                if warnings is not None:
-                    warnings.append(str(exc))
+        raw = _run(self._makers, ctx, warnings)
+        if self._judges:
+            edits = [(f.start, f.end, f.replacement or "") for f in self.resolve(raw) if f.is_fix]
+            if edits:
+                raw += _mapped_back(_run(self._judges, DocContext(_splice(text, edits)), warnings), edits)
+            else:
+                raw += _run(self._judges, ctx, warnings)
         if not raw:  # most documents: resolving, settling and fingerprinting nothing gives nothing
             return []
         return self.with_fingerprints(text, self.settle(text, self.resolve(raw), warnings))
@@ -231,6 +234,53 @@ class Engine:
             seen[key] += 1
             out.append(replace(f, fingerprint=fingerprint(f.rule, text, f.start, f.end, occurrence)))
         return out
+
+
+def _run(matchers: Sequence[Matcher], ctx: DocContext, warnings: list[str] | None) -> list[Finding]:
+    """The findings of ``matchers`` on ``ctx``; a rule that times out is skipped with a warning."""
+    found: list[Finding] = []
+    for matcher in matchers:
+        try:
+            found.extend(matcher.find(ctx))
+        except RuleTimeout as exc:
+            if warnings is not None:
+                warnings.append(str(exc))
+    return found
+
+
+def _mapped_back(flags: list[Finding], edits: list[tuple[int, int, str]]) -> list[Finding]:
+    """Flags found on the text as ``edits`` (sorted, disjoint) leave it, with their spans in the original text.
+
+    Flag rules judge sentences, and what surrounds a sentence is part of the
+    judgement: with ``[ad_1]`` above it, a paragraph is not the document's
+    first; with mojibake in it, a sentence is skipped. Judged on the
+    original, ``check`` and ``review`` showed one thing and ``fix
+    --drop-flagged`` (which must judge what it leaves, to be idempotent)
+    acted on another: a document ``check`` showed clean could lose its first
+    sentence. So the flag rules judge the text as the fix rules would leave
+    it, and each flag is carried back: a start or end inside a replacement
+    takes the whole of what it replaced (the flag then contains that fix).
+    """
+    if not flags:
+        return flags
+    new_starts: list[int] = []  # where each edit's replacement starts in the fixed text
+    shift = 0
+    for start, end, new in edits:
+        new_starts.append(start + shift)
+        shift += len(new) - (end - start)
+
+    def back(pos: int, is_end: bool) -> int:
+        # the last edit whose replacement starts before pos (at or before, for a start)
+        k = (bisect_left(new_starts, pos) if is_end else bisect_right(new_starts, pos)) - 1
+        if k < 0:
+            return pos
+        start, end, new = edits[k]
+        past = pos - new_starts[k] - len(new)  # how far pos lies after the replacement (< 0: inside it)
+        if is_end:
+            return end + max(past, 0)
+        return end + past if past >= 0 else start
+
+    return [replace(f, start=(a := back(f.start, False)), end=max(a, back(f.end, True))) for f in flags]
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:

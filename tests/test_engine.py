@@ -260,15 +260,15 @@ def test_fix_text_runs_another_pass_only_when_a_fix_revealed_something(text: str
 
 
 ALL_RULES = default_engine()
-#: mojibake in a sentence the garble detectors skip as damaged; repaired, it starts in lower case
+#: mojibake in a sentence the garble detectors would skip as damaged; repaired, it starts in lower case
 MOJIBAKE_SENTENCE = "The mayor spoke.\ncaf\u00c3\u0083\u00c2\u00a9 ok.\n"
 
 
 @pytest.mark.parametrize(
     ("policy", "passes", "result"),
     [
-        # the repaired sentence is judged and dropped in the same run; a third pass finds nothing more
-        (Policy(drop_flagged=True), 3, "The mayor spoke.\n"),
+        # the garble rules judge the sentence as repaired and it is dropped in the first pass; a second finds nothing more
+        (Policy(drop_flagged=True), 2, "The mayor spoke.\n"),
         (Policy(), 1, "The mayor spoke.\ncaf\u00e9 ok.\n"),  # flags change nothing: no second pass for them
     ],
 )
@@ -303,3 +303,43 @@ def test_a_settled_fix_says_both_steps_and_takes_the_lower_confidence():
     (finding,) = UNICODE_AND_RESIDUE.find("Ver&shy;sicherung")
     assert (finding.rule, finding.start, finding.end, finding.replacement) == ("unicode.html-entity", 3, 8, "")
     assert finding.message == "HTML entity &shy; decoded to '\\xad'; then invisible soft hyphen (U+00AD) removed"
+
+
+#: (document, the garble flags check shows): the garble rules judge the text as the fix rules leave it
+JUDGED_AFTER_FIXES = [
+    # with the ad line gone the sentence opens the document: check shows what fix --drop-flagged acts on
+    (
+        "[ad_1]\nthe council voted to close the library on Friday.",
+        [("garble.lowercase-start", "the council voted to close the library on Friday.")],
+    ),
+    # the mojibake sentence is judged as repaired; the flag holds the fix it contains
+    ("The mayor spoke.\ncaf\u00c3\u0083\u00c2\u00a9 ok.\n", [("garble.lowercase-start", "caf\u00c3\u0083\u00c2\u00a9 ok.")]),
+    ("The council met. [ad_1] It voted.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "flags"), JUDGED_AFTER_FIXES)
+def test_garble_rules_judge_the_text_the_fixes_leave(text: str, flags: list[tuple[str, str]]):
+    findings = ALL_RULES.find(text)
+    assert [(f.rule, text[f.start : f.end]) for f in findings if f.is_flag] == flags
+    fixed, _ = fix_text(ALL_RULES, Policy(drop_flagged=True), text, findings)
+    assert clean(fixed, ALL_RULES, Policy(drop_flagged=True)) == fixed
+
+
+@pytest.mark.parametrize(
+    ("flag", "edits", "back"),
+    [
+        ((0, 3), [(5, 8, "")], (0, 3)),  # before every edit
+        ((0, 10), [(0, 7, "")], (7, 17)),  # after a deletion at the start: starts after what went
+        ((1, 6), [(0, 4, "ab")], (0, 8)),  # starts inside a replacement: takes all it replaced
+        ((2, 6), [(0, 4, "ab")], (4, 8)),  # starts right after it: does not
+        ((0, 2), [(2, 5, "xy")], (0, 2)),  # ends where a replacement starts: does not take it
+        ((0, 4), [(2, 5, "xy")], (0, 5)),  # ends at a replacement's end: takes it
+        ((5, 9), [(0, 3, "a"), (6, 6, "zz")], (6, 9)),  # two edits; it starts inside the inserted "zz": at the insertion point
+    ],
+)
+def test_mapped_back_carries_flag_spans_to_the_original(flag: tuple[int, int], edits, back: tuple[int, int]):
+    from scrubber.engine import _mapped_back
+
+    (f,) = _mapped_back([Finding("t.flag", *flag, None, "m")], edits)
+    assert (f.start, f.end) == back

@@ -109,6 +109,8 @@ class Matcher:
 
     #: ids of the rules this matcher speaks for (for select/ignore and errors)
     rule_ids: tuple[str, ...] = ()
+    #: judges sentences in their context, so it runs on the text as the other rules' fixes leave it (Engine.find)
+    judges_fixed_text: bool = False
 
     def reveal_hint(self, replacement: str) -> bool:
         """Whether this matcher could find something inside a fix's ``replacement`` (see ``Engine.settle``).

@@ -1575,6 +1575,8 @@ DETECTORS: dict[str, Detector] = {
 class GarbleMatcher(Matcher):
     """Runs every selected garble/language rule and yields one flag per broken sentence."""
 
+    judges_fixed_text = True
+
     def __init__(self, specs: list[RuleSpec]) -> None:
         self.specs = specs
         self.rule_ids = tuple(s.id for s in specs)
