@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import struct
+from array import array
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from scrubber.kinds import langprofiles
 from scrubber.kinds.langprofiles import _dense, _sparse
 
 
-def _bits(row: list[float]) -> bytes:
+def _bits(row: Sequence[float]) -> bytes:
     """A row as its exact doubles (``==`` takes -0.0 for 0.0 and no NaN for itself)."""
     return struct.pack(f"{len(row)}d", *row)
 
@@ -23,7 +25,7 @@ def _same(a: object, b: object) -> None:
     assert a.langlist == b.langlist  # type: ignore[attr-defined]
     ta, tb = a.word_lang_prob_map, b.word_lang_prob_map  # type: ignore[attr-defined]
     assert list(ta) == list(tb)  # the same n-grams in the same order
-    assert all(type(ra) is list and _bits(ra) == _bits(tb[k]) for k, ra in ta.items())
+    assert all(_bits(ra) == _bits(tb[k]) for k, ra in ta.items())
 
 
 @pytest.fixture
@@ -44,10 +46,12 @@ def test_built_then_loaded_equals_langdetects_own(fresh_factory: Path) -> None:
     own = _langdetect_own()
     langprofiles.install()  # builds (langdetect's JSON) and writes the cache
     _same(detector_factory._factory, own)
+    assert all(type(row) is array for row in detector_factory._factory.word_lang_prob_map.values())
     assert [p.name.startswith("langdetect-") for p in fresh_factory.iterdir()] == [True]
     detector_factory._factory = None
     langprofiles.install()  # loads the cache file
     _same(detector_factory._factory, own)
+    assert all(type(row) is array for row in detector_factory._factory.word_lang_prob_map.values())
     assert detector_factory._factory.word_lang_prob_map is not own.word_lang_prob_map  # type: ignore[attr-defined]
 
 
@@ -93,7 +97,7 @@ def test_sparse_round_trip_is_exact(table: tuple[int, list[str], dict[str, list[
     back_langs, back = _dense(_sparse(size, langlist, rows))
     assert back_langs == langlist
     assert list(back) == list(rows)
-    assert all(_bits(back[k]) == _bits(v) for k, v in rows.items())
+    assert all(type(back[k]) is array and _bits(back[k]) == _bits(v) for k, v in rows.items())
 
 
 @pytest.mark.parametrize(
