@@ -115,3 +115,15 @@ def test_sparse_round_trip_is_exact(table: tuple[int, list[str], dict[str, list[
 def test_malformed_payload_is_refused(payload: object) -> None:
     with pytest.raises((ValueError, TypeError)):
         _dense(payload)
+
+
+def test_unreadable_profiles_are_left_to_langdetect(fresh_factory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from langdetect.lang_detect_exception import LangDetectException
+
+    def broken(self: object, directory: str) -> None:
+        raise LangDetectException(0, "broken profile")
+
+    monkeypatch.setattr(detector_factory.DetectorFactory, "load_profile", broken)
+    langprofiles.install()
+    assert detector_factory._factory is None
+    assert list(fresh_factory.iterdir()) == []

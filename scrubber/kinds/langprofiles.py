@@ -122,4 +122,9 @@ def install() -> None:
         factory.word_lang_prob_map = table
         return factory
 
-    detector_factory._factory = cached("langdetect", _key(directory, names), build, encode, decode)
+    from langdetect.lang_detect_exception import LangDetectException
+
+    try:
+        detector_factory._factory = cached("langdetect", _key(directory, names), build, encode, decode)
+    except LangDetectException:
+        return  # profiles langdetect cannot read: left to langdetect's own loading, which behaves as it always did
