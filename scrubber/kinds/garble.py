@@ -41,6 +41,7 @@ from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, lowered, segmentation, word_trie
 from ..wordruns import RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_runs
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
+from .by_mark import ByMark
 from .language import HINT_WORDS, document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
 from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan
@@ -476,6 +477,9 @@ _STRAY = regex.compile(
     """,
     _V | regex.X | regex.M,
 )
+#: :data:`_STRAY` tried at a position with only the branches that can take the mark there
+#: (:mod:`.by_mark`; the same match: 0.041 → 0.023 s over perf-news's 7,776 candidates)
+_STRAY_BY_MARK = ByMark(_STRAY)
 #: an opening single quote earlier in the sentence makes a trailing ' a closing quote
 _OPEN_SINGLE = regex.compile(r"(?:^|[\s(\[“\"—–-])['‘]\S")
 
@@ -540,7 +544,7 @@ def _stray_matches(text: str) -> list[Any]:
     found = []
     try:
         for p in positions:
-            if (m := _STRAY.match(text, p, timeout=REGEX_TIMEOUT)) is not None:
+            if (m := _STRAY_BY_MARK.match(text, p, timeout=REGEX_TIMEOUT)) is not None:
                 found.append(m)
     except TimeoutError:
         raise RuleTimeout(

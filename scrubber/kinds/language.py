@@ -236,6 +236,9 @@ def _langdetect_cached(text: str) -> tuple[tuple[str, float], ...]:
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
+    from .langprofiles import install
+
+    install()  # langdetect's profiles from the table cache (0.2 s of JSON otherwise), once per process
     DetectorFactory.seed = 0
     try:
         return tuple((g.lang, g.prob) for g in detect_langs(text))
