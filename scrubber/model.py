@@ -106,7 +106,10 @@ def fingerprint(rule: str, text: str, start: int, end: int, occurrence: int, con
     document, but never the offset, so inserting a paragraph above does not
     orphan a reviewer's decision.
     """
-    before = text[max(0, start - context) : start]
-    after = text[end : end + context]
-    key = "\x1f".join((rule, before, text[start:end], after, str(occurrence)))
+    key = "\x1f".join((*fingerprint_key(rule, text, start, end, context), str(occurrence)))
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def fingerprint_key(rule: str, text: str, start: int, end: int, context: int = 16) -> tuple[str, str, str, str]:
+    """What :func:`fingerprint` hashes besides the repeat index: (rule, text before, matched text, text after)."""
+    return rule, text[max(0, start - context) : start], text[start:end], text[end : end + context]

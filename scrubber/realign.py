@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
-CONTEXT = 16  # as scrubber.model.fingerprint
+from .model import fingerprint_key
 
 
 class Placed(NamedTuple):
@@ -43,7 +43,7 @@ class Placed(NamedTuple):
 
 
 def _key(text: str, f: Placed) -> tuple[str, str, str, str]:
-    return (f.rule, text[max(0, f.start - CONTEXT) : f.start], text[f.start : f.end], text[f.end : f.end + CONTEXT])
+    return fingerprint_key(f.rule, text, f.start, f.end)
 
 
 def _line_starts(text: str) -> list[int]:
