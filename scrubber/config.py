@@ -178,6 +178,25 @@ def load_config(path: Path | None) -> Config:
     return cfg
 
 
+def place_of(cfg: Config, setting: str, names: set[str]) -> str:
+    """``path:LINE`` where a key of ``names`` is set in the table of ``setting`` (e.g. ``review_keys``), or ``path``.
+
+    For settings checked after loading (``review-keys`` is checked against
+    the reviewer's bindings): the file is read again for the line, which is
+    given only when exactly one line sets such a key.
+    """
+    if cfg.path is None:
+        return "config"
+    try:
+        text = cfg.path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return str(cfg.path)
+    base = "tool.scrubber" if cfg.path.name == "pyproject.toml" else ""
+    tables = {setting, _written(setting)}  # [review_keys] or [review-keys]
+    lines = [n for table in tables for n in key_lines(text, f"{base}.{table}" if base else table, names)] if names else []
+    return f"{cfg.path}:{lines[0]}" if len(lines) == 1 else str(cfg.path)
+
+
 def _problem(key: str, value: Any) -> str:
     """What is wrong with ``value`` for setting ``key`` ("must be …, not …"), or "" if nothing."""
     allowed = CONFIG_TYPES[key]

@@ -382,22 +382,39 @@ def check_examples(specs: Iterable[RuleSpec]) -> Iterator[ExampleFailure]:
         for ex in spec.examples_match:
             findings, timeout = _find(engine, ex.text)
             if timeout:
-                yield ExampleFailure(spec.id, spec.source, f"examples.match {ex.text!r}: {timeout}")
+                yield ExampleFailure(spec.id, spec.source, f"examples.match {_quoted(ex.text)}: {timeout}")
             elif spec.action == "flag":
                 snippets = [f.snippet(ex.text) for f in findings if f.is_flag]
                 if ex.flagged not in snippets:
-                    yield ExampleFailure(spec.id, spec.source, f"should flag {ex.flagged!r} in {ex.text!r}; flagged {snippets!r}")
+                    yield ExampleFailure(
+                        spec.id,
+                        spec.source,
+                        f"should flag {_quoted(ex.flagged)} in {_quoted(ex.text)}; flagged [{', '.join(map(_quoted, snippets))}]",
+                    )
             else:
                 got = accept_all(ex.text, findings)
                 if got != ex.result:
-                    yield ExampleFailure(spec.id, spec.source, f"on {ex.text!r} expected {ex.result!r}, got {got!r}")
+                    yield ExampleFailure(spec.id, spec.source, f"on {_quoted(ex.text)} expected {_quoted(ex.result)}, got {_quoted(got)}")
         for text in spec.examples_no_match:
             findings, timeout = _find(engine, text)
             if timeout:
-                yield ExampleFailure(spec.id, spec.source, f"examples.no_match {text!r}: {timeout}")
+                yield ExampleFailure(spec.id, spec.source, f"examples.no_match {_quoted(text)}: {timeout}")
             elif findings:
-                shown = ", ".join(repr(f.snippet(text)) for f in findings)
-                yield ExampleFailure(spec.id, spec.source, f"must leave {text!r} alone, but matched {shown}")
+                shown = ", ".join(_quoted(f.snippet(text)) for f in findings)
+                yield ExampleFailure(spec.id, spec.source, f"must leave {_quoted(text)} alone, but matched {shown}")
+
+
+#: how much of an example a failure quotes: a 5,000-character stress example is not read on a terminal
+QUOTED_EXAMPLE = 200
+
+
+def _quoted(text: str) -> str:
+    """``repr(text)``, its middle left out when long (the length said), so a failure stays one readable line."""
+    r = repr(text)
+    if len(r) <= QUOTED_EXAMPLE:
+        return r
+    half = QUOTED_EXAMPLE // 2
+    return f"{r[:half]}…{r[-half:]} ({len(text):,} characters)"
 
 
 def _find(engine: Any, text: str) -> tuple[list[Any], str]:

@@ -109,6 +109,16 @@ def visible(line: str) -> str:
     return "".join(c if c == "\t" or c.isprintable() else _escape(c) for c in body) + end
 
 
+def terminal_text(text: str) -> str:
+    """``text`` safe to print on a terminal: each of its lines through :func:`visible`.
+
+    File names, record ids and rule messages come from untrusted input too
+    (a file named ``a\\x1b]0;title\\x07.txt``); click strips only CSI
+    colour codes, and only when the output is not a terminal.
+    """
+    return text if text.isprintable() else "\n".join(visible(line) for line in text.split("\n"))
+
+
 def _escape(c: str) -> str:
     o = ord(c)
     if c == "\r":

@@ -244,7 +244,7 @@ def test_a_key_bound_to_two_actions_is_refused(run_cli, tmp_path: Path, keys: st
     if said is None:
         assert "needs a terminal" in result.stderr, result.stderr
     else:
-        assert f"pyproject.toml: {said}" in result.stderr
+        assert f"pyproject.toml:2: {said}" in result.stderr  # the line of the remapped key
         assert not (tmp_path / "s.scrubber-session").exists()
 
 

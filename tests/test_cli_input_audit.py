@@ -270,6 +270,26 @@ def test_visible(line: str, shown: str):
     assert visible(line) == shown
 
 
+#: (what, command, file name, content) whose name or record id reaches the terminal
+NAMED = [
+    ("finding line", ("check", "."), "a\x1b[31mred.txt", "The caf\u00c3\u00a9 opened.\n"),
+    ("warning", ("check", "."), "b\x1b]0;title\x07.txt", "\ufeffUTF-16 text.\n"),
+    ("record id", ("check", "ids.jsonl"), "ids.jsonl", '{"id": "x\\u001b]0;t\\u0007", "text": "The caf\u00c3\u00a9 opened."}\n'),
+]
+
+
+@pytest.mark.parametrize(("what", "args", "name", "content"), NAMED, ids=[n[0] for n in NAMED])
+def test_names_and_ids_are_shown_escaped(run_cli, tmp_path: Path, what, args, name, content):
+    """A file name or record id holding a terminal sequence is printed escaped, not stripped or sent raw."""
+    encoding = "utf-16" if what == "warning" else "utf-8"
+    (tmp_path / name).write_bytes(content.lstrip("\ufeff").encode(encoding))
+    result = run_cli(*args)
+    out = result.stdout + result.stderr
+    assert not any(c in out for c in "\x1b\x07"), out
+    shown = visible(name if what != "record id" else "x\x1b]0;t\x07")
+    assert shown in out, out
+
+
 def test_diff_lines_are_cut_at_newlines_only():
     assert unified_diff("x", "a\u2028b\x1cc\n", "a\u2028b\x1cC\n").splitlines()[3:] == ["-a\\u2028b\\x1cc", "+a\\u2028b\\x1cC"]
 

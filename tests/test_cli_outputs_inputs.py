@@ -354,3 +354,10 @@ def test_skip_existing_needs_a_local_output_folder(run_cli, inputs: Path, args: 
     result = run_cli("fix", "m.txt", "--skip-existing", *args)
     assert result.returncode == 2 and "--skip-existing needs -o DIR, a local folder" in result.stderr
     assert (inputs / "m.txt").read_text() == MOJIBAKE
+
+
+def test_in_place_with_standard_input_is_refused_before_reading_it(run_cli):
+    """The usage error comes alone: no warning about what standard input looks like."""
+    result = run_cli("fix", "-", "--in-place", input='{"text": "The caf\u00c3\u00a9 opened."}\n')
+    assert result.returncode == 2
+    assert result.stderr == "scrubber: error: --in-place cannot rewrite standard input\n"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import json
+import lzma
 import os
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 import zstandard
 
 from scrubber.io.atomic import atomic_writer
+from scrubber.io.compression import compression_of_head
 from scrubber.io.decode import decode_bytes, looks_binary
 from scrubber.io.sources import BinaryInput, discover, format_of, read_items
 
@@ -151,3 +154,47 @@ def test_a_folder_walk_skips_fifos_but_keeps_broken_links(tmp_path: Path):
     (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
     assert sorted(str(f.rel) for f in discover([str(tmp_path)])) == ["gone.txt", "real.txt"]
     assert [str(f.rel) for f in discover([str(tmp_path / "pipe.txt")])] == ["pipe.txt"]  # named: read as given
+
+
+PACKERS = {
+    "gz": gzip.compress,
+    "bz2": bz2.compress,
+    "xz": lzma.compress,
+    "zst": zstandard.ZstdCompressor().compress,
+}
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        *((pack(b"some text\n"), kind) for kind, pack in PACKERS.items()),
+        (bz2.compress(b""), "bz2"),  # an empty stream: end-of-stream magic right after the header
+        (b"BZh is how the reporter spelled it\n", None),
+        (b"BZh9 but no block magic", None),
+        (b"\x1f", None),
+        (b"", None),
+        (b"plain text", None),
+    ],
+)
+def test_compression_of_head(head: bytes, kind: str | None):
+    assert compression_of_head(head) == kind
+
+
+@pytest.mark.parametrize("kind", sorted(PACKERS))
+def test_compressed_standard_input_is_read_decompressed(run_cli, tmp_path: Path, kind: str):
+    """``zcat``-free pipes: standard input is recognised by its magic number, and -o names the output after it."""
+    packed = PACKERS[kind]("The caf\u00c3\u00a9 opened.\n".encode())
+    checked = run_cli("check", "-", input=packed)
+    assert checked.returncode == 1 and "unicode.mojibake" in checked.stdout.decode(), checked.stderr
+    fixed = run_cli("fix", "-", input=packed)
+    assert fixed.returncode == 0 and fixed.stdout.decode() == "The caf\u00e9 opened.\n"
+    assert run_cli("fix", "-", "-o", "out", "-q", input=packed).returncode == 0
+    (written,) = (tmp_path / "out").iterdir()
+    assert written.name == f"stdin.{kind}"
+    assert compression_of_head(written.read_bytes()) == kind
+
+
+def test_truncated_compressed_standard_input_is_an_error(run_cli):
+    result = run_cli("check", "-", input=gzip.compress(b"The cafe opened.\n" * 50)[:20])
+    assert result.returncode == 2
+    assert "<stdin>: error: cannot read: gzip stream ends before its end marker" in result.stderr.decode()

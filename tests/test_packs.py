@@ -103,3 +103,16 @@ def test_an_example_the_regex_times_out_on_fails(tmp_path: Path, monkeypatch, na
     problems = [f.problem for f in check_examples(load_pack(path).rules)]
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"{where} {SLOW!r}: timed out (the regex ran longer than 0.05s")
+
+
+def test_a_failing_long_example_is_quoted_short(tmp_path: Path):
+    """A 5,000-character stress example that fails is said in one readable line, with its length."""
+    long = "b" * 2500 + "zzz" + "c" * 2500
+    path = tmp_path / "long.toml"
+    path.write_text(
+        '[[rules]]\nid = "demo.long"\nkind = "pattern"\naction = "strip"\npattern = "zzz"\ndescription = "d"\n'
+        f'examples.match = [{{ text = "a zzz", result = "a " }}]\nexamples.no_match = ["{long}"]\n'
+    )
+    (problem,) = [f.problem for f in check_examples(load_pack(path).rules)]
+    assert problem.startswith("must leave 'bbb") and "(5,003 characters) alone, but matched 'zzz'" in problem
+    assert len(problem) < 300

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..io.sources import InputFile, Item
-from ..report import LineIndex, document_object, dumps, finding_line, stats_object, summary_table
+from ..report import LineIndex, document_object, dumps, finding_line, stats_object, summary_table, terminal_text
 from ..runner import DocResult
 from .common import (
     BatchOptions,
@@ -94,7 +94,7 @@ def check(
             lines: Any = LineIndex(text) if item.line is None else RecordColumns.of(item, key)
             tag = record_id(item)
             for f in result.findings:
-                click.echo(finding_line(source.display, text, f, lines, tag))
+                click.echo(terminal_text(finding_line(source.display, text, f, lines, tag)))
         else:
             obj = document_object(item.doc.id, source.display, item.line, item.doc.text, result.findings, result.score)
             if fmt == "jsonl":

@@ -24,6 +24,7 @@ from ..io.sources import INPUT_FORMATS, InputError, InputFile, discover
 from ..kinds.base import PackError
 from ..packs import Pack, builtin_pack_dir, load_packs
 from ..progress import Progress, choose_mode, make_progress
+from ..report import terminal_text
 from ..runner import RunAborted, Runner, Stats, default_jobs
 from ..signals import note_stop
 from .outputs import Planned, leave_out_outputs
@@ -64,7 +65,7 @@ def interrupt_exit_code(exc: BaseException) -> int:
 
 def fail(message: str) -> None:
     """Print a usage/input error and exit 2 (never a traceback)."""
-    click.echo(f"scrubber: error: {message}", err=True)
+    click.echo(terminal_text(f"scrubber: error: {message}"), err=True)
     sys.exit(2)
 
 
@@ -147,7 +148,7 @@ class Reporter:
     def _echo(self, line: str) -> None:
         if self.progress is not None:
             self.progress.clear()
-        click.echo(line, err=True)
+        click.echo(terminal_text(line), err=True)
 
 
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -187,7 +188,7 @@ class Setup:
 
 def config_warning(where: str, message: str) -> None:
     """A configuration file scrubber skipped (a broken pyproject.toml that is not about scrubber)."""
-    click.echo(f"{where}: warning: {message}", err=True)
+    click.echo(terminal_text(f"{where}: warning: {message}"), err=True)
 
 
 def load_settings(config_path: Path | None, isolated: bool) -> Config:
@@ -504,7 +505,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
         remove_leftovers()  # a temp file whose own cleanup the interrupt cut short
         reporter.finish()
         progress.clear()
-        click.echo(f"scrubber: {exc.describe()}", err=True)
+        click.echo(terminal_text(f"scrubber: {exc.describe()}"), err=True)
         if runner_args.get("in_place") and exc.stopped:  # "output removed" must not read as "your input is gone"
             click.echo("scrubber: --in-place: every input not finished is left exactly as it was", err=True)
         write_stats(batch.stats_path, exc.stats, reporter)

@@ -165,14 +165,14 @@ def fix(
     cfg = load_settings(config_path, isolated)
     if sum(bool(x) for x in (out_dir, in_place, diff)) > 1:
         fail("choose one of -o/--output, --in-place and --diff")
+    if in_place and "-" in paths:  # before reading anything: a warning about stdin's content would be noise
+        fail("--in-place cannot rewrite standard input")
     reporter = Reporter(quiet)
     planned = Planned.of(out_dir, stats=batch.stats_path, divert=divert_path)
     sources = find_inputs(paths, globs, cfg, formats, reporter, planned)
     to_stdout = not (out_dir or in_place or diff)
     if to_stdout and len(sources) > 1:
         fail(f"{len(sources)} inputs: choose -o DIR, --in-place or --diff (standard output takes one input)")
-    if in_place and any(s.is_stdin for s in sources):
-        fail("--in-place cannot rewrite standard input")
     if in_place:
         sources, same = once_per_file(sources)
         for dup, first in same:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..config import split_codes
+from ..config import place_of, split_codes
 from ..engine import Engine
 from ..io.sources import INPUT_FORMATS, BinaryInput, InputError, InputFile, discover, read_items
 from ..progress import choose_mode, make_progress
@@ -398,7 +398,7 @@ def review(
         keymap = keymap_from_config(setting(setup.config, None, "review_keys", {}))
         check_keymap(keymap, BINDINGS, TWINS)
     except ValueError as exc:
-        fail(f"{setup.config.path}: {exc}")
+        fail(f"{place_of(setup.config, 'review_keys', getattr(exc, 'names', set()))}: {exc}")
     lock = ReviewLock(path)
     try:
         session, messages = open_session(

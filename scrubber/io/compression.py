@@ -10,6 +10,7 @@ import bz2
 import gzip
 import io
 import lzma
+import re
 import zlib
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +20,33 @@ COMPRESSED_SUFFIXES = {".gz": "gz", ".zst": "zst", ".zstd": "zst", ".bz2": "bz2"
 
 def compression_of(path: Path) -> str | None:
     return COMPRESSED_SUFFIXES.get(path.suffix.lower())
+
+
+#: (start of the stream, kind): what each format's own tools write first (bzip2: "BZh", the
+#: block size, then the magic of a block or of the end of an empty stream)
+_MAGIC = (
+    (b"\x1f\x8b", "gz"),
+    (b"\x28\xb5\x2f\xfd", "zst"),
+    (b"\xfd7zXZ\x00", "xz"),
+)
+_BZIP2 = re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)")
+
+
+def compression_of_head(head: bytes) -> str | None:
+    """The compression whose magic number ``head`` starts with, if any.
+
+    For standard input, which has no suffix to go by: ``zcat``-style pipes
+    are common, and a compressed stream read as text is only "binary".
+    """
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return "bz2" if _BZIP2.match(head) else None
+
+
+def suffix_of(kind: str) -> str:
+    """The usual file suffix of a compression kind (``gz`` -> ``.gz``)."""
+    return next(suffix for suffix, k in COMPRESSED_SUFFIXES.items() if k == kind)
 
 
 def wrap_read(raw: BinaryIO, kind: str | None) -> BinaryIO:

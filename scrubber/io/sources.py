@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 from ..model import Document
 from . import remote
-from .compression import compression_of, wrap_read
+from .compression import compression_of, compression_of_head, suffix_of, wrap_read
 from .decode import NAMES, bomless_wide, decode_bytes, legacy_line, looks_binary, wide_encoding, wide_problem
 from .jsondoc import CHUNK, DocumentError, Piece, scan
 from .meter import METER
@@ -195,21 +195,34 @@ def _looks_like_jsonl(head: bytes, complete: bool) -> bool:
         return False
 
 
-def _stdin_hint() -> str | None:
-    """Standard input read as text by default: a warning if it looks like JSON Lines.
+def _stdin_head() -> bytes:
+    """The buffered start of standard input, peeked at (nothing is consumed).
 
-    Peeks at the buffered start (nothing is consumed); not on a terminal,
-    where the peek would wait for typing before the "reading standard input" message.
+    Empty on a terminal, where the peek would wait for typing before the
+    "reading standard input" message, and when stdin cannot be peeked at.
     """
     try:
         if sys.stdin.isatty():
-            return None
-        head = sys.stdin.buffer.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+            return b""
+        return sys.stdin.buffer.peek(SNIFF_BYTES)[:SNIFF_BYTES]
     except (AttributeError, ValueError, OSError):  # closed, replaced, or not peekable
-        return None
-    if not _looks_like_jsonl(head, complete=False):
-        return None
-    return "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl to read its records"
+        return b""
+
+
+def _stdin_input(stdin_format: str | None) -> InputFile:
+    """Standard input: compressed if it starts with a compression's magic number.
+
+    Read as text by default (``stdin_format`` None), it gets a warning if it
+    looks like JSON Lines. Compressed, its ``-o`` output is named
+    ``stdin.gz`` (and so on) and compressed the same way, as a file's is.
+    """
+    head = _stdin_head()
+    compression = compression_of_head(head)
+    rel = Path("stdin" + (suffix_of(compression) if compression else ""))
+    hint = None
+    if stdin_format is None and compression is None and _looks_like_jsonl(head, complete=False):
+        hint = "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl to read its records"
+    return InputFile(None, stdin_format or "text", compression, rel, hint=hint)
 
 
 def _file_hint(path: Path, compression: str | None) -> str | None:
@@ -257,8 +270,7 @@ def discover(
     found: list[InputFile] = []
     for arg in args:
         if arg == "-":
-            hint = _stdin_hint() if stdin_format is None else None
-            found.append(InputFile(None, stdin_format or "text", None, Path("stdin"), hint=hint))
+            found.append(_stdin_input(stdin_format))
             continue
         if remote.is_url(arg):
             try:
@@ -390,9 +402,9 @@ def _check_readable(source: InputFile) -> None:
 
 
 def _read_all(source: InputFile) -> bytes:
-    if source.is_stdin:
+    if source.is_stdin and source.compression is None:
         return sys.stdin.buffer.read()
-    with wrap_read(source.open(), source.compression) as handle:
+    with wrap_read(_raw(source), source.compression) as handle:
         return handle.read()
 
 
@@ -510,7 +522,12 @@ def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[byt
 
 def _open(source: InputFile) -> BinaryIO:
     """The decompressed bytes of an input (standard input as it is)."""
-    return sys.stdin.buffer if source.is_stdin else wrap_read(source.open(), source.compression)
+    return wrap_read(_raw(source), source.compression)
+
+
+def _raw(source: InputFile) -> BinaryIO:
+    """The still compressed bytes of an input: its file, its URL, or standard input."""
+    return sys.stdin.buffer if source.is_stdin else source.open()
 
 
 def _refuse_unreadable(source: InputFile, head: bytes) -> None:

@@ -30,6 +30,7 @@ from textual.widgets import Static
 from ..engine import Engine
 from ..model import Action
 from ..session import Session, WriteStats, write_reviewed
+from .keys import KeymapError
 from .model import Filter, ReviewModel, Row
 from .render import detail_text, doc_heading, document_window
 from .visible import visible
@@ -105,9 +106,9 @@ def keymap_from_config(keys: dict[str, object]) -> dict[str, str]:
         binding_id = name if name.startswith("review.") else f"review.{name}"
         if binding_id not in known:
             ids = ", ".join(sorted(k.removeprefix("review.") for k in known))
-            raise ValueError(f"review-keys: no binding {name!r} (bindings: {ids})")
+            raise KeymapError(f"review-keys: no binding {name!r} (bindings: {ids})", name)
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f'review-keys: {name} must be a string of keys such as "a" or "a,enter", not {value!r}')
+            raise KeymapError(f'review-keys: {name} must be a string of keys such as "a" or "a,enter", not {value!r}', name)
         keymap[binding_id] = value
     for fix_id, flag_id in TWINS.items():  # one key, two meanings: remapping one remaps both
         if fix_id in keymap and flag_id not in keymap:

@@ -12,6 +12,15 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 
+class KeymapError(ValueError):
+    """A problem with ``review-keys``; ``names`` are the setting's possible spellings, to find its line."""
+
+    def __init__(self, message: str, binding_id: str | None = None) -> None:
+        super().__init__(message)
+        short = (binding_id or "").removeprefix("review.")
+        self.names = {short, f"review.{short}"} if short else set()
+
+
 class _Binding(Protocol):
     key: str
     action: str
@@ -28,7 +37,7 @@ def _canonical(key: str) -> str:
 
 
 def check_keymap(keymap: Mapping[str, str], bindings: Iterable[_Binding], twins: Mapping[str, str]) -> None:
-    """Raise :class:`ValueError` for a key bound to two actions once ``keymap`` applies, or an empty key.
+    """Raise :class:`KeymapError` for a key bound to two actions once ``keymap`` applies, or an empty key.
 
     ``twins`` are pairs of bindings that share a key on purpose (``y``
     accepts a fix and keeps a flag). Bindings of the same action may share
@@ -43,7 +52,9 @@ def check_keymap(keymap: Mapping[str, str], bindings: Iterable[_Binding], twins:
         keys = keymap.get(binding.id, binding.key)
         for key in keys.split(","):
             if not key.strip():
-                raise ValueError(f'review-keys: {_name(binding)} = {keys!r} holds an empty key (write keys as "a" or "a,enter")')
+                raise KeymapError(
+                    f'review-keys: {_name(binding)} = {keys!r} holds an empty key (write keys as "a" or "a,enter")', binding.id
+                )
             canonical = _canonical(key.strip())
             if binding.id in keymap:
                 spelled.setdefault(canonical, key.strip())
@@ -53,9 +64,10 @@ def check_keymap(keymap: Mapping[str, str], bindings: Iterable[_Binding], twins:
             continue
         first, second = sorted(found.values(), key=lambda b: b.id not in keymap)[:2]  # the remapped one first
         moved = second if second.id not in keymap else first
-        raise ValueError(
+        raise KeymapError(
             f"review-keys: key {spelled.get(key, key)!r} is bound to both {_name(first)} and {_name(second)}; "
-            f'give {_name(moved)} another key too (e.g. {_name(moved)} = "…") or choose a free key'
+            f'give {_name(moved)} another key too (e.g. {_name(moved)} = "…") or choose a free key',
+            first.id if first.id in keymap else None,
         )
 
 

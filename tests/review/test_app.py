@@ -304,6 +304,29 @@ def test_bad_review_keys_are_named(keys: dict, message: str) -> None:
         keymap_from_config(keys)
 
 
+#: (config file, its text, where the error must point)
+KEY_PROBLEMS = [
+    ("scrubber.toml", 'jobs = 1\n\n[review-keys]\nnext = "n"\nacept = "a"\n', "scrubber.toml:5: review-keys: no binding 'acept'"),
+    ("scrubber.toml", '[review_keys]\naccept = "a,"\n', "scrubber.toml:2: review-keys: accept = 'a,' holds an empty key"),
+    ("scrubber.toml", '[review-keys]\nreview.accept = "a,"\n', "scrubber.toml:1: 'review-keys' must map each action to a string"),
+    ("scrubber.toml", '[review-keys]\n"review.accept" = "a,"\n', "scrubber.toml:2: review-keys: accept = 'a,' holds an empty key"),
+    (
+        "pyproject.toml",
+        '[tool.scrubber]\njobs = 1\n[tool.scrubber.review-keys]\naccept = "j"\n',
+        "pyproject.toml:4: review-keys: key 'j' is bound to both",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "said"), KEY_PROBLEMS)
+def test_review_keys_problems_say_their_line(tmp_path: Path, corpus: Path, name: str, text: str, said: str) -> None:
+    """Found when the reviewer's bindings are known, after the config loaded: the line is looked up again."""
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["review", str(corpus), "--config", str(tmp_path / name)])
+    assert result.exit_code == 2
+    assert f"scrubber: error: {tmp_path / said}" in result.stderr
+
+
 def test_review_keys_in_the_config_file_reach_the_command(tmp_path: Path, corpus: Path) -> None:
     (tmp_path / "scrubber.toml").write_text('[review-keys]\nacept = "a"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["review", str(corpus), "--config", str(tmp_path / "scrubber.toml")])
