@@ -6,7 +6,9 @@ The garble rules need tables built from wordfreq's and symspellpy's lists
 every process (each pool worker, each CLI run) repeated before its first
 document. Loading the built tables from a cache file takes a quarter of that.
 langdetect's language profiles are kept here too
-(:mod:`scrubber.kinds.langprofiles`: 0.24 → 0.1 s).
+(:mod:`scrubber.kinds.langprofiles`: 0.24 → 0.1 s), and so are the
+compiled rule patterns (:mod:`scrubber.regexcache`, a store that grows
+through :func:`load` and :func:`save` instead of a table built once).
 
 **Format.** A file is a magic line and ``marshal`` data of
 ``(FORMAT, key, payload)``, where the payload is plain dicts, lists, tuples,
