@@ -26,7 +26,9 @@ Patterns a process compiled that the file did not hold are written at exit
 (merged with what the file holds by then, through a temporary file and a
 rename), in the main process and in each pool worker
 (``multiprocessing``'s exit hooks run in both); the first run of a new set
-of rules pays the compiles, later ones load them. The store keeps at most
+of rules pays the compiles, later ones load them. They go to the folder the
+store was read from, and only while it is still the cache folder
+(``$SCRUBBER_CACHE_DIR`` changed since: nothing is written). The store keeps at most
 :data:`MAX_PATTERNS`: beyond that a write keeps only the patterns the
 writing process used.
 
@@ -108,6 +110,8 @@ def compile(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     if compiled is None:
         compiled = regex.compile(pattern, flags)
         _remember(key, compiled)
+    if len(_compiled) >= MAX_PATTERNS:  # a long-lived process compiling ever new patterns
+        _compiled.clear()
     _compiled[key] = compiled
     return compiled
 
@@ -138,6 +142,8 @@ def _remember(key: _Key, compiled: regex.Pattern[str]) -> None:
     except ValueError:  # not plain data after all: leave it out
         return
     with _lock:
+        if len(_added) >= MAX_PATTERNS:
+            return
         _added[key] = args
         if _hooked_pid != os.getpid():
             _hooked_pid = os.getpid()
@@ -149,8 +155,8 @@ def _remember(key: _Key, compiled: regex.Pattern[str]) -> None:
 def flush() -> None:
     """Write the patterns this process added to the store (merged with the file as it is now)."""
     with _lock:
-        if not _added or _folder is None:
-            return
+        if not _added or _folder is None or tablecache.cache_dir() != _folder:
+            return  # nothing new, the cache is off, or it is not the folder the store came from any more
         current = tablecache.load(NAME, _store_key(), _folder)
         merged = dict(current) if type(current) is dict else {}
         merged.update(_added)

@@ -118,6 +118,15 @@ def test_off_means_compiled_and_nothing_written(store: Path, monkeypatch: pytest
     assert not regexcache._added and not list(store.iterdir())
 
 
+def test_nothing_is_written_once_the_cache_folder_changed(store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> None:
+    """Patterns go to the folder the store came from, and only while it is the cache folder (a test run's, not the user's)."""
+    regexcache.compile("read here")
+    other = tmp_path_factory.mktemp("other")
+    monkeypatch.setenv("SCRUBBER_CACHE_DIR", str(other))
+    regexcache.flush()
+    assert not list(store.iterdir()) and not list(other.iterdir())
+
+
 def test_the_store_is_written_at_exit_by_a_process_that_compiled(tmp_path: Path) -> None:
     """A CLI run saves what it compiled; the next run rebuilds every one of its patterns from the file."""
     env = {**os.environ, "SCRUBBER_CACHE_DIR": str(tmp_path)}
