@@ -6,7 +6,9 @@ The garble rules need tables built from wordfreq's and symspellpy's lists
 every process (each pool worker, each CLI run) repeated before its first
 document. Loading the built tables from a cache file takes a quarter of that.
 langdetect's language profiles are kept here too
-(:mod:`scrubber.kinds.langprofiles`: 0.24 → 0.1 s).
+(:mod:`scrubber.kinds.langprofiles`: 0.24 → 0.1 s), and so are the
+compiled rule patterns (:mod:`scrubber.regexcache`, a store that grows
+through :func:`load` and :func:`save` instead of a table built once).
 
 **Format.** A file is a magic line and ``marshal`` data of
 ``(FORMAT, key, payload)``, where the payload is plain dicts, lists, tuples,
@@ -117,8 +119,8 @@ def _full_key(name: str, key: tuple) -> str:
     return repr((FORMAT, sys.implementation.cache_tag, marshal.version, name, key))
 
 
-def _path(name: str, full_key: str) -> Path | None:
-    folder = cache_dir()
+def _path(name: str, full_key: str, folder: Path | None = None) -> Path | None:
+    folder = folder or cache_dir()
     if folder is None:
         return None
     digest = hashlib.sha256(full_key.encode()).hexdigest()[:24]
@@ -198,6 +200,32 @@ def _store(path: Path, table: str, full_key: str, payload: object) -> None:
                 os.unlink(tmp)
         return
     _prune(path, table)
+
+
+def load(name: str, key: tuple, folder: Path | None = None) -> object | None:
+    """The payload saved under (``name``, ``key``), or None when there is none (or the cache is off).
+
+    For a store that grows (:mod:`scrubber.regexcache`) rather than a table
+    built once: the caller checks the payload's shape and writes the merged
+    payload back with :func:`save`. A load marks the file in use, as
+    :func:`cached` does.
+    """
+    full_key = _full_key(name, key)
+    path = _path(name, full_key, folder)
+    if path is None:
+        return None
+    payload = _load(path, full_key)
+    if payload is not None:
+        _mark_used(path, name)
+    return payload
+
+
+def save(name: str, key: tuple, payload: object, folder: Path | None = None) -> None:
+    """Write ``payload`` (plain data for marshal) as the file of (``name``, ``key``) in ``folder`` (default :func:`cache_dir`), replacing any."""
+    full_key = _full_key(name, key)
+    path = _path(name, full_key, folder)
+    if path is not None:
+        _store(path, name, full_key, payload)
 
 
 def cached(name: str, key: tuple, build: Callable[[], T], encode: Callable[[T], object], decode: Callable[[object], T]) -> T:

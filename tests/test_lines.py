@@ -180,3 +180,18 @@ def test_named_references_work_in_the_joined_alternation():
 def test_a_line_pattern_may_not_use_the_rule_group_names():
     with pytest.raises(PackError, match="group names starting with 'scrubber_rule_'"):
         Engine([rule("r.odd", r"(?P<scrubber_rule_0>Share) this")])
+
+
+def test_no_spelling_of_an_invisible_character_is_a_prefix_of_another():
+    """Why the order of SPELLED_INVISIBLE's alternatives changes no match (they are sorted for a stable pattern string).
+
+    A mojibake spelling is the whole of one character's UTF-8 bytes decoded
+    as cp1252 or latin-1, so none is a prefix of another: at a position at
+    most one of them matches. Entities end at their ``;`` and the numbers and
+    names inside hold none, so at a position at most one entity matches too.
+    """
+    from scrubber.kinds import lines
+
+    mojibake = lines._mojibake_spellings(lines._invisible_targets())
+    assert len(mojibake) > 100 and all(regex.escape(m) in lines.SPELLED_INVISIBLE for m in mojibake)
+    assert not [(a, b) for a in mojibake for b in mojibake if a != b and b.startswith(a)]

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, TypeVar
 
 import regex
 
+from .. import regexcache
 from ..model import Finding
 
 #: Seconds a single regex search may take before the rule is abandoned for
@@ -187,9 +188,13 @@ def kind_names() -> list[str]:
 
 
 def compile_regex(spec: RuleSpec, pattern: str, flags: int = 0) -> regex.Pattern[str]:
-    """Compile a pack's regex with the ``regex`` module, naming the rule on error."""
+    """Compile a pack's regex with the ``regex`` module, naming the rule on error.
+
+    Through :mod:`scrubber.regexcache`: a pattern an earlier process compiled
+    is rebuilt from its stored code instead of parsed again.
+    """
     try:
-        return regex.compile(pattern, flags | regex.VERSION1 | regex.UNICODE)
+        return regexcache.compile(pattern, flags | regex.VERSION1 | regex.UNICODE)
     except (regex.error, TypeError) as exc:
         raise PackError(f"{spec.where()}: invalid regex {pattern!r}: {exc}") from None
 

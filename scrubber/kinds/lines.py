@@ -63,6 +63,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
 from .pattern import Requires, fold
@@ -104,26 +105,48 @@ def _spelled_invisible() -> str:
     blank (and as edge) from the start, the residue above such a line is
     judged the same on both runs.
     """
-    targets = [c for c in map(chr, range(0x3000 + 1)) if (c.isspace() and c != "\n") or _INVISIBLE_CLASS.fullmatch(c)]
-    targets += ["\ufeff"]
+    targets = _invisible_targets()
     # the html-entity rule decodes no control character but tab, and numeric references
     # to 128-159 are Windows-1252 characters
     decodable = [c for c in targets if c == "\t" or unicodedata.category(c) != "Cc"]
-    decimal = "|".join(sorted({str(ord(c)) for c in decodable}, key=len, reverse=True))
-    hexa = "|".join(sorted({f"{ord(c):x}" for c in decodable}, key=len, reverse=True))
+    decimal = "|".join(sorted({str(ord(c)) for c in decodable}, key=_longest_first))
+    hexa = "|".join(sorted({f"{ord(c):x}" for c in decodable}, key=_longest_first))
     names = "|".join(
-        sorted((regex.escape(n[:-1]) for n, v in html.entities.html5.items() if n.endswith(";") and v in decodable), key=len, reverse=True)
+        sorted({regex.escape(n[:-1]) for n, v in html.entities.html5.items() if n.endswith(";") and v in decodable}, key=_longest_first)
     )
+    mojibake = {regex.escape(m) for m in _mojibake_spellings(targets)}
+    entity = rf"&(?:amp;)*(?:\#0*(?:{decimal})|\#[xX]0*(?i:{hexa})|(?:{names}));"
+    # the first characters up front, so a line's edge is rejected with one class test
+    firsts = regex.escape("".join(sorted({m.replace("\\", "")[0] for m in mojibake} | {"&"})), special_only=True)
+    return f"(?=[{firsts}])(?:" + "|".join([entity, *sorted(mojibake, key=_longest_first)]) + ")"
+
+
+def _invisible_targets() -> list[str]:
+    """The characters a line's edge may hold: white space but the line break, and :data:`INVISIBLE`."""
+    targets = [c for c in map(chr, range(0x3000 + 1)) if (c.isspace() and c != "\n") or _INVISIBLE_CLASS.fullmatch(c)]
+    return [*targets, "\ufeff"]
+
+
+def _mojibake_spellings(targets: list[str]) -> set[str]:
+    """The mojibake of ``targets``: each one's UTF-8 bytes read as cp1252 or latin-1 (``Â\u00a0``, ``â€‹``)."""
     mojibake: set[str] = set()
     for c in targets:
         if not c.isascii():
             for codec in ("cp1252", "latin-1"):
                 with contextlib.suppress(UnicodeDecodeError):
-                    mojibake.add(regex.escape(c.encode("utf-8").decode(codec)))
-    entity = rf"&(?:amp;)*(?:\#0*(?:{decimal})|\#[xX]0*(?i:{hexa})|(?:{names}));"
-    # the first characters up front, so a line's edge is rejected with one class test
-    firsts = regex.escape("".join(sorted({m.replace("\\", "")[0] for m in mojibake} | {"&"})), special_only=True)
-    return f"(?=[{firsts}])(?:" + "|".join([entity, *sorted(mojibake, key=len, reverse=True)]) + ")"
+                    mojibake.add(c.encode("utf-8").decode(codec))
+    return mojibake
+
+
+def _longest_first(alternative: str) -> tuple[int, str]:
+    """Sort key: longer first, then by text, so that the pattern is the same string in every process.
+
+    Which of two alternatives of equal length comes first changes nothing
+    (none is a prefix of another: tests/test_lines.py), but the
+    string keys :mod:`scrubber.regexcache`; sets iterate in an order that
+    changes with each process's string hashing.
+    """
+    return -len(alternative), alternative
 
 
 SPELLED_INVISIBLE = _spelled_invisible()
@@ -312,6 +335,8 @@ class _OnFirstUse:
     meets few of the gated rules. The rule's pattern alone was compiled when
     the pack loaded (invalid regexes are reported then), and the wrapping is
     fixed, so compiling later cannot fail where compiling up front would not.
+    Once a process has compiled it, later ones rebuild it from
+    :mod:`scrubber.regexcache` (0.1 ms), still only when a line needs it.
     """
 
     __slots__ = ("_compiled", "_source", "_spec")
@@ -340,7 +365,7 @@ def _any_of(patterns: Sequence[regex.Pattern[str]]) -> regex.Pattern[str] | None
     """
     if len(patterns) < 2 or any(p.groups or p.flags != patterns[0].flags for p in patterns):
         return None
-    return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
+    return regexcache.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
 
 
 class KeywordIndex:

@@ -6,9 +6,11 @@ Runs ``python -m scrubber`` on inputs too small to matter (``check`` on
 empty standard input, ``fix`` and ``check`` of a two-sentence file), so what
 is measured is loading the packs, compiling the rules and, for ``check``,
 loading the garble word tables (and, for a document in another language,
-langdetect's profiles). Prints the best of N runs of each (user +
-system CPU of the child, which a shared machine disturbs less than wall
-time). With ``--versus TREE`` (another checkout, e.g. ``git worktree add
+langdetect's profiles). Compiled rule patterns come from
+:mod:`scrubber.regexcache` once a run has stored them, so the first run of
+a tree pays the compiles and the best of N shows what later runs pay.
+Prints the best of N runs of each (user + system CPU of the child, which a
+shared machine disturbs less than wall time). With ``--versus TREE`` (another checkout, e.g. ``git worktree add
 --detach /tmp/old COMMIT``, with the built kernels copied into its
 ``scrubber/kinds``) runs alternate between that tree and this one, on
 ``PYTHONPATH`` from a neutral folder so that neither shadows the other.
@@ -64,6 +66,8 @@ def main() -> int:
                     key = (label, side)
                     best[key] = min(best.get(key, float("inf")), cpu)
     print(f"best of {args.repeat}, CPU seconds (user + system) of `python -m scrubber ...`")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE") or sys.flags.dont_write_bytecode:
+        print("  (PYTHONDONTWRITEBYTECODE is set: every run also compiles scrubber's modules from source, both trees alike)")
     print(f"  {'command':24}" + "".join(f"{side:>10}" for side in trees))
     for label in commands:
         print(f"  {label:24}" + "".join(f"{best[(label, side)]:10.2f}" for side in trees))
