@@ -328,3 +328,27 @@ def test_letter_runs_of_a_huge_text_are_collected_a_stretch_at_a_time(text: str)
     with mock.patch.object(wordruns, "_CHUNK", 3):
         chunked = wordruns.letter_runs(text)
     assert chunked == set(re.findall(r"[^\W\d_]+", text)) == wordruns.letter_runs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "the the", "a b the court, the court c", "naïve naïve end", "x’s x’s", "one-two one-two " * 5, "é" * 30 + " é"],
+)
+def test_repeat_candidates_of_a_huge_text_are_those_of_the_whole(text: str):
+    from scrubber import wordruns
+    from scrubber.kinds.garble import _repeat_candidates
+    from scrubber.kinds.mark_scan import equal_neighbours_python
+
+    text = "ü " + text  # off the ASCII fast path
+    whole = equal_neighbours_python(wordruns._RUN.findall(text.lower()))
+    with mock.patch.object(wordruns, "_CHUNK", 3):
+        assert _repeat_candidates(text)[:2] == whole
+
+
+@pytest.mark.parametrize("text", ["", "   ", "the cat and the dog", "Le chat et le chien\u00a0of the town", "word\x1cword of\tthe x"])
+def test_english_ratio_of_a_huge_sentence_is_counted_a_stretch_at_a_time(text: str):
+    from scrubber.kinds import language
+
+    whole = language.english_ratio(text)
+    with mock.patch.object(language, "_LONG_SENTENCE", 2):
+        assert language.english_ratio(text) == whole

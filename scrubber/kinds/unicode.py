@@ -682,6 +682,11 @@ class FtfyMatcher(Matcher):
             changes = merge_runs(line, changes, MERGED_SPAN)
             if window and len(changes) > limit:  # still a run per sentence: merged again once every rule has spoken
                 ctx.memo(_CROWDED, list).append((self.spec.id, start, end))
+        if len(text) > HUGE_DOCUMENT:
+            # one copy of each message and plan for the document's findings, not one per line
+            # (a huge document of short lines has a finding a line: 200 bytes each)
+            shared = ctx.memo("unicode.strings", dict)
+            message, detail = shared.setdefault(message, message), shared.setdefault(detail, detail)
         for i1, i2, new, confidence in changes:
             yield fix_finding(self.spec, start + i1, start + i2, new, message=message, confidence=confidence, detail=detail)
 
