@@ -8,8 +8,13 @@ Each case is generated text (written here, no corpus needed): one line of
 MB megabytes, or a document of many short lines, run through the installed
 command as a user would. Peak memory is the child's maximum resident set
 (``os.wait4``), so the figures hold for any backend. ``--scrubber`` runs
-another checkout, e.g. ``--scrubber 'env PYTHONPATH=/tmp/old .venv/bin/python
--c "from scrubber.cli import main; main()"'`` for a before/after table.
+another checkout, for a before/after table, e.g. (a ``git worktree add
+--detach /tmp/old COMMIT`` with the kernels' ``.so`` files copied into its
+``scrubber/kinds``)::
+
+  --scrubber ".venv/bin/python -c \\"import sys; sys.path.insert(0, '/tmp/old'); from scrubber.cli import main; main()\\""
+
+(``PYTHONPATH`` is not enough: the editable install's finder comes first.)
 
 Cases:
   moji      one line of UTF-8 read as Windows-1252 (``cafÃ© â€œquotedâ€\\x9d``)
