@@ -13,6 +13,9 @@ Overlap resolution (deterministic, documented in docs/architecture.md):
 3. A flag survives a fix only if the two are disjoint or the flag contains the
    fix wholly (a garbled sentence with one mojibake word keeps both). A flag
    cut by a fix (or inside a removed line) is dropped: the fix is concrete.
+4. A matcher with a ``coarsen`` hook may then merge its own resolved fixes,
+   knowing every other rule's (the mojibake runs of a huge line: never over
+   another rule's fix or a flag's edge; see ``kinds.unicode.coarse_runs``).
 
 Apply splices every accepted span into the text in one pass. A flag that is
 dropped or edited supersedes the fixes inside it.
