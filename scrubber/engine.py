@@ -13,6 +13,9 @@ Overlap resolution (deterministic, documented in docs/architecture.md):
 3. A flag survives a fix only if the two are disjoint or the flag contains the
    fix wholly (a garbled sentence with one mojibake word keeps both). A flag
    cut by a fix (or inside a removed line) is dropped: the fix is concrete.
+4. A matcher with a ``coarsen`` hook may then merge its own resolved fixes,
+   knowing every other rule's (the mojibake runs of a huge line: never over
+   another rule's fix or a flag's edge; see ``kinds.unicode.coarse_runs``).
 
 Apply splices every accepted span into the text in one pass. A flag that is
 dropped or edited supersedes the fixes inside it.
@@ -63,6 +66,9 @@ class Engine:
         self._makers = [m for m in self._matchers if m not in self._judges]
         #: the matchers that may act on what a fix leaves (see :meth:`settle`); most engines have one or none
         self._settlers = [m for m in self._matchers if type(m).reveal_hint is not Matcher.reveal_hint]
+        #: the matchers that merge their own findings once every rule's are resolved (``coarsen(ctx, findings)``:
+        #: the mojibake rule's runs on a huge line must not swallow what other rules own, see ``kinds.unicode.coarse_runs``)
+        self._coarseners = [m for m in self._matchers if callable(getattr(m, "coarsen", None))]
 
     def __reduce__(self):  # pickle as data, recompile on arrival
         return (Engine, (self.specs,))
@@ -83,7 +89,10 @@ class Engine:
                 raw += _run(self._judges, ctx, warnings)
         if not raw:  # most documents: resolving, settling and fingerprinting nothing gives nothing
             return []
-        return self.with_fingerprints(text, self.settle(text, self.resolve(raw), warnings))
+        found = self.resolve(raw)
+        for matcher in self._coarseners:
+            found = matcher.coarsen(ctx, found)
+        return self.with_fingerprints(text, self.settle(text, found, warnings))
 
     def may_reveal(self, text: str, edits: Iterable[tuple[int, int, str]]) -> bool:
         """Whether the text ``edits`` (start, end, new text) leave may hold what no rule saw.

@@ -13,7 +13,7 @@ Text with any other non-ASCII character takes the ``re`` path.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .kinds.mark_scan import run_filter
 
@@ -28,6 +28,10 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 #: ASCII bytes: kept when they belong to a run, a space otherwise (no other byte occurs)
 _RUN_BYTES = bytes(c if chr(c).isalnum() or chr(c) in "_'-" + RUN_APOSTROPHE else 32 for c in range(128)) + bytes(128)
 _LETTER_BYTES = bytes(c if chr(c).isalpha() else 32 for c in range(128)) + bytes(128)
+#: a text longer than this (characters) has its runs collected a stretch at a time
+_CHUNK = 1 << 20
+_NOT_LETTER = re.compile(r"[\W\d_]")
+_NOT_RUN = re.compile(r"[^\w'’-]")
 
 
 def _ascii_form(text: str, apostrophe: str) -> str | None:
@@ -66,6 +70,28 @@ def word_runs(text: str) -> list[str] | list[bytes]:
     return fast.split()
 
 
+def word_run_stretches(text: str, overlap: int = 3) -> Iterator[list[str]]:
+    """:func:`word_runs`'s ``re`` path a stretch at a time: lists of consecutive runs, each starting with the last ``overlap`` runs of the one before.
+
+    Any ``overlap + 1`` consecutive runs of the text lie together in one
+    stretch, which is all a test of neighbours (:func:`~scrubber.kinds.mark_scan.equal_neighbours_python`
+    looks four runs ahead) needs; the list of every run of a huge line is
+    never made (two million words of a 16 MB line: 150 MB).
+    """
+    if len(text) <= _CHUNK:
+        yield _RUN.findall(text)
+        return
+    tail: list[str] = []
+    pos = 0
+    while pos < len(text):
+        m = _NOT_RUN.search(text, pos + _CHUNK)
+        end = m.start() if m else len(text)
+        runs = tail + _RUN.findall(text, pos, end)
+        yield runs
+        tail = runs[-overlap:] if overlap else []
+        pos = end
+
+
 class RunSkip:
     """Words :func:`letter_runs` leaves out, with the compiled filter that drops them (:func:`~scrubber.kinds.mark_scan.run_filter`)."""
 
@@ -82,7 +108,37 @@ def letter_runs(text: str, skip: RunSkip | None = None) -> set[str]:
     """
     fast = _ascii_form(text, " ")
     if fast is None:
-        runs = set(_LETTERS.findall(text))
+        runs = _distinct_letter_runs(text)
         return runs if skip is None else runs - skip.words
     letters = fast.encode("ascii").translate(_LETTER_BYTES)
-    return set(letters.decode("ascii").split()) if skip is None else skip.distinct(letters)
+    if skip is not None:
+        return skip.distinct(letters)
+    if len(letters) <= _CHUNK:
+        return set(letters.decode("ascii").split())
+    runs: set[str] = set()
+    pos = 0
+    while pos < len(letters):  # a stretch at a time: the list of every word of a huge line is never made
+        end = letters.find(b" ", pos + _CHUNK)
+        end = len(letters) if end < 0 else end
+        runs.update(letters[pos:end].decode("ascii").split())
+        pos = end
+    return runs
+
+
+def _distinct_letter_runs(text: str) -> set[str]:
+    """``set(_LETTERS.findall(text))``, a stretch at a time (cut at a character that is no letter).
+
+    One 16 MB line of damaged news made a list of its two million words
+    before the set of its few hundred distinct ones (about 10 bytes held per
+    byte of input, the largest part of ``check``'s peak on such a line).
+    """
+    if len(text) <= _CHUNK:
+        return set(_LETTERS.findall(text))
+    runs: set[str] = set()
+    pos = 0
+    while pos < len(text):
+        m = _NOT_LETTER.search(text, pos + _CHUNK)
+        end = m.start() if m else len(text)
+        runs.update(_LETTERS.findall(text, pos, end))
+        pos = end
+    return runs

@@ -42,12 +42,13 @@ def ftfy_fixed(text: str) -> str:
 
 
 @contextmanager
-def small_windows(long_line: int = 40, merge_above: int = 1, span: int = 60):
+def small_windows(long_line: int = 40, merge_above: int = 1, span: int = 60, coarse: int = 120):
     """The long-line machinery at sizes a generated example reaches."""
     with (
         mock.patch.object(unicode, "LONG_LINE", long_line),
         mock.patch.object(unicode, "MERGE_ABOVE", merge_above),
         mock.patch.object(unicode, "MERGED_SPAN", span),
+        mock.patch.object(unicode, "COARSE_SPAN", coarse),
     ):
         yield
 
@@ -58,8 +59,8 @@ LONG = damaged("café “quoted” naïve résumé ") * 6000  # 162,000 characte
 def test_a_long_mojibake_line_gives_few_merged_findings_that_equal_ftfy():
     findings = MOJIBAKE.find(LONG)
     assert len(LONG) > 2 * unicode.LONG_LINE
-    assert len(findings) <= 2 * len(LONG) // unicode.MERGED_SPAN  # runs, not 24,000 words
-    assert all(f.end - f.start <= unicode.MERGED_SPAN for f in findings)
+    assert len(findings) <= 2 * len(LONG) // unicode.COARSE_SPAN + 2 * len(list(unicode._segments(LONG)))  # runs, not 24,000 words
+    assert all(f.end - f.start <= unicode.COARSE_SPAN for f in findings)
     assert "merged into runs" in findings[0].message and findings[0].message.startswith("UTF-8 read as Windows-1252")
     once = accept_all(LONG, findings)
     assert once == ftfy_fixed(LONG)
@@ -208,3 +209,146 @@ def test_a_crlf_at_a_window_cut_stays_one_line_break_with_fix_line_breaks():
     with small_windows(long_line=8, merge_above=64):
         findings = list(unicode.FtfyMatcher(spec).find(DocContext(text)))
     assert accept_all(text, findings) == "xxcafé\r\nnext\n"  # was "xxcafé\n\nnext\n": the \r alone became a line break
+
+
+# -- the coarse merge: runs that cross sentence ends, never what other rules own ---------------
+
+
+def _coarse(text: str, others: list[Finding], span: int = 40, windows: list[tuple[int, int]] | None = None) -> list[tuple]:
+    """coarse_runs over a fix ``Aé`` -> ``Xé`` at each ``Aé`` of ``text`` plus ``others``, as (rule, start, end, replacement)."""
+    moji = [Finding("m", m.start(), m.end(), "Xé", "", 0.9) for m in re.finditer("Aé", text)]
+    findings = sorted(moji + others, key=lambda f: (f.start, f.end, f.is_flag, f.rule))
+    crowded = [("m", lo, hi) for lo, hi in windows or [(0, len(text))]]
+    return [(f.rule, f.start, f.end, f.replacement) for f in unicode.coarse_runs(text, findings, crowded, span)]
+
+
+@pytest.mark.parametrize(
+    ("text", "others", "expected"),
+    [
+        # across sentence ends, which the careful merge never passes
+        ("Aé. Aé! Aé", [], [("m", 0, 10, "Xé. Xé! Xé")]),
+        # never across a control, an odd or invisible space, a bracket token, an entity or markup
+        ("Aé.\x07 Aé", [], [("m", 0, 2, "Xé"), ("m", 5, 7, "Xé")]),
+        ("Aé.\u00a0Aé", [], [("m", 0, 2, "Xé"), ("m", 4, 6, "Xé")]),
+        ("Aé.\u200b Aé", [], [("m", 0, 2, "Xé"), ("m", 5, 7, "Xé")]),
+        ("Aé. [ad_1] Aé", [], [("m", 0, 2, "Xé"), ("m", 11, 13, "Xé")]),
+        ("Aé &amp; Aé", [], [("m", 0, 2, "Xé"), ("m", 9, 11, "Xé")]),
+        ("Aé <b>x</b> Aé", [], [("m", 0, 2, "Xé"), ("m", 12, 14, "Xé")]),
+        # nor over another rule's fix, which stays
+        ("Aé. Read more. Aé", [Finding("r", 4, 14, "", "")], [("m", 0, 2, "Xé"), ("r", 4, 14, ""), ("m", 15, 17, "Xé")]),
+        # nor past the span (40 here)
+        ("Aé. " + "b" * 40 + " Aé", [], [("m", 0, 2, "Xé"), ("m", 45, 47, "Xé")]),
+        # a flag must hold the run wholly or miss it: one sentence flagged stops the merge at its ends ...
+        (
+            "Aé. Aé bad. Aé",
+            [Finding("g", 4, 11, None, "")],
+            [("m", 0, 2, "Xé"), ("m", 4, 6, "Xé"), ("g", 4, 11, None), ("m", 12, 14, "Xé")],
+        ),
+        # ... a flag holding all of them lets them merge (and stays), one exactly as long as the run does not
+        ("x Aé. Aé.", [Finding("g", 0, 9, None, "")], [("g", 0, 9, None), ("m", 2, 8, "Xé. Xé")]),
+        ("Aé. Aé", [Finding("g", 0, 6, None, "")], [("m", 0, 2, "Xé"), ("g", 0, 6, None), ("m", 4, 6, "Xé")]),
+        # another rule's findings are not merged
+        ("Aé. Aé", [Finding("r", 2, 3, ";", "")], [("m", 0, 2, "Xé"), ("r", 2, 3, ";"), ("m", 4, 6, "Xé")]),
+    ],
+)
+def test_coarse_runs(text: str, others: list[Finding], expected: list[tuple]):
+    assert _coarse(text, others) == expected
+
+
+def test_coarse_runs_stay_in_their_window():
+    assert _coarse("Aé. Aé. Aé", [], windows=[(0, 4), (4, 10)]) == [("m", 0, 2, "Xé"), ("m", 4, 10, "Xé. Xé")]
+
+
+def test_coarse_runs_merge_nothing_outside_a_crowded_window():
+    assert _coarse("Aé. Aé", [], windows=[(10, 20)]) == [("m", 0, 2, "Xé"), ("m", 4, 6, "Xé")]
+
+
+#: one sentence of a long line, repeated; each holds one or two mojibake words and, in some, what another rule owns
+UNITS = {
+    "mixed": damaged("The café owner said “yes” ") + "and the reporter wrote it down. ",
+    "one word a sentence": damaged("Le café") + " was open on Monday. ",
+    "ad token": damaged("Le café") + " was open. [ad_1] ",
+    "control": damaged("Le café") + " was open.\x07 ",
+    "odd space": damaged("Le café") + " was open.\u00a0",
+    "entity": damaged("Le café") + " &amp; more. ",
+    "zero width": damaged("Le café") + " was\u200b open. ",
+}
+#: what the mojibake rule must leave to the rule that owns it
+OWNED = re.compile("\\[ad_1\\]|\x07|\u00a0|&amp;|\u200b")
+
+
+def _windows_of(text: str) -> list[tuple[int, int]]:
+    return [(lo, hi) for lo, hi, _ in unicode._segments(text)]
+
+
+@pytest.mark.parametrize("unit", list(UNITS.values()), ids=list(UNITS))
+def test_a_crowded_window_has_bounded_runs_that_cut_nothing_and_fix_once(unit: str):
+    text = unit * 400
+    with small_windows(long_line=4000, merge_above=8, span=512, coarse=1000):
+        findings = ALL.find(text)
+        windows = _windows_of(text)
+        moji = [f for f in findings if f.rule == "unicode.mojibake"]
+        owned = [m.span() for m in OWNED.finditer(text)]
+        for lo, hi in windows:
+            inside = [f for f in moji if lo <= f.start < hi]
+            blockers = sum(lo <= a < hi for a, _ in owned) + sum(lo <= f.start < hi for f in findings if f.rule != "unicode.mojibake")
+            assert len(inside) <= 2 * (hi - lo) // unicode.COARSE_SPAN + 2 + 2 * blockers, (lo, hi, len(inside), blockers)
+        policy = Policy(unsafe=True, min_confidence=0.0)
+        once = clean(text, ALL, policy)
+        assert clean(once, ALL, policy) == once
+        with mock.patch.object(unicode.FtfyMatcher, "coarsen", lambda self, ctx, found: found):
+            careful = ALL.find(text)
+            # a run cuts nothing another rule owns that the word-sized findings did not already cut
+            # (ftfy decodes ``&amp;`` next to mojibake, and the word diff may leave ``amp;``: no change here)
+            cut = {(a, b) for a, b in owned for f in careful if f.rule == "unicode.mojibake" and f.start < b and a < f.end}
+            for f in moji:
+                assert f.end - f.start <= unicode.COARSE_SPAN
+                assert all((a, b) in cut for a, b in owned if f.start < b and a < f.end), text[f.start : f.end]
+            # the flags are those the careful runs gave, and fixing gives what it gave
+            assert [f for f in findings if f.is_flag] == [f for f in careful if f.is_flag]
+            assert clean(text, ALL, policy) == once
+    if not OWNED.search(unit):  # nothing stops the merge: far fewer findings than a run a sentence
+        assert len(moji) * 4 < len([f for f in careful if f.rule == "unicode.mojibake"])
+
+
+def test_a_huge_mixed_line_at_real_sizes_gives_a_few_runs_a_window():
+    text = UNITS["mixed"] * 4000  # 232,000 characters, a damaged word in every sentence
+    findings = MOJIBAKE.find(text)
+    assert len(findings) <= 2 * len(text) // unicode.COARSE_SPAN + 2 * len(_windows_of(text))  # was 4,000: a run a sentence
+    assert accept_all(text, findings) == ftfy_fixed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "one two one", "café, naïve; café", "a1b2_c d-e", "Ünïcödé wörds ánd ASCII words ánd", "x" * 50, "é " * 40],
+)
+def test_letter_runs_of_a_huge_text_are_collected_a_stretch_at_a_time(text: str):
+    from scrubber import wordruns
+
+    with mock.patch.object(wordruns, "_CHUNK", 3):
+        chunked = wordruns.letter_runs(text)
+    assert chunked == set(re.findall(r"[^\W\d_]+", text)) == wordruns.letter_runs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "the the", "a b the court, the court c", "naïve naïve end", "x’s x’s", "one-two one-two " * 5, "é" * 30 + " é"],
+)
+def test_repeat_candidates_of_a_huge_text_are_those_of_the_whole(text: str):
+    from scrubber import wordruns
+    from scrubber.kinds.garble import _repeat_candidates
+    from scrubber.kinds.mark_scan import equal_neighbours_python
+
+    text = "ü " + text  # off the ASCII fast path
+    whole = equal_neighbours_python(wordruns._RUN.findall(text.lower()))
+    with mock.patch.object(wordruns, "_CHUNK", 3):
+        assert _repeat_candidates(text)[:2] == whole
+
+
+@pytest.mark.parametrize("text", ["", "   ", "the cat and the dog", "Le chat et le chien\u00a0of the town", "word\x1cword of\tthe x"])
+def test_english_ratio_of_a_huge_sentence_is_counted_a_stretch_at_a_time(text: str):
+    from scrubber.kinds import language
+
+    whole = language.english_ratio(text)
+    with mock.patch.object(language, "_LONG_SENTENCE", 2):
+        assert language.english_ratio(text) == whole

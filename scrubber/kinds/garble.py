@@ -39,7 +39,7 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, lowered, segmentation, word_trie
-from ..wordruns import RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_runs
+from ..wordruns import RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .by_mark import ByMark
 from .language import HINT_WORDS, document_language, foreign_sentence
@@ -659,7 +659,14 @@ def _repeat_candidates(text: str, lower: str | None = None) -> tuple[set[Any] | 
         return None, True, None
     lower = text.lower() if lower is None else lower
     fast = run_bytes(lower)  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
-    word, phrase = equal_neighbours_python(word_runs(lower)) if fast is None else equal_neighbours(fast)
+    if fast is not None:
+        word, phrase = equal_neighbours(fast)
+        return word, phrase, fast
+    word, phrase = set(), False
+    for runs in word_run_stretches(lower):  # a huge line's runs a stretch at a time, not all at once
+        more, deeper = equal_neighbours_python(runs)
+        word |= more
+        phrase = phrase or deeper
     return word, phrase, fast
 
 

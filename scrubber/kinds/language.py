@@ -205,10 +205,29 @@ def english_ratio(text: str) -> tuple[float, int]:
     Words are counted by whitespace, function words by one regex: this runs
     on every sentence, so it must cost about a microsecond, not a loop.
     """
+    if len(text) > _LONG_SENTENCE:
+        return _english_ratio_of_stretches(text)
     n = len(text.split())
     if not n:
         return 0.0, 0
     return len(_FUNCTION_WORD.findall(text)) / n, n
+
+
+#: a "sentence" longer than this (a huge line with no sentence end) is counted a stretch at a time
+_LONG_SENTENCE = 1 << 16
+_SPACE = re.compile(r"\s")
+
+
+def _english_ratio_of_stretches(text: str) -> tuple[float, int]:
+    """:func:`english_ratio` of a huge text, cut at spaces so no word is split: the lists of all its words are never made."""
+    n = hits = pos = 0
+    while pos < len(text):
+        m = _SPACE.search(text, pos + _LONG_SENTENCE)
+        end = m.start() if m else len(text)
+        n += len(text[pos:end].split())
+        hits += len(_FUNCTION_WORD.findall(text, pos, end))
+        pos = end
+    return (hits / n if n else 0.0), n
 
 
 #: every ASCII digit as ``0``: langdetect cannot tell digits apart (see :func:`_langdetect`)

@@ -18,9 +18,11 @@ import difflib
 import html
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
-from itertools import accumulate, groupby
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from itertools import accumulate, groupby, pairwise
 
 import ftfy
 
@@ -95,20 +97,23 @@ def looks_like_mojibake(text: str, pos: int = 0, endpos: int | None = None) -> b
     return any(_is_signature(m.group()) for m in SIGNATURE.finditer(text, pos, len(text) if endpos is None else endpos))
 
 
-def signature_hits(ctx: DocContext) -> list[int]:
-    """Start offsets of the mojibake signatures in the document, computed once.
+def signature_hits(ctx: DocContext) -> Sequence[int]:
+    """Start offsets of the mojibake signatures in the document, computed once (sorted, for bisection).
 
     No signature spans a line break, so the hits of one scan over the whole
     text are exactly those of a scan line by line: ``looks_like_mojibake``
     of a line is "a hit lies in it" (see :func:`mojibake_between`), and the
-    ``chars`` detectors and this kind share the one scan.
+    ``chars`` detectors and this kind share the one scan. An array of
+    machine integers, not a list: a document of mojibake has a hit every few
+    characters, and a list of int objects took 36 bytes a hit (80 MB on a
+    16 MB line), the array takes 8.
     """
 
-    def scan() -> list[int]:
+    def scan() -> Sequence[int]:
         text = ctx.text
         if text.isascii():
-            return []
-        return [m.start() for m in SIGNATURE.finditer(text) if _is_signature(m.group())]
+            return ()
+        return array("q", (m.start() for m in SIGNATURE.finditer(text) if _is_signature(m.group())))
 
     return ctx.memo("unicode.signature", scan)
 
@@ -424,6 +429,10 @@ MERGE_ABOVE = 64
 MERGED_SPAN = 512
 #: in a document longer than this (characters) every line's changes are merged into runs
 HUGE_DOCUMENT = 1 << 22
+#: a window still holding more than MERGE_ABOVE runs has them merged again (:func:`coarse_runs`), into runs of at most this many characters
+COARSE_SPAN = 1 << 12
+#: where the windows with too many runs are noted for :meth:`FtfyMatcher.coarsen` (``(rule, start, end)``, in the document's memo)
+_CROWDED = "unicode.crowded-windows"
 
 #: where a line ends for ftfy: what ``str.splitlines`` cuts at, except U+0085. In text that
 #: is UTF-8 read as Latin-1 that character is a continuation byte (``先`` is E5 85 88,
@@ -514,6 +523,94 @@ def merge_runs(line: str, changes: list[tuple[int, int, str, float]], span: int)
     return [(i1, i2, "".join(parts), confidence) for i1, i2, parts, confidence in runs]
 
 
+#: what a coarse run never passes over, beyond what :meth:`str.isprintable` refuses (controls, odd
+#: and invisible spaces, format characters): brackets (``[ad_1]``), entities and markup
+_COARSE_STOP = re.compile(r"[\[\]<>&]")
+
+
+def coarse_runs(text: str, findings: list[Finding], windows: list[tuple[str, int, int]], span: int) -> list[Finding]:
+    """``findings`` (resolved: fixes disjoint) with the fixes of each crowded window merged again, into runs of at most ``span`` characters.
+
+    :func:`merge_runs` stops at every sentence end, so a long line with a
+    damaged word in each sentence kept a finding per sentence (an audit: 1.34
+    million findings, 184 s and 4.4 GB for one 62 MB line). This second merge
+    may cross sentence ends, but it runs on the resolved findings of every
+    rule, so it sees what the others own: two fixes of a window (``windows``:
+    ``(rule, start, end)``) join only when no other rule's fix lies between
+    them, no flag would be cut (a flag must hold the run wholly or miss it:
+    flags keep the spans they had, so ``check`` shows what it showed and
+    ``fix --drop-flagged`` drops no more), and the text between them is
+    printable with no bracket, entity or markup (a control, an odd or
+    invisible space, ``[ad_1]`` and ``&amp;`` are never passed over, even
+    when the rules that own them are not selected). The text between two
+    changes is unchanged by ftfy, so a run's replacement is its parts with
+    the text between them, and applying it gives what applying the parts gave.
+    """
+    if not windows:
+        return findings
+    where: dict[str, list[tuple[int, int]]] = {}
+    for rule, lo, hi in windows:
+        where.setdefault(rule, []).append((lo, hi))
+    for spans in where.values():
+        spans.sort()
+    flags = [f for f in findings if f.is_flag]
+    edges = sorted({p for f in flags for p in (f.start, f.end)})
+    flag_spans = {(f.start, f.end) for f in flags}
+
+    def window_of(f: Finding) -> tuple[int, int] | None:
+        spans = where.get(f.rule)
+        if not spans:
+            return None
+        k = bisect_left(spans, (f.start, len(text) + 1)) - 1
+        return spans[k] if k >= 0 and spans[k][0] <= f.start and f.end <= spans[k][1] else None
+
+    def joins(run: list[Finding], f: Finding) -> bool:
+        start, end = run[0].start, run[-1].end
+        if f.end - start > span:
+            return False
+        gap = text[end : f.start]
+        if not gap.isprintable() or _COARSE_STOP.search(gap) or (start, f.end) in flag_spans:
+            return False
+        k = bisect_left(edges, start + 1)  # a flag starting or ending inside the run would be cut
+        return not (k < len(edges) and edges[k] < f.end)
+
+    out: list[Finding] = []
+    run: list[Finding] = []
+    run_window: tuple[int, int] | None = None
+
+    def close() -> None:
+        if len(run) == 1:
+            out.append(run[0])
+        elif run:
+            parts = [run[0].replacement or ""]
+            for a, b in pairwise(run):
+                parts += [text[a.end : b.start], b.replacement or ""]
+            out.append(
+                replace(
+                    run[0],
+                    end=run[-1].end,
+                    replacement="".join(parts),
+                    confidence=min(f.confidence for f in run),
+                    safe=all(f.safe for f in run),
+                )
+            )
+        run.clear()
+
+    for f in sorted((f for f in findings if f.is_fix), key=lambda f: (f.start, f.end)):
+        w = window_of(f)
+        if run and w == run_window and joins(run, f):
+            run.append(f)
+            continue
+        close()
+        if w is None:
+            out.append(f)
+        else:
+            run.append(f)
+            run_window = w
+    close()
+    return sorted(out + flags, key=lambda f: (f.start, f.end, f.is_flag, f.rule))
+
+
 class FtfyMatcher(Matcher):
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec
@@ -583,8 +680,25 @@ class FtfyMatcher(Matcher):
             where = "on a line" if window else "in a document"
             message = f"{message}; {len(changes):,} changes {where} too long to review word by word, merged into runs"
             changes = merge_runs(line, changes, MERGED_SPAN)
+            if window and len(changes) > limit:  # still a run per sentence: merged again once every rule has spoken
+                ctx.memo(_CROWDED, list).append((self.spec.id, start, end))
+        if len(text) > HUGE_DOCUMENT:
+            # one copy of each message and plan for the document's findings, not one per line
+            # (a huge document of short lines has a finding a line: 200 bytes each)
+            shared = ctx.memo("unicode.strings", dict)
+            message, detail = shared.setdefault(message, message), shared.setdefault(detail, detail)
         for i1, i2, new, confidence in changes:
             yield fix_finding(self.spec, start + i1, start + i2, new, message=message, confidence=confidence, detail=detail)
+
+    def coarsen(self, ctx: DocContext, findings: list[Finding]) -> list[Finding]:
+        """The resolved ``findings`` of the document with the runs of its crowded windows merged again (:func:`coarse_runs`).
+
+        Called by ``Engine.find`` after overlap resolution, when every rule's
+        fixes and flags are known; a no-op unless :meth:`_segment` noted a
+        window with more than :data:`MERGE_ABOVE` runs.
+        """
+        crowded = [w for w in ctx.memo(_CROWDED, list) if w[0] == self.spec.id]
+        return coarse_runs(ctx.text, findings, crowded, COARSE_SPAN) if crowded else findings
 
     def fix(self, line: str, config: ftfy.TextFixerConfig) -> tuple[str, list[tuple[str, str]] | None]:
         """``ftfy.fix_and_explain(line, config=config)``, without its confirming second round.

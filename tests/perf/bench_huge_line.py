@@ -8,8 +8,13 @@ Each case is generated text (written here, no corpus needed): one line of
 MB megabytes, or a document of many short lines, run through the installed
 command as a user would. Peak memory is the child's maximum resident set
 (``os.wait4``), so the figures hold for any backend. ``--scrubber`` runs
-another checkout, e.g. ``--scrubber 'env PYTHONPATH=/tmp/old .venv/bin/python
--c "from scrubber.cli import main; main()"'`` for a before/after table.
+another checkout, for a before/after table, e.g. (a ``git worktree add
+--detach /tmp/old COMMIT`` with the kernels' ``.so`` files copied into its
+``scrubber/kinds``)::
+
+  --scrubber ".venv/bin/python -c \\"import sys; sys.path.insert(0, '/tmp/old'); from scrubber.cli import main; main()\\""
+
+(``PYTHONPATH`` is not enough: the editable install's finder comes first.)
 
 Cases:
   moji      one line of UTF-8 read as Windows-1252 (``cafÃ© â€œquotedâ€\\x9d``)
@@ -19,7 +24,8 @@ Cases:
   garble    one line of garbled sentences (repeated words, orphan punctuation)
   lines     a document of 12-word lines of mojibake (a huge document, short lines)
 Commands: ``check FILE``, ``fix FILE -o DIR``, ``check`` of a JSONL file whose
-second record is the huge text, and ``check -j 1``.
+second record is the huge text, and ``check -j 1``. "lines out" counts what the
+command wrote to standard output: for ``check`` and ``j1`` one line per finding.
 """
 
 from __future__ import annotations
@@ -62,14 +68,23 @@ def make_text(case: str, megabytes: float) -> str:
     return text + "\n"
 
 
-def measure(argv: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak MB, exit status) of one command, its output discarded."""
+def measure(argv: list[str]) -> tuple[float, float, int, int]:
+    """(seconds, peak MB, exit status, lines written) of one command, its output counted and discarded.
+
+    The lines are counted as they arrive, so the child's output is never held
+    here (``check`` writes one line per finding).
+    """
     start = time.perf_counter()
+    lines = 0
     with open(os.devnull, "wb") as null:
-        proc = subprocess.Popen(argv, stdout=null, stderr=null)
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=null)
+        assert proc.stdout is not None
+        while chunk := proc.stdout.read(1 << 16):
+            lines += chunk.count(b"\n")
         _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
     seconds = time.perf_counter() - start
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, proc.returncode, lines
 
 
 def main() -> None:
@@ -84,7 +99,7 @@ def main() -> None:
     sizes = [float(s) for s in args.sizes.split(",")]
     folder = Path(args.keep or tempfile.mkdtemp(prefix="bench-huge-"))
     folder.mkdir(parents=True, exist_ok=True)
-    print("| command | case | MB | seconds | peak MB | peak / input | exit |\n|---|---|---|---|---|---|---|", flush=True)
+    print("| command | case | MB | seconds | peak MB | peak / input | exit | lines out |\n|---|---|---|---|---|---|---|---|", flush=True)
     for megabytes in sizes:
         for case in args.cases.split(","):
             text = make_text(case, megabytes)
@@ -102,10 +117,10 @@ def main() -> None:
                 "j1": ["check", "-q", "-j", "1", str(plain)],
             }
             for name in args.commands.split(","):
-                seconds, peak, status = measure(scrubber + runs[name])
+                seconds, peak, status, lines = measure(scrubber + runs[name])
                 size_mb = plain.stat().st_size / 1e6
                 print(
-                    f"| {name} | {case} | {size_mb:.0f} | {seconds:.1f} | {peak:.0f} | {peak / size_mb:.1f}x | {status} |",
+                    f"| {name} | {case} | {size_mb:.0f} | {seconds:.1f} | {peak:.0f} | {peak / size_mb:.1f}x | {status} | {lines:,} |",
                     flush=True,
                 )
 
