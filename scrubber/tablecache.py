@@ -10,8 +10,8 @@ langdetect's language profiles are kept here too
 compiled rule patterns (:mod:`scrubber.regexcache`, a store that grows
 through :func:`load` and :func:`save` instead of a table built once).
 
-**Format.** A file is a magic line and ``marshal`` data of
-``(FORMAT, key, payload)``, where the payload is plain dicts, lists, tuples,
+**Format.** A file is a magic line, the CRC-32 of the rest (4 bytes, big
+endian) and ``marshal`` data of ``(FORMAT, key, payload)``, where the payload is plain dicts, lists, tuples,
 strings, ints and floats. Loading uses :func:`marshal.loads`, which only
 rebuilds such values: unlike ``pickle`` it has no way to name a class or
 call a function, so loading data still never runs code (marshal can hold
@@ -24,7 +24,10 @@ shared again after loading.
 versions, size and mtime of the source files, the building constants and
 this module's :data:`FORMAT`); its SHA-256 names the file and the full key
 is stored inside and compared on load, so a stale or foreign file is never
-used. A file that cannot be read or decoded is ignored and the table built.
+used. A file that cannot be read or decoded, or whose checksum does not
+match (a flipped bit in a word table, or in the matcher code of a stored
+pattern, would otherwise be used as it is: 3 ms for the 20 MB of tables),
+is ignored and the table built.
 
 **Where.** ``$SCRUBBER_CACHE_DIR`` when set; ``SCRUBBER_CACHE_DIR=off``
 turns the cache off. Otherwise ``%LOCALAPPDATA%\\scrubber`` on Windows,
@@ -62,6 +65,7 @@ import re
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -69,7 +73,7 @@ from typing import TypeVar
 log = logging.getLogger(__name__)
 
 #: bump when the layout of a cached payload changes
-FORMAT = 1
+FORMAT = 2
 #: the value of ``$SCRUBBER_CACHE_DIR`` that turns the cache off
 OFF = "off"
 _MAGIC = b"scrubber-table-cache\n"
@@ -174,8 +178,12 @@ def _load(path: Path, full_key: str) -> object | None:
         return None
     if not data.startswith(_MAGIC):
         return None
+    body = memoryview(data)[len(_MAGIC) + 4 :]
+    if int.from_bytes(data[len(_MAGIC) : len(_MAGIC) + 4], "big") != zlib.crc32(body):
+        log.debug("ignoring damaged table cache %s (checksum)", path)
+        return None
     try:
-        stored_format, stored_key, payload = marshal.loads(memoryview(data)[len(_MAGIC) :])
+        stored_format, stored_key, payload = marshal.loads(body)
     except (EOFError, ValueError, TypeError):  # truncated, corrupt, or not a triple
         log.debug("ignoring unreadable table cache %s", path)
         return None
@@ -185,7 +193,8 @@ def _load(path: Path, full_key: str) -> object | None:
 
 
 def _store(path: Path, table: str, full_key: str, payload: object) -> None:
-    data = _MAGIC + marshal.dumps((FORMAT, full_key, payload))
+    body = marshal.dumps((FORMAT, full_key, payload))
+    data = _MAGIC + zlib.crc32(body).to_bytes(4, "big") + body
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

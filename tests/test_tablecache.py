@@ -6,6 +6,7 @@ import marshal
 import os
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,17 @@ def test_other_key_rebuilds(folder: Path, other: tuple) -> None:
     assert len(_files(folder)) == 2
 
 
+def _framed(body: bytes) -> bytes:
+    """A cache file around ``body`` with a good checksum (what is wrong is inside)."""
+    return tablecache._MAGIC + zlib.crc32(body).to_bytes(4, "big") + body
+
+
+def test_a_flipped_bit_loads_as_marshal_data():
+    """Why files carry a checksum: marshal alone takes a damaged value for a good one."""
+    body = marshal.dumps((tablecache.FORMAT, "key", dict(TABLE)))
+    assert marshal.loads(body[:-3] + bytes([body[-3] ^ 1]) + body[-2:]) != marshal.loads(body)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -76,8 +88,9 @@ def test_other_key_rebuilds(folder: Path, other: tuple) -> None:
         lambda data: b"",
         lambda data: data[:30] + b"\xff" * 40 + data[70:],  # corrupt in the middle
         lambda data: b"not a cache file",
-        lambda data: data.split(b"\n", 1)[0] + b"\n" + marshal.dumps((tablecache.FORMAT, "another key", {})),  # a foreign key
-        lambda data: data.split(b"\n", 1)[0] + b"\n" + marshal.dumps([1, 2, 3]),  # not a triple
+        lambda data: _framed(marshal.dumps((tablecache.FORMAT, "another key", {}))),  # a foreign key
+        lambda data: _framed(marshal.dumps([1, 2, 3])),  # not a triple
+        lambda data: data[:-3] + bytes([data[-3] ^ 1]) + data[-2:],  # one bit flipped: still loads, a wrong value
     ],
 )
 def test_damaged_file_is_rebuilt(folder: Path, damage) -> None:
