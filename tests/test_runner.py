@@ -6,6 +6,8 @@ import json
 import os
 import pickle
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -286,3 +288,34 @@ def test_progress_on_a_compressed_input_counts_only_what_was_processed(tmp_path,
     on_disk = packed.stat().st_size
     assert len(seen) > 2 and seen[-1] == (stats.bytes_in, on_disk)
     assert METER.behind(stats.bytes_in // 2) == on_disk // 2  # the file was read to its end: in proportion
+
+
+WARMED = """
+import gc, multiprocessing
+from scrubber import default_engine
+from scrubber.kinds import language, lexicon, word_pairs
+from scrubber.runner import PoolBackend, Work
+backend = PoolBackend(2)
+backend.start(Work(default_engine(select=["ALL"]), None))
+loaded = [lexicon.foreign_table.cache_info().currsize, word_pairs.pair_model.cache_info().currsize,
+          language._langdetect_cached.cache_info().currsize]
+frozen = gc.get_freeze_count()
+backend.close()
+print(loaded, frozen > 0, gc.get_freeze_count())
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux" or sys.version_info >= (3, 14), reason="the fork start method is the default only there")
+def test_a_forking_pool_loads_the_tables_once_in_the_parent():
+    """Workers forked after the warm-up inherit the tables (frozen for the collector) instead of each loading them."""
+    out = subprocess.run([sys.executable, "-c", WARMED], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["[1,", "1,", "1]", "True", "0"], out
+
+
+def test_no_warm_up_without_fork(monkeypatch: pytest.MonkeyPatch):
+    """Spawned or forkserver workers start from nothing: loading in the parent would only cost it."""
+    from scrubber import default_engine
+    from scrubber.runner import warm_for_fork
+
+    monkeypatch.setattr("multiprocessing.get_start_method", lambda allow_none=False: "spawn")
+    assert warm_for_fork(default_engine(select=["unicode"])) is False
