@@ -352,3 +352,50 @@ def test_english_ratio_of_a_huge_sentence_is_counted_a_stretch_at_a_time(text: s
     whole = language.english_ratio(text)
     with mock.patch.object(language, "_LONG_SENTENCE", 2):
         assert language.english_ratio(text) == whole
+
+
+def _rebuilt(a: list[str], b: list[str], blocks: list[tuple[int, int, int, int]]) -> list[str]:
+    """``a`` with each block replaced by its part of ``b``: must give ``b``, and the gaps must really be equal."""
+    out: list[str] = []
+    pos = last_j = 0
+    for i1, i2, j1, j2 in blocks:
+        assert a[pos:i1] == b[last_j:j1], "an 'equal' stretch that is not"
+        out += a[pos:i1] + b[j1:j2]
+        pos, last_j = i2, j2
+    assert a[pos:] == b[last_j:]
+    return out + a[pos:]
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(["the", " ", "cat", "Â", "\xa0", "sat", ".", "on", "mat"]), max_size=300),
+    st.lists(st.tuples(st.integers(0, 299), st.integers(0, 3), st.lists(st.sampled_from(["x", " ", "cat", "é"]), max_size=3)), max_size=8),
+)
+def test_resync_blocks_turn_one_list_into_the_other(a: list[str], edits) -> None:
+    """Whatever the edits (few or many, repeated words, edits at the ends), the blocks rebuild ``b`` from ``a``."""
+    b = list(a)
+    for at, cut, new in sorted(edits, reverse=True):
+        b[at : at + cut] = new
+    assert _rebuilt(a, b, unicode._resync_blocks(a, b)) == b
+
+
+def test_a_long_line_whose_fix_changes_its_piece_count_is_diffed_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Â`` before a no-break space: the fix joins two runs of spaces, so pieces cannot pair one for one.
+
+    Not a timing test: difflib (whose longest-match search took 50 s on 300 KB of such a line) may
+    only see the small differing stretches, never the line's pieces.
+    """
+    real = unicode.difflib.SequenceMatcher
+
+    def small_only(junk, a, b, autojunk=True):  # type: ignore[no-untyped-def]
+        assert len(a) < 50 and len(b) < 50, "difflib was given the whole line"
+        return real(junk, a, b, autojunk=autojunk)
+
+    monkeypatch.setattr(unicode.difflib, "SequenceMatcher", small_only)
+    words = [f"w{k % 997}" for k in range(6000)]
+    for k in range(0, 6000, 40):
+        words[k] = "Â\xa0x"
+    old = " ".join(words)
+    new = old.replace("Â\xa0", "\xa0")
+    regions = unicode.diff_regions(old, new)
+    assert len(regions) == 150 and all(old[i1:i2].replace("Â", "") == new[j1:j2] for i1, i2, j1, j2 in regions)

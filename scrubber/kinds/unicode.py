@@ -228,10 +228,64 @@ def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
             ]
     if short:
         return _char_regions(old, new)
-    # popular pieces (spaces) as junk keep this near-linear too
     a, b = _PIECES.findall(old), _PIECES.findall(new)
+    if len(a) > RESYNC_ABOVE:
+        return _piece_regions(a, b, _resync_blocks(a, b))
+    # popular pieces (spaces) as junk keep this near-linear too
     ops = difflib.SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
     return _piece_regions(a, b, [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"])
+
+
+#: a line of more pieces than this is aligned by :func:`_resync_blocks`, not by difflib
+RESYNC_ABOVE = 2000
+#: how many pieces ahead :func:`_resync_blocks` looks for the two texts to agree again ...
+RESYNC_LOOKAHEAD = 48
+#: ... and how many pieces in a row must agree to count as agreeing
+RESYNC_RUN = 4
+
+
+def _resync_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
+    """The differing blocks ``(i1, i2, j1, j2)`` of two long piece lists, in one pass.
+
+    ftfy changes a line in small separate places and leaves the text between
+    them as it was, but when a fix changes how many pieces there are (``Â``
+    before a no-break space goes, and the space joins the next run of
+    spaces) :func:`diff_regions` cannot pair pieces one for one, and
+    difflib's longest-match search over a 64K window of a few thousand
+    distinct words grew much faster than the window (an audit: 300 KB of
+    such a line took 50 s, the same text cut into lines 0.7 s). Here the two
+    lists are walked together; at a difference, the nearest point within
+    :data:`RESYNC_LOOKAHEAD` pieces where :data:`RESYNC_RUN` pieces agree
+    again ends the block (fewest pieces skipped first). Equal stretches are
+    really equal, so the blocks always turn ``a`` into ``b``; past the
+    look-ahead, difflib aligns the rest.
+    """
+    blocks: list[tuple[int, int, int, int]] = []
+    i = j = 0
+    n, m = len(a), len(b)
+    while i < n and j < m:
+        if a[i] == b[j]:
+            i += 1
+            j += 1
+            continue
+        found = None
+        for d in range(1, 2 * RESYNC_LOOKAHEAD + 1):
+            for di in range(max(0, d - RESYNC_LOOKAHEAD), min(d, RESYNC_LOOKAHEAD) + 1):
+                x, y = i + di, j + d - di
+                if a[x : x + RESYNC_RUN] == b[y : y + RESYNC_RUN] and (x < n or y >= m) and (y < m or x >= n):
+                    found = (min(x, n), min(y, m))
+                    break
+            if found:
+                break
+        if found is None:  # no agreement near: difflib on what is left
+            ops = difflib.SequenceMatcher(None, a[i:], b[j:], autojunk=True).get_opcodes()
+            blocks += [(i + i1, i + i2, j + j1, j + j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+            return blocks
+        blocks.append((i, found[0], j, found[1]))
+        i, j = found
+    if i < n or j < m:
+        blocks.append((i, n, j, m))
+    return blocks
 
 
 def middle_pieces(old: str, new: str) -> tuple[int, list[str], list[str]]:
