@@ -136,8 +136,17 @@ def _is_cache_file(table: str, filename: str) -> bool:
     return re.fullmatch(re.escape(table) + r"-[0-9a-f]{24}\.marshal", filename) is not None
 
 
+def _is_temp_file(table: str, filename: str) -> bool:
+    """Whether ``filename`` is a temporary name :func:`_store` writes ``table`` under (left by a killed process)."""
+    return re.fullmatch(r"\." + re.escape(table) + r"-[0-9a-f]{24}\.marshal\.[A-Za-z0-9_]+\.tmp", filename) is not None
+
+
 def _prune(path: Path, table: str) -> None:
-    """Remove ``table``'s cache files of other keys that no process has loaded for :data:`UNUSED_FOR`."""
+    """Remove ``table``'s cache files of other keys that no process has loaded for :data:`UNUSED_FOR`.
+
+    And its temporary files as old (a write takes seconds; one a day old was
+    left by a process killed before it could clean up).
+    """
     cutoff = time.time() - UNUSED_FOR
     try:
         with os.scandir(path.parent) as entries:
@@ -145,7 +154,7 @@ def _prune(path: Path, table: str) -> None:
                 e.path
                 for e in entries
                 if e.name != path.name
-                and _is_cache_file(table, e.name)
+                and (_is_cache_file(table, e.name) or _is_temp_file(table, e.name))
                 and e.is_file(follow_symlinks=False)
                 and e.stat(follow_symlinks=False).st_mtime < cutoff
             ]
@@ -173,6 +182,8 @@ def _mark_used(path: Path, table: str) -> None:
 
 def _load(path: Path, full_key: str) -> object | None:
     try:
+        if not path.is_file():  # a FIFO of that name would block the read forever
+            return None
         data = path.read_bytes()
     except OSError:
         return None
@@ -202,12 +213,14 @@ def _store(path: Path, table: str, full_key: str, payload: object) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+        tmp = None
     except OSError as exc:
         log.debug("not caching %s: %s", path, exc)
+        return
+    finally:  # also on Ctrl-C in the middle of a 12 MB write: no temp file is left behind
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        return
     _prune(path, table)
 
 

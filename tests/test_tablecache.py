@@ -186,18 +186,36 @@ def test_a_new_key_removes_the_tables_unused_files_and_nothing_else(folder: Path
         f"demo-{digest.upper()}.marshal",
         f"demox-{digest}.marshal",  # another table
         f"other-{digest}.marshal",
-        f".demo-{digest}.marshal.k2j4.tmp",  # being written by another process
+        f".demo-{digest}.marshal.k2j4.tmp.x",  # not a temp name of ours
         "demo-notes.txt",
     ]
     for name in keep:
         (folder / name).write_bytes(b"x")
         _age(folder / name, 30 * DAY)
+    writing, left = folder / f".demo-{digest}.marshal.k2j4.tmp", folder / f".demo-{digest}.marshal.z9_q.tmp"
+    writing.write_bytes(b"x")  # being written by another process
+    left.write_bytes(b"x")
+    _age(left, 2 * DAY)  # left by a process killed while writing
     (folder / f"demo-{'0' * 24}.marshal").mkdir()  # the scheme's name, but a folder
     assert _get(("v3",)) == (TABLE, 1)
     assert not old.exists()
     assert recent.exists() and _file_of(("v3",)).exists()
     assert all((folder / name).exists() for name in keep)
     assert (folder / f"demo-{'0' * 24}.marshal").is_dir()
+    assert writing.exists() and not left.exists()
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit])
+def test_an_interrupted_write_leaves_no_temp_file(folder: Path, monkeypatch: pytest.MonkeyPatch, stop: type[BaseException]) -> None:
+    """Ctrl-C between writing the temp file and renaming it: the temp file goes too."""
+
+    def interrupted(src, dst):  # type: ignore[no-untyped-def]
+        raise stop()
+
+    monkeypatch.setattr(tablecache.os, "replace", interrupted)
+    with pytest.raises(stop):
+        _get()
+    assert list(folder.iterdir()) == []
 
 
 def test_loading_marks_the_file_used_and_prunes_hourly(folder: Path) -> None:
