@@ -271,7 +271,15 @@ DETECTORS: dict[str, Detector] = {
     "html-entity": Detector(
         r"&(?:amp;)*(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});", _entity, "HTML character references left in text"
     ),
-    "control": Detector(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]", _control, "C0/C1 control characters"),
+    # a CSI sequence (colours), an OSC one ended by BEL or ESC \ (window title, hyperlink) and a
+    # DCS/SOS/PM/APC string ended by ESC \ go whole: their payload is terminal junk, not prose.
+    # Bounded and never across a line, so an unended one loses only its ESC, not the article after it.
+    "control": Detector(
+        r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]{0,2048}(?:\x07|\x1b\\)|\x1b[P^_X][^\x1b\n]{0,2048}\x1b\\"
+        r"|[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]",
+        _control,
+        "C0/C1 control characters",
+    ),
     "zero-width": Detector(r"[\u200b\u200c\u200d\u2060\u2061-\u2064\u180e]+", _zero_width, "zero-width characters"),
     "bidi": Detector(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]", _bidi, "bidi control characters"),
     "bom": Detector(r"\ufeff", _const("", "byte order mark (U+FEFF) inside the text removed"), "a BOM inside text"),
