@@ -7,6 +7,8 @@ import gzip
 import json
 import lzma
 import os
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -198,3 +200,26 @@ def test_truncated_compressed_standard_input_is_an_error(run_cli):
     result = run_cli("check", "-", input=gzip.compress(b"The cafe opened.\n" * 50)[:20])
     assert result.returncode == 2
     assert "<stdin>: error: cannot read: gzip stream ends before its end marker" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2"])
+def test_compressed_standard_input_arriving_a_byte_at_a_time(tmp_path: Path, kind: str):
+    """A slow producer (``curl … |``): the first read of the pipe may hold one byte, too few to tell the compression."""
+    from conftest import _scrubber_command
+
+    packed = PACKERS[kind]("".join(f"The caf\u00c3\u00a9 opened {k}.\n" for k in range(50)).encode())
+    proc = subprocess.Popen(
+        [*_scrubber_command(), "fix", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+    )
+    assert proc.stdin is not None
+    for k in range(12):  # the magic a byte at a time, each its own read
+        proc.stdin.write(packed[k : k + 1])
+        proc.stdin.flush()
+        time.sleep(0.02)
+    proc.stdin.write(packed[12:])
+    proc.stdin.close()
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.wait(timeout=60)
+    assert proc.returncode == 0, err.decode()
+    assert out.decode() == "".join(f"The caf\u00e9 opened {k}.\n" for k in range(50))

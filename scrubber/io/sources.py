@@ -195,18 +195,61 @@ def _looks_like_jsonl(head: bytes, complete: bool) -> bool:
         return False
 
 
-def _stdin_head() -> bytes:
-    """The buffered start of standard input, peeked at (nothing is consumed).
+#: how many bytes of standard input are needed to tell its compression (bzip2's magic is 10)
+MAGIC_BYTES = 16
+#: standard input with the bytes :func:`_stdin_head` had to read put back in front (None: as it is)
+_STDIN: BinaryIO | None = None
 
-    Empty on a terminal, where the peek would wait for typing before the
-    "reading standard input" message, and when stdin cannot be peeked at.
+
+class _Prefixed(io.RawIOBase):
+    """``head`` then the rest of ``rest``: bytes read to look at them, given back to the reader."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        data = self._head[: len(buffer)] if self._head else self._rest.read1(len(buffer))  # type: ignore[attr-defined]
+        self._head = self._head[len(data) :]
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _stdin_head() -> bytes:
+    """The start of standard input, looked at without losing it.
+
+    A peek gives what one read of the pipe brought, which from a slow
+    producer (``curl … |``) can be a single byte: too little to tell a
+    compression. Then up to :data:`MAGIC_BYTES` are read and put back in
+    front (:data:`_STDIN`). Empty on a terminal, where reading would wait for
+    typing before the "reading standard input" message, and when stdin
+    cannot be read here.
     """
+    global _STDIN
     try:
         if sys.stdin.isatty():
             return b""
-        return sys.stdin.buffer.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        buffer = sys.stdin.buffer
+        head = buffer.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+        if len(head) >= MAGIC_BYTES:
+            return head
+        got = b""
+        while len(got) < MAGIC_BYTES:
+            chunk = buffer.read1(MAGIC_BYTES - len(got))
+            if not chunk:
+                break
+            got += chunk
     except (AttributeError, ValueError, OSError):  # closed, replaced, or not peekable
         return b""
+    _STDIN = io.BufferedReader(_Prefixed(got, buffer))  # type: ignore[arg-type]
+    return got
+
+
+def _stdin() -> BinaryIO:
+    """Standard input's bytes, with any that :func:`_stdin_head` read given back first."""
+    return _STDIN if _STDIN is not None else sys.stdin.buffer
 
 
 def _stdin_input(stdin_format: str | None) -> InputFile:
@@ -403,7 +446,7 @@ def _check_readable(source: InputFile) -> None:
 
 def _read_all(source: InputFile) -> bytes:
     if source.is_stdin and source.compression is None:
-        return sys.stdin.buffer.read()
+        return _stdin().read()
     with wrap_read(_raw(source), source.compression) as handle:
         return handle.read()
 
@@ -527,7 +570,7 @@ def _open(source: InputFile) -> BinaryIO:
 
 def _raw(source: InputFile) -> BinaryIO:
     """The still compressed bytes of an input: its file, its URL, or standard input."""
-    return sys.stdin.buffer if source.is_stdin else source.open()
+    return _stdin() if source.is_stdin else source.open()
 
 
 def _refuse_unreadable(source: InputFile, head: bytes) -> None:
