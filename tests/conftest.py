@@ -56,6 +56,12 @@ def _scrubber_command() -> list[str]:
 
 
 @pytest.fixture
+def scrubber_command() -> list[str]:
+    """The installed ``scrubber`` command, for a test that drives the process itself (its stdin over time)."""
+    return _scrubber_command()
+
+
+@pytest.fixture
 def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``scrubber ARGS`` in ``tmp_path`` (no config files above it)."""
 

@@ -203,13 +203,11 @@ def test_truncated_compressed_standard_input_is_an_error(run_cli):
 
 
 @pytest.mark.parametrize("kind", ["gz", "bz2"])
-def test_compressed_standard_input_arriving_a_byte_at_a_time(tmp_path: Path, kind: str):
+def test_compressed_standard_input_arriving_a_byte_at_a_time(tmp_path: Path, scrubber_command: list[str], kind: str):
     """A slow producer (``curl … |``): the first read of the pipe may hold one byte, too few to tell the compression."""
-    from conftest import _scrubber_command
-
     packed = PACKERS[kind]("".join(f"The caf\u00c3\u00a9 opened {k}.\n" for k in range(50)).encode())
     proc = subprocess.Popen(
-        [*_scrubber_command(), "fix", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+        [*scrubber_command, "fix", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
     )
     assert proc.stdin is not None
     for k in range(12):  # the magic a byte at a time, each its own read
