@@ -141,13 +141,10 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"{path}: 'tool.scrubber' must be a table of settings ([tool.scrubber]), not {data!r}")
     elif set(data) == {"tool"} and isinstance(data["tool"], dict) and "scrubber" in data["tool"]:
         raise ConfigError(f"{path}: put the settings at the top level ([tool.scrubber] is for pyproject.toml)")
-    table = "tool.scrubber" if path.name == "pyproject.toml" else ""
 
     def at(key: str, last: bool = False) -> str:
         """``path:LINE`` where ``key`` is set (its last place with ``last``, else its only one), or ``path``."""
-        lines = key_lines(text, table, {key, _written(key)})
-        line = lines[-1] if lines and last else lines[0] if len(lines) == 1 else None
-        return f"{path}:{line}" if line is not None else str(path)
+        return _place(path, key_lines(text, _settings_table(path), {key, _written(key)}), last)
 
     settings: dict[str, Any] = {}
     for written, value in data.items():
@@ -191,10 +188,20 @@ def place_of(cfg: Config, setting: str, names: set[str]) -> str:
         text = cfg.path.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return str(cfg.path)
-    base = "tool.scrubber" if cfg.path.name == "pyproject.toml" else ""
+    base = _settings_table(cfg.path)
     tables = {setting, _written(setting)}  # [review_keys] or [review-keys]
-    lines = [n for table in tables for n in key_lines(text, f"{base}.{table}" if base else table, names)] if names else []
-    return f"{cfg.path}:{lines[0]}" if len(lines) == 1 else str(cfg.path)
+    return _place(cfg.path, [n for table in tables for n in key_lines(text, f"{base}.{table}" if base else table, names)])
+
+
+def _settings_table(path: Path) -> str:
+    """The TOML table scrubber's settings live in: ``tool.scrubber`` in pyproject.toml, the top level elsewhere."""
+    return "tool.scrubber" if path.name == "pyproject.toml" else ""
+
+
+def _place(path: Path, lines: list[int], last: bool = False) -> str:
+    """``path:LINE`` for the only line of ``lines`` (the last one with ``last``), else ``path``: no line beats a wrong one."""
+    line = lines[-1] if lines and last else lines[0] if len(lines) == 1 else None
+    return f"{path}:{line}" if line is not None else str(path)
 
 
 def _problem(key: str, value: Any) -> str:

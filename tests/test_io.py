@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import json
 import lzma
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -221,3 +223,20 @@ def test_compressed_standard_input_arriving_a_byte_at_a_time(tmp_path: Path, scr
     proc.wait(timeout=60)
     assert proc.returncode == 0, err.decode()
     assert out.decode() == "".join(f"The caf\u00e9 opened {k}.\n" for k in range(50))
+
+
+def _stdin_of(data: bytes) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)))
+
+
+def test_bytes_read_to_tell_the_compression_are_given_back_and_not_to_the_next_stdin(monkeypatch: pytest.MonkeyPatch):
+    """A short start is read (not peeked) and put back; a later standard input (the API called again) is read as it is."""
+    from scrubber.io import sources
+
+    monkeypatch.setattr(sys, "stdin", _stdin_of(b"short"))
+    assert sources._stdin_head() == b"short"
+    assert sources._stdin().read() == b"short"
+    later = b"a later input, long enough to be peeked at\n"
+    monkeypatch.setattr(sys, "stdin", _stdin_of(later))
+    sources._stdin_head()
+    assert sources._stdin().read() == later

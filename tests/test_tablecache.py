@@ -284,3 +284,13 @@ def test_real_tables_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert table == built[0] and table is not built[0]
     assert len({id(v) for v in table.values()}) == len({id(v) for v in built[0].values()})
     assert (model.words, model.log_count, dict(model.weights)) == (built[1].words, built[1].log_count, dict(built[1].weights))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs os.mkfifo")
+def test_a_fifo_with_the_cache_name_is_not_read(folder: Path) -> None:
+    """Reading it would block every run forever; the table is built instead."""
+    _get()
+    (path,) = _files(folder)
+    path.unlink()
+    os.mkfifo(path)
+    assert _get() == (TABLE, 1)

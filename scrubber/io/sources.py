@@ -197,8 +197,8 @@ def _looks_like_jsonl(head: bytes, complete: bool) -> bool:
 
 #: how many bytes of standard input are needed to tell its compression (bzip2's magic is 10)
 MAGIC_BYTES = 16
-#: standard input with the bytes :func:`_stdin_head` had to read put back in front (None: as it is)
-_STDIN: BinaryIO | None = None
+#: (standard input's buffer, that buffer with the bytes :func:`_stdin_head` had to read put back in front)
+_STDIN: tuple[BinaryIO, BinaryIO] | None = None
 
 
 class _Prefixed(io.RawIOBase):
@@ -223,33 +223,33 @@ def _stdin_head() -> bytes:
     A peek gives what one read of the pipe brought, which from a slow
     producer (``curl … |``) can be a single byte: too little to tell a
     compression. Then up to :data:`MAGIC_BYTES` are read and put back in
-    front (:data:`_STDIN`). Empty on a terminal, where reading would wait for
-    typing before the "reading standard input" message, and when stdin
-    cannot be read here.
+    front (:data:`_STDIN`, for :func:`_stdin`). Empty on a terminal, where
+    reading would wait for typing before the "reading standard input"
+    message, and when stdin cannot be read here.
     """
     global _STDIN
+    _STDIN = None
     try:
         if sys.stdin.isatty():
             return b""
         buffer = sys.stdin.buffer
         head = buffer.peek(SNIFF_BYTES)[:SNIFF_BYTES]
-        if len(head) >= MAGIC_BYTES:
-            return head
-        got = b""
-        while len(got) < MAGIC_BYTES:
-            chunk = buffer.read1(MAGIC_BYTES - len(got))
-            if not chunk:
-                break
-            got += chunk
     except (AttributeError, ValueError, OSError):  # closed, replaced, or not peekable
         return b""
-    _STDIN = io.BufferedReader(_Prefixed(got, buffer))  # type: ignore[arg-type]
+    if len(head) >= MAGIC_BYTES:
+        return head
+    got = b""
+    with contextlib.suppress(OSError):  # what was read is kept; the reader meets the error again
+        while len(got) < MAGIC_BYTES and (chunk := buffer.read1(MAGIC_BYTES - len(got))):
+            got += chunk
+    _STDIN = (buffer, io.BufferedReader(_Prefixed(got, buffer)))  # type: ignore[arg-type]
     return got
 
 
 def _stdin() -> BinaryIO:
-    """Standard input's bytes, with any that :func:`_stdin_head` read given back first."""
-    return _STDIN if _STDIN is not None else sys.stdin.buffer
+    """Standard input's bytes, with any that :func:`_stdin_head` read given back first (if it is still the same stream)."""
+    buffer = sys.stdin.buffer
+    return _STDIN[1] if _STDIN is not None and _STDIN[0] is buffer else buffer
 
 
 def _stdin_input(stdin_format: str | None) -> InputFile:
