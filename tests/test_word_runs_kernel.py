@@ -226,3 +226,65 @@ def test_lower_runs_answer_every_question_the_full_runs_answer(text: str) -> Non
     for words in (garble._FOREIGN_WORDS, garble._common_with_ending(), HINT_WORDS):
         assert words & runs == words & full
     assert uncommon_runs(runs) == uncommon_runs(full)
+
+
+# -- common_hits: the commonest English words, counted as str.count counts them ------------
+
+COMMON = ("the", "to", "of", "and", "a", "in", "that", "for", "is", "on", "was", "with")
+COMMON_CASES = [
+    "",
+    " ",
+    "the",
+    "The cat sat on the mat.",
+    " the the the ",  # str.count never overlaps: the second shares the first's space
+    "the\nthe\tthe",  # a line break is a space, a tab is not
+    "THE And A",  # upper case counts, as after str.lower()
+    "İs \u212aa the",  # İ lowers to i + a combining dot; the Kelvin sign to k
+    "thé the’s the—the “the”",
+    "a  a   a",  # empty tokens between runs of spaces
+    "with withwith that thatthe",
+    "x" * 100 + " the",
+    "the " * 5000,
+]
+
+
+@needs_kernel
+@pytest.mark.parametrize("text", COMMON_CASES)
+def test_common_hits_equal_the_python_reference(text: str) -> None:
+    assert mark_scan._kernel.common_hits(text, COMMON) == mark_scan.common_hits_python(text, COMMON)  # type: ignore[union-attr]
+
+
+_common_pieces = st.sampled_from(["the", "The", "a", "A", "and", "that", "is", " ", "  ", "\n", "\t", "İs", "\u212a", "é", "x", "’"])
+
+
+@needs_kernel
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(_common_pieces, max_size=40).map("".join), st.text(max_size=80)))
+def test_common_hits_on_any_text(text: str) -> None:
+    assert mark_scan._kernel.common_hits(text, COMMON) == mark_scan.common_hits_python(text, COMMON)  # type: ignore[union-attr]
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    ("words", "error"),
+    [(("The",), ValueError), (("",), ValueError), (("x" * 16,), ValueError), (("café",), ValueError), ((b"the",), TypeError)],
+)
+def test_common_hits_refuses_words_it_cannot_count(words: tuple, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        mark_scan._kernel.common_hits("the", words)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_common_hits_keeps_no_reference_and_leaks_no_memory() -> None:
+    assert_no_leak(lambda t: mark_scan._kernel.common_hits(t, COMMON), "The cat and the dog of a man. " * 50, lambda: None)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", COMMON_CASES[:10])
+@pytest.mark.parametrize("threshold", [0.0, 0.1, 0.2, 0.25, 1 / 3, 0.5])
+def test_the_ratio_test_is_the_same_on_either_count(text: str, threshold: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrubber.kinds import language
+
+    compiled = [language.common_ratio_reaches(text, threshold, strict) for strict in (False, True)]
+    monkeypatch.setattr(language, "COMMON_HITS_COMPILED", False)
+    monkeypatch.setattr(language, "common_hits", mark_scan.common_hits_python)
+    assert [language.common_ratio_reaches(text, threshold, strict) for strict in (False, True)] == compiled

@@ -956,10 +956,120 @@ static PyTypeObject RunFilterType = {
     .tp_new = RunFilter_new,
 };
 
+
+/* ---- the share of common words (module function) ---------------------------------------- */
+
+#define MAX_COMMON 32 /* words common_hits takes at most */
+
+#define DEFINE_COMMON(NAME, TYPE)                                                                        \
+    static void NAME(const TYPE *d, Py_ssize_t n, const char *const *w, const Py_ssize_t *len,           \
+                     const uint32_t *first, Py_ssize_t max_len, Py_ssize_t *spaces, Py_ssize_t *hits)   \
+    {                                                                                                    \
+        Py_ssize_t last_end[MAX_COMMON];                                                                 \
+        for (int k = 0; k < MAX_COMMON; k++)                                                             \
+            last_end[k] = -1;                                                                            \
+        Py_ssize_t blanks = 2, found = 0;                                                                \
+        Py_ssize_t lead = 0; /* padded index of the space before the current token */                   \
+        for (Py_ssize_t j = 0; j <= n; j++) {                                                            \
+            if (j < n && d[j] != ' ' && d[j] != '\n')                                                    \
+                continue;                                                                                \
+            Py_ssize_t at = j + 1; /* padded index of this space (the closing pad when j == n) */       \
+            Py_ssize_t length = at - lead - 1, t = lead; /* the token is d[t:t+length] */              \
+            if (j < n)                                                                                   \
+                blanks++;                                                                                \
+            if (length >= 1 && length <= max_len) {                                                      \
+                Py_UCS4 c0 = FOLD(d[t]);                                                                 \
+                uint32_t cands = c0 < 128 ? first[c0] : 0;                                               \
+                for (int k = 0; cands; k++, cands >>= 1) {                                               \
+                    if (!(cands & 1) || len[k] != length || lead < last_end[k])                          \
+                        continue;                                                                        \
+                    Py_ssize_t i = 1;                                                                    \
+                    while (i < length && FOLD(d[t + i]) == (Py_UCS4)(uint8_t)w[k][i])                    \
+                        i++;                                                                             \
+                    if (i == length) {                                                                   \
+                        found++;                                                                         \
+                        last_end[k] = at + 1;                                                            \
+                        break;                                                                           \
+                    }                                                                                    \
+                }                                                                                        \
+            }                                                                                            \
+            lead = at;                                                                                   \
+        }                                                                                                \
+        *spaces = blanks;                                                                                \
+        *hits = found;                                                                                   \
+    }
+
+/* str.lower() of a character, where that is one ASCII letter: ASCII capitals and the Kelvin sign
+ * (U+0130 lowers to "i" and a combining dot, never a whole ASCII token) */
+#define FOLD(c) ((c) >= 'A' && (c) <= 'Z' ? (Py_UCS4)((c) + 32) : (c) == 0x212A ? (Py_UCS4)'k' : (Py_UCS4)(c))
+DEFINE_COMMON(common_ucs1, Py_UCS1)
+DEFINE_COMMON(common_ucs2, Py_UCS2)
+DEFINE_COMMON(common_ucs4, Py_UCS4)
+#undef FOLD
+
+/* common_hits(text, words) -> (spaces, hits), for padded = f" {text.lower()} ".replace("\n", " "):
+ *   spaces = padded.count(" ")
+ *   hits   = sum(padded.count(f" {w} ") for w in words)
+ *
+ * Why: the document-language test and the plain-English sentence gate count
+ * the commonest English words with str.count, one scan of the lower-cased,
+ * padded copy per word (about 15 us for a 3,000-character sample, 0.04 s on
+ * perf-news). Here, in one pass over the text as it is: the tokens between
+ * spaces (a line break counts as one), each compared with the words; a word's
+ * occurrences are counted as str.count counts them, never overlapping (in
+ * " the the " the second shares the first's space and is not counted). Words
+ * are distinct lower-case ASCII letters, 1 to 15 of them each. */
+static PyObject *
+common_hits(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *text, *words;
+    if (!PyArg_ParseTuple(args, "UO!:common_hits", &text, &PyTuple_Type, &words))
+        return NULL;
+    Py_ssize_t n_words = PyTuple_GET_SIZE(words);
+    if (n_words > MAX_COMMON) {
+        PyErr_Format(PyExc_ValueError, "common_hits takes at most %d words", MAX_COMMON);
+        return NULL;
+    }
+    const char *w[MAX_COMMON];
+    Py_ssize_t len[MAX_COMMON], max_len = 0;
+    uint32_t first[128] = {0};
+    for (Py_ssize_t k = 0; k < n_words; k++) {
+        PyObject *o = PyTuple_GET_ITEM(words, k);
+        if (!PyUnicode_Check(o) || !(w[k] = PyUnicode_AsUTF8AndSize(o, &len[k])))
+            return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_TypeError, "common_hits: words must be str");
+        if (len[k] < 1 || len[k] > MAX_WORD)
+            return PyErr_Format(PyExc_ValueError, "common_hits: word %R is not 1 to %d letters", o, MAX_WORD);
+        for (Py_ssize_t i = 0; i < len[k]; i++)
+            if (w[k][i] < 'a' || w[k][i] > 'z')
+                return PyErr_Format(PyExc_ValueError, "common_hits: word %R is not lower-case ASCII letters", o);
+        first[(uint8_t)w[k][0]] |= (uint32_t)1 << k;
+        if (len[k] > max_len)
+            max_len = len[k];
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), spaces = 0, hits = 0;
+    void *d = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        common_ucs1(d, n, w, len, first, max_len, &spaces, &hits);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        common_ucs2(d, n, w, len, first, max_len, &spaces, &hits);
+        break;
+    default:
+        common_ucs4(d, n, w, len, first, max_len, &spaces, &hits);
+        break;
+    }
+    return Py_BuildValue("(nn)", spaces, hits);
+}
+
 static PyMethodDef module_methods[] = {
     {"equal_neighbours", (PyCFunction)equal_neighbours, METH_O,
      "equal_neighbours(data) -> (the runs of data.split() equal to the next one, whether some runs[j + 1] == runs[j + 3] "
      "with runs[j] ending with runs[j + 2])."},
+    {"common_hits", (PyCFunction)common_hits, METH_VARARGS,
+     "common_hits(text, words) -> (padded.count(' '), sum(padded.count(f' {w} ') for w in words)) for padded = "
+     "f' {text.lower()} '.replace('\\n', ' ')."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -27,6 +27,7 @@ import regex
 
 from ..text import LazySegmentation, Span, lowered, word_trie
 from .base import DocContext, Kind, Matcher, RuleSpec, register
+from .mark_scan import COMMON_HITS_COMPILED, common_hits
 
 #: frequent English function words: their share in running text is the
 #: cheap English test (about 0.4 in news prose, near 0 in other languages)
@@ -164,13 +165,15 @@ _OTHER_LANGUAGE_HINT = re.compile(
 
 
 def common_ratio(text: str) -> float:
-    """Share of the words that are one of the twelve commonest English words (str.count: fast)."""
-    padded = f" {text.lower()} ".replace("\n", " ")
-    return sum(padded.count(w) for w in _COMMON) / (padded.count(" ") or 1)
+    """Share of the words that are one of the twelve commonest English words (:data:`~.mark_scan.common_hits`: one pass)."""
+    spaces, hits = common_hits(text, _COMMON_WORDS)
+    return hits / spaces
 
 
 #: :data:`_COMMON` most frequent first, so that :func:`common_ratio_reaches` stops early
 _COMMON_BY_FREQUENCY = (" the ", " to ", " of ", " and ", " a ", " in ", " that ", " for ", " is ", " on ", " was ", " with ")
+#: :data:`_COMMON` as the words :data:`~.mark_scan.common_hits` takes
+_COMMON_WORDS = tuple(w.strip() for w in _COMMON)
 
 
 def common_ratio_reaches(text: str, threshold: float, strict: bool = False, lower: str | None = None) -> bool:
@@ -180,10 +183,16 @@ def common_ratio_reaches(text: str, threshold: float, strict: bool = False, lowe
     the rest cannot change the answer; on English text that is after three
     or four ``str.count`` calls instead of twelve. The comparison is the
     same float division as :func:`common_ratio`, so the answer is exactly its.
+    With the compiled kernel all twelve are counted in one pass instead: the
+    counts only grow, so the full total reaches the threshold exactly when
+    some partial total does.
     ``lower``: ``text`` lower-cased, when the caller has it (a prefix of the
     document's lower-cased copy of the same length: it may differ from
     ``text.lower()`` only in the form of a final sigma, which no count sees).
     """
+    if COMMON_HITS_COMPILED:  # one pass in C over the text as it is: no copy, no early exit needed
+        spaces, total = common_hits(text, _COMMON_WORDS)
+        return total / spaces > threshold or (not strict and total / spaces == threshold)
     padded = f" {text.lower() if lower is None else lower} ".replace("\n", " ")
     spaces = padded.count(" ") or 1
     total = 0
