@@ -82,7 +82,7 @@ class Engine:
         ctx = DocContext(text)
         raw = _run(self._makers, ctx, warnings)
         if self._judges:
-            edits = [(f.start, f.end, f.replacement or "") for f in self.resolve(raw) if f.is_fix]
+            edits = [(f.start, f.end, f.replacement or "") for f in self.resolve(raw) if f.is_fix] if raw else []
             if edits:
                 raw += _mapped_back(_run(self._judges, DocContext(_splice(text, edits)), warnings), edits)
             else:
