@@ -100,17 +100,24 @@ class RunSkip:
         self.distinct = run_filter(self.words)
 
 
-def letter_runs(text: str, skip: RunSkip | None = None) -> set[str]:
+def letter_runs(text: str, skip: RunSkip | None = None, runs_form: bytes | None = None) -> set[str]:
     """The distinct runs of letters (``[^\\W\\d_]+``) in ``text``: ``set(re.findall(...))``, less ``skip.words``.
 
     A caller that would take many common words out of the set again passes
     them as ``skip``: they then never become objects (the compiled filter).
+    ``runs_form``: :func:`run_bytes` of ``text``, when the caller has it: a
+    letter is a run character and every other byte becomes a space either
+    way, so its letters are the same bytes, without a second pass over the
+    typographic marks.
     """
-    fast = _ascii_form(text, " ")
-    if fast is None:
-        runs = _distinct_letter_runs(text)
-        return runs if skip is None else runs - skip.words
-    letters = fast.encode("ascii").translate(_LETTER_BYTES)
+    if runs_form is not None:
+        letters = runs_form.translate(_LETTER_BYTES)
+    else:
+        fast = _ascii_form(text, " ")
+        if fast is None:
+            runs = _distinct_letter_runs(text)
+            return runs if skip is None else runs - skip.words
+        letters = fast.encode("ascii").translate(_LETTER_BYTES)
     if skip is not None:
         return skip.distinct(letters)
     if len(letters) <= _CHUNK:

@@ -26,7 +26,7 @@ from scrubber.kinds.base import DocContext
 from scrubber.kinds.language import HINT_WORDS
 from scrubber.kinds.lexicon import uncommon_runs
 from scrubber.text import LazySegmentation
-from scrubber.wordruns import RunSkip, letter_runs
+from scrubber.wordruns import RunSkip, letter_runs, run_bytes
 
 needs_kernel = pytest.mark.skipif(mark_scan._kernel is None, reason="the compiled mark-scan kernel is not built (no C compiler at install)")
 
@@ -207,6 +207,15 @@ def test_letter_runs_with_a_skip_are_the_runs_less_the_skip(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from("the cafab é’“—\n\t1_İ"), max_size=60))
 def test_letter_runs_with_a_skip_on_any_text(text: str) -> None:
     assert letter_runs(text, RunSkip(SKIP)) == set(re.findall(r"[^\W\d_]+", text)) - set(SKIP)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("the cafab é’‘“—…\u00a0\x01'-_\n\t17İ"), max_size=60))
+def test_letter_runs_from_the_run_bytes_are_the_same(text: str) -> None:
+    """Given :func:`run_bytes` of the text (garble shares it per document), the runs are those of the text itself."""
+    form = run_bytes(text)
+    for skip in (None, RunSkip(SKIP)):
+        assert letter_runs(text, skip, form) == letter_runs(text, skip)
 
 
 @pytest.mark.parametrize(

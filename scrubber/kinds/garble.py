@@ -641,7 +641,12 @@ _DETERMINER_START = re.compile(r"(?:the|a|an|this|that|its|their)\s", re.I)
 _RUN = re.compile(r"[\w'’-]+")
 
 
-def _repeat_candidates(text: str, lower: str | None = None) -> tuple[set[Any] | None, bool, bytes | None]:
+def lower_run_bytes(ctx: DocContext) -> bytes | None:
+    """:func:`~scrubber.wordruns.run_bytes` of the lower-cased document, once per document (repeated-words and :func:`lower_runs` read it)."""
+    return ctx.memo("garble.lower_run_bytes", lambda: run_bytes(lowered(ctx)))
+
+
+def _repeat_candidates(text: str, lower: str | None = None, fast: bytes | None = None) -> tuple[set[Any] | None, bool, bytes | None]:
     """(the values of equal adjacent runs, may hold a repeated phrase, :func:`run_bytes` of the lower-cased text), by comparing runs in C.
 
     The exact regexes try a backreference at every word (a third of a second
@@ -653,12 +658,14 @@ def _repeat_candidates(text: str, lower: str | None = None) -> tuple[set[Any] | 
     character for one and keeping run boundaries, except for ``İ``
     (two characters) and ``Σ`` (final sigma): with either, both are candidates
     (the values are None: unknown). ``lower``: ``text.lower()`` when the
-    caller has it (one per document, shared).
+    caller has it (one per document, shared), ``fast``: :func:`run_bytes` of it, likewise.
     """
     if "İ" in text or "Σ" in text:
         return None, True, None
     lower = text.lower() if lower is None else lower
-    fast = run_bytes(lower)  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
+    fast = (
+        run_bytes(lower) if fast is None else fast
+    )  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
     if fast is not None:
         word, phrase = equal_neighbours(fast)
         return word, phrase, fast
@@ -708,7 +715,7 @@ def _repeated_word_starts(fast: bytes, values: Iterable[bytes]) -> list[int]:
 def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
-    values, phrase, fast = _repeat_candidates(text, lowered(ctx))
+    values, phrase, fast = _repeat_candidates(text, lowered(ctx), lower_run_bytes(ctx))
     if values is None or fast is None or len(values) > _MAX_FOUND_VALUES:
         words: Iterable[re.Match[str]] = _REPEAT_WORD.finditer(text) if values is None or values else ()
     else:
@@ -1175,7 +1182,7 @@ def lower_runs(ctx: DocContext) -> set[str]:
     in a set only to be taken out again: the compiled filter (in
     :func:`~scrubber.wordruns.letter_runs`) never makes them.
     """
-    return ctx.memo("garble.lower_runs", lambda: letter_runs(lowered(ctx), _runs_skip()))
+    return ctx.memo("garble.lower_runs", lambda: letter_runs(lowered(ctx), _runs_skip(), lower_run_bytes(ctx)))
 
 
 def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
