@@ -32,7 +32,8 @@ from typing import Any, BinaryIO
 
 from ..model import Document
 from . import remote
-from .compression import compression_of, compression_of_head, suffix_of, wrap_read
+from .compression import NAMES as COMPRESSION_NAMES
+from .compression import compression_of, compression_of_head, decompressor, suffix_of, wrap_read
 from .decode import NAMES, bomless_wide, decode_bytes, legacy_line, looks_binary, wide_encoding, wide_problem
 from .jsondoc import CHUNK, DocumentError, Piece, scan
 from .meter import METER
@@ -69,8 +70,8 @@ class InputFile:
     url: str | None = None  # set (and path None) for an input read through fsspec
     #: why this input cannot be read at all, found before reading (a folder the walk could not list)
     problem: str | None = None
-    #: a warning found while discovering it (read as text, but it looks like JSON Lines)
-    hint: str | None = None
+    #: warnings found while discovering it (read as text, but it looks like JSON Lines)
+    hints: tuple[str, ...] = ()
     #: with --in-place, other names (hard links) of this very file: linked to the rewritten file
     also: tuple[Path, ...] = ()
     #: (where, message) notes of the folder walk that found it, said when it is read (a folder left out)
@@ -217,6 +218,21 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+#: how many compressed bytes of standard input may be read to see its first decompressed bytes (a bzip2 block is up to 900 kB)
+PROBE_BYTES = 1 << 20
+#: how many decompressed bytes are enough to look at (a JSON Lines hint needs the start of the first line)
+PLAIN_HEAD = 4096
+
+
+@dataclass(frozen=True)
+class StdinStart:
+    """What the start of standard input says: its compression, its first (decompressed) bytes, and a warning."""
+
+    compression: str | None
+    head: bytes  # decompressed when compressed, as much as the look brought
+    warning: str | None = None
+
+
 def _stdin_head() -> bytes:
     """The start of standard input, looked at without losing it.
 
@@ -238,12 +254,70 @@ def _stdin_head() -> bytes:
         return b""
     if len(head) >= MAGIC_BYTES:
         return head
-    got = b""
+    return _read_ahead(buffer, MAGIC_BYTES)
+
+
+def _read_ahead(buffer: BinaryIO, upto: int, enough: Callable[[bytes], bool] = lambda _: False) -> bytes:
+    """Standard input's first ``upto`` bytes (fewer at its end, or once ``enough``), all put back in front for the reader.
+
+    Bytes an earlier look read and put back are read again here, from the
+    given-back stream, so nothing is lost or doubled.
+    """
+    global _STDIN
+    if _STDIN is not None and _STDIN[0] is buffer:
+        buffer = _STDIN[1]  # the bytes given back come first
+    read = b""
     with contextlib.suppress(OSError):  # what was read is kept; the reader meets the error again
-        while len(got) < MAGIC_BYTES and (chunk := buffer.read1(MAGIC_BYTES - len(got))):
-            got += chunk
-    _STDIN = (buffer, io.BufferedReader(_Prefixed(got, buffer)))  # type: ignore[arg-type]
-    return got
+        while len(read) < upto and not enough(read) and (chunk := buffer.read1(upto - len(read))):  # type: ignore[attr-defined]
+            read += chunk
+    _STDIN = (sys.stdin.buffer, io.BufferedReader(_Prefixed(read, buffer)))  # type: ignore[arg-type]
+    return read
+
+
+def _stdin_start(choice: str = "auto") -> StdinStart:
+    """The compression and the decompressed start of standard input (``choice``: ``--stdin-compression``).
+
+    "auto" goes by the magic number, and then decompresses the start: bytes
+    that only begin like a compressed stream (text whose first bytes happen
+    to be gzip's, say) fail at once, and are read as they are, with a
+    warning. A stream that decompresses at first and fails later is
+    corrupt, and the reader says so. A named kind is never second-guessed;
+    "none" reads the bytes as they are.
+    """
+    head = _stdin_head()
+    kind = None if choice == "none" else compression_of_head(head) if choice == "auto" else choice
+    if kind is None or not head:
+        return StdinStart(kind, b"" if kind else head)
+    decompress = decompressor(kind)
+    if decompress is None:  # zstandard missing: the reader says so
+        return StdinStart(kind, b"")
+    plain = bytearray()
+    failure: Exception | None = None
+    fed = 0
+
+    def enough(raw: bytes) -> bool:
+        """Decompress what was read since the last call; True once the start is told (or the data failed)."""
+        nonlocal failure, fed
+        if failure is None and len(plain) < PLAIN_HEAD and b"\n" not in plain:
+            try:
+                plain.extend(decompress(raw[fed:]))
+            except Exception as exc:  # zlib.error, OSError, LZMAError, ZstdError, EOFError
+                failure = exc
+            fed = len(raw)
+        return failure is not None or len(plain) >= PLAIN_HEAD or b"\n" in plain
+
+    raw = _read_ahead(sys.stdin.buffer, PROBE_BYTES, enough)
+    enough(raw)  # the last chunk read
+    if failure is None or plain or isinstance(failure, EOFError):
+        return StdinStart(kind, bytes(plain))
+    if choice != "auto":
+        return StdinStart(kind, b"")  # asked for: the reader reports the corrupt data
+    name = COMPRESSION_NAMES[kind]
+    warning = (
+        f"starts like {name} data but is not ({failure}), so it is read as it is, uncompressed "
+        "(--stdin-compression none says so and drops this warning)"
+    )
+    return StdinStart(None, raw[:SNIFF_BYTES], warning)
 
 
 def _stdin() -> BinaryIO:
@@ -252,20 +326,23 @@ def _stdin() -> BinaryIO:
     return _STDIN[1] if _STDIN is not None and _STDIN[0] is buffer else buffer
 
 
-def _stdin_input(stdin_format: str | None) -> InputFile:
-    """Standard input: compressed if it starts with a compression's magic number.
+def _stdin_input(stdin_format: str | None, stdin_compression: str = "auto") -> InputFile:
+    """Standard input: compressed if it starts with a compression's magic number (see :func:`_stdin_start`).
 
     Read as text by default (``stdin_format`` None), it gets a warning if it
-    looks like JSON Lines. Compressed, its ``-o`` output is named
-    ``stdin.gz`` (and so on) and compressed the same way, as a file's is.
+    looks like JSON Lines (judged on its decompressed start). Compressed,
+    its ``-o`` output is named ``stdin.gz`` (and so on) and compressed the
+    same way, as a file's is.
     """
-    head = _stdin_head()
-    compression = compression_of_head(head)
+    start = _stdin_start(stdin_compression)
+    compression = start.compression
     rel = Path("stdin" + (suffix_of(compression) if compression else ""))
-    hint = None
-    if stdin_format is None and compression is None and _looks_like_jsonl(head, complete=False):
-        hint = "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl to read its records"
-    return InputFile(None, stdin_format or "text", compression, rel, hint=hint)
+    hints = (start.warning,) if start.warning else ()
+    if stdin_format is None and _looks_like_jsonl(start.head, complete=False):
+        hints += (
+            "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl to read its records",
+        )
+    return InputFile(None, stdin_format or "text", compression, rel, hints=hints)
 
 
 def _file_hint(path: Path, compression: str | None) -> str | None:
@@ -289,6 +366,7 @@ def discover(
     stdin_format: str | None = "text",
     input_format: str = "auto",
     unplaced: list[tuple[str, str]] | None = None,
+    stdin_compression: str = "auto",
 ) -> list[InputFile]:
     """Expand CLI arguments into input files.
 
@@ -313,7 +391,7 @@ def discover(
     found: list[InputFile] = []
     for arg in args:
         if arg == "-":
-            found.append(_stdin_input(stdin_format))
+            found.append(_stdin_input(stdin_format, stdin_compression))
             continue
         if remote.is_url(arg):
             try:
@@ -330,7 +408,7 @@ def discover(
         elif path.exists():
             fmt, comp = format_of(path, input_format)
             hint = _file_hint(path, comp) if fmt == "text" and input_format == "auto" else None
-            found.append(InputFile(path, fmt, comp, Path(path.name), hint=hint))
+            found.append(InputFile(path, fmt, comp, Path(path.name), hints=(hint,) if hint else ()))
         else:
             raise InputError(f"{arg}: no such file or directory")
     return found
