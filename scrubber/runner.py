@@ -578,6 +578,7 @@ class RunAborted(Exception):
         stopped: str | None,
         interrupted: bool,
         on_stdout: tuple[str, int] | None = None,
+        writes: bool = True,
     ) -> None:
         self.stats = stats
         self.reason = reason
@@ -587,6 +588,8 @@ class RunAborted(Exception):
         self.interrupted = interrupted
         #: (input, records) already written to standard output, which no abort can take back
         self.on_stdout = on_stdout
+        #: the run writes outputs (``fix``); ``check`` and ``--diff`` write none, so none was removed
+        self.writes = writes
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -599,10 +602,12 @@ class RunAborted(Exception):
                 f"{where}{records} record(s) of {name} were written to standard output before the run stopped "
                 "(they end on a record boundary and cannot be taken back)"
             )
-        elif self.stopped:
+        elif self.stopped and self.writes:
             lines.append(
                 f"stopped in {self.stopped}: every input before it is complete; its unfinished output (and any after it) was removed"
             )
+        elif self.stopped:
+            lines.append(f"stopped in {self.stopped}: every input before it was read in full; it and any after it were not finished")
         return "\n".join(lines)
 
 
@@ -814,7 +819,7 @@ class Runner:
                 reason, interrupted = str(exc), False
                 self.stats.errors += 1  # a worker that died (or failed) is an error of the run
             raise RunAborted(
-                self.stats, reason, self.stats.files, len(sources), self._position, interrupted, self._written_to_stdout
+                self.stats, reason, self.stats.files, len(sources), self._position, interrupted, self._written_to_stdout, self.write
             ) from exc
         except BaseException:
             self._clean_up_abort()

@@ -112,3 +112,16 @@ def test_interrupted_stdout_says_what_was_written(tmp_path):
     records = written.count(b"\n")
     assert f"{records} record(s) of {src} were written to standard output" in err
     assert "was removed" not in err
+
+
+@pytest.mark.parametrize("args", [["check"], ["fix", "--diff"]], ids=["check", "fix-diff"])
+def test_a_stopped_run_that_writes_no_file_says_no_output_was_removed(tmp_path, args):
+    """``check`` (and ``fix --diff``) write no output file: stopped, they must not say one was removed."""
+    src = tmp_path / "big.jsonl"
+    _records(src, 12_000)
+    dest = tmp_path / "findings.txt"
+    with dest.open("wb") as fh:
+        code, err = _stop_when([SCRUBBER, *args, str(src), "-j", "1"], signal.SIGTERM, lambda: dest.stat().st_size > 0, stdout=fh)
+    assert code == 143, err
+    assert f"stopped in {src}:" in err and "it and any after it were not finished" in err
+    assert "removed" not in err and "output" not in err
