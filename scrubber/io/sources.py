@@ -24,6 +24,7 @@ import io
 import itertools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -802,10 +803,10 @@ def _parse_record(body: bytes, text_key: str) -> tuple[str, dict[str, Any]]:
 def _other_fields(record: dict[str, Any], text_key: str) -> str:
     """What a record without ``text_key`` has instead, and the field to try: the hint of a wrong ``--text-key``.
 
-    The field suggested is the one holding the longest string, which is
-    where a scraper puts the article. A dotted key (``meta.text``) whose
-    head is a field is told that nested fields are not supported: the
-    writer replaces a top-level value only.
+    The field suggested is the one most like an article (see
+    :func:`_text_field_guess`). A dotted key (``meta.text``) whose head is
+    a field is told that nested fields are not supported: the writer
+    replaces a top-level value only.
     """
     nested = f"--text-key names a top-level field: nested fields such as {text_key} are not supported" if "." in text_key else ""
     if nested and text_key.split(".", 1)[0] in record:
@@ -814,9 +815,31 @@ def _other_fields(record: dict[str, Any], text_key: str) -> str:
         return "the record is empty"
     names = list(record)
     shown = ", ".join(names[:8]) + (f", … ({len(names)} fields)" if len(names) > 8 else "")
-    strings = [(len(v), k) for k, v in record.items() if isinstance(v, str) and v]
-    hint = f"; try --text-key {max(strings)[1]}" if strings else ""
+    guess = _text_field_guess(record)
+    hint = f"; try --text-key {guess}" if guess else ""
     return f"the record has: {shown}{hint}" + (f"; {nested}" if nested else "")
+
+
+#: field names scrapers give the article's text
+_TEXT_NAMES = re.compile(r"text|body|content|article|story|paragraphs?$", re.IGNORECASE)
+
+
+def _text_field_guess(record: dict[str, Any]) -> str | None:
+    """The string field of ``record`` most likely to hold the article, or None when it has none.
+
+    Prose first (words, not one long token: an id, a URL, a hash), then a
+    name that says text (body, content, article_text ...), then the most
+    words: a long identifier is no article, and a title has fewer words
+    than its body.
+    """
+
+    def rank(item: tuple[str, Any]) -> tuple[bool, bool, int, int]:
+        name, value = item
+        words = len(value.split())
+        return words > 1, bool(_TEXT_NAMES.search(name)), words, len(value)
+
+    strings = [(k, v) for k, v in record.items() if isinstance(v, str) and v.strip()]
+    return max(strings, key=rank)[0] if strings else None
 
 
 # -- JSON documents (an array of records, or one record) --------------------------------
