@@ -18,7 +18,7 @@ import click
 
 from ..config import Config, ConfigError, check_codes, find_config, glob_problem, load_config, select_rules, split_codes
 from ..engine import Engine
-from ..io.atomic import atomic_write_bytes, remove_leftovers
+from ..io.atomic import atomic_write_bytes, remove_empty_folders, remove_leftovers
 from ..io.compression import STDIN_COMPRESSIONS
 from ..io.remote import is_url
 from ..io.sources import INPUT_FORMATS, InputError, InputFile, discover
@@ -517,6 +517,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
         stats = runner.run(sources)
     except RunAborted as exc:
         remove_leftovers()  # a temp file whose own cleanup the interrupt cut short
+        remove_empty_folders()
         reporter.finish()
         progress.clear()
         click.echo(terminal_text(f"scrubber: {exc.describe()}"), err=True)
@@ -529,6 +530,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
     except OSError as exc:  # e.g. the Dask scheduler cannot be reached
         progress.clear()
         fail(f"cannot start the {engine_name} engine: {exc}")
+    remove_empty_folders()  # made for an output that was not written (its input failed)
     reporter.finish()
     progress.close(stats)
     if not write_stats(batch.stats_path, stats, reporter):
