@@ -221,6 +221,8 @@ class _Prefixed(io.RawIOBase):
 
 #: how many compressed bytes of standard input may be read to see its first decompressed bytes (a bzip2 block is up to 900 kB)
 PROBE_BYTES = 1 << 20
+#: a stream that fails to decompress this early is not one; later it is a damaged one
+STREAM_START = 512
 #: how many decompressed bytes are enough to look at (a JSON Lines hint needs the start of the first line)
 PLAIN_HEAD = 4096
 
@@ -295,22 +297,26 @@ def _stdin_start(choice: str = "auto") -> StdinStart:
     plain = bytearray()
     failure: Exception | None = None
     fed = 0
+    early = False  # the failure came in the first STREAM_START bytes
 
     def enough(raw: bytes) -> bool:
         """Decompress what was read since the last call; True once the start is told (or the data failed)."""
-        nonlocal failure, fed
-        if failure is None and len(plain) < PLAIN_HEAD and b"\n" not in plain:
+        nonlocal failure, fed, early
+        # the first STREAM_START bytes are fed on their own, to tell a failure there from one further on
+        for end in (min(STREAM_START, len(raw)), len(raw)):
+            if end <= fed or failure is not None or len(plain) >= PLAIN_HEAD or b"\n" in plain:
+                continue
             try:
-                plain.extend(decompress(raw[fed:]))
+                plain.extend(decompress(raw[fed:end]))
             except Exception as exc:  # zlib.error, OSError, LZMAError, ZstdError, EOFError
-                failure = exc
-            fed = len(raw)
+                failure, early = exc, fed < STREAM_START
+            fed = end
         return failure is not None or len(plain) >= PLAIN_HEAD or b"\n" in plain
 
     raw = _read_ahead(sys.stdin.buffer, PROBE_BYTES, enough)
     enough(raw)  # the last chunk read
-    if failure is None or plain or isinstance(failure, EOFError):
-        return StdinStart(kind, bytes(plain))
+    if failure is None or plain or not early or isinstance(failure, EOFError):
+        return StdinStart(kind, bytes(plain))  # a real stream (damaged further on, the reader says so)
     if choice != "auto":
         return StdinStart(kind, b"")  # asked for: the reader reports the corrupt data
     name = COMPRESSION_NAMES[kind]
