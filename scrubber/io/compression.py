@@ -148,6 +148,7 @@ class _ZstdRaw(io.RawIOBase):
 
         self._raw = raw
         self._new = zstandard.ZstdDecompressor().decompressobj
+        self._error = zstandard.ZstdError
         self._dobj = self._new()
         self._pending = b""
         self._pos = 0  # how much of _pending was handed out
@@ -162,11 +163,14 @@ class _ZstdRaw(io.RawIOBase):
             chunk = self._raw.read(1 << 16)
             if not chunk:
                 if self._in_frame:
-                    raise TruncatedInput("zstd stream ends in the middle of a frame (truncated file?)")
+                    raise TruncatedInput("zstd stream ends before its end marker (truncated file?)")
                 return 0
             while chunk:
                 self._in_frame = True
-                self._pending += self._dobj.decompress(chunk)
+                try:
+                    self._pending += self._dobj.decompress(chunk)
+                except self._error as exc:
+                    raise CorruptInput(f"corrupt zstd data ({exc})") from exc
                 if self._dobj.eof:
                     chunk = self._dobj.unused_data
                     self._dobj = self._new()

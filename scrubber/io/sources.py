@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 from ..model import Document
 from . import remote
 from .compression import NAMES as COMPRESSION_NAMES
-from .compression import compression_of, compression_of_head, decompressor, suffix_of, wrap_read
+from .compression import CorruptInput, TruncatedInput, compression_of, compression_of_head, decompressor, suffix_of, wrap_read
 from .decode import NAMES, bomless_wide, decode_bytes, legacy_line, looks_binary, wide_encoding, wide_problem
 from .jsondoc import CHUNK, DocumentError, Piece, scan
 from .meter import METER
@@ -55,6 +55,24 @@ class InputError(Exception):
     """
 
     where: str | None = None
+
+
+class DamagedInput(InputError):
+    """Compressed data that stops decompressing: cut short (``truncated``) or corrupt.
+
+    ``problem`` says what (``corrupt gzip data (CRC check failed …)``);
+    ``lines`` is how many lines were read before it, for the caller to say
+    where (see :meth:`after`).
+    """
+
+    def __init__(self, display: str, problem: str, truncated: bool, lines: int | None = None) -> None:
+        place = "" if lines is None else f" after line {lines}" if lines else " before its first line"
+        super().__init__(f"{display}: cannot read: {problem}{place}")
+        self.display, self.problem, self.truncated, self.lines = display, problem, truncated, lines
+
+    def after(self, lines: int) -> DamagedInput:
+        """The same failure, placed after the ``lines`` read before it."""
+        return DamagedInput(self.display, self.problem, self.truncated, lines)
 
 
 class BinaryInput(InputError):
@@ -545,11 +563,14 @@ def _read_errors(source: InputFile) -> Iterator[None]:
         raise InputError(str(exc)) from None
     except WideError as exc:
         raise InputError(f"{source.display}: {exc}") from None
+    except (TruncatedInput, CorruptInput) as exc:
+        raise DamagedInput(source.display, str(exc), isinstance(exc, TruncatedInput)) from None
     except (OSError, EOFError) as exc:
         raise InputError(f"{source.display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except Exception as exc:  # zstd/gzip format errors have assorted types
         if type(exc).__module__.startswith(("zstandard", "gzip", "zlib")) or "zstd" in type(exc).__name__.lower():
-            raise InputError(f"{source.display}: corrupt {source.compression} data: {exc}") from None
+            name = COMPRESSION_NAMES.get(source.compression or "", source.compression)
+            raise DamagedInput(source.display, f"corrupt {name} data ({exc})", truncated=False) from None
         raise
 
 
@@ -637,6 +658,8 @@ class JsonlLines:
                 finally:
                     if not source.is_stdin:
                         handle.close()
+        except DamagedInput as exc:
+            raise exc.after(count) from None
         except InputError as exc:
             if count:
                 raise InputError(f"{exc} after line {count}") from None
