@@ -369,7 +369,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def format_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--input-format / --stdin-format, gathered into ``formats: InputFormats``."""
+    """--input-format / --stdin-format / --stdin-compression, gathered into ``formats: InputFormats``."""
 
     @click.option(
         "--input-format",
