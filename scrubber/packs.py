@@ -153,31 +153,54 @@ def string_lines(text: str) -> list[bool]:
     return hidden
 
 
-_BARE_KEY = re.compile(r"""^[ \t]*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))[ \t]*=""")
+#: one part of a TOML key: bare, or quoted (a quoted part may hold dots)
+_KEY_PART = r"""(?:"[^"\n]*"|'[^'\n]*'|[A-Za-z0-9_-]+)"""
+_DOTTED = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
+#: a key (dotted or not) at the start of a line, and the value that follows its ``=``
+_LINE_KEY = re.compile(rf"^[ \t]*({_DOTTED})[ \t]*=[ \t]*(.*)$")
+#: a key inside an inline table (``{ a = 1, b.c = 2 }``)
+_INLINE_KEY = re.compile(rf"[{{,][ \t]*({_DOTTED})[ \t]*=")
+
+
+def _key_path(key: str) -> tuple[str, ...]:
+    """The parts of a TOML key or table name: ``a."b.c".d`` -> ("a", "b.c", "d")."""
+    return tuple(part[1:-1] if part[0] in "\"'" else part for part in re.findall(_KEY_PART, key))
 
 
 def key_lines(text: str, table: str, names: set[str]) -> list[int]:
     """The 1-based lines where a key of ``names`` is set in ``table`` ("" for the top level) of TOML ``text``.
 
-    A line ``key = …`` inside the table, or the header of its sub-table
-    (``[table.key]``). Used to put a line number on an error about a value
-    tomllib read (it keeps no positions); lines inside multi-line strings
-    are not keys. Dotted keys (``tool.scrubber.jobs = 2``) are not found.
+    A line ``key = …`` inside the table, the header of its sub-table
+    (``[table.key]``), a dotted key that reaches it from any table
+    (``scrubber.review-keys.accept = …`` under ``[tool]``), or an inline
+    table that sets it (``review-keys = { accept = … }``; TOML keeps an
+    inline table on one line). Used to put a line number on an error about
+    a value tomllib read (it keeps no positions); lines inside multi-line
+    strings are not keys.
     """
     hidden = string_lines(text)
-    current = ""
-    headers = {f"{table}.{name}" if table else name for name in names}
+    current: tuple[str, ...] = ()
+    base = _key_path(table) if table else ()
+    targets = {(*base, name) for name in names}
     hits: list[int] = []
     for n, line in enumerate(text.split("\n")):
         if hidden[n]:
             continue
         if header := _HEADER.match(line):
-            current = re.sub(r"""[\s"']""", "", header.group(2))
-            if header.group(1) == "[" and current in headers:
+            current = _key_path(header.group(2))
+            if header.group(1) == "[" and current in targets:
                 hits.append(n + 1)
-        elif current == table and (key := _BARE_KEY.match(line)) and next(g for g in key.groups() if g is not None) in names:
-            hits.append(n + 1)
+        elif key := _LINE_KEY.match(line):
+            path = (*current, *_key_path(key.group(1)))
+            if path in targets or (key.group(2).startswith("{") and _sets_inline(key.group(2), path, targets)):
+                hits.append(n + 1)
     return hits
+
+
+def _sets_inline(value: str, path: tuple[str, ...], targets: set[tuple[str, ...]]) -> bool:
+    """Does the inline table ``value`` of key ``path`` set one of ``targets``? (nesting told by the parts it names)"""
+    inner = {part for m in _INLINE_KEY.finditer(value) for part in _key_path(m.group(1))}
+    return any(target[: len(path)] == path and len(target) > len(path) and set(target[len(path) :]) <= inner for target in targets)
 
 
 class RuleLines:

@@ -53,6 +53,7 @@ from .io.sources import (
     COPIED,
     COPIED_RECORD,
     BinaryInput,
+    DamagedInput,
     InputError,
     InputFile,
     Item,
@@ -73,6 +74,10 @@ TASK_BYTES = 1 << 18
 TASK_DOCS = 1024
 
 Report = Callable[[str, str, str], None]
+
+#: how many problems of a compressed JSON Lines input are held back until it is read to its end
+#: (dropped if its data turns out corrupt: see :meth:`Runner._say_damage`); past this they are said as they come
+HELD_REPORTS = 10_000
 
 
 # -- per-document work ------------------------------------------------------------
@@ -578,6 +583,7 @@ class RunAborted(Exception):
         stopped: str | None,
         interrupted: bool,
         on_stdout: tuple[str, int] | None = None,
+        writes: bool = True,
     ) -> None:
         self.stats = stats
         self.reason = reason
@@ -587,6 +593,8 @@ class RunAborted(Exception):
         self.interrupted = interrupted
         #: (input, records) already written to standard output, which no abort can take back
         self.on_stdout = on_stdout
+        #: the run writes outputs (``fix``); ``check`` and ``--diff`` write none, so none was removed
+        self.writes = writes
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -599,10 +607,12 @@ class RunAborted(Exception):
                 f"{where}{records} record(s) of {name} were written to standard output before the run stopped "
                 "(they end on a record boundary and cannot be taken back)"
             )
-        elif self.stopped:
+        elif self.stopped and self.writes:
             lines.append(
                 f"stopped in {self.stopped}: every input before it is complete; its unfinished output (and any after it) was removed"
             )
+        elif self.stopped:
+            lines.append(f"stopped in {self.stopped}: every input before it was read in full; it and any after it were not finished")
         return "\n".join(lines)
 
 
@@ -629,6 +639,12 @@ class _FileJob:
     skipped: bool = False
     #: this input's share of the counts, taken out again if its output is not written
     stats: Stats = field(default_factory=Stats)
+    #: a compressed JSON Lines input's problems, held until it is read to its end (None: said as they come)
+    held: list[tuple[str, str, str]] | None = None
+    #: the line of its first record problem (a corrupt stream's garbage starts there, if not before)
+    first_problem: int | None = None
+    #: its compressed data stopped decompressing (said when its last segment is consumed)
+    damage: DamagedInput | None = None
 
 
 def _where(seg: Segment) -> str:
@@ -683,7 +699,7 @@ class Runner:
     def _segments(self, sources: Iterable[InputFile]) -> Iterator[tuple[Segment, bool]]:
         """Yield (segment, last segment of its input?) in input order."""
         for key, source in enumerate(sources):
-            job = self._jobs[key] = _FileJob(source)
+            job = self._jobs[key] = _FileJob(source, held=[] if source.compression and source.fmt == "jsonl" else None)
             seg = Segment(key, source.fmt, source.display)
             reader: JsonlLines | JsonPieces | None = None  # tells the legacy code page of lines that are not UTF-8
             try:
@@ -725,12 +741,17 @@ class Runner:
                 job.failed = True
                 seg = Segment(key, source.fmt, source.display)
             except InputError as exc:
-                message = str(exc).split(": ", 1)[1]
-                if self.write and source.fmt == "json":  # said here, not again when the output is dropped
-                    message += "; the output of this file is not written (rather than invalid JSON)"
-                    job.said_refused = True
-                self.report("error", exc.where or source.display, message)
                 job.failed = True
+                if isinstance(exc, DamagedInput) and job.held is not None:  # said once all it read is consumed
+                    job.damage = exc
+                    if exc.truncated:  # what was read is sound: its problems are said as they come
+                        self._release(job)
+                else:
+                    message = str(exc).split(": ", 1)[1]
+                    if self.write and source.fmt == "json":  # said here, not again when the output is dropped
+                        message += "; the output of this file is not written (rather than invalid JSON)"
+                        job.said_refused = True
+                    self.report("error", exc.where or source.display, message)
                 if source.fmt == "jsonl":  # the lines read before the problem (a truncated file's good part) are still read
                     seg.lines, seg.nbytes = lines, size
                 elif seg.pieces is None:  # the pieces of a JSON document read so far are still checked
@@ -750,13 +771,65 @@ class Runner:
 
         def report(level: str, where: str, message: str) -> None:
             if level != "warning" or not self.write:
-                self.report(level, where, message)
+                self._job_report(job, level, where, message)
             elif self.in_place:
                 job.encoding_warning = (level, where, message)
             else:
-                self.report(level, where, message + "; output is UTF-8")
+                self._job_report(job, level, where, message + "; output is UTF-8")
 
         return report
+
+    def _job_report(self, job: _FileJob, level: str, where: str, message: str) -> None:
+        """Report a problem of one input; a compressed JSON Lines input's are held until it is read to its end.
+
+        Once a compressed stream turns out corrupt (a CRC error at its end),
+        the lines decoded before the error may be garbage: hundreds of
+        "malformed JSON" errors about them would bury the one that matters.
+        """
+        line = where.removeprefix(job.source.display + ":")
+        if line.isdigit() and (job.first_problem is None or int(line) < job.first_problem):
+            job.first_problem = int(line)
+        if job.held is None or level == "note":
+            self.report(level, where, message)
+        elif job.damage is None:
+            job.held.append((level, where, message))
+            if len(job.held) > HELD_REPORTS:
+                self._release(job)
+        # else: the data is corrupt, and this problem is in what was decoded before the error: not said
+
+    def _release(self, job: _FileJob) -> None:
+        """Say the problems held for an input (its data was sound, or too many to hold)."""
+        held, job.held = job.held or [], None
+        for level, where, message in held:
+            self.report(level, where, message)
+
+    def _say_damage(self, job: _FileJob) -> None:
+        """The one error of a compressed input whose data stopped decompressing, said once all it read is consumed.
+
+        Cut short (truncated), the lines read are sound and their problems
+        are said. Corrupt, the lines decoded before the error are suspect
+        from its first problem on: their problems are not said (they would
+        be garbage, reported as records), and the error is placed after the
+        last line before them.
+        """
+        damage = job.damage
+        assert damage is not None
+        read = damage.lines or 0
+        last_good = read
+        if not damage.truncated and job.held is not None:  # (past HELD_REPORTS they were said as they came)
+            if job.first_problem is not None:
+                last_good = min(read, job.first_problem - 1)
+            job.held = None
+        message = str(damage.after(last_good)).split(": ", 1)[1]
+        if last_good < read:
+            message += f"; the {read - last_good:,} line(s) decoded after it are garbage from the damage, not reported one by one"
+        if self.write and job.on_stdout:
+            message += f"; {job.on_stdout} record(s) of it were already written to standard output"
+            job.said_refused = True
+        elif self.write:
+            message += "; the output of this file is not written"
+            job.said_refused = True
+        self.report("error", damage.display, message)
 
     def _tasks(self, sources: Iterable[InputFile]) -> Iterator[list[tuple[Segment, bool]]]:
         """Group segments into tasks of about TASK_BYTES (small files travel together)."""
@@ -814,7 +887,7 @@ class Runner:
                 reason, interrupted = str(exc), False
                 self.stats.errors += 1  # a worker that died (or failed) is an error of the run
             raise RunAborted(
-                self.stats, reason, self.stats.files, len(sources), self._position, interrupted, self._written_to_stdout
+                self.stats, reason, self.stats.files, len(sources), self._position, interrupted, self._written_to_stdout, self.write
             ) from exc
         except BaseException:
             self._clean_up_abort()
@@ -850,6 +923,8 @@ class Runner:
 
     def _abort_open(self) -> None:
         for job in self._jobs.values():
+            if job.held and job.damage is None:
+                self._release(job)  # read before the stop, and sound as far as anyone knows
             if job.on_stdout:
                 self._written_to_stdout = (job.source.display, job.on_stdout)
             elif self.write:  # its output is removed: its documents are not in any output
@@ -862,7 +937,7 @@ class Runner:
         key = seg.key
         job = self._jobs[key]
         for level, where, message in part.reports:
-            self.report(level, where, message)
+            self._job_report(job, level, where, message)
         self.stats.merge(part.stats)
         if self.write:
             job.stats.merge(part.stats)
@@ -899,6 +974,10 @@ class Runner:
         # the input counts as finished only once its output is committed: an
         # interrupt inside the commit (an fsync) leaves no output, so it is not
         job = self._jobs[key]
+        if job.damage is not None:
+            self._say_damage(job)
+        elif job.held:
+            self._release(job)
         output, job.output = job.output, None
         written = not job.failed
         if output is not None:

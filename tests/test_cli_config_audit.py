@@ -248,6 +248,38 @@ def test_a_key_bound_to_two_actions_is_refused(run_cli, tmp_path: Path, keys: st
         assert not (tmp_path / "s.scrubber-session").exists()
 
 
+#: (config file, its text, the line the error names, what it says): review-keys in every TOML form
+REVIEW_KEY_FORMS = [
+    ("pyproject.toml", '[tool.scrubber]\nreview-keys = { accept = "j" }', 2, "key 'j' is bound to both accept and next"),
+    ("pyproject.toml", '[tool.scrubber]\njobs = 1\nreview-keys.accept = "j"', 3, "key 'j' is bound to both accept and next"),
+    ("pyproject.toml", '[tool]\nscrubber.review-keys.accept = "j"', 2, "key 'j' is bound to both accept and next"),
+    ("scrubber.toml", '# keys\nreview-keys = { acept = "j" }', 2, "no binding 'acept'"),
+    ("scrubber.toml", 'jobs = 1\nreview-keys.accept = "a,,b"', 2, "accept = 'a,,b' holds an empty key"),
+    (
+        "pyproject.toml",
+        '[tool.scrubber.review-keys]\naccept = "x"\nreject = "x"',
+        2,
+        "accept and reject are both set to key 'x', and a key can do only one of them; set one of the two to another key",
+    ),
+    (
+        "scrubber.toml",
+        'review-keys = { accept = "x", reject = "x" }',
+        1,
+        "accept and reject are both set to key 'x', and a key can do only one of them; set one of the two to another key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "toml", "line", "said"), REVIEW_KEY_FORMS, ids=[t for _, t, _, _ in REVIEW_KEY_FORMS])
+def test_a_review_keys_error_names_its_line_in_every_toml_form(run_cli, tmp_path: Path, name: str, toml: str, line: int, said: str):
+    (tmp_path / name).write_text(toml + "\n")
+    (tmp_path / "m.txt").write_text("The cafÃ© reopened.\n")
+    result = run_cli("review", "m.txt", "--session", "s.scrubber-session", input="")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"scrubber: error: {tmp_path / name}:{line}: review-keys: {said}" in result.stderr, result.stderr
+    assert "give accept another key too" not in result.stderr
+
+
 #: (TOML text, table, key spellings, the lines key_lines finds): a line only where the key is really set
 KEY_LINES = [
     ("a = 1\n# jobs = 3\njobs = 2\n", "", {"jobs"}, [3]),
@@ -256,7 +288,13 @@ KEY_LINES = [
     ("[project]\njobs = 1\n[tool.scrubber]\njobs = 2\n", "tool.scrubber", {"jobs"}, [4]),
     ('[tool.scrubber]\nx = 1\n[tool.scrubber.review-keys]\naccept = "a"\n', "tool.scrubber", {"review-keys"}, [3]),
     ("min-confidence = 0.3\nmin_confidence = 0.2\n", "", {"min-confidence", "min_confidence"}, [1, 2]),
-    ("tool.scrubber.jobs = 2\n", "tool.scrubber", {"jobs"}, []),
+    ("tool.scrubber.jobs = 2\n", "tool.scrubber", {"jobs"}, [1]),  # a dotted key
+    ('[tool]\nscrubber.review-keys.accept = "j"\n', "tool.scrubber.review-keys", {"accept"}, [2]),
+    ('[tool.scrubber]\nreview-keys = { next = "n", accept = "j" }\n', "tool.scrubber.review-keys", {"accept"}, [2]),
+    ('[tool.scrubber]\nreview-keys = { next = "n" }\n', "tool.scrubber.review-keys", {"accept"}, []),
+    ('[tool]\nscrubber = { review-keys = { accept = "j" } }\n', "tool.scrubber.review-keys", {"accept"}, [2]),
+    ('[tool.scrubber]\n"review-keys".accept = "j"\n', "tool.scrubber.review-keys", {"accept"}, [2]),
+    ('[tool.other]\nreview-keys.accept = "j"\n', "tool.scrubber.review-keys", {"accept"}, []),
 ]
 
 

@@ -155,6 +155,22 @@ def test_missing_key_hints(run_cli, tmp_path: Path, key: str, record: bytes, sai
     assert said in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("record", "suggested"),
+    [
+        ({"id": "a-very-long-identifier-0001-with-no-spaces-at-all", "body": "short"}, "body"),
+        ({"url": "https://example.com/news/2024/05/a-long-path-to-the-page.html", "article": "Two words"}, "article"),
+        ({"title": "Council meets on Monday", "content": "The council met on Monday and agreed the plan."}, "content"),
+        ({"summary": "A long summary of the story in several words", "teaser": "x", "hash": "f" * 64}, "summary"),
+    ],
+    ids=["long-id-vs-body", "url-vs-article", "title-vs-content", "prose-beats-a-hash"],
+)
+def test_the_text_key_suggestion_prefers_prose_and_text_like_names(run_cli, tmp_path: Path, record: dict, suggested: str):
+    (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n")
+    result = run_cli("check", "a.jsonl")
+    assert f"try --text-key {suggested})" in result.stderr, result.stderr
+
+
 # -- 3. JSON Lines in a legacy code page -------------------------------------------------
 
 LATIN = b'{"id": 1, "text": "caf\xe9 \x93quoted\x94"}\r\n{"id": 2, "text": "plain"}\n{"id": 3, "text": "na\xefve \xe9l\xe8ve"}\n'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import signal
 import struct
@@ -96,7 +97,7 @@ def test_sigterm_stops_a_pool_run_cleanly(tmp_path):
     code, err = _stop_when(cmd, signal.SIGTERM, lambda: out.exists() and any(out.iterdir()))  # a temp output: the pool runs
     assert code == 143, err
     assert err.startswith("scrubber: terminated; ") and "Traceback" not in err and "Exception ignored" not in err
-    assert [p.name for p in out.iterdir()] in ([], ["a.jsonl"])  # no temp file left
+    assert not out.exists() or [p.name for p in out.iterdir()] == ["a.jsonl"]  # no temp file (nor an empty folder) left
 
 
 def test_interrupted_stdout_says_what_was_written(tmp_path):
@@ -112,3 +113,58 @@ def test_interrupted_stdout_says_what_was_written(tmp_path):
     records = written.count(b"\n")
     assert f"{records} record(s) of {src} were written to standard output" in err
     assert "was removed" not in err
+
+
+@pytest.mark.parametrize("args", [["check"], ["fix", "--diff"]], ids=["check", "fix-diff"])
+def test_a_stopped_run_that_writes_no_file_says_no_output_was_removed(tmp_path, args):
+    """``check`` (and ``fix --diff``) write no output file: stopped, they must not say one was removed."""
+    src = tmp_path / "big.jsonl"
+    _records(src, 12_000)
+    dest = tmp_path / "findings.txt"
+    with dest.open("wb") as fh:
+        code, err = _stop_when([SCRUBBER, *args, str(src), "-j", "1"], signal.SIGTERM, lambda: dest.stat().st_size > 0, stdout=fh)
+    assert code == 143, err
+    assert f"stopped in {src}:" in err and "it and any after it were not finished" in err
+    assert "removed" not in err and "output" not in err
+
+
+def _truncated_gzip_records(n: int) -> bytes:
+    """A gzip of ``n`` records cut at three quarters: several tasks are written before the read fails."""
+    src = b"".join(f'{{"id": {i}, "text": "The council met on Monday, caf\u00c3\u00a9 {i}."}}\n'.encode() for i in range(n))
+    blob = gzip.compress(src)
+    return blob[: len(blob) * 3 // 4]
+
+
+@pytest.mark.parametrize("existed", [False, True], ids=["made-by-the-run", "there-before"])
+def test_a_failed_stdin_run_removes_only_the_empty_folders_it_made(run_cli, tmp_path, existed):
+    if existed:
+        (tmp_path / "new").mkdir()
+    result = run_cli("fix", "-", "--stdin-format", "jsonl", "-o", "new/sub", "-j", "1", input=_truncated_gzip_records(40_000))
+    assert result.returncode == 2 and b"truncated" in result.stderr, result.stderr
+    assert (tmp_path / "new").exists() == existed
+    assert not (tmp_path / "new" / "sub").exists()
+
+
+def test_an_interrupted_stdin_run_removes_the_empty_folder_it_made(tmp_path):
+    out = tmp_path / "made" / "sub"
+    proc = subprocess.Popen(
+        [SCRUBBER, "fix", "-", "--stdin-format", "jsonl", "-o", str(out), "-j", "1"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert proc.stdin is not None
+    line = b'{"text": "The council met on Monday, caf\xc3\x83\xc2\xa9."}\n'
+    proc.stdin.write(line * 20_000)  # several tasks: the output's temp file is open, stdin stays open
+    proc.stdin.flush()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not (out.exists() and any(out.iterdir())):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the run did not exit after the signal")
+    assert proc.returncode == 143, err
+    assert not (tmp_path / "made").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 
 import pytest
 from runner_data import write_jsonl
@@ -59,7 +60,9 @@ def test_read_equals_written_plus_dropped_plus_failed(tmp_path, engine, monkeypa
     assert written == stats.documents - stats.documents_dropped + 1  # + b's malformed line
     # every document read is counted once: 30 + 24 in outputs, the .gz's good part in documents_failed
     assert stats.documents == 54
-    gz_lines = next(int(m.rsplit(" ", 1)[1]) for lvl, where, m in errors if where.endswith("c.jsonl.gz") and "after line" in m)
+    gz_lines = next(
+        int(re.search(r"after line (\d+)", m)[1]) for lvl, where, m in errors if where.endswith("c.jsonl.gz") and "after line" in m
+    )
     assert stats.documents_failed == gz_lines
     assert sum(rs.documents for rs in stats.rules.values()) >= stats.documents_changed
     assert stats.to_dict()["files_failed"] == 2 and stats.to_dict()["documents_failed"] == gz_lines

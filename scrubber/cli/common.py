@@ -18,7 +18,8 @@ import click
 
 from ..config import Config, ConfigError, check_codes, find_config, glob_problem, load_config, select_rules, split_codes
 from ..engine import Engine
-from ..io.atomic import atomic_write_bytes, remove_leftovers
+from ..io.atomic import atomic_write_bytes, remove_empty_folders, remove_leftovers
+from ..io.compression import STDIN_COMPRESSIONS
 from ..io.remote import is_url
 from ..io.sources import INPUT_FORMATS, InputError, InputFile, discover
 from ..kinds.base import PackError
@@ -278,6 +279,8 @@ class InputFormats:
 
     files: str = "auto"
     stdin: str | None = None
+    #: ``--stdin-compression``: auto (by the magic number), none, or a kind
+    stdin_compression: str = "auto"
 
     @property
     def of_stdin(self) -> str | None:
@@ -303,7 +306,7 @@ def discover_inputs(
     for arg in paths:
         unplaced: list[tuple[str, str]] = []
         try:
-            got = discover([arg], globs, formats.of_stdin, formats.files, unplaced)
+            got = discover([arg], globs, formats.of_stdin, formats.files, unplaced, formats.stdin_compression)
         except InputError as exc:
             fail(str(exc))
         for where, message in unplaced:  # why a folder that holds nothing to read was not entered
@@ -318,8 +321,8 @@ def discover_inputs(
     for arg in empty:
         reporter("warning", arg, f"no input files{matching} found")
     for source in found:
-        if source.hint:
-            reporter("warning", source.display, source.hint)
+        for hint in source.hints:
+            reporter("warning", source.display, hint)
     if any(s.is_stdin for s in found) and _stdin_is_a_terminal():
         end = "Ctrl-Z then Enter" if sys.platform == "win32" else "Ctrl-D"
         click.echo(f"scrubber: reading standard input ({end} to end)", err=True)
@@ -366,7 +369,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def format_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--input-format / --stdin-format, gathered into ``formats: InputFormats``."""
+    """--input-format / --stdin-format / --stdin-compression, gathered into ``formats: InputFormats``."""
 
     @click.option(
         "--input-format",
@@ -385,9 +388,20 @@ def format_options(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="Format of '-' (standard input) [default: the --input-format given, else text].",
     )
+    @click.option(
+        "--stdin-compression",
+        type=click.Choice(STDIN_COMPRESSIONS),
+        default="auto",
+        show_default=True,
+        help=(
+            "Compression of '-' (standard input). auto: by its first bytes (gzip, zstd, bzip2, xz), and bytes that only start "
+            "like one (text whose first bytes happen to match) are read as they are, with a warning; "
+            "none: read the bytes as they are; gz, zst, bz2, xz: always decompress."
+        ),
+    )
     @functools.wraps(func)
-    def wrapper(*args: Any, input_format: str, stdin_format: str | None, **kwargs: Any) -> Any:
-        return func(*args, formats=InputFormats(input_format, stdin_format), **kwargs)
+    def wrapper(*args: Any, input_format: str, stdin_format: str | None, stdin_compression: str, **kwargs: Any) -> Any:
+        return func(*args, formats=InputFormats(input_format, stdin_format, stdin_compression), **kwargs)
 
     return wrapper
 
@@ -503,6 +517,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
         stats = runner.run(sources)
     except RunAborted as exc:
         remove_leftovers()  # a temp file whose own cleanup the interrupt cut short
+        remove_empty_folders()
         reporter.finish()
         progress.clear()
         click.echo(terminal_text(f"scrubber: {exc.describe()}"), err=True)
@@ -515,6 +530,7 @@ def run_batch(batch: BatchOptions, cfg: Config, reporter: Reporter, sources: lis
     except OSError as exc:  # e.g. the Dask scheduler cannot be reached
         progress.clear()
         fail(f"cannot start the {engine_name} engine: {exc}")
+    remove_empty_folders()  # made for an output that was not written (its input failed)
     reporter.finish()
     progress.close(stats)
     if not write_stats(batch.stats_path, stats, reporter):

@@ -29,6 +29,23 @@ def remove_leftovers() -> None:
         _OPEN.discard(tmp)
 
 
+#: folders this process made to write in (outermost first), for :func:`remove_empty_folders`
+_CREATED: list[Path] = []
+
+
+def remove_empty_folders() -> None:
+    """Remove the folders this process made that are still empty (an output aborted, or never written).
+
+    ``fix - -o new/`` stopped before its output was committed must not
+    leave ``new/`` behind; a folder that existed before is never touched,
+    and ``rmdir`` refuses one that holds anything (another process's file).
+    """
+    for folder in reversed(_CREATED):  # innermost first: its parent may empty with it
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+    _CREATED.clear()
+
+
 #: the mode ``open()`` asks for when it creates a file; the umask takes bits away
 NEW_FILE_MODE = 0o666
 
@@ -58,8 +75,14 @@ def make_folder(folder: Path) -> None:
     be (``--stats afile/x.json``), and a bare "Not a directory" when it is
     further up; both become :class:`NotADirectoryError` naming that file.
     """
+    missing = []
+    for place in (folder, *folder.parents):
+        if place.exists() or place.is_symlink():
+            break
+        missing.append(place)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _CREATED.extend(reversed(missing))  # outermost first
     except (FileExistsError, NotADirectoryError) as exc:
         blocking = next((p for p in reversed((folder, *folder.parents)) if p.exists() and not p.is_dir()), None)
         if blocking is None:

@@ -12,6 +12,7 @@ import io
 import lzma
 import re
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,11 +26,16 @@ def compression_of(path: Path) -> str | None:
 #: (start of the stream, kind): what each format's own tools write first (bzip2: "BZh", the
 #: block size, then the magic of a block or of the end of an empty stream)
 _MAGIC = (
-    (b"\x1f\x8b", "gz"),
     (b"\x28\xb5\x2f\xfd", "zst"),
     (b"\xfd7zXZ\x00", "xz"),
 )
+#: gzip: its magic, method 8 (deflate, the only one defined), flags whose three reserved bits are clear
+_GZIP = re.compile(rb"\x1f\x8b\x08[\x00-\x1f]")
 _BZIP2 = re.compile(rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)")
+#: what ``--stdin-compression`` accepts: auto (by the magic number), none (read as it is), or one kind
+STDIN_COMPRESSIONS = ("auto", "none", "gz", "zst", "bz2", "xz")
+#: the names of the kinds in messages
+NAMES = {"gz": "gzip", "zst": "zstd", "bz2": "bzip2", "xz": "xz"}
 
 
 def compression_of_head(head: bytes) -> str | None:
@@ -41,7 +47,28 @@ def compression_of_head(head: bytes) -> str | None:
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
+    if _GZIP.match(head):
+        return "gz"
     return "bz2" if _BZIP2.match(head) else None
+
+
+def decompressor(kind: str) -> Callable[[bytes], bytes] | None:
+    """A one-shot incremental decompressor of ``kind`` (None when its library is missing).
+
+    For a look at the start of a stream (standard input): it raises as
+    soon as the bytes stop being that format.
+    """
+    if kind == "gz":
+        return zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress
+    if kind == "bz2":
+        return bz2.BZ2Decompressor().decompress
+    if kind == "xz":
+        return lzma.LZMADecompressor().decompress
+    try:
+        import zstandard
+    except ImportError:
+        return None
+    return zstandard.ZstdDecompressor().decompressobj().decompress
 
 
 def suffix_of(kind: str) -> str:
@@ -121,6 +148,7 @@ class _ZstdRaw(io.RawIOBase):
 
         self._raw = raw
         self._new = zstandard.ZstdDecompressor().decompressobj
+        self._error = zstandard.ZstdError
         self._dobj = self._new()
         self._pending = b""
         self._pos = 0  # how much of _pending was handed out
@@ -135,11 +163,14 @@ class _ZstdRaw(io.RawIOBase):
             chunk = self._raw.read(1 << 16)
             if not chunk:
                 if self._in_frame:
-                    raise TruncatedInput("zstd stream ends in the middle of a frame (truncated file?)")
+                    raise TruncatedInput("zstd stream ends before its end marker (truncated file?)")
                 return 0
             while chunk:
                 self._in_frame = True
-                self._pending += self._dobj.decompress(chunk)
+                try:
+                    self._pending += self._dobj.decompress(chunk)
+                except self._error as exc:
+                    raise CorruptInput(f"corrupt zstd data ({exc})") from exc
                 if self._dobj.eof:
                     chunk = self._dobj.unused_data
                     self._dobj = self._new()

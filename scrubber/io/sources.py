@@ -24,6 +24,7 @@ import io
 import itertools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,8 @@ from typing import Any, BinaryIO
 
 from ..model import Document
 from . import remote
-from .compression import compression_of, compression_of_head, suffix_of, wrap_read
+from .compression import NAMES as COMPRESSION_NAMES
+from .compression import CorruptInput, TruncatedInput, compression_of, compression_of_head, decompressor, suffix_of, wrap_read
 from .decode import NAMES, bomless_wide, decode_bytes, legacy_line, looks_binary, wide_encoding, wide_problem
 from .jsondoc import CHUNK, DocumentError, Piece, scan
 from .meter import METER
@@ -55,6 +57,24 @@ class InputError(Exception):
     where: str | None = None
 
 
+class DamagedInput(InputError):
+    """Compressed data that stops decompressing: cut short (``truncated``) or corrupt.
+
+    ``problem`` says what (``corrupt gzip data (CRC check failed …)``);
+    ``lines`` is how many lines were read before it, for the caller to say
+    where (see :meth:`after`).
+    """
+
+    def __init__(self, display: str, problem: str, truncated: bool, lines: int | None = None) -> None:
+        place = "" if lines is None else f" after line {lines}" if lines else " before its first line"
+        super().__init__(f"{display}: cannot read: {problem}{place}")
+        self.display, self.problem, self.truncated, self.lines = display, problem, truncated, lines
+
+    def after(self, lines: int) -> DamagedInput:
+        """The same failure, placed after the ``lines`` read before it."""
+        return DamagedInput(self.display, self.problem, self.truncated, lines)
+
+
 class BinaryInput(InputError):
     """The input is not text. Skipped quietly when found inside a folder."""
 
@@ -69,8 +89,8 @@ class InputFile:
     url: str | None = None  # set (and path None) for an input read through fsspec
     #: why this input cannot be read at all, found before reading (a folder the walk could not list)
     problem: str | None = None
-    #: a warning found while discovering it (read as text, but it looks like JSON Lines)
-    hint: str | None = None
+    #: warnings found while discovering it (read as text, but it looks like JSON Lines)
+    hints: tuple[str, ...] = ()
     #: with --in-place, other names (hard links) of this very file: linked to the rewritten file
     also: tuple[Path, ...] = ()
     #: (where, message) notes of the folder walk that found it, said when it is read (a folder left out)
@@ -217,6 +237,23 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+#: how many compressed bytes of standard input may be read to see its first decompressed bytes (a bzip2 block is up to 900 kB)
+PROBE_BYTES = 1 << 20
+#: a stream that fails to decompress this early is not one; later it is a damaged one
+STREAM_START = 512
+#: how many decompressed bytes are enough to look at (a JSON Lines hint needs the start of the first line)
+PLAIN_HEAD = 4096
+
+
+@dataclass(frozen=True)
+class StdinStart:
+    """What the start of standard input says: its compression, its first (decompressed) bytes, and a warning."""
+
+    compression: str | None
+    head: bytes  # decompressed when compressed, as much as the look brought
+    warning: str | None = None
+
+
 def _stdin_head() -> bytes:
     """The start of standard input, looked at without losing it.
 
@@ -238,12 +275,74 @@ def _stdin_head() -> bytes:
         return b""
     if len(head) >= MAGIC_BYTES:
         return head
-    got = b""
+    return _read_ahead(buffer, MAGIC_BYTES)
+
+
+def _read_ahead(buffer: BinaryIO, upto: int, enough: Callable[[bytes], bool] = lambda _: False) -> bytes:
+    """Standard input's first ``upto`` bytes (fewer at its end, or once ``enough``), all put back in front for the reader.
+
+    Bytes an earlier look read and put back are read again here, from the
+    given-back stream, so nothing is lost or doubled.
+    """
+    global _STDIN
+    if _STDIN is not None and _STDIN[0] is buffer:
+        buffer = _STDIN[1]  # the bytes given back come first
+    read = b""
     with contextlib.suppress(OSError):  # what was read is kept; the reader meets the error again
-        while len(got) < MAGIC_BYTES and (chunk := buffer.read1(MAGIC_BYTES - len(got))):
-            got += chunk
-    _STDIN = (buffer, io.BufferedReader(_Prefixed(got, buffer)))  # type: ignore[arg-type]
-    return got
+        while len(read) < upto and not enough(read) and (chunk := buffer.read1(upto - len(read))):  # type: ignore[attr-defined]
+            read += chunk
+    _STDIN = (sys.stdin.buffer, io.BufferedReader(_Prefixed(read, buffer)))  # type: ignore[arg-type]
+    return read
+
+
+def _stdin_start(choice: str = "auto") -> StdinStart:
+    """The compression and the decompressed start of standard input (``choice``: ``--stdin-compression``).
+
+    "auto" goes by the magic number, and then decompresses the start: bytes
+    that only begin like a compressed stream (text whose first bytes happen
+    to be gzip's, say) fail at once, and are read as they are, with a
+    warning. A stream that decompresses at first and fails later is
+    corrupt, and the reader says so. A named kind is never second-guessed;
+    "none" reads the bytes as they are.
+    """
+    head = _stdin_head()
+    kind = None if choice == "none" else compression_of_head(head) if choice == "auto" else choice
+    if kind is None or not head:
+        return StdinStart(kind, b"" if kind else head)
+    decompress = decompressor(kind)
+    if decompress is None:  # zstandard missing: the reader says so
+        return StdinStart(kind, b"")
+    plain = bytearray()
+    failure: Exception | None = None
+    fed = 0
+    early = False  # the failure came in the first STREAM_START bytes
+
+    def enough(raw: bytes) -> bool:
+        """Decompress what was read since the last call; True once the start is told (or the data failed)."""
+        nonlocal failure, fed, early
+        # the first STREAM_START bytes are fed on their own, to tell a failure there from one further on
+        for end in (min(STREAM_START, len(raw)), len(raw)):
+            if end <= fed or failure is not None or len(plain) >= PLAIN_HEAD or b"\n" in plain:
+                continue
+            try:
+                plain.extend(decompress(raw[fed:end]))
+            except Exception as exc:  # zlib.error, OSError, LZMAError, ZstdError, EOFError
+                failure, early = exc, fed < STREAM_START
+            fed = end
+        return failure is not None or len(plain) >= PLAIN_HEAD or b"\n" in plain
+
+    raw = _read_ahead(sys.stdin.buffer, PROBE_BYTES, enough)
+    enough(raw)  # the last chunk read
+    if failure is None or plain or not early or isinstance(failure, EOFError):
+        return StdinStart(kind, bytes(plain))  # a real stream (damaged further on, the reader says so)
+    if choice != "auto":
+        return StdinStart(kind, b"")  # asked for: the reader reports the corrupt data
+    name = COMPRESSION_NAMES[kind]
+    warning = (
+        f"starts like {name} data but is not ({failure}), so it is read as it is, uncompressed "
+        "(--stdin-compression none says so and drops this warning)"
+    )
+    return StdinStart(None, raw[:SNIFF_BYTES], warning)
 
 
 def _stdin() -> BinaryIO:
@@ -252,20 +351,23 @@ def _stdin() -> BinaryIO:
     return _STDIN[1] if _STDIN is not None and _STDIN[0] is buffer else buffer
 
 
-def _stdin_input(stdin_format: str | None) -> InputFile:
-    """Standard input: compressed if it starts with a compression's magic number.
+def _stdin_input(stdin_format: str | None, stdin_compression: str = "auto") -> InputFile:
+    """Standard input: compressed if it starts with a compression's magic number (see :func:`_stdin_start`).
 
     Read as text by default (``stdin_format`` None), it gets a warning if it
-    looks like JSON Lines. Compressed, its ``-o`` output is named
-    ``stdin.gz`` (and so on) and compressed the same way, as a file's is.
+    looks like JSON Lines (judged on its decompressed start). Compressed,
+    its ``-o`` output is named ``stdin.gz`` (and so on) and compressed the
+    same way, as a file's is.
     """
-    head = _stdin_head()
-    compression = compression_of_head(head)
+    start = _stdin_start(stdin_compression)
+    compression = start.compression
     rel = Path("stdin" + (suffix_of(compression) if compression else ""))
-    hint = None
-    if stdin_format is None and compression is None and _looks_like_jsonl(head, complete=False):
-        hint = "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl to read its records"
-    return InputFile(None, stdin_format or "text", compression, rel, hint=hint)
+    hints = (start.warning,) if start.warning else ()
+    if stdin_format is None and _looks_like_jsonl(start.head, complete=False):
+        hints += (
+            "looks like JSON Lines (its first line is a JSON object) but is read as one text document; add --stdin-format jsonl to read its records",
+        )
+    return InputFile(None, stdin_format or "text", compression, rel, hints=hints)
 
 
 def _file_hint(path: Path, compression: str | None) -> str | None:
@@ -289,6 +391,7 @@ def discover(
     stdin_format: str | None = "text",
     input_format: str = "auto",
     unplaced: list[tuple[str, str]] | None = None,
+    stdin_compression: str = "auto",
 ) -> list[InputFile]:
     """Expand CLI arguments into input files.
 
@@ -313,7 +416,7 @@ def discover(
     found: list[InputFile] = []
     for arg in args:
         if arg == "-":
-            found.append(_stdin_input(stdin_format))
+            found.append(_stdin_input(stdin_format, stdin_compression))
             continue
         if remote.is_url(arg):
             try:
@@ -330,7 +433,7 @@ def discover(
         elif path.exists():
             fmt, comp = format_of(path, input_format)
             hint = _file_hint(path, comp) if fmt == "text" and input_format == "auto" else None
-            found.append(InputFile(path, fmt, comp, Path(path.name), hint=hint))
+            found.append(InputFile(path, fmt, comp, Path(path.name), hints=(hint,) if hint else ()))
         else:
             raise InputError(f"{arg}: no such file or directory")
     return found
@@ -460,11 +563,14 @@ def _read_errors(source: InputFile) -> Iterator[None]:
         raise InputError(str(exc)) from None
     except WideError as exc:
         raise InputError(f"{source.display}: {exc}") from None
+    except (TruncatedInput, CorruptInput) as exc:
+        raise DamagedInput(source.display, str(exc), isinstance(exc, TruncatedInput)) from None
     except (OSError, EOFError) as exc:
         raise InputError(f"{source.display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except Exception as exc:  # zstd/gzip format errors have assorted types
         if type(exc).__module__.startswith(("zstandard", "gzip", "zlib")) or "zstd" in type(exc).__name__.lower():
-            raise InputError(f"{source.display}: corrupt {source.compression} data: {exc}") from None
+            name = COMPRESSION_NAMES.get(source.compression or "", source.compression)
+            raise DamagedInput(source.display, f"corrupt {name} data ({exc})", truncated=False) from None
         raise
 
 
@@ -552,6 +658,8 @@ class JsonlLines:
                 finally:
                     if not source.is_stdin:
                         handle.close()
+        except DamagedInput as exc:
+            raise exc.after(count) from None
         except InputError as exc:
             if count:
                 raise InputError(f"{exc} after line {count}") from None
@@ -724,10 +832,10 @@ def _parse_record(body: bytes, text_key: str) -> tuple[str, dict[str, Any]]:
 def _other_fields(record: dict[str, Any], text_key: str) -> str:
     """What a record without ``text_key`` has instead, and the field to try: the hint of a wrong ``--text-key``.
 
-    The field suggested is the one holding the longest string, which is
-    where a scraper puts the article. A dotted key (``meta.text``) whose
-    head is a field is told that nested fields are not supported: the
-    writer replaces a top-level value only.
+    The field suggested is the one most like an article (see
+    :func:`_text_field_guess`). A dotted key (``meta.text``) whose head is
+    a field is told that nested fields are not supported: the writer
+    replaces a top-level value only.
     """
     nested = f"--text-key names a top-level field: nested fields such as {text_key} are not supported" if "." in text_key else ""
     if nested and text_key.split(".", 1)[0] in record:
@@ -736,9 +844,31 @@ def _other_fields(record: dict[str, Any], text_key: str) -> str:
         return "the record is empty"
     names = list(record)
     shown = ", ".join(names[:8]) + (f", … ({len(names)} fields)" if len(names) > 8 else "")
-    strings = [(len(v), k) for k, v in record.items() if isinstance(v, str) and v]
-    hint = f"; try --text-key {max(strings)[1]}" if strings else ""
+    guess = _text_field_guess(record)
+    hint = f"; try --text-key {guess}" if guess else ""
     return f"the record has: {shown}{hint}" + (f"; {nested}" if nested else "")
+
+
+#: field names scrapers give the article's text
+_TEXT_NAMES = re.compile(r"text|body|content|article|story|paragraphs?$", re.IGNORECASE)
+
+
+def _text_field_guess(record: dict[str, Any]) -> str | None:
+    """The string field of ``record`` most likely to hold the article, or None when it has none.
+
+    Prose first (words, not one long token: an id, a URL, a hash), then a
+    name that says text (body, content, article_text ...), then the most
+    words: a long identifier is no article, and a title has fewer words
+    than its body.
+    """
+
+    def rank(item: tuple[str, Any]) -> tuple[bool, bool, int, int]:
+        name, value = item
+        words = len(value.split())
+        return words > 1, bool(_TEXT_NAMES.search(name)), words, len(value)
+
+    strings = [(k, v) for k, v in record.items() if isinstance(v, str) and v.strip()]
+    return max(strings, key=rank)[0] if strings else None
 
 
 # -- JSON documents (an array of records, or one record) --------------------------------

@@ -63,10 +63,16 @@ def check_keymap(keymap: Mapping[str, str], bindings: Iterable[_Binding], twins:
         if len({b.action for b in found.values()}) < 2:
             continue
         first, second = sorted(found.values(), key=lambda b: b.id not in keymap)[:2]  # the remapped one first
-        moved = second if second.id not in keymap else first
+        shown = spelled.get(key, key)
+        if second.id in keymap:  # both set in the config: neither is "the other one" to move
+            raise KeymapError(
+                f"review-keys: {_name(first)} and {_name(second)} are both set to key {shown!r}, "
+                "and a key can do only one of them; set one of the two to another key",
+                first.id,
+            )
         raise KeymapError(
-            f"review-keys: key {spelled.get(key, key)!r} is bound to both {_name(first)} and {_name(second)}; "
-            f'give {_name(moved)} another key too (e.g. {_name(moved)} = "…") or choose a free key',
+            f"review-keys: key {shown!r} is bound to both {_name(first)} and {_name(second)}; "
+            f'give {_name(second)} another key too (e.g. {_name(second)} = "…") or choose a free key',
             first.id if first.id in keymap else None,
         )
 
