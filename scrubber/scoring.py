@@ -69,6 +69,6 @@ def document_score(text: str, findings: Sequence[Finding]) -> float:
     flagged = [f.confidence for f in findings if is_garble(f)]
     if not flagged:
         return 0.0
-    from .text import segment
+    from .text import sentence_count
 
-    return document_score_from(flagged, len(segment(text).sentences))
+    return document_score_from(flagged, sentence_count(text))

@@ -35,7 +35,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import regex
 
@@ -221,8 +222,13 @@ _PARAGRAPH = regex.compile(r"[^\n]*\S[^\n]*")
 #: never be followed by the capital the look-ahead wants (the next character
 #: would be more punctuation), so this finds exactly what the backtracking
 #: form found, in linear time (". . . ." a megabyte long took minutes).
+#: what can start the word after a sentence end (with a quote or bracket before it), and the
+#: space that ends that word: the regex module's classes (its Unicode tables, not CPython's)
+_NEXT_START = r"[\p{Lu}\d]"
+_SPACE = r"\s"
 _END = regex.compile(
-    r"""(?<![.!?…])(?<![.!?…][ \t])(?:[.!?…](?:[ \t]?[.!?…])*+)["”’')\]]*+(?=[ \t]+(["“‘'(\[]?)([\p{Lu}\d]\S*))""",
+    r"""(?<![.!?…])(?<![.!?…][ \t])(?:[.!?…](?:[ \t]?[.!?…])*+)["”’')\]]*+"""
+    rf"""(?=[ \t]+(["“‘'(\[]?)({_NEXT_START}{_SPACE.upper()}*))""",
     regex.VERSION1,
 )
 
@@ -287,19 +293,23 @@ def paragraph_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     for pm in _PARAGRAPH.finditer(text):
         p_start, p_end = pm.start(), pm.end()
-        while text[p_start].isspace():
+        # bounded: the regex module's \S takes \x1c-\x1f, which str.isspace calls
+        # space, so a line of them alone is blank here (it ran off the line before)
+        while p_start < p_end and text[p_start].isspace():
             p_start += 1
-        while text[p_end - 1].isspace():
+        while p_end > p_start and text[p_end - 1].isspace():
             p_end -= 1
-        spans.append((p_start, p_end))
+        if p_start < p_end:
+            spans.append((p_start, p_end))
     return spans
 
 
-def sentence_spans(text: str, p_start: int, p_end: int) -> list[Span]:
+def sentence_spans_python(text: str, p_start: int, p_end: int) -> list[Span]:
     """(start, end) of the sentences of the paragraph ``text[p_start:p_end]`` (at least one).
 
     A sentence never crosses a paragraph, and nothing outside the paragraph
     decides where its sentences end, so a paragraph can be split on its own.
+    The reference of :func:`sentence_spans` (which is this, in C when built).
     """
     spans: list[Span] = []
     pos = p_start
@@ -314,6 +324,61 @@ def sentence_spans(text: str, p_start: int, p_end: int) -> list[Span]:
     if pos < p_end:
         spans.append((pos, p_end))
     return spans
+
+
+#: characters the splitter's class table covers (beyond it, Python splits the paragraph)
+_CLASS_LIMIT = 0x10000
+
+
+def _end_classes() -> bytes:
+    """For each character below :data:`_CLASS_LIMIT`: bit 1 if ``_NEXT_START`` matches it, bit 2 if ``_SPACE`` does.
+
+    Built from the regex module itself (one scan over the characters, about 6 ms): its
+    ``\\p{Lu}`` is not ``str.isupper`` (that counts Other_Uppercase, ``Ⓐ``), nor its ``\\s``
+    ``str.isspace`` (that counts ``\\x1c``-``\\x1f``), and its Unicode version may not be CPython's.
+    """
+    table = bytearray(_CLASS_LIMIT)
+    every = "".join(map(chr, range(_CLASS_LIMIT)))
+    for bit, pattern in ((1, _NEXT_START), (2, _SPACE)):
+        for m in regex.finditer(pattern, every, regex.VERSION1):
+            table[m.start()] |= bit
+    return bytes(table)
+
+
+@cache
+def _splitter() -> _Splitter | None:
+    """The compiled splitter (built on first use: its table costs a few milliseconds), or None."""
+    from .kinds.mark_scan import sentence_splitter
+
+    return sentence_splitter(ABBREVIATIONS, SENTENCE_OPENERS, _end_classes())  # type: ignore[return-value]
+
+
+class _Splitter(Protocol):
+    def spans(self, text: str, p_start: int, p_end: int) -> list[Span] | None: ...
+    def count(self, text: str, p_start: int, p_end: int) -> int | None: ...
+
+
+def sentence_spans(text: str, p_start: int, p_end: int) -> list[Span]:
+    """(start, end) of the sentences of the paragraph ``text[p_start:p_end]``: :func:`sentence_spans_python`, in C when built.
+
+    The compiled splitter declines a paragraph it cannot decide with
+    certainty (a character beyond its class table, a word beyond ASCII
+    before a lone full stop); Python splits those.
+    """
+    splitter = _splitter()
+    if splitter is not None and (spans := splitter.spans(text, p_start, p_end)) is not None:
+        return spans
+    return sentence_spans_python(text, p_start, p_end)
+
+
+def sentence_count(text: str) -> int:
+    """``len(segment(text).sentences)``, without making a sentence or paragraph object (the garble score's ``n``)."""
+    splitter = _splitter()
+    total = 0
+    for p_start, p_end in paragraph_spans(text):
+        n = None if splitter is None else splitter.count(text, p_start, p_end)
+        total += len(sentence_spans_python(text, p_start, p_end)) if n is None else n
+    return total
 
 
 def segment(text: str) -> Segmentation:

@@ -26,6 +26,9 @@
  * Character classes follow re's for str: \w is Py_UNICODE_ISALNUM or '_',
  * \d is Py_UNICODE_ISDECIMAL, [^\W\d_] is \w but neither \d nor '_'.
  *
+ * A Splitter (below) finds where a paragraph's sentences end, exactly as
+ * scrubber.text's _END pattern and abbreviation test do, for text.py.
+ *
  * No word list is written here: garble.py passes its constants (the words a
  * mark may not follow, the units, months and auxiliaries, the word-order
  * branches) when it builds a Scanner. The scan holds the GIL and owns no
@@ -957,6 +960,467 @@ static PyTypeObject RunFilterType = {
 };
 
 
+/* ---- sentence ends (Splitter) -------------------------------------------------------------- */
+
+/* Where a paragraph's sentences end, exactly as scrubber.text.sentence_spans_python finds them:
+ *
+ *   for em in _END.finditer(text, p_start, p_end):
+ *       if text[em.start()] == "." and len(em) == 1 and _abbreviation_end(...): continue
+ *       spans.append((pos, em.end())); pos = em.end() and the whitespace after it
+ *
+ * with _END = (?<![.!?…])(?<![.!?…][ \t])(?:[.!?…](?:[ \t]?[.!?…])*+)["”’')\]]*+
+ *             (?=[ \t]+(["“‘'(\[]?)([\p{Lu}\d]\S*))     (the regex module, VERSION1)
+ *
+ * Why: the regex scan and a Python call per full stop were 0.08 s of a pass of all rules over
+ * perf-news, and the garble score split every flagged document again only to count sentences.
+ *
+ * Each piece of the pattern is mirrored below, in the order the regex module tries it. The two
+ * classes whose meaning is the regex module's own, [\p{Lu}\d] and \s (its Unicode tables, not
+ * CPython's: Py_UNICODE_ISUPPER is not category Lu, str.isspace is not White_Space), are never
+ * decided here: Python passes a table of them built from the regex module itself, and where a
+ * character lies beyond the table the paragraph is declined (None) and Python runs the pattern.
+ * _abbreviation_end's str methods are CPython's own (Py_UNICODE_ISSPACE is str.isspace,
+ * Py_UNICODE_ISALPHA is str.isalpha); its str.lower() is folded here for ASCII words only, and
+ * a word before a lone full stop that might lower into an abbreviation from beyond ASCII (the
+ * Kelvin sign) declines the paragraph too.
+ *
+ * No word list is written here: text.py passes ABBREVIATIONS and SENTENCE_OPENERS. */
+
+#define CLASS_UPPER_OR_DIGIT 1 /* [\p{Lu}\d] matches the character */
+#define CLASS_SPACE 2          /* \s matches it (what ends \S*) */
+#define UNDECIDED (-1)
+#define FAILED (-2)
+
+/* a set of words, compared code point by code point */
+typedef struct {
+    Py_UCS4 *chars;     /* every word, one after another */
+    Py_ssize_t *starts; /* slot -> offset of its word in chars, -1: empty */
+    Py_ssize_t *lengths;
+    uint32_t mask;
+} WordSet;
+
+typedef struct {
+    int kind;
+    const void *data;
+} Text;
+
+#define AT(t, i) PyUnicode_READ((t)->kind, (t)->data, (i))
+
+static inline uint32_t
+hash_code_point(uint32_t h, Py_UCS4 c)
+{
+    return (h ^ c) * 16777619u;
+}
+
+/* the word at text[start:end] (its ASCII capitals lowered when fold) is in the set */
+static int
+word_set_has(const WordSet *set, const Text *t, Py_ssize_t start, Py_ssize_t end, int fold)
+{
+    uint32_t h = 2166136261u;
+    for (Py_ssize_t k = start; k < end; k++) {
+        Py_UCS4 c = AT(t, k);
+        h = hash_code_point(h, fold && c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    for (uint32_t slot = h & set->mask;; slot = (slot + 1) & set->mask) {
+        if (set->starts[slot] < 0)
+            return 0;
+        if (set->lengths[slot] != end - start)
+            continue;
+        const Py_UCS4 *w = set->chars + set->starts[slot];
+        Py_ssize_t k = 0;
+        for (; k < end - start; k++) {
+            Py_UCS4 c = AT(t, start + k);
+            if ((fold && c >= 'A' && c <= 'Z' ? c + 32 : c) != w[k])
+                break;
+        }
+        if (k == end - start)
+            return 1;
+    }
+}
+
+static void
+word_set_free(WordSet *set)
+{
+    PyMem_Free(set->chars);
+    PyMem_Free(set->starts);
+    PyMem_Free(set->lengths);
+}
+
+/* Fill set from an iterable of non-empty str; -1 with an exception set on error. */
+static int
+word_set_build(WordSet *set, PyObject *iterable, const char *name)
+{
+    PyObject *words = PySequence_List(iterable);
+    if (!words)
+        return -1;
+    Py_ssize_t count = PyList_GET_SIZE(words), total = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *w = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(w) || PyUnicode_GET_LENGTH(w) == 0) {
+            PyErr_Format(PyExc_ValueError, "Splitter(): %s must be non-empty str, not %R", name, w);
+            goto fail;
+        }
+        total += PyUnicode_GET_LENGTH(w);
+    }
+    uint32_t size = 16;
+    while (size < 2 * (uint64_t)count + 2)
+        size *= 2;
+    set->mask = size - 1;
+    set->chars = PyMem_Malloc(((size_t)total + 1) * sizeof(Py_UCS4));
+    set->starts = PyMem_Malloc(size * sizeof(Py_ssize_t));
+    set->lengths = PyMem_Malloc(size * sizeof(Py_ssize_t));
+    if (!set->chars || !set->starts || !set->lengths) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (uint32_t k = 0; k < size; k++)
+        set->starts[k] = -1;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *w = PyList_GET_ITEM(words, k);
+        Text t = {PyUnicode_KIND(w), PyUnicode_DATA(w)};
+        Py_ssize_t n = PyUnicode_GET_LENGTH(w);
+        if (word_set_has(set, &t, 0, n, 0))
+            continue; /* given twice */
+        uint32_t h = 2166136261u;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            set->chars[at + i] = AT(&t, i);
+            h = hash_code_point(h, set->chars[at + i]);
+        }
+        uint32_t slot = h & set->mask;
+        while (set->starts[slot] >= 0)
+            slot = (slot + 1) & set->mask;
+        set->starts[slot] = at;
+        set->lengths[slot] = n;
+        at += n;
+    }
+    Py_DECREF(words);
+    return 0;
+fail:
+    Py_DECREF(words);
+    return -1;
+}
+
+typedef struct {
+    PyObject_HEAD
+    WordSet abbreviations; /* ABBREVIATIONS: lower-cased, without the dot */
+    WordSet openers;       /* SENTENCE_OPENERS */
+    int abbreviations_ascii; /* every abbreviation is ASCII */
+    uint8_t *classes;      /* CLASS_* bits of each character below n_classes, from the regex module */
+    Py_ssize_t n_classes;
+} Splitter;
+
+static inline int
+is_terminal(Py_UCS4 c) /* [.!?…] */
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026;
+}
+
+static inline int
+is_closer(Py_UCS4 c) /* ["”’')\]] */
+{
+    return c == '"' || c == 0x201D || c == 0x2019 || c == '\'' || c == ')' || c == ']';
+}
+
+static inline int
+is_opener(Py_UCS4 c) /* ["“‘'(\[] (also what _abbreviation_end's lstrip takes off) */
+{
+    return c == '"' || c == 0x201C || c == 0x2018 || c == '\'' || c == '(' || c == '[';
+}
+
+/* the first [.!?…] in text[i:end], or end (the one loop over every character, one per storage kind) */
+static Py_ssize_t
+next_terminal(const Text *t, Py_ssize_t i, Py_ssize_t end)
+{
+    switch (t->kind) {
+    case PyUnicode_1BYTE_KIND: {
+        const Py_UCS1 *d = t->data;
+        while (i < end && d[i] != '.' && d[i] != '!' && d[i] != '?')
+            i++; /* no … in one byte */
+        return i;
+    }
+    case PyUnicode_2BYTE_KIND: {
+        const Py_UCS2 *d = t->data;
+        while (i < end && !is_terminal(d[i]))
+            i++;
+        return i;
+    }
+    default: {
+        const Py_UCS4 *d = t->data;
+        while (i < end && !is_terminal(d[i]))
+            i++;
+        return i;
+    }
+    }
+}
+
+/* 1 if the regex module's class (CLASS_*) matches c, 0 if not, UNDECIDED beyond the table */
+static inline int
+regex_class(const Splitter *s, Py_UCS4 c, uint8_t class)
+{
+    if ((Py_ssize_t)c >= s->n_classes)
+        return UNDECIDED;
+    return (s->classes[c] & class) != 0;
+}
+
+/* _abbreviation_end(text, para_start, dot, next_word), next_word = text[word_at:] up to \s or end:
+ * 1 (an abbreviation: no sentence end), 0, or UNDECIDED */
+static int
+abbreviation_end(const Splitter *s, const Text *t, Py_ssize_t para_start, Py_ssize_t dot, Py_ssize_t word_at, Py_ssize_t end)
+{
+    /* i = dot; while i > para_start and not text[i - 1].isspace(): i -= 1 */
+    Py_ssize_t i = dot;
+    while (i > para_start && !Py_UNICODE_ISSPACE(AT(t, i - 1)))
+        i--;
+    /* word = text[i:dot].lstrip("\"“‘'(["); if not word: return False */
+    while (i < dot && is_opener(AT(t, i)))
+        i++;
+    if (i == dot)
+        return 0;
+    /* bare = word.rstrip(".") */
+    Py_ssize_t e = dot;
+    while (e > i && AT(t, e - 1) == '.')
+        e--;
+    /* if "." in bare or len(bare) == 1: */
+    int dotted = 0;
+    for (Py_ssize_t k = i; k < e; k++)
+        dotted |= AT(t, k) == '.';
+    if (dotted || e - i == 1) {
+        /* if bare.replace(".", "").isalpha(): ... return False */
+        Py_ssize_t letters = 0;
+        for (Py_ssize_t k = i; k < e; k++) {
+            Py_UCS4 c = AT(t, k);
+            if (c == '.')
+                continue;
+            if (!Py_UNICODE_ISALPHA(c))
+                return 0;
+            letters++;
+        }
+        if (letters == 0)
+            return 0;
+        /* return next_word.rstrip(",;:") not in SENTENCE_OPENERS, next_word = group 2: [\p{Lu}\d]\S* */
+        Py_ssize_t word_end = word_at + 1;
+        for (; word_end < end; word_end++) {
+            int space = regex_class(s, AT(t, word_end), CLASS_SPACE);
+            if (space == UNDECIDED)
+                return UNDECIDED;
+            if (space)
+                break;
+        }
+        while (word_end > word_at && (AT(t, word_end - 1) == ',' || AT(t, word_end - 1) == ';' || AT(t, word_end - 1) == ':'))
+            word_end--;
+        return !word_set_has(&s->openers, t, word_at, word_end, 0);
+    }
+    /* return bare.lower() in ABBREVIATIONS and (bare[0].isupper() or bare.islower()):
+     * lowered here for ASCII only. A character beyond ASCII whose simple lower case is beyond
+     * ASCII too (”, ’, é) puts one beyond ASCII in bare.lower() (str.lower's full mapping starts
+     * with the simple one), which no ASCII abbreviation holds; one whose lower case is ASCII (the
+     * Kelvin sign, İ) is left to Python, and so is any such word if an abbreviation is not ASCII. */
+    int upper = 0, lower = 0;
+    for (Py_ssize_t k = i; k < e; k++) {
+        Py_UCS4 c = AT(t, k);
+        if (c >= 128) {
+            if (!s->abbreviations_ascii || Py_UNICODE_TOLOWER(c) < 128)
+                return UNDECIDED;
+            return 0;
+        }
+        upper |= c >= 'A' && c <= 'Z';
+        lower |= c >= 'a' && c <= 'z';
+    }
+    if (!word_set_has(&s->abbreviations, t, i, e, 1))
+        return 0;
+    Py_UCS4 first = AT(t, i);
+    return (first >= 'A' && first <= 'Z') || (lower && !upper);
+}
+
+/* Append (start, end) to list; -1 on error. */
+static int
+append_span(PyObject *list, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *span = Py_BuildValue("(nn)", start, end);
+    if (!span)
+        return -1;
+    int r = PyList_Append(list, span);
+    Py_DECREF(span);
+    return r;
+}
+
+/* The sentences of text[p_start:p_end], appended to spans when it is not NULL: their number,
+ * UNDECIDED (Python must split this paragraph) or FAILED (an exception is set). */
+static Py_ssize_t
+split(const Splitter *s, PyObject *text, Py_ssize_t p_start, Py_ssize_t end, PyObject *spans)
+{
+    const Text text_ = {PyUnicode_KIND(text), PyUnicode_DATA(text)}, *t = &text_;
+    Py_ssize_t count = 0, pos = p_start;
+    for (Py_ssize_t i = p_start; (i = next_terminal(t, i, end)) < end; i++) {
+        /* [.!?…] */
+        Py_UCS4 c = AT(t, i);
+        /* (?<![.!?…])(?<![.!?…][ \t]): the regex module's look-behinds see before p_start too */
+        if (i >= 1 && is_terminal(AT(t, i - 1)))
+            continue;
+        if (i >= 2 && is_blank(AT(t, i - 1)) && is_terminal(AT(t, i - 2)))
+            continue;
+        /* (?:[ \t]?[.!?…])*+ */
+        Py_ssize_t r = i + 1;
+        for (;;) {
+            if (r < end && is_terminal(AT(t, r)))
+                r++;
+            else if (r + 1 < end && is_blank(AT(t, r)) && is_terminal(AT(t, r + 1)))
+                r += 2;
+            else
+                break;
+        }
+        /* ["”’')\]]*+ */
+        Py_ssize_t m_end = r;
+        while (m_end < end && is_closer(AT(t, m_end)))
+            m_end++;
+        /* (?=[ \t]+ ... (nothing is given back: neither an opener nor the class matches a blank) */
+        Py_ssize_t j = m_end;
+        if (j >= end || !is_blank(AT(t, j)))
+            continue; /* no match here; one cannot start inside the run (the look-behinds) */
+        while (j < end && is_blank(AT(t, j)))
+            j++;
+        /* ... (["“‘'(\[]?)([\p{Lu}\d] ...): an opener, or else none */
+        Py_ssize_t word_at;
+        int hit;
+        if (j < end && is_opener(AT(t, j)) && j + 1 < end && (hit = regex_class(s, AT(t, j + 1), CLASS_UPPER_OR_DIGIT)) != 0)
+            word_at = j + 1;
+        else if (j < end && (hit = regex_class(s, AT(t, j), CLASS_UPPER_OR_DIGIT)) != 0)
+            word_at = j;
+        else
+            continue;
+        if (hit == UNDECIDED)
+            return UNDECIDED;
+        /* a match: finditer goes on from its end, whatever becomes of it */
+        Py_ssize_t m_start = i;
+        i = m_end - 1;
+        /* if text[em.start()] == "." and end - em.start() == 1 and _abbreviation_end(...): continue */
+        if (c == '.' && m_end - m_start == 1) {
+            int abbreviation = abbreviation_end(s, t, p_start, m_start, word_at, end);
+            if (abbreviation == UNDECIDED)
+                return UNDECIDED;
+            if (abbreviation)
+                continue;
+        }
+        /* spans.append((pos, end)); pos = end; while pos < p_end and text[pos].isspace(): pos += 1 */
+        if (spans && append_span(spans, pos, m_end) < 0)
+            return FAILED;
+        count++;
+        pos = m_end;
+        while (pos < end && Py_UNICODE_ISSPACE(AT(t, pos)))
+            pos++;
+    }
+    /* if pos < p_end: spans.append((pos, p_end)) */
+    if (pos < end) {
+        if (spans && append_span(spans, pos, end) < 0)
+            return FAILED;
+        count++;
+    }
+    return count;
+}
+
+/* text, p_start, p_end from args; 0 when the kernel splits them, 1 when Python must (a range
+ * sentence_spans would not be given: outside the text, or backwards), -1 on error */
+static int
+split_args(PyObject *args, PyObject **text, Py_ssize_t *p_start, Py_ssize_t *p_end)
+{
+    if (!PyArg_ParseTuple(args, "Unn", text, p_start, p_end))
+        return -1;
+    return !(0 <= *p_start && *p_start <= *p_end && *p_end <= PyUnicode_GET_LENGTH(*text));
+}
+
+static PyObject *
+Splitter_spans(Splitter *s, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t p_start, p_end;
+    int declined = split_args(args, &text, &p_start, &p_end);
+    if (declined)
+        return declined < 0 ? NULL : Py_NewRef(Py_None);
+    PyObject *spans = PyList_New(0);
+    if (!spans)
+        return NULL;
+    Py_ssize_t n = split(s, text, p_start, p_end, spans);
+    if (n >= 0)
+        return spans;
+    Py_DECREF(spans);
+    return n == FAILED ? NULL : Py_NewRef(Py_None);
+}
+
+static PyObject *
+Splitter_count(Splitter *s, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t p_start, p_end;
+    int declined = split_args(args, &text, &p_start, &p_end);
+    if (declined)
+        return declined < 0 ? NULL : Py_NewRef(Py_None);
+    Py_ssize_t n = split(s, text, p_start, p_end, NULL);
+    return n >= 0 ? PyLong_FromSsize_t(n) : Py_NewRef(Py_None);
+}
+
+static void
+Splitter_dealloc(Splitter *s)
+{
+    word_set_free(&s->abbreviations);
+    word_set_free(&s->openers);
+    PyMem_Free(s->classes);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+/* Splitter(abbreviations, openers, classes): classes[c] holds the CLASS_* bits of chr(c) */
+static PyObject *
+Splitter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"abbreviations", "openers", "classes", NULL};
+    PyObject *abbreviations, *openers;
+    Py_buffer classes;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOy*:Splitter", keywords, &abbreviations, &openers, &classes))
+        return NULL;
+    Splitter *s = (Splitter *)type->tp_alloc(type, 0); /* zeroed: every pointer NULL */
+    if (!s)
+        goto done;
+    if (word_set_build(&s->abbreviations, abbreviations, "abbreviations") < 0 || word_set_build(&s->openers, openers, "openers") < 0)
+        goto fail;
+    s->abbreviations_ascii = 1;
+    for (Py_ssize_t k = 0; k <= (Py_ssize_t)s->abbreviations.mask; k++)
+        if (s->abbreviations.starts[k] >= 0)
+            for (Py_ssize_t i = 0; i < s->abbreviations.lengths[k]; i++)
+                if (s->abbreviations.chars[s->abbreviations.starts[k] + i] >= 128)
+                    s->abbreviations_ascii = 0;
+    if (!(s->classes = PyMem_Malloc(classes.len ? (size_t)classes.len : 1))) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    memcpy(s->classes, classes.buf, (size_t)classes.len);
+    s->n_classes = classes.len;
+    goto done;
+fail:
+    Py_CLEAR(s);
+done:
+    PyBuffer_Release(&classes);
+    return (PyObject *)s;
+}
+
+static PyMethodDef Splitter_methods[] = {
+    {"spans", (PyCFunction)Splitter_spans, METH_VARARGS,
+     "spans(text, p_start, p_end) -> scrubber.text.sentence_spans_python(text, p_start, p_end), or None where Python must split."},
+    {"count", (PyCFunction)Splitter_count, METH_VARARGS,
+     "count(text, p_start, p_end) -> len(spans(text, p_start, p_end)) without making them, or None where Python must split."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject SplitterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "scrubber.kinds._mark_scan_kernel.Splitter",
+    .tp_basicsize = sizeof(Splitter),
+    .tp_dealloc = (destructor)Splitter_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The sentence ends of a paragraph, as scrubber.text splits it (its word lists and the regex module's classes given).",
+    .tp_methods = Splitter_methods,
+    .tp_new = Splitter_new,
+};
+
 /* ---- the share of common words (module function) ---------------------------------------- */
 
 #define MAX_COMMON 32 /* words common_hits takes at most */
@@ -1084,7 +1548,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__mark_scan_kernel(void)
 {
-    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&RunFilterType) < 0)
+    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&RunFilterType) < 0 || PyType_Ready(&SplitterType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m)
@@ -1098,6 +1562,12 @@ PyInit__mark_scan_kernel(void)
     Py_INCREF(&RunFilterType);
     if (PyModule_AddObject(m, "RunFilter", (PyObject *)&RunFilterType) < 0) {
         Py_DECREF(&RunFilterType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&SplitterType);
+    if (PyModule_AddObject(m, "Splitter", (PyObject *)&SplitterType) < 0) {
+        Py_DECREF(&SplitterType);
         Py_DECREF(m);
         return NULL;
     }

@@ -16,7 +16,8 @@ Two more kernel functions work on a document's runs of word characters:
 :func:`run_filter` (the distinct letter runs less the common English words
 no detector asks about); each has its Python reference here. A third,
 :data:`common_hits`, counts the commonest English words the way the
-language tests' ``str.count`` calls do, in one pass.
+language tests' ``str.count`` calls do, in one pass. And
+:func:`sentence_splitter` gives :mod:`scrubber.text` its sentence ends in C.
 
 Without the kernel (no C compiler when the package was installed, or
 ``SCRUBBER_PURE_PYTHON=1``) :func:`mark_scan` returns None and the detectors
@@ -157,3 +158,20 @@ def common_hits_python(text: str, words: tuple[str, ...]) -> tuple[int, int]:
 common_hits: Callable[[str, tuple[str, ...]], tuple[int, int]] = _kernel.common_hits if _COMPILED else common_hits_python  # type: ignore[union-attr]
 #: whether :data:`common_hits` is the compiled pass (the pure Python callers count with early exits instead)
 COMMON_HITS_COMPILED = _COMPILED
+
+
+# -- sentence ends -------------------------------------------------------------------------------
+
+
+def sentence_splitter(abbreviations: Iterable[str], openers: Iterable[str], classes: bytes) -> object | None:
+    """The compiled splitter of :func:`scrubber.text.sentence_spans`, or None where only the Python one runs.
+
+    Its ``spans(text, p_start, p_end)`` is ``sentence_spans_python(text, p_start, p_end)`` or None
+    where Python must split that paragraph (a character beyond ``classes``, a word beyond ASCII
+    before a lone full stop), and its ``count`` is the length of ``spans`` without making them.
+    ``classes[c]`` holds bit 1 when the regex module's ``[\\p{Lu}\\d]`` matches ``chr(c)``, bit 2
+    when its ``\\s`` does: those are the regex module's tables, not CPython's, so they come from it.
+    """
+    if not _COMPILED:
+        return None
+    return _kernel.Splitter(abbreviations, openers, classes)  # type: ignore[union-attr]
