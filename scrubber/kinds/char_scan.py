@@ -1,0 +1,89 @@
+"""Where the unicode family's character scans can match, from the optional compiled kernel.
+
+``unicode.mojibake`` (:data:`.unicode.SIGNATURE`), ``unicode.legacy-8bit``
+(:data:`.legacy.TRIGGER`) and the ``chars`` rules (one class of first
+characters) each read every document with a stdlib ``re`` scan, though most
+documents hold no match: about 0.045 s of the family's 0.13 s on perf-news.
+``_char_scan_kernel.c`` reads the text once per scan, looking each
+character's classes up in a table, and returns the positions where a match
+can start; the matchers then run their exact pattern at each one (:func:`matches`),
+so what they find is the pattern's whichever scan ran. The patterns'
+modules pass their own classes: a :data:`Rule` is "a character of class
+``at``, after one of ``before`` and before one of ``after``" (``None``: no
+condition), which is how each of these patterns starts (a character class
+and a one-character look-behind or look-ahead).
+
+Without the kernel (no C compiler when the package was installed, or
+``SCRUBBER_PURE_PYTHON=1``) :func:`char_scan` returns None and the matchers
+run their ``re`` scans, which stay the reference (docs/char-scan-kernel.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
+
+from .word_pairs import FORCED_PURE, kernel_implementation
+
+try:
+    from . import _char_scan_kernel as _kernel
+except ImportError:  # not built: no C compiler when the package was installed
+    _kernel = None
+
+#: (before, at, after): a character of class ``at`` (a str of its members), after a character of
+#: ``before`` and before one of ``after`` (None: anything, or nothing)
+Rule = tuple["str | None", str, "str | None"]
+
+#: the characters the kernel's table holds; above them every character counts as a candidate
+TABLE_END = 0x10000
+
+
+@lru_cache(maxsize=64)
+def members(pattern: str) -> str:
+    """The characters below :data:`TABLE_END` that the one-character ``re`` pattern ``pattern`` matches, in order (about 3 ms)."""
+    return "".join(re.findall(pattern, "".join(map(chr, range(TABLE_END)))))
+
+
+class CharScan:
+    """A compiled scan: for each output (a list of rules), the ascending positions where one of its rules holds."""
+
+    def __init__(self, outputs: Sequence[Sequence[Rule]]) -> None:
+        self._scanner = _kernel.Scanner(outputs)  # type: ignore[union-attr]
+
+    def scan(self, text: str) -> tuple[list[int], ...]:
+        return self._scanner.scan(text)  # type: ignore[no-any-return]
+
+
+def char_scan(outputs: Callable[[], Sequence[Sequence[Rule]]]) -> CharScan | None:
+    """The compiled scan of the rules ``outputs()`` gives, or None where the ``re`` scans run (see :func:`scan_implementation`).
+
+    The rules are only built (their classes can take a few milliseconds to
+    list, see :func:`members`) when the kernel is there to take them.
+    """
+    if _kernel is None or FORCED_PURE:
+        return None
+    return CharScan(outputs())
+
+
+def matches(pattern: re.Pattern[str], text: str, candidates: Sequence[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that matches no empty string and only at ``candidates`` (a superset).
+
+    The match at each candidate after the end of the last match, as
+    ``finditer`` finds them: it tries each position from there on, and can
+    only succeed at a candidate.
+    """
+    end = 0
+    match = pattern.match
+    for p in candidates:
+        if p < end:
+            continue
+        m = match(text, p)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
+def scan_implementation() -> str:
+    """Which character scans of the unicode family this process runs (for bug reports)."""
+    return kernel_implementation(_kernel)
