@@ -157,3 +157,73 @@ def test_pure_python_when_asked() -> None:
     env = {**os.environ, word_pairs.PURE_PYTHON_VARIABLE: "1"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "pure Python (SCRUBBER_PURE_PYTHON is set) None"
+
+
+# -- the residue line rules' keyword gate ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keyword_indexes() -> list:
+    from scrubber.kinds.lines import LineGroupMatcher
+
+    engine = default_engine(select=["residue"])
+    matcher = next(m for m in engine._matchers if isinstance(m, LineGroupMatcher))
+    return [alternation._keywords for alternation in matcher._alternations if alternation._keywords._trie is not None]
+
+
+def _keywords(indexes: list) -> list[str]:
+    return sorted({k for index in indexes for k in index._prefixes})
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "a",
+        "comments",
+        "no comment here",
+        "reply replies",
+        "says: hi",
+        "click to share",
+        "photo: x",
+        "(credit: y)",
+        "schlagwörter",
+        "модерация",
+        "x@y.com/z",
+    ],
+)
+def test_keyword_gate_cases(keyword_indexes: list, line: str) -> None:
+    for index in keyword_indexes:
+        for variant in (line, line + " \u0101", line + " \U0001f600"):
+            assert index.admitted(variant) == index.admitted_python(variant), variant
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_keyword_gate_random(keyword_indexes: list, data: st.DataObject) -> None:
+    words = _keywords(keyword_indexes)
+    parts = data.draw(
+        st.lists(st.one_of(st.sampled_from(words), st.text(alphabet="abcdeilmnoprst :/@[(.-ёö\U0001f600", max_size=4)), max_size=8)
+    )
+    line = "".join(parts)
+    # a keyword cut short or glued to another one
+    line = line[: data.draw(st.integers(0, len(line)))] + line
+    for index in keyword_indexes:
+        assert index.admitted(line) == index.admitted_python(line), line
+
+
+@needs_kernel
+def test_keyword_set_refuses_and_declines() -> None:
+    with pytest.raises(ValueError):
+        char_scan._kernel.KeywordSet([("", 1)])  # type: ignore[union-attr]
+    with pytest.raises(TypeError):
+        char_scan._kernel.KeywordSet([("a",)])  # type: ignore[union-attr]
+    assert char_scan.keyword_set({"a": [64]}) is None  # more rules than the mask holds: the trie runs
+    assert char_scan.keyword_set({}) is None
+    found = char_scan.keyword_set({"ab": [0], "b": [3], "abc": [63]})
+    assert found is not None and found("xabcx") == {0, 3, 63} and found("ab") == {0, 3} and found("") == set()
+    assert_no_leak(
+        char_scan._kernel.KeywordSet([("ab", 1), ("é", 2)]).owners, "xx ab é " * 20, lambda: char_scan._kernel.KeywordSet([("ab", 1)])
+    )  # type: ignore[union-attr]

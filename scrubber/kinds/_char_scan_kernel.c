@@ -1,4 +1,5 @@
-/* Candidate positions of the unicode family's character scans, in one pass over a text each.
+/* Candidate positions of the unicode family's character scans, in one pass over a text each, and
+ * the keywords of the residue line rules a line holds (KeywordSet, at the end).
  *
  * Why: unicode.mojibake (the SIGNATURE scan), unicode.legacy-8bit (TRIGGER)
  * and the chars rules (one character class) each read every document with a
@@ -270,6 +271,174 @@ static PyTypeObject ScannerType = {
     .tp_methods = Scanner_methods,
 };
 
+/* ---- KeywordSet: which rules' keywords a (case-folded) line holds ---------------------------- */
+
+#define MAX_KEYWORD 64
+
+typedef struct {
+    Py_UCS4 *chars;   /* the keyword's characters */
+    Py_ssize_t length;
+    uint64_t owners;  /* bit p: rule p requires this keyword (or another it holds) */
+} Keyword;
+
+typedef struct {
+    PyObject_HEAD
+    Keyword *keywords;
+    Py_ssize_t n;
+    /* for a first character below 256: the keywords starting with it, as a range of ``order`` */
+    Py_ssize_t bucket_start[256], bucket_end[256];
+    Py_ssize_t *order;      /* keyword indices, those with the same first character (below 256) together */
+    Py_ssize_t n_wide;      /* keywords whose first character is 256 or above: order[n - n_wide:] */
+    uint8_t first[256];     /* 1 if a keyword starts with this character */
+} KeywordSet;
+
+static void
+KeywordSet_clear(KeywordSet *self)
+{
+    if (self->keywords != NULL) {
+        for (Py_ssize_t k = 0; k < self->n; k++)
+            PyMem_Free(self->keywords[k].chars);
+    }
+    PyMem_Free(self->keywords);
+    PyMem_Free(self->order);
+    self->keywords = NULL;
+    self->order = NULL;
+    self->n = 0;
+    self->n_wide = 0;
+}
+
+static int
+KeywordSet_init(KeywordSet *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"keywords", NULL};
+    PyObject *arg;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:KeywordSet", kwlist, &arg))
+        return -1;
+    PyObject *seq = PySequence_Fast(arg, "keywords must be a sequence of (str, int) pairs");
+    if (seq == NULL)
+        return -1;
+    KeywordSet_clear(self);
+    memset(self->first, 0, sizeof(self->first));
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    self->keywords = PyMem_Calloc(n > 0 ? n : 1, sizeof(Keyword));
+    self->order = PyMem_Calloc(n > 0 ? n : 1, sizeof(Py_ssize_t));
+    if (self->keywords == NULL || self->order == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, k);
+        PyObject *word;
+        unsigned long long owners;
+        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "UK:keyword", &word, &owners))
+            goto fail;
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        if (length < 1 || length > MAX_KEYWORD) {
+            PyErr_Format(PyExc_ValueError, "a keyword has 1 to %d characters", MAX_KEYWORD);
+            goto fail;
+        }
+        Keyword *kw = &self->keywords[k];
+        kw->chars = PyUnicode_AsUCS4Copy(word);
+        if (kw->chars == NULL)
+            goto fail;
+        kw->length = length;
+        kw->owners = (uint64_t)owners;
+        self->n = k + 1;
+    }
+    /* order: narrow first characters by character, then the wide ones */
+    Py_ssize_t at = 0;
+    for (int c = 0; c < 256; c++) {
+        self->bucket_start[c] = at;
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (self->keywords[k].chars[0] == (Py_UCS4)c)
+                self->order[at++] = k;
+        self->bucket_end[c] = at;
+        self->first[c] = self->bucket_end[c] > self->bucket_start[c];
+    }
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (self->keywords[k].chars[0] >= 256)
+            self->order[at++] = k;
+    self->n_wide = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (self->keywords[k].chars[0] >= 256)
+            self->n_wide++;
+    Py_DECREF(seq);
+    return 0;
+fail:
+    KeywordSet_clear(self);
+    Py_DECREF(seq);
+    return -1;
+}
+
+static void
+KeywordSet_dealloc(KeywordSet *self)
+{
+    KeywordSet_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static inline int
+keyword_at(const Keyword *kw, int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
+{
+    if (i + kw->length > n)
+        return 0;
+    for (Py_ssize_t j = 0; j < kw->length; j++)
+        if (PyUnicode_READ(kind, data, i + j) != kw->chars[j])
+            return 0;
+    return 1;
+}
+
+static PyObject *
+KeywordSet_owners(KeywordSet *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "owners() takes a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    uint64_t found = 0;
+    const Py_ssize_t *wide = self->order + (self->n - self->n_wide);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 256) {
+            if (!self->first[c])
+                continue;
+            for (Py_ssize_t b = self->bucket_start[c]; b < self->bucket_end[c]; b++) {
+                const Keyword *kw = &self->keywords[self->order[b]];
+                if ((found | kw->owners) != found && keyword_at(kw, kind, data, i, n))
+                    found |= kw->owners;
+            }
+        }
+        else {
+            for (Py_ssize_t b = 0; b < self->n_wide; b++) {
+                const Keyword *kw = &self->keywords[wide[b]];
+                if (kw->chars[0] == c && (found | kw->owners) != found && keyword_at(kw, kind, data, i, n))
+                    found |= kw->owners;
+            }
+        }
+    }
+    return PyLong_FromUnsignedLongLong((unsigned long long)found);
+}
+
+static PyMethodDef KeywordSet_methods[] = {
+    {"owners", (PyCFunction)KeywordSet_owners, METH_O,
+     "owners(text) -> the OR of the owner masks of the keywords text holds (as substrings)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject KeywordSetType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "scrubber.kinds._char_scan_kernel.KeywordSet",
+    .tp_basicsize = sizeof(KeywordSet),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "KeywordSet(keywords): keywords is a sequence of (str, owners) pairs, owners a 64-bit mask",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)KeywordSet_init,
+    .tp_dealloc = (destructor)KeywordSet_dealloc,
+    .tp_methods = KeywordSet_methods,
+};
+
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "_char_scan_kernel",
@@ -280,7 +449,7 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__char_scan_kernel(void)
 {
-    if (PyType_Ready(&ScannerType) < 0)
+    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&KeywordSetType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m == NULL)
@@ -288,6 +457,12 @@ PyInit__char_scan_kernel(void)
     Py_INCREF(&ScannerType);
     if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
         Py_DECREF(&ScannerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&KeywordSetType);
+    if (PyModule_AddObject(m, "KeywordSet", (PyObject *)&KeywordSetType) < 0) {
+        Py_DECREF(&KeywordSetType);
         Py_DECREF(m);
         return NULL;
     }

@@ -66,6 +66,7 @@ import regex
 from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
+from .char_scan import keyword_set
 from .pattern import Requires, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
@@ -387,8 +388,16 @@ class KeywordIndex:
         self._trie = re.compile(_trie_pattern(list(owners))) if owners else None
         #: keyword -> the rules of it and of every keyword it starts with
         self._prefixes = {k: frozenset().union(*(rules for p, rules in owners.items() if k.startswith(p))) for k in owners}
+        #: the same test in C (:func:`.char_scan.keyword_set`): each keyword with its rules as bits
+        self._compiled = keyword_set(owners)
 
     def admitted(self, folded: str) -> set[int]:
+        if self._compiled is not None:
+            return self._compiled(folded)
+        return self.admitted_python(folded)
+
+    def admitted_python(self, folded: str) -> set[int]:
+        """:meth:`admitted` by the trie regex (the reference, and what runs without the kernel)."""
         admitted: set[int] = set()
         if self._trie is None:
             return admitted
