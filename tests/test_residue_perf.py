@@ -64,6 +64,11 @@ LINES = [
     "5 min read",
     "Updated: 3 Feb 2021",
     "The post Ferry fares rise appeared first on Harbour Times.",
+    # a free rule and a later gated one both match: the gated one is not tried without an edge
+    "Post a Comment",
+    "\u200b Post a Comment",
+    "&nbsp;Post a Comment",
+    "[ad_1] Comments",
 ]
 
 

@@ -153,6 +153,8 @@ def _longest_first(alternative: str) -> tuple[int, str]:
 SPELLED_INVISIBLE = _spelled_invisible()
 EDGE = rf"(?:[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE})*"
 _INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]|{SPELLED_INVISIBLE}")
+#: one item of :data:`EDGE`: where none matches at a line's start, every rule's match leaves no edge there
+EDGE_ITEM = rf"[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE}"
 
 #: Residue is short: template lines, widgets, credits and disclosures are
 #: well under this many characters, and article paragraphs are often longer.
@@ -459,6 +461,7 @@ class _Alternation:
                 by_pattern.setdefault(gate.pattern.pattern, []).append(pos)
         self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss)) for poss in by_pattern.values()]
         self._any_pattern = _any_of([p for p, _ in self._patterns])
+        self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
     def _candidates(self, text: str, start: int, stop: int) -> list[int]:
         """Positions in :attr:`gated` of the rules whose condition holds on the line (each :meth:`Requires.found`)."""
@@ -493,8 +496,15 @@ class _Alternation:
                 i = self._free_winner(m)
                 best = (-m.start(_rule_group(i)), i)
         if self.gated:
-            for pos in self._candidates(text, start, stop):
+            edged: bool | None = None  # whether the line may start with an edge (found out when needed)
+            for pos in self._candidates(text, start, stop):  # in rule order
                 i, _, lazy = self.gated[pos]
+                if best is not None and i > best[1]:
+                    # a later rule wins only with a longer edge: none, where no edge can start the line
+                    if edged is None:
+                        edged = self._edge_item.match(text, start, stop) is not None
+                    if not edged:
+                        break
                 m = lazy.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
                 if m is not None:
                     mine = (-m.start(_rule_group(i)), i)
