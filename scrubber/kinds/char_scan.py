@@ -41,29 +41,33 @@ TABLE_END = 0x10000
 
 @lru_cache(maxsize=64)
 def members(pattern: str) -> str:
-    """The characters below :data:`TABLE_END` that the one-character ``re`` pattern ``pattern`` matches, in order (about 3 ms)."""
+    """The characters below :data:`TABLE_END` that the one-character ``re`` pattern ``pattern`` matches, in order (a few ms)."""
     return "".join(re.findall(pattern, "".join(map(chr, range(TABLE_END)))))
 
 
 class CharScan:
-    """A compiled scan: for each output (a list of rules), the ascending positions where one of its rules holds."""
+    """A compiled scan: for each output (a list of rules), the ascending positions where one of its rules holds.
 
-    def __init__(self, outputs: Sequence[Sequence[Rule]]) -> None:
-        self._scanner = _kernel.Scanner(outputs)  # type: ignore[union-attr]
+    The kernel's table is built on the first :meth:`scan` (listing a class
+    such as "any letter" takes a few milliseconds), so importing a module
+    that defines a scan costs nothing until a document needs it.
+    """
+
+    def __init__(self, outputs: Callable[[], Sequence[Sequence[Rule]]]) -> None:
+        self._outputs = outputs
+        self._scanner: object | None = None
 
     def scan(self, text: str) -> tuple[list[int], ...]:
-        return self._scanner.scan(text)  # type: ignore[no-any-return]
+        if self._scanner is None:
+            self._scanner = _kernel.Scanner(self._outputs())  # type: ignore[union-attr]
+        return self._scanner.scan(text)  # type: ignore[attr-defined, no-any-return]
 
 
 def char_scan(outputs: Callable[[], Sequence[Sequence[Rule]]]) -> CharScan | None:
-    """The compiled scan of the rules ``outputs()`` gives, or None where the ``re`` scans run (see :func:`scan_implementation`).
-
-    The rules are only built (their classes can take a few milliseconds to
-    list, see :func:`members`) when the kernel is there to take them.
-    """
+    """The compiled scan of the rules ``outputs()`` gives, or None where the ``re`` scans run (see :func:`scan_implementation`)."""
     if _kernel is None or FORCED_PURE:
         return None
-    return CharScan(outputs())
+    return CharScan(outputs)
 
 
 def matches(pattern: re.Pattern[str], text: str, candidates: Sequence[int]) -> Iterator[re.Match[str]]:
