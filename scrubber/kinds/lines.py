@@ -248,7 +248,10 @@ def _split_lines(text: str) -> list[_Line]:
         nl = text.find("\n", pos)
         stop = n if nl == -1 else nl
         nxt = n if nl == -1 else nl + 1
-        lines.append(_Line(pos, stop, nxt, _is_blank(text[pos:stop])))
+        # a line that starts with neither white space nor anything invisible is not blank
+        # (what _is_blank finds without copying the line: most lines are paragraphs)
+        visible = pos < stop and not text[pos].isspace() and _INVISIBLE_RE.match(text, pos, stop) is None
+        lines.append(_Line(pos, stop, nxt, False if visible else _is_blank(text[pos:stop])))
         pos = nxt
     return lines
 
