@@ -18,6 +18,7 @@ from setuptools.extension import Extension
 _KERNELS = {
     "scrubber.kinds._word_pairs_kernel": ("word-pair kernel", "the garble.improbable-order rule runs"),
     "scrubber.kinds._mark_scan_kernel": ("candidate scan", "the garble.stray-punctuation and garble.word-order rules run"),
+    "scrubber.kinds._char_scan_kernel": ("character scan", "the unicode rules run"),
 }
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from scrubber.engine import Engine
 from scrubber.kinds.base import Example, PackError, RuleSpec
-from scrubber.kinds.lines import EDGE, MAX_LINE, SHORT_LINE, KeywordIndex, LineGroupMatcher, _any_of, short_lines
+from scrubber.kinds.lines import EDGE, MAX_LINE, SHORT_LINE, KeywordIndex, LineGroupMatcher, _any_of, prefix_safe, short_lines
 from scrubber.kinds.pattern import FOLD_UNSAFE, Requires, fold
 from scrubber.packs import builtin_pack_dir, load_pack
 
@@ -64,6 +64,11 @@ LINES = [
     "5 min read",
     "Updated: 3 Feb 2021",
     "The post Ferry fares rise appeared first on Harbour Times.",
+    # a free rule and a later gated one both match: the gated one is not tried without an edge
+    "Post a Comment",
+    "\u200b Post a Comment",
+    "&nbsp;Post a Comment",
+    "[ad_1] Comments",
 ]
 
 
@@ -258,3 +263,78 @@ def test_the_residue_keyword_trie_on_the_sample_lines(line: str):
     folded = fold(line)
     expected = {pos for pos, (_, gate, _) in enumerate(alternation.gated) if any(k in folded for k in gate.keywords)} if folded else set()
     assert alternation._keywords.admitted(folded or "") == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "safe"),
+    [
+        (r"(?i:related\s+posts?\s*:?|tags?)", True),
+        (r"(?:\[ad_\d{1,2}\]\s*)+", True),
+        (r"[^\S\n]*(?P<word>\w+)\p{Lu}", True),
+        (r"[$^]x", True),
+        (r"(?!a$)a", False),  # partial matching refuses 'a' though 'ab' matches
+        (r"a\b", False),
+        (r"a\B", False),
+        (r"a$", False),
+        (r"^a", False),
+        (r"(?=a)a", False),
+        (r"(?<=a)b", False),
+        (r"(?i)a", False),
+        (r"(?>a+)", False),
+        (r"a++", False),
+        (r"(?P<w>a)(?P=w)", False),
+        (r"(?&x)(?(DEFINE)(?<x>a))", False),
+        (r"[[a]--[b]]", False),
+        (r"[]a]", False),
+        ("a\\", False),
+    ],
+)
+def test_prefix_safe(pattern: str, safe: bool):
+    assert prefix_safe(pattern) is safe
+
+
+_BLOCK_WORDS = [
+    "Related",
+    "posts",
+    "More",
+    "more from",
+    "Comments",
+    "comments (3)",
+    "12",
+    "Leave a reply",
+    "Previous story",
+    "Next →",
+    "« previous",
+    "Filed under:",
+    "Tags",
+    "DON'T MISS",
+    "you may also like",
+    "Share this:",
+    "The",
+    "mayor",
+    ":",
+    "...",
+    "…",
+]
+_EDGES = ["", " ", "\u200b", "&nbsp;", "[ad_1]", "Â\u00a0", "\t"]
+_ODD = ["ǅ", "ſ", "K", "ß", "İ", "é", "ł"]  # fold-unsafe and other non-ASCII letters
+
+
+@given(
+    st.lists(st.sampled_from(_BLOCK_WORDS + _ODD), min_size=1, max_size=4).map(" ".join),
+    st.sampled_from(_EDGES),
+    st.sampled_from(_EDGES),
+    st.integers(0, 3),
+)
+def test_the_block_prefix_gate_changes_no_match(core: str, lead: str, trail: str, cut: int):
+    line = lead + core[cut:] + trail
+    if not line or "\n" in line:
+        return
+    matcher = LineGroupMatcher(RESIDUE)
+    block = matcher._alternations[1]
+    assert block._prefix_gate is not None
+    full = _full_alternation(RESIDUE, "block").fullmatch(line)
+    expected = int(full.lastgroup[1:]) if full is not None and full.lastgroup else None
+    assert block.match(line, 0, len(line)) == expected
+    text = f"Above.\n{line}\nBelow."
+    assert block.match(text, 7, 7 + len(line)) == expected

@@ -35,6 +35,7 @@ import regex
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, fix_finding, register
+from .char_scan import char_scan, members
 
 #: (replacement or None for "no finding here", message, confidence or None for the rule's)
 Proposal = tuple[str | None, str, float | None]
@@ -307,6 +308,8 @@ class CharsMatcher(Matcher):
         # against), and ``re`` scans them several times faster than ``regex``
         self.pattern = re.compile("|".join(f"(?P<{key}>{d.pattern})" for key, d in self.detectors.items()))
         self.first = re.compile("[" + "".join(d.first for d in self.detectors.values()) + "]")
+        # the compiled scan of that class (None: the ``re`` search runs), see :mod:`.char_scan`
+        self._scan = char_scan(lambda: [[(None, members(self.first.pattern), None)]])
 
     def reveal_hint(self, replacement: str) -> bool:
         """A decoded span (mojibake, an entity) may hold what these rules remove: a soft hyphen, a zero-width space."""
@@ -314,17 +317,15 @@ class CharsMatcher(Matcher):
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         # an alternation of groups defeats ``re``'s fast scan, so find the next
-        # character any detector could start with (one class, ~400 MB/s), then
-        # match the alternation there
-        text, first, match = ctx.text, self.first, self.pattern.match
+        # character any detector could start with (one class, ~400 MB/s; or all
+        # of them at once from the compiled scan), then match the alternation there
+        text, match = ctx.text, self.pattern.match
         pos = 0
-        while True:
-            hit = first.search(text, pos)
-            if hit is None:
-                return
-            m = match(text, hit.start())
+        for hit in self._hits(text):
+            if hit < pos:
+                continue
+            m = match(text, hit)
             if m is None or m.end() == m.start():
-                pos = hit.start() + 1
                 continue
             pos = m.end()
             key = m.lastgroup
@@ -335,6 +336,13 @@ class CharsMatcher(Matcher):
             replacement, message, confidence = proposal
             start = m.start() - 1 if self.detectors[key].propose is _nfc else m.start()
             yield fix_finding(spec, start, m.end(), replacement, message=message, confidence=confidence)
+
+    def _hits(self, text: str) -> Iterator[int]:
+        """The positions of the characters of :attr:`first` in ``text``, ascending."""
+        if self._scan is None:
+            return (m.start() for m in self.first.finditer(text))
+        first = self.first.match  # the scan gives every character above its table: keep the class's own
+        return (p for p in self._scan.scan(text)[0] if first(text, p) is not None)
 
 
 @register

@@ -38,6 +38,7 @@ from functools import lru_cache
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, RuleSpec, fix_finding, register
+from .char_scan import char_scan, matches, members
 
 CODECS = {"mac_roman": "MacRoman", "cp437": "cp437 (DOS)", "cp850": "cp850 (DOS Latin-1)"}
 
@@ -79,6 +80,8 @@ TRIGGER = re.compile(
     rf"[{re.escape(''.join(SUSPECT) + _INTERNAL)}]"
     rf"(?:(?<=[{re.escape(''.join(SUSPECT))}])|(?<=[^\W\d_][{re.escape(_INTERNAL)}])(?=[^\W\d_]))"
 )
+#: the compiled scan for :data:`TRIGGER` (None: the ``re`` scan runs): its two branches as rules
+_TRIGGER_SCAN = char_scan(lambda: [[(None, "".join(SUSPECT), None), (members(r"[^\W\d_]"), _INTERNAL, members(r"[^\W\d_]"))]])
 TOKEN = re.compile(r"[^\s\x00-\x1f\x7f]+")  # control characters end a word (unicode.control-char strips them)
 #: what a re-read character may become: a letter or this punctuation
 PLAUSIBLE = set("“”‘’–—…•°™®©\u00a0")
@@ -265,7 +268,7 @@ class LegacyMatcher(Matcher):
             return
         per_token: list[list[Candidate]] = []
         pos = 0
-        for m in TRIGGER.finditer(text):
+        for m in TRIGGER.finditer(text) if _TRIGGER_SCAN is None else matches(TRIGGER, text, _TRIGGER_SCAN.scan(text)[0]):
             if m.start() < pos:
                 continue
             ls = m.start()

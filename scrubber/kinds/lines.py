@@ -66,6 +66,7 @@ import regex
 from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
+from .char_scan import keyword_set
 from .pattern import Requires, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
@@ -152,6 +153,10 @@ def _longest_first(alternative: str) -> tuple[int, str]:
 SPELLED_INVISIBLE = _spelled_invisible()
 EDGE = rf"(?:[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE})*"
 _INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]|{SPELLED_INVISIBLE}")
+#: one item of :data:`EDGE`: where none matches at a line's start, every rule's match leaves no edge there
+EDGE_ITEM = rf"[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE}"
+#: where a line starts with none of these, no item of :data:`EDGE` can start it
+EDGE_FIRST = rf"[^\S\n]|[{INVISIBLE}]|\[|{SPELLED_INVISIBLE[: SPELLED_INVISIBLE.index('])(?:') + 2]}"
 
 #: Residue is short: template lines, widgets, credits and disclosures are
 #: well under this many characters, and article paragraphs are often longer.
@@ -243,7 +248,10 @@ def _split_lines(text: str) -> list[_Line]:
         nl = text.find("\n", pos)
         stop = n if nl == -1 else nl
         nxt = n if nl == -1 else nl + 1
-        lines.append(_Line(pos, stop, nxt, _is_blank(text[pos:stop])))
+        # a line that starts with neither white space nor anything invisible is not blank
+        # (what _is_blank finds without copying the line: most lines are paragraphs)
+        visible = pos < stop and not text[pos].isspace() and _INVISIBLE_RE.match(text, pos, stop) is None
+        lines.append(_Line(pos, stop, nxt, False if visible else _is_blank(text[pos:stop])))
         pos = nxt
     return lines
 
@@ -387,8 +395,16 @@ class KeywordIndex:
         self._trie = re.compile(_trie_pattern(list(owners))) if owners else None
         #: keyword -> the rules of it and of every keyword it starts with
         self._prefixes = {k: frozenset().union(*(rules for p, rules in owners.items() if k.startswith(p))) for k in owners}
+        #: the same test in C (:func:`.char_scan.keyword_set`): each keyword with its rules as bits
+        self._compiled = keyword_set(owners)
 
     def admitted(self, folded: str) -> set[int]:
+        if self._compiled is not None:
+            return self._compiled(folded)
+        return self.admitted_python(folded)
+
+    def admitted_python(self, folded: str) -> set[int]:
+        """:meth:`admitted` by the trie regex (the reference, and what runs without the kernel)."""
         admitted: set[int] = set()
         if self._trie is None:
             return admitted
@@ -418,6 +434,89 @@ def _trie_pattern(words: Sequence[str]) -> str:
     return branch(trie)
 
 
+#: how many of a line's first characters :class:`_PrefixGate` looks at ...
+PREFIX = 3
+#: ... and how many distinct beginnings it remembers (then it starts afresh)
+PREFIX_MEMO = 65536
+
+
+def prefix_safe(pattern: str) -> bool:
+    """Whether ``regex``'s partial matching tells soundly if a line's first characters can begin a match of ``pattern``.
+
+    Partial matching (``match(prefix, partial=True)``) answers "does a match
+    start with these characters?" exactly for plain patterns, but not where
+    an assertion looks at the end of the characters given: ``(?!a$)a`` is
+    refused for ``a`` though ``ab`` matches. So only patterns made of
+    literals, character classes, escapes such as ``\\s`` and ``\\p{L}``,
+    quantifiers and ``(?:``, ``(?i:`` and ``(?P<name>`` groups are accepted:
+    no anchor, word boundary, look-around, reference, conditional,
+    possessive or atomic part, inline flag or nested set. Anything else is
+    refused, which only means the rule is always tried.
+    """
+    if "[]" in pattern or "[^]" in pattern or "[[" in pattern:
+        return False
+    i, n, in_class = 0, len(pattern), False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            escaped = pattern[i + 1 : i + 2]
+            if escaped in ("", "b", "B", "A", "Z", "z", "G", "K", "X", "g", "L", "m", "M") or escaped in "123456789":
+                return False
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
+            continue
+        elif (
+            c in "$^"
+            or (c == "(" and pattern.startswith("(?", i) and not pattern.startswith(("(?:", "(?i:", "(?P<"), i))
+            or (c in "*+?}" and pattern[i + 1 : i + 2] == "+")
+        ):
+            return False
+        i += 1
+    return True
+
+
+class _PrefixGate:
+    """Whether a line's first :data:`PREFIX` characters can begin a match of one of some rules, remembered per beginning.
+
+    The block rules are few and start with words (``Related``, ``Comments``,
+    ``Previous story``); most short lines are titles and sentences none of
+    them can start with, and a regex call per line (with its time-out, two
+    clock reads) cost more than the match. Where no item of :data:`EDGE`
+    can start the line, every match of a rule starts at the line's first
+    character, so the rule can match the line only if its pattern can
+    begin with the line's first characters (or match fewer of them), which
+    ``regex``'s partial matching tells for the patterns :func:`prefix_safe`
+    accepts. A beginning holding a character whose case folding is not
+    one to one (:data:`.pattern.FOLD_UNSAFE`) is always admitted.
+    """
+
+    def __init__(self, patterns: Sequence[regex.Pattern[str]]) -> None:
+        self._patterns = list(patterns)
+        self._edge_first = regexcache.compile(EDGE_FIRST, regex.VERSION1 | regex.UNICODE)
+        self._memo: dict[str, bool] = {}
+
+    def admits(self, text: str, start: int, stop: int) -> bool:
+        """Whether one of the rules may match the line ``text[start:stop]`` (False: none can)."""
+        key = text[start : min(stop, start + PREFIX)]
+        found = self._memo.get(key)
+        if found is None:
+            found = self._admits(key)
+            if len(self._memo) >= PREFIX_MEMO:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def _admits(self, key: str) -> bool:
+        if self._edge_first.match(key) is not None or fold(key) is None:
+            return True
+        return any(p.match(key, partial=True) is not None for p in self._patterns)
+
+
 class _Alternation:
     """The rules of one kind, tried on a line as one alternation would try them.
 
@@ -436,6 +535,13 @@ class _Alternation:
     def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
         self._free_idxs = [i for i in idxs if i not in gates]
         self.free = _alternation(specs, self._free_idxs)
+        # the ungated rules are tried only on lines they can begin, when each pattern lets that be told
+        free_patterns = [specs[i].params["pattern"] for i in self._free_idxs]
+        self._prefix_gate = (
+            _PrefixGate([compile_regex(specs[i], p) for i, p in zip(self._free_idxs, free_patterns)])
+            if free_patterns and all(map(prefix_safe, free_patterns))
+            else None
+        )
         self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
         # which gated rules' words a line holds, each word naming the rules it admits
         owners: dict[str, set[int]] = {}
@@ -450,6 +556,7 @@ class _Alternation:
                 by_pattern.setdefault(gate.pattern.pattern, []).append(pos)
         self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss)) for poss in by_pattern.values()]
         self._any_pattern = _any_of([p for p, _ in self._patterns])
+        self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
     def _candidates(self, text: str, start: int, stop: int) -> list[int]:
         """Positions in :attr:`gated` of the rules whose condition holds on the line (each :meth:`Requires.found`)."""
@@ -478,14 +585,21 @@ class _Alternation:
     def match(self, text: str, start: int, stop: int) -> int | None:
         """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
         best: tuple[int, int] | None = None  # (-edge end, rule index): smaller wins
-        if self.free is not None:
+        if self.free is not None and (self._prefix_gate is None or self._prefix_gate.admits(text, start, stop)):
             m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
             if m is not None:
                 i = self._free_winner(m)
                 best = (-m.start(_rule_group(i)), i)
         if self.gated:
-            for pos in self._candidates(text, start, stop):
+            edged: bool | None = None  # whether the line may start with an edge (found out when needed)
+            for pos in self._candidates(text, start, stop):  # in rule order
                 i, _, lazy = self.gated[pos]
+                if best is not None and i > best[1]:
+                    # a later rule wins only with a longer edge: none, where no edge can start the line
+                    if edged is None:
+                        edged = self._edge_item.match(text, start, stop) is not None
+                    if not edged:
+                        break
                 m = lazy.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
                 if m is not None:
                     mine = (-m.start(_rule_group(i)), i)

@@ -28,6 +28,7 @@ import ftfy
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, fix_finding, register
+from .char_scan import Rule, char_scan, matches
 
 #: ftfy's single-byte encodings: UTF-8 read as any of these is what it can fix
 SIGNATURE_ENCODINGS = (
@@ -48,7 +49,7 @@ def _class(chars: set[str]) -> str:
     return "[" + re.escape("".join(sorted(chars))) + "]"
 
 
-def _build_signature() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
+def _build_signature() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], list[Rule]]:
     """What UTF-8 mojibake looks like, for every encoding ftfy knows.
 
     A UTF-8 lead byte (0xC2-0xF4) followed by a continuation byte
@@ -80,10 +81,17 @@ def _build_signature() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]
     first = _class(all_leads | c1 | {"\u00c2", "\u00c3"})
     lead, conts_or_lost = _class(all_leads), _class(all_conts | {"\ufffd"})
     pattern = f"{first}(?:(?<={lead}){conts_or_lost}|(?<=[\u0080-\u009f])|(?<=[\u00c2\u00c3])(?=[ \u00a0]))"
-    return re.compile(pattern), frozenset(pairs), frozenset(all_leads | {"\u00c2", "\u00c3"})
+    rules: list[Rule] = [
+        (None, "".join(sorted(all_leads)), "".join(sorted(all_conts | {"\ufffd"}))),
+        (None, "".join(sorted(c1)), None),
+        (None, "\u00c2\u00c3", " \u00a0"),
+    ]
+    return re.compile(pattern), frozenset(pairs), frozenset(all_leads | {"\u00c2", "\u00c3"}), rules
 
 
-SIGNATURE, _PAIRS, _LEADS = _build_signature()
+SIGNATURE, _PAIRS, _LEADS, _SIGNATURE_RULES = _build_signature()
+#: the compiled scan for :data:`SIGNATURE` (None: the ``re`` scan runs)
+_SIGNATURE_SCAN = char_scan(lambda: [_SIGNATURE_RULES])
 
 
 def _is_signature(hit: str) -> bool:
@@ -113,7 +121,8 @@ def signature_hits(ctx: DocContext) -> Sequence[int]:
         text = ctx.text
         if text.isascii():
             return ()
-        return array("q", (m.start() for m in SIGNATURE.finditer(text) if _is_signature(m.group())))
+        found = SIGNATURE.finditer(text) if _SIGNATURE_SCAN is None else matches(SIGNATURE, text, _SIGNATURE_SCAN.scan(text)[0])
+        return array("q", (m.start() for m in found if _is_signature(m.group())))
 
     return ctx.memo("unicode.signature", scan)
 

@@ -1,0 +1,470 @@
+/* Candidate positions of the unicode family's character scans, in one pass over a text each, and
+ * the keywords of the residue line rules a line holds (KeywordSet, at the end).
+ *
+ * Why: unicode.mojibake (the SIGNATURE scan), unicode.legacy-8bit (TRIGGER)
+ * and the chars rules (one character class) each read every document with a
+ * stdlib re scan, 0.013-0.019 s apiece on perf-news, though most documents
+ * hold no match: a scan for a large character class checks each character
+ * against the class's ranges. Here a table gives each character of the Basic
+ * Multilingual Plane its classes as bits, and one pass reads each character
+ * once.
+ *
+ * It decides nothing: a Scanner is built from rules, each "a character of
+ * class AT, optionally after a character of class BEFORE and before one of
+ * class AFTER" (a look-behind or look-ahead of one character), and scan()
+ * returns, per output, the positions where one of its rules holds. The
+ * Python side (scrubber/kinds/char_scan.py) runs the exact pattern at each
+ * position, so findings are the pattern's as long as the positions are a
+ * superset of where it matches. Where the table cannot tell (a character
+ * above U+FFFF), every class is taken to hold it: more positions, never
+ * fewer. No character class is written here: the patterns' modules pass
+ * their own when they build a Scanner.
+ *
+ * The scan holds the GIL and owns no Python reference but the lists it
+ * returns.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_CLASSES 16
+#define MAX_OUTPUTS 4
+#define MAX_RULES 8
+#define TABLE_SIZE 0x10000
+#define ALL_CLASSES 0xFFFFu /* what a character beyond the table belongs to */
+
+typedef struct {
+    uint16_t before, at, after; /* one class bit each; 0 = no condition (before, after) */
+} Rule;
+
+typedef struct {
+    PyObject_HEAD
+    uint16_t *table; /* TABLE_SIZE entries: the classes of each character */
+    uint16_t any_at; /* the classes some rule's AT names */
+    int n_outputs;
+    int n_rules[MAX_OUTPUTS];
+    Rule rules[MAX_OUTPUTS][MAX_RULES];
+} Scanner;
+
+/* the class bit of ``text`` among ``classes`` (a list of the distinct class strings so far), adding it */
+static int
+class_bit(Scanner *self, PyObject *classes, PyObject *text, uint16_t *bit)
+{
+    if (text == Py_None) {
+        *bit = 0;
+        return 0;
+    }
+    if (!PyUnicode_Check(text) || PyUnicode_GET_LENGTH(text) == 0) {
+        PyErr_SetString(PyExc_TypeError, "a class must be a non-empty str or None");
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(classes);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int eq = PyUnicode_Compare(PyList_GET_ITEM(classes, k), text);
+        if (eq == -1 && PyErr_Occurred())
+            return -1;
+        if (eq == 0) {
+            *bit = (uint16_t)(1u << k);
+            return 0;
+        }
+    }
+    if (n >= MAX_CLASSES) {
+        PyErr_Format(PyExc_ValueError, "at most %d distinct classes", MAX_CLASSES);
+        return -1;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= TABLE_SIZE) {
+            PyErr_SetString(PyExc_ValueError, "a class may only hold characters up to U+FFFF");
+            return -1;
+        }
+        self->table[c] |= (uint16_t)(1u << n);
+    }
+    if (PyList_Append(classes, text) < 0)
+        return -1;
+    *bit = (uint16_t)(1u << n);
+    return 0;
+}
+
+static int
+Scanner_init(Scanner *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"outputs", NULL};
+    PyObject *outputs;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:Scanner", kwlist, &outputs))
+        return -1;
+    PyObject *seq = PySequence_Fast(outputs, "outputs must be a sequence of rule lists");
+    if (seq == NULL)
+        return -1;
+    PyObject *classes = PyList_New(0);
+    if (classes == NULL) {
+        Py_DECREF(seq);
+        return -1;
+    }
+    PyMem_Free(self->table);
+    self->table = PyMem_Calloc(TABLE_SIZE, sizeof(uint16_t));
+    self->n_outputs = 0;
+    self->any_at = 0;
+    int ok = 0;
+    Py_ssize_t n_outputs = PySequence_Fast_GET_SIZE(seq);
+    if (self->table == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (n_outputs < 1 || n_outputs > MAX_OUTPUTS) {
+        PyErr_Format(PyExc_ValueError, "1 to %d outputs", MAX_OUTPUTS);
+        goto done;
+    }
+    for (Py_ssize_t o = 0; o < n_outputs; o++) {
+        PyObject *rules = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, o), "an output must be a sequence of rules");
+        if (rules == NULL)
+            goto done;
+        Py_ssize_t n_rules = PySequence_Fast_GET_SIZE(rules);
+        if (n_rules < 1 || n_rules > MAX_RULES) {
+            PyErr_Format(PyExc_ValueError, "1 to %d rules an output", MAX_RULES);
+            Py_DECREF(rules);
+            goto done;
+        }
+        for (Py_ssize_t r = 0; r < n_rules; r++) {
+            PyObject *rule = PySequence_Fast_GET_ITEM(rules, r);
+            if (!PyTuple_Check(rule) || PyTuple_GET_SIZE(rule) != 3) {
+                PyErr_SetString(PyExc_TypeError, "a rule is a (before, at, after) tuple");
+                Py_DECREF(rules);
+                goto done;
+            }
+            Rule *out = &self->rules[o][r];
+            if (class_bit(self, classes, PyTuple_GET_ITEM(rule, 0), &out->before) < 0
+                || class_bit(self, classes, PyTuple_GET_ITEM(rule, 1), &out->at) < 0
+                || class_bit(self, classes, PyTuple_GET_ITEM(rule, 2), &out->after) < 0) {
+                Py_DECREF(rules);
+                goto done;
+            }
+            if (out->at == 0) {
+                PyErr_SetString(PyExc_ValueError, "a rule needs a class AT");
+                Py_DECREF(rules);
+                goto done;
+            }
+            self->any_at |= out->at;
+        }
+        self->n_rules[o] = (int)n_rules;
+        Py_DECREF(rules);
+    }
+    self->n_outputs = (int)n_outputs;
+    ok = 1;
+done:
+    Py_DECREF(classes);
+    Py_DECREF(seq);
+    if (!ok)
+        self->n_outputs = 0;
+    return ok ? 0 : -1;
+}
+
+static void
+Scanner_dealloc(Scanner *self)
+{
+    PyMem_Free(self->table);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* the classes of the character at i, for any storage kind */
+#define FLAGS(T, i) (((T)[i] < TABLE_SIZE) ? table[(T)[i]] : ALL_CLASSES)
+
+#define SCAN_LOOP(T)                                                                          \
+    do {                                                                                      \
+        const T *s = (const T *)data;                                                         \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                  \
+            uint16_t f = FLAGS(s, i);                                                         \
+            if (!(f & any_at))                                                                \
+                continue;                                                                     \
+            uint16_t prev = i > 0 ? FLAGS(s, i - 1) : 0;                                      \
+            uint16_t next = i + 1 < n ? FLAGS(s, i + 1) : 0;                                  \
+            for (int o = 0; o < n_outputs; o++) {                                             \
+                for (int r = 0; r < self->n_rules[o]; r++) {                                  \
+                    const Rule *rule = &self->rules[o][r];                                    \
+                    if ((f & rule->at) && (!rule->before || (prev & rule->before))            \
+                        && (!rule->after || (next & rule->after))) {                          \
+                        if (append(lists[o], i) < 0)                                          \
+                            goto fail;                                                        \
+                        break;                                                                \
+                    }                                                                         \
+                }                                                                             \
+            }                                                                                 \
+        }                                                                                     \
+    } while (0)
+
+static int
+append(PyObject *list, Py_ssize_t i)
+{
+    PyObject *value = PyLong_FromSsize_t(i);
+    if (value == NULL)
+        return -1;
+    int rc = PyList_Append(list, value);
+    Py_DECREF(value);
+    return rc;
+}
+
+static PyObject *
+Scanner_scan(Scanner *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "scan() takes a str");
+        return NULL;
+    }
+    if (self->n_outputs == 0 || self->table == NULL) {
+        PyErr_SetString(PyExc_ValueError, "the Scanner was not built");
+        return NULL;
+    }
+    int n_outputs = self->n_outputs;
+    PyObject *lists[MAX_OUTPUTS] = {NULL};
+    for (int o = 0; o < n_outputs; o++) {
+        lists[o] = PyList_New(0);
+        if (lists[o] == NULL)
+            goto fail;
+    }
+    const uint16_t *table = self->table;
+    uint16_t any_at = self->any_at;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const void *data = PyUnicode_DATA(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        SCAN_LOOP(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        SCAN_LOOP(Py_UCS2);
+        break;
+    default:
+        SCAN_LOOP(Py_UCS4);
+        break;
+    }
+    PyObject *result = PyTuple_New(n_outputs);
+    if (result == NULL)
+        goto fail;
+    for (int o = 0; o < n_outputs; o++)
+        PyTuple_SET_ITEM(result, o, lists[o]); /* steals the reference */
+    return result;
+fail:
+    for (int o = 0; o < n_outputs; o++)
+        Py_XDECREF(lists[o]);
+    return NULL;
+}
+
+static PyMethodDef Scanner_methods[] = {
+    {"scan", (PyCFunction)Scanner_scan, METH_O,
+     "scan(text) -> a tuple of lists: per output, the ascending positions where one of its rules holds"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "scrubber.kinds._char_scan_kernel.Scanner",
+    .tp_basicsize = sizeof(Scanner),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Scanner(outputs): outputs is a list of rule lists, a rule a (before, at, after) tuple of classes (str or None)",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Scanner_init,
+    .tp_dealloc = (destructor)Scanner_dealloc,
+    .tp_methods = Scanner_methods,
+};
+
+/* ---- KeywordSet: which rules' keywords a (case-folded) line holds ---------------------------- */
+
+#define MAX_KEYWORD 64
+
+typedef struct {
+    Py_UCS4 *chars;   /* the keyword's characters */
+    Py_ssize_t length;
+    uint64_t owners;  /* bit p: rule p requires this keyword (or another it holds) */
+} Keyword;
+
+typedef struct {
+    PyObject_HEAD
+    Keyword *keywords;
+    Py_ssize_t n;
+    /* for a first character below 256: the keywords starting with it, as a range of ``order`` */
+    Py_ssize_t bucket_start[256], bucket_end[256];
+    Py_ssize_t *order;      /* keyword indices, those with the same first character (below 256) together */
+    Py_ssize_t n_wide;      /* keywords whose first character is 256 or above: order[n - n_wide:] */
+    uint8_t first[256];     /* 1 if a keyword starts with this character */
+} KeywordSet;
+
+static void
+KeywordSet_clear(KeywordSet *self)
+{
+    if (self->keywords != NULL) {
+        for (Py_ssize_t k = 0; k < self->n; k++)
+            PyMem_Free(self->keywords[k].chars);
+    }
+    PyMem_Free(self->keywords);
+    PyMem_Free(self->order);
+    self->keywords = NULL;
+    self->order = NULL;
+    self->n = 0;
+    self->n_wide = 0;
+}
+
+static int
+KeywordSet_init(KeywordSet *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"keywords", NULL};
+    PyObject *arg;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:KeywordSet", kwlist, &arg))
+        return -1;
+    PyObject *seq = PySequence_Fast(arg, "keywords must be a sequence of (str, int) pairs");
+    if (seq == NULL)
+        return -1;
+    KeywordSet_clear(self);
+    memset(self->first, 0, sizeof(self->first));
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    self->keywords = PyMem_Calloc(n > 0 ? n : 1, sizeof(Keyword));
+    self->order = PyMem_Calloc(n > 0 ? n : 1, sizeof(Py_ssize_t));
+    if (self->keywords == NULL || self->order == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, k);
+        PyObject *word;
+        unsigned long long owners;
+        if (!PyTuple_Check(item) || !PyArg_ParseTuple(item, "UK:keyword", &word, &owners))
+            goto fail;
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        if (length < 1 || length > MAX_KEYWORD) {
+            PyErr_Format(PyExc_ValueError, "a keyword has 1 to %d characters", MAX_KEYWORD);
+            goto fail;
+        }
+        Keyword *kw = &self->keywords[k];
+        kw->chars = PyUnicode_AsUCS4Copy(word);
+        if (kw->chars == NULL)
+            goto fail;
+        kw->length = length;
+        kw->owners = (uint64_t)owners;
+        self->n = k + 1;
+    }
+    /* order: narrow first characters by character, then the wide ones */
+    Py_ssize_t at = 0;
+    for (int c = 0; c < 256; c++) {
+        self->bucket_start[c] = at;
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (self->keywords[k].chars[0] == (Py_UCS4)c)
+                self->order[at++] = k;
+        self->bucket_end[c] = at;
+        self->first[c] = self->bucket_end[c] > self->bucket_start[c];
+    }
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (self->keywords[k].chars[0] >= 256)
+            self->order[at++] = k;
+    self->n_wide = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (self->keywords[k].chars[0] >= 256)
+            self->n_wide++;
+    Py_DECREF(seq);
+    return 0;
+fail:
+    KeywordSet_clear(self);
+    Py_DECREF(seq);
+    return -1;
+}
+
+static void
+KeywordSet_dealloc(KeywordSet *self)
+{
+    KeywordSet_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static inline int
+keyword_at(const Keyword *kw, int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
+{
+    if (i + kw->length > n)
+        return 0;
+    for (Py_ssize_t j = 0; j < kw->length; j++)
+        if (PyUnicode_READ(kind, data, i + j) != kw->chars[j])
+            return 0;
+    return 1;
+}
+
+static PyObject *
+KeywordSet_owners(KeywordSet *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "owners() takes a str");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    uint64_t found = 0;
+    const Py_ssize_t *wide = self->order + (self->n - self->n_wide);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 256) {
+            if (!self->first[c])
+                continue;
+            for (Py_ssize_t b = self->bucket_start[c]; b < self->bucket_end[c]; b++) {
+                const Keyword *kw = &self->keywords[self->order[b]];
+                if ((found | kw->owners) != found && keyword_at(kw, kind, data, i, n))
+                    found |= kw->owners;
+            }
+        }
+        else {
+            for (Py_ssize_t b = 0; b < self->n_wide; b++) {
+                const Keyword *kw = &self->keywords[wide[b]];
+                if (kw->chars[0] == c && (found | kw->owners) != found && keyword_at(kw, kind, data, i, n))
+                    found |= kw->owners;
+            }
+        }
+    }
+    return PyLong_FromUnsignedLongLong((unsigned long long)found);
+}
+
+static PyMethodDef KeywordSet_methods[] = {
+    {"owners", (PyCFunction)KeywordSet_owners, METH_O,
+     "owners(text) -> the OR of the owner masks of the keywords text holds (as substrings)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject KeywordSetType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "scrubber.kinds._char_scan_kernel.KeywordSet",
+    .tp_basicsize = sizeof(KeywordSet),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "KeywordSet(keywords): keywords is a sequence of (str, owners) pairs, owners a 64-bit mask",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)KeywordSet_init,
+    .tp_dealloc = (destructor)KeywordSet_dealloc,
+    .tp_methods = KeywordSet_methods,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_char_scan_kernel",
+    .m_doc = "Candidate positions of the unicode family's character scans (see scrubber/kinds/char_scan.py).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC
+PyInit__char_scan_kernel(void)
+{
+    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&KeywordSetType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL)
+        return NULL;
+    Py_INCREF(&ScannerType);
+    if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
+        Py_DECREF(&ScannerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&KeywordSetType);
+    if (PyModule_AddObject(m, "KeywordSet", (PyObject *)&KeywordSetType) < 0) {
+        Py_DECREF(&KeywordSetType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,229 @@
+"""The compiled character scan finds what the ``re`` scans find (scrubber/kinds/_char_scan_kernel.c).
+
+The kernel only proposes positions; the unicode matchers run their exact
+patterns at each one (:func:`char_scan.matches`). So their findings stay the
+patterns' as long as the positions hold every place where the patterns
+match: each case checks that the three scans (the mojibake signature, the
+legacy-8bit trigger and the chars rules' first characters) give exactly what
+``finditer`` gives, in all three str kinds. Skipped where the kernel is not
+built (no C compiler when the package was installed); CI builds it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kernel_checks import assert_no_leak
+
+from scrubber import default_engine
+from scrubber.kinds import char_scan, chars, legacy, unicode, word_pairs
+from scrubber.kinds.base import DocContext
+
+needs_kernel = pytest.mark.skipif(
+    char_scan._kernel is None or word_pairs.FORCED_PURE,
+    reason="the compiled char-scan kernel is not built (or SCRUBBER_PURE_PYTHON is set)",
+)
+
+
+@pytest.fixture(scope="module")
+def chars_matcher() -> chars.CharsMatcher:
+    engine = default_engine(select=["unicode"])
+    return next(m for m in engine._matchers if isinstance(m, chars.CharsMatcher))
+
+
+def python_scans(text: str, matcher: chars.CharsMatcher) -> tuple[list, list, list]:
+    """The reference: the ``re`` scans."""
+    signature = [m.start() for m in unicode.SIGNATURE.finditer(text) if unicode._is_signature(m.group())]
+    trigger = [m.span() for m in legacy.TRIGGER.finditer(text)]
+    first = [m.start() for m in matcher.first.finditer(text)]
+    return signature, trigger, first
+
+
+def kernel_scans(text: str, matcher: chars.CharsMatcher) -> tuple[list, list, list]:
+    signature = list(unicode.signature_hits(DocContext(text)))
+    trigger = [m.span() for m in char_scan.matches(legacy.TRIGGER, text, legacy._TRIGGER_SCAN.scan(text)[0])]  # type: ignore[union-attr]
+    return signature, trigger, list(matcher._hits(text))
+
+
+def check(text: str, matcher: chars.CharsMatcher) -> None:
+    # the same text in each str kind: as it is, with a 2-byte and with a 4-byte character after it
+    for variant in (text, text + " \u0101", text + " \U0001f600"):
+        assert kernel_scans(variant, matcher) == python_scans(variant, matcher), variant
+
+
+#: mojibake, legacy code pages, invisible and control characters, and clean typography
+CASES = [
+    "",
+    "a",
+    "Ã",
+    "Ã©",
+    "cafÃ©",
+    "â€™",
+    "donâ€™t stop",
+    "Â ",
+    "Â\u00a0",
+    "Ã\u00a0x",
+    "ÃÂ©",
+    "\x85\x92\x9d",
+    "caf\ufffd",
+    "Ã\ufffd",
+    "Espa–a",
+    "Espa– a",
+    "–a",
+    "a–",
+    "ł",
+    "Ò Fine Ó",
+    "word\u2019s “quoted” — dash… ok",
+    "AT&T &amp; co",
+    "line\r\nbreak\u2028sep",
+    "zero\u200bwidth\u00adsoft\ufeffbom\u202ebidi",
+    "e\u0301 composed",
+    "\x00\x1b[31mred\x1b[0m",
+    "١–٢",
+    "a–٢",
+    "_–a",
+    "Ⅻ–a",
+    "\U0001d400–\U0001d401",
+    "Ã\U0001f600",
+    "\U0001f600Ã©",
+    "Ã©" * 1000,
+]
+
+
+@needs_kernel
+@pytest.mark.parametrize("text", CASES)
+def test_cases(text: str, chars_matcher: chars.CharsMatcher) -> None:
+    check(text, chars_matcher)
+
+
+#: characters around the classes' edges: leads, continuations, C1, Â/Ã, the trigger's suspects and
+#: in-word characters, letters, digits, an underscore, the chars rules' first characters, astral ones
+ALPHABET = sorted(
+    set("aZé_1٣Ⅻ \u00a0\n\r&;#xÂÃ©€™’“”–—…•¢°·½\u0080\u0085\u009f\ufffd\u200b\u00ad\ufeff\u0301\u2028")
+    | set(legacy.SUSPECT[:40])
+    | set(unicode._SIGNATURE_RULES[0][1][:40])
+    | set(unicode._SIGNATURE_RULES[0][2][:40])
+    | {"\U0001f600", "\U0001d400", "\U00010000"}
+)
+
+
+@needs_kernel
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60))
+def test_random_texts(chars_matcher: chars.CharsMatcher, text: str) -> None:
+    check(text, chars_matcher)
+
+
+@needs_kernel
+def test_no_leak() -> None:
+    rules = unicode._SIGNATURE_RULES
+    scanner = char_scan.CharScan(lambda: [rules])
+    assert_no_leak(scanner.scan, "donâ€™t \u0085 Â " * 50, lambda: char_scan.CharScan(lambda: [rules]).scan(""))
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        [],
+        [[]],
+        [[(None, "", None)]],
+        [[(None, "\U0001f600", None)]],
+        [[(None, None, "a")]],
+        [[("a", "b")]],
+        [[(None, 5, None)]],
+        [[(None, chr(0x100 + k), None) for k in range(9)]],
+        [[(chr(0x100 + k), chr(0x200 + k), chr(0x300 + k)) for k in range(6)]],
+    ],
+)
+def test_bad_rules_are_refused(outputs: list) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        char_scan.CharScan(lambda: outputs).scan("")
+
+
+@needs_kernel
+def test_only_a_str_is_scanned() -> None:
+    with pytest.raises(TypeError):
+        char_scan.CharScan(lambda: [[(None, "a", None)]]).scan(b"a")  # type: ignore[arg-type]
+
+
+def test_pure_python_when_asked() -> None:
+    code = "from scrubber.kinds import char_scan, unicode; print(char_scan.scan_implementation(), unicode._SIGNATURE_SCAN)"
+    env = {**os.environ, word_pairs.PURE_PYTHON_VARIABLE: "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "pure Python (SCRUBBER_PURE_PYTHON is set) None"
+
+
+# -- the residue line rules' keyword gate ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keyword_indexes() -> list:
+    from scrubber.kinds.lines import LineGroupMatcher
+
+    engine = default_engine(select=["residue"])
+    matcher = next(m for m in engine._matchers if isinstance(m, LineGroupMatcher))
+    return [alternation._keywords for alternation in matcher._alternations if alternation._keywords._trie is not None]
+
+
+def _keywords(indexes: list) -> list[str]:
+    return sorted({k for index in indexes for k in index._prefixes})
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "a",
+        "comments",
+        "no comment here",
+        "reply replies",
+        "says: hi",
+        "click to share",
+        "photo: x",
+        "(credit: y)",
+        "schlagwörter",
+        "модерация",
+        "x@y.com/z",
+    ],
+)
+def test_keyword_gate_cases(keyword_indexes: list, line: str) -> None:
+    for index in keyword_indexes:
+        for variant in (line, line + " \u0101", line + " \U0001f600"):
+            assert index.admitted(variant) == index.admitted_python(variant), variant
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_keyword_gate_random(keyword_indexes: list, data: st.DataObject) -> None:
+    words = _keywords(keyword_indexes)
+    parts = data.draw(
+        st.lists(st.one_of(st.sampled_from(words), st.text(alphabet="abcdeilmnoprst :/@[(.-ёö\U0001f600", max_size=4)), max_size=8)
+    )
+    line = "".join(parts)
+    # a keyword cut short or glued to another one
+    line = line[: data.draw(st.integers(0, len(line)))] + line
+    for index in keyword_indexes:
+        assert index.admitted(line) == index.admitted_python(line), line
+
+
+@needs_kernel
+def test_keyword_set_refuses_and_declines() -> None:
+    with pytest.raises(ValueError):
+        char_scan._kernel.KeywordSet([("", 1)])  # type: ignore[union-attr]
+    with pytest.raises(TypeError):
+        char_scan._kernel.KeywordSet([("a",)])  # type: ignore[union-attr]
+    assert char_scan.keyword_set({"a": [64]}) is None  # more rules than the mask holds: the trie runs
+    assert char_scan.keyword_set({}) is None
+    found = char_scan.keyword_set({"ab": [0], "b": [3], "abc": [63]})
+    assert found is not None and found("xabcx") == {0, 3, 63} and found("ab") == {0, 3} and found("") == set()
+    assert_no_leak(
+        char_scan._kernel.KeywordSet([("ab", 1), ("é", 2)]).owners, "xx ab é " * 20, lambda: char_scan._kernel.KeywordSet([("ab", 1)])
+    )  # type: ignore[union-attr]
