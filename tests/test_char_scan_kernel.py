@@ -227,3 +227,13 @@ def test_keyword_set_refuses_and_declines() -> None:
     assert_no_leak(
         char_scan._kernel.KeywordSet([("ab", 1), ("é", 2)]).owners, "xx ab é " * 20, lambda: char_scan._kernel.KeywordSet([("ab", 1)])
     )  # type: ignore[union-attr]
+
+
+def test_the_version_says_which_character_scan_runs() -> None:
+    from click.testing import CliRunner
+
+    from scrubber.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.endswith(f"\ncharacter scan: {char_scan.scan_implementation()}\n")
