@@ -131,8 +131,12 @@ class RuleStats:
     dropped: int = 0  # flagged spans (sentences) removed
 
     def merge(self, other: RuleStats, sign: int = 1) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + sign * getattr(other, f.name))
+        for name in _RULE_COUNTS:
+            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
+
+
+#: the counts of :class:`RuleStats` (``dataclasses.fields`` per merge was a tenth of the main process's CPU in a pool run)
+_RULE_COUNTS = tuple(f.name for f in fields(RuleStats))
 
 
 @dataclass
@@ -183,10 +187,8 @@ class Stats:
                 rs.changed += 1
 
     def merge(self, other: Stats) -> None:
-        for f in fields(self):
-            if f.name in ("rules", "stopped_at"):
-                continue
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in _STATS_COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         for rule, rs in other.rules.items():
             self.rules.setdefault(rule, RuleStats()).merge(rs)
 
@@ -224,6 +226,10 @@ class Stats:
             "stopped_at": self.stopped_at,
             "rules": {r: vars(rs) for r, rs in sorted(self.rules.items())},
         }
+
+
+#: the counts :meth:`Stats.merge` adds up (the rules are merged one by one, the stopping place is not a count)
+_STATS_COUNTS = tuple(f.name for f in fields(Stats) if f.name not in ("rules", "stopped_at"))
 
 
 # -- the worker side -------------------------------------------------------------------
