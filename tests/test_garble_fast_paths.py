@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import regex
 from hypothesis import given, settings
@@ -180,6 +182,7 @@ POSITIONAL = {
     "tokenized": (garble._TOKENIZED, garble._tokenized_matches),
     "space-before-quote": (garble._SPACE_QUOTE, garble._space_quote_matches),
     "lowercase-start": (garble._LOWER_AFTER_STOP, garble._lower_after_stop_matches),
+    "orphan-punctuation": (garble._ORPHAN, garble._orphan_matches),
 }
 
 
@@ -190,6 +193,7 @@ POSITIONAL = {
         ("space-before-quote", 'what we want. "\nfine."\nhe said, " and. " x, “ y! ”\t\n1. " a'),
         ("tokenized", "word , word\n( FTIR )\ndo n't\nword .\nplain line\nx y  \t,  do \t n't ( a\n[ x ] a ; b : c ! d ? e .\" f ."),
         ("tokenized", "( ( a ) ) ,, . . x , , n't n’t do n’t ( [ ("),
+        ("orphan-punctuation", ". . US officials\nsaid , , x\nword . word\n. . . kept\nx ; : y\n1 , 2 \t. \t.\nend . \n. .\nA ,; b"),
     ],
 )
 def test_positional_matches_on_examples(name: str, text: str) -> None:
@@ -347,3 +351,21 @@ def test_foreign_candidates_on_one_long_word(text: str) -> None:
 def test_code_mix_ascii_gate(text: str) -> None:
     spots = list(garble.code_mix(DocContext(text), LazySegmentation(text), {}))
     assert bool(spots) == (not text.isascii() and garble._BEYOND_LATIN.search(text) is not None)
+
+
+#: the one class-led scan the two apostrophe-led elision hints replace
+_ELISION_CLASS_HINT = re.compile(r"['’](?=[^\W\d_A-Z]{3})")
+ELISION_PIECES = st.sampled_from(["'", "’", "d", "l", "aut", "res", "É", "é", "A", "B", "1", "_", " ", "\n", "it's", "qu’elle", "ß"])
+
+
+@pytest.mark.parametrize(
+    "text", ["d'autres", "l’erosione", "it's they're we've", "l'A", "d’Éte", "x'ab1", "'_ab", "’ßéa", "", "no apostrophe here"]
+)
+def test_elision_hints_equal_the_class_scan(text: str) -> None:
+    assert any(h.search(text) for h in garble._ELISION_HINTS) == bool(_ELISION_CLASS_HINT.search(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(ELISION_PIECES, max_size=20).map("".join))
+def test_elision_hints_property(text: str) -> None:
+    assert any(h.search(text) for h in garble._ELISION_HINTS) == bool(_ELISION_CLASS_HINT.search(text))
