@@ -441,7 +441,7 @@ static PyTypeObject KeywordSetType = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT,
-    .m_name = "_char_scan_kernel",
+    .m_name = "scrubber.kinds._char_scan_kernel",
     .m_doc = "Candidate positions of the unicode family's character scans (see scrubber/kinds/char_scan.py).",
     .m_size = -1,
 };
@@ -449,20 +449,12 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__char_scan_kernel(void)
 {
-    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&KeywordSetType) < 0)
-        return NULL;
+    /* PyModule_AddType (Python 3.9+) readies each type and adds it under the last part of its tp_name */
     PyObject *m = PyModule_Create(&module);
-    if (m == NULL)
+    if (!m)
         return NULL;
-    Py_INCREF(&ScannerType);
-    if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
-        Py_DECREF(&ScannerType);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&KeywordSetType);
-    if (PyModule_AddObject(m, "KeywordSet", (PyObject *)&KeywordSetType) < 0) {
-        Py_DECREF(&KeywordSetType);
+    if (PyModule_AddType(m, &ScannerType) < 0 ||
+        PyModule_AddType(m, &KeywordSetType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

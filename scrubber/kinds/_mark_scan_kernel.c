@@ -1548,26 +1548,13 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__mark_scan_kernel(void)
 {
-    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&RunFilterType) < 0 || PyType_Ready(&SplitterType) < 0)
-        return NULL;
+    /* PyModule_AddType (Python 3.9+) readies each type and adds it under the last part of its tp_name */
     PyObject *m = PyModule_Create(&module);
     if (!m)
         return NULL;
-    Py_INCREF(&ScannerType);
-    if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
-        Py_DECREF(&ScannerType);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&RunFilterType);
-    if (PyModule_AddObject(m, "RunFilter", (PyObject *)&RunFilterType) < 0) {
-        Py_DECREF(&RunFilterType);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&SplitterType);
-    if (PyModule_AddObject(m, "Splitter", (PyObject *)&SplitterType) < 0) {
-        Py_DECREF(&SplitterType);
+    if (PyModule_AddType(m, &ScannerType) < 0 ||
+        PyModule_AddType(m, &RunFilterType) < 0 ||
+        PyModule_AddType(m, &SplitterType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

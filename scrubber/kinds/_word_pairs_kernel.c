@@ -573,14 +573,11 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__word_pairs_kernel(void)
 {
-    if (PyType_Ready(&ScannerType) < 0)
-        return NULL;
+    /* PyModule_AddType (Python 3.9+) readies each type and adds it under the last part of its tp_name */
     PyObject *m = PyModule_Create(&module);
     if (!m)
         return NULL;
-    Py_INCREF(&ScannerType);
-    if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
-        Py_DECREF(&ScannerType);
+    if (PyModule_AddType(m, &ScannerType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -97,8 +97,8 @@ INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\
 _INVISIBLE_CLASS = regex.compile(f"[{INVISIBLE}]")
 
 
-def _spelled_invisible() -> str:
-    """An alternation of the spellings other rules decode into white space or an invisible character.
+def _spelled_invisible() -> tuple[str, str]:
+    """An alternation of the spellings other rules decode into white space or an invisible character, and the class of their first characters.
 
     ``&shy;``, ``&#8203;``, ``&nbsp;`` (also double-escaped, ``&amp;shy;``) and
     the mojibake of those characters (``Â\u00ad``, ``â€‹``): the first run
@@ -118,8 +118,8 @@ def _spelled_invisible() -> str:
     mojibake = {regex.escape(m) for m in _mojibake_spellings(targets)}
     entity = rf"&(?:amp;)*(?:\#0*(?:{decimal})|\#[xX]0*(?i:{hexa})|(?:{names}));"
     # the first characters up front, so a line's edge is rejected with one class test
-    firsts = regex.escape("".join(sorted({m.replace("\\", "")[0] for m in mojibake} | {"&"})), special_only=True)
-    return f"(?=[{firsts}])(?:" + "|".join([entity, *sorted(mojibake, key=_longest_first)]) + ")"
+    firsts = "[" + regex.escape("".join(sorted({m.replace("\\", "")[0] for m in mojibake} | {"&"})), special_only=True) + "]"
+    return f"(?={firsts})(?:" + "|".join([entity, *sorted(mojibake, key=_longest_first)]) + ")", firsts
 
 
 def _invisible_targets() -> list[str]:
@@ -150,13 +150,13 @@ def _longest_first(alternative: str) -> tuple[int, str]:
     return -len(alternative), alternative
 
 
-SPELLED_INVISIBLE = _spelled_invisible()
-EDGE = rf"(?:[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE})*"
-_INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]|{SPELLED_INVISIBLE}")
+SPELLED_INVISIBLE, _SPELLED_FIRST = _spelled_invisible()
 #: one item of :data:`EDGE`: where none matches at a line's start, every rule's match leaves no edge there
 EDGE_ITEM = rf"[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE}"
+EDGE = rf"(?:{EDGE_ITEM})*"
+_INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]|{SPELLED_INVISIBLE}")
 #: where a line starts with none of these, no item of :data:`EDGE` can start it
-EDGE_FIRST = rf"[^\S\n]|[{INVISIBLE}]|\[|{SPELLED_INVISIBLE[: SPELLED_INVISIBLE.index('])(?:') + 2]}"
+EDGE_FIRST = rf"[^\S\n]|[{INVISIBLE}]|\[|{_SPELLED_FIRST}"
 
 #: Residue is short: template lines, widgets, credits and disclosures are
 #: well under this many characters, and article paragraphs are often longer.
