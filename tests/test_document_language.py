@@ -1,0 +1,74 @@
+"""The document language's cheap tests: English said without langdetect only when it is plain.
+
+The garble detectors marked English-only run on a document called English,
+so calling a French document English would flag its sentences: each cheap
+test must never take text in another language for English.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scrubber.kinds import language
+from scrubber.kinds.language import ENGLISH_ONLY_WORDS, HINT_WORDS, detect_document_language
+
+#: headline and lede: too few of the twelve commonest words for the first test
+SHORT_ENGLISH = [
+    "Mayor Says Bridge Work Could End Early\nThe mayor said they would not close the road again this winter.",
+    "Storm Knocks Out Power Across Three Counties\nCrews worked through the night, but thousands of homes were still dark.",
+    "Why Did Ferry Service Stop? Here Is What We Know\nIts operator said it had no choice after an engine failed during crossing.",
+    "Local Team Wins Its First Title\nThey had never won it before, but fans stayed long after that final whistle.",
+]
+
+#: text in other languages, some with an English name or title in it
+SHORT_OTHER = [
+    ("fr", "Le maire annonce la réouverture du pont\nLes travaux seront terminés avant la fin du mois, selon la mairie."),
+    ("de", "Der Bürgermeister kündigt neue Radwege an\nDie Arbeiten beginnen im Frühjahr und sollen bis zum Herbst dauern."),
+    ("es", "El alcalde anuncia nuevas líneas de autobús\nLos vecinos podrán usar el servicio desde el lunes por la mañana."),
+    ("pt", "A câmara aprova o novo orçamento\nOs vereadores votaram a favor depois de uma longa discussão na terça-feira."),
+    ("nl", "De gemeente opent een nieuwe bibliotheek\nHet gebouw is volgens de wethouder klaar voor de zomer."),
+    ("it", "Il sindaco presenta il piano per il centro\nI lavori inizieranno a marzo e dureranno circa un anno."),
+    ("sv", "Kommunen bygger en ny skola i centrum\nArbetet börjar till hösten och ska vara klart om två år."),
+    ("de", 'Die Serie "The Walking Dead" endet nach elf Staffeln\nDer Sender zeigt die letzte Folge am Sonntag.'),
+]
+
+
+def _no_langdetect(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str) -> list[tuple[str, float]]:
+        raise AssertionError(f"langdetect asked about {text!r}")
+
+    monkeypatch.setattr(language, "_langdetect", refuse)
+
+
+@pytest.mark.parametrize("text", SHORT_ENGLISH)
+def test_short_english_is_english_without_langdetect(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not language.common_ratio_reaches(text, 0.12)  # the first test cannot tell: the second one must
+    _no_langdetect(monkeypatch)
+    assert detect_document_language(text) == "en"
+    assert detect_document_language(text, text.lower()) == "en"
+
+
+@pytest.mark.parametrize(("lang", "text"), SHORT_OTHER)
+def test_other_languages_are_never_english(lang: str, text: str) -> None:
+    assert not language._english_only_words_reach(text.lower(), len(text.split()))
+    assert detect_document_language(text) == lang
+
+
+def test_english_only_words_are_not_hint_words_of_other_languages() -> None:
+    assert not ENGLISH_ONLY_WORDS & HINT_WORDS
+    # each is a word of another Latin-script language: kept out on purpose
+    assert not ENGLISH_ONLY_WORDS & {"a", "in", "on", "is", "was", "to", "for", "of", "by", "at", "as", "he", "we", "my", "me", "be"}
+
+
+@pytest.mark.parametrize(
+    ("lower", "words", "expected"),
+    [
+        ("the mayor said they would not", 6, True),  # the, said, they, would, not
+        ("the mayor said so", 4, False),  # two hits: not enough on their own
+        ("the and with " + "x " * 27, 30, True),  # three hits in 30 words: 10%
+        ("the and with " + "x " * 28, 31, False),  # three hits in 31 words: under 10%
+        ("it’s what they don’t say", 5, True),  # curly apostrophes count as the straight ones do
+    ],
+)
+def test_english_only_words_threshold(lower: str, words: int, expected: bool) -> None:
+    assert language._english_only_words_reach(lower, words) is expected
