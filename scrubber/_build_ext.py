@@ -19,6 +19,7 @@ _KERNELS = {
     "scrubber.kinds._word_pairs_kernel": ("word-pair kernel", "the garble.improbable-order rule runs"),
     "scrubber.kinds._mark_scan_kernel": ("candidate scan", "the garble.stray-punctuation and garble.word-order rules run"),
     "scrubber.kinds._char_scan_kernel": ("character scan", "the unicode rules run"),
+    "scrubber.kinds._lang_walk_kernel": ("language walk", "langdetect (document and sentence language) runs"),
 }
 
 

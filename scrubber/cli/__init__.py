@@ -8,7 +8,7 @@ import click
 
 from .. import __version__
 from ..io.atomic import remove_leftovers
-from ..kinds import char_scan, mark_scan
+from ..kinds import char_scan, langwalk, mark_scan
 from ..kinds.word_pairs import scan_implementation
 from . import stopping
 from .apply import apply_session
@@ -57,7 +57,7 @@ class _Group(click.Group):
 @click.version_option(
     __version__,
     prog_name="scrubber",
-    message=f"%(prog)s, version %(version)s\nword-pair scan: {scan_implementation()}\nmark scan: {mark_scan.scan_implementation()}\ncharacter scan: {char_scan.scan_implementation()}",
+    message=f"%(prog)s, version %(version)s\nword-pair scan: {scan_implementation()}\nmark scan: {mark_scan.scan_implementation()}\ncharacter scan: {char_scan.scan_implementation()}\nlanguage walk: {langwalk.walk_implementation()}",
 )
 def main() -> None:
     """Clean scraped text: mojibake, scraper residue and garbled machine translation.

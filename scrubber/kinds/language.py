@@ -261,10 +261,11 @@ def _langdetect(text: str) -> list[tuple[str, float]]:
 
 @lru_cache(maxsize=2048)
 def _langdetect_cached(text: str) -> tuple[tuple[str, float], ...]:
-    from langdetect import DetectorFactory, detect_langs
+    from langdetect import DetectorFactory
     from langdetect.lang_detect_exception import LangDetectException
 
     from .langprofiles import install
+    from .langwalk import detect_langs  # langdetect's answer, its walk's arithmetic compiled
 
     install()  # langdetect's profiles from the table cache (0.2 s of JSON otherwise), once per process
     DetectorFactory.seed = 0

@@ -1,0 +1,198 @@
+/* langdetect's n-gram extraction and the arithmetic of its random walk, for scrubber/kinds/langwalk.py.
+ *
+ * Why: langdetect multiplies its 55 language probabilities by an n-gram's row
+ * one Python statement at a time, about 700 times for each text it is asked
+ * about (seven trials of up to a thousand draws). A headline and a lede often
+ * reach it for the document's language, and there that loop was 80% of the
+ * garble family's time.
+ *
+ * The walk itself stays in Python (langwalk.py): its random draws come from
+ * the detector's own seeded random.Random, in langdetect's order, and the sum
+ * that normalises the probabilities is Python's builtin sum (whose rounding
+ * changed in Python 3.12). Only two loops are here, each the same IEEE
+ * double operations in the same order as langdetect's Python:
+ *
+ *   update(prob, rows, weight):  for each row, prob[i] *= weight + row[i]
+ *   normalize(prob, total):      prob[i] = prob[i] / total, returning the
+ *                                largest (a running maximum from 0.0, as
+ *                                langdetect's _normalize_prob keeps it)
+ *
+ * `weight + row[i]` is rounded before the product, as in Python: no fused
+ * multiply-add can join them (an FMA rounds a*b+c once; here the sum comes
+ * first). prob and the rows are buffers of C doubles (array('d')).
+ *
+ * Before the walk, langdetect cuts the text into the n-grams its profiles
+ * know, one Python step per character (NGram.add_char, about 4 us each: a
+ * 3,000-character sample of a document in another language cost 4 ms):
+ *
+ *   ngrams(text, table):  Detector._extract_ngrams over text, which
+ *                         langwalk.py has already normalised character by
+ *                         character with NGram.normalize itself and led by
+ *                         the space NGram starts with
+ *
+ * NGram keeps the last three characters since the last space (the space
+ * kept), and a word of capitals from the second capital on yields nothing;
+ * that buffer is always a slice of the text ending at the character read,
+ * so each n-gram is a substring, looked up in the profile table.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* A writable (or, with writable == 0, readable) buffer of doubles; returns its length, -1 with an error set. */
+static Py_ssize_t
+doubles(PyObject *obj, Py_buffer *view, int writable, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, (writable ? PyBUF_WRITABLE : 0) | PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0)
+        return -1;
+    if (view->itemsize != sizeof(double) || view->format == NULL || strcmp(view->format, "d") != 0) {
+        PyBuffer_Release(view);
+        PyErr_Format(PyExc_TypeError, "%s must be a buffer of doubles (array('d'))", what);
+        return -1;
+    }
+    return view->len / (Py_ssize_t)sizeof(double);
+}
+
+static PyObject *
+lang_update(PyObject *self, PyObject *args)
+{
+    PyObject *prob_obj, *rows;
+    double weight;
+    if (!PyArg_ParseTuple(args, "OO!d:update", &prob_obj, &PyList_Type, &rows, &weight))
+        return NULL;
+    Py_buffer pv;
+    Py_ssize_t n = doubles(prob_obj, &pv, 1, "prob");
+    if (n < 0)
+        return NULL;
+    double *prob = (double *)pv.buf;
+    for (Py_ssize_t r = 0; r < PyList_GET_SIZE(rows); r++) {
+        Py_buffer rv;
+        Py_ssize_t m = doubles(PyList_GET_ITEM(rows, r), &rv, 0, "a row");
+        if (m < 0) {
+            PyBuffer_Release(&pv);
+            return NULL;
+        }
+        if (m != n) {
+            PyBuffer_Release(&rv);
+            PyBuffer_Release(&pv);
+            PyErr_SetString(PyExc_ValueError, "a row is not as long as prob");
+            return NULL;
+        }
+        const double *row = (const double *)rv.buf;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            double shifted = weight + row[i];
+            prob[i] = prob[i] * shifted;
+        }
+        PyBuffer_Release(&rv);
+    }
+    PyBuffer_Release(&pv);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+lang_normalize(PyObject *self, PyObject *args)
+{
+    PyObject *prob_obj;
+    double total;
+    if (!PyArg_ParseTuple(args, "Od:normalize", &prob_obj, &total))
+        return NULL;
+    if (total == 0.0) { /* Python's p / total raises here: so does this */
+        PyErr_SetString(PyExc_ZeroDivisionError, "float division by zero");
+        return NULL;
+    }
+    Py_buffer pv;
+    Py_ssize_t n = doubles(prob_obj, &pv, 1, "prob");
+    if (n < 0)
+        return NULL;
+    double *prob = (double *)pv.buf;
+    double maxp = 0.0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double p = prob[i] / total;
+        if (maxp < p)
+            maxp = p;
+        prob[i] = p;
+    }
+    PyBuffer_Release(&pv);
+    return PyFloat_FromDouble(maxp);
+}
+
+static PyObject *
+lang_ngrams(PyObject *self, PyObject *args)
+{
+    PyObject *text, *table;
+    if (!PyArg_ParseTuple(args, "UO!:ngrams", &text, &PyDict_Type, &table))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n == 0 || PyUnicode_READ_CHAR(text, 0) != ' ') {
+        PyErr_SetString(PyExc_ValueError, "ngrams() needs the text led by a space");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    Py_ssize_t start = 0; /* NGram.grams is text[start:k+1] once character k is added */
+    int capital = 0;      /* NGram.capitalword */
+    for (Py_ssize_t k = 1; k < n; k++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, k);
+        Py_UCS4 last = PyUnicode_READ(kind, data, k - 1); /* grams[-1] before the add */
+        if (last == ' ') {
+            start = k - 1; /* grams = ' ' */
+            capital = 0;
+            if (ch == ' ')
+                continue; /* add_char returns; the only n-gram left, ' ', is never taken */
+        }
+        else if (k - start >= 3) {
+            start++; /* grams = grams[1:] */
+        }
+        if (Py_UNICODE_ISUPPER(ch)) {
+            if (Py_UNICODE_ISUPPER(last))
+                capital = 1;
+        }
+        else {
+            capital = 0;
+        }
+        if (capital)
+            continue;
+        Py_ssize_t length = k + 1 - start;
+        for (Py_ssize_t m = 1; m <= 3 && m <= length; m++) {
+            if (m == 1 && ch == ' ')
+                continue;
+            PyObject *gram = PyUnicode_Substring(text, k + 1 - m, k + 1);
+            if (!gram)
+                goto fail;
+            int known = PyDict_Contains(table, gram);
+            if (known > 0 && PyList_Append(out, gram) < 0)
+                known = -1;
+            Py_DECREF(gram);
+            if (known < 0)
+                goto fail;
+        }
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"ngrams", lang_ngrams, METH_VARARGS, "ngrams(text, table) -> Detector._extract_ngrams of the normalised text (led by a space)"},
+    {"update", lang_update, METH_VARARGS, "update(prob, rows, weight): prob[i] *= weight + row[i] for each row of the list, in order"},
+    {"normalize", lang_normalize, METH_VARARGS, "normalize(prob, total) -> max: prob[i] /= total; the largest new value (0.0 at least)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "scrubber.kinds._lang_walk_kernel",
+    .m_doc = "langdetect's n-gram extraction and the arithmetic of its random walk (see scrubber/kinds/langwalk.py).",
+    .m_size = -1,
+    .m_methods = methods,
+};
+
+PyMODINIT_FUNC
+PyInit__lang_walk_kernel(void)
+{
+    return PyModule_Create(&module);
+}

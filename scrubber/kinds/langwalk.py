@@ -1,0 +1,174 @@
+"""langdetect's guesses for a text, its per-character and per-draw loops done by the optional compiled kernel.
+
+langdetect is pure Python. Its hot loop multiplies 55 language
+probabilities one Python statement at a time, about 700 times for each text
+(seven trials of up to a thousand draws): 2-4 ms a text. Short documents (a
+headline and a lede) often reach it for their language: on two-line news
+documents that loop was 80% of the garble family's time. Before it, the
+text is cut into n-grams one Python step per character: 4 ms for the
+3,000-character sample of a document in another language.
+
+:func:`detect_langs` runs langdetect's own algorithm
+(``Detector._detect_block``) on langdetect's own detector:
+
+* the text is prepared as ``Detector.append`` and ``cleaning_text`` do, by
+  whole-string operations that give the same string (:func:`_prepared`), and
+  cut into n-grams by ``_lang_walk_kernel.ngrams`` after each character is
+  normalised by langdetect's own ``NGram.normalize`` (through a table filled
+  as characters are met);
+* the random draws are the detector's seeded ``random.Random``'s, in
+  langdetect's order: ``gauss`` once a trial, then ``choice`` once a draw;
+  the convergence test comes after the first draw and after every fifth one
+  after it, so the draws are made five at a time and each block's
+  arithmetic is one call of ``_lang_walk_kernel.update``;
+* the normalising total is the builtin ``sum`` (the same float on every
+  Python version: its rounding changed in 3.12), and ``update`` /
+  ``normalize`` do langdetect's IEEE operations in its order.
+
+So the guesses are bit for bit langdetect's; the tests compare them on
+texts in many scripts. Without the kernel (no C compiler at install, or
+``SCRUBBER_PURE_PYTHON=1``), or if langdetect's internals ever change shape,
+:func:`detect_langs` is ``langdetect.detect_langs``, which stays the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from typing import Any
+
+from .word_pairs import FORCED_PURE, kernel_implementation
+
+try:
+    from . import _lang_walk_kernel as _kernel
+except ImportError:  # not built: no C compiler when the package was installed
+    _kernel = None
+
+#: what a detector must have for :func:`walk` (langdetect 1.0.x's ``Detector``)
+_NEEDED = (
+    "word_lang_prob_map",
+    "langlist",
+    "seed",
+    "random",
+    "alpha",
+    "n_trial",
+    "ALPHA_WIDTH",
+    "BASE_FREQ",
+    "CONV_THRESHOLD",
+    "ITERATION_LIMIT",
+    "prior_map",
+    "max_text_length",
+    "URL_RE",
+    "MAIL_RE",
+    "_init_probability",
+    "_sort_probability",
+)
+
+
+def compiled() -> bool:
+    """Whether :func:`detect_langs` runs the walk's arithmetic in the kernel."""
+    return _kernel is not None and not FORCED_PURE
+
+
+def detect_langs(text: str) -> list[Any]:
+    """What ``langdetect.detect_langs(text)`` returns (``Language`` objects, best first), raising as it does."""
+    from langdetect import detector_factory
+
+    if not compiled():
+        return detector_factory.detect_langs(text)
+    detector_factory.init_factory()
+    detector = detector_factory._factory.create()
+    if not all(hasattr(detector, name) for name in _NEEDED):  # pragma: no cover - a langdetect of another shape
+        return detector_factory.detect_langs(text)
+    table = detector.word_lang_prob_map
+    if not isinstance(next(iter(table.values()), None), array):  # pragma: no cover - langdetect's own lists (no table cache)
+        return detector_factory.detect_langs(text)
+    ngrams = extract_ngrams(detector, text)
+    if not ngrams:
+        from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+        raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+    detector.langprob = walk(detector, ngrams)
+    return detector._sort_probability(detector.langprob)
+
+
+#: a run of spaces, which ``Detector.append`` keeps the first of
+_SPACES = re.compile(" {2,}")
+#: the characters ``cleaning_text`` counts as Latin ("A" to "z", ASCII), as a deletion table
+_A_TO_Z = dict.fromkeys(range(ord("A"), ord("z") + 1))
+#: the characters it counts as not Latin: it means U+0300 and above outside Latin Extended
+#: Additional, but compares a block number with a block name, so every one of them counts
+_FROM_U0300 = re.compile("[\u0300-\U0010ffff]")
+
+
+class _Normalized(dict):
+    """``NGram.normalize`` of each character, as a ``str.translate`` table filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        from langdetect.utils.ngram import NGram
+
+        value = self[code] = NGram.normalize(chr(code))
+        return value
+
+
+_NORMALIZED = _Normalized()
+
+
+def _prepared(detector: Any, text: str) -> str:
+    """The detector's ``text`` after ``append(text)`` and ``cleaning_text()``, on a fresh detector.
+
+    ``append`` removes URLs and e-mail addresses, joins Vietnamese letters
+    with their marks, keeps ``max_text_length`` characters and drops every
+    space that follows a space; ``cleaning_text`` drops the ASCII letters
+    when there are less than half as many as characters from U+0300 up.
+    """
+    from langdetect.utils.ngram import NGram
+
+    text = detector.MAIL_RE.sub(" ", detector.URL_RE.sub(" ", text))
+    text = _SPACES.sub(" ", NGram.normalize_vi(text)[: detector.max_text_length])
+    without_latin = text.translate(_A_TO_Z)
+    if (len(text) - len(without_latin)) * 2 < len(text) - len(_FROM_U0300.sub("", text)):
+        return without_latin
+    return text
+
+
+def extract_ngrams(detector: Any, text: str) -> list[str]:
+    """``detector.append(text); detector.cleaning_text(); detector._extract_ngrams()`` on a fresh detector."""
+    assert _kernel is not None
+    return _kernel.ngrams(" " + _prepared(detector, text).translate(_NORMALIZED), detector.word_lang_prob_map)
+
+
+def walk(detector: Any, ngrams: list[str]) -> list[float]:
+    """``Detector._detect_block``'s ``langprob`` for ``ngrams``: seven seeded random walks, averaged.
+
+    A draw picks an n-gram by the list's length alone; its row of the
+    profile table is looked up as it is drawn.
+    """
+    assert _kernel is not None
+    update, normalize = _kernel.update, _kernel.normalize
+    table = detector.word_lang_prob_map
+    n_trial = detector.n_trial
+    converged, limit = detector.CONV_THRESHOLD, detector.ITERATION_LIMIT
+    rng = detector.random
+    choice = rng.choice
+    langprob = [0.0] * len(detector.langlist)
+    rng.seed(detector.seed)
+    for _ in range(n_trial):
+        prob = array("d", detector._init_probability())
+        alpha = detector.alpha + rng.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
+        weight = alpha / detector.BASE_FREQ
+        block = [table[choice(ngrams)]]  # draw 0, then the convergence test
+        i = 0
+        while True:
+            update(prob, block, weight)
+            if normalize(prob, sum(prob)) > converged or i >= limit:
+                break
+            block = [table[choice(ngrams)] for _ in range(5)]  # draws i+1 .. i+5
+            i += 5
+        langprob = [total + p / n_trial for total, p in zip(langprob, prob)]
+    return langprob
+
+
+def walk_implementation() -> str:
+    """Which langdetect walk this process runs (for ``scrubber --version`` and bug reports)."""
+    return kernel_implementation(_kernel)

@@ -1,0 +1,133 @@
+"""langwalk gives langdetect's guesses bit for bit: same n-grams, same random walk, same floats."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from kernel_checks import assert_no_leak
+from langdetect import DetectorFactory, detector_factory
+from langdetect.lang_detect_exception import LangDetectException
+
+from scrubber.kinds import langwalk
+from scrubber.kinds.language import warm_up
+
+pytestmark = pytest.mark.skipif(not langwalk.compiled(), reason="the language-walk kernel is not built (or SCRUBBER_PURE_PYTHON is set)")
+
+#: one or two sentences in many scripts and with the characters langdetect treats specially
+TEXTS = [
+    "The council met on Tuesday and voted to keep the library open.",
+    "Le conseil municipal s'est réuni mardi et a voté pour garder la bibliothèque ouverte.",
+    "Der Gemeinderat hat am Dienstag getagt und beschlossen, die Bibliothek offen zu halten.",
+    "El consejo se reunió el martes y votó para mantener abierta la biblioteca.",
+    "Hội đồng thành phố đã họp vào thứ Ba.",  # Vietnamese: letters and marks joined first
+    "Ho\u0302\u0323i đo\u0302\u0300ng tha\u0300nh pho\u0302\u0301",  # decomposed: letters and combining marks
+    "Consiliul s-a întrunit marți și a votat",  # Romanian s and t with comma below
+    "Городской совет собрался во вторник и проголосовал.",
+    "市議会は火曜日に会合を開き、図書館を開けておくことを決めた。",
+    "カタカナとひらがなのテキスト",
+    "시의회는 화요일에 회의를 열었다",
+    "Το δημοτικό συμβούλιο συνεδρίασε την Τρίτη.",
+    "مجلس شهر روز سه‌شنبه تشکیل جلسه داد و رأی داد",  # Farsi yeh
+    "NASA AND THE ESA SIGNED IT",  # a word of capitals yields nothing from its second capital on
+    "Visit http://example.com/page?x=1 or write to someone@example.org today, please.",
+    "Mixed: the mayor — le maire — der Bürgermeister!!!   Spaces   and\ttabs\nand lines",
+    "ABC abc ÀÉÎ àéî ß ç",
+    "42 17 99",  # no feature: langdetect raises
+    "",
+]
+
+
+def _guesses(detect, text: str) -> list[tuple[str, float]] | str:  # type: ignore[no-untyped-def]
+    try:
+        return [(g.lang, g.prob) for g in detect(text)]
+    except LangDetectException as exc:
+        return f"raises {exc}"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _seeded() -> None:
+    warm_up()
+    DetectorFactory.seed = 0
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_same_guesses_as_langdetect(text: str) -> None:
+    assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
+
+
+def _reference_ngrams(text: str) -> list[str]:
+    detector = detector_factory._factory.create()
+    detector.append(text)
+    detector.cleaning_text()
+    return detector._extract_ngrams()
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_same_ngrams_as_langdetect(text: str) -> None:
+    assert langwalk.extract_ngrams(detector_factory._factory.create(), text) == _reference_ngrams(text)
+
+
+#: letters of several scripts, capitals, spaces, punctuation, marks and the characters NGram maps
+_ALPHABET = "aAbBzZ  ,.!?'’—–-\n\tÉéÀàßçÇ\u0219\u021b\u06cc\u1ea0\u1e00\u0300\u0301ąĄ日本語カタひらㄅ한국Привет\u00ad\u200b\x00😀:/@"
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=80) | st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_same_ngrams_on_any_text(text: str) -> None:
+    assert langwalk.extract_ngrams(detector_factory._factory.create(), text) == _reference_ngrams(text)
+
+
+@given(st.text(alphabet=_ALPHABET, min_size=1, max_size=60))
+@settings(max_examples=60, deadline=None)
+def test_same_guesses_on_any_text(text: str) -> None:
+    assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda k: k.update([1.0, 2.0], [], 0.5), TypeError),  # prob must be array('d')
+        (lambda k: k.update(array("d", [1.0, 2.0]), [array("d", [1.0])], 0.5), ValueError),  # a row of another length
+        (lambda k: k.update(array("d", [1.0]), [array("f", [1.0])], 0.5), TypeError),  # floats, not doubles
+        (lambda k: k.normalize(array("d", [0.0, 0.0]), 0.0), ZeroDivisionError),  # as Python's p / 0.0
+        (lambda k: k.ngrams("abc", {}), ValueError),  # not led by a space
+    ],
+)
+def test_kernel_refuses_bad_arguments(call, error: type[Exception]) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error):
+        call(langwalk._kernel)
+
+
+def test_kernel_arithmetic_is_pythons() -> None:
+    prob = array("d", [0.25, 0.5, 0.25])
+    rows = [array("d", [0.1, 0.0, 0.3]), array("d", [0.2, 0.7, 0.0])]
+    expected = list(prob)
+    for row in rows:
+        expected = [p * (1e-4 + m) for p, m in zip(expected, row)]
+    langwalk._kernel.update(prob, rows, 1e-4)
+    assert list(prob) == expected
+    total = sum(prob)
+    assert langwalk._kernel.normalize(prob, total) == max(p / total for p in expected)
+    assert list(prob) == [p / total for p in expected]
+
+
+def test_kernel_keeps_no_reference_and_leaks_nothing() -> None:
+    table = detector_factory._factory.word_lang_prob_map
+    prob = array("d", [1.0] * 55)
+    row = table["a"]
+    assert_no_leak(lambda text: langwalk._kernel.ngrams(text, table), " the council met in the town hall", lambda: None)
+    assert_no_leak(lambda text: langwalk._kernel.update(prob, [row, row], 1e-4), "", lambda: None)
+    assert_no_leak(lambda text: langwalk._kernel.normalize(prob, 55.0), "", lambda: None)
+
+
+def test_the_version_says_which_language_walk_runs() -> None:
+    from click.testing import CliRunner
+
+    from scrubber.cli import main
+
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.endswith(f"\nlanguage walk: {langwalk.walk_implementation()}\n")
