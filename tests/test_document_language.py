@@ -8,6 +8,8 @@ test must never take text in another language for English.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrubber.kinds import language
 from scrubber.kinds.language import ENGLISH_ONLY_WORDS, HINT_WORDS, detect_document_language
@@ -72,3 +74,26 @@ def test_english_only_words_are_not_hint_words_of_other_languages() -> None:
 )
 def test_english_only_words_threshold(lower: str, words: int, expected: bool) -> None:
     assert language._english_only_words_reach(lower, words) is expected
+
+
+#: ASCII letters and what re's IGNORECASE or str.lower treat specially near them
+_TRICKY = "theandofTHEAndOF itsIts' _019 \u0130\u0131\u017f\u212a\u212b\u0307\u00df\u1e9e\u03a3\u03c2é-’\n\t.,"
+
+
+@given(st.text(alphabet=_TRICKY, max_size=60) | st.text(max_size=30))
+@settings(max_examples=500, deadline=None)
+def test_function_word_hits_are_the_regex_count(text: str) -> None:
+    assert language._function_word_hits(text) == len(language._FUNCTION_WORD.findall(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "hits"),
+    [
+        ("The cat and THE dog", 3),  # the, and, the, in any case
+        ("Theatre, andante, often", 0),  # a function word inside a longer word is none
+        ("\u0130n \u0131t \u017fo", 3),  # dotted capital I, dotless i, long s: re's IGNORECASE reads in, it, so
+        ("of_the the_of", 0),  # the underscore is a word character
+    ],
+)
+def test_function_word_hits_table(text: str, hits: int) -> None:
+    assert language._function_word_hits(text) == len(language._FUNCTION_WORD.findall(text)) == hits
