@@ -51,9 +51,9 @@ typedef struct {
     uint64_t a;      /* a short word's first 8 characters, one byte each (0 past its end); else its hash */
     uint64_t b;      /* its next 8 characters; else its offset in chars */
     uint32_t length; /* 0 = empty slot */
-    uint32_t short_; /* 1 for a short word */
-    uint32_t id;
-    uint32_t unused;
+    uint32_t id : 31;
+    uint32_t short_ : 1; /* 1 for a short word */
+    double log_count;    /* log_count[id], here for the weight of an unattested pair (the array is cold) */
 } WordSlot;
 
 enum { SHORT_WORD = 16 };
@@ -76,6 +76,7 @@ typedef struct {
     uint8_t ascii_word_char[128]; /* 1 if some word holds this ASCII character */
     int non_ascii_words;          /* 1 if some word holds a non-ASCII character */
     uint32_t mark_id;             /* ids.get("\0", 0) */
+    double mark_log_count;        /* log_count[mark_id] */
     double *log_count;            /* by id */
     Py_ssize_t n_log_count;
     double log_floor;
@@ -194,6 +195,7 @@ typedef struct {
     Py_ssize_t length; /* 0: nothing to look up (id is already known) */
     uint32_t id;
     uint32_t short_;
+    double log_count; /* of the word's id */
 } Token;
 
 /* Where the tokeniser stands between two chunks. */
@@ -205,24 +207,24 @@ typedef struct {
     int short_;       /* whether it may be a short word */
 } Cursor;
 
-/* The id of a short word (0: not in the table). Its characters decide (they say its length). */
-static inline uint32_t
-short_word_id(const Scanner *s, uint64_t a, uint64_t b, uint64_t hash)
+/* The slot of a short word (NULL: not in the table). Its characters decide (they say its length). */
+static inline const WordSlot *
+short_word(const Scanner *s, uint64_t a, uint64_t b, uint64_t hash)
 {
     uint64_t slot = hash & s->word_mask;
     for (;;) {
         const WordSlot *w = &s->words[slot];
         if (w->length == 0)
-            return 0;
+            return NULL;
         if (w->short_ && w->a == a && w->b == b)
-            return w->id;
+            return w;
         slot = (slot + 1) & s->word_mask;
     }
 }
 
-/* The weight of the pair key (ids i << shift | j, both non-zero). */
+/* The weight of the pair key (ids i << shift | j, both non-zero), whose words' log counts are lc_i and lc_j. */
 static inline double
-pair_weight(const Scanner *s, uint32_t key)
+pair_weight(const Scanner *s, uint32_t key, double lc_i, double lc_j)
 {
     uint32_t slot = pair_slot(key, s->pair_bits);
     for (;;) {
@@ -234,8 +236,7 @@ pair_weight(const Scanner *s, uint32_t key)
         slot = (slot + 1) & s->pair_mask;
     }
     /* _PairWeights.unattested: UNATTESTED_WEIGHTS[_bin(log_floor - lc[i] - lc[j], UNATTESTED_BINS)] */
-    uint32_t i = key >> s->shift, j = key & (((uint32_t)1 << s->shift) - 1);
-    double value = s->log_floor - s->log_count[i] - s->log_count[j];
+    double value = s->log_floor - lc_i - lc_j;
     double f = floor(value);
     if (f < (double)s->lo)
         f = (double)s->lo;
@@ -244,16 +245,16 @@ pair_weight(const Scanner *s, uint32_t key)
     return s->unattested[(long)f - s->lo];
 }
 
-/* The id of the word at data[start:start+length] that is not a short word (but may be in the table). */
+/* The slot of the word at data[start:start+length] that is not a short word (NULL: not in the table). */
 #define DEFINE_WORD_ID(NAME, TYPE)                                                              \
-    static uint32_t NAME(const Scanner *s, const TYPE *data, Py_ssize_t start, Py_ssize_t length, \
-                         uint64_t hash)                                                         \
+    static const WordSlot *NAME(const Scanner *s, const TYPE *data, Py_ssize_t start,           \
+                                Py_ssize_t length, uint64_t hash)                               \
     {                                                                                           \
         uint64_t slot = hash & s->word_mask;                                                    \
         for (;;) {                                                                              \
             const WordSlot *w = &s->words[slot];                                                \
             if (w->length == 0)                                                                 \
-                return 0;                                                                       \
+                return NULL;                                                                    \
             if (!w->short_ && w->a == hash && (Py_ssize_t)w->length == length) {                \
                 const Py_UCS4 *chars = s->chars + w->b;                                         \
                 Py_ssize_t k = 0;                                                               \
@@ -263,7 +264,7 @@ pair_weight(const Scanner *s, uint32_t key)
                         break;                                                                  \
                 }                                                                               \
                 if (k == length)                                                                \
-                    return w->id;                                                               \
+                    return w;                                                                   \
             }                                                                                   \
             slot = (slot + 1) & s->word_mask;                                                   \
         }                                                                                       \
@@ -314,6 +315,7 @@ pair_weight(const Scanner *s, uint32_t key)
                 Token *t = &tokens[m++];                                                        \
                 Py_ssize_t length = k - start;                                                  \
                 t->id = 0;                                                                      \
+                t->log_count = 0.0;                                                             \
                 t->length = 0;                                                                  \
                 if (possible && length <= s->max_length) {                                      \
                     t->length = length;                                                         \
@@ -339,6 +341,7 @@ pair_weight(const Scanner *s, uint32_t key)
                 Token *t = &tokens[m++];                                                        \
                 t->length = 0;                                                                  \
                 t->id = s->mark_id;                                                             \
+                t->log_count = s->mark_log_count;                                               \
             }                                                                                   \
         }                                                                                       \
         at->k = k;                                                                              \
@@ -363,6 +366,8 @@ pair_weight(const Scanner *s, uint32_t key)
         Cursor at = {0, -1, 0, 0, 0, 0};                                                        \
         Token tokens[CHUNK];                                                                    \
         uint32_t keys[CHUNK];                                                                   \
+        uint8_t second[CHUNK]; /* a pair's second word, in tokens (its first is the one before) */ \
+        double lc_prev = 0.0;  /* the log count of the word before the chunk */                \
         while (at.k <= n) {                                                                     \
             int m = TOKENS(s, data, n, &at, tokens);                                            \
             for (int t = 0; t < m; t++) {                                                       \
@@ -370,27 +375,36 @@ pair_weight(const Scanner *s, uint32_t key)
                     __builtin_prefetch(&s->words[tokens[t].hash & s->word_mask]);               \
             }                                                                                   \
             for (int t = 0; t < m; t++) {                                                       \
-                const Token *w = &tokens[t];                                                    \
-                if (w->length)                                                                  \
-                    tokens[t].id = w->short_ ? short_word_id(s, w->a, w->b, w->hash)            \
-                                             : WORD_ID(s, data, w->start, w->length, w->hash);  \
+                Token *token = &tokens[t];                                                      \
+                if (token->length) {                                                            \
+                    const WordSlot *w =                                                         \
+                        token->short_ ? short_word(s, token->a, token->b, token->hash)          \
+                                      : WORD_ID(s, data, token->start, token->length, token->hash); \
+                    token->id = w ? w->id : 0;                                                  \
+                    token->log_count = w ? w->log_count : 0.0;                                  \
+                }                                                                               \
             }                                                                                   \
             int pairs = 0;                                                                      \
             for (int t = 0; t < m; t++) {                                                       \
                 uint32_t id = tokens[t].id;                                                     \
                 if (prev && id) {                                                               \
                     uint32_t key = prev << s->shift | id;                                       \
+                    second[pairs] = (uint8_t)t;                                                 \
                     keys[pairs++] = key;                                                        \
                     __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);                \
                 }                                                                               \
                 prev = id;                                                                      \
             }                                                                                   \
             for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */       \
-                double w = pair_weight(s, keys[p]);                                             \
+                int t = second[p];                                                              \
+                double w = pair_weight(s, keys[p], t ? tokens[t - 1].log_count : lc_prev,       \
+                                       tokens[t].log_count);                                    \
                 run = run < 0.0 ? run + w : w;                                                  \
                 if (run < lowest)                                                               \
                     lowest = run;                                                               \
             }                                                                                   \
+            if (m)                                                                              \
+                lc_prev = tokens[m - 1].log_count;                                              \
             words += m;                                                                         \
         }                                                                                       \
         *lowest_out = lowest;                                                                   \
@@ -589,9 +603,9 @@ build_words(Scanner *s, PyObject *ids)
             s->mark_id = (uint32_t)id;
         if (length > s->max_length)
             s->max_length = length;
-        WordSlot slot_of = {hash, offset, (uint32_t)length, 0, (uint32_t)id, 0};
+        WordSlot slot_of = {hash, offset, (uint32_t)length, (uint32_t)id, 0, s->log_count[id]};
         if (short_) {
-            slot_of = (WordSlot){a, b, (uint32_t)length, 1, (uint32_t)id, 0};
+            slot_of = (WordSlot){a, b, (uint32_t)length, (uint32_t)id, 1, s->log_count[id]};
             hash = short_hash(a, b);
         }
         uint64_t slot = hash & s->word_mask;
@@ -719,6 +733,7 @@ Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     if (build_characters(s, replace, marks) < 0 || build_words(s, ids) < 0 || build_pairs(s, weights) < 0)
         goto fail;
+    s->mark_log_count = s->mark_id < s->n_log_count ? s->log_count[s->mark_id] : 0.0;
     for (Py_UCS4 x = 0; x < 256; x++) /* (needs the words' characters) */
         s->latin_info[x] = (uint8_t)info_of(s, s->latin_class[x], s->latin_to[x]);
     return (PyObject *)s;
