@@ -812,27 +812,61 @@ done:
 
 /* ---- a document's distinct words but the common ones (RunFilter) ------------------------ */
 
-/* str.split()'s whitespace among ASCII characters (bytes.split() leaves out \x1c-\x1f) */
-static inline int
-is_ascii_str_space(unsigned char c)
-{
-    return is_byte_space(c) || (c >= 0x1c && c <= 0x1f);
-}
+/* A run of at most SHORT_RUN bytes, each 1..127 (nearly every word), is compared as two integers: its
+ * bytes packed one each, 0 past its end (so the packing says the length). Any other run is compared
+ * byte by byte. */
+enum { SHORT_RUN = 15, RUN_CHUNK = 32 };
 
-/* a word seen in the document: data[start:start+length] */
 typedef struct {
-    Py_ssize_t start; /* -1: empty slot */
+    uint64_t a, b;
+} Packed;
+
+/* a run seen in the document: data[start:start+length] */
+typedef struct {
+    Packed w;          /* a short run's bytes; {0, 0} for another */
+    Py_ssize_t start;  /* -1: empty slot */
     Py_ssize_t length;
     uint32_t hash;
 } RunSlot;
 
 typedef struct {
     PyObject_HEAD
-    char *chars;        /* the skipped words, one after another */
+    Packed *shorts; /* the short skipped words, open addressing by hash_packed; a == 0: empty slot */
+    uint32_t short_mask;
+    char *chars;        /* the other skipped words, one after another */
     Py_ssize_t *starts; /* slot -> offset of its word in chars, -1: empty */
     Py_ssize_t *lengths;
     uint32_t mask;
 } RunFilter;
+
+/* Whether w[0:n] packs as a short run (then into *out). */
+static inline int
+pack_short(const char *w, Py_ssize_t n, Packed *out)
+{
+    if (n < 1 || n > SHORT_RUN)
+        return 0;
+    Packed p = {0, 0};
+    for (Py_ssize_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)w[k];
+        if (c == 0 || c >= 128)
+            return 0;
+        pack_letter(&p.a, &p.b, k, c);
+    }
+    *out = p;
+    return 1;
+}
+
+static inline int
+RunFilter_skips_short(const RunFilter *f, Packed w, uint32_t h)
+{
+    for (uint32_t slot = h & f->short_mask;; slot = (slot + 1) & f->short_mask) {
+        const Packed *e = &f->shorts[slot];
+        if (e->a == w.a && e->b == w.b)
+            return 1;
+        if (e->a == 0)
+            return 0;
+    }
+}
 
 static int
 RunFilter_skips(const RunFilter *f, const char *w, Py_ssize_t n, uint32_t h)
@@ -845,19 +879,107 @@ RunFilter_skips(const RunFilter *f, const char *w, Py_ssize_t n, uint32_t h)
     }
 }
 
-/* Remember the run d[start:start+length] in the open-addressing table (doubled when half full); -1 on memory error. */
+/* str.split()'s whitespace among ASCII characters (bytes.split() leaves out \x1c-\x1f) */
+static inline int
+is_ascii_str_space(unsigned char c)
+{
+    return is_byte_space(c) || (c >= 0x1c && c <= 0x1f);
+}
+
+#if defined(__SSE2__)
+/* bit k set: byte k of v is a space of is_ascii_str_space */
+static inline unsigned
+str_spaces16(__m128i v)
+{
+    __m128i t1 = _mm_sub_epi8(v, _mm_set1_epi8(0x09)), t2 = _mm_sub_epi8(v, _mm_set1_epi8(0x1c));
+    __m128i space = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                 _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(t1, _mm_set1_epi8(4)), t1),   /* \t..\r */
+                                              _mm_cmpeq_epi8(_mm_min_epu8(t2, _mm_set1_epi8(3)), t2))); /* \x1c..\x1f */
+    return (unsigned)_mm_movemask_epi8(space);
+}
+#endif
+
+/* The first position from p on whose byte is not a space (n if none). */
+static inline Py_ssize_t
+skip_str_spaces(const char *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        unsigned m = ~str_spaces16(_mm_loadu_si128((const __m128i *)(d + p))) & 0xFFFF;
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && is_ascii_str_space((unsigned char)d[p]))
+        p++;
+    return p;
+}
+
+/* The run that starts at p (d[p] is no space): its length; *is_short and *w as pack_short gives them;
+ * *ascii 0 if a byte of it is not ASCII. Sixteen bytes are looked at together where SSE2 is there. */
+static inline Py_ssize_t
+run_at(const char *d, Py_ssize_t n, Py_ssize_t p, Packed *w, int *is_short, int *ascii)
+{
+#if defined(__SSE2__)
+    __m128i v;
+    unsigned beyond = 0; /* bit k: p + k is past the end */
+    if (p + 16 <= n)
+        v = _mm_loadu_si128((const __m128i *)(d + p));
+    else {
+        char tail[16] = {0};
+        memcpy(tail, d + p, (size_t)(n - p));
+        v = _mm_loadu_si128((const __m128i *)tail);
+        beyond = ~((1u << (n - p)) - 1) & 0xFFFF;
+    }
+    unsigned ends = str_spaces16(v) | beyond;
+    if (ends) {
+        Py_ssize_t length = __builtin_ctz(ends); /* 1..15 */
+        unsigned in_run = (1u << length) - 1;
+        unsigned high = (unsigned)_mm_movemask_epi8(v) & in_run;
+        unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) & in_run;
+        *ascii = !high;
+        *is_short = !high && !nul;
+        if (*is_short) {
+            uint64_t a = (uint64_t)_mm_cvtsi128_si64(v), b = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+            if (length < 8) {
+                a &= ((uint64_t)1 << (8 * length)) - 1;
+                b = 0;
+            }
+            else
+                b &= ((uint64_t)1 << (8 * (length - 8))) - 1;
+            w->a = a;
+            w->b = b;
+        }
+        return length;
+    }
+#endif
+    Py_ssize_t q = p;
+    *ascii = 1;
+    while (q < n && !is_ascii_str_space((unsigned char)d[q])) {
+        if ((unsigned char)d[q] >= 128)
+            *ascii = 0;
+        q++;
+    }
+    *is_short = pack_short(d + p, q - p, w);
+    return q - p;
+}
+
+/* Remember the run d[start:start+length] (hash h, packed w when short, else w = {0, 0}) in the
+ * open-addressing table of the runs seen (doubled when half full); -1 on memory error. */
 static int
-add_run(RunSlot **slots, size_t *mask, size_t *used, const char *d, Py_ssize_t start, Py_ssize_t length, uint32_t h)
+add_run(RunSlot **slots, size_t *mask, size_t *used, const char *d, Py_ssize_t start, Py_ssize_t length, Packed w,
+        uint32_t h)
 {
     size_t slot = h & *mask;
     for (;; slot = (slot + 1) & *mask) {
         RunSlot *e = &(*slots)[slot];
         if (e->start < 0)
             break;
-        if (e->hash == h && e->length == length && memcmp(d + e->start, d + start, (size_t)length) == 0)
+        if (e->hash == h && e->length == length && e->w.a == w.a && e->w.b == w.b &&
+            (w.a || memcmp(d + e->start, d + start, (size_t)length) == 0))
             return 0; /* seen */
     }
-    (*slots)[slot] = (RunSlot){start, length, h};
+    (*slots)[slot] = (RunSlot){w, start, length, h};
     if (++*used * 2 <= *mask + 1)
         return 0;
     size_t size = (*mask + 1) * 2;
@@ -904,26 +1026,45 @@ RunFilter_distinct(RunFilter *f, PyObject *arg)
     }
     for (size_t k = 0; k <= mask; k++)
         slots[k].start = -1;
+    /* a chunk of runs is read, and the filter's slots asked for, before any is looked up: the
+       table misses the caches, and the misses of a chunk overlap */
+    struct {
+        Packed w;
+        Py_ssize_t start, length;
+        uint32_t h;
+        int is_short;
+    } runs[RUN_CHUNK];
     Py_ssize_t p = 0;
-    while (p < n) {
-        if (is_ascii_str_space((unsigned char)d[p])) {
-            p++;
-            continue;
-        }
-        Py_ssize_t start = p;
-        while (p < n && !is_ascii_str_space((unsigned char)d[p])) {
-            if ((unsigned char)d[p] >= 128) {
+    for (int m = RUN_CHUNK; m == RUN_CHUNK;) {
+        for (m = 0; m < RUN_CHUNK; m++) {
+            p = skip_str_spaces(d, n, p);
+            if (p >= n)
+                break;
+            Packed w = {0, 0};
+            int is_short, ascii;
+            Py_ssize_t length = run_at(d, n, p, &w, &is_short, &ascii);
+            if (!ascii) {
                 PyErr_SetString(PyExc_ValueError, "distinct() needs ASCII bytes");
                 goto done;
             }
-            p++;
+            uint32_t h = is_short ? hash_packed(w.a, w.b) : hash_word(d + p, length);
+            if (is_short)
+                __builtin_prefetch(&f->shorts[h & f->short_mask]);
+            runs[m].w = w;
+            runs[m].start = p;
+            runs[m].length = length;
+            runs[m].h = h;
+            runs[m].is_short = is_short;
+            p += length;
         }
-        uint32_t h = hash_word(d + start, p - start);
-        if (RunFilter_skips(f, d + start, p - start, h))
-            continue;
-        if (add_run(&slots, &mask, &used, d, start, p - start, h) < 0) {
-            PyErr_NoMemory();
-            goto done;
+        for (int k = 0; k < m; k++) {
+            Py_ssize_t start = runs[k].start, length = runs[k].length;
+            int skipped = runs[k].is_short ? RunFilter_skips_short(f, runs[k].w, runs[k].h)
+                                           : RunFilter_skips(f, d + start, length, runs[k].h);
+            if (!skipped && add_run(&slots, &mask, &used, d, start, length, runs[k].w, runs[k].h) < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
         }
     }
     if (!(set = PySet_New(NULL)))
@@ -952,6 +1093,7 @@ done:
 static void
 RunFilter_dealloc(RunFilter *f)
 {
+    PyMem_Free(f->shorts);
     PyMem_Free(f->chars);
     PyMem_Free(f->starts);
     PyMem_Free(f->lengths);
@@ -987,11 +1129,12 @@ RunFilter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     uint32_t size = 16;
     while (size < 2 * (uint64_t)count + 2)
         size *= 2;
-    f->mask = size - 1;
+    f->mask = f->short_mask = size - 1;
+    f->shorts = PyMem_Calloc(size, sizeof(Packed));
     f->chars = PyMem_Malloc((size_t)total + 1);
     f->starts = PyMem_Malloc(size * sizeof(Py_ssize_t));
     f->lengths = PyMem_Malloc(size * sizeof(Py_ssize_t));
-    if (!f->chars || !f->starts || !f->lengths) {
+    if (!f->shorts || !f->chars || !f->starts || !f->lengths) {
         PyErr_NoMemory();
         goto fail;
     }
@@ -1004,6 +1147,17 @@ RunFilter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
             continue;
         Py_ssize_t n = PyUnicode_GET_LENGTH(w);
         const char *chars = (const char *)PyUnicode_1BYTE_DATA(w);
+        Packed packed;
+        if (pack_short(chars, n, &packed)) {
+            uint32_t h = hash_packed(packed.a, packed.b);
+            if (RunFilter_skips_short(f, packed, h))
+                continue; /* given twice */
+            uint32_t slot = h & f->short_mask;
+            while (f->shorts[slot].a)
+                slot = (slot + 1) & f->short_mask;
+            f->shorts[slot] = packed;
+            continue;
+        }
         uint32_t h = hash_word(chars, n);
         if (RunFilter_skips(f, chars, n, h))
             continue; /* given twice */
