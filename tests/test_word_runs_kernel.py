@@ -304,6 +304,18 @@ def test_common_hits_on_any_text(text: str) -> None:
     assert mark_scan._kernel.common_hits(text, COMMON) == mark_scan.common_hits_python(text, COMMON)  # type: ignore[union-attr]
 
 
+#: characters whose low byte is a space or a line break (the kernel narrows 2-byte text to bytes, with saturation, to find them)
+_near_spaces = st.sampled_from(["\u0120", "\u010a", "\u8020", "\u800a", "\uff20", "\x85", "\xa0", "\u2028"])
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_common_pieces, _common_pieces, _near_spaces), min_size=20, max_size=300).map("".join))
+def test_common_hits_on_long_texts(text: str) -> None:
+    """Hundreds of pieces: the kernel looks for the spaces sixteen characters at a time."""
+    assert mark_scan._kernel.common_hits(text, COMMON) == mark_scan.common_hits_python(text, COMMON)  # type: ignore[union-attr]
+
+
 @needs_kernel
 @pytest.mark.parametrize(
     ("words", "error"),

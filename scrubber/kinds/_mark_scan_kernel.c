@@ -1660,6 +1660,56 @@ static PyTypeObject SplitterType = {
 
 #define MAX_COMMON 32 /* words common_hits takes at most */
 
+/* The first position from p on whose character is ' ' or '\n' (n if none), for each storage kind:
+ * sixteen characters at a time with SSE2, as the letters are skipped above. */
+#if defined(__SSE2__)
+static inline unsigned
+token_ends16(__m128i v)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
+}
+#endif
+
+static inline Py_ssize_t
+common_ucs1_next_end(const Py_UCS1 *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        unsigned m = token_ends16(_mm_loadu_si128((const __m128i *)(d + p)));
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && d[p] != ' ' && d[p] != '\n')
+        p++;
+    return p;
+}
+
+static inline Py_ssize_t
+common_ucs2_next_end(const Py_UCS2 *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        /* unsigned saturation makes every character above 255 a 0 or a 255: neither ' ' nor '\n' */
+        unsigned m = token_ends16(
+            _mm_packus_epi16(_mm_loadu_si128((const __m128i *)(d + p)), _mm_loadu_si128((const __m128i *)(d + p + 8))));
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && d[p] != ' ' && d[p] != '\n')
+        p++;
+    return p;
+}
+
+static inline Py_ssize_t
+common_ucs4_next_end(const Py_UCS4 *d, Py_ssize_t n, Py_ssize_t p)
+{
+    while (p < n && d[p] != ' ' && d[p] != '\n')
+        p++;
+    return p;
+}
+
 #define DEFINE_COMMON(NAME, TYPE)                                                                        \
     static void NAME(const TYPE *d, Py_ssize_t n, const char *const *w, const Py_ssize_t *len,           \
                      const uint32_t *first, Py_ssize_t max_len, Py_ssize_t *spaces, Py_ssize_t *hits)   \
@@ -1670,8 +1720,7 @@ static PyTypeObject SplitterType = {
         Py_ssize_t blanks = 2, found = 0;                                                                \
         Py_ssize_t lead = 0; /* padded index of the space before the current token */                   \
         for (Py_ssize_t j = 0; j <= n; j++) {                                                            \
-            if (j < n && d[j] != ' ' && d[j] != '\n')                                                    \
-                continue;                                                                                \
+            j = NAME##_next_end(d, n, j);                                                                \
             Py_ssize_t at = j + 1; /* padded index of this space (the closing pad when j == n) */       \
             Py_ssize_t length = at - lead - 1, t = lead; /* the token is d[t:t+length] */              \
             if (j < n)                                                                                   \
