@@ -17,6 +17,9 @@ from scrubber.engine import Engine
 from scrubber.kinds.base import Example, PackError, RuleSpec
 from scrubber.kinds.lines import (
     EDGE,
+    EDGE_FIRST,
+    LONG_PREFIX,
+    PREFIX,
     MAX_LINE,
     SHORT_LINE,
     KeywordIndex,
@@ -433,7 +436,7 @@ def test_the_prefix_gates_admit_every_line_a_rule_matches():
         whole = line_pattern(spec)
         for line in _example_lines():
             if whole.fullmatch(line) is not None:
-                assert 0 in gate.admitted(line, 0, len(line)), (spec.id, line)
+                assert gate.admitted(line, 0, len(line), 1) == 1 and gate.admits(line, 0, len(line)), (spec.id, line)
                 judged += gate.judges_all
     assert judged > 100
 
@@ -519,3 +522,32 @@ def test_the_gated_line_alternation_changes_no_match(core: str, cut: int):
 
 _MATCHER = LineGroupMatcher(RESIDUE)
 _FULL = {k: _full_alternation(RESIDUE, k) for k in ("line", "block")}
+
+
+def _judged_afresh(gate: _PrefixGate, line: str, among: int) -> int:
+    """What :meth:`_PrefixGate.admitted` answers, worked out with no memo."""
+    edge = regex.match(EDGE_FIRST, line[:PREFIX], regex.VERSION1) is not None or fold(line[:PREFIX]) is None
+    found = 0
+    for k, pattern in enumerate(gate._patterns):
+        beginnings = [line[:PREFIX]] + ([line[:LONG_PREFIX]] if len(line) > PREFIX else [])
+        if among >> k & 1 and (edge or pattern is None or all(pattern.match(b, partial=True) for b in beginnings)):
+            found |= 1 << k
+    return found
+
+
+_RULE_LINES = _example_lines()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_RULE_LINES), st.integers(0, (1 << 40) - 1), st.booleans()), min_size=1, max_size=40))
+def test_the_prefix_gate_answers_the_same_whatever_was_asked_before(questions: list[tuple[str, int, bool]]):
+    """The memos keep per rule what was judged: any order of questions (some rules, all of them, only whether one) gets the same answers."""
+    gate = _PrefixGate.of([s for s in RESIDUE if s.kind == "line"])
+    for line, among, first in questions:
+        among &= gate.every
+        expected = _judged_afresh(gate, line, among)
+        if first:
+            assert (gate.admitted(line, 0, len(line), among, first=True) != 0) == (expected != 0)
+            assert gate.admits(line, 0, len(line)) == (_judged_afresh(gate, line, gate.every) != 0)
+        else:
+            assert gate.admitted(line, 0, len(line), among) == expected

@@ -591,10 +591,13 @@ class _PrefixGate:
 
     def __init__(self, patterns: Sequence[regex.Pattern[str] | None]) -> None:
         self._patterns = list(patterns)
-        self._all = frozenset(range(len(self._patterns)))
+        #: bit k stands for rule k (the k-th pattern)
+        self.every = (1 << len(self._patterns)) - 1
         self._edge_first = regexcache.compile(EDGE_FIRST, regex.VERSION1 | regex.UNICODE)
-        self._memo: dict[str, frozenset[int]] = {}
-        self._long_memo: dict[str, frozenset[int]] = {}
+        # beginning -> [the rules judged on it, those admitted], as bit masks: a rule is judged
+        # on a beginning the first time a line asks about it (most lines ask about a few)
+        self._memo: dict[str, list[int]] = {}
+        self._long_memo: dict[str, list[int]] = {}
 
     @classmethod
     def of(cls, specs: Sequence[RuleSpec]) -> _PrefixGate:
@@ -607,36 +610,69 @@ class _PrefixGate:
         """Whether every rule has a pattern to be judged by (else some line always passes)."""
         return all(p is not None for p in self._patterns)
 
-    def admitted(self, text: str, start: int, stop: int) -> frozenset[int]:
-        """The positions (in the patterns given) of the rules that may match the line ``text[start:stop]``."""
-        key = text[start : min(stop, start + PREFIX)]
-        found = self._memo.get(key)
-        if found is None:
-            found = _remember(self._memo, key, self._admitted(key, self._all))
-        if found and stop - start > PREFIX:
-            key = text[start : min(stop, start + LONG_PREFIX)]  # (its first PREFIX characters admitted `found`)
-            longer = self._long_memo.get(key)
-            found = _remember(self._long_memo, key, self._admitted(key, found)) if longer is None else longer
-        return found
+    def admitted(self, text: str, start: int, stop: int, among: int, first: bool = False) -> int:
+        """The rules of ``among`` (a bit mask) that may match the line ``text[start:stop]``.
+
+        With ``first`` only whether there is one is wanted: the rules are
+        judged in order up to the first that both beginnings admit. (Most
+        calls find their answer in the memos: that path is written out.)
+        """
+        end = start + PREFIX
+        short = text[start : end if end < stop else stop]
+        entry = self._memo.get(short)
+        found = entry[1] & among if entry is not None and not among & ~entry[0] else self._judge(self._memo, short, among, first)
+        if not found or stop <= end:
+            return found
+        end = start + LONG_PREFIX
+        longer = text[start : end if end < stop else stop]
+        entry = self._long_memo.get(longer)
+        if entry is not None and not found & ~entry[0]:
+            found_longer = entry[1] & found
+        else:
+            found_longer = self._judge(self._long_memo, longer, found, first)
+        if found_longer or not first:
+            return found_longer
+        # with first: every rule of found was judged on the longer beginning and refused; the others may remain
+        among &= ~found
+        while among:
+            found = self._judge(self._memo, short, among, True)
+            if not found:
+                return 0
+            found_longer = self._judge(self._long_memo, longer, found, True)
+            if found_longer:
+                return found_longer
+            among &= ~found
+        return 0
 
     def admits(self, text: str, start: int, stop: int) -> bool:
         """Whether one of the rules may match the line ``text[start:stop]`` (False: none can)."""
-        return bool(self.admitted(text, start, stop))
+        return self.admitted(text, start, stop, self.every, first=True) != 0
 
-    def _admitted(self, key: str, among: frozenset[int]) -> frozenset[int]:
-        """The rules of ``among`` that may begin with ``key``."""
-        if self._edge_first.match(key) is not None or fold(key) is None:
-            return among
-        patterns = self._patterns
-        return frozenset(k for k in among if patterns[k] is None or patterns[k].match(key, partial=True) is not None)  # type: ignore[union-attr]
-
-
-def _remember(memo: dict[str, frozenset[int]], key: str, value: frozenset[int]) -> frozenset[int]:
-    """``memo[key] = value`` (the memo starts afresh when it holds :data:`PREFIX_MEMO` keys), and the value."""
-    if len(memo) >= PREFIX_MEMO:
-        memo.clear()
-    memo[key] = value
-    return value
+    def _judge(self, memo: dict[str, list[int]], key: str, among: int, first: bool) -> int:
+        """The rules of ``among`` that may begin with ``key`` (with ``first``: judged in order up to the first that may)."""
+        entry = memo.get(key)
+        if entry is None:
+            if len(memo) >= PREFIX_MEMO:
+                memo.clear()
+            # where an edge may start the line, a match may start later: every rule is admitted
+            unjudged = self._edge_first.match(key) is not None or fold(key) is None
+            entry = memo[key] = [self.every, self.every] if unjudged else [0, 0]
+        judged, admitted = entry
+        if among & ~judged:
+            if admitted & among and first:
+                return admitted & among
+            patterns = self._patterns
+            for k in range(len(patterns)):
+                bit = 1 << k
+                if among & bit and not judged & bit:
+                    judged |= bit
+                    p = patterns[k]
+                    if p is None or p.match(key, partial=True) is not None:
+                        admitted |= bit
+                        if first:
+                            break
+            entry[0], entry[1] = judged, admitted
+        return admitted & among
 
 
 class _Alternation:
@@ -714,8 +750,8 @@ class _Alternation:
             edged: bool | None = None  # whether the line may start with an edge (found out when needed)
             candidates = self._candidates(text, start, stop)
             if candidates:
-                begins = self._gated_prefix.admitted(text, start, stop)
-                candidates = [pos for pos in candidates if pos in begins]
+                begins = self._gated_prefix.admitted(text, start, stop, sum(1 << pos for pos in candidates))
+                candidates = [pos for pos in candidates if begins >> pos & 1]
             for pos in candidates:  # in rule order
                 i, _, lazy = self.gated[pos]
                 if best is not None and i > best[1]:
