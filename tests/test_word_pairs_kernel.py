@@ -191,6 +191,19 @@ def test_kernel_equals_python_on_arbitrary_unicode(scanner: object, text: str) -
     assert exact(scanner.lowest_run(text)) == exact(pair_model()._lowest_run_python(text))  # type: ignore[attr-defined]
 
 
+@needs_kernel
+@pytest.mark.parametrize("after", ["", " ", "A", "1", "'", "’", "é", "-", "ß", "日", "😀", ".", "\u3000"])
+def test_runs_of_lower_case_letters(scanner: object, after: str) -> None:
+    """The kernel reads up to 16 lower-case letters at once at a word's start: runs of 1 to 20, then whatever follows, near the end and not."""
+    model = pair_model()
+    common_of_each_length = {len(w): w for w in reversed(model.words[1:]) if w.isalpha() and w.islower()}  # the commonest of each length
+    for length in range(1, 21):
+        for word in ["abcdefghijklmnopqrst"[:length], "of" * length, common_of_each_length.get(length, "x")]:
+            for text in [f"the {word}{after} of the", f"of {word}{after}", f"{word}{after}" + " the of" * 5, f"{word} {word}{after} and"]:
+                assert exact(scanner.lowest_run(text)) == exact(model._lowest_run_python(text))  # type: ignore[attr-defined]
+    assert {9, 12, 15, 16} <= common_of_each_length.keys()
+
+
 small_pieces = st.one_of(
     st.sampled_from(["the", "of", "café", "日本", "𝔘𝔫𝔦", "didn't", "didn’t", "a", "word", *EDGE_LENGTH_WORDS, "x\x7fy", "The"]),
     marks,

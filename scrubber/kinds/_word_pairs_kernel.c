@@ -35,6 +35,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum { WORD = 0, SPACE = 1, MARK = 2 };
 
@@ -88,6 +91,7 @@ typedef struct {
     Py_UCS4 latin_to[256];
     uint8_t latin_class[256];
     uint8_t latin_info[256]; /* class | WORD_OK | SHORT_OK */
+    int plain_lower; /* 1 if every ASCII lower-case letter stands for itself and is WORD | WORD_OK | SHORT_OK */
     Py_ssize_t n_special;
     Py_UCS4 *special_from;
     Py_UCS4 *special_to;
@@ -270,6 +274,57 @@ pair_weight(const Scanner *s, uint32_t key, double lc_i, double lc_j)
         }                                                                                       \
     }
 
+/* How many of the 16 characters at d (the first a lower-case ASCII letter) are lower-case ASCII
+ * letters before any other, and those letters packed as a short word's first characters into *a
+ * and *b (which hold 0): what the character loop does for them, where every lower-case letter
+ * stands for itself and may be in a short word (Scanner.plain_lower). Sixteen at a time with
+ * SSE2 (a 2-byte string narrowed with unsigned saturation: a character above 255 becomes 0 or
+ * 255, no letter), one at a time elsewhere. */
+#if defined(__SSE2__)
+static inline Py_ssize_t
+lower_run16(__m128i v, uint64_t *a, uint64_t *b)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8('a'));
+    unsigned lower = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t));
+    Py_ssize_t run = __builtin_ctz(~lower); /* 1..16 */
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v), hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+    if (run < 8) {
+        *a = lo & (((uint64_t)1 << (8 * run)) - 1);
+        *b = 0;
+    }
+    else {
+        *a = lo;
+        *b = run == 16 ? hi : hi & (((uint64_t)1 << (8 * (run - 8))) - 1);
+    }
+    return run;
+}
+#endif
+
+#define DEFINE_LOWER_RUN(NAME, TYPE, LOAD)                                                      \
+    static inline Py_ssize_t NAME(const TYPE *d, uint64_t *a, uint64_t *b)                      \
+    {                                                                                           \
+        LOAD                                                                                    \
+        Py_ssize_t run = 0;                                                                     \
+        while (run < 16 && d[run] >= 'a' && d[run] <= 'z') {                                    \
+            if (run < 8)                                                                        \
+                *a |= (uint64_t)d[run] << (8 * run);                                            \
+            else                                                                                \
+                *b |= (uint64_t)d[run] << (8 * (run - 8));                                      \
+            run++;                                                                              \
+        }                                                                                       \
+        return run;                                                                             \
+    }
+#if defined(__SSE2__)
+DEFINE_LOWER_RUN(lower_run_tokens_ucs1, Py_UCS1, return lower_run16(_mm_loadu_si128((const __m128i *)d), a, b);)
+DEFINE_LOWER_RUN(lower_run_tokens_ucs2, Py_UCS2,
+                 return lower_run16(_mm_packus_epi16(_mm_loadu_si128((const __m128i *)d),
+                                                     _mm_loadu_si128((const __m128i *)(d + 8))), a, b);)
+#else
+DEFINE_LOWER_RUN(lower_run_tokens_ucs1, Py_UCS1, )
+DEFINE_LOWER_RUN(lower_run_tokens_ucs2, Py_UCS2, )
+#endif
+DEFINE_LOWER_RUN(lower_run_tokens_ucs4, Py_UCS4, ) /* (never called: the loop reads 4-byte text a character at a time) */
+
 /* Read the next words of data[0:n] into tokens (at most CHUNK), as PairModel._ids splits them:
  * a word ends at whitespace or a mark, and a mark is a word of its own. Returns how many. */
 #define DEFINE_TOKENS(NAME, TYPE)                                                               \
@@ -296,6 +351,12 @@ pair_weight(const Scanner *s, uint32_t key, double lc_i, double lc_j)
                     start = k;                                                                  \
                     a = b = 0;                                                                  \
                     possible = short_ = 1;                                                      \
+                    if (sizeof(TYPE) <= 2 && c - 'a' < 26 && s->plain_lower && k + 16 <= n) {    \
+                        /* the word's first lower-case letters at once: what the loop would do */ \
+                        Py_ssize_t run = lower_run_##NAME(data + k, &a, &b);                    \
+                        k += run - 1;                                                           \
+                        continue;                                                               \
+                    }                                                                           \
                 }                                                                               \
                 if (possible) {                                                                 \
                     Py_ssize_t pos = k - start;                                                 \
@@ -736,6 +797,9 @@ Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     s->mark_log_count = s->mark_id < s->n_log_count ? s->log_count[s->mark_id] : 0.0;
     for (Py_UCS4 x = 0; x < 256; x++) /* (needs the words' characters) */
         s->latin_info[x] = (uint8_t)info_of(s, s->latin_class[x], s->latin_to[x]);
+    s->plain_lower = 1;
+    for (Py_UCS4 x = 'a'; x <= 'z'; x++)
+        s->plain_lower &= s->latin_to[x] == x && s->latin_info[x] == (WORD | WORD_OK | SHORT_OK);
     return (PyObject *)s;
 fail:
     Py_DECREF(s);
