@@ -239,6 +239,56 @@ scan_ucs4_skip_letters(const Py_UCS4 *d, Py_ssize_t n, Py_ssize_t p)
     return p;
 }
 
+/* The end of the ASCII letters from q on (the first position from q whose character is not one),
+ * and, when there are at most 15 of them, those letters packed into *a and *b (see pack_letter):
+ * what skipping the letters and then packing them gives, in one test of 16 characters where SSE2
+ * is there and 16 characters remain. */
+#if defined(__SSE2__)
+static inline Py_ssize_t
+letters16(__m128i v, Py_ssize_t q, uint64_t *a, uint64_t *b)
+{
+    unsigned m = not_letters16(v);
+    if (!m)
+        return q + 16; /* (at least: more than 15 letters, none packed) */
+    Py_ssize_t length = __builtin_ctz(m);
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v), hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+    if (length < 8) {
+        *a = lo & (((uint64_t)1 << (8 * length)) - 1);
+        *b = 0;
+    }
+    else {
+        *a = lo;
+        *b = hi & (((uint64_t)1 << (8 * (length - 8))) - 1);
+    }
+    return q + length;
+}
+#endif
+
+#define DEFINE_LETTERS_AT(NAME, TYPE, FAST)                                                              \
+    static inline Py_ssize_t NAME##_letters_at(const TYPE *d, Py_ssize_t n, Py_ssize_t q, uint64_t *a,   \
+                                               uint64_t *b)                                              \
+    {                                                                                                    \
+        FAST                                                                                             \
+        Py_ssize_t e = NAME##_skip_letters(d, n, q);                                                     \
+        if (e - q <= 15) {                                                                               \
+            *a = *b = 0;                                                                                 \
+            for (Py_ssize_t k = q; k < e; k++)                                                           \
+                pack_letter(a, b, k - q, d[k]);                                                          \
+        }                                                                                                \
+        return e;                                                                                        \
+    }
+#if defined(__SSE2__)
+DEFINE_LETTERS_AT(scan_ucs1, Py_UCS1, if (q + 16 <= n) return letters16(_mm_loadu_si128((const __m128i *)(d + q)), q, a, b);)
+DEFINE_LETTERS_AT(scan_ucs2, Py_UCS2,
+                  if (q + 16 <= n) return letters16(_mm_packus_epi16(_mm_loadu_si128((const __m128i *)(d + q)),
+                                                                     _mm_loadu_si128((const __m128i *)(d + q + 8))),
+                                                    q, a, b);)
+#else
+DEFINE_LETTERS_AT(scan_ucs1, Py_UCS1, )
+DEFINE_LETTERS_AT(scan_ucs2, Py_UCS2, )
+#endif
+DEFINE_LETTERS_AT(scan_ucs4, Py_UCS4, )
+
 /* ---- the scan ------------------------------------------------------------------------ */
 
 /* Append position k to list; -1 on error. */
@@ -349,10 +399,11 @@ emit(PyObject *list, Py_ssize_t k)
     /* Can _WORD_ORDER_SCAN match at p (d[p] is not [\w'’-], an ASCII letter follows)? */               \
     static int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p)                 \
     {                                                                                                    \
-        Py_ssize_t e1 = NAME##_skip_letters(d, n, p + 1);                                                \
+        uint64_t a = 0, b = 0;                                                                           \
+        Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b);                                          \
         if (e1 - (p + 1) > s->max_length || (e1 < n && is_word(d[e1])))                                  \
             return 0; /* no word boundary after a table word (or the word is longer than any) */        \
-        const WordSlot *w1 = NAME##_word(s, d, p + 1, e1);                                               \
+        const WordSlot *w1 = find_word(s, a, b);                                                         \
         if (!w1 || !w1->first)                                                                           \
             return 0;                                                                                    \
         Py_ssize_t s2 = -1, e2 = -1;                                                                     \
@@ -378,9 +429,9 @@ emit(PyObject *list, Py_ssize_t k)
                     s2 = e1;                                                                             \
                     while (s2 < n && is_blank(d[s2]))                                                    \
                         s2++;                                                                            \
-                    e2 = NAME##_skip_letters(d, n, s2);                                                  \
+                    e2 = NAME##_letters_at(d, n, s2, &a, &b);                                            \
                     if (e2 > s2 && e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2])))             \
-                        w2 = NAME##_word(s, d, s2, e2);                                                  \
+                        w2 = find_word(s, a, b);                                                         \
                 }                                                                                        \
                 if (s->kind[r] == RULE_NEXT) {                                                           \
                     if (s2 < n && d[s2] < 128 && s->next_letter[r][d[s2]])                               \
