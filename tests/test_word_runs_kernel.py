@@ -178,9 +178,11 @@ def test_run_filter_on_any_ascii(skip: list[str], data: bytes) -> None:
     st.lists(
         st.sampled_from([b"the", b"of", b"x" * 14, b"x" * 15, b"x" * 16, b"x" * 17, b"ab\x00", b"\x00", b"abcdefgh", b"abcdefghi", b"x"]),
         max_size=200,
-    ).flatmap(lambda words: st.lists(st.sampled_from([b" ", b"  ", b"\t", b"\x1c", b"\n"]), min_size=len(words), max_size=len(words)).map(
-        lambda gaps: b"".join(w + g for w, g in zip(words, gaps))
-    )),
+    ).flatmap(
+        lambda words: st.lists(st.sampled_from([b" ", b"  ", b"\t", b"\x1c", b"\n"]), min_size=len(words), max_size=len(words)).map(
+            lambda gaps: b"".join(w + g for w, g in zip(words, gaps))
+        )
+    ),
 )
 def test_run_filter_on_long_data(skip: list[str], data: bytes) -> None:
     """Runs about as long as the ones the kernel holds whole, NUL in runs and skipped words, and data of hundreds of runs."""
