@@ -306,6 +306,32 @@ def test_kernel_holds_the_python_positions_on_any_text(scanner: object, text: st
         check(scanner, text, monkeypatch)
 
 
+#: characters beside the ASCII letters in code point (or inside them once or'ed with 0x20), and letters
+#: of the other str kinds: the kernel tests sixteen characters at a time for ASCII letters
+beside_letters = st.sampled_from(["@", "[", "`", "{", "\x7f", "\xc1", "\xe1", "\xff", "Ā", "Ł", "ł", "\u0161", "가", "\uffff", "𝔘"])
+#: words about as long as the longest table word (15 letters), and longer
+long_words = st.sampled_from(["x" * 15, "x" * 16, "abcdefghijklmnopq", "Thereforeandthus", "the" * 6, "of" * 20])
+long_texts = st.lists(
+    st.one_of(function_words, function_words, other_words, marks, spaces, spaces, beside_letters, long_words), min_size=20, max_size=300
+).map("".join)
+
+
+@needs_kernel
+@settings(max_examples=200, deadline=None)
+@given(long_texts)
+def test_kernel_holds_the_python_positions_on_long_texts(scanner: object, text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        check(scanner, text, monkeypatch)
+
+
+@needs_kernel
+@pytest.mark.parametrize("char", ["@", "[", "`", "{", "\xc1", "\xff", "Ł", "가", "𝔘", ",", ".", " "])
+def test_every_offset_of_a_non_letter(scanner: object, char: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One non-letter at every offset of a run of letters, and function words after it: where the sixteen-letter tests start and end."""
+    for offset in range(40):
+        check(scanner, "x" * offset + char + " the of, is. " + "y" * (40 - offset) + char + "a of", monkeypatch)
+
+
 @needs_kernel
 def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> None:
     tables = garble._mark_scan_tables()

@@ -15,7 +15,22 @@ from hypothesis import strategies as st
 
 from scrubber.engine import Engine
 from scrubber.kinds.base import Example, PackError, RuleSpec
-from scrubber.kinds.lines import EDGE, MAX_LINE, SHORT_LINE, KeywordIndex, LineGroupMatcher, _any_of, prefix_safe, short_lines
+from scrubber.kinds.lines import (
+    EDGE,
+    EDGE_FIRST,
+    LONG_PREFIX,
+    MAX_LINE,
+    PREFIX,
+    SHORT_LINE,
+    KeywordIndex,
+    LineGroupMatcher,
+    _any_of,
+    _PrefixGate,
+    line_pattern,
+    prefix_safe,
+    relaxed,
+    short_lines,
+)
 from scrubber.kinds.pattern import FOLD_UNSAFE, Requires, fold
 from scrubber.packs import builtin_pack_dir, load_pack
 
@@ -338,3 +353,201 @@ def test_the_block_prefix_gate_changes_no_match(core: str, lead: str, trail: str
     assert block.match(line, 0, len(line)) == expected
     text = f"Above.\n{line}\nBelow."
     assert block.match(text, 7, 7 + len(line)) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?i:related\s+posts?)", r"(?i:related\s+posts?)"),  # nothing to take out
+        (r"(?!a$)a", r"(?:)a"),
+        (r"(?<=\p{Lu}\p{Lu})s(?!\p{L})", r"(?:)s(?:)"),
+        (r"(?=[^\n]{40,200}$)(?![^\n]*[?.]$)[A-Z]+", r"(?:)(?:)[A-Z]+"),
+        (r"\bby\b\s+\w+", r"(?:)by(?:)\s+\w+"),
+        (r"^Tags:\s*$", r"(?:)Tags:\s*(?:)"),
+        (r"(?=(a(?:b)))[)(]x", r"(?:)[)(]x"),  # parentheses in a class do not end the group
+        (r"[a\]\[]x", r"[a\]\[]x"),
+        (r"\p{Lu}{2}\N{BULLET}", r"\p{Lu}{2}\N{BULLET}"),
+        (r"(?s:.)(?-i:a)(?P<w>b)", r"(?s:.)(?-i:a)(?P<w>b)"),
+        (r"(?P<w>a)(?P=w)", None),
+        (r"(a)\1", None),
+        (r"(?&x)(?(DEFINE)(?<x>a))", None),
+        (r"(?i)a", None),
+        (r"(?x:a b)", None),
+        (r"(?>a+)b", None),
+        (r"a++", None),
+        (r"a?+", None),
+        (r"(?:ab){e<=1}", None),
+        (r"[[a]--[b]]", None),
+        (r"[]a]", None),
+        (r"a\Kb", None),
+        (r"(?=a", None),
+        ("a\\", None),
+    ],
+)
+def test_relaxed(pattern: str, expected: str | None):
+    assert relaxed(pattern) == expected
+    if expected is not None:
+        regex.compile(expected, regex.VERSION1 | regex.UNICODE)
+
+
+_ASSERTING = [
+    r"(?![^\n]*,[^\S\n]+(?:\p{Ll}+[^\S\n]+){0,3}(?:said|says)\b)(?:Follow|FOLLOW)[^\S\n]+us\b[^\n]{0,20}",
+    r"(?=(?:[^\n\p{Ll}]|(?<=\p{Lu}\p{Lu})s(?!\p{L})){10,40}$)(?:[\p{Lu}\d,:-]|(?<=\p{Lu}\p{Lu})s)+(?:[^\S\n]+[\p{Lu}\d,:-]+)*",
+    r"(?i:tags?|filed\s+under)\s*:?\s*\b[^\n]{0,30}(?<![.!])$",
+    r"^\d{1,3}[^\S\n]+\b\w+(?<!said)\b",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(_ASSERTING),
+    st.lists(
+        st.sampled_from(
+            ["Follow", "FOLLOW", "us", "US", "TAGS", "tags", ":", ",", " ", "  ", "said", "says", "s", "A", "BCs", "12", "x", ".", "!"]
+        ),
+        max_size=14,
+    ).map("".join),
+)
+def test_a_relaxed_pattern_matches_whatever_its_pattern_matches(pattern: str, text: str):
+    """Taking an assertion out only ever lets more through: where the rule matches, the relaxed pattern does, and a gate built on it admits."""
+    loose = relaxed(pattern)
+    assert loose is not None
+    if regex.fullmatch(pattern, text, regex.VERSION1) is not None:
+        assert regex.fullmatch(loose, text, regex.VERSION1) is not None
+        for cut in range(len(text) + 1):
+            assert regex.match(loose, text[:cut], regex.VERSION1, partial=True) is not None
+
+
+def _example_lines() -> list[str]:
+    """Every short line of the residue pack's line and block examples (what its rules are written to match), with a few variants."""
+    lines: set[str] = set(LINES)
+    for spec in RESIDUE:
+        for text in [e.text for e in spec.examples_match] + list(spec.examples_no_match):
+            lines.update(text[a:b] for a, b in short_lines(text))
+    variants = {v for line in lines for v in (line, line.upper(), line.lower(), line[1:], line[:8], line[:3], f"The {line}", f"  {line}")}
+    return sorted(v for v in variants if v and "\n" not in v)
+
+
+def test_the_prefix_gates_admit_every_line_a_rule_matches():
+    """Each residue rule's own gate (its relaxed pattern) admits every example line the rule matches whole, edges aside."""
+    judged = 0
+    for spec in RESIDUE:
+        gate = _PrefixGate.of([spec])
+        whole = line_pattern(spec)
+        for line in _example_lines():
+            if whole.fullmatch(line) is not None:
+                assert gate.admitted(line, 0, len(line), 1) == 1 and gate.admits(line, 0, len(line)), (spec.id, line)
+                judged += gate.judges_all
+    assert judged > 100
+
+
+def test_the_line_alternation_picks_what_the_full_alternation_picks_on_the_example_lines():
+    matcher = LineGroupMatcher(RESIDUE)
+    assert matcher._alternations[0]._prefix_gate is not None  # the line rules' free alternation is gated too
+    full = [_full_alternation(RESIDUE, k) for k in ("line", "block")]
+    for line in _example_lines():
+        for pattern, alternation in zip(full, matcher._alternations):
+            m = pattern.fullmatch(line)
+            expected = int(m.lastgroup[1:]) if m is not None and m.lastgroup else None
+            assert alternation.match(line, 0, len(line)) == expected, line
+
+
+_LINE_WORDS = [
+    "The",
+    "the",
+    "mayor",
+    "Follow",
+    "us",
+    "on",
+    "Twitter",
+    "Photo:",
+    "Jane",
+    "Doe",
+    "Read",
+    "more",
+    "Share",
+    "this",
+    "story",
+    "Tags:",
+    "Advertisement",
+    "By",
+    "BY",
+    "AP",
+    "12",
+    "3.",
+    "-",
+    "•",
+    "|",
+    "...",
+    "…",
+    "Source",
+    "link",
+    "[ad_1]",
+    "(Photo:",
+    "Reuters)",
+    "Published",
+    "7:15",
+    "pm",
+    "2021",
+    "Comments",
+    "SEE",
+    "ALSO",
+    "HOW",
+    "TO",
+    "WATCH",
+    "said,",
+    "&nbsp;",
+    "\u200b",
+    "ſ",
+    "K",
+    "é",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_WORDS), min_size=1, max_size=9).map(" ".join), st.integers(0, 4))
+def test_the_gated_line_alternation_changes_no_match(core: str, cut: int):
+    """Lines made of residue words: the line and block alternations, prefix gates and all, pick what the full alternations pick."""
+    line = core[cut:]
+    if not line:
+        return
+    matcher = _MATCHER
+    for kind, alternation in zip(("line", "block"), matcher._alternations):
+        m = _FULL[kind].fullmatch(line)
+        expected = int(m.lastgroup[1:]) if m is not None and m.lastgroup else None
+        assert alternation.match(line, 0, len(line)) == expected
+        text = f"Above.\n{line}\nBelow."
+        assert alternation.match(text, 7, 7 + len(line)) == expected
+
+
+_MATCHER = LineGroupMatcher(RESIDUE)
+_FULL = {k: _full_alternation(RESIDUE, k) for k in ("line", "block")}
+
+
+def _judged_afresh(gate: _PrefixGate, line: str, among: int) -> int:
+    """What :meth:`_PrefixGate.admitted` answers, worked out with no memo."""
+    edge = regex.match(EDGE_FIRST, line[:PREFIX], regex.VERSION1) is not None or fold(line[:PREFIX]) is None
+    found = 0
+    for k, pattern in enumerate(gate._patterns):
+        beginnings = [line[:PREFIX]] + ([line[:LONG_PREFIX]] if len(line) > PREFIX else [])
+        if among >> k & 1 and (edge or pattern is None or all(pattern.match(b, partial=True) for b in beginnings)):
+            found |= 1 << k
+    return found
+
+
+_RULE_LINES = _example_lines()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_RULE_LINES), st.integers(0, (1 << 40) - 1), st.booleans()), min_size=1, max_size=40))
+def test_the_prefix_gate_answers_the_same_whatever_was_asked_before(questions: list[tuple[str, int, bool]]):
+    """The memos keep per rule what was judged: any order of questions (some rules, all of them, only whether one) gets the same answers."""
+    gate = _PrefixGate.of([s for s in RESIDUE if s.kind == "line"])
+    for line, among, first in questions:
+        among &= gate.every
+        expected = _judged_afresh(gate, line, among)
+        if first:
+            assert (gate.admitted(line, 0, len(line), among, first=True) != 0) == (expected != 0)
+            assert gate.admits(line, 0, len(line)) == (_judged_afresh(gate, line, gate.every) != 0)
+        else:
+            assert gate.admitted(line, 0, len(line), among) == expected

@@ -115,6 +115,15 @@ def test_a_megabyte_of_ends(text: str) -> None:
 
 
 @needs_kernel
+@pytest.mark.parametrize("end", [".", "!", "?", "…", "?!", "...", "\u2025", "\u2027", "\u3002", "\ufe52"])
+@pytest.mark.parametrize("wide", ["", "ā", "’"])
+def test_an_end_at_every_offset(end: str, wide: str) -> None:
+    """The kernel looks for the next . ! ? … sixteen (eight in 2-byte text) characters at a time: an end at every offset of a long stretch of words."""
+    for offset in range(40):
+        check(f"{wide}{'x' * offset}{end} The next one{end} It goes on and on and on{end}  " + "y" * offset + f"{end} Then")
+
+
+@needs_kernel
 @pytest.mark.parametrize(("a", "b"), [(5, 3), (-1, 4), (0, 10_000)])
 def test_a_range_outside_the_text_is_left_to_python(a: int, b: int) -> None:
     assert seg._splitter().spans("One. Two. Three.", a, b) is None  # type: ignore[union-attr]

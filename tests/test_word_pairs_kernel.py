@@ -37,12 +37,25 @@ def scanner() -> object:
     return pair_model().kernel()
 
 
+#: words of 8, 9, 16 and 17 characters: the kernel holds an ASCII word of up to 16 in its table slot, in two 8-byte halves
+EDGE_LENGTH_WORDS = ["abcdefgh", "abcdefghi", "abcdefghijklmnop", "abcdefghijklmnopq"]
+
+
 def small_model() -> PairModel:
-    """A made-up model whose words hold what the real one's lack: non-ASCII letters (all three str kinds), an apostrophe, NUL."""
-    ranked = ["the", "of", "café", "日本", "𝔘𝔫𝔦", "didn't", "\0", "a", "word"]
-    log_count = [0.0, 3.5, 3.1, -1.25, -2.0, -3.75, 0.5, 1.0, 2.9, -0.3]
+    """A made-up model whose words hold what the real one's lack: non-ASCII letters (all three str kinds), an apostrophe, NUL, DEL, long words."""
+    ranked = ["the", "of", "café", "日本", "𝔘𝔫𝔦", "didn't", "\0", "a", "word", *EDGE_LENGTH_WORDS, "x\x7fy", "a\0b"]
+    log_count = [0.0, 3.5, 3.1, -1.25, -2.0, -3.75, 0.5, 1.0, 2.9, -0.3, 1.5, -1.5, 2.5, -2.5, 0.25, 0.75]
     ids = {w: i for i, w in enumerate(ranked, start=1)}
-    pairs = {("of", "the"): 1.35, ("the", "café"): 1.35, ("日本", "𝔘𝔫𝔦"): 2.42, ("\0", "a"): 0.6, ("a", "word"): -6.84}
+    pairs = {
+        ("of", "the"): 1.35,
+        ("the", "café"): 1.35,
+        ("日本", "𝔘𝔫𝔦"): 2.42,
+        ("\0", "a"): 0.6,
+        ("a", "word"): -6.84,
+        ("abcdefgh", "abcdefghijklmnop"): 3.0,
+        ("abcdefghijklmnopq", "the"): -4.73,
+        ("x\x7fy", "abcdefghi"): -2.14,
+    }
     attested = {ids[x] << word_pairs._SHIFT | ids[y]: w for (x, y), w in pairs.items()}
     return PairModel(ranked, log_count, attested)
 
@@ -89,7 +102,17 @@ def test_kernel_equals_python(scanner: object, text: str) -> None:
 
 
 @needs_kernel
-@pytest.mark.parametrize("text", [*ASCII_CASES, *NON_ASCII_CASES, "the café of 日本𝔘𝔫𝔦 日本 𝔘𝔫𝔦 didn’t the", "the.a word. a\0a word"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *ASCII_CASES,
+        *NON_ASCII_CASES,
+        "the café of 日本𝔘𝔫𝔦 日本 𝔘𝔫𝔦 didn’t the",
+        "the.a word. a\0a word",
+        "abcdefgh abcdefghijklmnop abcdefghijklmnopq the abcdefghi x\x7fy abcdefghi a\0b the",
+        "abcdefg abcdefghij abcdefghijklmno abcdefghijklmnopqr abcdefghijklmnopq. the",
+    ],
+)
 def test_kernel_equals_python_on_other_models(text: str) -> None:
     """Nothing of the real model's word list is built in: non-ASCII words and a NUL word match as in Python."""
     model = small_model()
@@ -165,6 +188,43 @@ def test_kernel_equals_python_on_any_text(scanner: object, text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_kernel_equals_python_on_arbitrary_unicode(scanner: object, text: str) -> None:
+    assert exact(scanner.lowest_run(text)) == exact(pair_model()._lowest_run_python(text))  # type: ignore[attr-defined]
+
+
+@needs_kernel
+@pytest.mark.parametrize("after", ["", " ", "A", "1", "'", "’", "é", "-", "ß", "日", "😀", ".", "\u3000"])
+def test_runs_of_lower_case_letters(scanner: object, after: str) -> None:
+    """The kernel reads up to 16 lower-case letters at once at a word's start: runs of 1 to 20, then whatever follows, near the end and not."""
+    model = pair_model()
+    common_of_each_length = {len(w): w for w in reversed(model.words[1:]) if w.isalpha() and w.islower()}  # the commonest of each length
+    for length in range(1, 21):
+        for word in ["abcdefghijklmnopqrst"[:length], "of" * length, common_of_each_length.get(length, "x")]:
+            for text in [f"the {word}{after} of the", f"of {word}{after}", f"{word}{after}" + " the of" * 5, f"{word} {word}{after} and"]:
+                assert exact(scanner.lowest_run(text)) == exact(model._lowest_run_python(text))  # type: ignore[attr-defined]
+    assert {9, 12, 15, 16} <= common_of_each_length.keys()
+
+
+small_pieces = st.one_of(
+    st.sampled_from(["the", "of", "café", "日本", "𝔘𝔫𝔦", "didn't", "didn’t", "a", "word", *EDGE_LENGTH_WORDS, "x\x7fy", "The"]),
+    marks,
+    spaces,
+    wide_spaces,
+)
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(st.lists(small_pieces, min_size=50, max_size=600).map(" ".join))
+def test_kernel_equals_python_across_chunks(text: str) -> None:
+    """Texts of hundreds of words: the kernel reads them a chunk of 64 words at a time, and a run of pairs crosses the chunks."""
+    model = small_model()
+    assert exact(model.kernel().lowest_run(text)) == exact(model._lowest_run_python(text))
+
+
+@needs_kernel
+@settings(max_examples=200, deadline=None)
+@given(st.lists(pieces, min_size=100, max_size=800).map("".join))
+def test_kernel_equals_python_on_long_texts(scanner: object, text: str) -> None:
     assert exact(scanner.lowest_run(text)) == exact(pair_model()._lowest_run_python(text))  # type: ignore[attr-defined]
 
 

@@ -126,7 +126,7 @@ def test_repeated_words_find_the_same_on_either_gate(text: str, monkeypatch: pyt
 
 # -- RunFilter: the distinct words but the skipped ones ------------------------------------
 
-SKIP = ["the", "a", "of", "and", "café", "x" * 40]
+SKIP = ["the", "a", "of", "and", "café", "x" * 40, "x" * 15, "x" * 16, "abcdefghijklmno", "abcdefghijklmnop", "a\x00", "\x00"]
 DISTINCT_CASES = [
     b"",
     b"   ",
@@ -139,6 +139,12 @@ DISTINCT_CASES = [
     b"caf the caf",
     b" ".join(b"w%d" % k for k in range(5000)),  # the table grows many times
     b"A The THE the",  # case-sensitive, as the set difference is
+    # the kernel holds a run of up to 15 bytes (none NUL) as two integers, and reads 16 bytes at a time
+    b"abcdefghijklmn abcdefghijklmno abcdefghijklmnop abcdefghijklmnopq abcdefgh abcdefghi",
+    b"a\x00 a the\x00 \x00the \x00 \x00\x00 a",
+    b"x" * 15 + b" " + b"x" * 16 + b" " + b"x" * 17 + b" " + b"x" * 15,
+    b"abcdefghijklmno",
+    b"  abcdefghijklmnop",
 ]
 
 
@@ -163,6 +169,33 @@ def test_run_filter_equals_the_python_reference(data: bytes) -> None:
 )
 def test_run_filter_on_any_ascii(skip: list[str], data: bytes) -> None:
     assert mark_scan._kernel.RunFilter(skip).distinct(data) == reference_distinct(skip, data)  # type: ignore[union-attr]
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["the", "of", "x" * 15, "x" * 16, "x" * 17, "ab\x00", "\x00", "abcdefgh", "abcdefghi"]), max_size=6),
+    st.lists(
+        st.sampled_from([b"the", b"of", b"x" * 14, b"x" * 15, b"x" * 16, b"x" * 17, b"ab\x00", b"\x00", b"abcdefgh", b"abcdefghi", b"x"]),
+        max_size=200,
+    ).flatmap(
+        lambda words: st.lists(st.sampled_from([b" ", b"  ", b"\t", b"\x1c", b"\n"]), min_size=len(words), max_size=len(words)).map(
+            lambda gaps: b"".join(w + g for w, g in zip(words, gaps))
+        )
+    ),
+)
+def test_run_filter_on_long_data(skip: list[str], data: bytes) -> None:
+    """Runs about as long as the ones the kernel holds whole, NUL in runs and skipped words, and data of hundreds of runs."""
+    assert mark_scan._kernel.RunFilter(skip).distinct(data) == reference_distinct(skip, data)  # type: ignore[union-attr]
+    assert mark_scan._kernel.RunFilter(skip).distinct(data.rstrip()) == reference_distinct(skip, data.rstrip())  # type: ignore[union-attr]
+
+
+@needs_kernel
+@pytest.mark.parametrize("offset", range(0, 40, 3))
+def test_run_filter_refuses_non_ascii_anywhere_in_a_run(offset: int) -> None:
+    data = b"the " + b"x" * offset + b"\xe9" + b"x" * 5 + b" of"
+    with pytest.raises(ValueError, match="ASCII"):
+        mark_scan._kernel.RunFilter(["the"]).distinct(data)  # type: ignore[union-attr]
 
 
 @needs_kernel
@@ -270,6 +303,18 @@ _common_pieces = st.sampled_from(["the", "The", "a", "A", "and", "that", "is", "
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(st.lists(_common_pieces, max_size=40).map("".join), st.text(max_size=80)))
 def test_common_hits_on_any_text(text: str) -> None:
+    assert mark_scan._kernel.common_hits(text, COMMON) == mark_scan.common_hits_python(text, COMMON)  # type: ignore[union-attr]
+
+
+#: characters whose low byte is a space or a line break (the kernel narrows 2-byte text to bytes, with saturation, to find them)
+_near_spaces = st.sampled_from(["\u0120", "\u010a", "\u8020", "\u800a", "\uff20", "\x85", "\xa0", "\u2028"])
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_common_pieces, _common_pieces, _near_spaces), min_size=20, max_size=300).map("".join))
+def test_common_hits_on_long_texts(text: str) -> None:
+    """Hundreds of pieces: the kernel looks for the spaces sixteen characters at a time."""
     assert mark_scan._kernel.common_hits(text, COMMON) == mark_scan.common_hits_python(text, COMMON)  # type: ignore[union-attr]
 
 

@@ -40,14 +40,19 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_WORD 15 /* longest word a table may hold */
 #define MAX_RULES 32
 
 enum { RULE_PAIR = 0, RULE_NEXT = 1, RULE_END = 2, RULE_END_AFTER_COMMA = 3, RULE_ALWAYS = 4 };
 
+/* A table word is held as its letters, one byte each, in two 8-byte halves (0 past its end):
+ * looking a word up packs its letters and compares two integers, with no hashing loop. */
 typedef struct {
-    char word[MAX_WORD + 1];
+    uint64_t a, b;
     uint8_t length; /* 0 = empty slot */
     uint32_t first;  /* bit r: the word opens word-order rule r */
     uint32_t second; /* bit r: the word is a second word of pair rule r */
@@ -84,15 +89,33 @@ hash_word(const char *w, Py_ssize_t n)
     return h;
 }
 
-static const WordSlot *
-find_word(const Scanner *s, const char *w, Py_ssize_t n)
+/* Add letter c (1..127) at position k (below 16) of a packed word. */
+static inline void
+pack_letter(uint64_t *a, uint64_t *b, Py_ssize_t k, Py_UCS4 c)
 {
-    uint32_t slot = hash_word(w, n) & s->mask;
+    if (k < 8)
+        *a |= (uint64_t)c << (8 * k);
+    else
+        *b |= (uint64_t)c << (8 * (k - 8));
+}
+
+static inline uint32_t
+hash_packed(uint64_t a, uint64_t b)
+{
+    uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ b * 0xC2B2AE3D27D4EB4FULL;
+    return (uint32_t)(h >> 32 ^ h);
+}
+
+/* The table word whose letters are packed in a and b (its length is implied: no letter is 0), or NULL. */
+static inline const WordSlot *
+find_word(const Scanner *s, uint64_t a, uint64_t b)
+{
+    uint32_t slot = hash_packed(a, b) & s->mask;
     for (;;) {
         const WordSlot *e = &s->words[slot];
         if (e->length == 0)
             return NULL;
-        if (e->length == n && memcmp(e->word, w, (size_t)n) == 0)
+        if (e->a == a && e->b == b)
             return e;
         slot = (slot + 1) & s->mask;
     }
@@ -101,17 +124,21 @@ find_word(const Scanner *s, const char *w, Py_ssize_t n)
 static WordSlot *
 add_word(Scanner *s, const char *w, Py_ssize_t n)
 {
-    uint32_t slot = hash_word(w, n) & s->mask;
+    uint64_t a = 0, b = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        pack_letter(&a, &b, k, (uint8_t)w[k]);
+    uint32_t slot = hash_packed(a, b) & s->mask;
     for (;;) {
         WordSlot *e = &s->words[slot];
         if (e->length == 0) {
-            memcpy(e->word, w, (size_t)n);
+            e->a = a;
+            e->b = b;
             e->length = (uint8_t)n;
             if (n > s->max_length)
                 s->max_length = n;
             return e;
         }
-        if (e->length == n && memcmp(e->word, w, (size_t)n) == 0)
+        if (e->a == a && e->b == b)
             return e;
         slot = (slot + 1) & s->mask;
     }
@@ -155,6 +182,113 @@ is_blank(Py_UCS4 c) /* [ \t] */
     return c == ' ' || c == '\t';
 }
 
+/* ---- skipping letters ------------------------------------------------------------------ */
+
+/* The first position from p on whose character is not an ASCII letter (n if none), for each
+ * storage kind. Most characters of a text are letters, and the scan has nothing to do at them:
+ * tested one at a time, the end of every word was a mispredicted branch. With SSE2 (every
+ * x86-64) sixteen characters are tested at once. */
+#if defined(__SSE2__)
+/* bit k set: byte k of v is not an ASCII letter */
+static inline unsigned
+not_letters16(__m128i v)
+{
+    __m128i t = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+    __m128i letter = _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t); /* (c | 0x20) - 'a' <= 25 */
+    return ~(unsigned)_mm_movemask_epi8(letter) & 0xFFFF;
+}
+#endif
+
+static inline Py_ssize_t
+scan_ucs1_skip_letters(const Py_UCS1 *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        unsigned m = not_letters16(_mm_loadu_si128((const __m128i *)(d + p)));
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && is_ascii_letter(d[p]))
+        p++;
+    return p;
+}
+
+static inline Py_ssize_t
+scan_ucs2_skip_letters(const Py_UCS2 *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        /* to bytes with unsigned saturation: a character above 255 (negative as int16 from 0x8000) becomes 255 or 0, no letter */
+        __m128i v = _mm_packus_epi16(_mm_loadu_si128((const __m128i *)(d + p)), _mm_loadu_si128((const __m128i *)(d + p + 8)));
+        unsigned m = not_letters16(v);
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && d[p] < 128 && is_ascii_letter(d[p]))
+        p++;
+    return p;
+}
+
+static inline Py_ssize_t
+scan_ucs4_skip_letters(const Py_UCS4 *d, Py_ssize_t n, Py_ssize_t p)
+{
+    while (p < n && d[p] < 128 && is_ascii_letter(d[p]))
+        p++;
+    return p;
+}
+
+/* The end of the ASCII letters from q on (the first position from q whose character is not one),
+ * and, when there are at most 15 of them, those letters packed into *a and *b (see pack_letter):
+ * what skipping the letters and then packing them gives, in one test of 16 characters where SSE2
+ * is there and 16 characters remain. */
+#if defined(__SSE2__)
+static inline Py_ssize_t
+letters16(__m128i v, Py_ssize_t q, uint64_t *a, uint64_t *b)
+{
+    unsigned m = not_letters16(v);
+    if (!m)
+        return q + 16; /* (at least: more than 15 letters, none packed) */
+    Py_ssize_t length = __builtin_ctz(m);
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v), hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+    if (length < 8) {
+        *a = lo & (((uint64_t)1 << (8 * length)) - 1);
+        *b = 0;
+    }
+    else {
+        *a = lo;
+        *b = hi & (((uint64_t)1 << (8 * (length - 8))) - 1);
+    }
+    return q + length;
+}
+#endif
+
+#define DEFINE_LETTERS_AT(NAME, TYPE, FAST)                                                              \
+    static inline Py_ssize_t NAME##_letters_at(const TYPE *d, Py_ssize_t n, Py_ssize_t q, uint64_t *a,   \
+                                               uint64_t *b)                                              \
+    {                                                                                                    \
+        FAST                                                                                             \
+        Py_ssize_t e = NAME##_skip_letters(d, n, q);                                                     \
+        if (e - q <= 15) {                                                                               \
+            *a = *b = 0;                                                                                 \
+            for (Py_ssize_t k = q; k < e; k++)                                                           \
+                pack_letter(a, b, k - q, d[k]);                                                          \
+        }                                                                                                \
+        return e;                                                                                        \
+    }
+#if defined(__SSE2__)
+DEFINE_LETTERS_AT(scan_ucs1, Py_UCS1, if (q + 16 <= n) return letters16(_mm_loadu_si128((const __m128i *)(d + q)), q, a, b);)
+DEFINE_LETTERS_AT(scan_ucs2, Py_UCS2,
+                  if (q + 16 <= n) return letters16(_mm_packus_epi16(_mm_loadu_si128((const __m128i *)(d + q)),
+                                                                     _mm_loadu_si128((const __m128i *)(d + q + 8))),
+                                                    q, a, b);)
+#else
+DEFINE_LETTERS_AT(scan_ucs1, Py_UCS1, )
+DEFINE_LETTERS_AT(scan_ucs2, Py_UCS2, )
+#endif
+DEFINE_LETTERS_AT(scan_ucs4, Py_UCS4, )
+
 /* ---- the scan ------------------------------------------------------------------------ */
 
 /* Append position k to list; -1 on error. */
@@ -193,12 +327,12 @@ emit(PyObject *list, Py_ssize_t k)
     /* The ASCII letters d[start:end] as a table word, or NULL. */                                       \
     static const WordSlot *NAME##_word(const Scanner *s, const TYPE *d, Py_ssize_t start, Py_ssize_t end) \
     {                                                                                                    \
-        char w[MAX_WORD];                                                                                \
         if (end - start > s->max_length)                                                                 \
             return NULL;                                                                                 \
+        uint64_t a = 0, b = 0;                                                                           \
         for (Py_ssize_t k = start; k < end; k++)                                                         \
-            w[k - start] = (char)d[k];                                                                   \
-        return find_word(s, w, end - start);                                                             \
+            pack_letter(&a, &b, k - start, d[k]);                                                        \
+        return find_word(s, a, b);                                                                       \
     }                                                                                                    \
                                                                                                          \
     /* Is the mark at p a candidate of _STRAY_SCANS? (c = d[p]) */                                       \
@@ -265,12 +399,11 @@ emit(PyObject *list, Py_ssize_t k)
     /* Can _WORD_ORDER_SCAN match at p (d[p] is not [\w'’-], an ASCII letter follows)? */               \
     static int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p)                 \
     {                                                                                                    \
-        Py_ssize_t e1 = p + 1;                                                                           \
-        while (e1 < n && d[e1] < 128 && is_ascii_letter(d[e1]) && e1 - p <= s->max_length)               \
-            e1++;                                                                                        \
-        if (e1 < n && is_word(d[e1]))                                                                    \
+        uint64_t a = 0, b = 0;                                                                           \
+        Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b);                                          \
+        if (e1 - (p + 1) > s->max_length || (e1 < n && is_word(d[e1])))                                  \
             return 0; /* no word boundary after a table word (or the word is longer than any) */        \
-        const WordSlot *w1 = NAME##_word(s, d, p + 1, e1);                                               \
+        const WordSlot *w1 = find_word(s, a, b);                                                         \
         if (!w1 || !w1->first)                                                                           \
             return 0;                                                                                    \
         Py_ssize_t s2 = -1, e2 = -1;                                                                     \
@@ -296,11 +429,9 @@ emit(PyObject *list, Py_ssize_t k)
                     s2 = e1;                                                                             \
                     while (s2 < n && is_blank(d[s2]))                                                    \
                         s2++;                                                                            \
-                    e2 = s2;                                                                             \
-                    while (e2 < n && d[e2] < 128 && is_ascii_letter(d[e2]) && e2 - s2 <= s->max_length)  \
-                        e2++;                                                                            \
-                    if (e2 > s2 && !(e2 < n && is_word(d[e2])))                                          \
-                        w2 = NAME##_word(s, d, s2, e2);                                                  \
+                    e2 = NAME##_letters_at(d, n, s2, &a, &b);                                            \
+                    if (e2 > s2 && e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2])))             \
+                        w2 = find_word(s, a, b);                                                         \
                 }                                                                                        \
                 if (s->kind[r] == RULE_NEXT) {                                                           \
                     if (s2 < n && d[s2] < 128 && s->next_letter[r][d[s2]])                               \
@@ -319,9 +450,10 @@ emit(PyObject *list, Py_ssize_t k)
                     PyObject *quote_lower)                                                               \
     {                                                                                                    \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
+            p = NAME##_skip_letters(d, n, p); /* the common case: inside a word */                      \
+            if (p >= n)                                                                                  \
+                break;                                                                                   \
             Py_UCS4 c = d[p];                                                                            \
-            if (c < 128 && is_ascii_letter(c))                                                           \
-                continue; /* the common case: inside a word */                                           \
             /* exact hints: [,;:!?.)\]](?<=[ \t].) and [.!?,][ \t]+["”“] */                                \
             if ((c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.' || c == ')' ||     \
                  c == ']') && p > 0 && is_blank(d[p - 1]) && emit(blank_mark, p) < 0)                    \
@@ -731,27 +863,61 @@ done:
 
 /* ---- a document's distinct words but the common ones (RunFilter) ------------------------ */
 
-/* str.split()'s whitespace among ASCII characters (bytes.split() leaves out \x1c-\x1f) */
-static inline int
-is_ascii_str_space(unsigned char c)
-{
-    return is_byte_space(c) || (c >= 0x1c && c <= 0x1f);
-}
+/* A run of at most SHORT_RUN bytes, each 1..127 (nearly every word), is compared as two integers: its
+ * bytes packed one each, 0 past its end (so the packing says the length). Any other run is compared
+ * byte by byte. */
+enum { SHORT_RUN = 15, RUN_CHUNK = 32 };
 
-/* a word seen in the document: data[start:start+length] */
 typedef struct {
-    Py_ssize_t start; /* -1: empty slot */
+    uint64_t a, b;
+} Packed;
+
+/* a run seen in the document: data[start:start+length] */
+typedef struct {
+    Packed w;          /* a short run's bytes; {0, 0} for another */
+    Py_ssize_t start;  /* -1: empty slot */
     Py_ssize_t length;
     uint32_t hash;
 } RunSlot;
 
 typedef struct {
     PyObject_HEAD
-    char *chars;        /* the skipped words, one after another */
+    Packed *shorts; /* the short skipped words, open addressing by hash_packed; a == 0: empty slot */
+    uint32_t short_mask;
+    char *chars;        /* the other skipped words, one after another */
     Py_ssize_t *starts; /* slot -> offset of its word in chars, -1: empty */
     Py_ssize_t *lengths;
     uint32_t mask;
 } RunFilter;
+
+/* Whether w[0:n] packs as a short run (then into *out). */
+static inline int
+pack_short(const char *w, Py_ssize_t n, Packed *out)
+{
+    if (n < 1 || n > SHORT_RUN)
+        return 0;
+    Packed p = {0, 0};
+    for (Py_ssize_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)w[k];
+        if (c == 0 || c >= 128)
+            return 0;
+        pack_letter(&p.a, &p.b, k, c);
+    }
+    *out = p;
+    return 1;
+}
+
+static inline int
+RunFilter_skips_short(const RunFilter *f, Packed w, uint32_t h)
+{
+    for (uint32_t slot = h & f->short_mask;; slot = (slot + 1) & f->short_mask) {
+        const Packed *e = &f->shorts[slot];
+        if (e->a == w.a && e->b == w.b)
+            return 1;
+        if (e->a == 0)
+            return 0;
+    }
+}
 
 static int
 RunFilter_skips(const RunFilter *f, const char *w, Py_ssize_t n, uint32_t h)
@@ -764,19 +930,107 @@ RunFilter_skips(const RunFilter *f, const char *w, Py_ssize_t n, uint32_t h)
     }
 }
 
-/* Remember the run d[start:start+length] in the open-addressing table (doubled when half full); -1 on memory error. */
+/* str.split()'s whitespace among ASCII characters (bytes.split() leaves out \x1c-\x1f) */
+static inline int
+is_ascii_str_space(unsigned char c)
+{
+    return is_byte_space(c) || (c >= 0x1c && c <= 0x1f);
+}
+
+#if defined(__SSE2__)
+/* bit k set: byte k of v is a space of is_ascii_str_space */
+static inline unsigned
+str_spaces16(__m128i v)
+{
+    __m128i t1 = _mm_sub_epi8(v, _mm_set1_epi8(0x09)), t2 = _mm_sub_epi8(v, _mm_set1_epi8(0x1c));
+    __m128i space = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                 _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(t1, _mm_set1_epi8(4)), t1),   /* \t..\r */
+                                              _mm_cmpeq_epi8(_mm_min_epu8(t2, _mm_set1_epi8(3)), t2))); /* \x1c..\x1f */
+    return (unsigned)_mm_movemask_epi8(space);
+}
+#endif
+
+/* The first position from p on whose byte is not a space (n if none). */
+static inline Py_ssize_t
+skip_str_spaces(const char *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        unsigned m = ~str_spaces16(_mm_loadu_si128((const __m128i *)(d + p))) & 0xFFFF;
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && is_ascii_str_space((unsigned char)d[p]))
+        p++;
+    return p;
+}
+
+/* The run that starts at p (d[p] is no space): its length; *is_short and *w as pack_short gives them;
+ * *ascii 0 if a byte of it is not ASCII. Sixteen bytes are looked at together where SSE2 is there. */
+static inline Py_ssize_t
+run_at(const char *d, Py_ssize_t n, Py_ssize_t p, Packed *w, int *is_short, int *ascii)
+{
+#if defined(__SSE2__)
+    __m128i v;
+    unsigned beyond = 0; /* bit k: p + k is past the end */
+    if (p + 16 <= n)
+        v = _mm_loadu_si128((const __m128i *)(d + p));
+    else {
+        char tail[16] = {0};
+        memcpy(tail, d + p, (size_t)(n - p));
+        v = _mm_loadu_si128((const __m128i *)tail);
+        beyond = ~((1u << (n - p)) - 1) & 0xFFFF;
+    }
+    unsigned ends = str_spaces16(v) | beyond;
+    if (ends) {
+        Py_ssize_t length = __builtin_ctz(ends); /* 1..15 */
+        unsigned in_run = (1u << length) - 1;
+        unsigned high = (unsigned)_mm_movemask_epi8(v) & in_run;
+        unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) & in_run;
+        *ascii = !high;
+        *is_short = !high && !nul;
+        if (*is_short) {
+            uint64_t a = (uint64_t)_mm_cvtsi128_si64(v), b = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+            if (length < 8) {
+                a &= ((uint64_t)1 << (8 * length)) - 1;
+                b = 0;
+            }
+            else
+                b &= ((uint64_t)1 << (8 * (length - 8))) - 1;
+            w->a = a;
+            w->b = b;
+        }
+        return length;
+    }
+#endif
+    Py_ssize_t q = p;
+    *ascii = 1;
+    while (q < n && !is_ascii_str_space((unsigned char)d[q])) {
+        if ((unsigned char)d[q] >= 128)
+            *ascii = 0;
+        q++;
+    }
+    *is_short = pack_short(d + p, q - p, w);
+    return q - p;
+}
+
+/* Remember the run d[start:start+length] (hash h, packed w when short, else w = {0, 0}) in the
+ * open-addressing table of the runs seen (doubled when half full); -1 on memory error. */
 static int
-add_run(RunSlot **slots, size_t *mask, size_t *used, const char *d, Py_ssize_t start, Py_ssize_t length, uint32_t h)
+add_run(RunSlot **slots, size_t *mask, size_t *used, const char *d, Py_ssize_t start, Py_ssize_t length, Packed w,
+        uint32_t h)
 {
     size_t slot = h & *mask;
     for (;; slot = (slot + 1) & *mask) {
         RunSlot *e = &(*slots)[slot];
         if (e->start < 0)
             break;
-        if (e->hash == h && e->length == length && memcmp(d + e->start, d + start, (size_t)length) == 0)
+        if (e->hash == h && e->length == length && e->w.a == w.a && e->w.b == w.b &&
+            (w.a || memcmp(d + e->start, d + start, (size_t)length) == 0))
             return 0; /* seen */
     }
-    (*slots)[slot] = (RunSlot){start, length, h};
+    (*slots)[slot] = (RunSlot){w, start, length, h};
     if (++*used * 2 <= *mask + 1)
         return 0;
     size_t size = (*mask + 1) * 2;
@@ -823,26 +1077,45 @@ RunFilter_distinct(RunFilter *f, PyObject *arg)
     }
     for (size_t k = 0; k <= mask; k++)
         slots[k].start = -1;
+    /* a chunk of runs is read, and the filter's slots asked for, before any is looked up: the
+       table misses the caches, and the misses of a chunk overlap */
+    struct {
+        Packed w;
+        Py_ssize_t start, length;
+        uint32_t h;
+        int is_short;
+    } runs[RUN_CHUNK];
     Py_ssize_t p = 0;
-    while (p < n) {
-        if (is_ascii_str_space((unsigned char)d[p])) {
-            p++;
-            continue;
-        }
-        Py_ssize_t start = p;
-        while (p < n && !is_ascii_str_space((unsigned char)d[p])) {
-            if ((unsigned char)d[p] >= 128) {
+    for (int m = RUN_CHUNK; m == RUN_CHUNK;) {
+        for (m = 0; m < RUN_CHUNK; m++) {
+            p = skip_str_spaces(d, n, p);
+            if (p >= n)
+                break;
+            Packed w = {0, 0};
+            int is_short, ascii;
+            Py_ssize_t length = run_at(d, n, p, &w, &is_short, &ascii);
+            if (!ascii) {
                 PyErr_SetString(PyExc_ValueError, "distinct() needs ASCII bytes");
                 goto done;
             }
-            p++;
+            uint32_t h = is_short ? hash_packed(w.a, w.b) : hash_word(d + p, length);
+            if (is_short)
+                __builtin_prefetch(&f->shorts[h & f->short_mask]);
+            runs[m].w = w;
+            runs[m].start = p;
+            runs[m].length = length;
+            runs[m].h = h;
+            runs[m].is_short = is_short;
+            p += length;
         }
-        uint32_t h = hash_word(d + start, p - start);
-        if (RunFilter_skips(f, d + start, p - start, h))
-            continue;
-        if (add_run(&slots, &mask, &used, d, start, p - start, h) < 0) {
-            PyErr_NoMemory();
-            goto done;
+        for (int k = 0; k < m; k++) {
+            Py_ssize_t start = runs[k].start, length = runs[k].length;
+            int skipped = runs[k].is_short ? RunFilter_skips_short(f, runs[k].w, runs[k].h)
+                                           : RunFilter_skips(f, d + start, length, runs[k].h);
+            if (!skipped && add_run(&slots, &mask, &used, d, start, length, runs[k].w, runs[k].h) < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
         }
     }
     if (!(set = PySet_New(NULL)))
@@ -871,6 +1144,7 @@ done:
 static void
 RunFilter_dealloc(RunFilter *f)
 {
+    PyMem_Free(f->shorts);
     PyMem_Free(f->chars);
     PyMem_Free(f->starts);
     PyMem_Free(f->lengths);
@@ -906,11 +1180,12 @@ RunFilter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     uint32_t size = 16;
     while (size < 2 * (uint64_t)count + 2)
         size *= 2;
-    f->mask = size - 1;
+    f->mask = f->short_mask = size - 1;
+    f->shorts = PyMem_Calloc(size, sizeof(Packed));
     f->chars = PyMem_Malloc((size_t)total + 1);
     f->starts = PyMem_Malloc(size * sizeof(Py_ssize_t));
     f->lengths = PyMem_Malloc(size * sizeof(Py_ssize_t));
-    if (!f->chars || !f->starts || !f->lengths) {
+    if (!f->shorts || !f->chars || !f->starts || !f->lengths) {
         PyErr_NoMemory();
         goto fail;
     }
@@ -923,6 +1198,17 @@ RunFilter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
             continue;
         Py_ssize_t n = PyUnicode_GET_LENGTH(w);
         const char *chars = (const char *)PyUnicode_1BYTE_DATA(w);
+        Packed packed;
+        if (pack_short(chars, n, &packed)) {
+            uint32_t h = hash_packed(packed.a, packed.b);
+            if (RunFilter_skips_short(f, packed, h))
+                continue; /* given twice */
+            uint32_t slot = h & f->short_mask;
+            while (f->shorts[slot].a)
+                slot = (slot + 1) & f->short_mask;
+            f->shorts[slot] = packed;
+            continue;
+        }
         uint32_t h = hash_word(chars, n);
         if (RunFilter_skips(f, chars, n, h))
             continue; /* given twice */
@@ -1135,12 +1421,34 @@ next_terminal(const Text *t, Py_ssize_t i, Py_ssize_t end)
     switch (t->kind) {
     case PyUnicode_1BYTE_KIND: {
         const Py_UCS1 *d = t->data;
+#if defined(__SSE2__)
+        /* sixteen characters at a time (most are none of these) */
+        for (; i + 16 <= end; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(d + i));
+            __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')), _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
+            unsigned m = (unsigned)_mm_movemask_epi8(hit);
+            if (m)
+                return i + __builtin_ctz(m);
+        }
+#endif
         while (i < end && d[i] != '.' && d[i] != '!' && d[i] != '?')
             i++; /* no … in one byte */
         return i;
     }
     case PyUnicode_2BYTE_KIND: {
         const Py_UCS2 *d = t->data;
+#if defined(__SSE2__)
+        for (; i + 8 <= end; i += 8) { /* eight at a time, as 16-bit lanes */
+            __m128i v = _mm_loadu_si128((const __m128i *)(d + i));
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('.')), _mm_cmpeq_epi16(v, _mm_set1_epi16('!'))),
+                _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('?')), _mm_cmpeq_epi16(v, _mm_set1_epi16((short)0x2026))));
+            unsigned m = (unsigned)_mm_movemask_epi8(hit);
+            if (m)
+                return i + __builtin_ctz(m) / 2;
+        }
+#endif
         while (i < end && !is_terminal(d[i]))
             i++;
         return i;
@@ -1425,6 +1733,56 @@ static PyTypeObject SplitterType = {
 
 #define MAX_COMMON 32 /* words common_hits takes at most */
 
+/* The first position from p on whose character is ' ' or '\n' (n if none), for each storage kind:
+ * sixteen characters at a time with SSE2, as the letters are skipped above. */
+#if defined(__SSE2__)
+static inline unsigned
+token_ends16(__m128i v)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
+}
+#endif
+
+static inline Py_ssize_t
+common_ucs1_next_end(const Py_UCS1 *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        unsigned m = token_ends16(_mm_loadu_si128((const __m128i *)(d + p)));
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && d[p] != ' ' && d[p] != '\n')
+        p++;
+    return p;
+}
+
+static inline Py_ssize_t
+common_ucs2_next_end(const Py_UCS2 *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        /* unsigned saturation makes every character above 255 a 0 or a 255: neither ' ' nor '\n' */
+        unsigned m = token_ends16(
+            _mm_packus_epi16(_mm_loadu_si128((const __m128i *)(d + p)), _mm_loadu_si128((const __m128i *)(d + p + 8))));
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && d[p] != ' ' && d[p] != '\n')
+        p++;
+    return p;
+}
+
+static inline Py_ssize_t
+common_ucs4_next_end(const Py_UCS4 *d, Py_ssize_t n, Py_ssize_t p)
+{
+    while (p < n && d[p] != ' ' && d[p] != '\n')
+        p++;
+    return p;
+}
+
 #define DEFINE_COMMON(NAME, TYPE)                                                                        \
     static void NAME(const TYPE *d, Py_ssize_t n, const char *const *w, const Py_ssize_t *len,           \
                      const uint32_t *first, Py_ssize_t max_len, Py_ssize_t *spaces, Py_ssize_t *hits)   \
@@ -1435,8 +1793,7 @@ static PyTypeObject SplitterType = {
         Py_ssize_t blanks = 2, found = 0;                                                                \
         Py_ssize_t lead = 0; /* padded index of the space before the current token */                   \
         for (Py_ssize_t j = 0; j <= n; j++) {                                                            \
-            if (j < n && d[j] != ' ' && d[j] != '\n')                                                    \
-                continue;                                                                                \
+            j = NAME##_next_end(d, n, j);                                                                \
             Py_ssize_t at = j + 1; /* padded index of this space (the closing pad when j == n) */       \
             Py_ssize_t length = at - lead - 1, t = lead; /* the token is d[t:t+length] */              \
             if (j < n)                                                                                   \

@@ -21,6 +21,12 @@
  * built (word_pairs.py stays the one definition); the build copies them into
  * two open-addressing hash tables (words and pair keys) and a few arrays.
  * The scan holds the GIL and owns no Python reference but its result.
+ *
+ * The tables are megabytes read at random, so the scan is written for the
+ * memory: it reads a chunk of words before it looks any up, asks for all
+ * their table slots at once (the misses overlap instead of following one
+ * another), and a short ASCII word (nearly all of them) is held whole in its
+ * 32-byte slot, so a lookup reads that slot and nothing else.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -29,6 +35,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum { WORD = 0, SPACE = 1, MARK = 2 };
 
@@ -38,13 +47,23 @@ typedef struct {
                        8-byte slots halve the table, which a pass over a document reads at random) */
 } PairSlot;
 
+/* A word of the table. A short ASCII word (at most 16 characters, none NUL: nearly all of them)
+ * is held in the slot itself, so that looking a word up reads one 32-byte slot and nothing
+ * else; any other word is held in Scanner.chars. */
 typedef struct {
-    uint64_t hash;
-    uint32_t offset; /* into chars */
+    uint64_t a;      /* a short word's first 8 characters, one byte each (0 past its end); else its hash */
+    uint64_t b;      /* its next 8 characters; else its offset in chars */
     uint32_t length; /* 0 = empty slot */
-    uint32_t id;
-    uint32_t unused;
+    uint32_t id : 31;
+    uint32_t short_ : 1; /* 1 for a short word */
+    double log_count;    /* log_count[id], here for the weight of an unattested pair (the array is cold) */
 } WordSlot;
+
+enum { SHORT_WORD = 16 };
+
+/* What the scan needs of a character (below 256, by table): its class, and whether the
+ * character it stands for is held by some word (WORD_OK) and can be part of a short word (SHORT_OK) */
+enum { CLASS_BITS = 3, WORD_OK = 4, SHORT_OK = 8 };
 
 typedef struct {
     PyObject_HEAD
@@ -52,23 +71,27 @@ typedef struct {
     double *values; /* the distinct pair weights */
     uint32_t pair_mask;
     int pair_bits;
-    WordSlot *words;
+    WordSlot *words; /* 64-byte aligned, in words_block */
+    void *words_block;
     uint64_t word_mask;
     Py_UCS4 *chars;    /* every word's code points, one after another */
     Py_ssize_t max_length;
     uint8_t ascii_word_char[128]; /* 1 if some word holds this ASCII character */
     int non_ascii_words;          /* 1 if some word holds a non-ASCII character */
     uint32_t mark_id;             /* ids.get("\0", 0) */
+    double mark_log_count;        /* log_count[mark_id] */
     double *log_count;            /* by id */
     Py_ssize_t n_log_count;
     double log_floor;
     double *unattested; /* weight by bin index */
     long lo, hi;        /* lowest and highest bin */
     int shift;
-    /* characters: ASCII ones by table, the few special non-ASCII ones (typographic
-       replacements, non-ASCII marks) in a short list, every other one by Py_UNICODE_ISSPACE */
-    Py_UCS4 ascii_to[128];
-    uint8_t ascii_class[128];
+    /* characters: those below 256 by table, the few special others (typographic
+       replacements, marks) in a short list, every other one by Py_UNICODE_ISSPACE */
+    Py_UCS4 latin_to[256];
+    uint8_t latin_class[256];
+    uint8_t latin_info[256]; /* class | WORD_OK | SHORT_OK */
+    int plain_lower; /* 1 if every ASCII lower-case letter stands for itself and is WORD | WORD_OK | SHORT_OK */
     Py_ssize_t n_special;
     Py_UCS4 *special_from;
     Py_UCS4 *special_to;
@@ -85,6 +108,16 @@ static inline uint64_t
 fnv_step(uint64_t h, Py_UCS4 c)
 {
     return (h ^ (uint64_t)c) * FNV_PRIME;
+}
+
+/* The hash of a short word, from its characters as WordSlot.a and .b hold them. */
+static inline uint64_t
+short_hash(uint64_t a, uint64_t b)
+{
+    uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ b * 0xC2B2AE3D27D4EB4FULL;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ h >> 32;
 }
 
 static inline uint32_t
@@ -108,9 +141,9 @@ table_bits(Py_ssize_t n)
 static inline Py_UCS4
 classify(const Scanner *s, Py_UCS4 c, int *cls)
 {
-    if (c < 128) {
-        *cls = s->ascii_class[c];
-        return s->ascii_to[c];
+    if (c < 256) {
+        *cls = s->latin_class[c];
+        return s->latin_to[c];
     }
     if (c >= s->special_min && c <= s->special_max) {
         for (Py_ssize_t k = 0; k < s->n_special; k++) {
@@ -124,12 +157,79 @@ classify(const Scanner *s, Py_UCS4 c, int *cls)
     return c;
 }
 
+/* What the scan needs of a character of class cls that stands for c (see latin_info). */
+static inline unsigned
+info_of(const Scanner *s, int cls, Py_UCS4 c)
+{
+    unsigned info = (unsigned)cls;
+    if (cls == WORD && (c < 128 ? s->ascii_word_char[c] : s->non_ascii_words))
+        info |= WORD_OK;
+    if (c > 0 && c < 128)
+        info |= SHORT_OK;
+    return info;
+}
+
+/* What the scan needs of any character (as latin_info holds it for those below 256), and in *to what it stands for. */
+static inline unsigned
+char_info(const Scanner *s, Py_UCS4 x, Py_UCS4 *to)
+{
+    if (x < 256) {
+        *to = s->latin_to[x];
+        return s->latin_info[x];
+    }
+    int cls;
+    *to = classify(s, x, &cls);
+    return info_of(s, cls, *to);
+}
+
 /* ---- the scan ----------------------------------------------------------------------- */
 
-static inline double
-pair_weight(const Scanner *s, uint32_t i, uint32_t j)
+/* The scan works through the text a chunk of words at a time: it first reads CHUNK words
+ * (where each starts, its length, its hash), then asks the memory for every word's table
+ * slot, then looks the words up, then asks for every pair's slot, and only then runs the
+ * Kadane loop over the pairs. The tables are megabytes read at random, so nearly every
+ * lookup missed the caches and waited for it alone; asked for together, the misses of a
+ * chunk overlap. The loop itself is unchanged: the same additions in the same order. */
+enum { CHUNK = 64 };
+
+typedef struct {
+    uint64_t hash;
+    uint64_t a, b; /* a short word's characters, as WordSlot holds them */
+    Py_ssize_t start;
+    Py_ssize_t length; /* 0: nothing to look up (id is already known) */
+    uint32_t id;
+    uint32_t short_;
+    double log_count; /* of the word's id */
+} Token;
+
+/* Where the tokeniser stands between two chunks. */
+typedef struct {
+    Py_ssize_t k;     /* the next character to read (n + 1 when the text is done) */
+    Py_ssize_t start; /* start of the word being read, -1 between words */
+    uint64_t a, b;    /* its characters so far, while it may be a short word */
+    int possible;     /* whether it may be in the table (every character of it is in some word) */
+    int short_;       /* whether it may be a short word */
+} Cursor;
+
+/* The slot of a short word (NULL: not in the table). Its characters decide (they say its length). */
+static inline const WordSlot *
+short_word(const Scanner *s, uint64_t a, uint64_t b, uint64_t hash)
 {
-    uint32_t key = i << s->shift | j;
+    uint64_t slot = hash & s->word_mask;
+    for (;;) {
+        const WordSlot *w = &s->words[slot];
+        if (w->length == 0)
+            return NULL;
+        if (w->short_ && w->a == a && w->b == b)
+            return w;
+        slot = (slot + 1) & s->word_mask;
+    }
+}
+
+/* The weight of the pair key (ids i << shift | j, both non-zero), whose words' log counts are lc_i and lc_j. */
+static inline double
+pair_weight(const Scanner *s, uint32_t key, double lc_i, double lc_j)
+{
     uint32_t slot = pair_slot(key, s->pair_bits);
     for (;;) {
         const PairSlot *p = &s->pairs[slot];
@@ -140,7 +240,7 @@ pair_weight(const Scanner *s, uint32_t i, uint32_t j)
         slot = (slot + 1) & s->pair_mask;
     }
     /* _PairWeights.unattested: UNATTESTED_WEIGHTS[_bin(log_floor - lc[i] - lc[j], UNATTESTED_BINS)] */
-    double value = s->log_floor - s->log_count[i] - s->log_count[j];
+    double value = s->log_floor - lc_i - lc_j;
     double f = floor(value);
     if (f < (double)s->lo)
         f = (double)s->lo;
@@ -149,18 +249,18 @@ pair_weight(const Scanner *s, uint32_t i, uint32_t j)
     return s->unattested[(long)f - s->lo];
 }
 
-/* The id of the word at data[start:start+length] (already known to be a possible word). */
+/* The slot of the word at data[start:start+length] that is not a short word (NULL: not in the table). */
 #define DEFINE_WORD_ID(NAME, TYPE)                                                              \
-    static uint32_t NAME(const Scanner *s, const TYPE *data, Py_ssize_t start, Py_ssize_t length, \
-                         uint64_t hash)                                                         \
+    static const WordSlot *NAME(const Scanner *s, const TYPE *data, Py_ssize_t start,           \
+                                Py_ssize_t length, uint64_t hash)                               \
     {                                                                                           \
         uint64_t slot = hash & s->word_mask;                                                    \
         for (;;) {                                                                              \
             const WordSlot *w = &s->words[slot];                                                \
             if (w->length == 0)                                                                 \
-                return 0;                                                                       \
-            if (w->hash == hash && (Py_ssize_t)w->length == length) {                           \
-                const Py_UCS4 *chars = s->chars + w->offset;                                    \
+                return NULL;                                                                    \
+            if (!w->short_ && w->a == hash && (Py_ssize_t)w->length == length) {                \
+                const Py_UCS4 *chars = s->chars + w->b;                                         \
                 Py_ssize_t k = 0;                                                               \
                 for (; k < length; k++) {                                                       \
                     int cls;                                                                    \
@@ -168,77 +268,213 @@ pair_weight(const Scanner *s, uint32_t i, uint32_t j)
                         break;                                                                  \
                 }                                                                               \
                 if (k == length)                                                                \
-                    return w->id;                                                               \
+                    return w;                                                                   \
             }                                                                                   \
             slot = (slot + 1) & s->word_mask;                                                   \
         }                                                                                       \
     }
 
+/* How many of the 16 characters at d (the first a lower-case ASCII letter) are lower-case ASCII
+ * letters before any other, and those letters packed as a short word's first characters into *a
+ * and *b (which hold 0): what the character loop does for them, where every lower-case letter
+ * stands for itself and may be in a short word (Scanner.plain_lower). Sixteen at a time with
+ * SSE2 (a 2-byte string narrowed with unsigned saturation: a character above 255 becomes 0 or
+ * 255, no letter), one at a time elsewhere. */
+#if defined(__SSE2__)
+static inline Py_ssize_t
+lower_run16(__m128i v, uint64_t *a, uint64_t *b)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8('a'));
+    unsigned lower = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t));
+    Py_ssize_t run = __builtin_ctz(~lower); /* 1..16 */
+    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v), hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+    if (run < 8) {
+        *a = lo & (((uint64_t)1 << (8 * run)) - 1);
+        *b = 0;
+    }
+    else {
+        *a = lo;
+        *b = run == 16 ? hi : hi & (((uint64_t)1 << (8 * (run - 8))) - 1);
+    }
+    return run;
+}
+#endif
+
+#define DEFINE_LOWER_RUN(NAME, TYPE, LOAD)                                                      \
+    static inline Py_ssize_t NAME(const TYPE *d, uint64_t *a, uint64_t *b)                      \
+    {                                                                                           \
+        LOAD                                                                                    \
+        Py_ssize_t run = 0;                                                                     \
+        while (run < 16 && d[run] >= 'a' && d[run] <= 'z') {                                    \
+            if (run < 8)                                                                        \
+                *a |= (uint64_t)d[run] << (8 * run);                                            \
+            else                                                                                \
+                *b |= (uint64_t)d[run] << (8 * (run - 8));                                      \
+            run++;                                                                              \
+        }                                                                                       \
+        return run;                                                                             \
+    }
+#if defined(__SSE2__)
+DEFINE_LOWER_RUN(lower_run_tokens_ucs1, Py_UCS1, return lower_run16(_mm_loadu_si128((const __m128i *)d), a, b);)
+DEFINE_LOWER_RUN(lower_run_tokens_ucs2, Py_UCS2,
+                 return lower_run16(_mm_packus_epi16(_mm_loadu_si128((const __m128i *)d),
+                                                     _mm_loadu_si128((const __m128i *)(d + 8))), a, b);)
+#else
+DEFINE_LOWER_RUN(lower_run_tokens_ucs1, Py_UCS1, )
+DEFINE_LOWER_RUN(lower_run_tokens_ucs2, Py_UCS2, )
+#endif
+DEFINE_LOWER_RUN(lower_run_tokens_ucs4, Py_UCS4, ) /* (never called: the loop reads 4-byte text a character at a time) */
+
+/* Read the next words of data[0:n] into tokens (at most CHUNK), as PairModel._ids splits them:
+ * a word ends at whitespace or a mark, and a mark is a word of its own. Returns how many. */
+#define DEFINE_TOKENS(NAME, TYPE)                                                               \
+    static int NAME(const Scanner *s, const TYPE *data, Py_ssize_t n, Cursor *at, Token *tokens) \
+    {                                                                                           \
+        int m = 0;                                                                              \
+        Py_ssize_t k = at->k, start = at->start;                                                \
+        uint64_t a = at->a, b = at->b;                                                          \
+        int possible = at->possible, short_ = at->short_;                                       \
+        for (; k <= n && m <= CHUNK - 2; k++) { /* a character ends at most two words */        \
+            unsigned info = SPACE;                                                              \
+            Py_UCS4 c = 0;                                                                      \
+            if (k < n) {                                                                        \
+                Py_UCS4 x = (Py_UCS4)data[k];                                                   \
+                if (sizeof(TYPE) == 1 || x < 256) {                                             \
+                    c = s->latin_to[x];                                                         \
+                    info = s->latin_info[x];                                                    \
+                }                                                                               \
+                else                                                                            \
+                    info = char_info(s, x, &c);                                                 \
+            }                                                                                   \
+            if ((info & CLASS_BITS) == WORD) {                                                  \
+                if (start < 0) {                                                                \
+                    start = k;                                                                  \
+                    a = b = 0;                                                                  \
+                    possible = short_ = 1;                                                      \
+                    if (sizeof(TYPE) <= 2 && c - 'a' < 26 && s->plain_lower && k + 16 <= n) {    \
+                        /* the word's first lower-case letters at once: what the loop would do */ \
+                        Py_ssize_t run = lower_run_##NAME(data + k, &a, &b);                    \
+                        k += run - 1;                                                           \
+                        continue;                                                               \
+                    }                                                                           \
+                }                                                                               \
+                if (possible) {                                                                 \
+                    Py_ssize_t pos = k - start;                                                 \
+                    if (!(info & WORD_OK))                                                      \
+                        possible = 0;                                                           \
+                    else if (!(info & SHORT_OK) || pos >= SHORT_WORD)                           \
+                        short_ = 0;                                                             \
+                    else if (pos < 8)                                                           \
+                        a |= (uint64_t)c << (8 * pos);                                          \
+                    else                                                                        \
+                        b |= (uint64_t)c << (8 * (pos - 8));                                    \
+                }                                                                               \
+                continue;                                                                       \
+            }                                                                                   \
+            /* a word ends here (if one was open), and a mark is a word of its own */           \
+            if (start >= 0) {                                                                   \
+                Token *t = &tokens[m++];                                                        \
+                Py_ssize_t length = k - start;                                                  \
+                t->id = 0;                                                                      \
+                t->log_count = 0.0;                                                             \
+                t->length = 0;                                                                  \
+                if (possible && length <= s->max_length) {                                      \
+                    t->length = length;                                                         \
+                    t->start = start;                                                           \
+                    t->short_ = short_;                                                         \
+                    if (short_) {                                                               \
+                        t->a = a;                                                               \
+                        t->b = b;                                                               \
+                        t->hash = short_hash(a, b);                                             \
+                    }                                                                           \
+                    else {                                                                      \
+                        uint64_t hash = FNV_OFFSET;                                             \
+                        for (Py_ssize_t q = start; q < k; q++) {                                \
+                            int cls;                                                            \
+                            hash = fnv_step(hash, classify(s, (Py_UCS4)data[q], &cls));         \
+                        }                                                                       \
+                        t->hash = hash;                                                         \
+                    }                                                                           \
+                }                                                                               \
+                start = -1;                                                                     \
+            }                                                                                   \
+            if ((info & CLASS_BITS) == MARK) {                                                  \
+                Token *t = &tokens[m++];                                                        \
+                t->length = 0;                                                                  \
+                t->id = s->mark_id;                                                             \
+                t->log_count = s->mark_log_count;                                               \
+            }                                                                                   \
+        }                                                                                       \
+        at->k = k;                                                                              \
+        at->start = start;                                                                      \
+        at->a = a;                                                                              \
+        at->b = b;                                                                              \
+        at->possible = possible;                                                                \
+        at->short_ = short_;                                                                    \
+        return m;                                                                               \
+    }
+
 /* Kadane's minimum-run scan over the word ids of data[0:n], as PairModel._lowest_run_python. */
-#define DEFINE_SCAN(NAME, WORD_ID, TYPE)                                                        \
+#define DEFINE_SCAN(NAME, TOKENS, WORD_ID, TYPE)                                                \
     DEFINE_WORD_ID(WORD_ID, TYPE)                                                               \
+    DEFINE_TOKENS(TOKENS, TYPE)                                                                 \
     static void NAME(const Scanner *s, const TYPE *data, Py_ssize_t n, double *lowest_out,      \
                      Py_ssize_t *words_out)                                                     \
     {                                                                                           \
         double run = 0.0, lowest = 0.0;                                                         \
         Py_ssize_t words = 0;                                                                   \
         uint32_t prev = 0;                                                                      \
-        Py_ssize_t start = -1; /* start of the word being read, -1 between words */           \
-        uint64_t hash = FNV_OFFSET;                                                             \
-        int possible = 0;                                                                       \
-        for (Py_ssize_t k = 0; k <= n; k++) {                                                   \
-            int cls = SPACE;                                                                    \
-            Py_UCS4 c = 0;                                                                      \
-            if (k < n)                                                                          \
-                c = classify(s, (Py_UCS4)data[k], &cls);                                        \
-            if (cls == WORD) {                                                                  \
-                if (start < 0) {                                                                \
-                    start = k;                                                                  \
-                    hash = FNV_OFFSET;                                                          \
-                    possible = 1;                                                               \
-                }                                                                               \
-                if (possible) {                                                                 \
-                    if (c < 128 ? !s->ascii_word_char[c] : !s->non_ascii_words)                 \
-                        possible = 0;                                                           \
-                    else                                                                        \
-                        hash = fnv_step(hash, c);                                               \
-                }                                                                               \
-                continue;                                                                       \
+        Cursor at = {0, -1, 0, 0, 0, 0};                                                        \
+        Token tokens[CHUNK];                                                                    \
+        uint32_t keys[CHUNK];                                                                   \
+        uint8_t second[CHUNK]; /* a pair's second word, in tokens (its first is the one before) */ \
+        double lc_prev = 0.0;  /* the log count of the word before the chunk */                \
+        while (at.k <= n) {                                                                     \
+            int m = TOKENS(s, data, n, &at, tokens);                                            \
+            for (int t = 0; t < m; t++) {                                                       \
+                if (tokens[t].length)                                                           \
+                    __builtin_prefetch(&s->words[tokens[t].hash & s->word_mask]);               \
             }                                                                                   \
-            /* a word ends here (if one was open), and a mark is a word of its own */           \
-            for (int pass = 0; pass < 2; pass++) {                                              \
-                uint32_t id;                                                                    \
-                if (pass == 0) {                                                                \
-                    if (start < 0)                                                              \
-                        continue;                                                               \
-                    Py_ssize_t length = k - start;                                              \
-                    id = possible && length <= s->max_length                                    \
-                             ? WORD_ID(s, data, start, length, hash)                            \
-                             : 0;                                                               \
-                    start = -1;                                                                 \
+            for (int t = 0; t < m; t++) {                                                       \
+                Token *token = &tokens[t];                                                      \
+                if (token->length) {                                                            \
+                    const WordSlot *w =                                                         \
+                        token->short_ ? short_word(s, token->a, token->b, token->hash)          \
+                                      : WORD_ID(s, data, token->start, token->length, token->hash); \
+                    token->id = w ? w->id : 0;                                                  \
+                    token->log_count = w ? w->log_count : 0.0;                                  \
                 }                                                                               \
-                else {                                                                          \
-                    if (cls != MARK)                                                            \
-                        continue;                                                               \
-                    id = s->mark_id;                                                            \
-                }                                                                               \
-                words++;                                                                        \
+            }                                                                                   \
+            int pairs = 0;                                                                      \
+            for (int t = 0; t < m; t++) {                                                       \
+                uint32_t id = tokens[t].id;                                                     \
                 if (prev && id) {                                                               \
-                    double w = pair_weight(s, prev, id);                                        \
-                    run = run < 0.0 ? run + w : w;                                              \
-                    if (run < lowest)                                                           \
-                        lowest = run;                                                           \
+                    uint32_t key = prev << s->shift | id;                                       \
+                    second[pairs] = (uint8_t)t;                                                 \
+                    keys[pairs++] = key;                                                        \
+                    __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);                \
                 }                                                                               \
                 prev = id;                                                                      \
             }                                                                                   \
+            for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */       \
+                int t = second[p];                                                              \
+                double w = pair_weight(s, keys[p], t ? tokens[t - 1].log_count : lc_prev,       \
+                                       tokens[t].log_count);                                    \
+                run = run < 0.0 ? run + w : w;                                                  \
+                if (run < lowest)                                                               \
+                    lowest = run;                                                               \
+            }                                                                                   \
+            if (m)                                                                              \
+                lc_prev = tokens[m - 1].log_count;                                              \
+            words += m;                                                                         \
         }                                                                                       \
         *lowest_out = lowest;                                                                   \
         *words_out = words;                                                                     \
     }
 
-DEFINE_SCAN(scan_ucs1, word_id_ucs1, Py_UCS1)
-DEFINE_SCAN(scan_ucs2, word_id_ucs2, Py_UCS2)
-DEFINE_SCAN(scan_ucs4, word_id_ucs4, Py_UCS4)
+DEFINE_SCAN(scan_ucs1, tokens_ucs1, word_id_ucs1, Py_UCS1)
+DEFINE_SCAN(scan_ucs2, tokens_ucs2, word_id_ucs2, Py_UCS2)
+DEFINE_SCAN(scan_ucs4, tokens_ucs4, word_id_ucs4, Py_UCS4)
 
 static PyObject *
 Scanner_lowest_run(Scanner *s, PyObject *text)
@@ -276,7 +512,7 @@ Scanner_dealloc(Scanner *s)
 {
     PyMem_Free(s->pairs);
     PyMem_Free(s->values);
-    PyMem_Free(s->words);
+    PyMem_Free(s->words_block);
     PyMem_Free(s->chars);
     PyMem_Free(s->log_count);
     PyMem_Free(s->unattested);
@@ -314,8 +550,8 @@ build_characters(Scanner *s, PyObject *replace, PyObject *marks)
         PyErr_NoMemory();
         return -1;
     }
-    for (Py_UCS4 c = 0; c < 128; c++)
-        s->ascii_to[c] = c;
+    for (Py_UCS4 c = 0; c < 256; c++)
+        s->latin_to[c] = c;
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(replace, &pos, &key, &value)) {
@@ -323,7 +559,7 @@ build_characters(Scanner *s, PyObject *replace, PyObject *marks)
         if (from < 0 || to < 0)
             return -1;
         if (from < 128)
-            s->ascii_to[from] = (Py_UCS4)to;
+            s->latin_to[from] = (Py_UCS4)to;
         else {
             s->special_from[s->n_special] = (Py_UCS4)from;
             s->special_to[s->n_special++] = (Py_UCS4)to;
@@ -346,8 +582,12 @@ build_characters(Scanner *s, PyObject *replace, PyObject *marks)
     ((c) == 0 || PyUnicode_FindChar(marks, (c), 0, n_marks, 1) >= 0 ? MARK                       \
      : Py_UNICODE_ISSPACE(c)                                        ? SPACE                      \
                                                                     : WORD)
-    for (Py_UCS4 c = 0; c < 128; c++)
-        s->ascii_class[c] = CLASS_OF(s->ascii_to[c]);
+    for (Py_ssize_t q = 0; q < s->n_special; q++) {
+        if (s->special_from[q] < 256)
+            s->latin_to[s->special_from[q]] = s->special_to[q];
+    }
+    for (Py_UCS4 c = 0; c < 256; c++)
+        s->latin_class[c] = CLASS_OF(s->latin_to[c]);
     s->special_min = 0x10FFFF;
     s->special_max = 0;
     for (Py_ssize_t q = 0; q < s->n_special; q++) {
@@ -376,12 +616,14 @@ build_words(Scanner *s, PyObject *ids)
     }
     int bits = table_bits(n);
     s->word_mask = ((uint64_t)1 << bits) - 1;
-    s->words = PyMem_Calloc((size_t)1 << bits, sizeof(WordSlot));
+    /* slots aligned to the cache line, so that none straddles two */
+    s->words_block = PyMem_Calloc(((size_t)1 << bits) * sizeof(WordSlot) + 64, 1);
     s->chars = PyMem_New(Py_UCS4, total ? total : 1);
-    if (!s->words || !s->chars) {
+    if (!s->words_block || !s->chars) {
         PyErr_NoMemory();
         return -1;
     }
+    s->words = (WordSlot *)(((uintptr_t)s->words_block + 63) & ~(uintptr_t)63);
     uint32_t offset = 0;
     pos = 0;
     while (PyDict_Next(ids, &pos, &key, &value)) {
@@ -401,7 +643,8 @@ build_words(Scanner *s, PyObject *ids)
         Py_ssize_t length = PyUnicode_GET_LENGTH(key);
         if (length == 0)
             continue;
-        uint64_t hash = FNV_OFFSET;
+        uint64_t hash = FNV_OFFSET, a = 0, b = 0;
+        int short_ = length <= SHORT_WORD;
         for (Py_ssize_t k = 0; k < length; k++) {
             Py_UCS4 c = PyUnicode_READ_CHAR(key, k);
             s->chars[offset + k] = c;
@@ -410,15 +653,26 @@ build_words(Scanner *s, PyObject *ids)
                 s->ascii_word_char[c] = 1;
             else
                 s->non_ascii_words = 1;
+            if (c == 0 || c >= 128)
+                short_ = 0;
+            else if (k < 8)
+                a |= (uint64_t)c << (8 * k);
+            else if (k < SHORT_WORD)
+                b |= (uint64_t)c << (8 * (k - 8));
         }
         if (length == 1 && s->chars[offset] == 0)
             s->mark_id = (uint32_t)id;
         if (length > s->max_length)
             s->max_length = length;
+        WordSlot slot_of = {hash, offset, (uint32_t)length, (uint32_t)id, 0, s->log_count[id]};
+        if (short_) {
+            slot_of = (WordSlot){a, b, (uint32_t)length, (uint32_t)id, 1, s->log_count[id]};
+            hash = short_hash(a, b);
+        }
         uint64_t slot = hash & s->word_mask;
         while (s->words[slot].length)
             slot = (slot + 1) & s->word_mask;
-        s->words[slot] = (WordSlot){hash, offset, (uint32_t)length, (uint32_t)id, 0};
+        s->words[slot] = slot_of;
         offset += (uint32_t)length;
     }
     return 0;
@@ -540,6 +794,12 @@ Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     if (build_characters(s, replace, marks) < 0 || build_words(s, ids) < 0 || build_pairs(s, weights) < 0)
         goto fail;
+    s->mark_log_count = s->mark_id < s->n_log_count ? s->log_count[s->mark_id] : 0.0;
+    for (Py_UCS4 x = 0; x < 256; x++) /* (needs the words' characters) */
+        s->latin_info[x] = (uint8_t)info_of(s, s->latin_class[x], s->latin_to[x]);
+    s->plain_lower = 1;
+    for (Py_UCS4 x = 'a'; x <= 'z'; x++)
+        s->plain_lower &= s->latin_to[x] == x && s->latin_info[x] == (WORD | WORD_OK | SHORT_OK);
     return (PyObject *)s;
 fail:
     Py_DECREF(s);

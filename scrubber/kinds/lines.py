@@ -434,9 +434,11 @@ def _trie_pattern(words: Sequence[str]) -> str:
     return branch(trie)
 
 
-#: how many of a line's first characters :class:`_PrefixGate` looks at ...
+#: how many of a line's first characters :class:`_PrefixGate` looks at first (few: most lines share them) ...
 PREFIX = 3
-#: ... and how many distinct beginnings it remembers (then it starts afresh)
+#: ... then, for the rules those admit, how many (more: "The" may begin a listicle link, "The mayor" may not) ...
+LONG_PREFIX = 8
+#: ... and how many distinct beginnings of each length it remembers (then it starts afresh)
 PREFIX_MEMO = 65536
 
 
@@ -448,73 +450,229 @@ def prefix_safe(pattern: str) -> bool:
     an assertion looks at the end of the characters given: ``(?!a$)a`` is
     refused for ``a`` though ``ab`` matches. So only patterns made of
     literals, character classes, escapes such as ``\\s`` and ``\\p{L}``,
-    quantifiers and ``(?:``, ``(?i:`` and ``(?P<name>`` groups are accepted:
-    no anchor, word boundary, look-around, reference, conditional,
-    possessive or atomic part, inline flag or nested set. Anything else is
-    refused, which only means the rule is always tried.
+    quantifiers and ``(?:``, ``(?i:``, ``(?s:``, ``(?m:`` and ``(?P<name>``
+    groups are accepted: no anchor, word boundary, look-around, reference,
+    conditional, possessive or atomic part, global inline flag or nested
+    set. Anything else is refused, which only means the rule is always tried
+    (unless :func:`relaxed` can take its assertions out).
     """
-    if "[]" in pattern or "[^]" in pattern or "[[" in pattern:
-        return False
-    i, n, in_class = 0, len(pattern), False
+    return relaxed(pattern) == pattern
+
+
+#: a group that sets or clears flags for its contents, and whose contents read as usual
+_FLAG_GROUP = re.compile(r"\(\?[ims]*(?:-[ims]+)?:")
+
+
+def relaxed(pattern: str) -> str | None:
+    """``pattern`` with every assertion taken out, or None where partial matching could not judge it soundly.
+
+    An assertion (a look-around, an anchor, a word boundary) only ever
+    refuses a match; taken out, each becomes an empty group ``(?:)`` and the
+    pattern matches everything it matched, and more. So where the relaxed
+    pattern cannot begin with a line's first characters, the rule cannot
+    match the line, and the relaxed pattern holds nothing partial matching
+    misjudges (see :func:`prefix_safe`, whose patterns come back unchanged).
+    Rules that guard a costly pattern with a look-ahead (``(?![^\\n]*,
+    …said)``, ``(?=[^\\n]{40,200}$)``) can then be passed over on most lines
+    by :class:`_PrefixGate`. Refused (None): references, conditionals,
+    subroutine calls (``(?&name)``, ``DEFINE``), possessive and atomic parts,
+    global inline flags, ``(?x:``, ``\\K``, ``\\X``, named lists, fuzzy
+    constraints, nested sets and classes that start with ``]``.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
     while i < n:
         c = pattern[i]
         if c == "\\":
             escaped = pattern[i + 1 : i + 2]
-            if escaped in ("", "b", "B", "A", "Z", "z", "G", "K", "X", "g", "L", "m", "M") or escaped in "123456789":
-                return False
+            if escaped in ("b", "B", "A", "Z", "z", "G"):
+                out.append("(?:)")
+                i += 2
+                continue
+            if escaped in ("", "g", "K", "X", "L", "m", "M") or escaped in "123456789":
+                return None
+            j = i + 2
+            if escaped in "pPNx" and pattern[j : j + 1] == "{":  # \p{L}, \N{name}, \x{263a}: one escape
+                j = pattern.find("}", j) + 1
+                if j == 0:
+                    return None
+            out.append(pattern[i:j])
+            i = j
+            continue
+        if c == "[":
+            j = _class_end(pattern, i)
+            if j is None:
+                return None
+            out.append(pattern[i:j])
+            i = j
+            continue
+        if c in "^$":
+            out.append("(?:)")
+            i += 1
+            continue
+        if c == "(" and pattern.startswith("(?", i):
+            if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+                j = _group_end(pattern, i)
+                if j is None:
+                    return None
+                out.append("(?:)")
+                i = j
+                continue
+            m = _FLAG_GROUP.match(pattern, i)
+            if m is not None or pattern.startswith("(?P<", i):
+                j = m.end() if m is not None else i + 4
+                out.append(pattern[i:j])
+                i = j
+                continue
+            return None
+        if (c in "*+?}" and pattern[i + 1 : i + 2] == "+") or (c == "{" and pattern[i + 1 : i + 2].isalpha()):
+            return None  # a possessive quantifier, a fuzzy constraint
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, i: int) -> int | None:
+    """Where the character class opened at ``pattern[i]`` ends (after its ``]``), or None for a nested set or a leading ``]``."""
+    j = i + 1 + (pattern[i + 1 : i + 2] == "^")
+    if pattern[j : j + 1] == "]":
+        return None
+    while j < len(pattern):
+        c = pattern[j]
+        if c == "\\":
+            j += 2
+        elif c == "[":
+            return None
+        elif c == "]":
+            return j + 1
+        else:
+            j += 1
+    return None
+
+
+def _group_end(pattern: str, i: int) -> int | None:
+    """Where the group opened at ``pattern[i]`` ends (after its ``)``), or None."""
+    depth = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
             i += 2
             continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
+        if c == "[":
+            end = _class_end(pattern, i)
+            if end is None:
+                return None
+            i = end
             continue
-        elif (
-            c in "$^"
-            or (c == "(" and pattern.startswith("(?", i) and not pattern.startswith(("(?:", "(?i:", "(?P<"), i))
-            or (c in "*+?}" and pattern[i + 1 : i + 2] == "+")
-        ):
-            return False
+        depth += (c == "(") - (c == ")")
         i += 1
-    return True
+        if depth == 0:
+            return i
+    return None
 
 
 class _PrefixGate:
-    """Whether a line's first :data:`PREFIX` characters can begin a match of one of some rules, remembered per beginning.
+    """Which of some rules can match a line, judged by its first :data:`PREFIX` characters, remembered per beginning.
 
-    The block rules are few and start with words (``Related``, ``Comments``,
-    ``Previous story``); most short lines are titles and sentences none of
-    them can start with, and a regex call per line (with its time-out, two
-    clock reads) cost more than the match. Where no item of :data:`EDGE`
-    can start the line, every match of a rule starts at the line's first
-    character, so the rule can match the line only if its pattern can
-    begin with the line's first characters (or match fewer of them), which
-    ``regex``'s partial matching tells for the patterns :func:`prefix_safe`
-    accepts. A beginning holding a character whose case folding is not
-    one to one (:data:`.pattern.FOLD_UNSAFE`) is always admitted.
+    Most short lines are titles and sentences that no residue rule can start
+    with, and a regex call per line (with its time-out, two clock reads)
+    cost more than the match. Where no item of :data:`EDGE` can start the
+    line, every match of a rule starts at the line's first character, so the
+    rule can match the line only if its pattern can begin with the line's
+    first characters (or match fewer of them). ``regex``'s partial matching
+    tells that for each rule's :func:`relaxed` pattern (a rule with none is
+    always admitted). A beginning holding a character whose case folding is
+    not one to one (:data:`.pattern.FOLD_UNSAFE`) admits every rule. The
+    first :data:`PREFIX` characters are judged first (few distinct ones:
+    most lines are turned away from a short memo), then the rules they admit
+    on the first :data:`LONG_PREFIX` (a sentence that starts with ``The``
+    could be a numbered link, ``The mayor`` cannot).
     """
 
-    def __init__(self, patterns: Sequence[regex.Pattern[str]]) -> None:
+    def __init__(self, patterns: Sequence[regex.Pattern[str] | None]) -> None:
         self._patterns = list(patterns)
+        #: bit k stands for rule k (the k-th pattern)
+        self.every = (1 << len(self._patterns)) - 1
         self._edge_first = regexcache.compile(EDGE_FIRST, regex.VERSION1 | regex.UNICODE)
-        self._memo: dict[str, bool] = {}
+        # beginning -> [the rules judged on it, those admitted], as bit masks: a rule is judged
+        # on a beginning the first time a line asks about it (most lines ask about a few)
+        self._memo: dict[str, list[int]] = {}
+        self._long_memo: dict[str, list[int]] = {}
+
+    @classmethod
+    def of(cls, specs: Sequence[RuleSpec]) -> _PrefixGate:
+        """The gate of these rules, each by its :func:`relaxed` pattern."""
+        relaxed_patterns = [relaxed(spec.params["pattern"]) for spec in specs]
+        return cls([None if r is None else compile_regex(spec, r) for spec, r in zip(specs, relaxed_patterns)])
+
+    @property
+    def judges_all(self) -> bool:
+        """Whether every rule has a pattern to be judged by (else some line always passes)."""
+        return all(p is not None for p in self._patterns)
+
+    def admitted(self, text: str, start: int, stop: int, among: int, first: bool = False) -> int:
+        """The rules of ``among`` (a bit mask) that may match the line ``text[start:stop]``.
+
+        With ``first`` only whether there is one is wanted: the rules are
+        judged in order up to the first that both beginnings admit. (Most
+        calls find their answer in the memos: that path is written out.)
+        """
+        end = start + PREFIX
+        short = text[start : end if end < stop else stop]
+        entry = self._memo.get(short)
+        found = entry[1] & among if entry is not None and not among & ~entry[0] else self._judge(self._memo, short, among, first)
+        if not found or stop <= end:
+            return found
+        end = start + LONG_PREFIX
+        longer = text[start : end if end < stop else stop]
+        entry = self._long_memo.get(longer)
+        if entry is not None and not found & ~entry[0]:
+            found_longer = entry[1] & found
+        else:
+            found_longer = self._judge(self._long_memo, longer, found, first)
+        if found_longer or not first:
+            return found_longer
+        # with first: every rule of found was judged on the longer beginning and refused; the others may remain
+        among &= ~found
+        while among:
+            found = self._judge(self._memo, short, among, True)
+            if not found:
+                return 0
+            found_longer = self._judge(self._long_memo, longer, found, True)
+            if found_longer:
+                return found_longer
+            among &= ~found
+        return 0
 
     def admits(self, text: str, start: int, stop: int) -> bool:
         """Whether one of the rules may match the line ``text[start:stop]`` (False: none can)."""
-        key = text[start : min(stop, start + PREFIX)]
-        found = self._memo.get(key)
-        if found is None:
-            found = self._admits(key)
-            if len(self._memo) >= PREFIX_MEMO:
-                self._memo.clear()
-            self._memo[key] = found
-        return found
+        return self.admitted(text, start, stop, self.every, first=True) != 0
 
-    def _admits(self, key: str) -> bool:
-        if self._edge_first.match(key) is not None or fold(key) is None:
-            return True
-        return any(p.match(key, partial=True) is not None for p in self._patterns)
+    def _judge(self, memo: dict[str, list[int]], key: str, among: int, first: bool) -> int:
+        """The rules of ``among`` that may begin with ``key`` (with ``first``: judged in order up to the first that may)."""
+        entry = memo.get(key)
+        if entry is None:
+            if len(memo) >= PREFIX_MEMO:
+                memo.clear()
+            # where an edge may start the line, a match may start later: every rule is admitted
+            unjudged = self._edge_first.match(key) is not None or fold(key) is None
+            entry = memo[key] = [self.every, self.every] if unjudged else [0, 0]
+        judged, admitted = entry
+        if among & ~judged:
+            if admitted & among and first:
+                return admitted & among
+            patterns = self._patterns
+            for k in range(len(patterns)):
+                bit = 1 << k
+                if among & bit and not judged & bit:
+                    judged |= bit
+                    p = patterns[k]
+                    if p is None or p.match(key, partial=True) is not None:
+                        admitted |= bit
+                        if first:
+                            break
+            entry[0], entry[1] = judged, admitted
+        return admitted & among
 
 
 class _Alternation:
@@ -536,13 +694,11 @@ class _Alternation:
         self._free_idxs = [i for i in idxs if i not in gates]
         self.free = _alternation(specs, self._free_idxs)
         # the ungated rules are tried only on lines they can begin, when each pattern lets that be told
-        free_patterns = [specs[i].params["pattern"] for i in self._free_idxs]
-        self._prefix_gate = (
-            _PrefixGate([compile_regex(specs[i], p) for i, p in zip(self._free_idxs, free_patterns)])
-            if free_patterns and all(map(prefix_safe, free_patterns))
-            else None
-        )
+        free_gate = _PrefixGate.of([specs[i] for i in self._free_idxs])
+        self._prefix_gate = free_gate if self._free_idxs and free_gate.judges_all else None
         self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
+        # and each gated rule only on lines it can begin, where its pattern lets that be told
+        self._gated_prefix = _PrefixGate.of([specs[i] for i, _, _ in self.gated])
         # which gated rules' words a line holds, each word naming the rules it admits
         owners: dict[str, set[int]] = {}
         for pos, (_, gate, _) in enumerate(self.gated):
@@ -592,7 +748,11 @@ class _Alternation:
                 best = (-m.start(_rule_group(i)), i)
         if self.gated:
             edged: bool | None = None  # whether the line may start with an edge (found out when needed)
-            for pos in self._candidates(text, start, stop):  # in rule order
+            candidates = self._candidates(text, start, stop)
+            if candidates:
+                begins = self._gated_prefix.admitted(text, start, stop, sum(1 << pos for pos in candidates))
+                candidates = [pos for pos in candidates if begins >> pos & 1]
+            for pos in candidates:  # in rule order
                 i, _, lazy = self.gated[pos]
                 if best is not None and i > best[1]:
                     # a later rule wins only with a longer edge: none, where no edge can start the line
