@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scrubber.kinds import garble, language
 from scrubber.kinds.base import DocContext
 from scrubber.kinds.lexicon import uncommon_runs
-from scrubber.text import LazySegmentation
+from scrubber.text import LazySegmentation, beyond_ascii_of
 from scrubber.wordruns import letter_runs
 
 
@@ -369,3 +369,56 @@ def test_elision_hints_equal_the_class_scan(text: str) -> None:
 @given(text=st.lists(ELISION_PIECES, max_size=20).map("".join))
 def test_elision_hints_property(text: str) -> None:
     assert any(h.search(text) for h in garble._ELISION_HINTS) == bool(_ELISION_CLASS_HINT.search(text))
+
+
+# -- the characters beyond ASCII, asked instead of scanning the text ------------------------
+
+BEYOND_PIECES = st.sampled_from(
+    [*" \n.,'’“”–—…", "a", "Z", "é", "ß", "ą", "İ", "Σ", "Москва", "東京", "\ud800", "\udfff", "\x80", "\U0001f600", "ǅ"]
+)
+#: the class scans that :func:`scrubber.text.beyond_ascii` answers for the whole text
+BEYOND_CLASSES = [language._NON_ASCII_CHAR, garble._BEYOND_LATIN, garble._FOREIGN_HINT_SCANS[0]]
+
+
+@pytest.mark.parametrize("pattern", BEYOND_CLASSES, ids=lambda p: p.pattern[:12])
+def test_beyond_ascii_classes_take_no_ascii_character(pattern: re.Pattern[str]) -> None:
+    assert pattern.search("".join(map(chr, range(128)))) is None
+
+
+@pytest.mark.parametrize("text", ["", "plain", "It’s “quoted” — fine…", "Москва\ud800x\U0001f600é", "\x80\x7f\x00"])
+def test_beyond_ascii_table(text: str) -> None:
+    assert beyond_ascii_of(text) == "".join(c for c in text if not c.isascii())
+
+
+@given(text=st.lists(BEYOND_PIECES, max_size=30).map("".join))
+def test_beyond_ascii_property(text: str) -> None:
+    """The same characters in order, and each class scan finds one in them exactly when it finds one in the text."""
+    rest = beyond_ascii_of(text)
+    assert rest == "".join(c for c in text if not c.isascii())
+    for pattern in BEYOND_CLASSES:
+        assert (pattern.search(rest) is None) == (pattern.search(text) is None)
+    ctx = DocContext(text)
+    assert language.plain_typography(ctx) == (language._NON_ASCII_CHAR.search(text) is None)
+
+
+@given(text=st.lists(BEYOND_PIECES, max_size=30).map("".join))
+def test_letter_counts_equal_the_regex_counts(text: str) -> None:
+    assert language._letter_counts(text) == (len(language._LATIN_LETTER.findall(text)), len(language._LETTER.findall(text)))
+
+
+def test_code_mix_latin_letters_gate() -> None:
+    """Without a foreign or accented letter the letters scan is skipped, and the hint lines stay the same."""
+    for text in ["the aunque fish — “so” …", "la costruzione", "und der\nStadt", "é", "x ą y"]:
+        runs = letter_runs(text.lower())
+        letters = garble._FOREIGN_HINT_SCANS[0].search(beyond_ascii_of(text)) is not None
+        assert garble._foreign_hint_lines(text, runs, True, letters) == garble._foreign_hint_lines(text, runs)
+
+
+#: the alternation the function-word trie replaces
+PLAIN_FUNCTION_WORD = re.compile(r"\b(?:" + "|".join(sorted(language.ENGLISH_FUNCTION_WORDS, key=len, reverse=True)) + r")\b", re.I)
+FUNCTION_PIECES = st.sampled_from([*" \n.,'’-_", "the", "The", "THEM", "a", "an", "and", "i", "İ", "ſo", "K", "its", "it", "x", "7", "é"])
+
+
+@given(text=st.lists(FUNCTION_PIECES, max_size=30).map("".join))
+def test_function_word_trie_equals_the_alternation(text: str) -> None:
+    assert [m.span() for m in language._FUNCTION_WORD.finditer(text)] == [m.span() for m in PLAIN_FUNCTION_WORD.finditer(text)]

@@ -38,7 +38,7 @@ import regex
 
 from ..model import Finding
 from ..scoring import sentence_score
-from ..text import LazySegmentation, Span, lowered, segmentation, word_trie
+from ..text import LazySegmentation, Span, beyond_ascii, lowered, segmentation, word_trie
 from ..wordruns import RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .by_mark import ByMark
@@ -769,7 +769,7 @@ def code_mix(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) 
     the original spelling of a name on purpose.
     """
     text = ctx.text
-    if text.isascii() or not _BEYOND_LATIN.search(text):  # (isascii is a flag of the string: no scan)
+    if not _BEYOND_LATIN.search(beyond_ascii(ctx)):  # (the class takes no ASCII: asked of the few other characters)
         return
     for m in finditer(_OTHER_SCRIPT, text, "garble.code-mix"):
         s_start, s_end = seg.sentence_at(m.start())
@@ -1071,7 +1071,7 @@ def _lines_with(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     return lines
 
 
-def _foreign_hint_lines(text: str, runs: set[str], may_end: bool = True) -> list[tuple[int, int]]:
+def _foreign_hint_lines(text: str, runs: set[str], may_end: bool = True, letters: bool = True) -> list[tuple[int, int]]:
     r"""The lines :func:`_lines_with` finds for :data:`_FOREIGN_HINTS`, by its three faster scans.
 
     ``runs`` are the letter runs of the lower-cased text (:func:`letter_runs`).
@@ -1080,10 +1080,13 @@ def _foreign_hint_lines(text: str, runs: set[str], may_end: bool = True) -> list
     lower-cased text too: when none is among ``runs`` the costliest scan
     (it stops at every word boundary) cannot match and is skipped.
     ``may_end``: False when no run ends with a foreign ending
-    (:func:`_may_end_foreign`), which skips the endings scan.
+    (:func:`_may_end_foreign`), which skips the endings scan. ``letters``:
+    False when the first scan's class (foreign and accented letters, none of
+    them ASCII) is not among the text's characters beyond ASCII
+    (:func:`~scrubber.text.beyond_ascii`), which skips that scan.
     """
     with_words = not _FOREIGN_WORDS.isdisjoint(runs)
-    scans = [scan for k, scan in enumerate(_FOREIGN_HINT_SCANS) if k == 0 or (k == 1 and may_end) or (k == 2 and with_words)]
+    scans = [scan for k, scan in enumerate(_FOREIGN_HINT_SCANS) if (k == 0 and letters) or (k == 1 and may_end) or (k == 2 and with_words)]
     found = {line for scan in scans for line in _lines_with(text, scan)}
     if with_words and _FOREIGN_WORD_FIRST.match(text):
         end = text.find("\n")
@@ -1222,7 +1225,8 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     may_end = _may_end_foreign(runs, uncommon)
     if not (text.isascii() and _no_foreign_token(text, runs) and not (may_end and _ENDING_HINT.search(text))):
         # the hand-written signals (letters, endings, function words) cover what the word lists cut
-        for start, end, word in _foreign_latin_words(text, _foreign_hint_lines(text, runs, may_end)):
+        letters = _FOREIGN_HINT_SCANS[0].search(beyond_ascii(ctx)) is not None
+        for start, end, word in _foreign_latin_words(text, _foreign_hint_lines(text, runs, may_end, letters)):
             by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not by_sentence:
         return
