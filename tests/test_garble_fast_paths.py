@@ -422,3 +422,18 @@ FUNCTION_PIECES = st.sampled_from([*" \n.,'’-_", "the", "The", "THEM", "a", "a
 @given(text=st.lists(FUNCTION_PIECES, max_size=30).map("".join))
 def test_function_word_trie_equals_the_alternation(text: str) -> None:
     assert [m.span() for m in language._FUNCTION_WORD.finditer(text)] == [m.span() for m in PLAIN_FUNCTION_WORD.finditer(text)]
+
+
+PARAGRAPH_MARK_PIECES = st.sampled_from([*" \n\t\r\x0b\x1c\u2028\u00a0.\"“”()[]’'", "’’", "''", "a", "\x1b["])
+
+
+@pytest.mark.parametrize("text", ["", "no marks", "(a)\n\n“b” [c]\n  ’’’ '' \n\u2028(", "x\x1c\n\x1c''\x1c"])
+def test_marks_by_paragraph_equal_the_marks_of_each_paragraph(text: str) -> None:
+    seg = LazySegmentation(text)
+    expected = [(k, a, b, garble._marks(text, a, b)) for k, (a, b) in enumerate(seg.paragraphs) if garble._marks(text, a, b)]
+    assert list(garble._marks_by_paragraph(text, seg)) == expected
+
+
+@given(text=st.lists(PARAGRAPH_MARK_PIECES, max_size=30).map("".join))
+def test_marks_by_paragraph_property(text: str) -> None:
+    test_marks_by_paragraph_equal_the_marks_of_each_paragraph(text)

@@ -28,6 +28,7 @@ import json
 import re
 import string
 import sys
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -1486,6 +1487,27 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return found
 
 
+def _marks_by_paragraph(text: str, seg: LazySegmentation) -> Iterator[tuple[int, int, int, list[tuple[int, str]]]]:
+    """``(k, start, end, _marks(text, start, end))`` of each paragraph ``k`` holding a mark, in order.
+
+    The marks of the whole text, found once, are those of its paragraphs in
+    turn: each is a character that is not white space, or two such, so it
+    lies inside one paragraph (a non-blank line without its outer blanks),
+    and two-character marks are found from a paragraph's start as from the
+    end of the last one before it, which no mark reaches past. Nine
+    ``str.find`` per document instead of nine per paragraph (news documents
+    have dozens of paragraphs and a handful of quotes).
+    """
+    marks = _marks(text, 0, len(text))
+    i = 0
+    while i < len(marks):
+        k = seg.paragraph_at(marks[i][0])
+        start, end = seg.paragraphs[k]
+        j = bisect_left(marks, (end,), i)  # (the first mark at or past the paragraph's end)
+        yield k, start, end, marks[i:j]
+        i = j
+
+
 def _paragraph_marks(text: str, start: int, end: int, marks: list[tuple[int, str]]) -> tuple[list[int], list[int], list[int]]:
     """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets), from :func:`_marks` of the paragraph."""
     open_quotes: list[int] = []
@@ -1536,13 +1558,12 @@ def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[st
     not flagged.
     """
     text = ctx.text
-    paras = seg.paragraphs
-    for k, (p_start, p_end) in enumerate(paras):
-        marks = _marks(text, p_start, p_end)
+    for k, p_start, p_end, marks in _marks_by_paragraph(text, seg):
         if not any(len(c) == 1 for _, c in marks):
             continue  # no quote or bracket ('' and ’’ alone are not looked at)
         open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p_start, p_end, marks)
         if open_quotes:
+            paras = seg.paragraphs
             runs_on = k + 1 < len(paras) and text[paras[k + 1][0]] in '"“'
             if not (runs_on and len(open_quotes) == 1):
                 i = open_quotes[-1]
