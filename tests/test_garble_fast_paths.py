@@ -437,3 +437,43 @@ def test_marks_by_paragraph_equal_the_marks_of_each_paragraph(text: str) -> None
 @given(text=st.lists(PARAGRAPH_MARK_PIECES, max_size=30).map("".join))
 def test_marks_by_paragraph_property(text: str) -> None:
     test_marks_by_paragraph_equal_the_marks_of_each_paragraph(text)
+
+
+def plain_repeated_phrase_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in garble._REPEAT_PHRASE.finditer(text)]
+
+
+def repeated_phrase_spans(text: str) -> list[tuple[int, int]]:
+    """The phrase matches :func:`garble.repeated_words` tries by position (every phrase match, before its filters)."""
+    _, phrase, fast = garble._repeat_candidates(text)
+    if not phrase:
+        return []
+    if fast is None:
+        return plain_repeated_phrase_spans(text)
+    return [m.span() for m in garble._matches_at(garble._REPEAT_PHRASE, text, garble._repeated_phrase_starts(fast), "x")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the court, the court said; The Court the court. x'the court the court",
+        "go on, go on\ngo on go on go on go on, go on",
+        "a b a b a b a b\ta\tb a b",
+        "it’s on it’s on, on it on it-on it, on it’s",
+        "7the court the court the court",
+        "The   big dog,   The   big dog",
+        "",
+    ],
+)
+def test_repeated_phrases_by_position_equal_the_whole_scan(text: str) -> None:
+    assert repeated_phrase_spans(text) == plain_repeated_phrase_spans(text)
+
+
+PHRASE_PIECES = st.sampled_from(
+    [" ", " ", "\t", "\n", ",", ", ", ".", "'", "’", "-", "_", "7", "the", "The", "court", "a", "b", "x'a", "é", "—"]
+)
+
+
+@given(text=st.lists(PHRASE_PIECES, max_size=30).map("".join))
+def test_repeated_phrases_by_position_property(text: str) -> None:
+    assert repeated_phrase_spans(text) == plain_repeated_phrase_spans(text)
