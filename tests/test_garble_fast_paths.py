@@ -477,3 +477,29 @@ PHRASE_PIECES = st.sampled_from(
 @given(text=st.lists(PHRASE_PIECES, max_size=30).map("".join))
 def test_repeated_phrases_by_position_property(text: str) -> None:
     assert repeated_phrase_spans(text) == plain_repeated_phrase_spans(text)
+
+
+def plain_elision_spans(text: str) -> list[tuple[int, int]]:
+    """The matches of the whole-text scan that :func:`garble._elisions` can keep (lower case)."""
+    return [m.span() for m in garble._ELISION.finditer(text) if m.group().islower()]
+
+
+@pytest.mark.parametrize(
+    "text", ["d'autres l’erosione dell'autore", "D'autres d'Autres x'd'autres qu'il qu’elle", "it's l'A d’Éte l'éte ß'abc", "d'abc\nl'xyz"]
+)
+def test_elisions_by_position_equal_the_whole_scan(text: str) -> None:
+    assert [m.span() for m in garble._elision_matches(text) if m.group().islower()] == plain_elision_spans(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([*ELISION_PIECES.elements, "dell", "qu", "D", "-", "’’"]), max_size=20).map("".join))
+def test_elisions_by_position_property(text: str) -> None:
+    assert [m.span() for m in garble._elision_matches(text) if m.group().islower()] == plain_elision_spans(text)
+
+
+@given(
+    words=st.sets(st.sampled_from(["zione", "azione", "keit", "keitx", "ab", "cji", "sji", "xycz", "heits", "ungen", "a", "é"]), max_size=6)
+)
+def test_may_end_foreign_equals_the_word_by_word_test(words: set[str]) -> None:
+    plain = any(w.endswith(garble._ENDINGS) for w in words) or not garble._common_with_ending().isdisjoint(words)
+    assert garble._may_end_foreign(words, words) == plain
