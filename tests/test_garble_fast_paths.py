@@ -497,9 +497,50 @@ def test_elisions_by_position_property(text: str) -> None:
     assert [m.span() for m in garble._elision_matches(text) if m.group().islower()] == plain_elision_spans(text)
 
 
+@settings(deadline=None)  # (the first example loads the word tables)
 @given(
     words=st.sets(st.sampled_from(["zione", "azione", "keit", "keitx", "ab", "cji", "sji", "xycz", "heits", "ungen", "a", "é"]), max_size=6)
 )
 def test_may_end_foreign_equals_the_word_by_word_test(words: set[str]) -> None:
     plain = any(w.endswith(garble._ENDINGS) for w in words) or not garble._common_with_ending().isdisjoint(words)
     assert garble._may_end_foreign(words, words) == plain
+
+
+def foreign_words_by_lines(text: str) -> list[tuple[int, int, str]]:
+    """code-mix-latin's hand-written signals as the hint lines gave them (the reference of the positional form)."""
+    runs = letter_runs(text.lower())
+    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    letters = garble._FOREIGN_HINT_SCANS[0].search(beyond_ascii_of(text)) is not None
+    return list(garble._foreign_latin_words(text, garble._foreign_hint_lines(text, runs, may_end, letters)))
+
+
+def foreign_words_by_position(text: str) -> list[tuple[int, int, str]]:
+    runs = letter_runs(text.lower())
+    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    letters = garble._FOREIGN_HINT_SCANS[0].search(beyond_ascii_of(text)) is not None
+    return list(garble._foreign_latin_words_at(text, garble._foreign_word_starts(text, runs, may_end, letters)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *FOREIGN_TEXTS,
+        "und der die\nund\tund, (und) und's und-so x-und ÉTAT étata zionezione keitxkeit politycznej",
+        "a Éxzione b naïveté café l'été ości Różnica 7ą ą7 _ą ą_ a'ą ą'b",
+        "é" * 300 + " und " + "ą" * 200 + "zione",
+    ],
+)
+def test_foreign_words_by_position_equal_the_hint_lines(text: str) -> None:
+    assert foreign_words_by_position(text) == foreign_words_by_lines(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(FOREIGN_PIECES, max_size=30).map("".join))
+def test_foreign_words_by_position_property(text: str) -> None:
+    assert foreign_words_by_position(text) == foreign_words_by_lines(text)
+
+
+def test_word_starts_walk_each_run_once() -> None:
+    text = "x " + "é" * 50_000 + " y"
+    hits = [m.start() for m in garble._FOREIGN_HINT_SCANS[0].finditer(text)]
+    assert set(garble._word_starts(text, hits)) == {2}
