@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language
-from scrubber.kinds.base import DocContext
+from scrubber.kinds.base import REGEX_TIMEOUT, DocContext
 from scrubber.kinds.lexicon import uncommon_runs
 from scrubber.text import LazySegmentation, beyond_ascii_of
 from scrubber.wordruns import letter_runs
@@ -544,3 +544,19 @@ def test_word_starts_walk_each_run_once() -> None:
     text = "x " + "é" * 50_000 + " y"
     hits = [m.start() for m in garble._FOREIGN_HINT_SCANS[0].finditer(text)]
     assert set(garble._word_starts(text, hits)) == {2}
+
+
+def test_guard_only_for_long_texts_and_regex_patterns() -> None:
+    short, long = "x" * garble._UNGUARDED_LENGTH, "x" * (garble._UNGUARDED_LENGTH + 1)
+    assert garble._guard(garble._STRAY, short) == {}
+    assert garble._guard(garble._STRAY, long) == {"timeout": REGEX_TIMEOUT}
+    assert garble._guard(garble._LOWER_AFTER_STOP, long) == {}  # an re pattern takes no timeout
+
+
+@pytest.mark.parametrize("unit", ['word , word ( x ) the, a- fund . . US, , x said . ok. " he', "a.\n"])
+def test_positional_matches_equal_on_a_guarded_text(unit: str) -> None:
+    text = unit * (garble._UNGUARDED_LENGTH // len(unit) + 2)
+    assert garble._guard(garble._TOKENIZED, text)
+    for pattern, positional in POSITIONAL.values():
+        assert [m.span() for m in positional(text)] == [m.span() for m in pattern.finditer(text)]
+    assert [m.span() for m in garble._stray_matches(text)] == [m.span() for m in garble._STRAY.finditer(text)]

@@ -120,6 +120,30 @@ def _blank_run_start(text: str, i: int) -> int:
     return i
 
 
+#: a text longer than this has each of the detectors' own ``regex`` matches at a position guarded by
+#: :data:`~.base.REGEX_TIMEOUT`; a shorter one is matched without the guard (see :func:`_guard`)
+_UNGUARDED_LENGTH = 100_000
+
+
+def _guard(pattern: Any, text: str) -> dict[str, float]:
+    """The keyword arguments of a ``pattern.match`` at a position of ``text``: the timeout, where it can matter.
+
+    ``regex`` reads the process's CPU clock twice per call that has a
+    timeout: two system calls (vDSO does not serve that clock), about 4 us
+    here, more than most of these matches cost (12,000 calls a pass over
+    perf-news). The patterns tried this way (:data:`_ORPHAN`, :data:`_TOKENIZED`,
+    :data:`_SPACE_QUOTE`, the branches of :data:`_STRAY`) are look-arounds
+    around a few characters, each quantifier a single class with nothing
+    nested, and no look-around reaches past the line: a match at a position
+    costs time linear in its line at worst, milliseconds for a line of
+    :data:`_UNGUARDED_LENGTH` characters, never the second of the timeout. So
+    the guard is kept only for texts longer than that (scraped text can be a
+    16 MB line), and a shorter text meets the same matches and no timeout
+    either way. ``re`` patterns take no timeout.
+    """
+    return {"timeout": REGEX_TIMEOUT} if isinstance(pattern, regex.Pattern) and len(text) > _UNGUARDED_LENGTH else {}
+
+
 def _matches_at(pattern: Any, text: str, starts: Iterable[int], rule: str) -> list[Any]:
     """What ``pattern.finditer`` finds over each line of ``text``, trying the pattern only at ``starts``.
 
@@ -135,7 +159,7 @@ def _matches_at(pattern: Any, text: str, starts: Iterable[int], rule: str) -> li
     """
     found: list[Any] = []
     last_end = line_end = -1
-    timeout = {"timeout": REGEX_TIMEOUT} if isinstance(pattern, regex.Pattern) else {}
+    timeout = _guard(pattern, text)
     try:
         for p in sorted(set(starts)):
             if p < last_end:
@@ -561,9 +585,10 @@ def _stray_matches(text: str) -> list[Any]:
     """
     positions = _stray_positions(text)
     found = []
+    guard = _guard(_STRAY, text)
     try:
         for p in positions:
-            if (m := _STRAY_BY_MARK.match(text, p, timeout=REGEX_TIMEOUT)) is not None:
+            if (m := _STRAY_BY_MARK.match(text, p, **guard)) is not None:
                 found.append(m)
     except TimeoutError:
         raise RuleTimeout(
