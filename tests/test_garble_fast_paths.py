@@ -13,7 +13,7 @@ from scrubber.kinds import garble, language
 from scrubber.kinds.base import REGEX_TIMEOUT, DocContext
 from scrubber.kinds.lexicon import uncommon_runs
 from scrubber.text import LazySegmentation, beyond_ascii_of
-from scrubber.wordruns import letter_runs
+from scrubber.wordruns import RunSkip, letter_runs
 
 
 def plain_foreign_latin_words(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -560,3 +560,82 @@ def test_positional_matches_equal_on_a_guarded_text(unit: str) -> None:
     for pattern, positional in POSITIONAL.values():
         assert [m.span() for m in positional(text)] == [m.span() for m in pattern.finditer(text)]
     assert [m.span() for m in garble._stray_matches(text)] == [m.span() for m in garble._STRAY.finditer(text)]
+
+
+PLACEHOLDER_PIECES = st.sampled_from(
+    [
+        *" \n.,'’-_“—",
+        "a",
+        "The",
+        "und",
+        "é",
+        "É",
+        "ß",
+        "ą",
+        "Москва",
+        "東京",
+        "²",
+        "٣",
+        "ǅ",
+        "\U0001f600",
+        "\x01",
+        "İ",
+        "Σ",
+        "the",
+        "café",
+        "naïve",
+    ]
+)
+
+
+def reference_lower_runs(text: str) -> set[str]:
+    """:func:`garble.lower_runs` by ``re.findall`` over the lower-cased text, less the same skipped words."""
+    return set(re.findall(r"[^\W\d_]+", text.lower())) - garble._runs_skip().words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "José said café café, the Präsident said: naïve naïve — “so”.",
+        "Москва Москва and the the ²² ²",
+        "".join(chr(0xC0 + k) + " " for k in range(40)),  # more letters beyond ASCII than stand-ins
+        "digits ٣ ٣ of another script, mid٣dle mid٣dle",
+        "a\x01b é",
+    ],
+)
+def test_placeholder_form_equals_the_regex_runs(text: str) -> None:
+    assert garble.lower_runs(DocContext(text)) == reference_lower_runs(text)
+    assert repeated_word_spans(text) == plain_repeated_word_spans(text)
+    assert repeated_phrase_spans(text) == plain_repeated_phrase_spans(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(PLACEHOLDER_PIECES, max_size=30).map("".join))
+def test_placeholder_form_property(text: str) -> None:
+    test_placeholder_form_equals_the_regex_runs(text)
+
+
+def plain_repeated_spots(text: str) -> list[tuple[int, int]]:
+    """Every spot of :func:`garble.repeated_words` by its two whole-text scans."""
+    spots = plain_repeated_word_spans(text)
+    for m in garble._REPEAT_PHRASE.finditer(text):
+        if m.group(1)[0].isupper() and m.group(3)[0].isupper():
+            continue
+        if m.group(2) and not garble._DETERMINER_START.match(m.group(1) + " "):
+            continue
+        spots.append(m.span())
+    return spots
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([*PLACEHOLDER_PIECES.elements, ", ", "  "]), max_size=30).map("".join))
+def test_repeated_words_with_stand_ins_property(text: str) -> None:
+    assert [(a, b) for a, b, _ in garble.repeated_words(DocContext(text), LazySegmentation(text), {})] == plain_repeated_spots(text)
+
+
+def test_stand_in_runs_lose_the_skipped_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A skipped word beyond ASCII is taken out once read back (the compiled filter saw its stand-ins)."""
+    skip = RunSkip({"café", "the"})
+    monkeypatch.setattr(garble, "_runs_skip", lambda: skip)
+    text = "The café and the Ärger, naïve Москва"
+    assert garble.lower_runs(DocContext(text)) == set(re.findall(r"[^\W\d_]+", text.lower())) - skip.words
