@@ -639,3 +639,24 @@ def test_stand_in_runs_lose_the_skipped_words(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(garble, "_runs_skip", lambda: skip)
     text = "The café and the Ärger, naïve Москва"
     assert garble.lower_runs(DocContext(text)) == set(re.findall(r"[^\W\d_]+", text.lower())) - skip.words
+
+
+HINT_TRIE_PIECES = st.sampled_from([*" \n.,'’-_", "de", "DE", "des", "la", "y", "og", "und", "the", "İ", "ſe", "K", "é", "7"])
+
+
+@given(text=st.lists(HINT_TRIE_PIECES, max_size=30).map("".join))
+def test_other_language_trie_equals_the_alternation(text: str) -> None:
+    assert [m.span() for m in language._OTHER_LANGUAGE_TRIE.finditer(text)] == [
+        m.span() for m in language._OTHER_LANGUAGE_HINT.finditer(text)
+    ]
+    assert bool(language._OTHER_LANGUAGE_TRIE.match(text)) == bool(language._OTHER_LANGUAGE_HINT.match(text))
+
+
+TOKENIZED_GATE_PIECES = st.sampled_from([*" \t\n.,()[]'’", "n", "t", "n't", "n’t", "do", "a"])
+
+
+@given(text=st.lists(TOKENIZED_GATE_PIECES, max_size=30).map("".join))
+def test_tokenized_gates_skip_only_empty_scans(text: str) -> None:
+    for scan, needle in zip(garble._TOKENIZED_HINTS[1:], ["(", "[", "n't", "n’t"]):
+        if needle not in text:
+            assert scan.search(text) is None

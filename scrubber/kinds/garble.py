@@ -157,11 +157,14 @@ def _matches_at(pattern: Any, text: str, starts: Iterable[int], rule: str) -> li
     lines are whole paragraphs, and the hints are few (a few hundred on
     perf-news's 2,402 documents).
     """
+    ordered = sorted(set(starts))
+    if not ordered:
+        return []
     found: list[Any] = []
     last_end = line_end = -1
     timeout = _guard(pattern, text)
     try:
-        for p in sorted(set(starts)):
+        for p in ordered:
             if p < last_end:
                 continue
             if p > line_end:
@@ -420,10 +423,13 @@ def _tokenized_matches(text: str) -> list[Any]:
     ``word ,``/``FTIR )`` start at the blanks before it; ``( FTIR`` starts at
     its bracket; ``do n't`` at the blanks before the ``n`` of its hint ``'t``.
     """
-    brackets, apostrophes = _TOKENIZED_HINTS[1:3], _TOKENIZED_HINTS[3:]
     starts = [i for p in _hint_starts(text, _TOKENIZED_HINTS[0], "blank_mark") for i in (p, _blank_run_start(text, p))]
-    starts += [h.start() for scan in brackets for h in scan.finditer(text)]
-    starts += [_blank_run_start(text, h.start() - 1) for scan in apostrophes for h in scan.finditer(text)]
+    for scan, needle in zip(_TOKENIZED_HINTS[1:3], "(["):
+        if needle in text:  # (each scan's match holds its bracket: no bracket, no scan)
+            starts += [h.start() for h in scan.finditer(text)]
+    for scan, needle in zip(_TOKENIZED_HINTS[3:], ("n't", "n’t")):
+        if needle in text:
+            starts += [_blank_run_start(text, h.start() - 1) for h in scan.finditer(text)]
     return _matches_at(_TOKENIZED, text, starts, "garble.tokenized")
 
 
@@ -1273,8 +1279,11 @@ def _elision_matches(text: str) -> list[re.Match[str]]:
     led by a look-behind, stepped through every character of the documents
     with a hint (most of them: a quoted 'word' is one).
     """
-    starts = [a - k for hint in _ELISION_HINTS for m in hint.finditer(text) for a in (m.start(),) for k in _ELISION_LEADS if a >= k]
-    return _matches_at(_ELISION, text, starts, "garble.code-mix-latin") if starts else []
+    starts = []
+    for hint, apostrophe in zip(_ELISION_HINTS, "'’"):
+        if apostrophe in text:  # (each hint is led by its apostrophe)
+            starts += [a - k for a in (m.start() for m in hint.finditer(text)) for k in _ELISION_LEADS if a >= k]
+    return _matches_at(_ELISION, text, starts, "garble.code-mix-latin")
 
 
 def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
@@ -1872,20 +1881,23 @@ class GarbleMatcher(Matcher):
             if extra:
                 raise PackError(f"{spec.where()}: detector {name!r} takes no parameter(s) {', '.join(sorted(extra))}")
             self.detectors.append((spec, det))
+        #: what :meth:`find` reads of each detector, unpacked once (it runs every detector on every document)
+        self._runs = [(spec, det.fn, spec.params, det.english_only) for spec, det in self.detectors]
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
-        if not ctx.text.strip():
+        text = ctx.text
+        if not text or text.isspace():  # (not text.strip(): no copy of the document)
             return
         seg = segmentation(ctx)
         english: bool | None = None
         per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
-        for spec, det in self.detectors:
-            if det.english_only:
+        for spec, fn, params, english_only in self._runs:
+            if english_only:
                 if english is None:
                     english = document_language(ctx) == "en"
                 if not english:
                     continue
-            for spot in det.fn(ctx, seg, spec.params):
+            for spot in fn(ctx, seg, params):
                 per_sentence.setdefault(seg.sentence_at(spot[0]), []).append((spec, spot))
         for span in sorted(per_sentence):
             if mojibake_between(ctx, span[0], span[1]):

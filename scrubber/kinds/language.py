@@ -356,6 +356,10 @@ _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f‘’“”–—…]")
 #: the other-language hint words, led by the non-word character before them (a
 #: character class first lets ``re`` skip ahead in C), for a lower-cased text
 HINT_WORDS = frozenset(_OTHER_LANGUAGE_HINT.pattern[5:-3].split("|"))
+#: :data:`_OTHER_LANGUAGE_HINT` as a trie: it matches where the alternation matches (each word is
+#: a whole run of word characters between ``\b`` and ``\b``), deciding on the first letter where
+#: the alternation tried sixty words at every position it was asked about
+_OTHER_LANGUAGE_TRIE = re.compile(r"\b" + word_trie(HINT_WORDS) + r"\b", re.I)
 _HINT_SCAN = re.compile(r"[^\w]" + word_trie(sorted(HINT_WORDS)) + r"\b")
 #: :data:`_HINT_SCAN` one word at a time, led by the word itself so that ``re`` jumps
 #: to it in C (the scan above stops at every space and mark): a match starts at the
@@ -385,13 +389,11 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     found = set() if plain_typography(ctx) else set(seg.sentences_hit(_NON_ASCII_CHAR))
     lower = lowered(ctx)
     if len(lower) != len(text):  # a character whose lower case is longer (İ): no shared offsets
-        found.update(seg.sentences_hit(_OTHER_LANGUAGE_HINT))
+        found.update(seg.sentences_hit(_OTHER_LANGUAGE_TRIE))
     else:
-        from .garble import lower_runs  # (garble imports this module)
-
-        for word in HINT_WORDS.intersection(lower_runs(ctx)):
+        for word in HINT_WORDS.intersection(_garble.lower_runs(ctx)):
             found.update(seg.sentences_hit(_HINT_WORD_SCANS[word], lower))
-        if _OTHER_LANGUAGE_HINT.match(text):
+        if _OTHER_LANGUAGE_TRIE.match(text):
             found.add(seg.sentence_at(0))
     return sorted(found)
 
@@ -416,7 +418,7 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
         if n < min_words:
             continue
         if doc_lang == "en":
-            if (plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence)) and not _OTHER_LANGUAGE_HINT.search(sentence):
+            if (plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence)) and not _OTHER_LANGUAGE_TRIE.search(sentence):
                 continue  # plain ASCII (curly quotes allowed) with no function word of another language: an English headline or list
             if ratio > MAX_ENGLISH_RATIO:
                 latin, letters = _letter_counts(sentence)
@@ -452,3 +454,8 @@ class LanguageKind(Kind):
         from .garble import GarbleKind
 
         return GarbleKind.compile(specs)
+
+
+# garble's letter runs (:func:`_candidate_sentences`); at the end: garble imports this module, and
+# a module being imported is found in ``sys.modules`` by the import of the other
+from . import garble as _garble  # noqa: E402
