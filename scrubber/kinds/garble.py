@@ -592,9 +592,10 @@ def _stray_matches(text: str) -> list[Any]:
     positions = _stray_positions(text)
     found = []
     guard = _guard(_STRAY, text)
+    for_char = _STRAY_BY_MARK.for_char  # (ByMark.match, less a call: a position is never past the end here)
     try:
         for p in positions:
-            if (m := _STRAY_BY_MARK.match(text, p, **guard)) is not None:
+            if (sub := for_char(text[p])) is not None and (m := sub.match(text, p, **guard)) is not None:
                 found.append(m)
     except TimeoutError:
         raise RuleTimeout(
@@ -1908,15 +1909,13 @@ class GarbleMatcher(Matcher):
     def _finding(sentence: Span, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
         best: dict[str, RuleSpec] = {}
         reasons: list[str] = []
-        for spec, (_, _, reason) in sorted(hits, key=lambda h: h[1][0]):
+        ordered = sorted(hits, key=lambda h: h[1][0])
+        for spec, (_, _, reason) in ordered:
             best.setdefault(spec.id, spec)
             if reason not in reasons:
                 reasons.append(reason)
         top = max(best.values(), key=lambda sp: (sp.confidence, -sp.priority, sp.id))
-        detail = json.dumps(
-            [{"rule": spec.id, "start": a, "end": b, "reason": r} for spec, (a, b, r) in sorted(hits, key=lambda h: h[1][0])],
-            ensure_ascii=False,
-        )
+        detail = _DETAIL_JSON.encode([{"rule": spec.id, "start": a, "end": b, "reason": r} for spec, (a, b, r) in ordered])
         return Finding(
             rule=top.id,
             start=sentence[0],
@@ -1927,6 +1926,10 @@ class GarbleMatcher(Matcher):
             safe=False,
             detail=detail,
         )
+
+
+#: what ``json.dumps(value, ensure_ascii=False)`` does, without making an encoder per call
+_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 @register
