@@ -13,7 +13,7 @@ from scrubber.kinds import garble, language
 from scrubber.kinds.base import REGEX_TIMEOUT, DocContext
 from scrubber.kinds.lexicon import uncommon_runs
 from scrubber.text import LazySegmentation, beyond_ascii_of
-from scrubber.wordruns import RunSkip, letter_runs
+from scrubber.wordruns import RunSkip, letter_runs, run_bytes
 
 
 def plain_foreign_latin_words(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -660,3 +660,18 @@ def test_tokenized_gates_skip_only_empty_scans(text: str) -> None:
     for scan, needle in zip(garble._TOKENIZED_HINTS[1:], ["(", "[", "n't", "n’t"]):
         if needle not in text:
             assert scan.search(text) is None
+
+
+def test_only_one_character_grows_when_lower_cased() -> None:
+    """The hint-word gate tests ``"İ" in text`` for "the lower-cased text is longer": true of this Python's Unicode."""
+    assert [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1] == ["İ"]
+
+
+LOWER_BYTES_PIECES = st.sampled_from([*" \n.,'’-_“—", "The", "THE", "a", "\u212a", "K", "é", "İ", "Σ", "\x01", "x7_"])
+
+
+@given(text=st.lists(LOWER_BYTES_PIECES, max_size=30).map("".join))
+def test_lower_run_bytes_without_lower_casing_the_text(text: str) -> None:
+    expected = run_bytes(text.lower())
+    if expected is not None:
+        assert garble.lower_run_bytes(DocContext(text)) == expected

@@ -706,6 +706,10 @@ def _lower_forms(ctx: DocContext) -> tuple[bytes | None, dict[str, str]]:
     """(:func:`lower_run_bytes`, each upper-case stand-in letter it holds and the letter it stands for), once per document."""
 
     def compute() -> tuple[bytes | None, dict[str, str]]:
+        if (fast := run_bytes(ctx.text)) is not None:
+            # ASCII but for typographic marks, which have no case: lower-casing the text lowers its
+            # A-Z only, so the bytes are those of the lower-cased text (no str.lower of the document)
+            return fast.lower(), {}
         lower = lowered(ctx)
         fast = run_bytes(lower)
         return (fast, {}) if fast is not None else _placeholder_form(lower)
@@ -767,13 +771,13 @@ def _repeat_candidates(text: str, lower: str | None = None, fast: bytes | None =
     """
     if "İ" in text or "Σ" in text:
         return None, True, None
-    lower = text.lower() if lower is None else lower
-    fast = (
-        run_bytes(lower) if fast is None else fast
-    )  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
+    if fast is None:  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
+        lower = text.lower() if lower is None else lower
+        fast = run_bytes(lower)
     if fast is not None:
         word, phrase = equal_neighbours(fast)
         return word, phrase, fast
+    lower = text.lower() if lower is None else lower
     word, phrase = set(), False
     for runs in word_run_stretches(lower):  # a huge line's runs a stretch at a time, not all at once
         more, deeper = equal_neighbours_python(runs)
@@ -850,7 +854,8 @@ def _repeated_phrase_starts(fast: bytes) -> list[int]:
 def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
-    values, phrase, fast = _repeat_candidates(text, lowered(ctx), lower_run_bytes(ctx))
+    fast = lower_run_bytes(ctx)
+    values, phrase, fast = _repeat_candidates(text, lowered(ctx) if fast is None else None, fast)
     if values is None or fast is None or len(values) > _MAX_FOUND_VALUES:
         words: Iterable[re.Match[str]] = _REPEAT_WORD.finditer(text) if values is None or values else ()
     else:
@@ -1427,7 +1432,7 @@ def lower_runs(ctx: DocContext) -> set[str]:
 
     def compute() -> set[str]:
         fast, stands_for = _lower_forms(ctx)
-        runs = letter_runs(lowered(ctx), _runs_skip(), fast)
+        runs = letter_runs(lowered(ctx) if fast is None else ctx.text, _runs_skip(), fast)  # (given its bytes, the text is not read)
         if not stands_for:
             return runs
         # a run with a stand-in is the only kind with an upper-case letter: read it back, and

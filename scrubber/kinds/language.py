@@ -335,7 +335,11 @@ def detect_document_language(text: str, lower: str | None = None, plain: bool = 
 
 def document_language(ctx: DocContext) -> str:
     """The document's language, computed once per document."""
-    return ctx.memo("language.document", lambda: detect_document_language(ctx.text, lowered(ctx), plain_typography(ctx)))
+    # (the compiled count reads the text as it is: the lower-cased copy only helps the Python one)
+    return ctx.memo(
+        "language.document",
+        lambda: detect_document_language(ctx.text, None if COMMON_HITS_COMPILED else lowered(ctx), plain_typography(ctx)),
+    )
 
 
 def plain_typography(ctx: DocContext) -> bool:
@@ -387,11 +391,12 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
         return seg.all_sentences()
     text = ctx.text
     found = set() if plain_typography(ctx) else set(seg.sentences_hit(_NON_ASCII_CHAR))
-    lower = lowered(ctx)
-    if len(lower) != len(text):  # a character whose lower case is longer (İ): no shared offsets
+    if "İ" in text:  # the one character whose lower case is longer (İ): no shared offsets
         found.update(seg.sentences_hit(_OTHER_LANGUAGE_TRIE))
     else:
-        for word in HINT_WORDS.intersection(_garble.lower_runs(ctx)):
+        words = HINT_WORDS.intersection(_garble.lower_runs(ctx))
+        lower = lowered(ctx) if words else ""
+        for word in words:
             found.update(seg.sentences_hit(_HINT_WORD_SCANS[word], lower))
         if _OTHER_LANGUAGE_TRIE.match(text):
             found.add(seg.sentence_at(0))
