@@ -657,7 +657,7 @@ TOKENIZED_GATE_PIECES = st.sampled_from([*" \t\n.,()[]'’", "n", "t", "n't", "n
 
 @given(text=st.lists(TOKENIZED_GATE_PIECES, max_size=30).map("".join))
 def test_tokenized_gates_skip_only_empty_scans(text: str) -> None:
-    for scan, needle in zip(garble._TOKENIZED_HINTS[1:], ["(", "[", "n't", "n’t"]):
+    for scan, needle in zip(garble._TOKENIZED_HINTS[1:], "(['’"):
         if needle not in text:
             assert scan.search(text) is None
 
