@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language
-from scrubber.kinds.base import DocContext
+from scrubber.kinds.base import REGEX_TIMEOUT, DocContext
 from scrubber.kinds.lexicon import uncommon_runs
-from scrubber.text import LazySegmentation
-from scrubber.wordruns import letter_runs
+from scrubber.text import LazySegmentation, beyond_ascii_of
+from scrubber.wordruns import RunSkip, letter_runs, run_bytes
 
 
 def plain_foreign_latin_words(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -369,3 +369,309 @@ def test_elision_hints_equal_the_class_scan(text: str) -> None:
 @given(text=st.lists(ELISION_PIECES, max_size=20).map("".join))
 def test_elision_hints_property(text: str) -> None:
     assert any(h.search(text) for h in garble._ELISION_HINTS) == bool(_ELISION_CLASS_HINT.search(text))
+
+
+# -- the characters beyond ASCII, asked instead of scanning the text ------------------------
+
+BEYOND_PIECES = st.sampled_from(
+    [*" \n.,'’“”–—…", "a", "Z", "é", "ß", "ą", "İ", "Σ", "Москва", "東京", "\ud800", "\udfff", "\x80", "\U0001f600", "ǅ"]
+)
+#: the class scans that :func:`scrubber.text.beyond_ascii` answers for the whole text
+BEYOND_CLASSES = [language._NON_ASCII_CHAR, garble._BEYOND_LATIN, garble._FOREIGN_HINT_SCANS[0]]
+
+
+@pytest.mark.parametrize("pattern", BEYOND_CLASSES, ids=lambda p: p.pattern[:12])
+def test_beyond_ascii_classes_take_no_ascii_character(pattern: re.Pattern[str]) -> None:
+    assert pattern.search("".join(map(chr, range(128)))) is None
+
+
+@pytest.mark.parametrize("text", ["", "plain", "It’s “quoted” — fine…", "Москва\ud800x\U0001f600é", "\x80\x7f\x00"])
+def test_beyond_ascii_table(text: str) -> None:
+    assert beyond_ascii_of(text) == "".join(c for c in text if not c.isascii())
+
+
+@given(text=st.lists(BEYOND_PIECES, max_size=30).map("".join))
+def test_beyond_ascii_property(text: str) -> None:
+    """The same characters in order, and each class scan finds one in them exactly when it finds one in the text."""
+    rest = beyond_ascii_of(text)
+    assert rest == "".join(c for c in text if not c.isascii())
+    for pattern in BEYOND_CLASSES:
+        assert (pattern.search(rest) is None) == (pattern.search(text) is None)
+    ctx = DocContext(text)
+    assert language.plain_typography(ctx) == (language._NON_ASCII_CHAR.search(text) is None)
+
+
+@given(text=st.lists(BEYOND_PIECES, max_size=30).map("".join))
+def test_letter_counts_equal_the_regex_counts(text: str) -> None:
+    assert language._letter_counts(text) == (len(language._LATIN_LETTER.findall(text)), len(language._LETTER.findall(text)))
+
+
+def test_code_mix_latin_letters_gate() -> None:
+    """Without a foreign or accented letter the letters scan is skipped, and the hint lines stay the same."""
+    for text in ["the aunque fish — “so” …", "la costruzione", "und der\nStadt", "é", "x ą y"]:
+        runs = letter_runs(text.lower())
+        letters = garble._FOREIGN_HINT_SCANS[0].search(beyond_ascii_of(text)) is not None
+        assert garble._foreign_hint_lines(text, runs, True, letters) == garble._foreign_hint_lines(text, runs)
+
+
+#: the alternation the function-word trie replaces
+PLAIN_FUNCTION_WORD = re.compile(r"\b(?:" + "|".join(sorted(language.ENGLISH_FUNCTION_WORDS, key=len, reverse=True)) + r")\b", re.I)
+FUNCTION_PIECES = st.sampled_from([*" \n.,'’-_", "the", "The", "THEM", "a", "an", "and", "i", "İ", "ſo", "K", "its", "it", "x", "7", "é"])
+
+
+@given(text=st.lists(FUNCTION_PIECES, max_size=30).map("".join))
+def test_function_word_trie_equals_the_alternation(text: str) -> None:
+    assert [m.span() for m in language._FUNCTION_WORD.finditer(text)] == [m.span() for m in PLAIN_FUNCTION_WORD.finditer(text)]
+
+
+PARAGRAPH_MARK_PIECES = st.sampled_from([*" \n\t\r\x0b\x1c\u2028\u00a0.\"“”()[]’'", "’’", "''", "a", "\x1b["])
+
+
+@pytest.mark.parametrize("text", ["", "no marks", "(a)\n\n“b” [c]\n  ’’’ '' \n\u2028(", "x\x1c\n\x1c''\x1c"])
+def test_marks_by_paragraph_equal_the_marks_of_each_paragraph(text: str) -> None:
+    seg = LazySegmentation(text)
+    expected = [(k, a, b, garble._marks(text, a, b)) for k, (a, b) in enumerate(seg.paragraphs) if garble._marks(text, a, b)]
+    assert list(garble._marks_by_paragraph(text, seg)) == expected
+
+
+@given(text=st.lists(PARAGRAPH_MARK_PIECES, max_size=30).map("".join))
+def test_marks_by_paragraph_property(text: str) -> None:
+    test_marks_by_paragraph_equal_the_marks_of_each_paragraph(text)
+
+
+def plain_repeated_phrase_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in garble._REPEAT_PHRASE.finditer(text)]
+
+
+def repeated_phrase_spans(text: str) -> list[tuple[int, int]]:
+    """The phrase matches :func:`garble.repeated_words` tries by position (every phrase match, before its filters)."""
+    _, phrase, fast = garble._repeat_candidates(text)
+    if not phrase:
+        return []
+    if fast is None:
+        return plain_repeated_phrase_spans(text)
+    return [m.span() for m in garble._matches_at(garble._REPEAT_PHRASE, text, garble._repeated_phrase_starts(fast), "x")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the court, the court said; The Court the court. x'the court the court",
+        "go on, go on\ngo on go on go on go on, go on",
+        "a b a b a b a b\ta\tb a b",
+        "it’s on it’s on, on it on it-on it, on it’s",
+        "7the court the court the court",
+        "The   big dog,   The   big dog",
+        "",
+    ],
+)
+def test_repeated_phrases_by_position_equal_the_whole_scan(text: str) -> None:
+    assert repeated_phrase_spans(text) == plain_repeated_phrase_spans(text)
+
+
+PHRASE_PIECES = st.sampled_from(
+    [" ", " ", "\t", "\n", ",", ", ", ".", "'", "’", "-", "_", "7", "the", "The", "court", "a", "b", "x'a", "é", "—"]
+)
+
+
+@given(text=st.lists(PHRASE_PIECES, max_size=30).map("".join))
+def test_repeated_phrases_by_position_property(text: str) -> None:
+    assert repeated_phrase_spans(text) == plain_repeated_phrase_spans(text)
+
+
+def plain_elision_spans(text: str) -> list[tuple[int, int]]:
+    """The matches of the whole-text scan that :func:`garble._elisions` can keep (lower case)."""
+    return [m.span() for m in garble._ELISION.finditer(text) if m.group().islower()]
+
+
+@pytest.mark.parametrize(
+    "text", ["d'autres l’erosione dell'autore", "D'autres d'Autres x'd'autres qu'il qu’elle", "it's l'A d’Éte l'éte ß'abc", "d'abc\nl'xyz"]
+)
+def test_elisions_by_position_equal_the_whole_scan(text: str) -> None:
+    assert [m.span() for m in garble._elision_matches(text) if m.group().islower()] == plain_elision_spans(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([*ELISION_PIECES.elements, "dell", "qu", "D", "-", "’’"]), max_size=20).map("".join))
+def test_elisions_by_position_property(text: str) -> None:
+    assert [m.span() for m in garble._elision_matches(text) if m.group().islower()] == plain_elision_spans(text)
+
+
+@settings(deadline=None)  # (the first example loads the word tables)
+@given(
+    words=st.sets(st.sampled_from(["zione", "azione", "keit", "keitx", "ab", "cji", "sji", "xycz", "heits", "ungen", "a", "é"]), max_size=6)
+)
+def test_may_end_foreign_equals_the_word_by_word_test(words: set[str]) -> None:
+    plain = any(w.endswith(garble._ENDINGS) for w in words) or not garble._common_with_ending().isdisjoint(words)
+    assert garble._may_end_foreign(words, words) == plain
+
+
+def foreign_words_by_lines(text: str) -> list[tuple[int, int, str]]:
+    """code-mix-latin's hand-written signals as the hint lines gave them (the reference of the positional form)."""
+    runs = letter_runs(text.lower())
+    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    letters = garble._FOREIGN_HINT_SCANS[0].search(beyond_ascii_of(text)) is not None
+    return list(garble._foreign_latin_words(text, garble._foreign_hint_lines(text, runs, may_end, letters)))
+
+
+def foreign_words_by_position(text: str) -> list[tuple[int, int, str]]:
+    runs = letter_runs(text.lower())
+    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    letters = garble._FOREIGN_HINT_SCANS[0].search(beyond_ascii_of(text)) is not None
+    return list(garble._foreign_latin_words_at(text, garble._foreign_word_starts(text, runs, may_end, letters)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *FOREIGN_TEXTS,
+        "und der die\nund\tund, (und) und's und-so x-und ÉTAT étata zionezione keitxkeit politycznej",
+        "a Éxzione b naïveté café l'été ości Różnica 7ą ą7 _ą ą_ a'ą ą'b",
+        "é" * 300 + " und " + "ą" * 200 + "zione",
+    ],
+)
+def test_foreign_words_by_position_equal_the_hint_lines(text: str) -> None:
+    assert foreign_words_by_position(text) == foreign_words_by_lines(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(FOREIGN_PIECES, max_size=30).map("".join))
+def test_foreign_words_by_position_property(text: str) -> None:
+    assert foreign_words_by_position(text) == foreign_words_by_lines(text)
+
+
+def test_word_starts_walk_each_run_once() -> None:
+    text = "x " + "é" * 50_000 + " y"
+    hits = [m.start() for m in garble._FOREIGN_HINT_SCANS[0].finditer(text)]
+    assert set(garble._word_starts(text, hits)) == {2}
+
+
+def test_guard_only_for_long_texts_and_regex_patterns() -> None:
+    short, long = "x" * garble._UNGUARDED_LENGTH, "x" * (garble._UNGUARDED_LENGTH + 1)
+    assert garble._guard(garble._STRAY, short) == {}
+    assert garble._guard(garble._STRAY, long) == {"timeout": REGEX_TIMEOUT}
+    assert garble._guard(garble._LOWER_AFTER_STOP, long) == {}  # an re pattern takes no timeout
+
+
+@pytest.mark.parametrize("unit", ['word , word ( x ) the, a- fund . . US, , x said . ok. " he', "a.\n"])
+def test_positional_matches_equal_on_a_guarded_text(unit: str) -> None:
+    text = unit * (garble._UNGUARDED_LENGTH // len(unit) + 2)
+    assert garble._guard(garble._TOKENIZED, text)
+    for pattern, positional in POSITIONAL.values():
+        assert [m.span() for m in positional(text)] == [m.span() for m in pattern.finditer(text)]
+    assert [m.span() for m in garble._stray_matches(text)] == [m.span() for m in garble._STRAY.finditer(text)]
+
+
+PLACEHOLDER_PIECES = st.sampled_from(
+    [
+        *" \n.,'’-_“—",
+        "a",
+        "The",
+        "und",
+        "é",
+        "É",
+        "ß",
+        "ą",
+        "Москва",
+        "東京",
+        "²",
+        "٣",
+        "ǅ",
+        "\U0001f600",
+        "\x01",
+        "İ",
+        "Σ",
+        "the",
+        "café",
+        "naïve",
+    ]
+)
+
+
+def reference_lower_runs(text: str) -> set[str]:
+    """:func:`garble.lower_runs` by ``re.findall`` over the lower-cased text, less the same skipped words."""
+    return set(re.findall(r"[^\W\d_]+", text.lower())) - garble._runs_skip().words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "José said café café, the Präsident said: naïve naïve — “so”.",
+        "Москва Москва and the the ²² ²",
+        "".join(chr(0xC0 + k) + " " for k in range(40)),  # more letters beyond ASCII than stand-ins
+        "digits ٣ ٣ of another script, mid٣dle mid٣dle",
+        "a\x01b é",
+    ],
+)
+def test_placeholder_form_equals_the_regex_runs(text: str) -> None:
+    assert garble.lower_runs(DocContext(text)) == reference_lower_runs(text)
+    assert repeated_word_spans(text) == plain_repeated_word_spans(text)
+    assert repeated_phrase_spans(text) == plain_repeated_phrase_spans(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(PLACEHOLDER_PIECES, max_size=30).map("".join))
+def test_placeholder_form_property(text: str) -> None:
+    test_placeholder_form_equals_the_regex_runs(text)
+
+
+def plain_repeated_spots(text: str) -> list[tuple[int, int]]:
+    """Every spot of :func:`garble.repeated_words` by its two whole-text scans."""
+    spots = plain_repeated_word_spans(text)
+    for m in garble._REPEAT_PHRASE.finditer(text):
+        if m.group(1)[0].isupper() and m.group(3)[0].isupper():
+            continue
+        if m.group(2) and not garble._DETERMINER_START.match(m.group(1) + " "):
+            continue
+        spots.append(m.span())
+    return spots
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from([*PLACEHOLDER_PIECES.elements, ", ", "  "]), max_size=30).map("".join))
+def test_repeated_words_with_stand_ins_property(text: str) -> None:
+    assert [(a, b) for a, b, _ in garble.repeated_words(DocContext(text), LazySegmentation(text), {})] == plain_repeated_spots(text)
+
+
+def test_stand_in_runs_lose_the_skipped_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A skipped word beyond ASCII is taken out once read back (the compiled filter saw its stand-ins)."""
+    skip = RunSkip({"café", "the"})
+    monkeypatch.setattr(garble, "_runs_skip", lambda: skip)
+    text = "The café and the Ärger, naïve Москва"
+    assert garble.lower_runs(DocContext(text)) == set(re.findall(r"[^\W\d_]+", text.lower())) - skip.words
+
+
+HINT_TRIE_PIECES = st.sampled_from([*" \n.,'’-_", "de", "DE", "des", "la", "y", "og", "und", "the", "İ", "ſe", "K", "é", "7"])
+
+
+@given(text=st.lists(HINT_TRIE_PIECES, max_size=30).map("".join))
+def test_other_language_trie_equals_the_alternation(text: str) -> None:
+    assert [m.span() for m in language._OTHER_LANGUAGE_TRIE.finditer(text)] == [
+        m.span() for m in language._OTHER_LANGUAGE_HINT.finditer(text)
+    ]
+    assert bool(language._OTHER_LANGUAGE_TRIE.match(text)) == bool(language._OTHER_LANGUAGE_HINT.match(text))
+
+
+TOKENIZED_GATE_PIECES = st.sampled_from([*" \t\n.,()[]'’", "n", "t", "n't", "n’t", "do", "a"])
+
+
+@given(text=st.lists(TOKENIZED_GATE_PIECES, max_size=30).map("".join))
+def test_tokenized_gates_skip_only_empty_scans(text: str) -> None:
+    for scan, needle in zip(garble._TOKENIZED_HINTS[1:], "(['’"):
+        if needle not in text:
+            assert scan.search(text) is None
+
+
+def test_only_one_character_grows_when_lower_cased() -> None:
+    """The hint-word gate tests ``"İ" in text`` for "the lower-cased text is longer": true of this Python's Unicode."""
+    assert [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1] == ["İ"]
+
+
+LOWER_BYTES_PIECES = st.sampled_from([*" \n.,'’-_“—", "The", "THE", "a", "\u212a", "K", "é", "İ", "Σ", "\x01", "x7_"])
+
+
+@given(text=st.lists(LOWER_BYTES_PIECES, max_size=30).map("".join))
+def test_lower_run_bytes_without_lower_casing_the_text(text: str) -> None:
+    expected = run_bytes(text.lower())
+    if expected is not None:
+        assert garble.lower_run_bytes(DocContext(text)) == expected

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scrubber.kinds import lexicon
 from scrubber.kinds.lexicon import common_english, english_share, foreign_hits, foreign_table, foreign_words
@@ -82,3 +86,56 @@ def test_uncached_frequencies_equal_wordfreqs_own_dict():
 
     mine = lexicon._frequencies(get_frequency_list.__wrapped__("sl", "small"), cB_to_freq)
     assert mine == get_frequency_dict("sl", "small") and list(mine) == list(get_frequency_dict("sl", "small"))
+
+
+def whole_words_by_pattern(text: str, words: set[str]) -> list[tuple[int, int]]:
+    """The one-pattern form :func:`lexicon._whole_words` replaces (look-arounds in the pattern)."""
+    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w'’@./-])(?:{alternatives})(?![\w'’-]|[.@/]\w)", re.I)
+    return [m.span() for m in pattern.finditer(text)]
+
+
+WHOLE_WORD_VOCABULARY = ["ana", "banana", "semana", "sem", "und", "unds", "straße", "sit", "ſit"]
+WHOLE_WORD_PIECES = st.sampled_from(
+    [
+        *" \n.,'’-_@/",
+        "ana",
+        "Ana",
+        "BANANA",
+        "banana",
+        "semana",
+        "Semana",
+        "sem",
+        "und",
+        "Und",
+        "x",
+        "7",
+        "straße",
+        "STRASSE",
+        "ſ",
+        "ſit",
+        "sit",
+        "ms",
+        "İ",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("la semana, Semana; semanas x-semana semana's nyti.semana semana.ms semana. end", {"semana", "sem", "ana"}),
+        ("banana ana bananas ana_ 7ana ana7 @ana ana@x ana/ /ana", {"ana", "banana"}),
+        ("", {"und"}),
+    ],
+)
+def test_whole_words_equal_the_pattern(text: str, words: set[str]) -> None:
+    assert [m.span() for m in lexicon._whole_words(text, words)] == whole_words_by_pattern(text, words)
+
+
+@given(
+    text=st.lists(WHOLE_WORD_PIECES, max_size=25).map("".join),
+    words=st.sets(st.sampled_from(WHOLE_WORD_VOCABULARY), min_size=1, max_size=4),
+)
+def test_whole_words_property(text: str, words: set[str]) -> None:
+    assert [m.span() for m in lexicon._whole_words(text, words)] == whole_words_by_pattern(text, words)

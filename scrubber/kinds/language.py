@@ -25,7 +25,7 @@ from typing import Any
 
 import regex
 
-from ..text import LazySegmentation, Span, lowered, word_trie
+from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowered, word_trie
 from .base import DocContext, Kind, Matcher, RuleSpec, register
 from .mark_scan import COMMON_HITS_COMPILED, common_hits
 
@@ -306,23 +306,30 @@ def warm_up() -> None:
     _langdetect("Dies ist ein kurzer Satz.")
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 
 
-def _mostly_latin(sample: str) -> bool:
-    """At least 90% of the letters of ``sample`` are Latin.
+def _letter_counts(text: str) -> tuple[int, int]:
+    """``(len(_LATIN_LETTER.findall(text)), len(_LETTER.findall(text)))``: Latin letters and letters.
 
-    ASCII letters are counted with two C calls (encode, translate); only the
-    few non-ASCII characters go through the ``\\p{Latin}``/``\\p{L}`` regexes,
-    which cost a Python object per match and were a third of the family's time.
+    ASCII letters are counted with two C calls (encode, translate): an ASCII
+    character is a letter and a Latin one exactly when it is one of
+    ``A-Za-z``. Only the few characters beyond ASCII go through the
+    ``\\p{Latin}``/``\\p{L}`` regexes, which cost a Python object per match
+    (they were a third of the family's time when they read whole samples).
     """
+    ascii_bytes = text.encode("ascii", "ignore")
+    ascii_letters = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS))
+    rest = beyond_ascii_of(text)
+    return ascii_letters + len(_LATIN_LETTER.findall(rest)), ascii_letters + len(_LETTER.findall(rest))
+
+
+def _mostly_latin(sample: str) -> bool:
+    """At least 90% of the letters of ``sample`` are Latin (:func:`_letter_counts`)."""
     if not _NON_ASCII_CHAR.search(sample):
         return True  # nothing beyond ASCII but typographic marks, which are no letters: every letter is ASCII
-    ascii_bytes = sample.encode("ascii", "ignore")
-    ascii_letters = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS))
-    rest = "".join(_NON_ASCII.findall(sample))
-    return ascii_letters + len(_LATIN_LETTER.findall(rest)) >= 0.9 * (ascii_letters + len(_LETTER.findall(rest)))
+    latin, letters = _letter_counts(sample)
+    return latin >= 0.9 * letters
 
 
 #: English function words that the other Latin-script languages langdetect knows
@@ -357,12 +364,14 @@ def _english_only_words_reach(lower_sample: str, words: int) -> bool:
     return hits >= 3 and hits >= 0.1 * words
 
 
-def detect_document_language(text: str, lower: str | None = None) -> str:
+def detect_document_language(text: str, lower: str | None = None, plain: bool = False) -> str:
     """ISO code of the document's language (``en`` by two cheap tests, else langdetect).
 
     ``lower``: ``text.lower()`` when the caller has it; its prefix stands for
     the sample's lower-cased copy when it is as long as ``text`` (no
-    character grew when lower-cased, so offsets agree).
+    character grew when lower-cased, so offsets agree). ``plain``: the
+    caller knows ``text`` holds nothing beyond ASCII and typographic marks
+    (:func:`plain_typography`), so every letter of the sample is Latin.
     """
     sample = text[:PREFIX_CHARS]
     if len(sample.split(None, 4)) < 4:  # (at most five pieces: enough to tell "fewer than four words")
@@ -371,7 +380,7 @@ def detect_document_language(text: str, lower: str | None = None) -> str:
     if (
         common_ratio_reaches(sample, 0.12, lower=lower_sample)
         or _english_only_words_reach(lower_sample or sample.lower(), len(sample.split()))
-    ) and (sample.isascii() or _mostly_latin(sample)):
+    ) and (plain or sample.isascii() or _mostly_latin(sample)):
         return "en"
     guesses = _langdetect(sample)
     return guesses[0][0] if guesses else UNKNOWN
@@ -379,7 +388,22 @@ def detect_document_language(text: str, lower: str | None = None) -> str:
 
 def document_language(ctx: DocContext) -> str:
     """The document's language, computed once per document."""
-    return ctx.memo("language.document", lambda: detect_document_language(ctx.text, lowered(ctx)))
+    # (the compiled count reads the text as it is: the lower-cased copy only helps the Python one)
+    return ctx.memo(
+        "language.document",
+        lambda: detect_document_language(ctx.text, None if COMMON_HITS_COMPILED else lowered(ctx), plain_typography(ctx)),
+    )
+
+
+def plain_typography(ctx: DocContext) -> bool:
+    """Whether the document holds nothing beyond ASCII but the typographic marks :data:`_NON_ASCII_CHAR` lets by, once per document.
+
+    Asked of the document's characters beyond ASCII (:func:`~scrubber.text.beyond_ascii`),
+    a few curly quotes on English news, instead of scanning its text: the
+    class matches no ASCII character, so it matches in the text exactly when
+    it matches among those (0.05 s of class scans on perf-news, twice).
+    """
+    return ctx.memo("language.plain", lambda: _NON_ASCII_CHAR.search(beyond_ascii(ctx)) is None)
 
 
 #: a character beyond ASCII and the typographic punctuation of English news (curly
@@ -389,6 +413,10 @@ _NON_ASCII_CHAR = re.compile(r"[^\x00-\x7f‘’“”–—…]")
 #: the other-language hint words, led by the non-word character before them (a
 #: character class first lets ``re`` skip ahead in C), for a lower-cased text
 HINT_WORDS = frozenset(_OTHER_LANGUAGE_HINT.pattern[5:-3].split("|"))
+#: :data:`_OTHER_LANGUAGE_HINT` as a trie: it matches where the alternation matches (each word is
+#: a whole run of word characters between ``\b`` and ``\b``), deciding on the first letter where
+#: the alternation tried sixty words at every position it was asked about
+_OTHER_LANGUAGE_TRIE = re.compile(r"\b" + word_trie(HINT_WORDS) + r"\b", re.I)
 _HINT_SCAN = re.compile(r"[^\w]" + word_trie(sorted(HINT_WORDS)) + r"\b")
 #: :data:`_HINT_SCAN` one word at a time, led by the word itself so that ``re`` jumps
 #: to it in C (the scan above stops at every space and mark): a match starts at the
@@ -415,16 +443,15 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     if doc_lang != "en":
         return seg.all_sentences()
     text = ctx.text
-    found = set() if text.isascii() else set(seg.sentences_hit(_NON_ASCII_CHAR))  # (isascii: a flag, no scan)
-    lower = lowered(ctx)
-    if len(lower) != len(text):  # a character whose lower case is longer (İ): no shared offsets
-        found.update(seg.sentences_hit(_OTHER_LANGUAGE_HINT))
+    found = set() if plain_typography(ctx) else set(seg.sentences_hit(_NON_ASCII_CHAR))
+    if "İ" in text:  # the one character whose lower case is longer (İ): no shared offsets
+        found.update(seg.sentences_hit(_OTHER_LANGUAGE_TRIE))
     else:
-        from .garble import lower_runs  # (garble imports this module)
-
-        for word in HINT_WORDS.intersection(lower_runs(ctx)):
+        words = HINT_WORDS.intersection(_garble.lower_runs(ctx))
+        lower = lowered(ctx) if words else ""
+        for word in words:
             found.update(seg.sentences_hit(_HINT_WORD_SCANS[word], lower))
-        if _OTHER_LANGUAGE_HINT.match(text):
+        if _OTHER_LANGUAGE_TRIE.match(text):
             found.add(seg.sentence_at(0))
     return sorted(found)
 
@@ -438,6 +465,7 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
     # langdetect is deterministic (seeded) and costs ~10 ms a sentence: a
     # document repeating one sentence thousands of times asks once
     guessed: dict[str, list[tuple[str, float]]] = {}
+    plain = plain_typography(ctx)  # no sentence holds a character _NON_ASCII_CHAR finds
     for s_start, s_end in _candidate_sentences(ctx, seg, doc_lang):
         sentence = text[s_start:s_end]
         if doc_lang == "en" and _looks_english(sentence):
@@ -448,10 +476,12 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
         if n < min_words:
             continue
         if doc_lang == "en":
-            if (sentence.isascii() or not _NON_ASCII_CHAR.search(sentence)) and not _OTHER_LANGUAGE_HINT.search(sentence):
+            if (plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence)) and not _OTHER_LANGUAGE_TRIE.search(sentence):
                 continue  # plain ASCII (curly quotes allowed) with no function word of another language: an English headline or list
-            if ratio > MAX_ENGLISH_RATIO and len(_LATIN_LETTER.findall(sentence)) >= 0.5 * len(_LETTER.findall(sentence)):
-                continue
+            if ratio > MAX_ENGLISH_RATIO:
+                latin, letters = _letter_counts(sentence)
+                if latin >= 0.5 * letters:
+                    continue
             # names, headlines and lists have few function words too: want mostly lower-case words
             words = _WORD.findall(sentence)
             if _LATIN_LETTER.search(sentence) and sum(1 for w in words if w.islower()) < max(3, len(words) // 2):
@@ -482,3 +512,8 @@ class LanguageKind(Kind):
         from .garble import GarbleKind
 
         return GarbleKind.compile(specs)
+
+
+# garble's letter runs (:func:`_candidate_sentences`); at the end: garble imports this module, and
+# a module being imported is found in ``sys.modules`` by the import of the other
+from . import garble as _garble  # noqa: E402
