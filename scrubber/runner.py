@@ -47,6 +47,7 @@ from typing import Any, Protocol
 
 from .engine import Engine
 from .io.jsondoc import Piece
+from .io.lineblocks import lines_of
 from .io.meter import METER
 from .io.sinks import Output, OutputError, encode_item, output_path
 from .io.sources import (
@@ -253,8 +254,11 @@ class Segment:
     key: int  # which input, for the main process
     fmt: str
     display: str
-    first_line: int = 1  # JSONL line number of lines[0]
+    first_line: int = 1  # JSONL line number of the first line
     lines: list[bytes] | None = None  # raw JSONL lines, parsed by the worker
+    #: raw JSONL lines as one block (cheaper to read and to send than a list), split and parsed by the worker
+    block: bytes | None = None
+    count: int = 0  # how many lines ``block`` holds
     pieces: list[Piece] | None = None  # raw pieces of a JSON document, parsed by the worker
     items: list[Item] | None = None  # already-read items (text files)
     nbytes: int = 0
@@ -263,6 +267,8 @@ class Segment:
 
     def __len__(self) -> int:
         """How many items (documents or passthroughs) the segment holds."""
+        if self.block is not None:
+            return self.count
         return len(self.lines if self.lines is not None else self.pieces if self.pieces is not None else self.items or ())
 
 
@@ -294,7 +300,7 @@ def _process_segment(work: Work, seg: Segment) -> Part:
     changed = False
     lead: tuple[int, int] | None = None
     size = 0
-    if seg.lines is not None:
+    if seg.lines is not None or seg.block is not None:
         items: Iterable[Item] = _parse_lines(seg, work.text_key, reports, COPIED if work.write else "")
     elif seg.pieces is not None:
         items = _parse_pieces(seg, work.text_key, reports, COPIED_RECORD if work.write else "")
@@ -340,7 +346,8 @@ def _parse_pieces(seg: Segment, text_key: str, reports: list[tuple[str, str, str
 
 
 def _parse_lines(seg: Segment, text_key: str, reports: list[tuple[str, str, str]], copied: str) -> Iterator[Item]:
-    for lineno, raw in enumerate(seg.lines or (), seg.first_line):
+    lines = seg.lines if seg.block is None else lines_of(seg.block)
+    for lineno, raw in enumerate(lines or (), seg.first_line):
         item, problem = jsonl_item(raw, lineno, seg.display, text_key, seg.encoding)
         if problem:
             reports.append(("error", f"{seg.display}:{lineno}", problem + copied))
@@ -710,20 +717,14 @@ class Runner:
             reader: JsonlLines | JsonPieces | None = None  # tells the legacy code page of lines that are not UTF-8
             try:
                 if source.fmt == "jsonl":
-                    lines: list[bytes] = []
-                    size = 0
-                    lineno = 1
+                    seg.block = b""
                     reader = JsonlLines(source, self._reading(job))
-                    for raw in reader:
-                        lines.append(raw)
-                        size += len(raw)
-                        if size >= TASK_BYTES or len(lines) >= TASK_DOCS:
-                            seg.lines, seg.nbytes, seg.encoding = lines, size, reader.encoding
-                            yield seg, False
-                            lineno += len(lines)
-                            seg = Segment(key, source.fmt, source.display, lineno)
-                            lines, size = [], 0
-                    seg.lines, seg.nbytes = lines, size
+                    for block, count in reader.blocks(TASK_BYTES, TASK_DOCS):
+                        seg.block, seg.count, seg.nbytes, seg.encoding = block, count, len(block), reader.encoding
+                        if len(block) < TASK_BYTES and count < TASK_DOCS:
+                            continue  # the input's last lines (before its end, or before a failure): its last segment, below
+                        yield seg, False
+                        seg = Segment(key, source.fmt, source.display, seg.first_line + count, block=b"")
                 elif source.fmt == "json":
                     seg.pieces = []
                     reader = JsonPieces(source, self._reading(job))
@@ -758,9 +759,9 @@ class Runner:
                         message += "; the output of this file is not written (rather than invalid JSON)"
                         job.said_refused = True
                     self.report("error", exc.where or source.display, message)
-                if source.fmt == "jsonl":  # the lines read before the problem (a truncated file's good part) are still read
-                    seg.lines, seg.nbytes = lines, size
-                elif seg.pieces is None:  # the pieces of a JSON document read so far are still checked
+                # the lines read before the problem (a truncated file's good part) are still read: the reader gave
+                # them before it raised, and ``seg`` holds them; so are the pieces of a JSON document read so far
+                if source.fmt != "jsonl" and seg.pieces is None:
                     seg = Segment(key, source.fmt, source.display)
             if reader is not None:
                 seg.encoding = reader.encoding
