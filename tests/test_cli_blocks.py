@@ -47,13 +47,12 @@ def corpus(sizes: list[int], bad: set[int], legacy: dict[int, bytes], crlf: set[
 
 
 def expected_output(data: bytes) -> bytes:
-    """The input with its lines from the first that is not UTF-8 on read as cp1252 (nothing else changes)."""
-    out, legacy = [], False
+    """The input with its lines that are not UTF-8 read as cp1252 (nothing else changes)."""
+    out = []
     for line in data.splitlines(keepends=True):
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
-            legacy = True
             line = line.decode("cp1252").encode("utf-8")
         out.append(line)
     return b"".join(out)
@@ -104,7 +103,9 @@ def test_tiny_reads_and_segments_give_every_line_its_number_and_code_page(
     assert errors == sorted(i + 1 for i in bad)
     warnings = [message for level, where, message in reports if level == "warning"]
     line, column, byte = first_bad(data)
-    assert warnings == [f"not valid UTF-8 (first bad byte 0x{byte:02x} at line {line}, column {column}); such lines decoded as Windows-1252 (cp1252); output is UTF-8"]
+    assert warnings == [
+        f"not valid UTF-8 (first bad byte 0x{byte:02x} at line {line}, column {column}); such lines decoded as Windows-1252 (cp1252); output is UTF-8"
+    ]
     assert all(where.startswith(shown) for _, where, _ in reports)
     assert stats.documents == 70 - len(bad) and stats.bytes_in == len(data)
 
