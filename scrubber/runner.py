@@ -3,16 +3,19 @@
 The shape of a run, chosen so one machine's cores (or a cluster's) do the
 work and the main process stays cheap:
 
-* The main process only *reads* (raw JSONL lines, the pieces of a JSON
-  array found by :mod:`scrubber.io.jsondoc`, or whole text files) and
-  cuts the stream into tasks of about :data:`TASK_BYTES` (never more than
-  :data:`TASK_DOCS` documents; a task may hold the tail of one file and the
-  head of the next, but a segment never crosses a file).
+* The main process only *reads* (JSON Lines as blocks of whole lines, cut
+  with a few C calls per block: see :mod:`scrubber.io.lineblocks`; the
+  pieces of a JSON array found by :mod:`scrubber.io.jsondoc`; or whole text
+  files) and cuts the stream into tasks of about :data:`TASK_BYTES` (never
+  more than :data:`TASK_DOCS` documents; a task may hold the tail of one
+  file and the head of the next, but a segment never crosses a file).
 * A worker gets a task, parses the JSON, runs the engine and the policy,
-  re-encodes each record and sends back only the output bytes, a
-  :class:`Stats` delta and the reports (and the documents themselves only
-  when an ``on_document`` callback needs them). :func:`process` is that
-  worker function; it is pure and the same for every backend.
+  re-encodes each record and sends back only the output bytes (of a JSON
+  Lines block, only those of the records that changed: see
+  :class:`_Layout`), a :class:`Stats` delta and the reports (and the
+  documents themselves only when an ``on_document`` callback needs them).
+  :func:`process` is that worker function; it is pure and the same for
+  every backend.
 * The main process keeps a bounded window of tasks in flight and consumes
   results strictly in input order: it writes the bytes to the file's
   :class:`~scrubber.io.sinks.Output` and commits the file when its last
@@ -390,7 +393,8 @@ def _process_segment(work: Work, seg: Segment) -> Part:
             if docs is not None:
                 docs.append((item, result))
         if layout is not None:
-            line = lines[item.line - seg.first_line]  # type: ignore[index,operator]  # a block's items are its lines, numbered
+            assert lines is not None and item.line is not None  # a block's items are its lines, numbered
+            line = lines[item.line - seg.first_line]
             data = (
                 b""
                 if result is not None and result.dropped

@@ -608,8 +608,9 @@ def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
 class JsonlLines:
     """The raw lines of a JSONL input (bytes, line ends kept), streamed; iterate it once.
 
-    The batch runner reads with this in its main thread and leaves parsing to
-    the workers (:func:`jsonl_item`), so the main thread stays cheap.
+    The batch runner reads with this in its main thread, in blocks of whole
+    lines (:meth:`blocks`), and leaves splitting and parsing to the workers
+    (:func:`jsonl_item`), so the main thread stays cheap.
     Raises :class:`InputError` like :func:`read_items`, saying how many
     lines were read before the problem (a truncated download's good part).
 
