@@ -19,9 +19,10 @@ All figures in one run are on the same documents.
    the run's own ``--stats`` timing (startup excluded), speed-up over one
    job, and the peak resident memory of the whole process tree. Two figures
    say how to judge the speed-up: *ceiling*, what the machine allowed just
-   before that run (a pure-Python CPU loop, nothing shared, on J processes
-   at once against one: J x its time alone / its time with J; below J on a
-   shared or hyper-threaded machine, and it moves from minute to minute),
+   before and just after that run (a pure-Python CPU loop, nothing shared,
+   on J processes at once against one: J x its time alone / its time with
+   J; below J on a shared or hyper-threaded machine, and it moves from
+   minute to minute: two figures far apart say the run's own is unsure),
    and the CPU seconds of the main process (all its threads, from its own
    ``getrusage``) against those of its workers, with its share: on J cores
    the main process competes with J workers, so its share is what the
@@ -429,18 +430,19 @@ def scaling(records: list[dict], jobs_list: list[int], workdir: Path, selects: l
     mb = write_corpus(records, src, target_mb)
     spin = spin_size()
     print(f"\n== 2. end to end: scrubber fix corpus.jsonl -o DIR -j J ({mb:.1f} MB: the corpus repeated to --scale-mb)")
-    print("  ceiling: a pure-Python CPU loop on J processes against one, just before the run (what the machine allowed)")
+    print("  ceiling: a pure-Python CPU loop on J processes against one, just before / just after the run (what the machine allowed)")
     print("  main, workers: CPU seconds (user + sys) of the main process and of its worker processes; share: main / both")
     print(
-        f"  {'pipeline':<10} {'jobs':>4} {'MB/s':>8} {'docs/s':>9} {'speed-up':>9} {'ceiling':>8}"
+        f"  {'pipeline':<10} {'jobs':>4} {'MB/s':>8} {'docs/s':>9} {'speed-up':>9} {'ceiling':>11}"
         f" {'main s':>7} {'workers s':>9} {'share':>6} {'wall s':>7} {'peak RSS (tree)':>16}"
     )
     for select in selects:
         base = None
         extra = ["--select", select] if select != "default" else []
         for jobs in jobs_list:
-            ceiling = f"{machine_ceiling(jobs, spin):>7.2f}x" if jobs > 1 else f"{'-':>8}"
+            before = machine_ceiling(jobs, spin) if jobs > 1 else None
             r = run_fix(src, jobs, workdir, extra)
+            ceiling = f"{before:.2f}/{machine_ceiling(jobs, spin):.2f}x" if before is not None else "-"
             rate = r["mb"] / r["seconds"]
             base = base or rate
             main_cpu, workers_cpu = r["main_cpu"], r["workers_cpu"]
@@ -450,7 +452,7 @@ def scaling(records: list[dict], jobs_list: list[int], workdir: Path, selects: l
                 else f" {'-':>7} {'-':>9} {'-':>6}"
             )
             print(
-                f"  {select:<10} {jobs:>4} {rate:>8.1f} {r['docs'] / r['seconds']:>9.0f} {rate / base:>8.2f}x {ceiling}"
+                f"  {select:<10} {jobs:>4} {rate:>8.1f} {r['docs'] / r['seconds']:>9.0f} {rate / base:>8.2f}x {ceiling:>11}"
                 f"{cpu} {r['wall']:>7.1f} {r['peak'] / 1e6:>13.0f} MB",
                 flush=True,
             )
