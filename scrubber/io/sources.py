@@ -32,13 +32,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from ..model import Document
-from . import remote
+from . import lineblocks, remote
 from .compression import NAMES as COMPRESSION_NAMES
 from .compression import CorruptInput, TruncatedInput, compression_of, compression_of_head, decompressor, suffix_of, wrap_read
 from .decode import NAMES, bomless_wide, decode_bytes, legacy_line, looks_binary, wide_encoding, wide_problem
 from .jsondoc import CHUNK, DocumentError, Piece, scan
+from .lineblocks import Chunks, cut_blocks, read_chunks
 from .meter import METER
-from .wide import WideError, utf8_chunks, utf8_lines
+from .wide import WideError, transcoded, utf8_chunks
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 #: what ``--input-format`` accepts ("auto": by suffix and a look at a .json file's start)
@@ -134,6 +135,8 @@ def _is_session_file(name: str) -> bool:
 
 #: how much of a ``.json`` file is read to see whether it is JSON Lines
 SNIFF_BYTES = 1 << 20
+#: how much of a JSON Lines input is looked at to refuse a binary file (what :func:`~scrubber.io.decode.looks_binary` looks at)
+BINARY_HEAD = 8192
 
 
 def format_of(path: Path | PurePosixPath, input_format: str = "auto") -> tuple[str, str | None]:
@@ -605,8 +608,9 @@ def _read_text(source: InputFile, report: Reporter) -> Iterator[Item]:
 class JsonlLines:
     """The raw lines of a JSONL input (bytes, line ends kept), streamed; iterate it once.
 
-    The batch runner reads with this in its main thread and leaves parsing to
-    the workers (:func:`jsonl_item`), so the main thread stays cheap.
+    The batch runner reads with this in its main thread, in blocks of whole
+    lines (:meth:`blocks`), and leaves splitting and parsing to the workers
+    (:func:`jsonl_item`), so the main thread stays cheap.
     Raises :class:`InputError` like :func:`read_items`, saying how many
     lines were read before the problem (a truncated download's good part).
 
@@ -634,6 +638,18 @@ class JsonlLines:
         return self.legacy.encoding
 
     def __iter__(self) -> Iterator[bytes]:
+        for line, _ in self.blocks(1, 1):
+            yield line
+
+    def blocks(self, max_bytes: int, max_lines: int) -> Iterator[tuple[bytes, int]]:
+        """(block, lines in it): the input's lines in blocks, cut as :func:`~scrubber.io.lineblocks.cut_blocks` says.
+
+        Each block is checked as a whole (one ``decode`` when it is not
+        ASCII, until the file's legacy code page is known); when it is not
+        UTF-8, its first line that is not is found and judged as a line
+        read on its own would be, so :attr:`encoding`, the warning and its
+        line number are those of a line-by-line read.
+        """
         source = self.source
         _say_notes(source, self.report)
         _check_readable(source)
@@ -642,19 +658,26 @@ class JsonlLines:
             with _read_errors(source):
                 handle = _open(source)
                 try:
-                    wide, lines = utf8_lines(handle)
-                    head, failure = _first_block(lines)
-                    _refuse_unreadable(source, b"".join(head))
+                    prefix = handle.read(4)
+                    wide = wide_encoding(prefix)
+                    if wide is not None:
+                        chunks = Chunks(transcoded(prefix, handle, wide))
+                    else:
+                        size = lineblocks.DECOMPRESSED_READ if source.compression else lineblocks.READ_SIZE
+                        chunks = Chunks(read_chunks(prefix, handle, size))
+                    head = chunks.head(BINARY_HEAD)
+                    if chunks.failure is not None and wide is None and len(head) < len(prefix):
+                        raise chunks.failure  # read line by line, the line the first 4 bytes begin was never whole: nothing read
+                    _refuse_unreadable(source, head)
                     if wide is not None and self.report is not None:
                         self.report("warning", source.display, wide_problem(wide))
-                    check = self.legacy
-                    for line in itertools.chain(head, () if failure else lines):
-                        count += 1
-                        if check.encoding is None and not line.isascii():
-                            check(line, count, "lines")
-                        yield line
-                    if failure:
-                        raise failure  # after the lines read before it, like a failure further on
+                    for block, lines in cut_blocks(chunks, max_bytes, max_lines):
+                        if self.legacy.encoding is None and not block.isascii():
+                            self._check(block, count + 1)
+                        count += lines
+                        yield block, lines
+                    if chunks.failure is not None:
+                        raise chunks.failure  # after the lines read before it
                 finally:
                     if not source.is_stdin:
                         handle.close()
@@ -664,6 +687,20 @@ class JsonlLines:
             if count:
                 raise InputError(f"{exc} after line {count}") from None
             raise
+
+    def _check(self, block: bytes, first: int) -> None:
+        """Judge the first line of ``block`` (whose first line is line ``first``) that is not UTF-8, if any.
+
+        A ``\n`` is never inside a UTF-8 sequence, so the block's first bad
+        byte is in its first line that is not UTF-8 (the lines before it
+        decode on their own), at the same column.
+        """
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            start = block.rfind(b"\n", 0, exc.start) + 1
+            end = block.find(b"\n", exc.start) + 1 or len(block)
+            self.legacy(block[start:end], first + block.count(b"\n", 0, start), "lines")
 
 
 def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[bytes]:
@@ -743,25 +780,6 @@ def _as_utf8(data: bytes, encoding: str | None) -> bytes:
     except UnicodeDecodeError:
         return legacy_line(data, encoding)[0]
     return data
-
-
-def _first_block(lines: Iterator[bytes]) -> tuple[list[bytes], Exception | None]:
-    """The first lines, up to the 8 KiB :func:`~scrubber.io.decode.looks_binary` looks at (or the end).
-
-    A failure to read them (a truncated file) is returned, not raised, so
-    the lines before it are still yielded (and counted) first.
-    """
-    head: list[bytes] = []
-    size = 0
-    try:
-        for line in lines:
-            head.append(line)
-            size += len(line)
-            if size > 8192:
-                break
-    except Exception as exc:  # assorted types (see _read_errors), raised again once ``head`` is out
-        return head, exc
-    return head, None
 
 
 #: said after a malformed line's problem when the command writes output (``fix``, ``apply``)

@@ -45,7 +45,7 @@ def utf8_lines(handle: BinaryIO) -> tuple[str | None, Iterator[bytes]]:
     prefix = handle.read(4)
     encoding = wide_encoding(prefix)
     if encoding is not None:
-        return encoding, split_lines(_transcoded(prefix, handle, encoding))
+        return encoding, split_lines(transcoded(prefix, handle, encoding))
     head = _lines_of(prefix)
     if head and not head[-1].endswith(b"\n"):
         head[-1] += handle.readline()
@@ -57,7 +57,7 @@ def utf8_chunks(handle: BinaryIO, size: int) -> tuple[str | None, Iterator[bytes
     prefix = handle.read(4)
     encoding = wide_encoding(prefix)
     if encoding is not None:
-        return encoding, _transcoded(prefix, handle, encoding, size)
+        return encoding, transcoded(prefix, handle, encoding, size)
     first = prefix + handle.read(size)  # a whole block: the caller looks at the first one
     return None, itertools.chain([first] if first else [], iter(lambda: handle.read(size), b""))
 
@@ -71,7 +71,7 @@ def _lines_of(data: bytes) -> list[bytes]:
     return out
 
 
-def _transcoded(prefix: bytes, handle: BinaryIO, encoding: str, size: int = CHUNK) -> Iterator[bytes]:
+def transcoded(prefix: bytes, handle: BinaryIO, encoding: str, size: int = CHUNK) -> Iterator[bytes]:
     """The rest of a wide input after ``prefix``, decoded (the mark dropped) and encoded as UTF-8."""
     decoder = codecs.getincrementaldecoder(encoding)("surrogatepass")
     blocks = itertools.chain([prefix], iter(lambda: handle.read(size), b""))

@@ -17,7 +17,16 @@ All figures in one run are on the same documents.
 2. End to end (``scrubber fix FILE -o DIR -j J``) for J = 1..N, on the corpus
    repeated to ``--scale-mb`` (long enough to hide pool start-up): MB/s from
    the run's own ``--stats`` timing (startup excluded), speed-up over one
-   job, and the peak resident memory of the whole process tree.
+   job, and the peak resident memory of the whole process tree. Two figures
+   say how to judge the speed-up: *ceiling*, what the machine allowed just
+   before and just after that run (a pure-Python CPU loop, nothing shared,
+   on J processes at once against one: J x its time alone / its time with
+   J; below J on a shared or hyper-threaded machine, and it moves from
+   minute to minute: two figures far apart say the run's own is unsure),
+   and the CPU seconds of the main process (all its threads, from its own
+   ``getrusage``) against those of its workers, with its share: on J cores
+   the main process competes with J workers, so its share is what the
+   workers cannot have.
 0. With ``--versus TREE`` (another checkout of the project, e.g. from ``git
    worktree add --detach /tmp/old-tree COMMIT``) only: ``engine.find`` with
    the rules ``scrubber fix`` runs by default (``--versus-select``, default
@@ -38,6 +47,7 @@ import contextlib
 import cProfile
 import io
 import json
+import multiprocessing
 import os
 import pstats
 import random
@@ -317,10 +327,28 @@ class PeakRSS:
         return self.peak
 
 
+#: ``python -c`` program: the ``scrubber`` command (argv[2] and its arguments) run in this process, then the CPU seconds of
+#: the process itself (the main process, all threads) and of its children (the pool's workers, waited for
+#: when the pool shuts down) written as JSON to argv[1]
+WITH_RUSAGE = """
+import json, resource, sys
+out, sys.argv = sys.argv[1], sys.argv[2:]  # argv[0]: the scrubber command, as its own script sees it
+from scrubber.cli import main
+try:
+    main()
+finally:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(out, "w") as handle:
+        json.dump({"main": me.ru_utime + me.ru_stime, "workers": kids.ru_utime + kids.ru_stime}, handle)
+"""
+
+
 def run_fix(src: Path, jobs: int, workdir: Path, extra: list[str] | None = None) -> dict:
     out = workdir / f"out-j{jobs}"
     stats_path = workdir / f"stats-j{jobs}.json"
-    cmd = [SCRUBBER, "fix", str(src), "-o", str(out), "-j", str(jobs), "--no-progress", "-q", "--stats", str(stats_path), *(extra or [])]
+    cpu_path = workdir / f"cpu-j{jobs}.json"
+    args = ["fix", str(src), "-o", str(out), "-j", str(jobs), "--no-progress", "-q", "--stats", str(stats_path), *(extra or [])]
+    cmd = [sys.executable, "-c", WITH_RUSAGE, str(cpu_path), SCRUBBER, *args] if hasattr(os, "fork") else [SCRUBBER, *args]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
     try:
@@ -333,6 +361,7 @@ def run_fix(src: Path, jobs: int, workdir: Path, extra: list[str] | None = None)
     if rc != 0:
         raise SystemExit(f"scrubber fix failed (exit {rc}): {' '.join(cmd)}")
     stats = json.loads(stats_path.read_text())
+    cpu = json.loads(cpu_path.read_text()) if cpu_path.exists() else {"main": None, "workers": None}
     shutil.rmtree(out, ignore_errors=True)
     return {
         "jobs": jobs,
@@ -341,6 +370,8 @@ def run_fix(src: Path, jobs: int, workdir: Path, extra: list[str] | None = None)
         "mb": stats["bytes_in"] / 1e6,
         "docs": stats["documents"],
         "peak": peak,
+        "main_cpu": cpu["main"],
+        "workers_cpu": cpu["workers"],
     }
 
 
@@ -357,21 +388,73 @@ def write_corpus(records: list[dict], path: Path, target_mb: float | None = None
     return size / 1e6
 
 
+def _spin(n: int) -> int:
+    """A pure-Python CPU loop: no I/O, no memory to share, nothing to wait for."""
+    x = 0
+    for i in range(n):
+        x = (x + i * i) % 1000003
+    return x
+
+
+def _spin_wall(n: int, procs: int) -> float:
+    """Wall seconds for ``procs`` processes to run :func:`_spin` (``n``) each, all at once."""
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    workers = [ctx.Process(target=_spin, args=(n,)) for _ in range(procs)]
+    start = time.perf_counter()
+    for p in workers:
+        p.start()
+    for p in workers:
+        p.join()
+    return time.perf_counter() - start
+
+
+def spin_size(seconds: float = 2.0) -> int:
+    """How many :func:`_spin` steps take about ``seconds`` on one core here."""
+    start = time.process_time()
+    _spin(200_000)
+    return int(200_000 * seconds / max(time.process_time() - start, 1e-6))
+
+
+def machine_ceiling(jobs: int, n: int) -> float:
+    """How many times one process's throughput ``jobs`` processes of a CPU loop get now: ``jobs`` x (time alone) / (time with ``jobs``).
+
+    ``jobs`` on as many idle cores; less when other work shares the cores
+    (a shared machine) or two "cores" are one core's hyper-threads.
+    """
+    alone = _spin_wall(n, 1)
+    return jobs * alone / _spin_wall(n, jobs)
+
+
 def scaling(records: list[dict], jobs_list: list[int], workdir: Path, selects: list[str], target_mb: float) -> None:
     src = workdir / "corpus.jsonl"
     mb = write_corpus(records, src, target_mb)
+    spin = spin_size()
     print(f"\n== 2. end to end: scrubber fix corpus.jsonl -o DIR -j J ({mb:.1f} MB: the corpus repeated to --scale-mb)")
-    print(f"  {'pipeline':<10} {'jobs':>4} {'MB/s':>8} {'docs/s':>9} {'speed-up':>9} {'wall s':>7} {'peak RSS (tree)':>16}")
+    print("  ceiling: a pure-Python CPU loop on J processes against one, just before / just after the run (what the machine allowed)")
+    print("  main, workers: CPU seconds (user + sys) of the main process and of its worker processes; share: main / both")
+    print(
+        f"  {'pipeline':<10} {'jobs':>4} {'MB/s':>8} {'docs/s':>9} {'speed-up':>9} {'ceiling':>11}"
+        f" {'main s':>7} {'workers s':>9} {'share':>6} {'wall s':>7} {'peak RSS (tree)':>16}"
+    )
     for select in selects:
         base = None
         extra = ["--select", select] if select != "default" else []
         for jobs in jobs_list:
+            before = machine_ceiling(jobs, spin) if jobs > 1 else None
             r = run_fix(src, jobs, workdir, extra)
+            ceiling = f"{before:.2f}/{machine_ceiling(jobs, spin):.2f}x" if before is not None else "-"
             rate = r["mb"] / r["seconds"]
             base = base or rate
+            main_cpu, workers_cpu = r["main_cpu"], r["workers_cpu"]
+            cpu = (
+                f" {main_cpu:>7.1f} {workers_cpu:>9.1f} {main_cpu / (main_cpu + workers_cpu):>6.1%}"
+                if main_cpu is not None and workers_cpu is not None
+                else f" {'-':>7} {'-':>9} {'-':>6}"
+            )
             print(
-                f"  {select:<10} {jobs:>4} {rate:>8.1f} {r['docs'] / r['seconds']:>9.0f} {rate / base:>8.2f}x"
-                f" {r['wall']:>7.1f} {r['peak'] / 1e6:>13.0f} MB"
+                f"  {select:<10} {jobs:>4} {rate:>8.1f} {r['docs'] / r['seconds']:>9.0f} {rate / base:>8.2f}x {ceiling:>11}"
+                f"{cpu} {r['wall']:>7.1f} {r['peak'] / 1e6:>13.0f} MB",
+                flush=True,
             )
 
 
