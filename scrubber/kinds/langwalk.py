@@ -21,9 +21,10 @@ text is cut into n-grams one Python step per character: 4 ms for the
   the convergence test comes after the first draw and after every fifth one
   after it, so the draws are made five at a time and each block's
   arithmetic is one call of ``_lang_walk_kernel.update``;
-* the normalising total is the builtin ``sum`` (the same float on every
-  Python version: its rounding changed in 3.12), and ``update`` /
-  ``normalize`` do langdetect's IEEE operations in its order.
+* the normalising total is the builtin ``sum``, as in langdetect (not
+  rewritten in C: its rounding changed in Python 3.12, and this way it is
+  langdetect's on every version), and ``update`` / ``normalize`` do
+  langdetect's IEEE operations in its order.
 
 So the guesses are bit for bit langdetect's; the tests compare them on
 texts in many scripts. Without the kernel (no C compiler at install, or
