@@ -56,12 +56,14 @@ def findings(text: str) -> tuple[list, ...]:
         list(garble.orphan_punctuation(ctx, seg, {})),
         list(garble.lowercase_start(ctx, seg, {})),
         list(garble.after_closing_quote(ctx, seg, {})),
+        list(garble.unbalanced_quotes(ctx, seg, {})),
+        [m.span() for m in garble._elision_matches(text)],
     )
 
 
 def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bool = True) -> None:
     """The kernel's candidates hold the Python scans' positions, and the detectors find the same on either scan."""
-    stray, order, blank_mark, space_quote, lower_stop, quote_lower = scanner.scan(text)  # type: ignore[attr-defined]
+    stray, order, blank_mark, space_quote, lower_stop, quote_lower, marks, bracket_blank, nt, elision = scanner.scan(text)  # type: ignore[attr-defined]
     assert stray == sorted(set(stray)) and order == sorted(set(order))
     assert python_stray(text) <= set(stray)
     assert python_order(text, every) <= set(order)
@@ -70,6 +72,10 @@ def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bo
     assert space_quote == [m.start() for m in garble._SPACE_QUOTE_HINT.finditer(text)]
     assert lower_stop == [m.start() for m in garble._LOWER_HINT.finditer(text)]
     assert quote_lower == [m.start() for m in garble._AFTER_QUOTE_HINT.finditer(text)]
+    assert marks == [i for i, _ in garble._marks(text, 0, len(text))]
+    assert bracket_blank == sorted(m.start() for scan in garble._TOKENIZED_HINTS[1:3] for m in scan.finditer(text))
+    assert nt == sorted(m.start() for scan in garble._TOKENIZED_HINTS[3:] for m in scan.finditer(text))
+    assert elision == sorted(m.start() for scan in garble._ELISION_HINTS for m in scan.finditer(text))
     kernel = mark_scan.MarkScan(scanner)
     with monkeypatch.context() as m:
         m.setattr(garble, "_mark_scan", lambda: kernel)
@@ -202,6 +208,14 @@ HINT_EXAMPLES = [
     "`a. b",
     "a{. b",
     "a`. b",
+    "do n't go",
+    "do\tn’t go",
+    "don't",
+    " n'tx",
+    "x ’’’ y '' z ''' w ''''",
+    'He said “yes” (twice) [sic] "34" inch',
+    "d'autres l’erosione dell'autore qu'il",
+    "l'Été d'éte 'abc ’ab ’été",
 ]
 
 
@@ -290,9 +304,30 @@ def _words() -> list[str]:
 
 function_words = st.sampled_from(_words())
 other_words = st.sampled_from(
-    ["The", "Director", "temple", "cells", "x", "U.S.", "e.g.", "2019", "70", "café", "Zürich", "日本", "Ⅻ", "٣", "²", "s"]
+    [
+        "The",
+        "Director",
+        "temple",
+        "cells",
+        "x",
+        "U.S.",
+        "e.g.",
+        "2019",
+        "70",
+        "café",
+        "Zürich",
+        "日本",
+        "Ⅻ",
+        "٣",
+        "²",
+        "s",
+        "n",
+        "t",
+        "dell",
+        "l",
+    ]
 )
-marks = st.sampled_from([*",.;:?!'’-^_~|@*\"“”()[]…", ",;", "..", ' "', ". \t”"])
+marks = st.sampled_from([*",.;:?!'’-^_~|@*\"“”()[]…", ",;", "..", ' "', ". \t”", "''", "’’", " n't", " n’t", "( ", "[\t"])
 spaces = st.sampled_from([" ", " ", " ", "\t", "\n", "\r\n", "\u00a0", ""])
 pieces = st.one_of(function_words, function_words, other_words, marks, marks, spaces, spaces, spaces, st.characters())
 texts = st.lists(pieces, max_size=60).map("".join)

@@ -304,6 +304,9 @@ emit(PyObject *list, Py_ssize_t k)
 }
 
 #define DEFINE_SCAN(NAME, TYPE)                                                                          \
+    /* [^\W\d_A-Z] */                                                                                   \
+    static inline int NAME##_lower_letter(Py_UCS4 c) { return is_letter(c) && !(c >= 'A' && c <= 'Z'); } \
+                                                                                                         \
     /* (?=[ \t]+(?:prefix|...)) at position q */                                                        \
     static int NAME##_blanks_then(const Prefixes *p, const TYPE *d, Py_ssize_t n, Py_ssize_t q)          \
     {                                                                                                    \
@@ -445,15 +448,40 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
-    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject *stray, PyObject *order,     \
-                    PyObject *blank_mark, PyObject *space_quote, PyObject *lower_stop,                   \
-                    PyObject *quote_lower)                                                               \
+    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject **out)                       \
     {                                                                                                    \
+        PyObject *stray = out[0], *order = out[1], *blank_mark = out[2], *space_quote = out[3];          \
+        PyObject *lower_stop = out[4], *quote_lower = out[5], *marks = out[6], *bracket_blank = out[7];  \
+        PyObject *nt = out[8], *elision = out[9];                                                        \
+        Py_ssize_t pair_end = 0, curly_pair_end = 0; /* where the last '' and the last ’’ ended */       \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
             p = NAME##_skip_letters(d, n, p); /* the common case: inside a word */                      \
             if (p >= n)                                                                                  \
                 break;                                                                                   \
             Py_UCS4 c = d[p];                                                                            \
+            /* exact: the quotes and brackets of garble's _MARKS ('' and ’’ found from the end of the    \
+               last, as str.find does), and the hints [(\[][ \t], ['’]t(?<=[ \t]n..) and              \
+               ['’](?=[^\W\d_A-Z]{3}) */                                                               \
+            if (c == '"' || c == 0x201C || c == 0x201D || c == '(' || c == ')' || c == '[' || c == ']') { \
+                if (emit(marks, p) < 0)                                                                  \
+                    return -1;                                                                           \
+                if ((c == '(' || c == '[') && p + 1 < n && is_blank(d[p + 1]) && emit(bracket_blank, p) < 0) \
+                    return -1;                                                                           \
+            }                                                                                            \
+            else if (c == '\'' || c == 0x2019) {                                                         \
+                Py_ssize_t *end = c == '\'' ? &pair_end : &curly_pair_end;                              \
+                if (p >= *end && p + 1 < n && d[p + 1] == c) {                                           \
+                    if (emit(marks, p) < 0)                                                              \
+                        return -1;                                                                       \
+                    *end = p + 2;                                                                        \
+                }                                                                                        \
+                if (p >= 2 && p + 1 < n && d[p + 1] == 't' && d[p - 1] == 'n' && is_blank(d[p - 2]) &&  \
+                    emit(nt, p) < 0)                                                                     \
+                    return -1;                                                                           \
+                if (p + 3 < n && NAME##_lower_letter(d[p + 1]) && NAME##_lower_letter(d[p + 2]) &&       \
+                    NAME##_lower_letter(d[p + 3]) && emit(elision, p) < 0)                               \
+                    return -1;                                                                           \
+            }                                                                                            \
             /* exact hints: [,;:!?.)\]](?<=[ \t].) and [.!?,][ \t]+["”“] */                                \
             if ((c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.' || c == ')' ||     \
                  c == ']') && p > 0 && is_blank(d[p - 1]) && emit(blank_mark, p) < 0)                    \
@@ -496,6 +524,9 @@ DEFINE_SCAN(scan_ucs1, Py_UCS1)
 DEFINE_SCAN(scan_ucs2, Py_UCS2)
 DEFINE_SCAN(scan_ucs4, Py_UCS4)
 
+/* the lists Scanner.scan returns, in order (mark_scan.Candidates names them) */
+enum { N_LISTS = 10 };
+
 static PyObject *
 Scanner_scan(Scanner *s, PyObject *text)
 {
@@ -509,40 +540,34 @@ Scanner_scan(Scanner *s, PyObject *text)
 #endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const void *data = PyUnicode_DATA(text);
-    PyObject *stray = PyList_New(0), *order = PyList_New(0), *blank_mark = PyList_New(0), *space_quote = PyList_New(0);
-    PyObject *lower_stop = PyList_New(0), *quote_lower = PyList_New(0);
-    if (!stray || !order || !blank_mark || !space_quote || !lower_stop || !quote_lower)
-        goto fail;
+    PyObject *out[N_LISTS] = {NULL}, *result = NULL;
+    for (int k = 0; k < N_LISTS; k++)
+        if (!(out[k] = PyList_New(0)))
+            goto done;
     int r;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
+        r = scan_ucs1(s, (const Py_UCS1 *)data, n, out);
         break;
     case PyUnicode_2BYTE_KIND:
-        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
+        r = scan_ucs2(s, (const Py_UCS2 *)data, n, out);
         break;
     default:
-        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
+        r = scan_ucs4(s, (const Py_UCS4 *)data, n, out);
         break;
     }
     if (r < 0)
-        goto fail;
-    PyObject *result = PyTuple_Pack(6, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
-    Py_DECREF(stray);
-    Py_DECREF(order);
-    Py_DECREF(blank_mark);
-    Py_DECREF(space_quote);
-    Py_DECREF(lower_stop);
-    Py_DECREF(quote_lower);
+        goto done;
+    if (!(result = PyTuple_New(N_LISTS)))
+        goto done;
+    for (int k = 0; k < N_LISTS; k++) {
+        PyTuple_SET_ITEM(result, k, out[k]);
+        out[k] = NULL;
+    }
+done:
+    for (int k = 0; k < N_LISTS; k++)
+        Py_XDECREF(out[k]);
     return result;
-fail:
-    Py_XDECREF(stray);
-    Py_XDECREF(order);
-    Py_XDECREF(blank_mark);
-    Py_XDECREF(space_quote);
-    Py_XDECREF(lower_stop);
-    Py_XDECREF(quote_lower);
-    return NULL;
 }
 
 /* ---- building a Scanner from garble.py's constants ---------------------------------------- */
@@ -774,8 +799,9 @@ fail:
 
 static PyMethodDef Scanner_methods[] = {
     {"scan", (PyCFunction)Scanner_scan, METH_O,
-     "scan(text) -> (stray, order, blank_mark, space_quote, lower_stop, quote_lower): ascending candidate positions for "
-     "garble's _STRAY_SCANS and _WORD_ORDER_SCAN, and the exact match starts of four hint scans (see garble's MarkScan)."},
+     "scan(text) -> (stray, order, blank_mark, space_quote, lower_stop, quote_lower, marks, bracket_blank, nt, elision): "
+     "ascending candidate positions for garble's _STRAY_SCANS and _WORD_ORDER_SCAN, and the exact positions of garble's "
+     "quotes and brackets and of seven hint scans (see mark_scan.Candidates)."},
     {NULL, NULL, 0, NULL},
 };
 

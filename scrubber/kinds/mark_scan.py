@@ -60,6 +60,14 @@ class Candidates(NamedTuple):
     lower_stop: list[int]
     #: exactly where ``_AFTER_QUOTE_HINT`` matches: a full stop, a closing quote, blanks, a lower-case letter
     quote_lower: list[int]
+    #: exactly where garble's ``_marks`` finds a quote or a bracket (a doubled ``''`` or ``’’`` at its first character)
+    marks: list[int]
+    #: exactly where ``_TOKENIZED_HINTS[1]`` or ``[2]`` matches: an opening bracket before a blank
+    bracket_blank: list[int]
+    #: exactly where ``_TOKENIZED_HINTS[3]`` or ``[4]`` matches: the apostrophe of `` n't`` or `` n’t``
+    nt: list[int]
+    #: exactly where one of garble's ``_ELISION_HINTS`` matches: an apostrophe before three lower-case letters
+    elision: list[int]
 
 
 class MarkScan:
