@@ -385,6 +385,8 @@ def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> Non
         ({"units": [""]}, ValueError),
         ({"comma_next": ["x" * 16]}, ValueError),
         ({"stop_next": [1]}, TypeError),
+        ({"colon_before": ["x" * 16]}, ValueError),
+        ({"colon_next": [""]}, ValueError),
         ({"order_rules": [("pairs", ["the"], ["of"])]}, ValueError),
         ({"order_rules": [("pair", ["the"])]}, TypeError),
         ({"order_rules": [("next", ["a"], "é")]}, ValueError),
@@ -392,7 +394,15 @@ def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> Non
     ],
 )
 def test_a_bad_table_is_refused(change: dict, error: type[Exception]) -> None:
-    args = {"stray_after": ["the"], "units": ["km"], "comma_next": ["May"], "stop_next": ["of"], "order_rules": [("pair", ["the"], ["of"])]}
+    args = {
+        "stray_after": ["the"],
+        "units": ["km"],
+        "comma_next": ["May"],
+        "stop_next": ["of"],
+        "order_rules": [("pair", ["the"], ["of"])],
+        "colon_before": ["be"],
+        "colon_next": ["of"],
+    }
     mark_scan._kernel.Scanner(**args)  # type: ignore[union-attr]
     with pytest.raises(error):
         mark_scan._kernel.Scanner(**{**args, **change})  # type: ignore[union-attr]

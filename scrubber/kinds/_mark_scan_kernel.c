@@ -76,6 +76,7 @@ typedef struct {
     uint8_t kind[MAX_RULES];
     uint8_t next_letter[MAX_RULES][128]; /* RULE_NEXT: the letters the next word may start with */
     Prefixes units, comma_next, stop_next;
+    Prefixes colon_before, colon_next; /* the words right before a colon, or after it and blanks, that make it a candidate */
 } Scanner;
 
 /* ---- words --------------------------------------------------------------------------- */
@@ -327,6 +328,32 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
+    /* (?<=prefix|...) at position q: d[:q] ends with one of the words */                                \
+    static int NAME##_ends_with(const Prefixes *p, const TYPE *d, Py_ssize_t q)                          \
+    {                                                                                                    \
+        for (Py_ssize_t k = 0; k < p->n; k++) {                                                          \
+            const char *w = p->chars + p->starts[k];                                                     \
+            Py_ssize_t length = (Py_ssize_t)strlen(w), j = 0;                                            \
+            if (length > q)                                                                              \
+                continue;                                                                                \
+            while (j < length && d[q - length + j] == (Py_UCS4)(uint8_t)w[j])                            \
+                j++;                                                                                     \
+            if (j == length)                                                                             \
+                return 1;                                                                                \
+        }                                                                                                \
+        return 0;                                                                                        \
+    }                                                                                                    \
+                                                                                                         \
+    /* (?=[ \t]+\d) at position q */                                                                    \
+    static int NAME##_blanks_digit(const TYPE *d, Py_ssize_t n, Py_ssize_t q)                            \
+    {                                                                                                    \
+        if (q >= n || !is_blank(d[q]))                                                                   \
+            return 0;                                                                                    \
+        while (q < n && is_blank(d[q]))                                                                  \
+            q++;                                                                                         \
+        return q < n && is_digit(d[q]);                                                                  \
+    }                                                                                                    \
+                                                                                                         \
     /* The ASCII letters d[start:end] as a table word, or NULL. */                                       \
     static const WordSlot *NAME##_word(const Scanner *s, const TYPE *d, Py_ssize_t start, Py_ssize_t end) \
     {                                                                                                    \
@@ -343,10 +370,15 @@ emit(PyObject *list, Py_ssize_t k)
     {                                                                                                    \
         Py_UCS4 prev = p > 0 ? d[p - 1] : 0;                                                             \
         Py_UCS4 next = p + 1 < n ? d[p + 1] : 0;                                                         \
-        /* scan 1: [-'’;:^_~|@](?=[ \t]) | [?!](?=[ \t]+[^\W\d_A-Z]) */                                  \
-        if ((c == '-' || c == '\'' || c == 0x2019 || c == ';' || c == ':' || c == '^' || c == '_' ||     \
-             c == '~' || c == '|' || c == '@') &&                                                        \
-            is_blank(next))                                                                              \
+        /* scan 1: [-'’;^_~|@](?<=[^ \t].)(?=[ \t]), a colon the same way after a colon_before word or      \
+           before a colon_next word or a digit, | [?!](?=[ \t]+[^\W\d_A-Z]) */                            \
+        if ((c == '-' || c == '\'' || c == 0x2019 || c == ';' || c == '^' || c == '_' || c == '~' ||     \
+             c == '|' || c == '@') &&                                                                    \
+            is_blank(next) && p > 0 && !is_blank(prev))                                                  \
+            return 1;                                                                                    \
+        if (c == ':' && is_blank(next) && p > 0 && !is_blank(prev) &&                                    \
+            (NAME##_ends_with(&s->colon_before, d, p) || NAME##_blanks_then(&s->colon_next, d, n, p + 1) || \
+             NAME##_blanks_digit(d, n, p + 1)))                                                          \
             return 1;                                                                                    \
         if ((c == '?' || c == '!') && is_blank(next)) {                                                  \
             Py_ssize_t q = p + 1;                                                                        \
@@ -586,6 +618,8 @@ Scanner_dealloc(Scanner *s)
     free_prefixes(&s->units);
     free_prefixes(&s->comma_next);
     free_prefixes(&s->stop_next);
+    free_prefixes(&s->colon_before);
+    free_prefixes(&s->colon_next);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
@@ -764,10 +798,10 @@ rule_words(PyObject *rules)
 static PyObject *
 Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *names[] = {"stray_after", "units", "comma_next", "stop_next", "order_rules", NULL};
-    PyObject *stray_after, *units, *comma_next, *stop_next, *rules;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO:Scanner", names, &stray_after, &units, &comma_next, &stop_next,
-                                     &rules))
+    static char *names[] = {"stray_after", "units", "comma_next", "stop_next", "order_rules", "colon_before", "colon_next", NULL};
+    PyObject *stray_after, *units, *comma_next, *stop_next, *rules, *colon_before, *colon_next;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO:Scanner", names, &stray_after, &units, &comma_next, &stop_next,
+                                     &rules, &colon_before, &colon_next))
         return NULL;
     Py_ssize_t n_after = PySequence_Size(stray_after);
     if (n_after < 0)
@@ -789,7 +823,9 @@ Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     if (build_words_flag(s, stray_after, 0, 2) < 0 || build_rules(s, rules) < 0 ||
         build_prefixes(&s->units, units, "units") < 0 || build_prefixes(&s->comma_next, comma_next, "comma_next") < 0 ||
-        build_prefixes(&s->stop_next, stop_next, "stop_next") < 0)
+        build_prefixes(&s->stop_next, stop_next, "stop_next") < 0 ||
+        build_prefixes(&s->colon_before, colon_before, "colon_before") < 0 ||
+        build_prefixes(&s->colon_next, colon_next, "colon_next") < 0)
         goto fail;
     return (PyObject *)s;
 fail:
@@ -825,6 +861,37 @@ is_byte_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\x0b' || c == '\x0c';
 }
 
+#if defined(__SSE2__)
+/* bit k set: byte k of v is a space of is_byte_space */
+static inline unsigned
+byte_spaces16(__m128i v)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(0x09));
+    __m128i space = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t));
+    return (unsigned)_mm_movemask_epi8(space);
+}
+#endif
+
+/* The first position from p on whose byte is (want_space) or is not (!want_space) a space of
+ * is_byte_space, n if none: sixteen bytes at a time where SSE2 is there (words and the blanks
+ * between them end at a byte the branch of a byte-by-byte loop mispredicts). */
+static inline Py_ssize_t
+next_byte_space(const char *d, Py_ssize_t n, Py_ssize_t p, int want_space)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        unsigned m = byte_spaces16(_mm_loadu_si128((const __m128i *)(d + p)));
+        if (!want_space)
+            m = ~m & 0xFFFF;
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && is_byte_space((unsigned char)d[p]) != want_space)
+        p++;
+    return p;
+}
+
 /* equal_neighbours(data) -> (words, phrase), for runs = data.split():
  *   words  = {runs[k] for k if runs[k] == runs[k + 1]}                        (bytes)
  *   phrase = any(runs[j].endswith(runs[j + 2]) for j if runs[j + 1] == runs[j + 3])
@@ -849,14 +916,12 @@ equal_neighbours(PyObject *module, PyObject *arg)
     Py_ssize_t seen = 0; /* runs so far */
     int phrase = 0;
     Py_ssize_t p = 0;
-    while (p < n) {
-        if (is_byte_space((unsigned char)d[p])) {
-            p++;
-            continue;
-        }
+    for (;;) {
+        p = next_byte_space(d, n, p, 0);
+        if (p >= n)
+            break;
         Py_ssize_t s = p;
-        while (p < n && !is_byte_space((unsigned char)d[p]))
-            p++;
+        p = next_byte_space(d, n, p, 1);
         for (int k = 0; k < 3; k++) {
             start[k] = start[k + 1];
             length[k] = length[k + 1];

@@ -88,13 +88,27 @@ class MarkScan:
 
 
 def mark_scan(
-    stray_after: Sequence[str], units: Sequence[str], comma_next: Sequence[str], stop_next: Sequence[str], order_rules: Sequence[OrderRule]
+    stray_after: Sequence[str],
+    units: Sequence[str],
+    comma_next: Sequence[str],
+    stop_next: Sequence[str],
+    order_rules: Sequence[OrderRule],
+    colon_before: Sequence[str],
+    colon_next: Sequence[str],
 ) -> MarkScan | None:
     """The compiled scan built from these word lists, or None where the pure Python scans run (see :func:`scan_implementation`)."""
     if _kernel is None or FORCED_PURE:
         return None
     return MarkScan(
-        _kernel.Scanner(stray_after=stray_after, units=units, comma_next=comma_next, stop_next=stop_next, order_rules=order_rules)
+        _kernel.Scanner(
+            stray_after=stray_after,
+            units=units,
+            comma_next=comma_next,
+            stop_next=stop_next,
+            order_rules=order_rules,
+            colon_before=colon_before,
+            colon_next=colon_next,
+        )
     )
 
 
