@@ -929,7 +929,9 @@ equal_neighbours(PyObject *module, PyObject *arg)
         start[3] = s;
         length[3] = p - s;
         seen++;
-#define RUNS_EQUAL(a, b) (length[a] == length[b] && memcmp(d + start[a], d + start[b], (size_t)length[a]) == 0)
+        /* (the lengths and the first bytes first: adjacent runs seldom share both, and memcmp is a call) */
+#define RUNS_EQUAL(a, b)                                                                                         \
+    (length[a] == length[b] && d[start[a]] == d[start[b]] && memcmp(d + start[a], d + start[b], (size_t)length[a]) == 0)
         if (seen >= 2 && RUNS_EQUAL(2, 3)) {
             PyObject *value = PyBytes_FromStringAndSize(d + start[3], length[3]);
             if (!value)
