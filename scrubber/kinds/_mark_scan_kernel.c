@@ -75,6 +75,10 @@ typedef struct {
     int n_rules;
     uint8_t kind[MAX_RULES];
     uint8_t next_letter[MAX_RULES][128]; /* RULE_NEXT: the letters the next word may start with */
+    uint16_t first_lengths[128]; /* bit k of [c]: some word that opens a rule starts with c and has k letters */
+    /* bit r set for each rule r of a kind: RULE_ALWAYS, RULE_END, RULE_END_AFTER_COMMA, RULE_PAIR or RULE_NEXT */
+    uint32_t always_mask, end_mask, end_comma_mask, follow_mask;
+    uint32_t next_bits[128]; /* bit r of [c]: RULE_NEXT rule r takes a next word starting with c */
     Prefixes units, comma_next, stop_next;
     Prefixes colon_before, colon_next; /* the words right before a colon, or after it and blanks, that make it a candidate */
 } Scanner;
@@ -435,47 +439,36 @@ emit(PyObject *list, Py_ssize_t k)
     static int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p)                 \
     {                                                                                                    \
         uint64_t a = 0, b = 0;                                                                           \
-        Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b);                                          \
-        if (e1 - (p + 1) > s->max_length || (e1 < n && is_word(d[e1])))                                  \
+        Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b), length = e1 - (p + 1);                  \
+        /* most words open no rule: their first letter and length tell, before any hashing (d[p + 1] is  \
+           an ASCII letter) */                                                                           \
+        if (length > MAX_WORD || !(s->first_lengths[d[p + 1]] >> length & 1))                            \
+            return 0;                                                                                    \
+        if (length > s->max_length || (e1 < n && is_word(d[e1])))                                        \
             return 0; /* no word boundary after a table word (or the word is longer than any) */        \
         const WordSlot *w1 = find_word(s, a, b);                                                         \
         if (!w1 || !w1->first)                                                                           \
             return 0;                                                                                    \
-        Py_ssize_t s2 = -1, e2 = -1;                                                                     \
-        const WordSlot *w2 = NULL;                                                                       \
-        for (int r = 0; r < s->n_rules; r++) {                                                           \
-            if (!(w1->first >> r & 1))                                                                   \
-                continue;                                                                                \
-            switch (s->kind[r]) {                                                                        \
-            case RULE_ALWAYS:                                                                            \
+        /* the rules the word opens, by kind, as masks: one test per kind, not a loop over the rules */   \
+        uint32_t f = w1->first;                                                                          \
+        if (f & s->always_mask)                                                                          \
+            return 1;                                                                                    \
+        if ((f & (s->end_mask | s->end_comma_mask)) && is_blank(d[p]) && e1 < n &&                       \
+            (d[e1] == '.' || d[e1] == '!' || d[e1] == '?') &&                                            \
+            ((f & s->end_mask) || (p >= 1 && d[p - 1] == ',')))                                         \
+            return 1;                                                                                    \
+        if (!(f & s->follow_mask) || e1 >= n || !is_blank(d[e1]))                                        \
+            return 0; /* RULE_PAIR, RULE_NEXT: [ \t]+ then the next word */                              \
+        Py_ssize_t s2 = e1;                                                                              \
+        while (s2 < n && is_blank(d[s2]))                                                                \
+            s2++;                                                                                        \
+        if (s2 < n && d[s2] < 128 && (f & s->next_bits[d[s2]]))                                          \
+            return 1;                                                                                    \
+        Py_ssize_t e2 = NAME##_letters_at(d, n, s2, &a, &b);                                             \
+        if (e2 > s2 && e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2]))) {                       \
+            const WordSlot *w2 = find_word(s, a, b);                                                     \
+            if (w2 && (w2->second & f)) /* (second bits are those of pair rules) */                      \
                 return 1;                                                                                \
-            case RULE_END_AFTER_COMMA:                                                                   \
-                if (p < 1 || d[p - 1] != ',')                                                            \
-                    break;                                                                               \
-                /* fall through */                                                                       \
-            case RULE_END:                                                                               \
-                if (is_blank(d[p]) && e1 < n && (d[e1] == '.' || d[e1] == '!' || d[e1] == '?'))          \
-                    return 1;                                                                            \
-                break;                                                                                   \
-            default: /* RULE_PAIR, RULE_NEXT: [ \t]+ then the next word */                               \
-                if (e1 >= n || !is_blank(d[e1]))                                                         \
-                    break;                                                                               \
-                if (s2 < 0) {                                                                            \
-                    s2 = e1;                                                                             \
-                    while (s2 < n && is_blank(d[s2]))                                                    \
-                        s2++;                                                                            \
-                    e2 = NAME##_letters_at(d, n, s2, &a, &b);                                            \
-                    if (e2 > s2 && e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2])))             \
-                        w2 = find_word(s, a, b);                                                         \
-                }                                                                                        \
-                if (s->kind[r] == RULE_NEXT) {                                                           \
-                    if (s2 < n && d[s2] < 128 && s->next_letter[r][d[s2]])                               \
-                        return 1;                                                                        \
-                }                                                                                        \
-                else if (w2 && (w2->second >> r & 1))                                                    \
-                    return 1;                                                                            \
-                break;                                                                                   \
-            }                                                                                            \
         }                                                                                                \
         return 0;                                                                                        \
     }                                                                                                    \
@@ -663,8 +656,10 @@ build_words_flag(Scanner *s, PyObject *seq, uint32_t bit, int which)
             return -1;
         }
         WordSlot *slot = add_word(s, w, n);
-        if (which == 0)
+        if (which == 0) {
             slot->first |= bit;
+            s->first_lengths[(uint8_t)w[0]] |= (uint16_t)(1u << n); /* (1 <= n <= MAX_WORD = 15) */
+        }
         else if (which == 1)
             slot->second |= bit;
         else
@@ -727,11 +722,13 @@ build_rules(Scanner *s, PyObject *rules)
         uint32_t bit = (uint32_t)1 << r;
         if (strcmp(kind, "pair") == 0) {
             s->kind[r] = RULE_PAIR;
+            s->follow_mask |= bit;
             if (build_words_flag(s, arg, bit, 1) < 0)
                 goto fail;
         }
         else if (strcmp(kind, "next") == 0) {
             s->kind[r] = RULE_NEXT;
+            s->follow_mask |= bit;
             if (!PyUnicode_Check(arg)) {
                 PyErr_SetString(PyExc_TypeError, "a next rule's argument must be a str of letters");
                 goto fail;
@@ -743,14 +740,21 @@ build_rules(Scanner *s, PyObject *rules)
                     goto fail;
                 }
                 s->next_letter[r][c] = 1;
+                s->next_bits[c] |= bit;
             }
         }
-        else if (strcmp(kind, "end") == 0)
+        else if (strcmp(kind, "end") == 0) {
             s->kind[r] = RULE_END;
-        else if (strcmp(kind, "end-after-comma") == 0)
+            s->end_mask |= bit;
+        }
+        else if (strcmp(kind, "end-after-comma") == 0) {
             s->kind[r] = RULE_END_AFTER_COMMA;
-        else if (strcmp(kind, "always") == 0)
+            s->end_comma_mask |= bit;
+        }
+        else if (strcmp(kind, "always") == 0) {
             s->kind[r] = RULE_ALWAYS;
+            s->always_mask |= bit;
+        }
         else {
             PyErr_Format(PyExc_ValueError, "unknown rule kind %s", kind);
             goto fail;
