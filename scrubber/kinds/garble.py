@@ -1712,7 +1712,12 @@ def improbable_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
         if not model.may_reach(text[p_start:p_end], threshold):
             continue  # no run of pairs in the paragraph is that low, so no sentence is
         for start, end in seg.sentences_of(k):
-            total, scored = model.evidence(text[start:end])
+            sentence = text[start:end]
+            if not model.may_reach(sentence, threshold):
+                # the sum of all its pairs is a run too, so it is not that low either: the scan (in C)
+                # says so without the evidence's string for every pair (most sentences of such a paragraph)
+                continue
+            total, scored = model.evidence(sentence)
             if total <= threshold:
                 worst = ", ".join(f"'{pair}'" for _, pair in sorted(scored)[:3])
                 yield start, end, f"words in an improbable order (pairs English seldom writes: {worst})"
