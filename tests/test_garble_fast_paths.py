@@ -9,7 +9,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scrubber.kinds import garble, language
+from scrubber.kinds import garble, language, mark_scan
 from scrubber.kinds.base import REGEX_TIMEOUT, DocContext
 from scrubber.kinds.lexicon import uncommon_runs
 from scrubber.text import LazySegmentation, beyond_ascii_of
@@ -312,10 +312,51 @@ def unbalanced_by_marks(text: str) -> list[Marks]:
     return [garble._paragraph_marks(text, a, b, [i for i, _ in found]) for a, b, found in marks if any(len(c) == 1 for _, c in found)]
 
 
+def test_the_compiled_paragraph_marks_equal_the_python_loop() -> None:
+    """Checked on the cases and texts below too (through :func:`unbalanced_by_offsets`); here every mark at every kind of neighbour."""
+    if mark_scan.paragraph_marks is None:
+        pytest.skip("the compiled kernel is not built or is switched off")
+    neighbours = [
+        "",
+        " ",
+        "\t",
+        "\n",
+        "\u00a0",
+        "\u2028",
+        "a",
+        "7",
+        "²",
+        "(",
+        "[",
+        "{",
+        "/",
+        "-",
+        "—",
+        "–",
+        ".",
+        "!",
+        ")",
+        "]",
+        "\x1b",
+        "é",
+    ]
+    for mark in ['"', "“", "”", "(", ")", "[", "]", "''", "’’"]:
+        for before in neighbours:
+            for after in neighbours:
+                for text in (
+                    f"{before}{mark}{after}",
+                    f"ab{before}{mark}{after} “x”",
+                    f"(“{before}{mark}{after}",
+                    f'x "y{before}{mark}{after}',
+                ):
+                    marks = garble._mark_offsets(text)
+                    assert mark_scan.paragraph_marks(text, 0, len(text), marks) == garble._paragraph_marks(text, 0, len(text), marks)
+
+
 def unbalanced_by_offsets(text: str) -> list[Marks]:
     """The same from :func:`garble._marks_by_paragraph` (the kernel's offsets where it is built), as :func:`garble.unbalanced_quotes` reads them."""
     return [
-        garble._paragraph_marks(text, a, b, found)
+        (mark_scan.paragraph_marks or garble._paragraph_marks)(text, a, b, found)
         for _, a, b, found in garble._marks_by_paragraph(text, LazySegmentation(text))
         if not all(text[i] in "'’" for i in found)
     ]

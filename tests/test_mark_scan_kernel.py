@@ -378,6 +378,21 @@ def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> Non
 
 
 @needs_kernel
+def test_paragraph_marks_keeps_no_reference_and_leaks_no_memory() -> None:
+    text = '(“a” [b] "c ) ’’ x” (' * 20
+    marks = [i for i, _ in garble._marks(text, 0, len(text))]
+    assert_no_leak(lambda t: mark_scan._kernel.paragraph_marks(t, 0, len(t), marks), text, lambda: None)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_paragraph_marks_refuses_an_offset_outside_the_text() -> None:
+    with pytest.raises(IndexError):
+        mark_scan._kernel.paragraph_marks("ab", 0, 2, [5])  # type: ignore[union-attr]
+    with pytest.raises(TypeError):
+        mark_scan._kernel.paragraph_marks("ab", 0, 2, (0,))  # type: ignore[union-attr]
+
+
+@needs_kernel
 @pytest.mark.parametrize(
     ("change", "error"),
     [

@@ -46,7 +46,7 @@ from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec,
 from .by_mark import ByMark
 from .language import HINT_WORDS, document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
-from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan
+from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
 from .unicode import mojibake_between
 from .word_pairs import pair_model
 
@@ -1790,7 +1790,10 @@ def _marks_by_paragraph(text: str, seg: LazySegmentation) -> Iterator[tuple[int,
 
 
 def _paragraph_marks(text: str, start: int, end: int, marks: list[int]) -> tuple[list[int], list[int], list[int]]:
-    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets), from the offsets of :func:`_marks` of the paragraph."""
+    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets), from the offsets of :func:`_marks` of the paragraph.
+
+    The reference of the compiled :data:`~.mark_scan.paragraph_marks`, which runs instead when built.
+    """
     open_quotes: list[int] = []
     stray_close: list[int] = []
     brackets: list[tuple[str, int]] = []
@@ -1845,7 +1848,7 @@ def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[st
     for k, p_start, p_end, marks in _marks_by_paragraph(text, seg):
         if all(text[i] in _DOUBLED for i in marks):
             continue  # no quote or bracket ('' and ’’ alone are not looked at)
-        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p_start, p_end, marks)
+        open_quotes, stray_close, bad_brackets = (paragraph_marks or _paragraph_marks)(text, p_start, p_end, marks)
         if open_quotes:
             paras = seg.paragraphs
             runs_on = k + 1 < len(paras) and text[paras[k + 1][0]] in '"“'

@@ -158,6 +158,15 @@ def run_filter(skip: Iterable[str]) -> Callable[[bytes], set[str]]:
     return lambda data: set(data.decode("ascii").split()) - words
 
 
+# -- the quotes and brackets of a paragraph -----------------------------------------------------
+
+#: ``paragraph_marks(text, start, end, offsets)``: garble's ``_paragraph_marks`` in C when built (None:
+#: the Python loop runs, the reference), for the offsets of a paragraph's quotes and brackets
+paragraph_marks: Callable[[str, int, int, list[int]], tuple[list[int], list[int], list[int]]] | None = (
+    _kernel.paragraph_marks if _COMPILED else None  # type: ignore[union-attr]
+)
+
+
 # -- the share of common words -----------------------------------------------------------------
 
 
