@@ -144,7 +144,7 @@ def _guard(pattern: Any, text: str) -> dict[str, float]:
     return {"timeout": REGEX_TIMEOUT} if isinstance(pattern, regex.Pattern) and len(text) > _UNGUARDED_LENGTH else {}
 
 
-def _matches_at(pattern: Any, text: str, starts: Iterable[int], rule: str) -> list[Any]:
+def _matches_at(pattern: Any, text: str, starts: list[int], rule: str) -> list[Any]:
     """What ``pattern.finditer`` finds over each line of ``text``, trying the pattern only at ``starts``.
 
     ``starts`` must hold the start of every match (a detector derives them
@@ -157,9 +157,9 @@ def _matches_at(pattern: Any, text: str, starts: Iterable[int], rule: str) -> li
     lines are whole paragraphs, and the hints are few (a few hundred on
     perf-news's 2,402 documents).
     """
+    if not starts:
+        return []  # (most documents: no hint)
     ordered = sorted(set(starts))
-    if not ordered:
-        return []
     found: list[Any] = []
     last_end = line_end = -1
     timeout = _guard(pattern, text)
