@@ -2080,6 +2080,101 @@ done:
     return result;
 }
 
+/* ---- a document's run bytes (garble's lower_run_bytes) ----------------------------------------- */
+
+enum { MAX_REPLACED = 32 };
+
+/* run_form(text, replace, refuse, table, letters) -> (form, letter_form) or None:
+ *   form        = the text with each character in `replace` (a dict of non-ASCII str -> one ASCII
+ *                 character) replaced, then every character c mapped to table[c], as bytes;
+ *   letter_form = form.translate(letters);
+ * None when the text holds `refuse` (one character) or a character beyond ASCII not in `replace`.
+ *
+ * Why: garble's lower_run_bytes was wordruns.run_bytes(text).lower(), a str.replace for each
+ * typographic mark the text holds, an ASCII test, an encode, a translate and a lower (and
+ * lower_runs a second translate for the letters): six passes over the document, each making a
+ * copy. Given run_bytes' replacements and table (lowered), this is one pass. */
+static PyObject *
+run_form(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *text, *replace;
+    int refuse;
+    Py_buffer table, letters;
+    if (!PyArg_ParseTuple(args, "UO!Cy*y*:run_form", &text, &PyDict_Type, &replace, &refuse, &table, &letters))
+        return NULL;
+    PyObject *result = NULL, *form = NULL, *letter_form = NULL;
+    Py_UCS4 from[MAX_REPLACED];
+    uint8_t to[MAX_REPLACED];
+    Py_ssize_t n_replaced = 0, pos = 0;
+    PyObject *key, *value;
+    if (table.len != 256 || letters.len != 256) {
+        PyErr_SetString(PyExc_ValueError, "run_form() needs tables of 256 bytes");
+        goto done;
+    }
+    while (PyDict_Next(replace, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || !PyUnicode_Check(value) || PyUnicode_GET_LENGTH(key) != 1 ||
+            PyUnicode_GET_LENGTH(value) != 1 || PyUnicode_READ_CHAR(value, 0) >= 128 || PyUnicode_READ_CHAR(key, 0) < 128) {
+            PyErr_SetString(PyExc_ValueError, "run_form() replaces characters beyond ASCII by ASCII characters");
+            goto done;
+        }
+        if (n_replaced == MAX_REPLACED) {
+            PyErr_SetString(PyExc_ValueError, "run_form() replaces at most 32 characters");
+            goto done;
+        }
+        from[n_replaced] = PyUnicode_READ_CHAR(key, 0);
+        to[n_replaced++] = (uint8_t)PyUnicode_READ_CHAR(value, 0);
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        goto done;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const uint8_t *t = table.buf, *l = letters.buf;
+    if (!(form = PyBytes_FromStringAndSize(NULL, n)) || !(letter_form = PyBytes_FromStringAndSize(NULL, n)))
+        goto done;
+    uint8_t *f = (uint8_t *)PyBytes_AS_STRING(form), *g = (uint8_t *)PyBytes_AS_STRING(letter_form);
+    /* each storage kind its own loop (no switch per character) */
+#define RUN_FORM_LOOP(TYPE)                                                                              \
+    for (Py_ssize_t k = 0; k < n; k++) {                                                                 \
+        Py_UCS4 c = ((const TYPE *)data)[k];                                                             \
+        if (c >= 128) {                                                                                  \
+            Py_ssize_t r = 0;                                                                            \
+            while (r < n_replaced && from[r] != c)                                                       \
+                r++;                                                                                     \
+            if (r == n_replaced || c == (Py_UCS4)refuse) {                                               \
+                result = Py_None;                                                                        \
+                goto done;                                                                               \
+            }                                                                                            \
+            c = to[r];                                                                                   \
+        }                                                                                                \
+        else if (c == (Py_UCS4)refuse) {                                                                 \
+            result = Py_None;                                                                            \
+            goto done;                                                                                   \
+        }                                                                                                \
+        f[k] = t[c];                                                                                     \
+        g[k] = l[f[k]];                                                                                  \
+    }
+    if (kind == PyUnicode_1BYTE_KIND)
+        RUN_FORM_LOOP(Py_UCS1)
+    else if (kind == PyUnicode_2BYTE_KIND)
+        RUN_FORM_LOOP(Py_UCS2)
+    else
+        RUN_FORM_LOOP(Py_UCS4)
+#undef RUN_FORM_LOOP
+    result = PyTuple_Pack(2, form, letter_form);
+done:
+    if (result == Py_None)
+        Py_INCREF(result);
+    Py_XDECREF(form);
+    Py_XDECREF(letter_form);
+    PyBuffer_Release(&table);
+    PyBuffer_Release(&letters);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"equal_neighbours", (PyCFunction)equal_neighbours, METH_O,
      "equal_neighbours(data) -> (the runs of data.split() equal to the next one, whether some runs[j + 1] == runs[j + 3] "
@@ -2087,6 +2182,9 @@ static PyMethodDef module_methods[] = {
     {"paragraph_marks", (PyCFunction)paragraph_marks, METH_VARARGS,
      "paragraph_marks(text, start, end, marks) -> (unclosed quote offsets, closing quotes without opening, unbalanced "
      "bracket offsets): garble._paragraph_marks."},
+    {"run_form", (PyCFunction)run_form, METH_VARARGS,
+     "run_form(text, replace, refuse, table, letters) -> (form, form.translate(letters)) or None: the text's characters "
+     "through replace (beyond ASCII) and table, as bytes; None if it holds refuse or another character beyond ASCII."},
     {"common_hits", (PyCFunction)common_hits, METH_VARARGS,
      "common_hits(text, words) -> (padded.count(' '), sum(padded.count(f' {w} ') for w in words)) for padded = "
      "f' {text.lower()} '.replace('\\n', ' ')."},

@@ -41,12 +41,13 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowered, segmentation, word_trie
-from ..wordruns import RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
+from ..wordruns import _LETTER_BYTES, _RUN_BYTES, _SEPARATORS, RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .by_mark import ByMark
 from .language import HINT_WORDS, document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
 from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
+from .mark_scan import run_form as kernel_run_form
 from .unicode import mojibake_between
 from .word_pairs import pair_model
 
@@ -720,19 +721,42 @@ def lower_run_bytes(ctx: DocContext) -> bytes | None:
     return _lower_forms(ctx)[0]
 
 
-def _lower_forms(ctx: DocContext) -> tuple[bytes | None, dict[str, str]]:
-    """(:func:`lower_run_bytes`, each upper-case stand-in letter it holds and the letter it stands for), once per document."""
+def _lower_forms(ctx: DocContext) -> tuple[bytes | None, dict[str, str], bytes | None]:
+    """(:func:`lower_run_bytes`, each upper-case stand-in letter it holds and the letter it stands for, its letters or None), once per document.
 
-    def compute() -> tuple[bytes | None, dict[str, str]]:
-        if (fast := run_bytes(ctx.text)) is not None:
+    The letters (``fast.translate(_LETTER_BYTES)``, what :func:`~scrubber.wordruns.letter_runs`
+    splits) come with it from the compiled kernel's one pass (:func:`_run_form`); None elsewhere.
+    """
+
+    def compute() -> tuple[bytes | None, dict[str, str], bytes | None]:
+        if (kernel := _run_form()) is not None:
+            if (forms := kernel(ctx.text)) is not None:
+                return forms[0], {}, forms[1]
+        elif (fast := run_bytes(ctx.text)) is not None:
             # ASCII but for typographic marks, which have no case: lower-casing the text lowers its
             # A-Z only, so the bytes are those of the lower-cased text (no str.lower of the document)
-            return fast.lower(), {}
+            return fast.lower(), {}, None
         lower = lowered(ctx)
         fast = run_bytes(lower)
-        return (fast, {}) if fast is not None else _placeholder_form(lower)
+        return (fast, {}, None) if fast is not None else (*_placeholder_form(lower), None)
 
     return ctx.memo("garble.lower_forms", compute)  # type: ignore[no-any-return]
+
+
+@cache
+def _run_form() -> Callable[[str], tuple[bytes, bytes] | None] | None:
+    """``text -> (run_bytes(text).lower(), its letters)`` or None where ``run_bytes`` gives None: the compiled kernel's one pass, when built.
+
+    It is given :func:`~scrubber.wordruns.run_bytes`'s own replacements and table
+    (lower-cased) and :func:`~scrubber.wordruns.letter_runs`'s table of letters, so the
+    three cannot drift apart; the Python form took a ``str.replace`` per typographic
+    mark, an ``encode``, two ``translate`` and a ``lower``, each a copy of the document.
+    """
+    if kernel_run_form is None:
+        return None
+    replace = {mark: " " for mark in _SEPARATORS} | {"’": RUN_APOSTROPHE}
+    table, letters = _RUN_BYTES.lower(), _LETTER_BYTES
+    return lambda text: kernel_run_form(text, replace, RUN_APOSTROPHE, table, letters)
 
 
 #: a character of the runs :data:`_RUN` finds, and a letter of :func:`letter_runs`
@@ -1453,7 +1477,9 @@ def lower_runs(ctx: DocContext) -> set[str]:
     """
 
     def compute() -> set[str]:
-        fast, stands_for = _lower_forms(ctx)
+        fast, stands_for, letters = _lower_forms(ctx)
+        if letters is not None:  # (what letter_runs does given fast and a skip: the letters were made with fast)
+            return _runs_skip().distinct(letters)
         runs = letter_runs(lowered(ctx) if fast is None else ctx.text, _runs_skip(), fast)  # (given its bytes, the text is not read)
         if not stands_for:
             return runs

@@ -167,6 +167,13 @@ paragraph_marks: Callable[[str, int, int, list[int]], tuple[list[int], list[int]
 )
 
 
+#: ``run_form(text, replace, refuse, table, letters)``: a document's run bytes and its letters in one pass, when
+#: built (None: garble makes them with :func:`~scrubber.wordruns.run_bytes` and ``bytes.translate``, the reference)
+run_form: Callable[[str, dict[str, str], str, bytes, bytes], tuple[bytes, bytes] | None] | None = (
+    _kernel.run_form if _COMPILED else None  # type: ignore[union-attr]
+)
+
+
 # -- the share of common words -----------------------------------------------------------------
 
 
