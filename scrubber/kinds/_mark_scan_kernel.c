@@ -76,6 +76,7 @@ typedef struct {
     uint8_t kind[MAX_RULES];
     uint8_t next_letter[MAX_RULES][128]; /* RULE_NEXT: the letters the next word may start with */
     uint16_t first_lengths[128]; /* bit k of [c]: some word that opens a rule starts with c and has k letters */
+    uint16_t second_lengths[128]; /* the same for the second words of pair rules */
     /* bit r set for each rule r of a kind: RULE_ALWAYS, RULE_END, RULE_END_AFTER_COMMA, RULE_PAIR or RULE_NEXT */
     uint32_t always_mask, end_mask, end_comma_mask, follow_mask;
     uint32_t next_bits[128]; /* bit r of [c]: RULE_NEXT rule r takes a next word starting with c */
@@ -464,8 +465,11 @@ emit(PyObject *list, Py_ssize_t k)
             s2++;                                                                                        \
         if (s2 < n && d[s2] < 128 && (f & s->next_bits[d[s2]]))                                          \
             return 1;                                                                                    \
+        if (s2 >= n || d[s2] >= 128)                                                                     \
+            return 0; /* (a second word starts with an ASCII letter) */                                  \
         Py_ssize_t e2 = NAME##_letters_at(d, n, s2, &a, &b);                                             \
-        if (e2 > s2 && e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2]))) {                       \
+        if (e2 > s2 && e2 - s2 <= MAX_WORD && (s->second_lengths[d[s2]] >> (e2 - s2) & 1) &&             \
+            e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2]))) {                                   \
             const WordSlot *w2 = find_word(s, a, b);                                                     \
             if (w2 && (w2->second & f)) /* (second bits are those of pair rules) */                      \
                 return 1;                                                                                \
@@ -660,8 +664,10 @@ build_words_flag(Scanner *s, PyObject *seq, uint32_t bit, int which)
             slot->first |= bit;
             s->first_lengths[(uint8_t)w[0]] |= (uint16_t)(1u << n); /* (1 <= n <= MAX_WORD = 15) */
         }
-        else if (which == 1)
+        else if (which == 1) {
             slot->second |= bit;
+            s->second_lengths[(uint8_t)w[0]] |= (uint16_t)(1u << n);
+        }
         else
             slot->after = 1;
     }
