@@ -511,7 +511,8 @@ emit(PyObject *list, Py_ssize_t k)
                     NAME##_lower_letter(d[p + 3]) && emit(elision, p) < 0)                               \
                     return -1;                                                                           \
             }                                                                                            \
-            /* exact hints: [,;:!?.)\]](?<=[ \t].) and [.!?,][ \t]+["”“] */                                \
+            /* exact hints: [,;:!?.)\]](?<=[ \t].) and                                                      \
+               [.!?,][ \t]+["”“](?=[ \t]*(?:\n|\Z)|[ \t]+[^A-Z0-9\s]) */                                 \
             if ((c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.' || c == ')' ||     \
                  c == ']') && p > 0 && is_blank(d[p - 1]) && emit(blank_mark, p) < 0)                    \
                 return -1;                                                                               \
@@ -519,8 +520,16 @@ emit(PyObject *list, Py_ssize_t k)
                 Py_ssize_t q = p + 1;                                                                    \
                 while (q < n && is_blank(d[q]))                                                          \
                     q++;                                                                                 \
-                if (q < n && (d[q] == '"' || d[q] == 0x201D || d[q] == 0x201C) && emit(space_quote, p) < 0) \
-                    return -1;                                                                           \
+                if (q < n && (d[q] == '"' || d[q] == 0x201D || d[q] == 0x201C)) {                       \
+                    Py_ssize_t r = q + 1;                                                                \
+                    while (r < n && is_blank(d[r]))                                                      \
+                        r++;                                                                             \
+                    if ((r == n || d[r] == '\n' ||                                                       \
+                         (r > q + 1 && !(d[r] >= 'A' && d[r] <= 'Z') && !(d[r] >= '0' && d[r] <= '9') &&  \
+                          !Py_UNICODE_ISSPACE(d[r]))) &&                                                 \
+                        emit(space_quote, p) < 0)                                                        \
+                        return -1;                                                                       \
+                }                                                                                        \
             }                                                                                            \
             /* exact hints: \.(?<=[a-z][a-z]\.)[ \t]+[a-z] and \.["”][ \t]+[a-z] */                       \
             if (c == '.' && p + 1 < n) {                                                                 \
