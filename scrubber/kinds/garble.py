@@ -46,7 +46,7 @@ from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec,
 from .by_mark import ByMark
 from .language import HINT_WORDS, document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
-from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
+from .mark_scan import Candidates, MarkScan, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
 from .mark_scan import run_form as kernel_run_form
 from .unicode import mojibake_between
 from .word_pairs import pair_model
@@ -1289,11 +1289,10 @@ def _may_end_foreign(runs: set[str], uncommon: set[str]) -> bool:
     :func:`~scrubber.kinds.lexicon.uncommon_runs` leaves of ``runs``) instead
     of a scan that stops at nearly every letter (0.04 s on perf-news).
     """
-    if uncommon:
-        # runs are letters only: in the runs each followed by a line break, an ending followed by one
-        # ends a run (one search over a few hundred characters, not a call per word)
-        if _ENDING_AT_END.search("\n".join(uncommon) + "\n"):
-            return True
+    # runs are letters only: in the runs each followed by a line break, an ending followed by one
+    # ends a run (one search over a few hundred characters, not a call per word)
+    if uncommon and _ENDING_AT_END.search("\n".join(uncommon) + "\n"):
+        return True
     return not _common_with_ending().isdisjoint(runs)
 
 
@@ -1930,22 +1929,27 @@ class Detector:
     fn: DetectorFn
     english_only: bool
     params: tuple[str, ...] = ()
+    #: fields of the kernel's :class:`~.mark_scan.Candidates` of which the detector needs one not empty to find
+    #: anything (every match it can report holds one of those hints), so that with the kernel built it is not
+    #: even called on a document where all are empty (most: a call that finds nothing costs a few microseconds)
+    hints: tuple[str, ...] = ()
 
 
 DETECTORS: dict[str, Detector] = {
-    "orphan-punctuation": Detector(orphan_punctuation, False),
+    "orphan-punctuation": Detector(orphan_punctuation, False, hints=("blank_mark",)),
     "lowercase-start": Detector(lowercase_start, True),
-    "after-closing-quote": Detector(after_closing_quote, True),
-    "space-before-quote": Detector(space_before_quote, True),
-    "tokenized": Detector(tokenized, True),
-    "stray-punctuation": Detector(stray_punctuation, True),
+    "after-closing-quote": Detector(after_closing_quote, True, hints=("quote_lower",)),
+    "space-before-quote": Detector(space_before_quote, True, hints=("space_quote",)),
+    "tokenized": Detector(tokenized, True, hints=("blank_mark", "bracket_blank", "nt")),
+    "stray-punctuation": Detector(stray_punctuation, True, hints=("stray",)),
     "repeated-words": Detector(repeated_words, True),
     "code-mix": Detector(code_mix, True),
     "code-mix-latin": Detector(code_mix_latin, True),
     "word-order": Detector(word_order, True, ("min_hits",)),
     "improbable-order": Detector(improbable_order, True, ("min_evidence",)),
-    "unbalanced-quotes": Detector(unbalanced_quotes, True),
-    "cut-off": Detector(cut_off, False),
+    # (a quote or a bracket: the marks hold every " and “, which a cut-off fragment opens with)
+    "unbalanced-quotes": Detector(unbalanced_quotes, True, hints=("marks",)),
+    "cut-off": Detector(cut_off, False, hints=("marks",)),
     "foreign-sentence": Detector(foreign_sentence, False, ("min_words", "min_probability")),
 }
 
@@ -1968,8 +1972,11 @@ class GarbleMatcher(Matcher):
             if extra:
                 raise PackError(f"{spec.where()}: detector {name!r} takes no parameter(s) {', '.join(sorted(extra))}")
             self.detectors.append((spec, det))
-        #: what :meth:`find` reads of each detector, unpacked once (it runs every detector on every document)
-        self._runs = [(spec, det.fn, spec.params, det.english_only) for spec, det in self.detectors]
+        #: what :meth:`find` reads of each detector, unpacked once (it runs every detector on every document):
+        #: its hints as indexes into :class:`~.mark_scan.Candidates`
+        self._runs = [
+            (spec, det.fn, spec.params, det.english_only, tuple(map(Candidates._fields.index, det.hints))) for spec, det in self.detectors
+        ]
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
@@ -1978,7 +1985,10 @@ class GarbleMatcher(Matcher):
         seg = segmentation(ctx)
         english: bool | None = None
         per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
-        for spec, fn, params, english_only in self._runs:
+        found = None if (kernel := _mark_scan()) is None else kernel.candidates(text)
+        for spec, fn, params, english_only, hints in self._runs:
+            if hints and found is not None and not any(map(found.__getitem__, hints)):
+                continue  # none of the hints its matches hold: it would find nothing
             if english_only:
                 if english is None:
                     english = document_language(ctx) == "en"
