@@ -488,6 +488,12 @@ emit(PyObject *list, Py_ssize_t k)
             if (p >= n)                                                                                  \
                 break;                                                                                   \
             Py_UCS4 c = d[p];                                                                            \
+            if (c == ' ') { /* most of what is not a letter, and nothing but word order looks at it */    \
+                if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1]) && NAME##_order(s, d, n, p) && \
+                    emit(order, p) < 0)                                                                  \
+                    return -1;                                                                           \
+                continue;                                                                                \
+            }                                                                                            \
             /* exact: the quotes and brackets of garble's _MARKS ('' and ’’ found from the end of the    \
                last, as str.find does), and the hints [(\[][ \t], ['’]t(?<=[ \t]n..) and              \
                ['’](?=[^\W\d_A-Z]{3}) */                                                               \
