@@ -11,12 +11,16 @@
  *    the character before a function word followed by the pair, the letter
  *    or the mark one of its branches names.
  *
- * The same pass also gives, exactly, where four hint scans of garble.py match
+ * The same pass also gives, exactly, where hint scans of garble.py match
  * (a mark after a blank, _TOKENIZED_HINTS[0]; a mark, blanks and a double
- * quote, _SPACE_QUOTE_HINT; a full stop after two lower-case letters before
- * blanks and a lower-case letter, _LOWER_HINT; a full stop and a closing
- * quote before the same, _AFTER_QUOTE_HINT): as regex scans they stopped at
- * every comma and full stop of the text.
+ * quote before a line end or blanks and no capital, _SPACE_QUOTE_HINT; a full
+ * stop after two lower-case letters before blanks and a lower-case letter,
+ * _LOWER_HINT; a full stop and a closing quote before the same,
+ * _AFTER_QUOTE_HINT; an opening bracket before a blank and " n't",
+ * _TOKENIZED_HINTS[1:]; an apostrophe before three lower-case letters,
+ * _ELISION_HINTS): as regex scans they stopped at every comma and full stop
+ * of the text, or each searched it again. And every quote and bracket that
+ * garble's unbalanced-quotes weighs (its _marks, nine str.find before).
  *
  * It decides nothing: the Python side runs the exact patterns at each
  * candidate, so findings stay those of the patterns as long as the set is a

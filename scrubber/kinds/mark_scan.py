@@ -6,8 +6,10 @@ boundary only to find the few places where their exact pattern can match.
 ``_mark_scan_kernel.c`` finds, in one pass over the text, a superset of
 those places; the detectors then run their exact patterns at each one, so
 their findings are the patterns' findings whichever scan ran
-(docs/mark-scan-kernel.md). The same pass gives, exactly, where four hint
-scans of other detectors match (:class:`Candidates`). The kernel decides
+(docs/mark-scan-kernel.md). The same pass gives, exactly, where the hint
+scans of other detectors match and every quote and bracket of
+``garble.unbalanced-quotes`` (:class:`Candidates`): one pass where each
+detector scanned the document for its own. The kernel decides
 nothing and holds no word list of its own: :mod:`.garble` passes its
 constants when it builds the :class:`MarkScan`.
 
@@ -16,8 +18,11 @@ Two more kernel functions work on a document's runs of word characters:
 :func:`run_filter` (the distinct letter runs less the common English words
 no detector asks about); each has its Python reference here. A third,
 :data:`common_hits`, counts the commonest English words the way the
-language tests' ``str.count`` calls do, in one pass. And
-:func:`sentence_splitter` gives :mod:`scrubber.text` its sentence ends in C.
+language tests' ``str.count`` calls do, in one pass. :data:`run_form` makes a
+document's run bytes and letters in one pass, :data:`paragraph_marks` weighs a
+paragraph's quotes and brackets (garble's Python functions stay their
+references). And :func:`sentence_splitter` gives :mod:`scrubber.text` its
+sentence ends in C.
 
 Without the kernel (no C compiler when the package was installed, or
 ``SCRUBBER_PURE_PYTHON=1``) :func:`mark_scan` returns None and the detectors
