@@ -560,6 +560,11 @@ def _after_words(marks: str, words: str) -> str:
 
 #: the words after which the branches forbid a mark (determiners, ``of``..., ``and``...)
 _NO_MARK_AFTER = f"{_DETERMINERS}|{_NO_COMMA_AFTER}|{_CONJUNCTIONS}"
+#: a colon before a blank takes a branch of :data:`_STRAY` only after one of these words...
+_COLON_BEFORE = f"{_NO_COLON_MID}|be|{_MONTHS}"
+#: ...or before one of these (each only as the start of the next word here: a few more positions), or
+#: before a digit, or after a mark or one of the words of the second scan (2,800 colons of perf-news: 5 matches)
+_COLON_NEXT = f"{_NO_COLON_BEFORE}|{_NO_COLON_ONLY_BEFORE}|{_NO_MARK_BEFORE}|to|{_MONTHS}"
 #: Every match of :data:`_STRAY` is one character (the mark) and sits where one of
 #: these scans matches one character: a rare mark, a hyphen, an apostrophe, a colon or
 #: a semicolon before a space and after something else (every branch that takes one of
@@ -570,12 +575,8 @@ _NO_MARK_AFTER = f"{_DETERMINERS}|{_NO_COMMA_AFTER}|{_CONJUNCTIONS}"
 #: the few positions found (:func:`_stray_matches`). The second scan stops at every
 #: comma and full stop: one character test first (the mark follows a mark or the last
 #: letter of one of the words), then one look-behind per word length for all the words
-#: and marks together (a few more positions than the branches need, half the cost).
-#: a colon before a space takes a branch of :data:`_STRAY` only after one of these words...
-_COLON_BEFORE = f"{_NO_COLON_MID}|be|{_MONTHS}"
-#: ...or before one of these (each only as the start of the next word here: a few more positions), or
-#: before a digit, or after a mark or one of the words of the second scan (2,800 colons of perf-news: 5 matches)
-_COLON_NEXT = f"{_NO_COLON_BEFORE}|{_NO_COLON_ONLY_BEFORE}|{_NO_MARK_BEFORE}|to|{_MONTHS}"
+#: and marks together (a few more positions than the branches need, half the cost). A
+#: colon before a blank is one of the first scan's only beside :data:`_COLON_BEFORE` or :data:`_COLON_NEXT`.
 _STRAY_SCANS = (
     re.compile(
         rf"""[-'’;^_~|@](?<=[^ \t].)(?=[ \t])
