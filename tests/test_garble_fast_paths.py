@@ -9,7 +9,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scrubber.kinds import garble, language
+from scrubber.kinds import garble, language, mark_scan
 from scrubber.kinds.base import REGEX_TIMEOUT, DocContext
 from scrubber.kinds.lexicon import uncommon_runs
 from scrubber.text import LazySegmentation, beyond_ascii_of
@@ -300,7 +300,7 @@ def plain_unbalanced_quotes(text: str) -> list[Marks]:
     seg = LazySegmentation(text)
     for p_start, p_end in seg.paragraphs:
         if any(c in text[p_start:p_end] for c in '"“”()[]'):
-            marks = [(m.start(), m.group()) for m in QUOTE_OR_BRACKET.finditer(text, p_start, p_end)]
+            marks = [m.start() for m in QUOTE_OR_BRACKET.finditer(text, p_start, p_end)]
             spots.append(garble._paragraph_marks(text, p_start, p_end, marks))
     return spots
 
@@ -309,7 +309,57 @@ def unbalanced_by_marks(text: str) -> list[Marks]:
     """The same from :func:`garble._marks`, skipping a paragraph as :func:`garble.unbalanced_quotes` does."""
     seg = LazySegmentation(text)
     marks = [(a, b, garble._marks(text, a, b)) for a, b in seg.paragraphs]
-    return [garble._paragraph_marks(text, a, b, found) for a, b, found in marks if any(len(c) == 1 for _, c in found)]
+    return [garble._paragraph_marks(text, a, b, [i for i, _ in found]) for a, b, found in marks if any(len(c) == 1 for _, c in found)]
+
+
+def test_the_compiled_paragraph_marks_equal_the_python_loop() -> None:
+    """Checked on the cases and texts below too (through :func:`unbalanced_by_offsets`); here every mark at every kind of neighbour."""
+    if mark_scan.paragraph_marks is None:
+        pytest.skip("the compiled kernel is not built or is switched off")
+    neighbours = [
+        "",
+        " ",
+        "\t",
+        "\n",
+        "\u00a0",
+        "\u2028",
+        "a",
+        "7",
+        "²",
+        "(",
+        "[",
+        "{",
+        "/",
+        "-",
+        "—",
+        "–",
+        ".",
+        "!",
+        ")",
+        "]",
+        "\x1b",
+        "é",
+    ]
+    for mark in ['"', "“", "”", "(", ")", "[", "]", "''", "’’"]:
+        for before in neighbours:
+            for after in neighbours:
+                for text in (
+                    f"{before}{mark}{after}",
+                    f"ab{before}{mark}{after} “x”",
+                    f"(“{before}{mark}{after}",
+                    f'x "y{before}{mark}{after}',
+                ):
+                    marks = garble._mark_offsets(text)
+                    assert mark_scan.paragraph_marks(text, 0, len(text), marks) == garble._paragraph_marks(text, 0, len(text), marks)
+
+
+def unbalanced_by_offsets(text: str) -> list[Marks]:
+    """The same from :func:`garble._marks_by_paragraph` (the kernel's offsets where it is built), as :func:`garble.unbalanced_quotes` reads them."""
+    return [
+        (mark_scan.paragraph_marks or garble._paragraph_marks)(text, a, b, found)
+        for _, a, b, found in garble._marks_by_paragraph(text, LazySegmentation(text))
+        if not all(text[i] in "'’" for i in found)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -324,6 +374,8 @@ def test_marks_by_find_equal_the_regex(text: str) -> None:
     for a, b in LazySegmentation(text).paragraphs:
         assert garble._marks(text, a, b) == [(m.start(), m.group()) for m in QUOTE_OR_BRACKET.finditer(text, a, b)]
     assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
+    assert unbalanced_by_offsets(text) == plain_unbalanced_quotes(text)
+    assert garble._mark_offsets(text) == [m.start() for m in QUOTE_OR_BRACKET.finditer(text)]
 
 
 MARK_PIECES = st.sampled_from([*" \n.,\"“”()[]’'", "a", "B", "7", "said"])
@@ -332,6 +384,8 @@ MARK_PIECES = st.sampled_from([*" \n.,\"“”()[]’'", "a", "B", "7", "said"])
 @given(text=st.lists(MARK_PIECES, max_size=30).map("".join))
 def test_marks_by_find_property(text: str) -> None:
     assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
+    assert unbalanced_by_offsets(text) == plain_unbalanced_quotes(text)
+    assert garble._mark_offsets(text) == [m.start() for m in QUOTE_OR_BRACKET.finditer(text)]
 
 
 def test_many_repeated_values_scan_the_whole_text_once() -> None:
@@ -430,7 +484,9 @@ PARAGRAPH_MARK_PIECES = st.sampled_from([*" \n\t\r\x0b\x1c\u2028\u00a0.\"“”(
 @pytest.mark.parametrize("text", ["", "no marks", "(a)\n\n“b” [c]\n  ’’’ '' \n\u2028(", "x\x1c\n\x1c''\x1c"])
 def test_marks_by_paragraph_equal_the_marks_of_each_paragraph(text: str) -> None:
     seg = LazySegmentation(text)
-    expected = [(k, a, b, garble._marks(text, a, b)) for k, (a, b) in enumerate(seg.paragraphs) if garble._marks(text, a, b)]
+    expected = [
+        (k, a, b, [i for i, _ in garble._marks(text, a, b)]) for k, (a, b) in enumerate(seg.paragraphs) if garble._marks(text, a, b)
+    ]
     assert list(garble._marks_by_paragraph(text, seg)) == expected
 
 

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from kernel_checks import assert_no_leak
 
+from scrubber import default_engine
 from scrubber.kinds import garble, mark_scan, word_pairs
 from scrubber.kinds.base import DocContext
 from scrubber.text import LazySegmentation
@@ -56,12 +57,14 @@ def findings(text: str) -> tuple[list, ...]:
         list(garble.orphan_punctuation(ctx, seg, {})),
         list(garble.lowercase_start(ctx, seg, {})),
         list(garble.after_closing_quote(ctx, seg, {})),
+        list(garble.unbalanced_quotes(ctx, seg, {})),
+        [m.span() for m in garble._elision_matches(text)],
     )
 
 
 def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bool = True) -> None:
     """The kernel's candidates hold the Python scans' positions, and the detectors find the same on either scan."""
-    stray, order, blank_mark, space_quote, lower_stop, quote_lower = scanner.scan(text)  # type: ignore[attr-defined]
+    stray, order, blank_mark, space_quote, lower_stop, quote_lower, marks, bracket_blank, nt, elision = scanner.scan(text)  # type: ignore[attr-defined]
     assert stray == sorted(set(stray)) and order == sorted(set(order))
     assert python_stray(text) <= set(stray)
     assert python_order(text, every) <= set(order)
@@ -70,12 +73,20 @@ def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bo
     assert space_quote == [m.start() for m in garble._SPACE_QUOTE_HINT.finditer(text)]
     assert lower_stop == [m.start() for m in garble._LOWER_HINT.finditer(text)]
     assert quote_lower == [m.start() for m in garble._AFTER_QUOTE_HINT.finditer(text)]
+    assert marks == [i for i, _ in garble._marks(text, 0, len(text))]
+    assert bracket_blank == sorted(m.start() for scan in garble._TOKENIZED_HINTS[1:3] for m in scan.finditer(text))
+    assert nt == sorted(m.start() for scan in garble._TOKENIZED_HINTS[3:] for m in scan.finditer(text))
+    assert elision == sorted(m.start() for scan in garble._ELISION_HINTS for m in scan.finditer(text))
     kernel = mark_scan.MarkScan(scanner)
     with monkeypatch.context() as m:
         m.setattr(garble, "_mark_scan", lambda: kernel)
-        compiled = findings(text)
+        compiled = findings(text), list(GARBLE.find(text))
         m.setattr(garble, "_mark_scan", lambda: None)
-        assert findings(text) == compiled
+        assert (findings(text), list(GARBLE.find(text))) == compiled
+
+
+#: every garble and language rule: the matcher skips a detector whose hints the kernel did not find
+GARBLE = default_engine(select=["garble"])
 
 
 #: every example the comments of garble.py give for the two detectors (findings and look-alikes they must leave)
@@ -177,6 +188,14 @@ HINT_EXAMPLES = [
     'what we expect. "',
     "what we expect.  ”",
     "what we expect! “next",
+    'he said, "We will',
+    'he said, " We will',
+    'x. " é',
+    'x. "\nnext',
+    'x. " \r\nnext',
+    'x. " 7',
+    'x. "\u2028y',
+    "x, ”\t\tſ",
     'what, " we',
     'what? \t"',
     "word, word.",
@@ -202,6 +221,14 @@ HINT_EXAMPLES = [
     "`a. b",
     "a{. b",
     "a`. b",
+    "do n't go",
+    "do\tn’t go",
+    "don't",
+    " n'tx",
+    "x ’’’ y '' z ''' w ''''",
+    'He said “yes” (twice) [sic] "34" inch',
+    "d'autres l’erosione dell'autore qu'il",
+    "l'Été d'éte 'abc ’ab ’été",
 ]
 
 
@@ -290,9 +317,30 @@ def _words() -> list[str]:
 
 function_words = st.sampled_from(_words())
 other_words = st.sampled_from(
-    ["The", "Director", "temple", "cells", "x", "U.S.", "e.g.", "2019", "70", "café", "Zürich", "日本", "Ⅻ", "٣", "²", "s"]
+    [
+        "The",
+        "Director",
+        "temple",
+        "cells",
+        "x",
+        "U.S.",
+        "e.g.",
+        "2019",
+        "70",
+        "café",
+        "Zürich",
+        "日本",
+        "Ⅻ",
+        "٣",
+        "²",
+        "s",
+        "n",
+        "t",
+        "dell",
+        "l",
+    ]
 )
-marks = st.sampled_from([*",.;:?!'’-^_~|@*\"“”()[]…", ",;", "..", ' "', ". \t”"])
+marks = st.sampled_from([*",.;:?!'’-^_~|@*\"“”()[]…", ",;", "..", ' "', ". \t”", "''", "’’", " n't", " n’t", "( ", "[\t"])
 spaces = st.sampled_from([" ", " ", " ", "\t", "\n", "\r\n", "\u00a0", ""])
 pieces = st.one_of(function_words, function_words, other_words, marks, marks, spaces, spaces, spaces, st.characters())
 texts = st.lists(pieces, max_size=60).map("".join)
@@ -343,6 +391,21 @@ def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> Non
 
 
 @needs_kernel
+def test_paragraph_marks_keeps_no_reference_and_leaks_no_memory() -> None:
+    text = '(“a” [b] "c ) ’’ x” (' * 20
+    marks = [i for i, _ in garble._marks(text, 0, len(text))]
+    assert_no_leak(lambda t: mark_scan._kernel.paragraph_marks(t, 0, len(t), marks), text, lambda: None)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_paragraph_marks_refuses_an_offset_outside_the_text() -> None:
+    with pytest.raises(IndexError):
+        mark_scan._kernel.paragraph_marks("ab", 0, 2, [5])  # type: ignore[union-attr]
+    with pytest.raises(TypeError):
+        mark_scan._kernel.paragraph_marks("ab", 0, 2, (0,))  # type: ignore[union-attr]
+
+
+@needs_kernel
 @pytest.mark.parametrize(
     ("change", "error"),
     [
@@ -350,6 +413,8 @@ def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> Non
         ({"units": [""]}, ValueError),
         ({"comma_next": ["x" * 16]}, ValueError),
         ({"stop_next": [1]}, TypeError),
+        ({"colon_before": ["x" * 16]}, ValueError),
+        ({"colon_next": [""]}, ValueError),
         ({"order_rules": [("pairs", ["the"], ["of"])]}, ValueError),
         ({"order_rules": [("pair", ["the"])]}, TypeError),
         ({"order_rules": [("next", ["a"], "é")]}, ValueError),
@@ -357,7 +422,15 @@ def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> Non
     ],
 )
 def test_a_bad_table_is_refused(change: dict, error: type[Exception]) -> None:
-    args = {"stray_after": ["the"], "units": ["km"], "comma_next": ["May"], "stop_next": ["of"], "order_rules": [("pair", ["the"], ["of"])]}
+    args = {
+        "stray_after": ["the"],
+        "units": ["km"],
+        "comma_next": ["May"],
+        "stop_next": ["of"],
+        "order_rules": [("pair", ["the"], ["of"])],
+        "colon_before": ["be"],
+        "colon_next": ["of"],
+    }
     mark_scan._kernel.Scanner(**args)  # type: ignore[union-attr]
     with pytest.raises(error):
         mark_scan._kernel.Scanner(**{**args, **change})  # type: ignore[union-attr]

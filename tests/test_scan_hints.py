@@ -111,6 +111,7 @@ def test_stray_scans_find_every_match(text: str) -> None:
         "home- to x, will: run, be: ok, May: 3, x; could, x: which, the- 1990s, (km)_ long, e.g.,! x,- y",
         "a.\nand.\nThe end, of course; fine.",
         "than, 2\nin, March\n40, km\nx: respectively\nable; to\nfixed by, a\ncity's, most\nEach town, had\nThe first; x\nThe Minister. of\nfarmers' can\nfrom' 2010",
+        "in: December\nto: which\nplan: was\nmanaged: to\nMay: 3\nabout: two\nbe: aware\ncontext: whose\nthe: x\nx,: y\nof: new\n-: x - y :",
     ],
 )
 def test_stray_scans_on_examples(text: str) -> None:

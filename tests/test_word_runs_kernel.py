@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from kernel_checks import assert_no_leak
 
+from scrubber import wordruns
 from scrubber.kinds import garble, mark_scan
 from scrubber.kinds.base import DocContext
 from scrubber.kinds.language import HINT_WORDS
@@ -342,3 +343,65 @@ def test_the_ratio_test_is_the_same_on_either_count(text: str, threshold: float,
     monkeypatch.setattr(language, "COMMON_HITS_COMPILED", False)
     monkeypatch.setattr(language, "common_hits", mark_scan.common_hits_python)
     assert [language.common_ratio_reaches(text, threshold, strict) for strict in (False, True)] == compiled
+
+
+# -- run_form: a document's run bytes and its letters in one pass ---------------------------------
+
+RUN_FORM_CASES = [
+    "",
+    "Plain ASCII, with 2 numbers_and-dashes and it's",
+    "Curly “quotes” ‘single’ don’t — dash – dash… «guillemets» • dot · nbsp\u00a0here",
+    "A stand-in \x01 refuses the fast path",
+    "café: a letter beyond ASCII refuses it",
+    "日本 too",
+    "\x00\x7f\t\n\r ~`!@#$%^&*()[]{}<>?/\\|",
+    "ŁÓDŹ",
+    "emoji 😀",
+    "UPPER lower MiXeD ’’ ’",
+]
+
+
+def reference_run_form(text: str) -> tuple[bytes, bytes] | None:
+    fast = run_bytes(text)
+    if fast is None:
+        return None
+    return fast.lower(), fast.lower().translate(wordruns._LETTER_BYTES)
+
+
+@pytest.mark.skipif(garble._run_form() is None, reason="the compiled kernel is not built or is switched off")
+@pytest.mark.parametrize("text", RUN_FORM_CASES)
+def test_run_form_equals_run_bytes_lowered(text: str) -> None:
+    assert garble._run_form()(text) == reference_run_form(text)  # type: ignore[misc]
+
+
+@pytest.mark.skipif(garble._run_form() is None, reason="the compiled kernel is not built or is switched off")
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"aZ9_'-’ \t\n.,\x01\x00é日😀", *wordruns._SEPARATORS, "the", "The"]), max_size=40).map("".join))
+def test_run_form_on_any_text(text: str) -> None:
+    assert garble._run_form()(text) == reference_run_form(text)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text", RUN_FORM_CASES)
+def test_lower_runs_and_bytes_equal_the_python_forms(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What garble reads of the forms, from the kernel's pass or from run_bytes and letter_runs."""
+    found = (garble.lower_run_bytes(DocContext(text)), garble.lower_runs(DocContext(text)))
+    monkeypatch.setattr(garble, "_run_form", lambda: None)
+    assert (garble.lower_run_bytes(DocContext(text)), garble.lower_runs(DocContext(text))) == found
+
+
+@needs_kernel
+def test_run_form_refuses_bad_tables() -> None:
+    with pytest.raises(ValueError):
+        mark_scan._kernel.run_form("x", {}, "\x01", b"x" * 10, b"x" * 256)  # type: ignore[union-attr]
+    with pytest.raises(ValueError):
+        mark_scan._kernel.run_form("x", {"a": "b"}, "\x01", b"x" * 256, b"x" * 256)  # type: ignore[union-attr]
+    with pytest.raises(ValueError):
+        mark_scan._kernel.run_form("x", {"é": "é"}, "\x01", b"x" * 256, b"x" * 256)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_run_form_keeps_no_reference_and_leaks_no_memory() -> None:
+    replace = {"’": "\x01", "“": " "}
+    table = bytes(range(256))
+    assert_no_leak(lambda t: mark_scan._kernel.run_form(t, replace, "\x01", table, table), "don’t “x” " * 50, lambda: None)  # type: ignore[union-attr]
+    assert_no_leak(lambda t: mark_scan._kernel.run_form(t, replace, "\x01", table, table), "café " * 50, lambda: None)  # type: ignore[union-attr]

@@ -11,12 +11,16 @@
  *    the character before a function word followed by the pair, the letter
  *    or the mark one of its branches names.
  *
- * The same pass also gives, exactly, where four hint scans of garble.py match
+ * The same pass also gives, exactly, where hint scans of garble.py match
  * (a mark after a blank, _TOKENIZED_HINTS[0]; a mark, blanks and a double
- * quote, _SPACE_QUOTE_HINT; a full stop after two lower-case letters before
- * blanks and a lower-case letter, _LOWER_HINT; a full stop and a closing
- * quote before the same, _AFTER_QUOTE_HINT): as regex scans they stopped at
- * every comma and full stop of the text.
+ * quote before a line end or blanks and no capital, _SPACE_QUOTE_HINT; a full
+ * stop after two lower-case letters before blanks and a lower-case letter,
+ * _LOWER_HINT; a full stop and a closing quote before the same,
+ * _AFTER_QUOTE_HINT; an opening bracket before a blank and " n't",
+ * _TOKENIZED_HINTS[1:]; an apostrophe before three lower-case letters,
+ * _ELISION_HINTS): as regex scans they stopped at every comma and full stop
+ * of the text, or each searched it again. And every quote and bracket that
+ * garble's unbalanced-quotes weighs (its _marks, nine str.find before).
  *
  * It decides nothing: the Python side runs the exact patterns at each
  * candidate, so findings stay those of the patterns as long as the set is a
@@ -75,7 +79,13 @@ typedef struct {
     int n_rules;
     uint8_t kind[MAX_RULES];
     uint8_t next_letter[MAX_RULES][128]; /* RULE_NEXT: the letters the next word may start with */
+    uint16_t first_lengths[128]; /* bit k of [c]: some word that opens a rule starts with c and has k letters */
+    uint16_t second_lengths[128]; /* the same for the second words of pair rules */
+    /* bit r set for each rule r of a kind: RULE_ALWAYS, RULE_END, RULE_END_AFTER_COMMA, RULE_PAIR or RULE_NEXT */
+    uint32_t always_mask, end_mask, end_comma_mask, follow_mask;
+    uint32_t next_bits[128]; /* bit r of [c]: RULE_NEXT rule r takes a next word starting with c */
     Prefixes units, comma_next, stop_next;
+    Prefixes colon_before, colon_next; /* the words right before a colon, or after it and blanks, that make it a candidate */
 } Scanner;
 
 /* ---- words --------------------------------------------------------------------------- */
@@ -304,6 +314,9 @@ emit(PyObject *list, Py_ssize_t k)
 }
 
 #define DEFINE_SCAN(NAME, TYPE)                                                                          \
+    /* [^\W\d_A-Z] */                                                                                   \
+    static inline int NAME##_lower_letter(Py_UCS4 c) { return is_letter(c) && !(c >= 'A' && c <= 'Z'); } \
+                                                                                                         \
     /* (?=[ \t]+(?:prefix|...)) at position q */                                                        \
     static int NAME##_blanks_then(const Prefixes *p, const TYPE *d, Py_ssize_t n, Py_ssize_t q)          \
     {                                                                                                    \
@@ -324,6 +337,32 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
+    /* (?<=prefix|...) at position q: d[:q] ends with one of the words */                                \
+    static int NAME##_ends_with(const Prefixes *p, const TYPE *d, Py_ssize_t q)                          \
+    {                                                                                                    \
+        for (Py_ssize_t k = 0; k < p->n; k++) {                                                          \
+            const char *w = p->chars + p->starts[k];                                                     \
+            Py_ssize_t length = (Py_ssize_t)strlen(w), j = 0;                                            \
+            if (length > q)                                                                              \
+                continue;                                                                                \
+            while (j < length && d[q - length + j] == (Py_UCS4)(uint8_t)w[j])                            \
+                j++;                                                                                     \
+            if (j == length)                                                                             \
+                return 1;                                                                                \
+        }                                                                                                \
+        return 0;                                                                                        \
+    }                                                                                                    \
+                                                                                                         \
+    /* (?=[ \t]+\d) at position q */                                                                    \
+    static int NAME##_blanks_digit(const TYPE *d, Py_ssize_t n, Py_ssize_t q)                            \
+    {                                                                                                    \
+        if (q >= n || !is_blank(d[q]))                                                                   \
+            return 0;                                                                                    \
+        while (q < n && is_blank(d[q]))                                                                  \
+            q++;                                                                                         \
+        return q < n && is_digit(d[q]);                                                                  \
+    }                                                                                                    \
+                                                                                                         \
     /* The ASCII letters d[start:end] as a table word, or NULL. */                                       \
     static const WordSlot *NAME##_word(const Scanner *s, const TYPE *d, Py_ssize_t start, Py_ssize_t end) \
     {                                                                                                    \
@@ -340,10 +379,15 @@ emit(PyObject *list, Py_ssize_t k)
     {                                                                                                    \
         Py_UCS4 prev = p > 0 ? d[p - 1] : 0;                                                             \
         Py_UCS4 next = p + 1 < n ? d[p + 1] : 0;                                                         \
-        /* scan 1: [-'’;:^_~|@](?=[ \t]) | [?!](?=[ \t]+[^\W\d_A-Z]) */                                  \
-        if ((c == '-' || c == '\'' || c == 0x2019 || c == ';' || c == ':' || c == '^' || c == '_' ||     \
-             c == '~' || c == '|' || c == '@') &&                                                        \
-            is_blank(next))                                                                              \
+        /* scan 1: [-'’;^_~|@](?<=[^ \t].)(?=[ \t]), a colon the same way after a colon_before word or      \
+           before a colon_next word or a digit, | [?!](?=[ \t]+[^\W\d_A-Z]) */                            \
+        if ((c == '-' || c == '\'' || c == 0x2019 || c == ';' || c == '^' || c == '_' || c == '~' ||     \
+             c == '|' || c == '@') &&                                                                    \
+            is_blank(next) && p > 0 && !is_blank(prev))                                                  \
+            return 1;                                                                                    \
+        if (c == ':' && is_blank(next) && p > 0 && !is_blank(prev) &&                                    \
+            (NAME##_ends_with(&s->colon_before, d, p) || NAME##_blanks_then(&s->colon_next, d, n, p + 1) || \
+             NAME##_blanks_digit(d, n, p + 1)))                                                          \
             return 1;                                                                                    \
         if ((c == '?' || c == '!') && is_blank(next)) {                                                  \
             Py_ssize_t q = p + 1;                                                                        \
@@ -400,61 +444,85 @@ emit(PyObject *list, Py_ssize_t k)
     static int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p)                 \
     {                                                                                                    \
         uint64_t a = 0, b = 0;                                                                           \
-        Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b);                                          \
-        if (e1 - (p + 1) > s->max_length || (e1 < n && is_word(d[e1])))                                  \
+        Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b), length = e1 - (p + 1);                  \
+        /* most words open no rule: their first letter and length tell, before any hashing (d[p + 1] is  \
+           an ASCII letter) */                                                                           \
+        if (length > MAX_WORD || !(s->first_lengths[d[p + 1]] >> length & 1))                            \
+            return 0;                                                                                    \
+        if (length > s->max_length || (e1 < n && is_word(d[e1])))                                        \
             return 0; /* no word boundary after a table word (or the word is longer than any) */        \
         const WordSlot *w1 = find_word(s, a, b);                                                         \
         if (!w1 || !w1->first)                                                                           \
             return 0;                                                                                    \
-        Py_ssize_t s2 = -1, e2 = -1;                                                                     \
-        const WordSlot *w2 = NULL;                                                                       \
-        for (int r = 0; r < s->n_rules; r++) {                                                           \
-            if (!(w1->first >> r & 1))                                                                   \
-                continue;                                                                                \
-            switch (s->kind[r]) {                                                                        \
-            case RULE_ALWAYS:                                                                            \
+        /* the rules the word opens, by kind, as masks: one test per kind, not a loop over the rules */   \
+        uint32_t f = w1->first;                                                                          \
+        if (f & s->always_mask)                                                                          \
+            return 1;                                                                                    \
+        if ((f & (s->end_mask | s->end_comma_mask)) && is_blank(d[p]) && e1 < n &&                       \
+            (d[e1] == '.' || d[e1] == '!' || d[e1] == '?') &&                                            \
+            ((f & s->end_mask) || (p >= 1 && d[p - 1] == ',')))                                         \
+            return 1;                                                                                    \
+        if (!(f & s->follow_mask) || e1 >= n || !is_blank(d[e1]))                                        \
+            return 0; /* RULE_PAIR, RULE_NEXT: [ \t]+ then the next word */                              \
+        Py_ssize_t s2 = e1;                                                                              \
+        while (s2 < n && is_blank(d[s2]))                                                                \
+            s2++;                                                                                        \
+        if (s2 < n && d[s2] < 128 && (f & s->next_bits[d[s2]]))                                          \
+            return 1;                                                                                    \
+        if (s2 >= n || d[s2] >= 128)                                                                     \
+            return 0; /* (a second word starts with an ASCII letter) */                                  \
+        Py_ssize_t e2 = NAME##_letters_at(d, n, s2, &a, &b);                                             \
+        if (e2 > s2 && e2 - s2 <= MAX_WORD && (s->second_lengths[d[s2]] >> (e2 - s2) & 1) &&             \
+            e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2]))) {                                   \
+            const WordSlot *w2 = find_word(s, a, b);                                                     \
+            if (w2 && (w2->second & f)) /* (second bits are those of pair rules) */                      \
                 return 1;                                                                                \
-            case RULE_END_AFTER_COMMA:                                                                   \
-                if (p < 1 || d[p - 1] != ',')                                                            \
-                    break;                                                                               \
-                /* fall through */                                                                       \
-            case RULE_END:                                                                               \
-                if (is_blank(d[p]) && e1 < n && (d[e1] == '.' || d[e1] == '!' || d[e1] == '?'))          \
-                    return 1;                                                                            \
-                break;                                                                                   \
-            default: /* RULE_PAIR, RULE_NEXT: [ \t]+ then the next word */                               \
-                if (e1 >= n || !is_blank(d[e1]))                                                         \
-                    break;                                                                               \
-                if (s2 < 0) {                                                                            \
-                    s2 = e1;                                                                             \
-                    while (s2 < n && is_blank(d[s2]))                                                    \
-                        s2++;                                                                            \
-                    e2 = NAME##_letters_at(d, n, s2, &a, &b);                                            \
-                    if (e2 > s2 && e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2])))             \
-                        w2 = find_word(s, a, b);                                                         \
-                }                                                                                        \
-                if (s->kind[r] == RULE_NEXT) {                                                           \
-                    if (s2 < n && d[s2] < 128 && s->next_letter[r][d[s2]])                               \
-                        return 1;                                                                        \
-                }                                                                                        \
-                else if (w2 && (w2->second >> r & 1))                                                    \
-                    return 1;                                                                            \
-                break;                                                                                   \
-            }                                                                                            \
         }                                                                                                \
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
-    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject *stray, PyObject *order,     \
-                    PyObject *blank_mark, PyObject *space_quote, PyObject *lower_stop,                   \
-                    PyObject *quote_lower)                                                               \
+    static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject **out)                       \
     {                                                                                                    \
+        PyObject *stray = out[0], *order = out[1], *blank_mark = out[2], *space_quote = out[3];          \
+        PyObject *lower_stop = out[4], *quote_lower = out[5], *marks = out[6], *bracket_blank = out[7];  \
+        PyObject *nt = out[8], *elision = out[9];                                                        \
+        Py_ssize_t pair_end = 0, curly_pair_end = 0; /* where the last '' and the last ’’ ended */       \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
             p = NAME##_skip_letters(d, n, p); /* the common case: inside a word */                      \
             if (p >= n)                                                                                  \
                 break;                                                                                   \
             Py_UCS4 c = d[p];                                                                            \
-            /* exact hints: [,;:!?.)\]](?<=[ \t].) and [.!?,][ \t]+["”“] */                                \
+            if (c == ' ') { /* most of what is not a letter, and nothing but word order looks at it */    \
+                if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1]) && NAME##_order(s, d, n, p) && \
+                    emit(order, p) < 0)                                                                  \
+                    return -1;                                                                           \
+                continue;                                                                                \
+            }                                                                                            \
+            /* exact: the quotes and brackets of garble's _MARKS ('' and ’’ found from the end of the    \
+               last, as str.find does), and the hints [(\[][ \t], ['’]t(?<=[ \t]n..) and              \
+               ['’](?=[^\W\d_A-Z]{3}) */                                                               \
+            if (c == '"' || c == 0x201C || c == 0x201D || c == '(' || c == ')' || c == '[' || c == ']') { \
+                if (emit(marks, p) < 0)                                                                  \
+                    return -1;                                                                           \
+                if ((c == '(' || c == '[') && p + 1 < n && is_blank(d[p + 1]) && emit(bracket_blank, p) < 0) \
+                    return -1;                                                                           \
+            }                                                                                            \
+            else if (c == '\'' || c == 0x2019) {                                                         \
+                Py_ssize_t *end = c == '\'' ? &pair_end : &curly_pair_end;                              \
+                if (p >= *end && p + 1 < n && d[p + 1] == c) {                                           \
+                    if (emit(marks, p) < 0)                                                              \
+                        return -1;                                                                       \
+                    *end = p + 2;                                                                        \
+                }                                                                                        \
+                if (p >= 2 && p + 1 < n && d[p + 1] == 't' && d[p - 1] == 'n' && is_blank(d[p - 2]) &&  \
+                    emit(nt, p) < 0)                                                                     \
+                    return -1;                                                                           \
+                if (p + 3 < n && NAME##_lower_letter(d[p + 1]) && NAME##_lower_letter(d[p + 2]) &&       \
+                    NAME##_lower_letter(d[p + 3]) && emit(elision, p) < 0)                               \
+                    return -1;                                                                           \
+            }                                                                                            \
+            /* exact hints: [,;:!?.)\]](?<=[ \t].) and                                                      \
+               [.!?,][ \t]+["”“](?=[ \t]*(?:\n|\Z)|[ \t]+[^A-Z0-9\s]) */                                 \
             if ((c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.' || c == ')' ||     \
                  c == ']') && p > 0 && is_blank(d[p - 1]) && emit(blank_mark, p) < 0)                    \
                 return -1;                                                                               \
@@ -462,8 +530,16 @@ emit(PyObject *list, Py_ssize_t k)
                 Py_ssize_t q = p + 1;                                                                    \
                 while (q < n && is_blank(d[q]))                                                          \
                     q++;                                                                                 \
-                if (q < n && (d[q] == '"' || d[q] == 0x201D || d[q] == 0x201C) && emit(space_quote, p) < 0) \
-                    return -1;                                                                           \
+                if (q < n && (d[q] == '"' || d[q] == 0x201D || d[q] == 0x201C)) {                       \
+                    Py_ssize_t r = q + 1;                                                                \
+                    while (r < n && is_blank(d[r]))                                                      \
+                        r++;                                                                             \
+                    if ((r == n || d[r] == '\n' ||                                                       \
+                         (r > q + 1 && !(d[r] >= 'A' && d[r] <= 'Z') && !(d[r] >= '0' && d[r] <= '9') &&  \
+                          !Py_UNICODE_ISSPACE(d[r]))) &&                                                 \
+                        emit(space_quote, p) < 0)                                                        \
+                        return -1;                                                                       \
+                }                                                                                        \
             }                                                                                            \
             /* exact hints: \.(?<=[a-z][a-z]\.)[ \t]+[a-z] and \.["”][ \t]+[a-z] */                       \
             if (c == '.' && p + 1 < n) {                                                                 \
@@ -496,6 +572,9 @@ DEFINE_SCAN(scan_ucs1, Py_UCS1)
 DEFINE_SCAN(scan_ucs2, Py_UCS2)
 DEFINE_SCAN(scan_ucs4, Py_UCS4)
 
+/* the lists Scanner.scan returns, in order (mark_scan.Candidates names them) */
+enum { N_LISTS = 10 };
+
 static PyObject *
 Scanner_scan(Scanner *s, PyObject *text)
 {
@@ -509,40 +588,34 @@ Scanner_scan(Scanner *s, PyObject *text)
 #endif
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     const void *data = PyUnicode_DATA(text);
-    PyObject *stray = PyList_New(0), *order = PyList_New(0), *blank_mark = PyList_New(0), *space_quote = PyList_New(0);
-    PyObject *lower_stop = PyList_New(0), *quote_lower = PyList_New(0);
-    if (!stray || !order || !blank_mark || !space_quote || !lower_stop || !quote_lower)
-        goto fail;
+    PyObject *out[N_LISTS] = {NULL}, *result = NULL;
+    for (int k = 0; k < N_LISTS; k++)
+        if (!(out[k] = PyList_New(0)))
+            goto done;
     int r;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        r = scan_ucs1(s, (const Py_UCS1 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
+        r = scan_ucs1(s, (const Py_UCS1 *)data, n, out);
         break;
     case PyUnicode_2BYTE_KIND:
-        r = scan_ucs2(s, (const Py_UCS2 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
+        r = scan_ucs2(s, (const Py_UCS2 *)data, n, out);
         break;
     default:
-        r = scan_ucs4(s, (const Py_UCS4 *)data, n, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
+        r = scan_ucs4(s, (const Py_UCS4 *)data, n, out);
         break;
     }
     if (r < 0)
-        goto fail;
-    PyObject *result = PyTuple_Pack(6, stray, order, blank_mark, space_quote, lower_stop, quote_lower);
-    Py_DECREF(stray);
-    Py_DECREF(order);
-    Py_DECREF(blank_mark);
-    Py_DECREF(space_quote);
-    Py_DECREF(lower_stop);
-    Py_DECREF(quote_lower);
+        goto done;
+    if (!(result = PyTuple_New(N_LISTS)))
+        goto done;
+    for (int k = 0; k < N_LISTS; k++) {
+        PyTuple_SET_ITEM(result, k, out[k]);
+        out[k] = NULL;
+    }
+done:
+    for (int k = 0; k < N_LISTS; k++)
+        Py_XDECREF(out[k]);
     return result;
-fail:
-    Py_XDECREF(stray);
-    Py_XDECREF(order);
-    Py_XDECREF(blank_mark);
-    Py_XDECREF(space_quote);
-    Py_XDECREF(lower_stop);
-    Py_XDECREF(quote_lower);
-    return NULL;
 }
 
 /* ---- building a Scanner from garble.py's constants ---------------------------------------- */
@@ -561,6 +634,8 @@ Scanner_dealloc(Scanner *s)
     free_prefixes(&s->units);
     free_prefixes(&s->comma_next);
     free_prefixes(&s->stop_next);
+    free_prefixes(&s->colon_before);
+    free_prefixes(&s->colon_next);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
 
@@ -604,10 +679,14 @@ build_words_flag(Scanner *s, PyObject *seq, uint32_t bit, int which)
             return -1;
         }
         WordSlot *slot = add_word(s, w, n);
-        if (which == 0)
+        if (which == 0) {
             slot->first |= bit;
-        else if (which == 1)
+            s->first_lengths[(uint8_t)w[0]] |= (uint16_t)(1u << n); /* (1 <= n <= MAX_WORD = 15) */
+        }
+        else if (which == 1) {
             slot->second |= bit;
+            s->second_lengths[(uint8_t)w[0]] |= (uint16_t)(1u << n);
+        }
         else
             slot->after = 1;
     }
@@ -668,11 +747,13 @@ build_rules(Scanner *s, PyObject *rules)
         uint32_t bit = (uint32_t)1 << r;
         if (strcmp(kind, "pair") == 0) {
             s->kind[r] = RULE_PAIR;
+            s->follow_mask |= bit;
             if (build_words_flag(s, arg, bit, 1) < 0)
                 goto fail;
         }
         else if (strcmp(kind, "next") == 0) {
             s->kind[r] = RULE_NEXT;
+            s->follow_mask |= bit;
             if (!PyUnicode_Check(arg)) {
                 PyErr_SetString(PyExc_TypeError, "a next rule's argument must be a str of letters");
                 goto fail;
@@ -684,14 +765,21 @@ build_rules(Scanner *s, PyObject *rules)
                     goto fail;
                 }
                 s->next_letter[r][c] = 1;
+                s->next_bits[c] |= bit;
             }
         }
-        else if (strcmp(kind, "end") == 0)
+        else if (strcmp(kind, "end") == 0) {
             s->kind[r] = RULE_END;
-        else if (strcmp(kind, "end-after-comma") == 0)
+            s->end_mask |= bit;
+        }
+        else if (strcmp(kind, "end-after-comma") == 0) {
             s->kind[r] = RULE_END_AFTER_COMMA;
-        else if (strcmp(kind, "always") == 0)
+            s->end_comma_mask |= bit;
+        }
+        else if (strcmp(kind, "always") == 0) {
             s->kind[r] = RULE_ALWAYS;
+            s->always_mask |= bit;
+        }
         else {
             PyErr_Format(PyExc_ValueError, "unknown rule kind %s", kind);
             goto fail;
@@ -739,10 +827,10 @@ rule_words(PyObject *rules)
 static PyObject *
 Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *names[] = {"stray_after", "units", "comma_next", "stop_next", "order_rules", NULL};
-    PyObject *stray_after, *units, *comma_next, *stop_next, *rules;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOO:Scanner", names, &stray_after, &units, &comma_next, &stop_next,
-                                     &rules))
+    static char *names[] = {"stray_after", "units", "comma_next", "stop_next", "order_rules", "colon_before", "colon_next", NULL};
+    PyObject *stray_after, *units, *comma_next, *stop_next, *rules, *colon_before, *colon_next;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO:Scanner", names, &stray_after, &units, &comma_next, &stop_next,
+                                     &rules, &colon_before, &colon_next))
         return NULL;
     Py_ssize_t n_after = PySequence_Size(stray_after);
     if (n_after < 0)
@@ -764,7 +852,9 @@ Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     if (build_words_flag(s, stray_after, 0, 2) < 0 || build_rules(s, rules) < 0 ||
         build_prefixes(&s->units, units, "units") < 0 || build_prefixes(&s->comma_next, comma_next, "comma_next") < 0 ||
-        build_prefixes(&s->stop_next, stop_next, "stop_next") < 0)
+        build_prefixes(&s->stop_next, stop_next, "stop_next") < 0 ||
+        build_prefixes(&s->colon_before, colon_before, "colon_before") < 0 ||
+        build_prefixes(&s->colon_next, colon_next, "colon_next") < 0)
         goto fail;
     return (PyObject *)s;
 fail:
@@ -774,8 +864,9 @@ fail:
 
 static PyMethodDef Scanner_methods[] = {
     {"scan", (PyCFunction)Scanner_scan, METH_O,
-     "scan(text) -> (stray, order, blank_mark, space_quote, lower_stop, quote_lower): ascending candidate positions for "
-     "garble's _STRAY_SCANS and _WORD_ORDER_SCAN, and the exact match starts of four hint scans (see garble's MarkScan)."},
+     "scan(text) -> (stray, order, blank_mark, space_quote, lower_stop, quote_lower, marks, bracket_blank, nt, elision): "
+     "ascending candidate positions for garble's _STRAY_SCANS and _WORD_ORDER_SCAN, and the exact positions of garble's "
+     "quotes and brackets and of seven hint scans (see mark_scan.Candidates)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -797,6 +888,37 @@ static inline int
 is_byte_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\x0b' || c == '\x0c';
+}
+
+#if defined(__SSE2__)
+/* bit k set: byte k of v is a space of is_byte_space */
+static inline unsigned
+byte_spaces16(__m128i v)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8(0x09));
+    __m128i space = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(4)), t));
+    return (unsigned)_mm_movemask_epi8(space);
+}
+#endif
+
+/* The first position from p on whose byte is (want_space) or is not (!want_space) a space of
+ * is_byte_space, n if none: sixteen bytes at a time where SSE2 is there (words and the blanks
+ * between them end at a byte the branch of a byte-by-byte loop mispredicts). */
+static inline Py_ssize_t
+next_byte_space(const char *d, Py_ssize_t n, Py_ssize_t p, int want_space)
+{
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16) {
+        unsigned m = byte_spaces16(_mm_loadu_si128((const __m128i *)(d + p)));
+        if (!want_space)
+            m = ~m & 0xFFFF;
+        if (m)
+            return p + __builtin_ctz(m);
+    }
+#endif
+    while (p < n && is_byte_space((unsigned char)d[p]) != want_space)
+        p++;
+    return p;
 }
 
 /* equal_neighbours(data) -> (words, phrase), for runs = data.split():
@@ -823,14 +945,12 @@ equal_neighbours(PyObject *module, PyObject *arg)
     Py_ssize_t seen = 0; /* runs so far */
     int phrase = 0;
     Py_ssize_t p = 0;
-    while (p < n) {
-        if (is_byte_space((unsigned char)d[p])) {
-            p++;
-            continue;
-        }
+    for (;;) {
+        p = next_byte_space(d, n, p, 0);
+        if (p >= n)
+            break;
         Py_ssize_t s = p;
-        while (p < n && !is_byte_space((unsigned char)d[p]))
-            p++;
+        p = next_byte_space(d, n, p, 1);
         for (int k = 0; k < 3; k++) {
             start[k] = start[k + 1];
             length[k] = length[k + 1];
@@ -838,7 +958,9 @@ equal_neighbours(PyObject *module, PyObject *arg)
         start[3] = s;
         length[3] = p - s;
         seen++;
-#define RUNS_EQUAL(a, b) (length[a] == length[b] && memcmp(d + start[a], d + start[b], (size_t)length[a]) == 0)
+        /* (the lengths and the first bytes first: adjacent runs seldom share both, and memcmp is a call) */
+#define RUNS_EQUAL(a, b)                                                                                         \
+    (length[a] == length[b] && d[start[a]] == d[start[b]] && memcmp(d + start[a], d + start[b], (size_t)length[a]) == 0)
         if (seen >= 2 && RUNS_EQUAL(2, 3)) {
             PyObject *value = PyBytes_FromStringAndSize(d + start[3], length[3]);
             if (!value)
@@ -1884,10 +2006,210 @@ common_hits(PyObject *module, PyObject *args)
     return Py_BuildValue("(nn)", spaces, hits);
 }
 
+/* ---- the quotes and brackets of a paragraph (garble.unbalanced-quotes) ----------------------- */
+
+static inline int
+in_ascii_set(Py_UCS4 c, const char *set)
+{
+    return c < 128 && c != 0 && strchr(set, (int)c) != NULL;
+}
+
+/* paragraph_marks(text, start, end, marks) -> (open_quotes, stray_close, bad_brackets): exactly what
+ * garble._paragraph_marks gives for the offsets `marks` (ascending, inside text[start:end]) of its
+ * quotes and brackets, where text[i] is the mark, or an apostrophe standing for a doubled '' or ’’.
+ *
+ * Why: that loop ran in Python for each of the 21,000 marks of perf-news (a few lookups and
+ * comparisons each). The character tests are the str methods the Python uses: isspace
+ * (Py_UNICODE_ISSPACE), isalnum (Py_UNICODE_ISALNUM) and isdigit (Py_UNICODE_ISDIGIT). */
+static PyObject *
+paragraph_marks(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *text, *marks;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "UnnO!:paragraph_marks", &text, &start, &end, &PyList_Type, &marks))
+        return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = PyList_GET_SIZE(marks);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *open_quotes = PyList_New(0), *stray_close = PyList_New(0), *bad_brackets = PyList_New(0), *result = NULL;
+    /* the open brackets: their offsets (and their characters) */
+    Py_ssize_t *stack = PyMem_New(Py_ssize_t, count ? count : 1), depth = 0;
+    Py_ssize_t *quotes = PyMem_New(Py_ssize_t, count ? count : 1), n_quotes = 0;
+    if (!open_quotes || !stray_close || !bad_brackets || !stack || !quotes) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+#define MARK_AT(k) PyUnicode_READ(kind, data, (k))
+    for (Py_ssize_t m = 0; m < count; m++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(marks, m));
+        if (i == -1 && PyErr_Occurred())
+            goto done;
+        if (i < 0 || i >= n) {
+            PyErr_SetString(PyExc_IndexError, "a mark's offset is outside the text");
+            goto done;
+        }
+        Py_UCS4 c = MARK_AT(i);
+        int doubled = c == '\'' || c == 0x2019;
+        if ((c == '[' || c == ']') && i >= 1 && MARK_AT(i - 1) == 0x1b)
+            continue; /* a terminal escape (ESC [ 31m): not a bracket */
+        if (c == '(' || c == '[')
+            stack[depth++] = i;
+        else if (c == ')' || c == ']') {
+            Py_UCS4 want = c == ')' ? '(' : '[';
+            if (depth && MARK_AT(stack[depth - 1]) == want)
+                depth--;
+            else if (!(c == ')' && (i - start <= 3 || (Py_UNICODE_ISSPACE(MARK_AT(i - 2)) && Py_UNICODE_ISALNUM(MARK_AT(i - 1))))) &&
+                     emit(bad_brackets, i) < 0)
+                goto done;
+        }
+        else {
+            Py_UCS4 before = i > start ? MARK_AT(i - 1) : ' ';
+            Py_ssize_t j = i + (doubled ? 2 : 1);
+            Py_UCS4 after = j < end ? MARK_AT(j) : ' ';
+            int opening_position = (in_ascii_set(before, " \t\n([{/-") || before == 0x2014 || before == 0x2013) &&
+                                   !Py_UNICODE_ISSPACE(after);
+            int closing_position = Py_UNICODE_ISSPACE(after) || in_ascii_set(after, ".,;:!?)]-") || after == 0x2014 ||
+                                   after == 0x2013 || !Py_UNICODE_ISSPACE(before);
+            int opening = !doubled && ((opening_position && !(c == 0x201D && !closing_position && n_quotes)) ||
+                                       (c == 0x201C && !closing_position));
+            if (opening)
+                quotes[n_quotes++] = i;
+            else if (n_quotes)
+                n_quotes--;
+            else if (c == '"' && Py_UNICODE_ISDIGIT(before))
+                continue; /* 34" (inches) */
+            else if (emit(stray_close, i) < 0)
+                goto done;
+        }
+    }
+#undef MARK_AT
+    for (Py_ssize_t k = 0; k < n_quotes; k++)
+        if (emit(open_quotes, quotes[k]) < 0)
+            goto done;
+    for (Py_ssize_t k = 0; k < depth; k++)
+        if (emit(bad_brackets, stack[k]) < 0)
+            goto done;
+    result = PyTuple_Pack(3, open_quotes, stray_close, bad_brackets);
+done:
+    Py_XDECREF(open_quotes);
+    Py_XDECREF(stray_close);
+    Py_XDECREF(bad_brackets);
+    PyMem_Free(stack);
+    PyMem_Free(quotes);
+    return result;
+}
+
+/* ---- a document's run bytes (garble's lower_run_bytes) ----------------------------------------- */
+
+enum { MAX_REPLACED = 32 };
+
+/* run_form(text, replace, refuse, table, letters) -> (form, letter_form) or None:
+ *   form        = the text with each character in `replace` (a dict of non-ASCII str -> one ASCII
+ *                 character) replaced, then every character c mapped to table[c], as bytes;
+ *   letter_form = form.translate(letters);
+ * None when the text holds `refuse` (one character) or a character beyond ASCII not in `replace`.
+ *
+ * Why: garble's lower_run_bytes was wordruns.run_bytes(text).lower(), a str.replace for each
+ * typographic mark the text holds, an ASCII test, an encode, a translate and a lower (and
+ * lower_runs a second translate for the letters): six passes over the document, each making a
+ * copy. Given run_bytes' replacements and table (lowered), this is one pass. */
+static PyObject *
+run_form(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *text, *replace;
+    int refuse;
+    Py_buffer table, letters;
+    if (!PyArg_ParseTuple(args, "UO!Cy*y*:run_form", &text, &PyDict_Type, &replace, &refuse, &table, &letters))
+        return NULL;
+    PyObject *result = NULL, *form = NULL, *letter_form = NULL;
+    Py_UCS4 from[MAX_REPLACED];
+    uint8_t to[MAX_REPLACED];
+    Py_ssize_t n_replaced = 0, pos = 0;
+    PyObject *key, *value;
+    if (table.len != 256 || letters.len != 256) {
+        PyErr_SetString(PyExc_ValueError, "run_form() needs tables of 256 bytes");
+        goto done;
+    }
+    while (PyDict_Next(replace, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || !PyUnicode_Check(value) || PyUnicode_GET_LENGTH(key) != 1 ||
+            PyUnicode_GET_LENGTH(value) != 1 || PyUnicode_READ_CHAR(value, 0) >= 128 || PyUnicode_READ_CHAR(key, 0) < 128) {
+            PyErr_SetString(PyExc_ValueError, "run_form() replaces characters beyond ASCII by ASCII characters");
+            goto done;
+        }
+        if (n_replaced == MAX_REPLACED) {
+            PyErr_SetString(PyExc_ValueError, "run_form() replaces at most 32 characters");
+            goto done;
+        }
+        from[n_replaced] = PyUnicode_READ_CHAR(key, 0);
+        to[n_replaced++] = (uint8_t)PyUnicode_READ_CHAR(value, 0);
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        goto done;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const uint8_t *t = table.buf, *l = letters.buf;
+    if (!(form = PyBytes_FromStringAndSize(NULL, n)) || !(letter_form = PyBytes_FromStringAndSize(NULL, n)))
+        goto done;
+    uint8_t *f = (uint8_t *)PyBytes_AS_STRING(form), *g = (uint8_t *)PyBytes_AS_STRING(letter_form);
+    /* each storage kind its own loop (no switch per character) */
+#define RUN_FORM_LOOP(TYPE)                                                                              \
+    for (Py_ssize_t k = 0; k < n; k++) {                                                                 \
+        Py_UCS4 c = ((const TYPE *)data)[k];                                                             \
+        if (c >= 128) {                                                                                  \
+            Py_ssize_t r = 0;                                                                            \
+            while (r < n_replaced && from[r] != c)                                                       \
+                r++;                                                                                     \
+            if (r == n_replaced || c == (Py_UCS4)refuse) {                                               \
+                result = Py_None;                                                                        \
+                goto done;                                                                               \
+            }                                                                                            \
+            c = to[r];                                                                                   \
+        }                                                                                                \
+        else if (c == (Py_UCS4)refuse) {                                                                 \
+            result = Py_None;                                                                            \
+            goto done;                                                                                   \
+        }                                                                                                \
+        f[k] = t[c];                                                                                     \
+        g[k] = l[f[k]];                                                                                  \
+    }
+    if (kind == PyUnicode_1BYTE_KIND)
+        RUN_FORM_LOOP(Py_UCS1)
+    else if (kind == PyUnicode_2BYTE_KIND)
+        RUN_FORM_LOOP(Py_UCS2)
+    else
+        RUN_FORM_LOOP(Py_UCS4)
+#undef RUN_FORM_LOOP
+    result = PyTuple_Pack(2, form, letter_form);
+done:
+    if (result == Py_None)
+        Py_INCREF(result);
+    Py_XDECREF(form);
+    Py_XDECREF(letter_form);
+    PyBuffer_Release(&table);
+    PyBuffer_Release(&letters);
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"equal_neighbours", (PyCFunction)equal_neighbours, METH_O,
      "equal_neighbours(data) -> (the runs of data.split() equal to the next one, whether some runs[j + 1] == runs[j + 3] "
      "with runs[j] ending with runs[j + 2])."},
+    {"paragraph_marks", (PyCFunction)paragraph_marks, METH_VARARGS,
+     "paragraph_marks(text, start, end, marks) -> (unclosed quote offsets, closing quotes without opening, unbalanced "
+     "bracket offsets): garble._paragraph_marks."},
+    {"run_form", (PyCFunction)run_form, METH_VARARGS,
+     "run_form(text, replace, refuse, table, letters) -> (form, form.translate(letters)) or None: the text's characters "
+     "through replace (beyond ASCII) and table, as bytes; None if it holds refuse or another character beyond ASCII."},
     {"common_hits", (PyCFunction)common_hits, METH_VARARGS,
      "common_hits(text, words) -> (padded.count(' '), sum(padded.count(f' {w} ') for w in words)) for padded = "
      "f' {text.lower()} '.replace('\\n', ' ')."},

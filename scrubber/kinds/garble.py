@@ -41,12 +41,13 @@ import regex
 from ..model import Finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowered, segmentation, word_trie
-from ..wordruns import RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
+from ..wordruns import _LETTER_BYTES, _RUN_BYTES, _SEPARATORS, RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .by_mark import ByMark
 from .language import HINT_WORDS, document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words, uncommon_runs
-from .mark_scan import MarkScan, equal_neighbours, equal_neighbours_python, mark_scan
+from .mark_scan import Candidates, MarkScan, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
+from .mark_scan import run_form as kernel_run_form
 from .unicode import mojibake_between
 from .word_pairs import pair_model
 
@@ -144,7 +145,7 @@ def _guard(pattern: Any, text: str) -> dict[str, float]:
     return {"timeout": REGEX_TIMEOUT} if isinstance(pattern, regex.Pattern) and len(text) > _UNGUARDED_LENGTH else {}
 
 
-def _matches_at(pattern: Any, text: str, starts: Iterable[int], rule: str) -> list[Any]:
+def _matches_at(pattern: Any, text: str, starts: list[int], rule: str) -> list[Any]:
     """What ``pattern.finditer`` finds over each line of ``text``, trying the pattern only at ``starts``.
 
     ``starts`` must hold the start of every match (a detector derives them
@@ -157,9 +158,9 @@ def _matches_at(pattern: Any, text: str, starts: Iterable[int], rule: str) -> li
     lines are whole paragraphs, and the hints are few (a few hundred on
     perf-news's 2,402 documents).
     """
+    if not starts:
+        return []  # (most documents: no hint)
     ordered = sorted(set(starts))
-    if not ordered:
-        return []
     found: list[Any] = []
     last_end = line_end = -1
     timeout = _guard(pattern, text)
@@ -377,8 +378,11 @@ def after_closing_quote(ctx: DocContext, seg: LazySegmentation, params: Mapping[
 # -- space before a closing quote ----------------------------------------------
 
 _SPACE_QUOTE = regex.compile(r"""(?<=[\p{L}\d][.!?,])[ \t]+(["”“])(?=[ \t]*$|[ \t]+\p{Ll})""", _V | regex.M)
-#: every match of :data:`_SPACE_QUOTE` holds one
-_SPACE_QUOTE_HINT = re.compile(r"""[.!?,][ \t]+["”“]""")
+#: every match of :data:`_SPACE_QUOTE` holds one: its quote ends the line (``$`` is a line break or the
+#: end, the pattern being multi-line) or blanks and a letter that is no capital follow it (no ``\p{Ll}``
+#: is whitespace, a digit or ``A-Z``). Without that look-ahead the hint took every quotation opened
+#: after a comma (``said, "We``): 2,045 places on perf-news for two
+_SPACE_QUOTE_HINT = re.compile(r"""[.!?,][ \t]+["”“](?=[ \t]*(?:\n|\Z)|[ \t]+[^A-Z0-9\s])""")
 
 
 def _space_quote_matches(text: str) -> list[Any]:
@@ -423,6 +427,12 @@ def _tokenized_matches(text: str) -> list[Any]:
     ``word ,``/``FTIR )`` start at the blanks before it; ``( FTIR`` starts at
     its bracket; ``do n't`` at the blanks before the ``n`` of its hint ``'t``.
     """
+    if (kernel := _mark_scan()) is not None:  # (the same positions as the scans below, from the kernel's one pass)
+        found = kernel.candidates(text)
+        starts = [i for p in found.blank_mark for i in (p, _blank_run_start(text, p))]
+        starts += found.bracket_blank
+        starts += [_blank_run_start(text, h - 1) for h in found.nt]
+        return _matches_at(_TOKENIZED, text, starts, "garble.tokenized")
     starts = [i for p in _hint_starts(text, _TOKENIZED_HINTS[0], "blank_mark") for i in (p, _blank_run_start(text, p))]
     for scan, needle in zip(_TOKENIZED_HINTS[1:3], "(["):
         if needle in text:  # (each scan's match holds its bracket: no bracket, no scan)
@@ -550,17 +560,30 @@ def _after_words(marks: str, words: str) -> str:
 
 #: the words after which the branches forbid a mark (determiners, ``of``..., ``and``...)
 _NO_MARK_AFTER = f"{_DETERMINERS}|{_NO_COMMA_AFTER}|{_CONJUNCTIONS}"
+#: a colon before a blank takes a branch of :data:`_STRAY` only after one of these words...
+_COLON_BEFORE = f"{_NO_COLON_MID}|be|{_MONTHS}"
+#: ...or before one of these (each only as the start of the next word here: a few more positions), or
+#: before a digit, or after a mark or one of the words of the second scan (2,800 colons of perf-news: 5 matches)
+_COLON_NEXT = f"{_NO_COLON_BEFORE}|{_NO_COLON_ONLY_BEFORE}|{_NO_MARK_BEFORE}|to|{_MONTHS}"
 #: Every match of :data:`_STRAY` is one character (the mark) and sits where one of
 #: these scans matches one character: a rare mark, a hyphen, an apostrophe, a colon or
-#: a semicolon before a space, ``?``/``!`` before a lower-case letter; or a mark right
+#: a semicolon before a space and after something else (every branch that takes one of
+#: them looks behind it for a word, a mark or a bracket: `` - `` is a dash, 1,500 of
+#: perf-news's 7,800 positions), ``?``/``!`` before a lower-case letter; or a mark right
 #: after another mark, after ``U.S.`` or after a word the branches name. Each scan is
 #: led by a character class ``re`` skips to in C; the exact pattern then runs only at
 #: the few positions found (:func:`_stray_matches`). The second scan stops at every
 #: comma and full stop: one character test first (the mark follows a mark or the last
 #: letter of one of the words), then one look-behind per word length for all the words
-#: and marks together (a few more positions than the branches need, half the cost).
+#: and marks together (a few more positions than the branches need, half the cost). A
+#: colon before a blank is one of the first scan's only beside :data:`_COLON_BEFORE` or :data:`_COLON_NEXT`.
 _STRAY_SCANS = (
-    re.compile(r"[-'’;:^_~|@](?=[ \t])|[?!](?=[ \t]+[^\W\d_A-Z])"),
+    re.compile(
+        rf"""[-'’;^_~|@](?<=[^ \t].)(?=[ \t])
+          | :(?<=[^ \t]:)(?=[ \t])(?:{"|".join(f"(?<={w}:)" for w in _COLON_BEFORE.split("|"))}|(?=[ \t]+(?:{_COLON_NEXT}|\d)))
+          | [?!](?=[ \t]+[^\W\d_A-Z])""",
+        re.X,
+    ),
     re.compile(
         rf"""[,.;:?!](?<=[,;:.{"".join(sorted({w[-1] for w in _NO_MARK_AFTER.split("|")}))}].)
                  (?:(?<=[,;:].)|(?<=[^\W\d_]\.\.)|{_after_words(",.;:?!", _NO_MARK_AFTER)})
@@ -702,19 +725,42 @@ def lower_run_bytes(ctx: DocContext) -> bytes | None:
     return _lower_forms(ctx)[0]
 
 
-def _lower_forms(ctx: DocContext) -> tuple[bytes | None, dict[str, str]]:
-    """(:func:`lower_run_bytes`, each upper-case stand-in letter it holds and the letter it stands for), once per document."""
+def _lower_forms(ctx: DocContext) -> tuple[bytes | None, dict[str, str], bytes | None]:
+    """(:func:`lower_run_bytes`, each upper-case stand-in letter it holds and the letter it stands for, its letters or None), once per document.
 
-    def compute() -> tuple[bytes | None, dict[str, str]]:
-        if (fast := run_bytes(ctx.text)) is not None:
+    The letters (``fast.translate(_LETTER_BYTES)``, what :func:`~scrubber.wordruns.letter_runs`
+    splits) come with it from the compiled kernel's one pass (:func:`_run_form`); None elsewhere.
+    """
+
+    def compute() -> tuple[bytes | None, dict[str, str], bytes | None]:
+        if (kernel := _run_form()) is not None:
+            if (forms := kernel(ctx.text)) is not None:
+                return forms[0], {}, forms[1]
+        elif (fast := run_bytes(ctx.text)) is not None:
             # ASCII but for typographic marks, which have no case: lower-casing the text lowers its
             # A-Z only, so the bytes are those of the lower-cased text (no str.lower of the document)
-            return fast.lower(), {}
+            return fast.lower(), {}, None
         lower = lowered(ctx)
         fast = run_bytes(lower)
-        return (fast, {}) if fast is not None else _placeholder_form(lower)
+        return (fast, {}, None) if fast is not None else (*_placeholder_form(lower), None)
 
     return ctx.memo("garble.lower_forms", compute)  # type: ignore[no-any-return]
+
+
+@cache
+def _run_form() -> Callable[[str], tuple[bytes, bytes] | None] | None:
+    """``text -> (run_bytes(text).lower(), its letters)`` or None where ``run_bytes`` gives None: the compiled kernel's one pass, when built.
+
+    It is given :func:`~scrubber.wordruns.run_bytes`'s own replacements and table
+    (lower-cased) and :func:`~scrubber.wordruns.letter_runs`'s table of letters, so the
+    three cannot drift apart; the Python form took a ``str.replace`` per typographic
+    mark, an ``encode``, two ``translate`` and a ``lower``, each a copy of the document.
+    """
+    if kernel_run_form is None:
+        return None
+    replace = {mark: " " for mark in _SEPARATORS} | {"’": RUN_APOSTROPHE}
+    table, letters = _RUN_BYTES.lower(), _LETTER_BYTES
+    return lambda text: kernel_run_form(text, replace, RUN_APOSTROPHE, table, letters)
 
 
 #: a character of the runs :data:`_RUN` finds, and a letter of :func:`letter_runs`
@@ -1244,17 +1290,16 @@ def _may_end_foreign(runs: set[str], uncommon: set[str]) -> bool:
     :func:`~scrubber.kinds.lexicon.uncommon_runs` leaves of ``runs``) instead
     of a scan that stops at nearly every letter (0.04 s on perf-news).
     """
-    if uncommon:
-        # runs are letters only: in the runs each followed by a line break, an ending followed by one
-        # ends a run (a dozen str.find over a few hundred characters, not a call per word: 6 -> 2 us)
-        joined = "\n".join(uncommon) + "\n"
-        if any(ending in joined for ending in _ENDINGS_AT_END):
-            return True
+    # runs are letters only: in the runs each followed by a line break, an ending followed by one
+    # ends a run (one search over a few hundred characters, not a call per word)
+    if uncommon and _ENDING_AT_END.search("\n".join(uncommon) + "\n"):
+        return True
     return not _common_with_ending().isdisjoint(runs)
 
 
-#: each of :data:`_ENDINGS` followed by a line break (see :func:`_may_end_foreign`)
-_ENDINGS_AT_END = tuple(ending + "\n" for ending in _ENDINGS)
+#: each of :data:`_ENDINGS` followed by a line break (see :func:`_may_end_foreign`): one search in C, where a
+#: ``str.find`` for each ending was a Python step each
+_ENDING_AT_END = re.compile("|".join(ending + "\n" for ending in _ENDINGS))
 
 
 #: an article or preposition elided before a vowel (French ``d'autres``, Italian
@@ -1285,10 +1330,14 @@ def _elision_matches(text: str) -> list[re.Match[str]]:
     led by a look-behind, stepped through every character of the documents
     with a hint (most of them: a quoted 'word' is one).
     """
-    starts = []
-    for hint, apostrophe in zip(_ELISION_HINTS, "'’"):
-        if apostrophe in text:  # (each hint is led by its apostrophe)
-            starts += [a - k for a in (m.start() for m in hint.finditer(text)) for k in _ELISION_LEADS if a >= k]
+    if (kernel := _mark_scan()) is not None:  # (where the hints match, from the kernel's one pass)
+        hints = kernel.candidates(text).elision
+    else:
+        hints = [m.start() for hint, apostrophe in zip(_ELISION_HINTS, "'’") if apostrophe in text for m in hint.finditer(text)]
+        # (each hint is led by its apostrophe: no apostrophe, no scan)
+    if not hints:
+        return []
+    starts = [a - k for a in hints for k in _ELISION_LEADS if a >= k]
     return _matches_at(_ELISION, text, starts, "garble.code-mix-latin")
 
 
@@ -1431,7 +1480,9 @@ def lower_runs(ctx: DocContext) -> set[str]:
     """
 
     def compute() -> set[str]:
-        fast, stands_for = _lower_forms(ctx)
+        fast, stands_for, letters = _lower_forms(ctx)
+        if letters is not None:  # (what letter_runs does given fast and a skip: the letters were made with fast)
+            return _runs_skip().distinct(letters)
         runs = letter_runs(lowered(ctx) if fast is None else ctx.text, _runs_skip(), fast)  # (given its bytes, the text is not read)
         if not stands_for:
             return runs
@@ -1639,6 +1690,8 @@ def _mark_scan_tables() -> dict[str, Any]:
         "units": _UNITS.split("|"),
         "comma_next": f"{_MONTHS}|{_AUX}".split("|"),
         "stop_next": _FUNCTION_AFTER_STOP.split("|"),
+        "colon_before": _COLON_BEFORE.split("|"),
+        "colon_next": _COLON_NEXT.split("|"),
         "order_rules": [(kind, firsts.split("|"), arg.split("|") if kind == "pair" else arg) for kind, firsts, arg in order_rules],
     }
 
@@ -1688,7 +1741,12 @@ def improbable_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
         if not model.may_reach(text[p_start:p_end], threshold):
             continue  # no run of pairs in the paragraph is that low, so no sentence is
         for start, end in seg.sentences_of(k):
-            total, scored = model.evidence(text[start:end])
+            sentence = text[start:end]
+            if not model.may_reach(sentence, threshold):
+                # the sum of all its pairs is a run too, so it is not that low either: the scan (in C)
+                # says so without the evidence's string for every pair (most sentences of such a paragraph)
+                continue
+            total, scored = model.evidence(sentence)
             if total <= threshold:
                 worst = ", ".join(f"'{pair}'" for _, pair in sorted(scored)[:3])
                 yield start, end, f"words in an improbable order (pairs English seldom writes: {worst})"
@@ -1722,8 +1780,25 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return found
 
 
-def _marks_by_paragraph(text: str, seg: LazySegmentation) -> Iterator[tuple[int, int, int, list[tuple[int, str]]]]:
-    """``(k, start, end, _marks(text, start, end))`` of each paragraph ``k`` holding a mark, in order.
+def _mark_offsets(text: str) -> list[int]:
+    """Where each of :func:`_marks` of the whole text starts, in order: from the compiled kernel's one pass when built.
+
+    The mark at an offset is ``text[i]``, or ``text[i] * 2`` when that is an
+    apostrophe (:data:`_DOUBLED`). The kernel finds them in the pass that
+    finds the other detectors' hints, where ``_marks`` searched the text
+    nine times and sorted (0.02 s on perf-news).
+    """
+    if (kernel := _mark_scan()) is not None:
+        return kernel.candidates(text).marks
+    return [i for i, _ in _marks(text, 0, len(text))]
+
+
+#: the marks of :data:`_MARKS` that are two characters: ``''`` and ``’’`` (the only ones led by an apostrophe)
+_DOUBLED = frozenset("'’")
+
+
+def _marks_by_paragraph(text: str, seg: LazySegmentation) -> Iterator[tuple[int, int, int, list[int]]]:
+    """``(k, start, end, offsets)`` of each paragraph ``k`` holding a mark, in order: the offsets of ``_marks(text, start, end)``.
 
     The marks of the whole text, found once, are those of its paragraphs in
     turn: each is a character that is not white space, or two such, so it
@@ -1733,23 +1808,29 @@ def _marks_by_paragraph(text: str, seg: LazySegmentation) -> Iterator[tuple[int,
     ``str.find`` per document instead of nine per paragraph (news documents
     have dozens of paragraphs and a handful of quotes).
     """
-    marks = _marks(text, 0, len(text))
+    marks = _mark_offsets(text)
     i = 0
     while i < len(marks):
-        k = seg.paragraph_at(marks[i][0])
+        k = seg.paragraph_at(marks[i])
         start, end = seg.paragraphs[k]
-        j = bisect_left(marks, (end,), i)  # (the first mark at or past the paragraph's end)
+        j = bisect_left(marks, end, i)  # (the first mark at or past the paragraph's end)
         yield k, start, end, marks[i:j]
         i = j
 
 
-def _paragraph_marks(text: str, start: int, end: int, marks: list[tuple[int, str]]) -> tuple[list[int], list[int], list[int]]:
-    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets), from :func:`_marks` of the paragraph."""
+def _paragraph_marks(text: str, start: int, end: int, marks: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """(unclosed quote offsets, closing quotes without opening, unbalanced bracket offsets), from the offsets of :func:`_marks` of the paragraph.
+
+    The reference of the compiled :data:`~.mark_scan.paragraph_marks`, which runs instead when built.
+    """
     open_quotes: list[int] = []
     stray_close: list[int] = []
     brackets: list[tuple[str, int]] = []
     bad_brackets: list[int] = []
-    for i, c in marks:
+    for i in marks:
+        c = text[i]
+        if c in _DOUBLED:
+            c += c  # '' or ’’
         if c in "[]" and text[i - 1 : i] == "\x1b":
             continue  # a terminal escape (ESC [ 31m), which unicode.control-char removes: not a bracket
         if c in "([":
@@ -1794,9 +1875,9 @@ def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[st
     """
     text = ctx.text
     for k, p_start, p_end, marks in _marks_by_paragraph(text, seg):
-        if not any(len(c) == 1 for _, c in marks):
+        if all(text[i] in _DOUBLED for i in marks):
             continue  # no quote or bracket ('' and ’’ alone are not looked at)
-        open_quotes, stray_close, bad_brackets = _paragraph_marks(text, p_start, p_end, marks)
+        open_quotes, stray_close, bad_brackets = (paragraph_marks or _paragraph_marks)(text, p_start, p_end, marks)
         if open_quotes:
             paras = seg.paragraphs
             runs_on = k + 1 < len(paras) and text[paras[k + 1][0]] in '"“'
@@ -1849,22 +1930,27 @@ class Detector:
     fn: DetectorFn
     english_only: bool
     params: tuple[str, ...] = ()
+    #: fields of the kernel's :class:`~.mark_scan.Candidates` of which the detector needs one not empty to find
+    #: anything (every match it can report holds one of those hints), so that with the kernel built it is not
+    #: even called on a document where all are empty (most: a call that finds nothing costs a few microseconds)
+    hints: tuple[str, ...] = ()
 
 
 DETECTORS: dict[str, Detector] = {
-    "orphan-punctuation": Detector(orphan_punctuation, False),
+    "orphan-punctuation": Detector(orphan_punctuation, False, hints=("blank_mark",)),
     "lowercase-start": Detector(lowercase_start, True),
-    "after-closing-quote": Detector(after_closing_quote, True),
-    "space-before-quote": Detector(space_before_quote, True),
-    "tokenized": Detector(tokenized, True),
-    "stray-punctuation": Detector(stray_punctuation, True),
+    "after-closing-quote": Detector(after_closing_quote, True, hints=("quote_lower",)),
+    "space-before-quote": Detector(space_before_quote, True, hints=("space_quote",)),
+    "tokenized": Detector(tokenized, True, hints=("blank_mark", "bracket_blank", "nt")),
+    "stray-punctuation": Detector(stray_punctuation, True, hints=("stray",)),
     "repeated-words": Detector(repeated_words, True),
     "code-mix": Detector(code_mix, True),
     "code-mix-latin": Detector(code_mix_latin, True),
     "word-order": Detector(word_order, True, ("min_hits",)),
     "improbable-order": Detector(improbable_order, True, ("min_evidence",)),
-    "unbalanced-quotes": Detector(unbalanced_quotes, True),
-    "cut-off": Detector(cut_off, False),
+    # (a quote or a bracket: the marks hold every " and “, which a cut-off fragment opens with)
+    "unbalanced-quotes": Detector(unbalanced_quotes, True, hints=("marks",)),
+    "cut-off": Detector(cut_off, False, hints=("marks",)),
     "foreign-sentence": Detector(foreign_sentence, False, ("min_words", "min_probability")),
 }
 
@@ -1887,8 +1973,11 @@ class GarbleMatcher(Matcher):
             if extra:
                 raise PackError(f"{spec.where()}: detector {name!r} takes no parameter(s) {', '.join(sorted(extra))}")
             self.detectors.append((spec, det))
-        #: what :meth:`find` reads of each detector, unpacked once (it runs every detector on every document)
-        self._runs = [(spec, det.fn, spec.params, det.english_only) for spec, det in self.detectors]
+        #: what :meth:`find` reads of each detector, unpacked once (it runs every detector on every document):
+        #: its hints as indexes into :class:`~.mark_scan.Candidates`
+        self._runs = [
+            (spec, det.fn, spec.params, det.english_only, tuple(map(Candidates._fields.index, det.hints))) for spec, det in self.detectors
+        ]
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
@@ -1897,7 +1986,10 @@ class GarbleMatcher(Matcher):
         seg = segmentation(ctx)
         english: bool | None = None
         per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
-        for spec, fn, params, english_only in self._runs:
+        found = None if (kernel := _mark_scan()) is None else kernel.candidates(text)
+        for spec, fn, params, english_only, hints in self._runs:
+            if hints and found is not None and not any(map(found.__getitem__, hints)):
+                continue  # none of the hints its matches hold: it would find nothing
             if english_only:
                 if english is None:
                     english = document_language(ctx) == "en"

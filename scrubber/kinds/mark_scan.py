@@ -6,8 +6,10 @@ boundary only to find the few places where their exact pattern can match.
 ``_mark_scan_kernel.c`` finds, in one pass over the text, a superset of
 those places; the detectors then run their exact patterns at each one, so
 their findings are the patterns' findings whichever scan ran
-(docs/mark-scan-kernel.md). The same pass gives, exactly, where four hint
-scans of other detectors match (:class:`Candidates`). The kernel decides
+(docs/mark-scan-kernel.md). The same pass gives, exactly, where the hint
+scans of other detectors match and every quote and bracket of
+``garble.unbalanced-quotes`` (:class:`Candidates`): one pass where each
+detector scanned the document for its own. The kernel decides
 nothing and holds no word list of its own: :mod:`.garble` passes its
 constants when it builds the :class:`MarkScan`.
 
@@ -16,8 +18,11 @@ Two more kernel functions work on a document's runs of word characters:
 :func:`run_filter` (the distinct letter runs less the common English words
 no detector asks about); each has its Python reference here. A third,
 :data:`common_hits`, counts the commonest English words the way the
-language tests' ``str.count`` calls do, in one pass. And
-:func:`sentence_splitter` gives :mod:`scrubber.text` its sentence ends in C.
+language tests' ``str.count`` calls do, in one pass. :data:`run_form` makes a
+document's run bytes and letters in one pass, :data:`paragraph_marks` weighs a
+paragraph's quotes and brackets (garble's Python functions stay their
+references). And :func:`sentence_splitter` gives :mod:`scrubber.text` its
+sentence ends in C.
 
 Without the kernel (no C compiler when the package was installed, or
 ``SCRUBBER_PURE_PYTHON=1``) :func:`mark_scan` returns None and the detectors
@@ -60,6 +65,14 @@ class Candidates(NamedTuple):
     lower_stop: list[int]
     #: exactly where ``_AFTER_QUOTE_HINT`` matches: a full stop, a closing quote, blanks, a lower-case letter
     quote_lower: list[int]
+    #: exactly where garble's ``_marks`` finds a quote or a bracket (a doubled ``''`` or ``’’`` at its first character)
+    marks: list[int]
+    #: exactly where ``_TOKENIZED_HINTS[1]`` or ``[2]`` matches: an opening bracket before a blank
+    bracket_blank: list[int]
+    #: exactly where ``_TOKENIZED_HINTS[3]`` or ``[4]`` matches: the apostrophe of `` n't`` or `` n’t``
+    nt: list[int]
+    #: exactly where one of garble's ``_ELISION_HINTS`` matches: an apostrophe before three lower-case letters
+    elision: list[int]
 
 
 class MarkScan:
@@ -80,13 +93,27 @@ class MarkScan:
 
 
 def mark_scan(
-    stray_after: Sequence[str], units: Sequence[str], comma_next: Sequence[str], stop_next: Sequence[str], order_rules: Sequence[OrderRule]
+    stray_after: Sequence[str],
+    units: Sequence[str],
+    comma_next: Sequence[str],
+    stop_next: Sequence[str],
+    order_rules: Sequence[OrderRule],
+    colon_before: Sequence[str],
+    colon_next: Sequence[str],
 ) -> MarkScan | None:
     """The compiled scan built from these word lists, or None where the pure Python scans run (see :func:`scan_implementation`)."""
     if _kernel is None or FORCED_PURE:
         return None
     return MarkScan(
-        _kernel.Scanner(stray_after=stray_after, units=units, comma_next=comma_next, stop_next=stop_next, order_rules=order_rules)
+        _kernel.Scanner(
+            stray_after=stray_after,
+            units=units,
+            comma_next=comma_next,
+            stop_next=stop_next,
+            order_rules=order_rules,
+            colon_before=colon_before,
+            colon_next=colon_next,
+        )
     )
 
 
@@ -134,6 +161,22 @@ def run_filter(skip: Iterable[str]) -> Callable[[bytes], set[str]]:
     if _COMPILED:
         return _kernel.RunFilter(words).distinct  # type: ignore[union-attr,no-any-return]
     return lambda data: set(data.decode("ascii").split()) - words
+
+
+# -- the quotes and brackets of a paragraph -----------------------------------------------------
+
+#: ``paragraph_marks(text, start, end, offsets)``: garble's ``_paragraph_marks`` in C when built (None:
+#: the Python loop runs, the reference), for the offsets of a paragraph's quotes and brackets
+paragraph_marks: Callable[[str, int, int, list[int]], tuple[list[int], list[int], list[int]]] | None = (
+    _kernel.paragraph_marks if _COMPILED else None  # type: ignore[union-attr]
+)
+
+
+#: ``run_form(text, replace, refuse, table, letters)``: a document's run bytes and its letters in one pass, when
+#: built (None: garble makes them with :func:`~scrubber.wordruns.run_bytes` and ``bytes.translate``, the reference)
+run_form: Callable[[str, dict[str, str], str, bytes, bytes], tuple[bytes, bytes] | None] | None = (
+    _kernel.run_form if _COMPILED else None  # type: ignore[union-attr]
+)
 
 
 # -- the share of common words -----------------------------------------------------------------
