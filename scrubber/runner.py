@@ -726,6 +726,8 @@ class _FileJob:
     said_refused: bool = False
     #: records written straight to standard output (which cannot be removed if the run stops)
     on_stdout: int = 0
+    #: when not writing: the findings reported for this input so far (suspect if its compressed data turns out corrupt)
+    findings_reported: int = 0
     #: a binary input left out (counted in ``skipped``, not as finished or failed)
     skipped: bool = False
     #: this input's share of the counts, taken out again if its output is not written
@@ -914,6 +916,10 @@ class Runner:
         elif self.write:
             message += "; the output of this file is not written"
             job.said_refused = True
+        elif not damage.truncated and job.findings_reported:
+            # check streams findings as records arrive, and the stream's checksum is read only at
+            # its end: what was printed for this input may describe the damage, not the text
+            message += f"; the {job.findings_reported:,} finding(s) already reported for it may come from the damaged data"
         self.report("error", damage.display, message)
 
     def _tasks(self, sources: Iterable[InputFile]) -> Iterator[list[tuple[Segment, bool]]]:
@@ -1026,6 +1032,8 @@ class Runner:
         self.stats.merge(part.stats)
         if self.write:
             job.stats.merge(part.stats)
+        else:
+            job.findings_reported += part.stats.findings
         job.changed |= part.changed
         if part.docs is not None and self.on_document is not None:
             for item, result in part.docs:

@@ -27,9 +27,9 @@ if zstandard is not None:
     PACKERS["zst"] = zstandard.ZstdCompressor().compress
 
 
-def corrupt(kind: str) -> bytes:
+def corrupt(kind: str, records: bytes = RECORDS) -> bytes:
     """Bytes flipped in the middle (a bad disk, a broken copy): gzip decodes garbage up to its CRC check."""
-    blob = bytearray(PACKERS[kind](RECORDS))
+    blob = bytearray(PACKERS[kind](records))
     middle = len(blob) // 2
     for k in range(middle, middle + 8):
         blob[k] ^= 0x55
@@ -73,7 +73,21 @@ def test_the_garbage_before_a_gzip_crc_error_is_not_reported_as_records(run_cli,
     last_good = int(re.search(r"after line (\d+)", error)[1])
     assert "CRC check failed" in error and 0 < last_good < 3000
     assert "line(s) decoded after it are garbage from the damage" in error
+    assert "finding(s) already reported" not in error  # plain weather reports: nothing was printed
     assert "malformed JSON" not in err and "field" not in err and "not valid UTF-8" not in err
+
+
+def test_check_says_the_findings_it_printed_before_a_gzip_crc_error_are_suspect(run_cli, tmp_path: Path):
+    """check prints findings as records arrive; gzip reads its checksum at the end, after they were printed."""
+    records = b"".join(
+        json.dumps({"id": i, "text": f"Record {i} on the weather, {i * 7919 % 1000} times.\n[ad_1]"}).encode() + b"\n" for i in range(3000)
+    )
+    (tmp_path / "c.jsonl.gz").write_bytes(corrupt("gz", records))
+    result = run_cli("check", "c.jsonl.gz")
+    (error,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    printed = sum(1 for line in result.stdout.splitlines() if line.startswith("c.jsonl.gz:"))
+    assert printed > 0 and result.returncode == 2
+    assert error.endswith(f"; the {printed:,} finding(s) already reported for it may come from the damaged data"), error
 
 
 @pytest.mark.parametrize("kind", sorted(PACKERS))
