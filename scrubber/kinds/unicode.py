@@ -27,6 +27,7 @@ from itertools import accumulate, groupby, pairwise
 import ftfy
 
 from ..model import Finding
+from . import ftfy_steps
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, fix_finding, register
 from .char_scan import Rule, char_scan, matches
 
@@ -780,10 +781,10 @@ class FtfyMatcher(Matcher):
         per character. Other lines and options go through fix_and_explain.
         """
         if config is not self.config or not self.single_round:
-            return ftfy.fix_and_explain(line, config=config)
-        fixed, plan = ftfy.fix_encoding_and_explain(line, config=config)
+            return ftfy_steps.fix_and_explain(line, config)
+        fixed, plan = ftfy_steps.fix_encoding_and_explain(line, config)
         if _RESTEP.search(fixed) or (config.fix_surrogates and ftfy.fixes.fix_surrogates(fixed) != fixed):
-            return ftfy.fix_and_explain(line, config=config)
+            return ftfy_steps.fix_and_explain(line, config)
         return fixed, plan
 
     def confidence(self, old: str, new: str) -> float:
