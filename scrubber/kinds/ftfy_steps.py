@@ -125,7 +125,7 @@ def _expanded() -> Iterator[tuple[list[str], int]]:
             continue
         (i,) = optional  # ftfy's pattern has one such part, before its anchor
         assert i < anchor
-        yield formatted[:i] + [formatted[i][:-1]] + formatted[i + 1 :], anchor
+        yield [*formatted[:i], formatted[i][:-1], *formatted[i + 1 :]], anchor
         yield formatted[:i] + formatted[i + 1 :], anchor - 1
 
 
