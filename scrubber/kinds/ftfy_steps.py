@@ -57,6 +57,7 @@ PATTERN_DIGESTS = {
     "BADNESS_RE": "9dcc0f2ac90d9ae3c85eb7b9b2c0b8a8e8126153847c2b30c91a0bb263f3b8c4",
     "ALTERED_UTF8_RE": "c156e78e9dafd32d947de8902e5471e1ff9caf41f6e224b606c3f9419df7cbbd",
     "LOSSY_UTF8_RE": "c63fa038161cd9f6b9fca3679fe59d307b360bd8b0b7c9bd2eb7c4af37b7440f",
+    "UTF8_DETECTOR_RE": "f4a491a791e87dd71a7f15bf667741298e705a073e8ed20f1a222098aea0362a",
 }
 
 _ANY_1 = "[{bad}{lower_accented}{upper_accented}{box}{start_punctuation}{end_punctuation}{currency}{numeric}{law}]"
@@ -192,6 +193,39 @@ def replace_lossy_sequences(byts: bytes) -> bytes:
     return fixes.replace_lossy_sequences(byts)
 
 
+#: what ``UTF8_DETECTOR_RE`` starts with: a character that starts a UTF-8 sequence read as one byte a character
+_UTF8_FIRST = "[{utf8_first_of_2}{utf8_first_of_3}{utf8_first_of_4}]"
+#: ``UTF8_DETECTOR_RE`` with its first character read first: the same matches, from a pattern ``re`` skips through
+#: in C (its look-behind is moved past that character, its first repetition past it as a look-behind)
+UTF8_SCAN = re.compile(
+    (
+        _UTF8_FIRST + "(?<![{utf8_continuation_strict}]" + _UTF8_FIRST + ")"
+        "(?:(?<=[{utf8_first_of_2}])[{utf8_continuation}]"
+        "|(?<=[{utf8_first_of_3}])[{utf8_continuation}]{{2}}"
+        "|(?<=[{utf8_first_of_4}])[{utf8_continuation}]{{3}})"
+        "(?:[{utf8_first_of_2}][{utf8_continuation}]"
+        "|[{utf8_first_of_3}][{utf8_continuation}]{{2}}"
+        "|[{utf8_first_of_4}][{utf8_continuation}]{{3}})*"
+    ).format(**chardata.UTF8_CLUES)
+)
+
+
+def decode_inconsistent_utf8(text: str) -> str:
+    """``ftfy.fixes.decode_inconsistent_utf8(text)``: each stretch of UTF-8 clues fixed on its own where it looks bad.
+
+    As ftfy 6.3.1 writes it, with :data:`UTF8_SCAN` for its pattern and
+    these functions for its ``is_bad`` and ``fix_encoding``.
+    """
+
+    def fix_embedded_mojibake(match: re.Match[str]) -> str:
+        substr = match.group(0)
+        if len(substr) < len(text) and is_bad(substr):  # shorter, so that this cannot recurse forever
+            return _fix_encoding_and_explain(substr, ftfy.TextFixerConfig(explain=False)).text
+        return substr
+
+    return UTF8_SCAN.sub(fix_embedded_mojibake, text)
+
+
 def _digest(pattern: re.Pattern[str] | re.Pattern[bytes]) -> str:
     source = pattern.pattern
     return hashlib.sha256(source.encode("utf-8") if isinstance(source, str) else source).hexdigest()
@@ -202,6 +236,7 @@ def _installed_patterns() -> dict[str, str]:
         "BADNESS_RE": _digest(BADNESS_RE),
         "ALTERED_UTF8_RE": _digest(chardata.ALTERED_UTF8_RE),
         "LOSSY_UTF8_RE": _digest(chardata.LOSSY_UTF8_RE),
+        "UTF8_DETECTOR_RE": _digest(chardata.UTF8_DETECTOR_RE),
     }
 
 
@@ -302,8 +337,8 @@ def _fix_encoding_one_step(text: str, config: ftfy.TextFixerConfig) -> tuple[str
             continue
         return fixed, [*steps, ftfy.ExplanationStep("decode", decoding)]
 
-    if config.decode_inconsistent_utf8 and chardata.UTF8_DETECTOR_RE.search(text):
-        fixed = fixes.decode_inconsistent_utf8(text)
+    if config.decode_inconsistent_utf8 and UTF8_SCAN.search(text):
+        fixed = decode_inconsistent_utf8(text)
         if fixed != text:
             return fixed, [ftfy.ExplanationStep("apply", "decode_inconsistent_utf8")]
 

@@ -779,6 +779,8 @@ class FtfyMatcher(Matcher):
         those, an encoding step always changes the text: each non-ASCII
         character becomes a byte >= 0x80, and UTF-8 needs two or more of them
         per character. Other lines and options go through fix_and_explain.
+        Both are ftfy's as :mod:`.ftfy_steps` repeats them, with exact
+        faster scans (ftfy's own functions for another ftfy version).
         """
         if config is not self.config or not self.single_round:
             return ftfy_steps.fix_and_explain(line, config)
