@@ -103,7 +103,14 @@ def looks_like_mojibake(text: str, pos: int = 0, endpos: int | None = None) -> b
     """True if ``text[pos:endpos]`` holds anything ftfy's decoders could fix."""
     if text.isascii():
         return False
+    if pos == 0 and endpos is None:
+        return any(_is_signature(m.group()) for m in _signature_matches(text))
     return any(_is_signature(m.group()) for m in SIGNATURE.finditer(text, pos, len(text) if endpos is None else endpos))
+
+
+def _signature_matches(text: str) -> Iterator[re.Match[str]]:
+    """``SIGNATURE.finditer(text)``, from the compiled scan's candidates where there is one."""
+    return SIGNATURE.finditer(text) if _SIGNATURE_SCAN is None else matches(SIGNATURE, text, _SIGNATURE_SCAN.scan(text)[0])
 
 
 def signature_hits(ctx: DocContext) -> Sequence[int]:
@@ -122,8 +129,7 @@ def signature_hits(ctx: DocContext) -> Sequence[int]:
         text = ctx.text
         if text.isascii():
             return ()
-        found = SIGNATURE.finditer(text) if _SIGNATURE_SCAN is None else matches(SIGNATURE, text, _SIGNATURE_SCAN.scan(text)[0])
-        return array("q", (m.start() for m in found if _is_signature(m.group())))
+        return array("q", (m.start() for m in _signature_matches(text) if _is_signature(m.group())))
 
     return ctx.memo("unicode.signature", scan)
 
@@ -501,8 +507,12 @@ _CROWDED = "unicode.crowded-windows"
 #: where a line ends for ftfy: what ``str.splitlines`` cuts at, except U+0085. In text that
 #: is UTF-8 read as Latin-1 that character is a continuation byte (``先`` is E5 85 88,
 #: ``Å`` is C3 85), and a cut there split the sequence so ftfy could not decode it
-#: (ftfy itself cuts only at ``\n``); the others are ASCII or outside Latin-1.
-_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029]")
+#: (ftfy itself cuts only at ``\n``); the others are ASCII or outside Latin-1. Written as
+#: :data:`_LINE_BREAK_ALTERNATION` finds them (``\r\n`` as one), but starting with one character
+#: class, which ``re`` skips through in C instead of trying both alternatives at every position.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029](?:(?<=\r)\n)?")
+#: the line breaks as first written (the tests compare the two)
+_LINE_BREAK_ALTERNATION = "\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029]"
 #: what a merged run may pass over between two changes: nothing another rule could touch
 _PLAIN_GAP = re.compile(r"[A-Za-z0-9 ,;:'-]*")
 
