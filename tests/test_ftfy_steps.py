@@ -10,6 +10,7 @@ mojibake made for the purpose.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import inspect
 import itertools
@@ -274,3 +275,35 @@ def test_other_ftfy_versions_get_ftfys_own_functions(monkeypatch: pytest.MonkeyP
     ftfy_steps.fix_and_explain("cafÃ©", config)
     ftfy_steps.fix_encoding_and_explain("cafÃ©", config)
     assert calls == ["all", "encoding"]
+
+
+def _unencodable(text: str, encoding: str) -> set[int]:
+    """The offsets of the characters of ``text`` that ``encoding`` cannot encode."""
+    bad: set[int] = set()
+
+    def collect(error: UnicodeError) -> tuple[str, int]:
+        assert isinstance(error, UnicodeEncodeError)
+        bad.update(range(error.start, error.end))
+        return "", error.end
+
+    codecs.register_error("test-ftfy-steps-collect", collect)
+    text.encode(encoding, "test-ftfy-steps-collect")
+    return bad
+
+
+@pytest.mark.parametrize("encoding", chardata.CHARMAP_ENCODINGS)
+def test_encoding_is_possible_where_it_encodes(encoding: str) -> None:
+    """Every code point: ftfy's class of the encoding's characters holds it exactly when the encoding encodes it."""
+    everything = "".join(map(chr, range(0x110000)))
+    pattern = chardata.ENCODING_REGEXES[encoding].pattern
+    assert pattern.startswith("^[") and pattern.endswith("]*$")
+    in_class = {ord(c) for c in re.findall(pattern[1:-2], everything)}
+    assert in_class == set(range(0x110000)) - _unencodable(everything, encoding)
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "\n", "é\n", "€", "\x1a", "\ufffd", "\ud800", "ab\U0001f600"])
+@pytest.mark.parametrize("encoding", chardata.CHARMAP_ENCODINGS)
+def test_encoded_cases(text: str, encoding: str) -> None:
+    encoded = ftfy_steps._encoded(text, encoding)
+    assert (encoded is not None) == chardata.possible_encoding(text, encoding)
+    assert encoded is None or encoded == text.encode(encoding)

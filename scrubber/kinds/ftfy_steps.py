@@ -328,16 +328,32 @@ def _fix_encoding_and_explain(text: str, config: ftfy.TextFixerConfig) -> ftfy.E
             return ftfy.ExplainedText(text, plan)
 
 
+def _encoded(text: str, encoding: str) -> bytes | None:
+    """``text.encode(encoding)`` where ftfy's ``possible_encoding(text, encoding)`` holds, else None.
+
+    ftfy first matches the text against a class of the characters the
+    encoding has (a regex pass over the line), then encodes it. Each of its
+    single-byte encodings encodes a string exactly when it encodes each of
+    its characters, and encodes a character exactly when that class holds
+    it (the tests check every code point), so trying to encode gives the
+    answer and the bytes in one pass.
+    """
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError:
+        return None
+
+
 def _fix_encoding_one_step(text: str, config: ftfy.TextFixerConfig) -> tuple[str, list[ftfy.ExplanationStep]]:
-    """ftfy's ``_fix_encoding_one_step_and_explain``, with :func:`is_bad`, :data:`ALTERED_SCAN` and :func:`replace_lossy_sequences`."""
+    """ftfy's ``_fix_encoding_one_step_and_explain``, with :func:`is_bad`, :func:`_encoded`, :data:`ALTERED_SCAN`, :func:`replace_lossy_sequences` and :func:`decode_inconsistent_utf8`."""
     if not text or text.isascii() or not is_bad(text):
         return text, []
     possible_1byte_encodings = []
     for encoding in chardata.CHARMAP_ENCODINGS:
-        if not chardata.possible_encoding(text, encoding):
+        encoded_bytes = _encoded(text, encoding)
+        if encoded_bytes is None:
             continue
         possible_1byte_encodings.append(encoding)
-        encoded_bytes = text.encode(encoding)
         steps = [ftfy.ExplanationStep("encode", encoding)]
         if config.restore_byte_a0 and encoding != "macroman" and ALTERED_SCAN.search(encoded_bytes):
             replaced_bytes = fixes.restore_byte_a0(encoded_bytes)
