@@ -194,3 +194,14 @@ def test_line_breaks_as_the_alternation_finds_them(text: str) -> None:
 def test_line_breaks_on_random_strings(text: str) -> None:
     expected = [m.span() for m in re.finditer(unicode._LINE_BREAK_ALTERNATION, text)]
     assert [m.span() for m in unicode._LINE_BREAK.finditer(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["", "plain", "café ’ 😀", "\ud83d\ude00", "a\ud800b", "\udfff", "\udc00\ud800", "\ud7ff\ue000\uffff"])
+def test_has_surrogate_is_fix_surrogates_changing(text: str) -> None:
+    assert unicode._has_surrogate(text) == (ftfy.fixes.fix_surrogates(text) != text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0xD700, max_codepoint=0xE100, exclude_categories=()), max_size=6))
+def test_has_surrogate_on_random_strings(text: str) -> None:
+    assert unicode._has_surrogate(text) == (ftfy.fixes.fix_surrogates(text) != text)

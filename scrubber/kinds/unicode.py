@@ -484,6 +484,21 @@ _C0 = frozenset(chr(c) for c in (*range(0, 9), 0x0B, *range(0x0E, 0x20), 0x7F))
 _C0_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
+def _has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a surrogate code point: ``ftfy.fixes.fix_surrogates(text) != text``.
+
+    ftfy's fixer replaces each surrogate (a pair by the character it
+    stands for, a lone one by U+FFFD) and changes nothing else; strict UTF-8
+    refuses exactly the surrogates, and encoding finds one faster than
+    ftfy's class scan.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _unstrip(keep: list[int], length: int, i1: int, i2: int) -> tuple[int, int]:
     """Offsets in a line from offsets in the line with its controls removed."""
     start = keep[i1] if i1 < len(keep) else length
@@ -795,7 +810,7 @@ class FtfyMatcher(Matcher):
         if config is not self.config or not self.single_round:
             return ftfy_steps.fix_and_explain(line, config)
         fixed, plan = ftfy_steps.fix_encoding_and_explain(line, config)
-        if _RESTEP.search(fixed) or (config.fix_surrogates and ftfy.fixes.fix_surrogates(fixed) != fixed):
+        if _RESTEP.search(fixed) or (config.fix_surrogates and _has_surrogate(fixed)):
             return ftfy_steps.fix_and_explain(line, config)
         return fixed, plan
 
