@@ -22,7 +22,8 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from itertools import accumulate, groupby, pairwise
+from itertools import accumulate, compress, count, groupby, pairwise
+from operator import ne
 
 import ftfy
 
@@ -236,7 +237,7 @@ def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     q, a, b = middle_pieces(old, new)
     short = len(old) < 400
     if len(a) == len(b):  # ftfy replaced words one for one: linear
-        changed = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        changed = list(compress(count(), map(ne, a, b)))  # the indexes where they differ, in C
         known = [_core_ops(a[i], b[i]) for i in changed]
         if not short or _separable(old, new, a, b, changed, known):
             return [
