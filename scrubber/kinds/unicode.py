@@ -130,7 +130,14 @@ def signature_hits(ctx: DocContext) -> Sequence[int]:
         text = ctx.text
         if text.isascii():
             return ()
-        return array("q", (m.start() for m in _signature_matches(text) if _is_signature(m.group())))
+        if _SIGNATURE_SCAN is not None:
+            candidates = _SIGNATURE_SCAN.scan(text)[0]
+            if not candidates:  # most documents: no array to build
+                return ()
+            found: Iterator[re.Match[str]] = matches(SIGNATURE, text, candidates)
+        else:
+            found = SIGNATURE.finditer(text)
+        return array("q", (m.start() for m in found if _is_signature(m.group())))
 
     return ctx.memo("unicode.signature", scan)
 
