@@ -301,6 +301,14 @@ def test_encoding_is_possible_where_it_encodes(encoding: str) -> None:
     assert in_class == set(range(0x110000)) - _unencodable(everything, encoding)
 
 
+def test_ascii_is_possible_where_isascii_holds() -> None:
+    """ftfy asks ``possible_encoding(text, "ascii")``; ftfy_steps asks ``text.isascii()``: the same class of characters."""
+    pattern = chardata.ENCODING_REGEXES["ascii"].pattern
+    assert pattern.startswith("^[") and pattern.endswith("]*$")
+    everything = "".join(map(chr, range(0x110000)))
+    assert "".join(re.findall(pattern[1:-2], everything)) == "".join(c for c in everything if c.isascii())
+
+
 @pytest.mark.parametrize("text", ["", "a", "a\n", "\n", "é\n", "€", "\x1a", "\ufffd", "\ud800", "ab\U0001f600"])
 @pytest.mark.parametrize("encoding", chardata.CHARMAP_ENCODINGS)
 def test_encoded_cases(text: str, encoding: str) -> None:

@@ -317,6 +317,7 @@ def fix_encoding_and_explain(text: str, config: ftfy.TextFixerConfig) -> ftfy.Ex
 
 
 def _fix_encoding_and_explain(text: str, config: ftfy.TextFixerConfig) -> ftfy.ExplainedText:
+    """ftfy's ``fix_encoding_and_explain``: one encoding step after another until the text stops changing."""
     if not config.fix_encoding:
         return ftfy.ExplainedText(text, [])
     plan: list[ftfy.ExplanationStep] = []
