@@ -112,6 +112,32 @@ ALPHABET = sorted(
 )
 
 
+#: every ASCII character and a few beyond, for the scan that passes over 8 bytes at a time where none can match
+SPECIALS = [chr(c) for c in range(0x80)] + ["é", "Ã", "©", "\x85", "\u2019", "\u2028", "\u0101"]
+
+
+@needs_kernel
+@pytest.mark.parametrize("special", SPECIALS)
+def test_one_character_anywhere_in_a_plain_run(chars_matcher: chars.CharsMatcher, special: str) -> None:
+    """A word-at-a-time pass may not miss a candidate: the character at every offset of a word, in each str kind."""
+    for offset in range(18):
+        text = "a" * offset + special + "b" * (17 - offset)
+        for variant in (text, text + "é", "Ã" + text + "\u00a0Ã"):
+            check(variant, chars_matcher)
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["a", "&", "\x00", "\x7f", "ab", "ab&;", "ab&;<", "\x1f&", "é", "’"]),
+    st.text(alphabet="ab&;<\x00\x1f\x7f \nxyé’\U0001f600", max_size=40),
+)
+def test_any_ascii_class(at: str, text: str) -> None:
+    """Classes with no, few and many ASCII characters (past four the scan reads every character)."""
+    found = char_scan.CharScan(lambda: [[(None, at, None)]]).scan(text)[0]
+    assert found == [i for i, c in enumerate(text) if c in at or c > "\uffff"]
+
+
 @needs_kernel
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=60))

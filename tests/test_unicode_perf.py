@@ -167,3 +167,41 @@ def _plain_diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
 def test_diff_regions_equal_the_diff_of_all_pieces(old: str, new: str, pad: int) -> None:
     old, new = "x " * pad + old, "x " * pad + new  # long lines take the piece diff even when counts differ
     assert unicode.diff_regions(old, new) == _plain_diff_regions(old, new)
+
+
+LINE_BREAK_CASES = [
+    "",
+    "a",
+    "a\r\nb",
+    "\r\r\n\n",
+    "\r",
+    "\n\r",
+    "x\u2028y\u2029z",
+    "\x0b\x0c\x1c\x1d\x1e",
+    "\x85 is no break",
+    "a\r\n\r\nb\r",
+]
+
+
+@pytest.mark.parametrize("text", LINE_BREAK_CASES)
+def test_line_breaks_as_the_alternation_finds_them(text: str) -> None:
+    expected = [m.span() for m in re.finditer(unicode._LINE_BREAK_ALTERNATION, text)]
+    assert [m.span() for m in unicode._LINE_BREAK.finditer(text)] == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="a \r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029", max_size=20))
+def test_line_breaks_on_random_strings(text: str) -> None:
+    expected = [m.span() for m in re.finditer(unicode._LINE_BREAK_ALTERNATION, text)]
+    assert [m.span() for m in unicode._LINE_BREAK.finditer(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["", "plain", "café ’ 😀", "\ud83d\ude00", "a\ud800b", "\udfff", "\udc00\ud800", "\ud7ff\ue000\uffff"])
+def test_has_surrogate_is_fix_surrogates_changing(text: str) -> None:
+    assert unicode._has_surrogate(text) == (ftfy.fixes.fix_surrogates(text) != text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0xD700, max_codepoint=0xE100, exclude_categories=()), max_size=6))
+def test_has_surrogate_on_random_strings(text: str) -> None:
+    assert unicode._has_surrogate(text) == (ftfy.fixes.fix_surrogates(text) != text)

@@ -20,6 +20,11 @@
  * fewer. No character class is written here: the patterns' modules pass
  * their own when they build a Scanner.
  *
+ * News is mostly ASCII: in 1- and 2-byte strings the scan passes over each
+ * 8-byte word that cannot hold a candidate (no character from U+0080 on and
+ * none of the ASCII characters the rules name, see may_hit), and reads the
+ * others character by character, so the positions are the same.
+ *
  * The scan holds the GIL and owns no Python reference but the lists it
  * returns.
  */
@@ -40,14 +45,71 @@ typedef struct {
     uint16_t before, at, after; /* one class bit each; 0 = no condition (before, after) */
 } Rule;
 
+#define MAX_SKIP_VALUES 4
+
+/* Which ASCII characters may be a candidate (some rule's AT holds them), as a word-at-a-time test
+ * can ask it: every character below ``below`` and the ``n_values`` characters of ``values`` (a
+ * superset: a word holding one is read character by character). ``ok`` is 0 where that takes more
+ * than MAX_SKIP_VALUES values: then every character is read. */
+typedef struct {
+    int ok;
+    uint64_t below;
+    int n_values;
+    uint64_t values[MAX_SKIP_VALUES];
+} AsciiSkip;
+
 typedef struct {
     PyObject_HEAD
     uint16_t *table; /* TABLE_SIZE entries: the classes of each character */
     uint16_t any_at; /* the classes some rule's AT names */
+    AsciiSkip skip;
     int n_outputs;
     int n_rules[MAX_OUTPUTS];
     Rule rules[MAX_OUTPUTS][MAX_RULES];
 } Scanner;
+
+/* the skip test of ``self``'s table: which ASCII characters may be candidates */
+static void
+build_skip(Scanner *self)
+{
+    AsciiSkip *skip = &self->skip;
+    memset(skip, 0, sizeof *skip);
+    skip->ok = 1;
+    for (int c = 0; c < 0x80; c++) {
+        if (!(self->table[c] & self->any_at))
+            continue;
+        if (c < 0x20) {
+            skip->below = 0x20; /* any control character: all of them are read one by one */
+        }
+        else if (skip->n_values < MAX_SKIP_VALUES) {
+            skip->values[skip->n_values++] = (uint64_t)c;
+        }
+        else {
+            skip->ok = 0;
+            return;
+        }
+    }
+}
+
+/* Whether the word ``w`` (8 bytes: 8 UCS1 or 4 UCS2 characters, lanes of ``ones`` each) may hold a
+ * candidate: a character outside ASCII (``nonascii``: the bits of a lane at 0x80 and above), or an
+ * ASCII one the skip test names. With every lane below 0x80, ``(x - ones * n) & ~x & high`` is
+ * nonzero exactly when some lane of x is below n (a lane's borrow can only spread above a lane
+ * that is), and ``x = w ^ ones * v`` has a zero lane exactly where w has v. */
+static inline int
+may_hit(uint64_t w, uint64_t ones, uint64_t nonascii, uint64_t high, const AsciiSkip *skip)
+{
+    if (w & nonascii)
+        return 1;
+    if (skip->below && ((w - ones * skip->below) & ~w & high))
+        return 1;
+    for (int k = 0; k < skip->n_values; k++) {
+        uint64_t x = w ^ (ones * skip->values[k]);
+        if ((x - ones) & ~x & high)
+            return 1;
+    }
+    return 0;
+}
 
 /* the class bit of ``text`` among ``classes`` (a list of the distinct class strings so far), adding it */
 static int
@@ -156,6 +218,7 @@ Scanner_init(Scanner *self, PyObject *args, PyObject *kwds)
         Py_DECREF(rules);
     }
     self->n_outputs = (int)n_outputs;
+    build_skip(self);
     ok = 1;
 done:
     Py_DECREF(classes);
@@ -175,27 +238,47 @@ Scanner_dealloc(Scanner *self)
 /* the classes of the character at i, for any storage kind */
 #define FLAGS(T, i) (((T)[i] < TABLE_SIZE) ? table[(T)[i]] : ALL_CLASSES)
 
-#define SCAN_LOOP(T)                                                                          \
-    do {                                                                                      \
-        const T *s = (const T *)data;                                                         \
-        for (Py_ssize_t i = 0; i < n; i++) {                                                  \
-            uint16_t f = FLAGS(s, i);                                                         \
-            if (!(f & any_at))                                                                \
-                continue;                                                                     \
-            uint16_t prev = i > 0 ? FLAGS(s, i - 1) : 0;                                      \
-            uint16_t next = i + 1 < n ? FLAGS(s, i + 1) : 0;                                  \
-            for (int o = 0; o < n_outputs; o++) {                                             \
-                for (int r = 0; r < self->n_rules[o]; r++) {                                  \
-                    const Rule *rule = &self->rules[o][r];                                    \
-                    if ((f & rule->at) && (!rule->before || (prev & rule->before))            \
-                        && (!rule->after || (next & rule->after))) {                          \
-                        if (append(lists[o], i) < 0)                                          \
-                            goto fail;                                                        \
-                        break;                                                                \
-                    }                                                                         \
+/* the candidates among the characters i of [i, stop) */
+#define SCAN_RANGE(T, stop)                                                                   \
+    for (; i < (stop); i++) {                                                                 \
+        uint16_t f = FLAGS(s, i);                                                             \
+        if (!(f & any_at))                                                                    \
+            continue;                                                                         \
+        uint16_t prev = i > 0 ? FLAGS(s, i - 1) : 0;                                          \
+        uint16_t next = i + 1 < n ? FLAGS(s, i + 1) : 0;                                      \
+        for (int o = 0; o < n_outputs; o++) {                                                 \
+            for (int r = 0; r < self->n_rules[o]; r++) {                                      \
+                const Rule *rule = &self->rules[o][r];                                        \
+                if ((f & rule->at) && (!rule->before || (prev & rule->before))                \
+                    && (!rule->after || (next & rule->after))) {                              \
+                    if (append(lists[o], i) < 0)                                              \
+                        goto fail;                                                            \
+                    break;                                                                    \
                 }                                                                             \
             }                                                                                 \
         }                                                                                     \
+    }
+
+/* Every character, or (``ones``: a word's lanes; 0 for none) 8 bytes at a time where the skip test
+ * allows: a word without a possible candidate is passed over whole (news is mostly ASCII). */
+#define SCAN_LOOP(T, ones, nonascii, high)                                                    \
+    do {                                                                                      \
+        const T *s = (const T *)data;                                                         \
+        Py_ssize_t i = 0;                                                                     \
+        if ((ones) && self->skip.ok) {                                                        \
+            const Py_ssize_t lanes = (Py_ssize_t)(sizeof(uint64_t) / sizeof(T));              \
+            while (i + lanes <= n) {                                                          \
+                uint64_t w;                                                                   \
+                memcpy(&w, s + i, sizeof w);                                                  \
+                if (!may_hit(w, (ones), (nonascii), (high), &self->skip)) {                   \
+                    i += lanes;                                                               \
+                    continue;                                                                 \
+                }                                                                             \
+                Py_ssize_t stop = i + lanes;                                                  \
+                SCAN_RANGE(T, stop)                                                           \
+            }                                                                                 \
+        }                                                                                     \
+        SCAN_RANGE(T, n)                                                                      \
     } while (0)
 
 static int
@@ -233,13 +316,13 @@ Scanner_scan(Scanner *self, PyObject *text)
     const void *data = PyUnicode_DATA(text);
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        SCAN_LOOP(Py_UCS1);
+        SCAN_LOOP(Py_UCS1, 0x0101010101010101ull, 0x8080808080808080ull, 0x8080808080808080ull);
         break;
     case PyUnicode_2BYTE_KIND:
-        SCAN_LOOP(Py_UCS2);
+        SCAN_LOOP(Py_UCS2, 0x0001000100010001ull, 0xFF80FF80FF80FF80ull, 0x8000800080008000ull);
         break;
     default:
-        SCAN_LOOP(Py_UCS4);
+        SCAN_LOOP(Py_UCS4, 0ull, 0ull, 0ull);
         break;
     }
     PyObject *result = PyTuple_New(n_outputs);

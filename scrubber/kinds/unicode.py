@@ -22,11 +22,13 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from itertools import accumulate, groupby, pairwise
+from itertools import accumulate, compress, count, groupby, pairwise
+from operator import ne
 
 import ftfy
 
 from ..model import Finding
+from . import ftfy_steps
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, fix_finding, register
 from .char_scan import Rule, char_scan, matches
 
@@ -102,7 +104,14 @@ def looks_like_mojibake(text: str, pos: int = 0, endpos: int | None = None) -> b
     """True if ``text[pos:endpos]`` holds anything ftfy's decoders could fix."""
     if text.isascii():
         return False
+    if pos == 0 and endpos is None:
+        return any(_is_signature(m.group()) for m in _signature_matches(text))
     return any(_is_signature(m.group()) for m in SIGNATURE.finditer(text, pos, len(text) if endpos is None else endpos))
+
+
+def _signature_matches(text: str) -> Iterator[re.Match[str]]:
+    """``SIGNATURE.finditer(text)``, from the compiled scan's candidates where there is one."""
+    return SIGNATURE.finditer(text) if _SIGNATURE_SCAN is None else matches(SIGNATURE, text, _SIGNATURE_SCAN.scan(text)[0])
 
 
 def signature_hits(ctx: DocContext) -> Sequence[int]:
@@ -121,7 +130,13 @@ def signature_hits(ctx: DocContext) -> Sequence[int]:
         text = ctx.text
         if text.isascii():
             return ()
-        found = SIGNATURE.finditer(text) if _SIGNATURE_SCAN is None else matches(SIGNATURE, text, _SIGNATURE_SCAN.scan(text)[0])
+        if _SIGNATURE_SCAN is not None:
+            candidates = _SIGNATURE_SCAN.scan(text)[0]
+            if not candidates:  # most documents: no array to build
+                return ()
+            found: Iterator[re.Match[str]] = matches(SIGNATURE, text, candidates)
+        else:
+            found = SIGNATURE.finditer(text)
         return array("q", (m.start() for m in found if _is_signature(m.group())))
 
     return ctx.memo("unicode.signature", scan)
@@ -229,7 +244,7 @@ def diff_regions(old: str, new: str) -> list[tuple[int, int, int, int]]:
     q, a, b = middle_pieces(old, new)
     short = len(old) < 400
     if len(a) == len(b):  # ftfy replaced words one for one: linear
-        changed = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        changed = list(compress(count(), map(ne, a, b)))  # the indexes where they differ, in C
         known = [_core_ops(a[i], b[i]) for i in changed]
         if not short or _separable(old, new, a, b, changed, known):
             return [
@@ -477,6 +492,21 @@ _C0 = frozenset(chr(c) for c in (*range(0, 9), 0x0B, *range(0x0E, 0x20), 0x7F))
 _C0_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
+def _has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a surrogate code point: ``ftfy.fixes.fix_surrogates(text) != text``.
+
+    ftfy's fixer replaces each surrogate (a pair by the character it
+    stands for, a lone one by U+FFFD) and changes nothing else; strict UTF-8
+    refuses exactly the surrogates, and encoding finds one faster than
+    ftfy's class scan.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _unstrip(keep: list[int], length: int, i1: int, i2: int) -> tuple[int, int]:
     """Offsets in a line from offsets in the line with its controls removed."""
     start = keep[i1] if i1 < len(keep) else length
@@ -500,8 +530,12 @@ _CROWDED = "unicode.crowded-windows"
 #: where a line ends for ftfy: what ``str.splitlines`` cuts at, except U+0085. In text that
 #: is UTF-8 read as Latin-1 that character is a continuation byte (``先`` is E5 85 88,
 #: ``Å`` is C3 85), and a cut there split the sequence so ftfy could not decode it
-#: (ftfy itself cuts only at ``\n``); the others are ASCII or outside Latin-1.
-_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029]")
+#: (ftfy itself cuts only at ``\n``); the others are ASCII or outside Latin-1. Written as
+#: :data:`_LINE_BREAK_ALTERNATION` finds them (``\r\n`` as one), but starting with one character
+#: class, which ``re`` skips through in C instead of trying both alternatives at every position.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029](?:(?<=\r)\n)?")
+#: the line breaks as first written (the tests compare the two)
+_LINE_BREAK_ALTERNATION = "\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029]"
 #: what a merged run may pass over between two changes: nothing another rule could touch
 _PLAIN_GAP = re.compile(r"[A-Za-z0-9 ,;:'-]*")
 
@@ -778,12 +812,14 @@ class FtfyMatcher(Matcher):
         those, an encoding step always changes the text: each non-ASCII
         character becomes a byte >= 0x80, and UTF-8 needs two or more of them
         per character. Other lines and options go through fix_and_explain.
+        Both are ftfy's as :mod:`.ftfy_steps` repeats them, with exact
+        faster scans (ftfy's own functions for another ftfy version).
         """
         if config is not self.config or not self.single_round:
-            return ftfy.fix_and_explain(line, config=config)
-        fixed, plan = ftfy.fix_encoding_and_explain(line, config=config)
-        if _RESTEP.search(fixed) or (config.fix_surrogates and ftfy.fixes.fix_surrogates(fixed) != fixed):
-            return ftfy.fix_and_explain(line, config=config)
+            return ftfy_steps.fix_and_explain(line, config)
+        fixed, plan = ftfy_steps.fix_encoding_and_explain(line, config)
+        if _RESTEP.search(fixed) or (config.fix_surrogates and _has_surrogate(fixed)):
+            return ftfy_steps.fix_and_explain(line, config)
         return fixed, plan
 
     def confidence(self, old: str, new: str) -> float:
