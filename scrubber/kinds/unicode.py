@@ -28,7 +28,6 @@ from operator import ne
 import ftfy
 
 from ..model import Finding
-from . import ftfy_steps
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, fix_finding, register
 from .char_scan import Rule, char_scan, matches
 
@@ -812,14 +811,12 @@ class FtfyMatcher(Matcher):
         those, an encoding step always changes the text: each non-ASCII
         character becomes a byte >= 0x80, and UTF-8 needs two or more of them
         per character. Other lines and options go through fix_and_explain.
-        Both are ftfy's as :mod:`.ftfy_steps` repeats them, with exact
-        faster scans (ftfy's own functions for another ftfy version).
         """
         if config is not self.config or not self.single_round:
-            return ftfy_steps.fix_and_explain(line, config)
-        fixed, plan = ftfy_steps.fix_encoding_and_explain(line, config)
+            return ftfy.fix_and_explain(line, config=config)
+        fixed, plan = ftfy.fix_encoding_and_explain(line, config=config)
         if _RESTEP.search(fixed) or (config.fix_surrogates and _has_surrogate(fixed)):
-            return ftfy_steps.fix_and_explain(line, config)
+            return ftfy.fix_and_explain(line, config=config)
         return fixed, plan
 
     def confidence(self, old: str, new: str) -> float:
