@@ -696,6 +696,8 @@ class _Alternation:
         # the ungated rules are tried only on lines they can begin, when each pattern lets that be told
         free_gate = _PrefixGate.of([specs[i] for i in self._free_idxs])
         self._prefix_gate = free_gate if self._free_idxs and free_gate.judges_all else None
+        # each ungated rule alone, tried in turn where the gate admits only some of them
+        self._free_alone = [(i, _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in self._free_idxs]
         self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
         # and each gated rule only on lines it can begin, where its pattern lets that be told
         self._gated_prefix = _PrefixGate.of([specs[i] for i, _, _ in self.gated])
@@ -738,14 +740,38 @@ class _Alternation:
             return int(name[len(RULE_GROUP) :])
         return next(i for i in self._free_idxs if m.start(_rule_group(i)) != -1)
 
+    def _free_match(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
+        """``(-edge end, rule index)`` of the ungated rule that matches the whole line ``text[start:stop]``, or None.
+
+        Where the prefix gate admits every ungated rule (an edge may start
+        the line, or every rule may begin so), the alternation of them all is
+        tried: one regex call. Where it admits only some, no edge can start
+        the line, so the alternation's match is that of its first branch
+        (in pack order) that matches the whole line; each admitted rule is
+        tried alone, in that order, up to the first that matches. The
+        alternation walks all its branches on a line most of them cannot
+        begin (a headline or a lede), which cost about three times as much
+        as trying the one or two that can.
+        """
+        gate = self._prefix_gate
+        if gate is not None:
+            admitted = gate.admitted(text, start, stop, gate.every)
+            if not admitted:
+                return None
+            if admitted != gate.every:
+                for k, (i, alone) in enumerate(self._free_alone):
+                    if admitted >> k & 1 and alone.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT) is not None:
+                        return -start, i
+                return None
+        m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+        if m is None:
+            return None
+        i = self._free_winner(m)
+        return -m.start(_rule_group(i)), i
+
     def match(self, text: str, start: int, stop: int) -> int | None:
         """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
-        best: tuple[int, int] | None = None  # (-edge end, rule index): smaller wins
-        if self.free is not None and (self._prefix_gate is None or self._prefix_gate.admits(text, start, stop)):
-            m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
-            if m is not None:
-                i = self._free_winner(m)
-                best = (-m.start(_rule_group(i)), i)
+        best = None if self.free is None else self._free_match(text, start, stop)
         if self.gated:
             edged: bool | None = None  # whether the line may start with an edge (found out when needed)
             candidates = self._candidates(text, start, stop)
