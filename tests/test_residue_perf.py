@@ -370,7 +370,12 @@ def test_the_block_prefix_gate_changes_no_match(core: str, lead: str, trail: str
         (r"(?s:.)(?-i:a)(?P<w>b)", r"(?s:.)(?-i:a)(?P<w>b)"),
         (r"(?P<w>a)(?P=w)", None),
         (r"(a)\1", None),
-        (r"(?&x)(?(DEFINE)(?<x>a))", None),
+        (r"(?&x)(?(DEFINE)(?<x>a))", r"(?i:a)(?:)"),  # a defined group's body stands for its call, in any case
+        (r"(?&x)b(?(DEFINE)(?P<x>(?&y)c)(?<y>\ba))", r"(?i:(?i:(?:)a)c)b(?:)"),
+        (r"(?&x)(?(DEFINE)(?<x>a(?&x)))", None),  # recursive
+        (r"(?&y)(?(DEFINE)(?<x>a))", None),  # not defined
+        (r"(?(DEFINE)a)", None),  # not a named group
+        (r"(?1)(a)", None),
         (r"(?i)a", None),
         (r"(?x:a b)", None),
         (r"(?>a+)b", None),

@@ -67,7 +67,7 @@ from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
 from .char_scan import keyword_set
-from .pattern import Requires, fold
+from .pattern import _FOLD_UNSAFE_RE, Requires, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
 FOLLOW = ("any", "headlines")
@@ -397,8 +397,11 @@ class KeywordIndex:
         self._prefixes = {k: frozenset().union(*(rules for p, rules in owners.items() if k.startswith(p))) for k in owners}
         #: the same test in C (:func:`.char_scan.keyword_set`): each keyword with its rules as bits
         self._compiled = keyword_set(owners)
+        if self._compiled is not None:
+            self.admitted = self._compiled  # type: ignore[method-assign]  # (a call less per line)
 
     def admitted(self, folded: str) -> set[int]:
+        """The rules whose keywords ``folded`` (a case-folded line) holds."""
         if self._compiled is not None:
             return self._compiled(folded)
         return self.admitted_python(folded)
@@ -463,6 +466,44 @@ def prefix_safe(pattern: str) -> bool:
 _FLAG_GROUP = re.compile(r"\(\?[ims]*(?:-[ims]+)?:")
 
 
+_DEFINE = "(?(DEFINE)"
+#: a call of a group defined in a ``DEFINE`` block: ``(?&name)`` or ``(?P>name)``
+_CALL = re.compile(r"\(\?(?:&|P>)(\w+)\)")
+#: a group definition inside a ``DEFINE`` block: ``(?<name>`` or ``(?P<name>``
+_DEFINITION = re.compile(r"\(\?P?<(\w+)>")
+
+
+def _definitions(pattern: str) -> dict[str, str] | None:
+    """The bodies of the groups ``pattern``'s ``DEFINE`` blocks define, by name; None where one is not a run of named groups."""
+    defs: dict[str, str] = {}
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            j = _class_end(pattern, i)
+            if j is None:
+                return None
+            i = j
+        elif pattern.startswith(_DEFINE, i):
+            end = _group_end(pattern, i)
+            if end is None:
+                return None
+            k = i + len(_DEFINE)
+            while k < end - 1:  # the named groups, up to the block's ')'
+                m = _DEFINITION.match(pattern, k)
+                close = None if m is None else _group_end(pattern, k)
+                if m is None or close is None or m.group(1) in defs:
+                    return None
+                defs[m.group(1)] = pattern[m.end() : close - 1]
+                k = close
+            i = end
+        else:
+            i += 1
+    return defs
+
+
 def relaxed(pattern: str) -> str | None:
     """``pattern`` with every assertion taken out, or None where partial matching could not judge it soundly.
 
@@ -475,10 +516,25 @@ def relaxed(pattern: str) -> str | None:
     Rules that guard a costly pattern with a look-ahead (``(?![^\\n]*,
     …said)``, ``(?=[^\\n]{40,200}$)``) can then be passed over on most lines
     by :class:`_PrefixGate`. Refused (None): references, conditionals,
-    subroutine calls (``(?&name)``, ``DEFINE``), possessive and atomic parts,
-    global inline flags, ``(?x:``, ``\\K``, ``\\X``, named lists, fuzzy
+    subroutine calls other than of ``DEFINE`` groups, possessive and atomic
+    parts, global inline flags, ``(?x:``, ``\\K``, ``\\X``, named lists, fuzzy
     constraints, nested sets and classes that start with ``]``.
+
+    A ``DEFINE`` block matches nothing and becomes ``(?:)``; a call of one of
+    its groups (``(?&date)``) becomes the group's relaxed body, wrapped as
+    ``(?i:…)``: case-insensitive, so it takes what the call takes whichever
+    flags the call is read with (the timestamp and byline rules, which
+    spell a date once and call it thrice). A recursive definition is
+    refused.
     """
+    defs = _definitions(pattern)
+    if defs is None:
+        return None
+    return _relaxed(pattern, defs, ())
+
+
+def _relaxed(pattern: str, defs: dict[str, str], calling: tuple[str, ...]) -> str | None:
+    """:func:`relaxed` of ``pattern``, its calls expanded from ``defs`` (``calling``: the calls being expanded, to refuse recursion)."""
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
@@ -509,6 +565,24 @@ def relaxed(pattern: str) -> str | None:
         if c in "^$":
             out.append("(?:)")
             i += 1
+            continue
+        if c == "(" and pattern.startswith(_DEFINE, i):
+            j = _group_end(pattern, i)
+            if j is None:
+                return None
+            out.append("(?:)")
+            i = j
+            continue
+        call = _CALL.match(pattern, i) if c == "(" else None
+        if call is not None:
+            name = call.group(1)
+            if name not in defs or name in calling:
+                return None
+            body = _relaxed(defs[name], defs, (*calling, name))
+            if body is None:
+                return None
+            out.append(f"(?i:{body})")
+            i = call.end()
             continue
         if c == "(" and pattern.startswith("(?", i):
             if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
@@ -693,14 +767,15 @@ class _Alternation:
     def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
         self._free_idxs = [i for i in idxs if i not in gates]
         self.free = _alternation(specs, self._free_idxs)
-        # the ungated rules are tried only on lines they can begin, when each pattern lets that be told
-        free_gate = _PrefixGate.of([specs[i] for i in self._free_idxs])
-        self._prefix_gate = free_gate if self._free_idxs and free_gate.judges_all else None
-        # each ungated rule alone, tried in turn where the gate admits only some of them
+        # each ungated rule alone, tried in turn where the prefix gate admits only some of them
         self._free_alone = [(i, _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in self._free_idxs]
         self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
-        # and each gated rule only on lines it can begin, where its pattern lets that be told
-        self._gated_prefix = _PrefixGate.of([specs[i] for i, _, _ in self.gated])
+        # one prefix gate for all the rules, the ungated first (bit k: the k-th ungated rule, then
+        # bit len(free) + pos: gated rule pos): each rule is tried only on lines it can begin
+        self._prefix = _PrefixGate.of([specs[i] for i in self._free_idxs] + [specs[i] for i, _, _ in self.gated])
+        self._free_every = (1 << len(self._free_idxs)) - 1
+        #: whether every ungated rule has a pattern to be judged by (else the ungated part is always the whole alternation)
+        self._free_judged = bool(self._free_idxs) and all(p is not None for p in self._prefix._patterns[: len(self._free_idxs)])
         # which gated rules' words a line holds, each word naming the rules it admits
         owners: dict[str, set[int]] = {}
         for pos, (_, gate, _) in enumerate(self.gated):
@@ -712,21 +787,37 @@ class _Alternation:
         for pos, (_, gate, _) in enumerate(self.gated):
             if gate.pattern is not None:
                 by_pattern.setdefault(gate.pattern.pattern, []).append(pos)
-        self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss)) for poss in by_pattern.values()]
-        self._any_pattern = _any_of([p for p, _ in self._patterns])
+        self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss), sum(1 << p for p in poss)) for poss in by_pattern.values()]
+        self._pattern_gated = sum(mask for _, _, mask in self._patterns)
+        self._any_pattern = _any_of([p for p, _, _ in self._patterns])
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
-    def _candidates(self, text: str, start: int, stop: int) -> list[int]:
-        """Positions in :attr:`gated` of the rules whose condition holds on the line (each :meth:`Requires.found`)."""
-        folded = fold(text[start:stop])
-        if folded is None:  # a keyword test could miss: every gated rule is a candidate
-            return list(range(len(self.gated)))
-        admitted = self._keywords.admitted(folded)
-        if self._patterns and (self._any_pattern is None or self._any_pattern.search(text, start, stop) is not None):
-            for pattern, rules in self._patterns:
-                if not rules <= admitted and pattern.search(text, start, stop) is not None:
-                    admitted |= rules
-        return sorted(admitted)
+    @property
+    def _prefix_gate(self) -> _PrefixGate | None:
+        """The prefix gate, where it judges the ungated rules (for tests)."""
+        return self._prefix if self._free_judged else None
+
+    def _candidates(self, text: str, start: int, stop: int, among: int) -> list[int]:
+        """Positions in :attr:`gated` of the rules of ``among`` (a bit mask) whose condition holds on the line (each :meth:`Requires.found`).
+
+        A gating pattern is searched only for the rules of ``among`` (those
+        the prefix gate lets begin the line) that no keyword admitted: most
+        lines begin as no date or time line can, and skip the searches for
+        ``\\d[:.]\\d`` and ``\\d{4}``.
+        """
+        line = text[start:stop]
+        if not line.isascii() and _FOLD_UNSAFE_RE.search(line) is not None:  # (:func:`.pattern.fold`)
+            return [pos for pos in range(len(self.gated)) if among >> pos & 1]  # a keyword test could miss: all are candidates
+        admitted = self._keywords.admitted(line.casefold())
+        if among & self._pattern_gated:
+            todo = [(pattern, rules) for pattern, rules, mask in self._patterns if mask & among and not rules <= admitted]
+            if todo and (len(todo) < 3 or self._any_pattern is None or self._any_pattern.search(text, start, stop) is not None):
+                for pattern, rules in todo:
+                    if not rules <= admitted and pattern.search(text, start, stop) is not None:
+                        admitted |= rules
+        if not admitted:
+            return []
+        return sorted(pos for pos in admitted if among >> pos & 1)
 
     def _free_winner(self, m: regex.Match[str]) -> int:
         """The rule whose branch of :attr:`free` made match ``m``.
@@ -740,30 +831,27 @@ class _Alternation:
             return int(name[len(RULE_GROUP) :])
         return next(i for i in self._free_idxs if m.start(_rule_group(i)) != -1)
 
-    def _free_match(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
+    def _free_match(self, text: str, start: int, stop: int, admitted: int) -> tuple[int, int] | None:
         """``(-edge end, rule index)`` of the ungated rule that matches the whole line ``text[start:stop]``, or None.
 
-        Where the prefix gate admits every ungated rule (an edge may start
-        the line, or every rule may begin so), the alternation of them all is
-        tried: one regex call. Where it admits only some, no edge can start
-        the line, so the alternation's match is that of its first branch
-        (in pack order) that matches the whole line; each admitted rule is
-        tried alone, in that order, up to the first that matches. The
-        alternation walks all its branches on a line most of them cannot
-        begin (a headline or a lede), which cost about three times as much
-        as trying the one or two that can.
+        ``admitted``: the ungated rules the prefix gate lets begin the line
+        (bit k: the k-th). Where it admits them all (an edge may start the
+        line, or every rule may begin so) or cannot judge them all, the
+        alternation of them all is tried: one regex call. Where it admits
+        only some, no edge can start the line, so the alternation's match is
+        that of its first branch (in pack order) that matches the whole line;
+        each admitted rule is tried alone, in that order, up to the first
+        that matches. The alternation walks all its branches on a line most
+        of them cannot begin (a headline or a lede), which cost about three
+        times as much as trying the one or two that can.
         """
-        gate = self._prefix_gate
-        if gate is not None:
-            admitted = gate.admitted(text, start, stop, gate.every)
-            if not admitted:
-                return None
-            if admitted != gate.every:
+        if self._free_judged and admitted != self._free_every:
+            if admitted:
                 for k, (i, alone) in enumerate(self._free_alone):
                     if admitted >> k & 1 and alone.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT) is not None:
                         return -start, i
-                return None
-        m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
+            return None
+        m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)  # type: ignore[union-attr]
         if m is None:
             return None
         i = self._free_winner(m)
@@ -771,14 +859,13 @@ class _Alternation:
 
     def match(self, text: str, start: int, stop: int) -> int | None:
         """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
-        best = None if self.free is None else self._free_match(text, start, stop)
-        if self.gated:
+        prefix = self._prefix
+        begins = prefix.admitted(text, start, stop, prefix.every)
+        best = None if self.free is None else self._free_match(text, start, stop, begins & self._free_every)
+        begins >>= len(self._free_idxs)
+        if begins:
             edged: bool | None = None  # whether the line may start with an edge (found out when needed)
-            candidates = self._candidates(text, start, stop)
-            if candidates:
-                begins = self._gated_prefix.admitted(text, start, stop, sum(1 << pos for pos in candidates))
-                candidates = [pos for pos in candidates if begins >> pos & 1]
-            for pos in candidates:  # in rule order
+            for pos in self._candidates(text, start, stop, begins):  # in rule order
                 i, _, lazy = self.gated[pos]
                 if best is not None and i > best[1]:
                     # a later rule wins only with a longer edge: none, where no edge can start the line
