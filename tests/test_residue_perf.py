@@ -31,7 +31,7 @@ from scrubber.kinds.lines import (
     relaxed,
     short_lines,
 )
-from scrubber.kinds.pattern import FOLD_UNSAFE, Requires, fold
+from scrubber.kinds.pattern import FOLD_UNSAFE, PatternMatcher, Requires, anchor, fold
 from scrubber.packs import builtin_pack_dir, load_pack
 
 
@@ -556,3 +556,54 @@ def test_the_prefix_gate_answers_the_same_whatever_was_asked_before(questions: l
             assert gate.admits(line, 0, len(line)) == (_judged_afresh(gate, line, gate.every) != 0)
         else:
             assert gate.admitted(line, 0, len(line), among) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"[^\S\n]\[ad_\d{1,2}\]|(?<![^\n])\[ad_\d|\[ad_\d", ("[ad_", (0, 1))),
+        (r"ab", ("ab", (0,))),
+        (r"x\[ad_", ("x[ad_", (0,))),
+        (r"abc?", ("ab", (0,))),  # a quantified character ends the literal
+        (r"^\b(?=a)ab", ("ab", (0,))),  # anchors and look-arounds take no character
+        (r"..Source|.Source", ("Source", (1, 2))),
+        (r"\p{L}ab|\dabc", ("ab", (1,))),
+        (r"abc|abd", ("ab", (0,))),
+        (r"a+bc", None),  # no fixed width before the literal
+        (r"(ab)c", None),
+        (r"(?i)abc", None),
+        (r"(?r)abc", None),
+        (r"abc|xyz", None),  # no literal in common
+        (r"a|ab", None),  # too short
+        (r"[[a]b]cd", None),  # a nested set
+        (r"\x41bc", None),  # an escape this reading does not know
+    ],
+)
+def test_anchor(pattern: str, expected: tuple[str, tuple[int, ...]] | None):
+    assert anchor(regex.compile(pattern, regex.VERSION1)) == expected
+
+
+_ANCHORED = [
+    r"[^\S\n]\[ad_\d{1,2}\](?=[^\S\n]|\n|\Z|[.,;:!?)\]])|(?<![^\n])\[ad_\d{1,2}\][^\S\n]?|\[ad_\d{1,2}\]",
+    r"..ab|.abc|ab",
+    r"(?<=a)aab|aa",
+    r"\baa\b|.aa",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(_ANCHORED),
+    st.lists(st.sampled_from(["[ad_1]", "[ad_12]", "[ad_", " ", "\n", "a", "b", "c", ".", "aa", "ab"]), max_size=14).map("".join),
+)
+def test_an_anchored_rule_finds_what_finditer_finds(pattern: str, text: str):
+    """Trying a rule only where its literal allows finds the matches ``finditer`` finds, overlapping literals and all."""
+    matcher = PatternMatcher(rule("t.anchored", pattern, kind="pattern"))
+    assert matcher._anchor is not None
+    assert [(m.span(), m.group()) for m in matcher._anchored(text)] == [(m.span(), m.group()) for m in matcher.regex.finditer(text)]
+
+
+def test_the_inline_ad_token_rule_is_anchored():
+    """``residue.ad-shortcode-inline`` starts at any space: without its anchor it is tried at every position of a document."""
+    spec = next(s for s in load_pack(builtin_pack_dir() / "residue.toml").rules if s.id == "residue.ad-shortcode-inline")
+    assert PatternMatcher(spec)._anchor is not None
