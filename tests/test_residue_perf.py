@@ -31,7 +31,7 @@ from scrubber.kinds.lines import (
     relaxed,
     short_lines,
 )
-from scrubber.kinds.pattern import FOLD_UNSAFE, PatternMatcher, Requires, anchor, fold
+from scrubber.kinds.pattern import FOLD_UNSAFE, PatternMatcher, Requires, anchor, ends_with, fold, tail_literal
 from scrubber.packs import builtin_pack_dir, load_pack
 
 
@@ -607,3 +607,50 @@ def test_the_inline_ad_token_rule_is_anchored():
     """``residue.ad-shortcode-inline`` starts at any space: without its anchor it is tried at every position of a document."""
     spec = next(s for s in load_pack(builtin_pack_dir() / "residue.toml").rules if s.id == "residue.ad-shortcode-inline")
     assert PatternMatcher(spec)._anchor is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"Source[^\S\n]+link[^\S\n]*(?=\s*\Z)", "link"),
+        (r"(?r)x[ab]cd(?=\s*\Z)", "cd"),
+        (r"link(?=\s*\Z)[^\S\n]*", None),  # not at the end
+        (r"a|link(?=\s*\Z)", None),  # the end is one branch's
+        (r"(?i)link(?=\s*\Z)", None),
+        (r"a\blink(?=\s*\Z)", None),  # the run could be part of an escape
+        (r"(a)\1link(?=\s*\Z)", None),
+        (r"x(?=\s*\Z)", None),  # too short
+    ],
+)
+def test_tail_literal(pattern: str, expected: str | None):
+    assert tail_literal(regex.compile(pattern, regex.VERSION1)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Source link", True), ("Source link \n\u2028\t ", True), ("link.", False), ("", False), ("  ", False), ("links", False)],
+)
+def test_ends_with(text: str, expected: bool):
+    assert ends_with(text, "link") is expected
+
+
+_INLINE = [s for s in load_pack(builtin_pack_dir() / "residue.toml").rules if s.kind == "pattern"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(_INLINE),
+    st.lists(
+        st.sampled_from(
+            ["[ad_1]", "[ad_", "Source", " link", "link", "The post", " X ", "appeared first on Harbour.", ".", " ", "\n", "\u2028", "a"]
+        ),
+        max_size=12,
+    ).map("".join),
+)
+def test_the_inline_gates_admit_what_their_searches_admit(spec: RuleSpec, text: str):
+    """A gate read from the end or tried only at its literal admits a document exactly where its own search does."""
+    requires = Requires(spec)
+    searched = any(regex.search(regex.escape(k), text, regex.IGNORECASE | regex.VERSION1) for k in requires.keywords) or (
+        requires.pattern is not None and requires.pattern.search(text) is not None
+    )
+    assert requires.found_in(text) is searched

@@ -45,6 +45,36 @@ def fold(text: str) -> str | None:
     return text.casefold()
 
 
+def anchored(
+    pattern: regex.Pattern[str], where: tuple[regex.Pattern[str], tuple[int, ...]], text: str, timeout: float | None = None
+) -> Iterator[regex.Match[str]]:
+    """What ``pattern.finditer(text, timeout=timeout)`` gives, trying only the positions ``where`` (the literal of :func:`anchor`, as a pattern, and its offsets) allows.
+
+    ``finditer`` tries every position of the document (``[^\\S\\n]\\[ad_``
+    starts at any space); a match can only start at an occurrence of the
+    literal less one of the offsets. Those positions are tried in order,
+    each from where the last match ended, as ``finditer`` would reach them:
+    the same matches, for a search of the literal. (A look-behind still sees
+    the text before the position tried, as in ``finditer``.)
+    """
+    literal, offsets = where
+    occurrences = []
+    m = literal.search(text)
+    while m is not None:
+        occurrences.append(m.start())
+        m = literal.search(text, m.start() + 1)
+    if not occurrences:
+        return
+    pos = 0
+    match = pattern.match
+    for s in sorted({q - o for q in occurrences for o in offsets if q >= o}):
+        if s >= pos:
+            found = match(text, s, timeout=timeout)
+            if found is not None:
+                yield found
+                pos = found.end()
+
+
 class Requires:
     """A rule's cheap necessary condition: one of its ``requires`` strings (any case) or a match of ``requires_pattern``.
 
@@ -71,6 +101,13 @@ class Requires:
         self.pattern: regex.Pattern[str] | None = None if pattern is None else compile_regex(spec, pattern)
         if pattern == "":
             raise PackError(f"{spec.where()}: 'requires_pattern' must not be empty")
+        # for whole documents: a pattern led by a look-behind ('(?<=…)Source[^\S\n]+link') is
+        # tried at every position; its literal is found by a fast search (see :func:`anchor`)
+        found = None if self.pattern is None else anchor(self.pattern)
+        self._anchor = None if found is None else (compile_regex(spec, regex.escape(found[0])), found[1])
+        # ... and one that only matches at the end of the text ('…link[^\S\n]*(?=\s*\Z)') is only searched
+        # where the text ends so (see :func:`tail_literal`)
+        self._tail = None if self.pattern is None else tail_literal(self.pattern)
 
     @classmethod
     def of(cls, spec: RuleSpec) -> Requires | None:
@@ -87,9 +124,16 @@ class Requires:
 
     def found_in(self, text: str) -> bool:
         """Whether the whole of ``text`` may hold a match of the rule (same test as :meth:`found`, for documents)."""
-        return any(k.search(text) is not None for k in self._keyword_res) or (
-            self.pattern is not None and self.pattern.search(text) is not None
-        )
+        for k in self._keyword_res:
+            if k.search(text) is not None:
+                return True
+        if self.pattern is None:
+            return False
+        if self._tail is not None and not ends_with(text, self._tail):
+            return False
+        if self._anchor is None:
+            return self.pattern.search(text) is not None
+        return next(anchored(self.pattern, self._anchor, text), None) is not None
 
     def describe(self) -> str:
         parts = [f"requires = {list(self.spec.params['requires'])!r}"] if self.keywords else []
@@ -222,6 +266,43 @@ def anchor(pattern: regex.Pattern[str]) -> tuple[str, tuple[int, ...]] | None:
     return literal, tuple(sorted({offset for _, offset in runs}))
 
 
+#: what a pattern that only matches at the end of the text ends with (see :func:`tail_literal`)
+_AT_END = r"(?=\s*\Z)"
+_TRAILING_BLANKS = r"[^\S\n]*"
+_LAST_VISIBLE = regex.compile(r"(?r)\S", regex.VERSION1 | regex.UNICODE)
+
+
+def tail_literal(pattern: regex.Pattern[str]) -> str | None:
+    """The letters and digits every match of ``pattern`` ends with, where only white space may follow it to the end of the text; or None.
+
+    For a pattern of one branch that ends with a run of at least
+    :data:`ANCHOR_MIN` letters or digits, ``[^\\S\\n]*`` (or not) and
+    ``(?=\\s*\\Z)``, like the inline source-link rule's
+    ``…Source[^\\S\\n]+link[^\\S\\n]*(?=\\s*\\Z)``: a match needs the text to
+    end with that run and white space (:func:`ends_with`), which is read
+    from the end of the text instead of searching all of it. Refused for
+    case-insensitive patterns and where the run could be part of an escape.
+    """
+    source = pattern.pattern
+    if pattern.flags & (regex.IGNORECASE | regex.VERBOSE) or not source.endswith(_AT_END) or len(branches(source, False)) != 1:
+        return None
+    body = source[: -len(_AT_END)]
+    body = body.removesuffix(_TRAILING_BLANKS)
+    i = len(body)
+    while i > 0 and body[i - 1].isascii() and body[i - 1].isalnum():
+        i -= 1
+    run = body[i:]
+    if len(run) < ANCHOR_MIN or (i > 0 and body[i - 1] == "\\"):
+        return None
+    return run
+
+
+def ends_with(text: str, run: str) -> bool:
+    """Whether ``text`` ends with ``run`` and then only white space (``\\s`` as the ``regex`` module reads it)."""
+    last = _LAST_VISIBLE.search(text)
+    return last is not None and text.endswith(run, 0, last.end())
+
+
 class PatternMatcher(Matcher):
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec
@@ -249,32 +330,9 @@ class PatternMatcher(Matcher):
                     )
 
     def _anchored(self, text: str) -> Iterator[regex.Match[str]]:
-        """What ``finditer`` over ``text`` gives, trying only the positions the rule's :func:`anchor` allows.
-
-        ``finditer`` tries every position of the document (``[^\\S\\n]\\[ad_``
-        starts at any space); a match can only start at an occurrence of the
-        literal less one of the offsets. Those positions are tried in order,
-        each from where the last match ended, as ``finditer`` would reach
-        them: the same matches, for a search of the literal.
-        """
-        literal, offsets = self._anchor  # type: ignore[misc]
-        occurrences = []
-        m = literal.search(text)
-        while m is not None:
-            occurrences.append(m.start())
-            m = literal.search(text, m.start() + 1)
-        if not occurrences:
-            return
-        starts = sorted({q - o for q in occurrences for o in offsets if q >= o})
-        pos = 0
-        match = self.regex.match
+        """What ``finditer`` over ``text`` gives, by :func:`anchored`, with the rule's time-out."""
         try:
-            for s in starts:
-                if s >= pos:
-                    found = match(text, s, timeout=REGEX_TIMEOUT)
-                    if found is not None:
-                        yield found
-                        pos = found.end()
+            yield from anchored(self.regex, self._anchor, text, REGEX_TIMEOUT)  # type: ignore[arg-type]
         except TimeoutError:
             raise RuleTimeout(f"rule {self.spec.id!r} took longer than {REGEX_TIMEOUT}s on one document and was skipped for it") from None
 
