@@ -476,6 +476,8 @@ _DEFINITION = re.compile(r"\(\?P?<(\w+)>")
 def _definitions(pattern: str) -> dict[str, str] | None:
     """The bodies of the groups ``pattern``'s ``DEFINE`` blocks define, by name; None where one is not a run of named groups."""
     defs: dict[str, str] = {}
+    if _DEFINE not in pattern:
+        return defs
     i = 0
     while i < len(pattern):
         c = pattern[i]
@@ -530,11 +532,15 @@ def relaxed(pattern: str) -> str | None:
     defs = _definitions(pattern)
     if defs is None:
         return None
-    return _relaxed(pattern, defs, ())
+    return _relaxed(pattern, defs, (), {})
 
 
-def _relaxed(pattern: str, defs: dict[str, str], calling: tuple[str, ...]) -> str | None:
-    """:func:`relaxed` of ``pattern``, its calls expanded from ``defs`` (``calling``: the calls being expanded, to refuse recursion)."""
+def _relaxed(pattern: str, defs: dict[str, str], calling: tuple[str, ...], done: dict[str, str | None]) -> str | None:
+    """:func:`relaxed` of ``pattern``, its calls expanded from ``defs``.
+
+    ``calling``: the calls being expanded (to refuse recursion); ``done``:
+    the relaxed body of each group expanded so far (a date is called thrice).
+    """
     out: list[str] = []
     i, n = 0, len(pattern)
     while i < n:
@@ -578,7 +584,9 @@ def _relaxed(pattern: str, defs: dict[str, str], calling: tuple[str, ...]) -> st
             name = call.group(1)
             if name not in defs or name in calling:
                 return None
-            body = _relaxed(defs[name], defs, (*calling, name))
+            if name not in done:
+                done[name] = _relaxed(defs[name], defs, (*calling, name), done)
+            body = done[name]
             if body is None:
                 return None
             out.append(f"(?i:{body})")
@@ -718,6 +726,20 @@ class _PrefixGate:
             among &= ~found
         return 0
 
+    def short(self, text: str, start: int, stop: int, among: int) -> int:
+        """The rules of ``among`` that may begin with the line's first :data:`PREFIX` characters (the first half of :meth:`admitted`).
+
+        Few beginnings are that short, so the memo answers nearly every line
+        whatever it is asked, where judging the longer beginning of a new
+        line costs a partial match per rule asked about.
+        """
+        end = start + PREFIX
+        key = text[start : end if end < stop else stop]
+        entry = self._memo.get(key)
+        if entry is not None and not among & ~entry[0]:
+            return entry[1] & among
+        return self._judge(self._memo, key, among, False)
+
     def admits(self, text: str, start: int, stop: int) -> bool:
         """Whether one of the rules may match the line ``text[start:stop]`` (False: none can)."""
         return self.admitted(text, start, stop, self.every, first=True) != 0
@@ -736,15 +758,16 @@ class _PrefixGate:
             if admitted & among and first:
                 return admitted & among
             patterns = self._patterns
-            for k in range(len(patterns)):
-                bit = 1 << k
-                if among & bit and not judged & bit:
-                    judged |= bit
-                    p = patterns[k]
-                    if p is None or p.match(key, partial=True) is not None:
-                        admitted |= bit
-                        if first:
-                            break
+            todo = among & ~judged
+            while todo:  # the rules asked about and not judged yet, in order
+                bit = todo & -todo
+                todo ^= bit
+                judged |= bit
+                p = patterns[bit.bit_length() - 1]
+                if p is None or p.match(key, partial=True) is not None:
+                    admitted |= bit
+                    if first:
+                        break
             entry[0], entry[1] = judged, admitted
         return admitted & among
 
@@ -789,6 +812,7 @@ class _Alternation:
                 by_pattern.setdefault(gate.pattern.pattern, []).append(pos)
         self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss), sum(1 << p for p in poss)) for poss in by_pattern.values()]
         self._pattern_gated = sum(mask for _, _, mask in self._patterns)
+        self._gated_every = (1 << len(self.gated)) - 1
         self._any_pattern = _any_of([p for p, _, _ in self._patterns])
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
@@ -797,27 +821,29 @@ class _Alternation:
         """The prefix gate, where it judges the ungated rules (for tests)."""
         return self._prefix if self._free_judged else None
 
-    def _candidates(self, text: str, start: int, stop: int, among: int) -> list[int]:
-        """Positions in :attr:`gated` of the rules of ``among`` (a bit mask) whose condition holds on the line (each :meth:`Requires.found`).
+    def _candidates(self, text: str, start: int, stop: int, short: int) -> int:
+        """The rules (bit ``pos``: :attr:`gated` ``[pos]``) whose condition holds on the line (each :meth:`Requires.found`).
 
-        A gating pattern is searched only for the rules of ``among`` (those
-        the prefix gate lets begin the line) that no keyword admitted: most
-        lines begin as no date or time line can, and skip the searches for
-        ``\\d[:.]\\d`` and ``\\d{4}``.
+        ``short``: the gated rules the line's first characters let begin it
+        (:meth:`_PrefixGate.short`). A gating pattern is searched only for
+        rules among them that no keyword admitted: most lines begin as no
+        date or time line can, and skip the searches for ``\\d[:.]\\d`` and
+        ``\\d{4}``. A rule left out so is one the prefix gate turns away.
         """
         line = text[start:stop]
         if not line.isascii() and _FOLD_UNSAFE_RE.search(line) is not None:  # (:func:`.pattern.fold`)
-            return [pos for pos in range(len(self.gated)) if among >> pos & 1]  # a keyword test could miss: all are candidates
-        admitted = self._keywords.admitted(line.casefold())
-        if among & self._pattern_gated:
-            todo = [(pattern, rules) for pattern, rules, mask in self._patterns if mask & among and not rules <= admitted]
-            if todo and (len(todo) < 3 or self._any_pattern is None or self._any_pattern.search(text, start, stop) is not None):
-                for pattern, rules in todo:
-                    if not rules <= admitted and pattern.search(text, start, stop) is not None:
-                        admitted |= rules
-        if not admitted:
-            return []
-        return sorted(pos for pos in admitted if among >> pos & 1)
+            return self._gated_every  # a keyword test could miss: all are candidates
+        admitted = 0
+        for pos in self._keywords.admitted(line.casefold()):
+            admitted |= 1 << pos
+        need = short & self._pattern_gated & ~admitted
+        if need:
+            todo = [(pattern, mask) for pattern, _, mask in self._patterns if mask & need]
+            if len(todo) < 3 or self._any_pattern is None or self._any_pattern.search(text, start, stop) is not None:
+                for pattern, mask in todo:
+                    if mask & ~admitted and pattern.search(text, start, stop) is not None:
+                        admitted |= mask
+        return admitted
 
     def _free_winner(self, m: regex.Match[str]) -> int:
         """The rule whose branch of :attr:`free` made match ``m``.
@@ -831,25 +857,31 @@ class _Alternation:
             return int(name[len(RULE_GROUP) :])
         return next(i for i in self._free_idxs if m.start(_rule_group(i)) != -1)
 
-    def _free_match(self, text: str, start: int, stop: int, admitted: int) -> tuple[int, int] | None:
+    def _free_match(self, text: str, start: int, stop: int, short: int) -> tuple[int, int] | None:
         """``(-edge end, rule index)`` of the ungated rule that matches the whole line ``text[start:stop]``, or None.
 
-        ``admitted``: the ungated rules the prefix gate lets begin the line
-        (bit k: the k-th). Where it admits them all (an edge may start the
-        line, or every rule may begin so) or cannot judge them all, the
-        alternation of them all is tried: one regex call. Where it admits
-        only some, no edge can start the line, so the alternation's match is
-        that of its first branch (in pack order) that matches the whole line;
-        each admitted rule is tried alone, in that order, up to the first
-        that matches. The alternation walks all its branches on a line most
-        of them cannot begin (a headline or a lede), which cost about three
-        times as much as trying the one or two that can.
+        ``short``: the ungated rules the line's first characters let begin it
+        (bit k: the k-th; :meth:`_PrefixGate.short`). Where that is all of
+        them (an edge may start the line, or every rule may begin so) or the
+        gate cannot judge them all, the alternation of them all is tried:
+        one regex call. Otherwise no edge can start the line, so the
+        alternation's match is that of its first branch (in pack order) that
+        matches the whole line: each rule the longer beginning admits too is
+        tried alone, in that order, up to the first that matches. The
+        alternation walks all its branches on a line most of them cannot
+        begin (a headline or a lede), which cost about three times as much
+        as trying the one or two that can.
         """
-        if self._free_judged and admitted != self._free_every:
-            if admitted:
-                for k, (i, alone) in enumerate(self._free_alone):
-                    if admitted >> k & 1 and alone.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT) is not None:
-                        return -start, i
+        if self._free_judged and short != self._free_every:
+            admitted = self._prefix.admitted(text, start, stop, short) if short else 0
+            while admitted:  # in rule order
+                low = admitted & -admitted
+                i, alone = self._free_alone[low.bit_length() - 1]
+                if alone.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT) is not None:
+                    return -start, i
+                admitted ^= low
+            return None
+        if self._free_judged and not self._prefix.admitted(text, start, stop, self._free_every, first=True):
             return None
         m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)  # type: ignore[union-attr]
         if m is None:
@@ -860,13 +892,19 @@ class _Alternation:
     def match(self, text: str, start: int, stop: int) -> int | None:
         """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
         prefix = self._prefix
-        begins = prefix.admitted(text, start, stop, prefix.every)
-        best = None if self.free is None else self._free_match(text, start, stop, begins & self._free_every)
-        begins >>= len(self._free_idxs)
-        if begins:
+        n_free = len(self._free_idxs)
+        best = None if self.free is None else self._free_match(text, start, stop, prefix.short(text, start, stop, self._free_every))
+        if self.gated:
+            # (asked only about the rules gated by a pattern: judging every rule on each new beginning costs more than it saves)
+            short = prefix.short(text, start, stop, self._pattern_gated << n_free) >> n_free
+            candidates = self._candidates(text, start, stop, short | ~self._pattern_gated & self._gated_every)
+            if candidates:
+                candidates = prefix.admitted(text, start, stop, candidates << n_free) >> n_free
             edged: bool | None = None  # whether the line may start with an edge (found out when needed)
-            for pos in self._candidates(text, start, stop, begins):  # in rule order
-                i, _, lazy = self.gated[pos]
+            while candidates:  # in rule order
+                low = candidates & -candidates
+                candidates ^= low
+                i, _, lazy = self.gated[low.bit_length() - 1]
                 if best is not None and i > best[1]:
                     # a later rule wins only with a longer edge: none, where no edge can start the line
                     if edged is None:
