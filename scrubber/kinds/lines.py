@@ -376,6 +376,10 @@ def _any_of(patterns: Sequence[regex.Pattern[str]]) -> regex.Pattern[str] | None
     return regexcache.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
 
 
+#: not looked up yet (a joined pattern may be None)
+_UNJOINED = regex.compile("")
+
+
 class KeywordIndex:
     """The rules whose keywords a case-folded line holds: the union of ``owners[k]`` for each ``k in line``.
 
@@ -813,7 +817,8 @@ class _Alternation:
         self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss), sum(1 << p for p in poss)) for poss in by_pattern.values()]
         self._pattern_gated = sum(mask for _, _, mask in self._patterns)
         self._gated_every = (1 << len(self.gated)) - 1
-        self._any_pattern = _any_of([p for p, _, _ in self._patterns])
+        #: the gating patterns a line needs searched (bit j: the j-th) -> one pattern for them all (None: they do not join)
+        self._joined: dict[int, regex.Pattern[str] | None] = {}
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
     @property
@@ -838,11 +843,21 @@ class _Alternation:
             admitted |= 1 << pos
         need = short & self._pattern_gated & ~admitted
         if need:
-            todo = [(pattern, mask) for pattern, _, mask in self._patterns if mask & need]
-            if len(todo) < 3 or self._any_pattern is None or self._any_pattern.search(text, start, stop) is not None:
-                for pattern, mask in todo:
-                    if mask & ~admitted and pattern.search(text, start, stop) is not None:
-                        admitted |= mask
+            todo = []
+            which = 0
+            for j, (pattern, _, mask) in enumerate(self._patterns):
+                if mask & need:
+                    todo.append((pattern, mask))
+                    which |= 1 << j
+            if len(todo) > 1:  # one search for the patterns needed rejects most lines (see :func:`_any_of`)
+                joined = self._joined.get(which, _UNJOINED)
+                if joined is _UNJOINED:
+                    joined = self._joined[which] = _any_of([pattern for pattern, _ in todo])
+                if joined is not None and joined.search(text, start, stop) is None:
+                    return admitted
+            for pattern, mask in todo:
+                if mask & ~admitted and pattern.search(text, start, stop) is not None:
+                    admitted |= mask
         return admitted
 
     def _free_winner(self, m: regex.Match[str]) -> int:
