@@ -1024,14 +1024,15 @@ class LineGroupMatcher(Matcher):
         bounded to itself (a pattern's ``\\s`` cannot reach into the next line).
         """
         hits: list[dict[int, int]] = [{} for _ in self._alternations]
-        for start, stop in short_lines(text):
-            for regex_hits, alternation in zip(hits, self._alternations):
-                try:
-                    idx = alternation.match(text, start, stop)
-                except TimeoutError:
-                    raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
-                if idx is not None:
-                    regex_hits[start] = idx
+        tries = [(regex_hits, alternation.match) for regex_hits, alternation in zip(hits, self._alternations)]
+        try:
+            for start, stop in short_lines(text):
+                for regex_hits, match in tries:
+                    idx = match(text, start, stop)
+                    if idx is not None:
+                        regex_hits[start] = idx
+        except TimeoutError:
+            raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
         return hits
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
