@@ -655,3 +655,26 @@ def test_the_inline_gates_admit_what_their_searches_admit(spec: RuleSpec, text: 
         requires.pattern is not None and requires.pattern.search(text) is not None
     )
     assert requires.found_in(text) is searched
+
+
+_JOINABLE = [(alternation._prefix, rules) for alternation in _MATCHER._alternations for rules in sorted(alternation._prefix.joinable)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_JOINABLE), st.sampled_from(_RULE_LINES), st.integers(1, LONG_PREFIX))
+def test_rules_judged_together_refuse_a_beginning_only_where_each_refuses_it(joinable: tuple[_PrefixGate, int], line: str, cut: int):
+    """One partial match of the rules' alternation turns a beginning away only where no rule's own pattern may begin so."""
+    gate, rules = joinable
+    key = line[:cut]
+    joined = gate._joined_of(rules)
+    if joined is not None and joined.match(key, partial=True) is None:
+        for k, pattern in enumerate(gate._patterns):
+            if rules >> k & 1:
+                assert pattern is not None and pattern.match(key, partial=True) is None, (k, key)
+
+
+def test_the_line_rules_ask_the_prefix_gate_about_sets_it_judges_together():
+    """The ungated rules of each alternation and the line rules gated by a pattern are what every line asks about."""
+    line, block = _MATCHER._alternations
+    assert len(line._prefix.joinable) == 2 and len(block._prefix.joinable) == 1  # (no block rule has a gate)
+    assert all(gate._joined_of(rules) is not None for gate, rules in _JOINABLE if rules.bit_count() > 1)

@@ -447,6 +447,8 @@ PREFIX = 3
 LONG_PREFIX = 8
 #: ... and how many distinct beginnings of each length it remembers (then it starts afresh)
 PREFIX_MEMO = 65536
+#: so many rules or more, asked about together on every line, are first judged together on a new beginning
+JOIN_MIN = 4
 
 
 def prefix_safe(pattern: str) -> bool:
@@ -684,6 +686,10 @@ class _PrefixGate:
         # on a beginning the first time a line asks about it (most lines ask about a few)
         self._memo: dict[str, list[int]] = {}
         self._long_memo: dict[str, list[int]] = {}
+        #: sets of rules (bit masks) asked about together on every line, first judged together (:meth:`_joined_of`)
+        self.joinable: set[int] = set()
+        #: such a set -> one pattern for them all (None: one has no pattern)
+        self._joined: dict[int, regex.Pattern[str] | None] = {}
 
     @classmethod
     def of(cls, specs: Sequence[RuleSpec]) -> _PrefixGate:
@@ -748,6 +754,24 @@ class _PrefixGate:
         """Whether one of the rules may match the line ``text[start:stop]`` (False: none can)."""
         return self.admitted(text, start, stop, self.every, first=True) != 0
 
+    def _joined_of(self, rules: int) -> regex.Pattern[str] | None:
+        """One pattern for the relaxed patterns of ``rules`` (a bit mask): it can begin with a key where one of theirs can.
+
+        A new beginning (most lines of a fresh process have one) was judged
+        by a partial match per rule asked about, twenty or more for the
+        ungated rules; most beginnings none of them admits, which one partial
+        match of their alternation tells. None where a rule has no pattern.
+        """
+        joined = self._joined.get(rules, _UNJOINED)
+        if joined is _UNJOINED:
+            members = [p for k, p in enumerate(self._patterns) if rules >> k & 1]
+            joined = self._joined[rules] = (
+                None
+                if not members or any(p is None or p.flags != members[0].flags for p in members)
+                else regexcache.compile("|".join(f"(?:{p.pattern})" for p in members), members[0].flags)  # type: ignore[union-attr]
+            )
+        return joined
+
     def _judge(self, memo: dict[str, list[int]], key: str, among: int, first: bool) -> int:
         """The rules of ``among`` that may begin with ``key`` (with ``first``: judged in order up to the first that may)."""
         entry = memo.get(key)
@@ -763,6 +787,11 @@ class _PrefixGate:
                 return admitted & among
             patterns = self._patterns
             todo = among & ~judged
+            if todo in self.joinable and todo.bit_count() >= JOIN_MIN:
+                joined = self._joined_of(todo)
+                if joined is not None and joined.match(key, partial=True) is None:
+                    entry[0] = judged | todo  # none of them can begin so
+                    return admitted & among
             while todo:  # the rules asked about and not judged yet, in order
                 bit = todo & -todo
                 todo ^= bit
@@ -817,8 +846,10 @@ class _Alternation:
         self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss), sum(1 << p for p in poss)) for poss in by_pattern.values()]
         self._pattern_gated = sum(mask for _, _, mask in self._patterns)
         self._gated_every = (1 << len(self.gated)) - 1
-        #: the gating patterns a line needs searched (bit j: the j-th) -> one pattern for them all (None: they do not join)
-        self._joined: dict[int, regex.Pattern[str] | None] = {}
+        # what every line asks the prefix gate about: first judged together on a new beginning
+        self._prefix.joinable.update(m for m in (self._free_every, self._pattern_gated << len(self._free_idxs)) if m)
+        #: the rules whose gating patterns a line needs searched (a bit mask) -> :meth:`_plan` of them
+        self._plans: dict[int, tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None]] = {}
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
     @property
@@ -843,22 +874,26 @@ class _Alternation:
             admitted |= 1 << pos
         need = short & self._pattern_gated & ~admitted
         if need:
-            todo = []
-            which = 0
-            for j, (pattern, _, mask) in enumerate(self._patterns):
-                if mask & need:
-                    todo.append((pattern, mask))
-                    which |= 1 << j
-            if len(todo) > 1:  # one search for the patterns needed rejects most lines (see :func:`_any_of`)
-                joined = self._joined.get(which, _UNJOINED)
-                if joined is _UNJOINED:
-                    joined = self._joined[which] = _any_of([pattern for pattern, _ in todo])
-                if joined is not None and joined.search(text, start, stop) is None:
-                    return admitted
+            plan = self._plans.get(need)
+            if plan is None:
+                plan = self._plans[need] = self._plan(need)
+            todo, joined = plan
+            if joined is not None and joined.search(text, start, stop) is None:
+                return admitted
             for pattern, mask in todo:
                 if mask & ~admitted and pattern.search(text, start, stop) is not None:
                     admitted |= mask
         return admitted
+
+    def _plan(self, need: int) -> tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None]:
+        """The gating patterns of the rules ``need`` (a bit mask), with their rules, and one pattern for them all where there are several.
+
+        One search for the patterns a line needs rejects most lines for the
+        price of one (see :func:`_any_of`); which rules a line needs
+        searched for is one of a few sets, each planned once.
+        """
+        todo = [(pattern, mask) for pattern, _, mask in self._patterns if mask & need]
+        return todo, (_any_of([pattern for pattern, _ in todo]) if len(todo) > 1 else None)
 
     def _free_winner(self, m: regex.Match[str]) -> int:
         """The rule whose branch of :attr:`free` made match ``m``.
