@@ -31,7 +31,7 @@ from scrubber.kinds.lines import (
     relaxed,
     short_lines,
 )
-from scrubber.kinds.pattern import FOLD_UNSAFE, Requires, fold
+from scrubber.kinds.pattern import FOLD_UNSAFE, PatternMatcher, Requires, anchor, ends_with, fold, tail_literal
 from scrubber.packs import builtin_pack_dir, load_pack
 
 
@@ -335,6 +335,7 @@ _EDGES = ["", " ", "\u200b", "&nbsp;", "[ad_1]", "Â\u00a0", "\t"]
 _ODD = ["ǅ", "ſ", "K", "ß", "İ", "é", "ł"]  # fold-unsafe and other non-ASCII letters
 
 
+@settings(deadline=None)  # (builds the residue matcher each time: a loaded machine took 0.3 s)
 @given(
     st.lists(st.sampled_from(_BLOCK_WORDS + _ODD), min_size=1, max_size=4).map(" ".join),
     st.sampled_from(_EDGES),
@@ -370,7 +371,12 @@ def test_the_block_prefix_gate_changes_no_match(core: str, lead: str, trail: str
         (r"(?s:.)(?-i:a)(?P<w>b)", r"(?s:.)(?-i:a)(?P<w>b)"),
         (r"(?P<w>a)(?P=w)", None),
         (r"(a)\1", None),
-        (r"(?&x)(?(DEFINE)(?<x>a))", None),
+        (r"(?&x)(?(DEFINE)(?<x>a))", r"(?i:a)(?:)"),  # a defined group's body stands for its call, in any case
+        (r"(?&x)b(?(DEFINE)(?P<x>(?&y)c)(?<y>\ba))", r"(?i:(?i:(?:)a)c)b(?:)"),
+        (r"(?&x)(?(DEFINE)(?<x>a(?&x)))", None),  # recursive
+        (r"(?&y)(?(DEFINE)(?<x>a))", None),  # not defined
+        (r"(?(DEFINE)a)", None),  # not a named group
+        (r"(?1)(a)", None),
         (r"(?i)a", None),
         (r"(?x:a b)", None),
         (r"(?>a+)b", None),
@@ -551,3 +557,124 @@ def test_the_prefix_gate_answers_the_same_whatever_was_asked_before(questions: l
             assert gate.admits(line, 0, len(line)) == (_judged_afresh(gate, line, gate.every) != 0)
         else:
             assert gate.admitted(line, 0, len(line), among) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"[^\S\n]\[ad_\d{1,2}\]|(?<![^\n])\[ad_\d|\[ad_\d", ("[ad_", (0, 1))),
+        (r"ab", ("ab", (0,))),
+        (r"x\[ad_", ("x[ad_", (0,))),
+        (r"abc?", ("ab", (0,))),  # a quantified character ends the literal
+        (r"^\b(?=a)ab", ("ab", (0,))),  # anchors and look-arounds take no character
+        (r"..Source|.Source", ("Source", (1, 2))),
+        (r"\p{L}ab|\dabc", ("ab", (1,))),
+        (r"abc|abd", ("ab", (0,))),
+        (r"a+bc", None),  # no fixed width before the literal
+        (r"(ab)c", None),
+        (r"(?i)abc", None),
+        (r"(?r)abc", None),
+        (r"abc|xyz", None),  # no literal in common
+        (r"a|ab", None),  # too short
+        (r"[[a]b]cd", None),  # a nested set
+        (r"\x41bc", None),  # an escape this reading does not know
+    ],
+)
+def test_anchor(pattern: str, expected: tuple[str, tuple[int, ...]] | None):
+    assert anchor(regex.compile(pattern, regex.VERSION1)) == expected
+
+
+_ANCHORED = [
+    r"[^\S\n]\[ad_\d{1,2}\](?=[^\S\n]|\n|\Z|[.,;:!?)\]])|(?<![^\n])\[ad_\d{1,2}\][^\S\n]?|\[ad_\d{1,2}\]",
+    r"..ab|.abc|ab",
+    r"(?<=a)aab|aa",
+    r"\baa\b|.aa",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(_ANCHORED),
+    st.lists(st.sampled_from(["[ad_1]", "[ad_12]", "[ad_", " ", "\n", "a", "b", "c", ".", "aa", "ab"]), max_size=14).map("".join),
+)
+def test_an_anchored_rule_finds_what_finditer_finds(pattern: str, text: str):
+    """Trying a rule only where its literal allows finds the matches ``finditer`` finds, overlapping literals and all."""
+    matcher = PatternMatcher(rule("t.anchored", pattern, kind="pattern"))
+    assert matcher._anchor is not None
+    assert [(m.span(), m.group()) for m in matcher._anchored(text)] == [(m.span(), m.group()) for m in matcher.regex.finditer(text)]
+
+
+def test_the_inline_ad_token_rule_is_anchored():
+    """``residue.ad-shortcode-inline`` starts at any space: without its anchor it is tried at every position of a document."""
+    spec = next(s for s in load_pack(builtin_pack_dir() / "residue.toml").rules if s.id == "residue.ad-shortcode-inline")
+    assert PatternMatcher(spec)._anchor is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"Source[^\S\n]+link[^\S\n]*(?=\s*\Z)", "link"),
+        (r"(?r)x[ab]cd(?=\s*\Z)", "cd"),
+        (r"link(?=\s*\Z)[^\S\n]*", None),  # not at the end
+        (r"a|link(?=\s*\Z)", None),  # the end is one branch's
+        (r"(?i)link(?=\s*\Z)", None),
+        (r"a\blink(?=\s*\Z)", None),  # the run could be part of an escape
+        (r"(a)\1link(?=\s*\Z)", None),
+        (r"x(?=\s*\Z)", None),  # too short
+    ],
+)
+def test_tail_literal(pattern: str, expected: str | None):
+    assert tail_literal(regex.compile(pattern, regex.VERSION1)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Source link", True), ("Source link \n\u2028\t ", True), ("link.", False), ("", False), ("  ", False), ("links", False)],
+)
+def test_ends_with(text: str, expected: bool):
+    assert ends_with(text, "link") is expected
+
+
+_INLINE = [s for s in load_pack(builtin_pack_dir() / "residue.toml").rules if s.kind == "pattern"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(_INLINE),
+    st.lists(
+        st.sampled_from(
+            ["[ad_1]", "[ad_", "Source", " link", "link", "The post", " X ", "appeared first on Harbour.", ".", " ", "\n", "\u2028", "a"]
+        ),
+        max_size=12,
+    ).map("".join),
+)
+def test_the_inline_gates_admit_what_their_searches_admit(spec: RuleSpec, text: str):
+    """A gate read from the end or tried only at its literal admits a document exactly where its own search does."""
+    requires = Requires(spec)
+    searched = any(regex.search(regex.escape(k), text, regex.IGNORECASE | regex.VERSION1) for k in requires.keywords) or (
+        requires.pattern is not None and requires.pattern.search(text) is not None
+    )
+    assert requires.found_in(text) is searched
+
+
+_JOINABLE = [(alternation._prefix, rules) for alternation in _MATCHER._alternations for rules in sorted(alternation._prefix.joinable)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_JOINABLE), st.sampled_from(_RULE_LINES), st.integers(1, LONG_PREFIX))
+def test_rules_judged_together_refuse_a_beginning_only_where_each_refuses_it(joinable: tuple[_PrefixGate, int], line: str, cut: int):
+    """One partial match of the rules' alternation turns a beginning away only where no rule's own pattern may begin so."""
+    gate, rules = joinable
+    key = line[:cut]
+    joined = gate._joined_of(rules)
+    if joined is not None and joined.match(key, partial=True) is None:
+        for k, pattern in enumerate(gate._patterns):
+            if rules >> k & 1:
+                assert pattern is not None and pattern.match(key, partial=True) is None, (k, key)
+
+
+def test_the_line_rules_ask_the_prefix_gate_about_sets_it_judges_together():
+    """The ungated rules of each alternation and the line rules gated by a pattern are what every line asks about."""
+    line, block = _MATCHER._alternations
+    assert len(line._prefix.joinable) == 2 and len(block._prefix.joinable) == 1  # (no block rule has a gate)
+    assert all(gate._joined_of(rules) is not None for gate, rules in _JOINABLE if rules.bit_count() > 1)

@@ -67,7 +67,7 @@ from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
 from .char_scan import keyword_set
-from .pattern import Requires, fold
+from .pattern import _FOLD_UNSAFE_RE, Requires, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
 FOLLOW = ("any", "headlines")
@@ -376,6 +376,10 @@ def _any_of(patterns: Sequence[regex.Pattern[str]]) -> regex.Pattern[str] | None
     return regexcache.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
 
 
+#: not looked up yet (a joined pattern may be None)
+_UNJOINED = regex.compile("")
+
+
 class KeywordIndex:
     """The rules whose keywords a case-folded line holds: the union of ``owners[k]`` for each ``k in line``.
 
@@ -397,8 +401,11 @@ class KeywordIndex:
         self._prefixes = {k: frozenset().union(*(rules for p, rules in owners.items() if k.startswith(p))) for k in owners}
         #: the same test in C (:func:`.char_scan.keyword_set`): each keyword with its rules as bits
         self._compiled = keyword_set(owners)
+        if self._compiled is not None:
+            self.admitted = self._compiled  # type: ignore[method-assign]  # (a call less per line)
 
     def admitted(self, folded: str) -> set[int]:
+        """The rules whose keywords ``folded`` (a case-folded line) holds."""
         if self._compiled is not None:
             return self._compiled(folded)
         return self.admitted_python(folded)
@@ -440,6 +447,8 @@ PREFIX = 3
 LONG_PREFIX = 8
 #: ... and how many distinct beginnings of each length it remembers (then it starts afresh)
 PREFIX_MEMO = 65536
+#: so many rules or more, asked about together on every line, are first judged together on a new beginning
+JOIN_MIN = 4
 
 
 def prefix_safe(pattern: str) -> bool:
@@ -463,6 +472,46 @@ def prefix_safe(pattern: str) -> bool:
 _FLAG_GROUP = re.compile(r"\(\?[ims]*(?:-[ims]+)?:")
 
 
+_DEFINE = "(?(DEFINE)"
+#: a call of a group defined in a ``DEFINE`` block: ``(?&name)`` or ``(?P>name)``
+_CALL = re.compile(r"\(\?(?:&|P>)(\w+)\)")
+#: a group definition inside a ``DEFINE`` block: ``(?<name>`` or ``(?P<name>``
+_DEFINITION = re.compile(r"\(\?P?<(\w+)>")
+
+
+def _definitions(pattern: str) -> dict[str, str] | None:
+    """The bodies of the groups ``pattern``'s ``DEFINE`` blocks define, by name; None where one is not a run of named groups."""
+    defs: dict[str, str] = {}
+    if _DEFINE not in pattern:
+        return defs
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            j = _class_end(pattern, i)
+            if j is None:
+                return None
+            i = j
+        elif pattern.startswith(_DEFINE, i):
+            end = _group_end(pattern, i)
+            if end is None:
+                return None
+            k = i + len(_DEFINE)
+            while k < end - 1:  # the named groups, up to the block's ')'
+                m = _DEFINITION.match(pattern, k)
+                close = None if m is None else _group_end(pattern, k)
+                if m is None or close is None or m.group(1) in defs:
+                    return None
+                defs[m.group(1)] = pattern[m.end() : close - 1]
+                k = close
+            i = end
+        else:
+            i += 1
+    return defs
+
+
 def relaxed(pattern: str) -> str | None:
     """``pattern`` with every assertion taken out, or None where partial matching could not judge it soundly.
 
@@ -475,9 +524,28 @@ def relaxed(pattern: str) -> str | None:
     Rules that guard a costly pattern with a look-ahead (``(?![^\\n]*,
     …said)``, ``(?=[^\\n]{40,200}$)``) can then be passed over on most lines
     by :class:`_PrefixGate`. Refused (None): references, conditionals,
-    subroutine calls (``(?&name)``, ``DEFINE``), possessive and atomic parts,
-    global inline flags, ``(?x:``, ``\\K``, ``\\X``, named lists, fuzzy
+    subroutine calls other than of ``DEFINE`` groups, possessive and atomic
+    parts, global inline flags, ``(?x:``, ``\\K``, ``\\X``, named lists, fuzzy
     constraints, nested sets and classes that start with ``]``.
+
+    A ``DEFINE`` block matches nothing and becomes ``(?:)``; a call of one of
+    its groups (``(?&date)``) becomes the group's relaxed body, wrapped as
+    ``(?i:…)``: case-insensitive, so it takes what the call takes whichever
+    flags the call is read with (the timestamp and byline rules, which
+    spell a date once and call it thrice). A recursive definition is
+    refused.
+    """
+    defs = _definitions(pattern)
+    if defs is None:
+        return None
+    return _relaxed(pattern, defs, (), {})
+
+
+def _relaxed(pattern: str, defs: dict[str, str], calling: tuple[str, ...], done: dict[str, str | None]) -> str | None:
+    """:func:`relaxed` of ``pattern``, its calls expanded from ``defs``.
+
+    ``calling``: the calls being expanded (to refuse recursion); ``done``:
+    the relaxed body of each group expanded so far (a date is called thrice).
     """
     out: list[str] = []
     i, n = 0, len(pattern)
@@ -509,6 +577,26 @@ def relaxed(pattern: str) -> str | None:
         if c in "^$":
             out.append("(?:)")
             i += 1
+            continue
+        if c == "(" and pattern.startswith(_DEFINE, i):
+            j = _group_end(pattern, i)
+            if j is None:
+                return None
+            out.append("(?:)")
+            i = j
+            continue
+        call = _CALL.match(pattern, i) if c == "(" else None
+        if call is not None:
+            name = call.group(1)
+            if name not in defs or name in calling:
+                return None
+            if name not in done:
+                done[name] = _relaxed(defs[name], defs, (*calling, name), done)
+            body = done[name]
+            if body is None:
+                return None
+            out.append(f"(?i:{body})")
+            i = call.end()
             continue
         if c == "(" and pattern.startswith("(?", i):
             if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
@@ -598,6 +686,10 @@ class _PrefixGate:
         # on a beginning the first time a line asks about it (most lines ask about a few)
         self._memo: dict[str, list[int]] = {}
         self._long_memo: dict[str, list[int]] = {}
+        #: sets of rules (bit masks) asked about together on every line, first judged together (:meth:`_joined_of`)
+        self.joinable: set[int] = set()
+        #: such a set -> one pattern for them all (None: one has no pattern)
+        self._joined: dict[int, regex.Pattern[str] | None] = {}
 
     @classmethod
     def of(cls, specs: Sequence[RuleSpec]) -> _PrefixGate:
@@ -644,9 +736,41 @@ class _PrefixGate:
             among &= ~found
         return 0
 
+    def short(self, text: str, start: int, stop: int, among: int) -> int:
+        """The rules of ``among`` that may begin with the line's first :data:`PREFIX` characters (the first half of :meth:`admitted`).
+
+        Few beginnings are that short, so the memo answers nearly every line
+        whatever it is asked, where judging the longer beginning of a new
+        line costs a partial match per rule asked about.
+        """
+        end = start + PREFIX
+        key = text[start : end if end < stop else stop]
+        entry = self._memo.get(key)
+        if entry is not None and not among & ~entry[0]:
+            return entry[1] & among
+        return self._judge(self._memo, key, among, False)
+
     def admits(self, text: str, start: int, stop: int) -> bool:
         """Whether one of the rules may match the line ``text[start:stop]`` (False: none can)."""
         return self.admitted(text, start, stop, self.every, first=True) != 0
+
+    def _joined_of(self, rules: int) -> regex.Pattern[str] | None:
+        """One pattern for the relaxed patterns of ``rules`` (a bit mask): it can begin with a key where one of theirs can.
+
+        A new beginning (most lines of a fresh process have one) was judged
+        by a partial match per rule asked about, twenty or more for the
+        ungated rules; most beginnings none of them admits, which one partial
+        match of their alternation tells. None where a rule has no pattern.
+        """
+        joined = self._joined.get(rules, _UNJOINED)
+        if joined is _UNJOINED:
+            members = [p for k, p in enumerate(self._patterns) if rules >> k & 1]
+            joined = self._joined[rules] = (
+                None
+                if not members or any(p is None or p.flags != members[0].flags for p in members)
+                else regexcache.compile("|".join(f"(?:{p.pattern})" for p in members), members[0].flags)  # type: ignore[union-attr]
+            )
+        return joined
 
     def _judge(self, memo: dict[str, list[int]], key: str, among: int, first: bool) -> int:
         """The rules of ``among`` that may begin with ``key`` (with ``first``: judged in order up to the first that may)."""
@@ -662,15 +786,21 @@ class _PrefixGate:
             if admitted & among and first:
                 return admitted & among
             patterns = self._patterns
-            for k in range(len(patterns)):
-                bit = 1 << k
-                if among & bit and not judged & bit:
-                    judged |= bit
-                    p = patterns[k]
-                    if p is None or p.match(key, partial=True) is not None:
-                        admitted |= bit
-                        if first:
-                            break
+            todo = among & ~judged
+            if todo in self.joinable and todo.bit_count() >= JOIN_MIN:
+                joined = self._joined_of(todo)
+                if joined is not None and joined.match(key, partial=True) is None:
+                    entry[0] = judged | todo  # none of them can begin so
+                    return admitted & among
+            while todo:  # the rules asked about and not judged yet, in order
+                bit = todo & -todo
+                todo ^= bit
+                judged |= bit
+                p = patterns[bit.bit_length() - 1]
+                if p is None or p.match(key, partial=True) is not None:
+                    admitted |= bit
+                    if first:
+                        break
             entry[0], entry[1] = judged, admitted
         return admitted & among
 
@@ -693,12 +823,15 @@ class _Alternation:
     def __init__(self, specs: Sequence[RuleSpec], idxs: Sequence[int], gates: dict[int, Requires]) -> None:
         self._free_idxs = [i for i in idxs if i not in gates]
         self.free = _alternation(specs, self._free_idxs)
-        # the ungated rules are tried only on lines they can begin, when each pattern lets that be told
-        free_gate = _PrefixGate.of([specs[i] for i in self._free_idxs])
-        self._prefix_gate = free_gate if self._free_idxs and free_gate.judges_all else None
+        # each ungated rule alone, tried in turn where the prefix gate admits only some of them
+        self._free_alone = [(i, _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in self._free_idxs]
         self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
-        # and each gated rule only on lines it can begin, where its pattern lets that be told
-        self._gated_prefix = _PrefixGate.of([specs[i] for i, _, _ in self.gated])
+        # one prefix gate for all the rules, the ungated first (bit k: the k-th ungated rule, then
+        # bit len(free) + pos: gated rule pos): each rule is tried only on lines it can begin
+        self._prefix = _PrefixGate.of([specs[i] for i in self._free_idxs] + [specs[i] for i, _, _ in self.gated])
+        self._free_every = (1 << len(self._free_idxs)) - 1
+        #: whether every ungated rule has a pattern to be judged by (else the ungated part is always the whole alternation)
+        self._free_judged = bool(self._free_idxs) and all(p is not None for p in self._prefix._patterns[: len(self._free_idxs)])
         # which gated rules' words a line holds, each word naming the rules it admits
         owners: dict[str, set[int]] = {}
         for pos, (_, gate, _) in enumerate(self.gated):
@@ -710,21 +843,57 @@ class _Alternation:
         for pos, (_, gate, _) in enumerate(self.gated):
             if gate.pattern is not None:
                 by_pattern.setdefault(gate.pattern.pattern, []).append(pos)
-        self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss)) for poss in by_pattern.values()]
-        self._any_pattern = _any_of([p for p, _ in self._patterns])
+        self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss), sum(1 << p for p in poss)) for poss in by_pattern.values()]
+        self._pattern_gated = sum(mask for _, _, mask in self._patterns)
+        self._gated_every = (1 << len(self.gated)) - 1
+        # what every line asks the prefix gate about: first judged together on a new beginning
+        self._prefix.joinable.update(m for m in (self._free_every, self._pattern_gated << len(self._free_idxs)) if m)
+        #: the rules whose gating patterns a line needs searched (a bit mask) -> :meth:`_plan` of them
+        self._plans: dict[int, tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None]] = {}
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
-    def _candidates(self, text: str, start: int, stop: int) -> list[int]:
-        """Positions in :attr:`gated` of the rules whose condition holds on the line (each :meth:`Requires.found`)."""
-        folded = fold(text[start:stop])
-        if folded is None:  # a keyword test could miss: every gated rule is a candidate
-            return list(range(len(self.gated)))
-        admitted = self._keywords.admitted(folded)
-        if self._patterns and (self._any_pattern is None or self._any_pattern.search(text, start, stop) is not None):
-            for pattern, rules in self._patterns:
-                if not rules <= admitted and pattern.search(text, start, stop) is not None:
-                    admitted |= rules
-        return sorted(admitted)
+    @property
+    def _prefix_gate(self) -> _PrefixGate | None:
+        """The prefix gate, where it judges the ungated rules (for tests)."""
+        return self._prefix if self._free_judged else None
+
+    def _candidates(self, text: str, start: int, stop: int, short: int) -> int:
+        """The rules (bit ``pos``: :attr:`gated` ``[pos]``) whose condition holds on the line (each :meth:`Requires.found`).
+
+        ``short``: the gated rules the line's first characters let begin it
+        (:meth:`_PrefixGate.short`). A gating pattern is searched only for
+        rules among them that no keyword admitted: most lines begin as no
+        date or time line can, and skip the searches for ``\\d[:.]\\d`` and
+        ``\\d{4}``. A rule left out so is one the prefix gate turns away.
+        """
+        line = text[start:stop]
+        if not line.isascii() and _FOLD_UNSAFE_RE.search(line) is not None:  # (:func:`.pattern.fold`)
+            return self._gated_every  # a keyword test could miss: all are candidates
+        admitted = 0
+        for pos in self._keywords.admitted(line.casefold()):
+            admitted |= 1 << pos
+        need = short & self._pattern_gated & ~admitted
+        if need:
+            plan = self._plans.get(need)
+            if plan is None:
+                plan = self._plans[need] = self._plan(need)
+            todo, joined = plan
+            if joined is not None and joined.search(text, start, stop) is None:
+                return admitted
+            for pattern, mask in todo:
+                if mask & ~admitted and pattern.search(text, start, stop) is not None:
+                    admitted |= mask
+        return admitted
+
+    def _plan(self, need: int) -> tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None]:
+        """The gating patterns of the rules ``need`` (a bit mask), with their rules, and one pattern for them all where there are several.
+
+        One search for the patterns a line needs rejects most lines for the
+        price of one (see :func:`_any_of`); which rules a line needs
+        searched for is one of a few sets, each planned once.
+        """
+        todo = [(pattern, mask) for pattern, _, mask in self._patterns if mask & need]
+        return todo, (_any_of([pattern for pattern, _ in todo]) if len(todo) > 1 else None)
 
     def _free_winner(self, m: regex.Match[str]) -> int:
         """The rule whose branch of :attr:`free` made match ``m``.
@@ -738,22 +907,54 @@ class _Alternation:
             return int(name[len(RULE_GROUP) :])
         return next(i for i in self._free_idxs if m.start(_rule_group(i)) != -1)
 
+    def _free_match(self, text: str, start: int, stop: int, short: int) -> tuple[int, int] | None:
+        """``(-edge end, rule index)`` of the ungated rule that matches the whole line ``text[start:stop]``, or None.
+
+        ``short``: the ungated rules the line's first characters let begin it
+        (bit k: the k-th; :meth:`_PrefixGate.short`). Where that is all of
+        them (an edge may start the line, or every rule may begin so) or the
+        gate cannot judge them all, the alternation of them all is tried:
+        one regex call. Otherwise no edge can start the line, so the
+        alternation's match is that of its first branch (in pack order) that
+        matches the whole line: each rule the longer beginning admits too is
+        tried alone, in that order, up to the first that matches. The
+        alternation walks all its branches on a line most of them cannot
+        begin (a headline or a lede), which cost about three times as much
+        as trying the one or two that can.
+        """
+        if self._free_judged and short != self._free_every:
+            admitted = self._prefix.admitted(text, start, stop, short) if short else 0
+            while admitted:  # in rule order
+                low = admitted & -admitted
+                i, alone = self._free_alone[low.bit_length() - 1]
+                if alone.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT) is not None:
+                    return -start, i
+                admitted ^= low
+            return None
+        if self._free_judged and not self._prefix.admitted(text, start, stop, self._free_every, first=True):
+            return None
+        m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)  # type: ignore[union-attr]
+        if m is None:
+            return None
+        i = self._free_winner(m)
+        return -m.start(_rule_group(i)), i
+
     def match(self, text: str, start: int, stop: int) -> int | None:
         """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
-        best: tuple[int, int] | None = None  # (-edge end, rule index): smaller wins
-        if self.free is not None and (self._prefix_gate is None or self._prefix_gate.admits(text, start, stop)):
-            m = self.free.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
-            if m is not None:
-                i = self._free_winner(m)
-                best = (-m.start(_rule_group(i)), i)
+        prefix = self._prefix
+        n_free = len(self._free_idxs)
+        best = None if self.free is None else self._free_match(text, start, stop, prefix.short(text, start, stop, self._free_every))
         if self.gated:
-            edged: bool | None = None  # whether the line may start with an edge (found out when needed)
-            candidates = self._candidates(text, start, stop)
+            # (asked only about the rules gated by a pattern: judging every rule on each new beginning costs more than it saves)
+            short = prefix.short(text, start, stop, self._pattern_gated << n_free) >> n_free
+            candidates = self._candidates(text, start, stop, short | ~self._pattern_gated & self._gated_every)
             if candidates:
-                begins = self._gated_prefix.admitted(text, start, stop, sum(1 << pos for pos in candidates))
-                candidates = [pos for pos in candidates if begins >> pos & 1]
-            for pos in candidates:  # in rule order
-                i, _, lazy = self.gated[pos]
+                candidates = prefix.admitted(text, start, stop, candidates << n_free) >> n_free
+            edged: bool | None = None  # whether the line may start with an edge (found out when needed)
+            while candidates:  # in rule order
+                low = candidates & -candidates
+                candidates ^= low
+                i, _, lazy = self.gated[low.bit_length() - 1]
                 if best is not None and i > best[1]:
                     # a later rule wins only with a longer edge: none, where no edge can start the line
                     if edged is None:
@@ -858,14 +1059,15 @@ class LineGroupMatcher(Matcher):
         bounded to itself (a pattern's ``\\s`` cannot reach into the next line).
         """
         hits: list[dict[int, int]] = [{} for _ in self._alternations]
-        for start, stop in short_lines(text):
-            for regex_hits, alternation in zip(hits, self._alternations):
-                try:
-                    idx = alternation.match(text, start, stop)
-                except TimeoutError:
-                    raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
-                if idx is not None:
-                    regex_hits[start] = idx
+        tries = [(regex_hits, alternation.match) for regex_hits, alternation in zip(hits, self._alternations)]
+        try:
+            for start, stop in short_lines(text):
+                for regex_hits, match in tries:
+                    idx = match(text, start, stop)
+                    if idx is not None:
+                        regex_hits[start] = idx
+        except TimeoutError:
+            raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
         return hits
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:

@@ -19,7 +19,8 @@ from collections.abc import Iterator, Sequence
 import regex
 
 from ..model import Finding
-from .base import DocContext, Kind, Matcher, PackError, RuleSpec, compile_regex, finditer, fix_finding, register
+from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, finditer, fix_finding, register
+from .by_mark import _tokens, branches
 
 #: Characters for which "equal when case-folded" is not the same test as the
 #: ``regex`` module's case-insensitive match: multi-character foldings (ß,
@@ -42,6 +43,36 @@ def fold(text: str) -> str | None:
     if not text.isascii() and _FOLD_UNSAFE_RE.search(text):
         return None
     return text.casefold()
+
+
+def anchored(
+    pattern: regex.Pattern[str], where: tuple[regex.Pattern[str], tuple[int, ...]], text: str, timeout: float | None = None
+) -> Iterator[regex.Match[str]]:
+    """What ``pattern.finditer(text, timeout=timeout)`` gives, trying only the positions ``where`` (the literal of :func:`anchor`, as a pattern, and its offsets) allows.
+
+    ``finditer`` tries every position of the document (``[^\\S\\n]\\[ad_``
+    starts at any space); a match can only start at an occurrence of the
+    literal less one of the offsets. Those positions are tried in order,
+    each from where the last match ended, as ``finditer`` would reach them:
+    the same matches, for a search of the literal. (A look-behind still sees
+    the text before the position tried, as in ``finditer``.)
+    """
+    literal, offsets = where
+    occurrences = []
+    m = literal.search(text)
+    while m is not None:
+        occurrences.append(m.start())
+        m = literal.search(text, m.start() + 1)
+    if not occurrences:
+        return
+    pos = 0
+    match = pattern.match
+    for s in sorted({q - o for q in occurrences for o in offsets if q >= o}):
+        if s >= pos:
+            found = match(text, s, timeout=timeout)
+            if found is not None:
+                yield found
+                pos = found.end()
 
 
 class Requires:
@@ -70,6 +101,13 @@ class Requires:
         self.pattern: regex.Pattern[str] | None = None if pattern is None else compile_regex(spec, pattern)
         if pattern == "":
             raise PackError(f"{spec.where()}: 'requires_pattern' must not be empty")
+        # for whole documents: a pattern led by a look-behind ('(?<=…)Source[^\S\n]+link') is
+        # tried at every position; its literal is found by a fast search (see :func:`anchor`)
+        found = None if self.pattern is None else anchor(self.pattern)
+        self._anchor = None if found is None else (compile_regex(spec, regex.escape(found[0])), found[1])
+        # ... and one that only matches at the end of the text ('…link[^\S\n]*(?=\s*\Z)') is only searched
+        # where the text ends so (see :func:`tail_literal`)
+        self._tail = None if self.pattern is None else tail_literal(self.pattern)
 
     @classmethod
     def of(cls, spec: RuleSpec) -> Requires | None:
@@ -86,9 +124,16 @@ class Requires:
 
     def found_in(self, text: str) -> bool:
         """Whether the whole of ``text`` may hold a match of the rule (same test as :meth:`found`, for documents)."""
-        return any(k.search(text) is not None for k in self._keyword_res) or (
-            self.pattern is not None and self.pattern.search(text) is not None
-        )
+        for k in self._keyword_res:
+            if k.search(text) is not None:
+                return True
+        if self.pattern is None:
+            return False
+        if self._tail is not None and not ends_with(text, self._tail):
+            return False
+        if self._anchor is None:
+            return self.pattern.search(text) is not None
+        return next(anchored(self.pattern, self._anchor, text), None) is not None
 
     def describe(self) -> str:
         parts = [f"requires = {list(self.spec.params['requires'])!r}"] if self.keywords else []
@@ -106,6 +151,158 @@ class Requires:
                 )
 
 
+#: escapes that match one character (``\\p{…}`` and ``\\P{…}`` too) and escapes that match none
+_ONE_CHARACTER_ESCAPES = frozenset("dDwWsS")
+_ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
+_LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+#: characters that are not literals outside a class (or not safely read as one)
+_META = frozenset("\\[](){}.^$|?*+")
+#: an anchor's literal is at least this long (a shorter one is found too often to save work)
+ANCHOR_MIN = 2
+
+
+def _nested(cls: str) -> bool:
+    """Whether the class ``cls`` (``[…]``, as :func:`.by_mark._tokens` cut it) holds an unescaped ``[``: a nested set in ``VERSION1``."""
+    i = 1
+    while i < len(cls):
+        if cls[i] == "\\":
+            i += 2
+        elif cls[i] == "[":
+            return True
+        else:
+            i += 1
+    return False
+
+
+def _head(branch: str) -> list[str | None] | None:
+    """What each character of a match of ``branch`` is, from its start, as far as that is fixed: the literal character, or None for any of a class.
+
+    Read up to the first element of no fixed width (a quantified atom, a
+    group other than a look-around, an escape this reading does not know).
+    Look-arounds and anchors match no character and are passed over. None
+    when the branch holds a nested set (``VERSION1``), which this reading
+    does not follow.
+    """
+    tokens = _tokens(branch, False)
+    head: list[str | None] = []
+    k = 0
+    while k < len(tokens):
+        a, b, kind = tokens[k]
+        piece = branch[a:b]
+        if kind == "(":
+            if not branch.startswith(_LOOKAROUND, a):
+                break
+            depth = 0
+            while k < len(tokens):  # skip the whole look-around
+                depth += tokens[k][2] == "("
+                depth -= tokens[k][2] == ")"
+                k += 1
+                if depth == 0:
+                    break
+            continue
+        if kind != "atom":
+            break
+        quantified = k + 1 < len(tokens) and tokens[k + 1][2] == "atom" and branch[tokens[k + 1][0]] in "?*+{"
+        if piece in ("^", "$") or (piece[0] == "\\" and piece[1:] in _ZERO_WIDTH_ESCAPES):
+            if quantified:
+                break
+            k += 1
+            continue
+        if quantified:
+            break
+        if piece[0] == "[":
+            if _nested(piece):
+                return None  # a nested set, or a class this reading may have cut short
+            head.append(None)
+        elif piece == ".":
+            head.append(None)
+        elif piece[0] == "\\":
+            letter = piece[1]
+            if letter in _ONE_CHARACTER_ESCAPES or (letter in "pP" and len(piece) > 2):
+                head.append(None)
+            elif not letter.isalnum() and len(piece) == 2:
+                head.append(letter)
+            else:
+                break
+        elif piece in _META:
+            break
+        else:
+            head.append(piece)
+        k += 1
+    return head
+
+
+def anchor(pattern: regex.Pattern[str]) -> tuple[str, tuple[int, ...]] | None:
+    """A literal every match of ``pattern`` holds at a fixed distance from its start, and those distances (one per top-level branch), or None.
+
+    Each top-level branch is read from its start as far as its width is
+    fixed (:func:`_head`); its first run of literal characters is where it
+    can match at all. The literal is what the runs of all branches begin
+    with, at least :data:`ANCHOR_MIN` characters. Then a match can only
+    start that far before an occurrence of the literal: a finditer over the
+    document need only try those positions (:class:`PatternMatcher`).
+    Refused (None) for case-insensitive, verbose and reverse patterns.
+    """
+    if pattern.flags & (regex.IGNORECASE | regex.VERBOSE | regex.REVERSE):
+        return None
+    runs: list[tuple[str, int]] = []
+    for branch in branches(pattern.pattern, False):
+        head = _head(branch)
+        if head is None:
+            return None
+        first = next((i for i, c in enumerate(head) if c is not None), None)
+        if first is None:
+            return None
+        end = first
+        while end < len(head) and head[end] is not None:
+            end += 1
+        runs.append(("".join(c for c in head[first:end] if c is not None), first))
+    literal = runs[0][0]
+    for run, _ in runs[1:]:
+        while not run.startswith(literal):
+            literal = literal[:-1]
+    if len(literal) < ANCHOR_MIN:
+        return None
+    return literal, tuple(sorted({offset for _, offset in runs}))
+
+
+#: what a pattern that only matches at the end of the text ends with (see :func:`tail_literal`)
+_AT_END = r"(?=\s*\Z)"
+_TRAILING_BLANKS = r"[^\S\n]*"
+_LAST_VISIBLE = regex.compile(r"(?r)\S", regex.VERSION1 | regex.UNICODE)
+
+
+def tail_literal(pattern: regex.Pattern[str]) -> str | None:
+    """The letters and digits every match of ``pattern`` ends with, where only white space may follow it to the end of the text; or None.
+
+    For a pattern of one branch that ends with a run of at least
+    :data:`ANCHOR_MIN` letters or digits, ``[^\\S\\n]*`` (or not) and
+    ``(?=\\s*\\Z)``, like the inline source-link rule's
+    ``…Source[^\\S\\n]+link[^\\S\\n]*(?=\\s*\\Z)``: a match needs the text to
+    end with that run and white space (:func:`ends_with`), which is read
+    from the end of the text instead of searching all of it. Refused for
+    case-insensitive patterns and where the run could be part of an escape.
+    """
+    source = pattern.pattern
+    if pattern.flags & (regex.IGNORECASE | regex.VERBOSE) or not source.endswith(_AT_END) or len(branches(source, False)) != 1:
+        return None
+    body = source[: -len(_AT_END)]
+    body = body.removesuffix(_TRAILING_BLANKS)
+    i = len(body)
+    while i > 0 and body[i - 1].isascii() and body[i - 1].isalnum():
+        i -= 1
+    run = body[i:]
+    if len(run) < ANCHOR_MIN or (i > 0 and body[i - 1] == "\\"):
+        return None
+    return run
+
+
+def ends_with(text: str, run: str) -> bool:
+    """Whether ``text`` ends with ``run`` and then only white space (``\\s`` as the ``regex`` module reads it)."""
+    last = _LAST_VISIBLE.search(text)
+    return last is not None and text.endswith(run, 0, last.end())
+
+
 class PatternMatcher(Matcher):
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec
@@ -121,6 +318,8 @@ class PatternMatcher(Matcher):
                 self.regex.sub(self.template, "")
             except (regex.error, IndexError) as exc:
                 raise PackError(f"{spec.where()}: bad replacement {self.template!r}: {exc}") from None
+        found = anchor(self.regex)
+        self._anchor = None if found is None else (compile_regex(spec, regex.escape(found[0])), found[1])
         self.requires = Requires.of(spec)
         if self.requires is not None:
             texts = [e.text for e in spec.examples_match] + list(spec.examples_no_match)
@@ -130,11 +329,22 @@ class PatternMatcher(Matcher):
                         f"{spec.where()}: the rule matches its example {text!r}, which holds none of {self.requires.describe()}"
                     )
 
+    def _anchored(self, text: str) -> Iterator[regex.Match[str]]:
+        """What ``finditer`` over ``text`` gives, by :func:`anchored`, with the rule's time-out."""
+        try:
+            yield from anchored(self.regex, self._anchor, text, REGEX_TIMEOUT)  # type: ignore[arg-type]
+        except TimeoutError:
+            raise RuleTimeout(f"rule {self.spec.id!r} took longer than {REGEX_TIMEOUT}s on one document and was skipped for it") from None
+
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
-        if self.requires is not None and not self.requires.found_in(text):
+        if self._anchor is not None:
+            matches = self._anchored(text)  # (finds nothing where the gate would fail: the literal is in every match)
+        elif self.requires is not None and not self.requires.found_in(text):
             return
-        for m in finditer(self.regex, text, self.spec.id):
+        else:
+            matches = finditer(self.regex, text, self.spec.id)
+        for m in matches:
             if m.end() == m.start():
                 continue  # an empty match proposes nothing
             replacement = m.expand(self.template) if self.template else self.template
