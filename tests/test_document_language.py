@@ -136,3 +136,8 @@ def test_hint_scans_of_the_run_bytes_are_those_of_the_lower_cased_text(text: str
 @given(text=st.lists(PLAIN_HINT_PIECES, max_size=30).map("".join))
 def test_hint_scans_of_the_run_bytes_property(text: str) -> None:
     assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == lower_text_candidate_sentences(text)
+
+
+@given(st.text(alphabet=st.sampled_from([*"0123456789 a", "٣", "²", "é"]), max_size=30) | st.text(max_size=30))
+def test_digits_as_zero_by_the_scan_as_by_the_table(text: str) -> None:
+    assert language._NONZERO_DIGIT.sub("0", text) == text.translate(language._DIGITS_AS_ZERO)

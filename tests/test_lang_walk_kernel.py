@@ -131,3 +131,12 @@ def test_the_version_says_which_language_walk_runs() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert result.output.endswith(f"\nlanguage walk: {langwalk.walk_implementation()}\n")
+
+
+@given(
+    st.text(alphabet=st.sampled_from([*"Az@[`{09 \n", "é", "ÿ", "ʯ", "\u0300", "Ж", "語", "\U0001f600"]), max_size=40)
+    | st.text(max_size=30)
+)
+def test_latin_runs_deleted_as_the_translate_table_deletes(text: str) -> None:
+    assert langwalk._A_TO_Z_RUN.sub("", text) == text.translate(langwalk._A_TO_Z)
+    assert len(langwalk._FROM_U0300.sub("", text)) == len([c for c in text if ord(c) < 0x300])
