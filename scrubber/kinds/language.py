@@ -19,7 +19,7 @@ Results are deterministic: ``DetectorFactory.seed = 0``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -432,7 +432,7 @@ _HINT_WORD_SCANS = {w: re.compile(rf"{w}\b(?<=[^\w]{w})") for w in sorted(HINT_W
 _HINT_WORD_BYTE_SCANS = {w: re.compile(rf"{w}\b(?<=[^\w]{w})".encode()) for w in sorted(HINT_WORDS)}
 
 
-def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) -> Iterable[Span]:
+def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) -> list[Span]:
     """The sentences :func:`foreign_sentence` has to look at, in order.
 
     In an English document a sentence that is plain ASCII (typographic
@@ -486,6 +486,9 @@ def _hint_scans(ctx: DocContext, plain: bool) -> tuple[dict[str, re.Pattern[str]
 def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[tuple[int, int, str]]:
     """Sentences whose language differs from the document's (langdetect, gated)."""
     doc_lang = document_language(ctx)
+    candidates = _candidate_sentences(ctx, seg, doc_lang)
+    if not candidates:
+        return  # (most English documents: nothing more to set up)
     min_words = int(params.get("min_words", 6))
     min_probability = float(params.get("min_probability", 0.95))
     text = ctx.text
@@ -493,7 +496,7 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
     # document repeating one sentence thousands of times asks once
     guessed: dict[str, list[tuple[str, float]]] = {}
     plain = plain_typography(ctx)  # no sentence holds a character _NON_ASCII_CHAR finds
-    for s_start, s_end in _candidate_sentences(ctx, seg, doc_lang):
+    for s_start, s_end in candidates:
         sentence = text[s_start:s_end]
         if doc_lang == "en" and _looks_english(sentence):
             continue
