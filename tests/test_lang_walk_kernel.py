@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from array import array
 
 import pytest
@@ -140,3 +141,23 @@ def test_the_version_says_which_language_walk_runs() -> None:
 def test_latin_runs_deleted_as_the_translate_table_deletes(text: str) -> None:
     assert langwalk._A_TO_Z_RUN.sub("", text) == text.translate(langwalk._A_TO_Z)
     assert len(langwalk._FROM_U0300.sub("", text)) == len([c for c in text if ord(c) < 0x300])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 64, 65, 300, 1023, 1025])
+def test_draws_by_bits_are_random_choice(n: int) -> None:
+    """The walk's draws: ``Random.choice``'s picks, and the generator left in the same state (the next trial's gauss reads it)."""
+    assert langwalk._choice_is_getrandbits()
+    ngrams = [f"g{i}" for i in range(n)]
+    rows = {g: i for i, g in enumerate(ngrams)}
+    by_choice, by_bits = random.Random(7), random.Random(7)
+    draws = langwalk._draws_by_bits(by_bits, ngrams, rows)
+    for m in (1, 5, 5, 1, 5):
+        assert draws(m) == [rows[by_choice.choice(ngrams)] for _ in range(m)]
+        assert by_bits.getstate() == by_choice.getstate()
+
+
+@pytest.mark.parametrize("text", TEXTS[:4])
+def test_where_choice_draws_otherwise_it_is_asked_itself(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback for a Python whose ``Random.choice`` would not be ``getrandbits`` draws: langdetect's guesses too."""
+    monkeypatch.setattr(langwalk, "_choice_is_getrandbits", lambda: False)
+    assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)

@@ -34,8 +34,11 @@ texts in many scripts. Without the kernel (no C compiler at install, or
 
 from __future__ import annotations
 
+import random
 import re
 from array import array
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from .word_pairs import FORCED_PURE, kernel_implementation
@@ -149,28 +152,81 @@ def walk(detector: Any, ngrams: list[str]) -> list[float]:
     profile table is looked up as it is drawn.
     """
     assert _kernel is not None
+    rng = detector.random
+    if type(rng) is random.Random and _choice_is_getrandbits():
+        return _walk(detector, ngrams, _draws_by_bits(rng, ngrams, detector.word_lang_prob_map))
+    choice, table = rng.choice, detector.word_lang_prob_map
+    return _walk(detector, ngrams, lambda m: [table[choice(ngrams)] for _ in range(m)])
+
+
+def _walk(detector: Any, ngrams: list[str], draws: Callable[[int], list[Any]]) -> list[float]:
+    """:func:`walk` with ``draws(m)``: the profile rows of the next ``m`` n-grams ``detector.random.choice`` picks."""
+    assert _kernel is not None
     update, normalize = _kernel.update, _kernel.normalize
-    table = detector.word_lang_prob_map
     n_trial = detector.n_trial
     converged, limit = detector.CONV_THRESHOLD, detector.ITERATION_LIMIT
     rng = detector.random
-    choice = rng.choice
     langprob = [0.0] * len(detector.langlist)
     rng.seed(detector.seed)
     for _ in range(n_trial):
         prob = array("d", detector._init_probability())
         alpha = detector.alpha + rng.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
         weight = alpha / detector.BASE_FREQ
-        block = [table[choice(ngrams)]]  # draw 0, then the convergence test
+        block = draws(1)  # draw 0, then the convergence test
         i = 0
         while True:
             update(prob, block, weight)
             if normalize(prob, sum(prob)) > converged or i >= limit:
                 break
-            block = [table[choice(ngrams)] for _ in range(5)]  # draws i+1 .. i+5
+            block = draws(5)  # draws i+1 .. i+5
             i += 5
         langprob = [total + p / n_trial for total, p in zip(langprob, prob)]
     return langprob
+
+
+def _draws_by_bits(rng: random.Random, ngrams: list[str], table: Any) -> Callable[[int], list[Any]]:
+    """``rng.choice(ngrams)`` made ``m`` times, as ``Random.choice`` makes it (:func:`_choice_is_getrandbits`), without its two Python calls a draw.
+
+    ``choice`` asks ``_randbelow(len(seq))``, which draws ``getrandbits(k)``
+    with ``k = len(seq).bit_length()`` until a value falls below ``len(seq)``:
+    the same calls of the generator in the same order, so the draws and the
+    generator's state after them are the same (two thirds of a walk's time
+    went to the two Python frames of each of its ~700 draws).
+    (Drawing ``m`` values at once with ``map`` and topping up the rejected
+    ones was twice as slow: a block of five is rejected whole too often.)
+    """
+    n = len(ngrams)
+    k = n.bit_length()
+    getrandbits = rng.getrandbits
+
+    def draws(m: int) -> list[Any]:
+        block = []
+        for _ in range(m):
+            r = getrandbits(k)
+            while r >= n:
+                r = getrandbits(k)
+            block.append(table[ngrams[r]])
+        return block
+
+    return draws
+
+
+@cache
+def _choice_is_getrandbits() -> bool:
+    """Whether this Python's ``random.Random.choice(seq)`` is ``seq[r]`` for the first ``r = getrandbits(len(seq).bit_length())`` below ``len(seq)``.
+
+    It is in CPython (``_randbelow_with_getrandbits``, which ``Random`` uses
+    as its generator has ``getrandbits``); checked once per process, the
+    draws and the generator's state after them, on lengths around powers of
+    two, so that a Python that draws otherwise keeps ``choice`` itself.
+    """
+    for n in (1, 2, 3, 4, 5, 7, 8, 9, 100, 127, 128, 129, 1000, 4095, 4096, 4097):
+        by_choice, by_bits = random.Random(n), random.Random(n)
+        seq = range(n)
+        draw = _draws_by_bits(by_bits, list(seq), seq)  # (row of n-gram i: i)
+        if [by_choice.choice(seq) for _ in range(40)] != draw(40) or by_choice.getstate() != by_bits.getstate():
+            return False
+    return True
 
 
 def walk_implementation() -> str:
