@@ -502,9 +502,15 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
             continue
         if "://" in sentence or "www." in sentence or "@" in sentence:
             sentence = _URL.sub(" ", sentence)
-        ratio, n = english_ratio(sentence)
-        if n < min_words:
-            continue
+        if len(sentence) > _LONG_SENTENCE:
+            ratio, n = english_ratio(sentence)
+            if n < min_words:
+                continue
+        else:  # english_ratio, its function words counted only for a sentence long enough (a quarter in another language are not)
+            n = len(sentence.split())
+            if n < min_words:
+                continue
+            ratio = _function_word_hits(sentence) / n if n else 0.0
         if doc_lang == "en":
             if (plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence)) and not _OTHER_LANGUAGE_TRIE.search(sentence):
                 continue  # plain ASCII (curly quotes allowed) with no function word of another language: an English headline or list
