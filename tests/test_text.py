@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -70,11 +71,14 @@ def test_offsets_are_exact_and_ordered(text: str) -> None:
 
 
 def test_regex_space_is_str_space_but_four_separators() -> None:
-    """What :func:`paragraph_spans` rests on: the regex module's ``\\s`` takes exactly the ``str.isspace`` characters but ``\\x1c``-``\\x1f``."""
-    regex_space = {c for c in range(sys.maxunicode + 1) if regex.match(r"\s", chr(c))}
+    """What :func:`paragraph_spans` rests on: the regex module's ``\\s`` takes exactly the ``str.isspace`` characters but ``\\x1c``-``\\x1f``, and ``re``'s all of them."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    regex_space = {m.start() for m in regex.finditer(r"\s", every)}
+    re_space = {m.start() for m in re.finditer(r"\s", every)}
     str_space = {c for c in range(sys.maxunicode + 1) if chr(c).isspace()}
     assert str_space - regex_space == {0x1C, 0x1D, 0x1E, 0x1F}
     assert not regex_space - str_space
+    assert re_space == str_space
 
 
 @pytest.mark.parametrize(
