@@ -161,3 +161,22 @@ def test_where_choice_draws_otherwise_it_is_asked_itself(text: str, monkeypatch:
     """The fallback for a Python whose ``Random.choice`` would not be ``getrandbits`` draws: langdetect's guesses too."""
     monkeypatch.setattr(langwalk, "_choice_is_getrandbits", lambda: False)
     assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
+
+
+def test_one_detector_kept_per_thread_factory_and_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept detector stands for a fresh one: same guesses as langdetect before and after the seed changes, a new one for a new seed and in another thread."""
+    import threading
+
+    factory = detector_factory._factory
+    first = langwalk._detector(factory)
+    assert langwalk._detector(factory) is first
+    text = TEXTS[2]
+    assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
+    monkeypatch.setattr(DetectorFactory, "seed", 7)
+    assert langwalk._detector(factory) is not first and langwalk._detector(factory).seed == 7
+    assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
+    elsewhere: list[object] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(langwalk._detector(factory)))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not langwalk._detector(factory)

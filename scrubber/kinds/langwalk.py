@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 from array import array
 from collections.abc import Callable
 from functools import cache
@@ -81,7 +82,7 @@ def detect_langs(text: str) -> list[Any]:
     if not compiled():
         return detector_factory.detect_langs(text)
     detector_factory.init_factory()
-    detector = detector_factory._factory.create()
+    detector = _detector(detector_factory._factory)
     if not all(hasattr(detector, name) for name in _NEEDED):  # pragma: no cover - a langdetect of another shape
         return detector_factory.detect_langs(text)
     table = detector.word_lang_prob_map
@@ -94,6 +95,26 @@ def detect_langs(text: str) -> list[Any]:
         raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
     detector.langprob = walk(detector, ngrams)
     return detector._sort_probability(detector.langprob)
+
+
+_LOCAL = threading.local()
+
+
+def _detector(factory: Any) -> Any:
+    """A detector of ``factory`` as ``factory.create()`` makes it, one kept per thread while the factory, its seed, table and languages stay.
+
+    ``create`` seeds a new ``random.Random`` from the system's entropy (27 of
+    its 33 us), which :func:`walk` reseeds with the factory's seed before
+    its first draw anyway; nothing here sets anything else on it
+    (:func:`detect_langs` never calls ``append``; ``langprob`` is set anew
+    each time), so the kept one is a fresh one. Kept per thread: a walk
+    uses its generator throughout.
+    """
+    key = (factory, factory.seed, factory.word_lang_prob_map, factory.langlist)  # (clear() rebinds the last two)
+    kept = getattr(_LOCAL, "detector", None)
+    if kept is None or any(a is not b for a, b in zip(kept[0], key)):
+        kept = _LOCAL.detector = (key, factory.create())
+    return kept[1]
 
 
 #: a run of spaces, which ``Detector.append`` keeps the first of
