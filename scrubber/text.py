@@ -288,8 +288,8 @@ def _abbreviation_end(text: str, para_start: int, dot: int, next_word: str) -> b
 Span = tuple[int, int]
 
 
-def paragraph_spans(text: str) -> list[Span]:
-    """(start, end) of every paragraph: a non-blank line, outer whitespace excluded."""
+def paragraph_spans_python(text: str) -> list[Span]:
+    """The reference of :func:`paragraph_spans`: a line with a character the regex module's ``\\S`` takes, less its outer ``str.isspace`` characters."""
     spans: list[Span] = []
     for pm in _PARAGRAPH.finditer(text):
         p_start, p_end = pm.start(), pm.end()
@@ -302,6 +302,41 @@ def paragraph_spans(text: str) -> list[Span]:
         if p_start < p_end:
             spans.append((p_start, p_end))
     return spans
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """(start, end) of every paragraph: a non-blank line, outer whitespace excluded (:func:`paragraph_spans_python`).
+
+    The regex module's ``\\s`` is ``str.isspace`` but for ``\\x1c``-``\\x1f``
+    (which only ``str.isspace`` takes; ``re``'s ``\\s`` is exactly ``str.isspace``:
+    ``tests/test_text.py`` checks every code point), so a line holds one of
+    its ``\\S`` exactly when ``str.strip`` leaves anything of it. One ``re``
+    match skips the whitespace (blank lines included) to a paragraph's first
+    character, ``str.find`` gives its line's end, and only a line with space
+    at its end is copied (to strip it): where the regex stepped through every
+    character and Python stripped each paragraph a character at a time (0.5
+    ms on a 5 kB document in another script).
+    """
+    spans: list[Span] = []
+    size = len(text)
+    skip, find = _SPACE_RUN.match, text.find
+    pos = 0
+    while True:
+        start = skip(text, pos).end()  # (never None: the run may be empty)
+        if start >= size:
+            return spans
+        nl = find("\n", start)
+        end = size if nl < 0 else nl
+        if text[end - 1].isspace():  # (text[start] is not: the line keeps something)
+            end = start + len(text[start:end].rstrip())
+        spans.append((start, end))
+        if nl < 0:
+            return spans
+        pos = nl + 1
+
+
+#: a run of ``str.isspace`` characters, line breaks included (``re``'s ``\\s`` is ``str.isspace``)
+_SPACE_RUN = re.compile(r"\s*")
 
 
 def sentence_spans_python(text: str, p_start: int, p_end: int) -> list[Span]:
@@ -392,6 +427,9 @@ def segment(text: str) -> Segmentation:
     return Segmentation(text, tuple(paragraphs), tuple(sentences), tuple(s.start for s in sentences))
 
 
+_INFINITY = float("inf")
+
+
 class LazySegmentation:
     """Paragraphs of a text, and the sentences of a paragraph only once asked for.
 
@@ -428,21 +466,33 @@ class LazySegmentation:
         return found
 
     def sentence_at(self, offset: int) -> Span:
-        """The sentence containing ``offset`` (or the one before a gap), like :meth:`Segmentation.sentence_at`."""
-        spans = self.sentences_of(self.paragraph_at(offset))
-        i = bisect_right(spans, (offset, float("inf"))) - 1
-        return spans[max(0, i)]
+        """The sentence containing ``offset`` (or the one before a gap), like :meth:`Segmentation.sentence_at`.
+
+        :meth:`paragraph_at` and :meth:`sentences_of` inline: the detectors
+        ask this for every spot and every hint of a document.
+        """
+        if self._paragraphs is None:
+            self.paragraphs  # noqa: B018 - computes the paragraph starts
+        k = bisect_right(self._para_starts, offset) - 1
+        if k < 0:
+            k = 0
+        spans = self._sentences.get(k)
+        if spans is None:
+            spans = self.sentences_of(k)
+        i = bisect_right(spans, (offset, _INFINITY)) - 1
+        return spans[i if i > 0 else 0]
 
     def all_sentences(self) -> list[Span]:
         return [s for k in range(len(self.paragraphs)) for s in self.sentences_of(k)]
 
-    def sentences_hit(self, pattern: re.Pattern[str], subject: str | None = None, shift: int = 0) -> list[Span]:
+    def sentences_hit(self, pattern: re.Pattern[str] | re.Pattern[bytes], subject: str | bytes | None = None, shift: int = 0) -> list[Span]:
         """The sentences where ``pattern`` matches (at ``match.start() + shift``), in order.
 
         One C scan that jumps to the end of each sentence hit, so the cost
         is a search per *hit sentence*, not a Python step per match or per
         sentence. ``subject`` is another string with the same offsets (a
-        lower-cased copy) to scan instead of the text.
+        lower-cased copy, or bytes with one byte per character) to scan
+        instead of the text, with a pattern of its type.
         """
         subject = self.text if subject is None else subject
         hits: list[Span] = []

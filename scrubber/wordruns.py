@@ -38,6 +38,8 @@ def _ascii_form(text: str, apostrophe: str) -> str | None:
     """``text`` with the separators as spaces and ``’`` as ``apostrophe``, if that is ASCII; else None."""
     if RUN_APOSTROPHE in text:
         return None
+    if text.isascii():  # (a flag of the str: nothing to replace)
+        return text
     for mark in _SEPARATORS:
         if mark in text:
             text = text.replace(mark, " ")

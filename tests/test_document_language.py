@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scrubber.kinds import language
+from scrubber.kinds import garble, language
+from scrubber.kinds.base import DocContext
 from scrubber.kinds.language import ENGLISH_ONLY_WORDS, HINT_WORDS, detect_document_language
+from scrubber.text import LazySegmentation
 
 #: headline and lede: too few of the twelve commonest words for the first test
 SHORT_ENGLISH = [
@@ -97,3 +99,45 @@ def test_function_word_hits_are_the_regex_count(text: str) -> None:
 )
 def test_function_word_hits_table(text: str, hits: int) -> None:
     assert language._function_word_hits(text) == len(language._FUNCTION_WORD.findall(text)) == hits
+
+
+def lower_text_candidate_sentences(text: str) -> list[tuple[int, int]]:
+    """:func:`language._candidate_sentences` of an English document, each hint word scanned in the lower-cased text (the reference)."""
+    seg = LazySegmentation(text)
+    found = set() if language._NON_ASCII_CHAR.search(text) is None else set(seg.sentences_hit(language._NON_ASCII_CHAR))
+    if "İ" in text:
+        found.update(seg.sentences_hit(language._OTHER_LANGUAGE_TRIE))
+    else:
+        for word in HINT_WORDS.intersection(garble.lower_runs(DocContext(text))):
+            found.update(seg.sentences_hit(language._HINT_WORD_SCANS[word], text.lower()))
+        if language._OTHER_LANGUAGE_TRIE.match(text):
+            found.add(seg.sentence_at(0))
+    return sorted(found)
+
+
+#: plain pieces (ASCII and the typographic marks) around hint words, and a few that make a document not plain
+PLAIN_HINT_PIECES = st.sampled_from(
+    [*" \n.,!?'-_0“”‘’–—…\x01", "de", "De", "la", "y", "ve", "non", "per", "en", "desk", "We", "The", "é", "«"]
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We’ve won. The non-profit said so.\nLa casa es grande… “de” la y—per se.",
+        "De_la y. 9de la0 y\x01de la. –en– ‘la’",
+        "Plain English text. Nothing here.",
+    ],
+)
+def test_hint_scans_of_the_run_bytes_are_those_of_the_lower_cased_text(text: str) -> None:
+    assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == lower_text_candidate_sentences(text)
+
+
+@given(text=st.lists(PLAIN_HINT_PIECES, max_size=30).map("".join))
+def test_hint_scans_of_the_run_bytes_property(text: str) -> None:
+    assert language._candidate_sentences(DocContext(text), LazySegmentation(text), "en") == lower_text_candidate_sentences(text)
+
+
+@given(st.text(alphabet=st.sampled_from([*"0123456789 a", "٣", "²", "é"]), max_size=30) | st.text(max_size=30))
+def test_digits_as_zero_by_the_scan_as_by_the_table(text: str) -> None:
+    assert language._NONZERO_DIGIT.sub("0", text) == text.translate(language._DIGITS_AS_ZERO)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from array import array
 
 import pytest
@@ -131,3 +132,51 @@ def test_the_version_says_which_language_walk_runs() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert result.output.endswith(f"\nlanguage walk: {langwalk.walk_implementation()}\n")
+
+
+@given(
+    st.text(alphabet=st.sampled_from([*"Az@[`{09 \n", "é", "ÿ", "ʯ", "\u0300", "Ж", "語", "\U0001f600"]), max_size=40)
+    | st.text(max_size=30)
+)
+def test_latin_runs_deleted_as_the_translate_table_deletes(text: str) -> None:
+    assert langwalk._A_TO_Z_RUN.sub("", text) == text.translate(langwalk._A_TO_Z)
+    assert len(langwalk._FROM_U0300.sub("", text)) == len([c for c in text if ord(c) < 0x300])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 64, 65, 300, 1023, 1025])
+def test_draws_by_bits_are_random_choice(n: int) -> None:
+    """The walk's draws: ``Random.choice``'s picks, and the generator left in the same state (the next trial's gauss reads it)."""
+    assert langwalk._choice_is_getrandbits()
+    ngrams = [f"g{i}" for i in range(n)]
+    rows = {g: i for i, g in enumerate(ngrams)}
+    by_choice, by_bits = random.Random(7), random.Random(7)
+    draws = langwalk._draws_by_bits(by_bits, ngrams, rows)
+    for m in (1, 5, 5, 1, 5):
+        assert draws(m) == [rows[by_choice.choice(ngrams)] for _ in range(m)]
+        assert by_bits.getstate() == by_choice.getstate()
+
+
+@pytest.mark.parametrize("text", TEXTS[:4])
+def test_where_choice_draws_otherwise_it_is_asked_itself(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback for a Python whose ``Random.choice`` would not be ``getrandbits`` draws: langdetect's guesses too."""
+    monkeypatch.setattr(langwalk, "_choice_is_getrandbits", lambda: False)
+    assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
+
+
+def test_one_detector_kept_per_thread_factory_and_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept detector stands for a fresh one: same guesses as langdetect before and after the seed changes, a new one for a new seed and in another thread."""
+    import threading
+
+    factory = detector_factory._factory
+    first = langwalk._detector(factory)
+    assert langwalk._detector(factory) is first
+    text = TEXTS[2]
+    assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
+    monkeypatch.setattr(DetectorFactory, "seed", 7)
+    assert langwalk._detector(factory) is not first and langwalk._detector(factory).seed == 7
+    assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
+    elsewhere: list[object] = []
+    thread = threading.Thread(target=lambda: elsewhere.append(langwalk._detector(factory)))
+    thread.start()
+    thread.join()
+    assert elsewhere[0] is not langwalk._detector(factory)

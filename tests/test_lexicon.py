@@ -139,3 +139,32 @@ def test_whole_words_equal_the_pattern(text: str, words: set[str]) -> None:
 )
 def test_whole_words_property(text: str, words: set[str]) -> None:
     assert [m.span() for m in lexicon._whole_words(text, words)] == whole_words_by_pattern(text, words)
+
+
+PLAIN_WHOLE_WORD_PIECES = st.sampled_from([*" \n.,'’‘“”–—…-_@/", "ana", "Ana", "BANANA", "semana", "SeMaNa", "sem", "und", "x", "7", "ms"])
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("la semana, Semana; “SEMANA” semanas x-semana semana’s nyti.semana semana… end", {"semana", "sem", "ana"}),
+        ("the STRASSE and straße", {"strasse"}),  # beyond ASCII: the case-insensitive scan
+        ("ſit sit SIT", {"sit"}),  # long s: IGNORECASE reads it as s
+        ("\u212aana kana", {"kana"}),  # Kelvin sign
+        ("plain ana", {"ſit", "ana"}),  # a word beyond ASCII
+    ],
+)
+def test_whole_word_spans_equal_the_case_insensitive_scan(text: str, words: set[str]) -> None:
+    assert (
+        lexicon._whole_word_spans(text, words)
+        == [m.span() for m in lexicon._whole_words(text, words)]
+        == whole_words_by_pattern(text, words)
+    )
+
+
+@given(
+    text=st.lists(PLAIN_WHOLE_WORD_PIECES | WHOLE_WORD_PIECES, max_size=25).map("".join),
+    words=st.sets(st.sampled_from(WHOLE_WORD_VOCABULARY), min_size=1, max_size=4),
+)
+def test_whole_word_spans_property(text: str, words: set[str]) -> None:
+    assert lexicon._whole_word_spans(text, words) == whole_words_by_pattern(text, words)

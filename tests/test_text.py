@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
 from scrubber.kinds.base import DocContext
-from scrubber.text import segment, segmentation
+from scrubber.text import paragraph_spans, paragraph_spans_python, segment, segmentation
 
 
 def sentences(text: str) -> list[str]:
@@ -64,3 +68,38 @@ def test_offsets_are_exact_and_ordered(text: str) -> None:
     # every non-space character belongs to a sentence
     covered = sum(s.end - s.start for s in seg.sentences)
     assert covered >= len("".join(text.split()))
+
+
+def test_regex_space_is_str_space_but_four_separators() -> None:
+    """What :func:`paragraph_spans` rests on: the regex module's ``\\s`` takes exactly the ``str.isspace`` characters but ``\\x1c``-``\\x1f``, and ``re``'s all of them."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    regex_space = {m.start() for m in regex.finditer(r"\s", every)}
+    re_space = {m.start() for m in re.finditer(r"\s", every)}
+    str_space = {c for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert str_space - regex_space == {0x1C, 0x1D, 0x1E, 0x1F}
+    assert not regex_space - str_space
+    assert re_space == str_space
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        "\n\n\n",
+        "One",
+        "One\nTwo",
+        "  One  \n\n\tTwo\r\nThree\r",
+        "\x1c\nA\x1d\n\x1e B \x1f\n \x1c \n",
+        "\u2028Line\u2029 \x0b\x0c\x85\u3000\n\u00a0\n",
+        "last line without a break  ",
+        "\n\n  \n middle \n\n",
+    ],
+)
+def test_paragraph_spans_as_the_regex(text: str) -> None:
+    assert paragraph_spans(text) == paragraph_spans_python(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \t\r\n\x1c\x1f\x85\u2028\u3000\u00a0")), max_size=60))
+def test_paragraph_spans_as_the_regex_generated(text: str) -> None:
+    assert paragraph_spans(text) == paragraph_spans_python(text)

@@ -92,3 +92,24 @@ def test_missing_symspellpy_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(word_pairs.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(word_pairs.WordPairData, match=r"garble.improbable-order rule needs symspellpy"):
         word_pairs._data_dir()
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.sampled_from([-9.0, -3.0, 0.0, 2.0]))
+def test_evidence_reaching_leaves_out_only_totals_above_the_threshold(text: str, threshold: float) -> None:
+    """None only where the total is above the threshold; otherwise :meth:`evidence` itself."""
+    model = pair_model()
+    found = model.evidence_reaching(text, threshold)
+    if found is None:
+        assert model.evidence(text)[0] > threshold
+    else:
+        assert found == model.evidence(text)
+    # at the total itself it always answers
+    assert model.evidence_reaching(text, model.evidence(text)[0]) == model.evidence(text)
+
+
+@pytest.mark.parametrize(("written", "shuffled"), list(zip(WRITTEN, SHUFFLED)))
+def test_evidence_reaching_a_shuffle(written: str, shuffled: str) -> None:
+    model = pair_model()
+    assert model.evidence_reaching(written, -9.0) is None
+    assert model.evidence_reaching(shuffled, -9.0) == model.evidence(shuffled)

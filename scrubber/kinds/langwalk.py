@@ -34,8 +34,12 @@ texts in many scripts. Without the kernel (no C compiler at install, or
 
 from __future__ import annotations
 
+import random
 import re
+import threading
 from array import array
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from .word_pairs import FORCED_PURE, kernel_implementation
@@ -78,7 +82,7 @@ def detect_langs(text: str) -> list[Any]:
     if not compiled():
         return detector_factory.detect_langs(text)
     detector_factory.init_factory()
-    detector = detector_factory._factory.create()
+    detector = _detector(detector_factory._factory)
     if not all(hasattr(detector, name) for name in _NEEDED):  # pragma: no cover - a langdetect of another shape
         return detector_factory.detect_langs(text)
     table = detector.word_lang_prob_map
@@ -93,13 +97,36 @@ def detect_langs(text: str) -> list[Any]:
     return detector._sort_probability(detector.langprob)
 
 
+_LOCAL = threading.local()
+
+
+def _detector(factory: Any) -> Any:
+    """A detector of ``factory`` as ``factory.create()`` makes it, one kept per thread while the factory, its seed, table and languages stay.
+
+    ``create`` seeds a new ``random.Random`` from the system's entropy (27 of
+    its 33 us), which :func:`walk` reseeds with the factory's seed before
+    its first draw anyway; nothing here sets anything else on it
+    (:func:`detect_langs` never calls ``append``; ``langprob`` is set anew
+    each time), so the kept one is a fresh one. Kept per thread: a walk
+    uses its generator throughout.
+    """
+    key = (factory, factory.seed, factory.word_lang_prob_map, factory.langlist)  # (clear() rebinds the last two)
+    kept = getattr(_LOCAL, "detector", None)
+    if kept is None or any(a is not b for a, b in zip(kept[0], key)):
+        kept = _LOCAL.detector = (key, factory.create())
+    return kept[1]
+
+
 #: a run of spaces, which ``Detector.append`` keeps the first of
 _SPACES = re.compile(" {2,}")
 #: the characters ``cleaning_text`` counts as Latin ("A" to "z", ASCII), as a deletion table
 _A_TO_Z = dict.fromkeys(range(ord("A"), ord("z") + 1))
-#: the characters it counts as not Latin: it means U+0300 and above outside Latin Extended
+#: runs of them: ``sub("", text)`` is ``text.translate(_A_TO_Z)`` in a C scan (a mapping makes
+#: ``str.translate`` look up every character of a text beyond ASCII: twice as slow)
+_A_TO_Z_RUN = re.compile("[A-z]+")
+#: runs of the characters it counts as not Latin: it means U+0300 and above outside Latin Extended
 #: Additional, but compares a block number with a block name, so every one of them counts
-_FROM_U0300 = re.compile("[\u0300-\U0010ffff]")
+_FROM_U0300 = re.compile("[\u0300-\U0010ffff]+")
 
 
 class _Normalized(dict):
@@ -127,7 +154,7 @@ def _prepared(detector: Any, text: str) -> str:
 
     text = detector.MAIL_RE.sub(" ", detector.URL_RE.sub(" ", text))
     text = _SPACES.sub(" ", NGram.normalize_vi(text)[: detector.max_text_length])
-    without_latin = text.translate(_A_TO_Z)
+    without_latin = _A_TO_Z_RUN.sub("", text)
     if (len(text) - len(without_latin)) * 2 < len(text) - len(_FROM_U0300.sub("", text)):
         return without_latin
     return text
@@ -146,28 +173,81 @@ def walk(detector: Any, ngrams: list[str]) -> list[float]:
     profile table is looked up as it is drawn.
     """
     assert _kernel is not None
+    rng = detector.random
+    if type(rng) is random.Random and _choice_is_getrandbits():
+        return _walk(detector, ngrams, _draws_by_bits(rng, ngrams, detector.word_lang_prob_map))
+    choice, table = rng.choice, detector.word_lang_prob_map
+    return _walk(detector, ngrams, lambda m: [table[choice(ngrams)] for _ in range(m)])
+
+
+def _walk(detector: Any, ngrams: list[str], draws: Callable[[int], list[Any]]) -> list[float]:
+    """:func:`walk` with ``draws(m)``: the profile rows of the next ``m`` n-grams ``detector.random.choice`` picks."""
+    assert _kernel is not None
     update, normalize = _kernel.update, _kernel.normalize
-    table = detector.word_lang_prob_map
     n_trial = detector.n_trial
     converged, limit = detector.CONV_THRESHOLD, detector.ITERATION_LIMIT
     rng = detector.random
-    choice = rng.choice
     langprob = [0.0] * len(detector.langlist)
     rng.seed(detector.seed)
     for _ in range(n_trial):
         prob = array("d", detector._init_probability())
         alpha = detector.alpha + rng.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
         weight = alpha / detector.BASE_FREQ
-        block = [table[choice(ngrams)]]  # draw 0, then the convergence test
+        block = draws(1)  # draw 0, then the convergence test
         i = 0
         while True:
             update(prob, block, weight)
             if normalize(prob, sum(prob)) > converged or i >= limit:
                 break
-            block = [table[choice(ngrams)] for _ in range(5)]  # draws i+1 .. i+5
+            block = draws(5)  # draws i+1 .. i+5
             i += 5
         langprob = [total + p / n_trial for total, p in zip(langprob, prob)]
     return langprob
+
+
+def _draws_by_bits(rng: random.Random, ngrams: list[str], table: Any) -> Callable[[int], list[Any]]:
+    """``rng.choice(ngrams)`` made ``m`` times, as ``Random.choice`` makes it (:func:`_choice_is_getrandbits`), without its two Python calls a draw.
+
+    ``choice`` asks ``_randbelow(len(seq))``, which draws ``getrandbits(k)``
+    with ``k = len(seq).bit_length()`` until a value falls below ``len(seq)``:
+    the same calls of the generator in the same order, so the draws and the
+    generator's state after them are the same (two thirds of a walk's time
+    went to the two Python frames of each of its ~700 draws).
+    (Drawing ``m`` values at once with ``map`` and topping up the rejected
+    ones was twice as slow: a block of five is rejected whole too often.)
+    """
+    n = len(ngrams)
+    k = n.bit_length()
+    getrandbits = rng.getrandbits
+
+    def draws(m: int) -> list[Any]:
+        block = []
+        for _ in range(m):
+            r = getrandbits(k)
+            while r >= n:
+                r = getrandbits(k)
+            block.append(table[ngrams[r]])
+        return block
+
+    return draws
+
+
+@cache
+def _choice_is_getrandbits() -> bool:
+    """Whether this Python's ``random.Random.choice(seq)`` is ``seq[r]`` for the first ``r = getrandbits(len(seq).bit_length())`` below ``len(seq)``.
+
+    It is in CPython (``_randbelow_with_getrandbits``, which ``Random`` uses
+    as its generator has ``getrandbits``); checked once per process, the
+    draws and the generator's state after them, on lengths around powers of
+    two, so that a Python that draws otherwise keeps ``choice`` itself.
+    """
+    for n in (1, 2, 3, 4, 5, 7, 8, 9, 100, 127, 128, 129, 1000, 4095, 4096, 4097):
+        by_choice, by_bits = random.Random(n), random.Random(n)
+        seq = range(n)
+        draw = _draws_by_bits(by_bits, list(seq), seq)  # (row of n-gram i: i)
+        if [by_choice.choice(seq) for _ in range(40)] != draw(40) or by_choice.getstate() != by_bits.getstate():
+            return False
+    return True
 
 
 def walk_implementation() -> str:
