@@ -269,18 +269,6 @@ class PairModel:
                     lowest = run
         return lowest, len(ids)
 
-    def evidence_reaching(self, text: str, threshold: float) -> tuple[float, list[tuple[float, str]]] | None:
-        """:meth:`evidence` of ``text`` when its total may be ``threshold`` or less, else None.
-
-        The total of a sentence's pair weights is one run of them, so it is
-        never below the lowest run: when :meth:`may_reach` says no run
-        reaches the threshold (its margin covers the rounding), the total does
-        not either, and the pairs need not be named. One compiled scan then
-        stands for the Python loop and the strings of every pair: of the 712
-        sentences of perf-news that improbable-order weighs, 23 may reach -9.
-        """
-        return self.evidence(text) if self.may_reach(text, threshold) else None
-
     def evidence(self, text: str) -> tuple[float, list[tuple[float, str]]]:
         """(sum of the pair weights, [(weight, "x y")] of every pair): the reasons for a flag."""
         weights, words = self.weights, self.words
