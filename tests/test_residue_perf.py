@@ -268,7 +268,9 @@ _KEYWORD_TEXTS = st.lists(st.sampled_from([*_KEYWORDS, "a", "c", "d", "k", "q", 
 @given(text=_KEYWORD_TEXTS)
 def test_the_keyword_trie_admits_the_rules_of_every_keyword_in_the_line(text: str):
     owners = {k: frozenset({rule}) for k, rule in _KEYWORDS.items()}
-    assert KeywordIndex(owners).admitted(text) == {rule for k, rule in _KEYWORDS.items() if k in text}
+    index, expected = KeywordIndex(owners), {rule for k, rule in _KEYWORDS.items() if k in text}
+    assert index.admitted_python(text) == expected  # the trie
+    assert index.admitted_bits(text) == sum(1 << rule for rule in expected)  # the kernel where built
 
 
 @pytest.mark.parametrize("line", LINES)
@@ -277,7 +279,8 @@ def test_the_residue_keyword_trie_on_the_sample_lines(line: str):
     alternation = matcher._alternations[0]
     folded = fold(line)
     expected = {pos for pos, (_, gate, _) in enumerate(alternation.gated) if any(k in folded for k in gate.keywords)} if folded else set()
-    assert alternation._keywords.admitted(folded or "") == expected
+    assert alternation._keywords.admitted_python(folded or "") == expected
+    assert alternation._keywords.admitted_bits(folded or "") == sum(1 << pos for pos in expected)
 
 
 @pytest.mark.parametrize(

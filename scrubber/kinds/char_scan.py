@@ -88,36 +88,28 @@ def matches(pattern: re.Pattern[str], text: str, candidates: Sequence[int]) -> I
             yield m
 
 
-#: how many rules a :func:`keyword_set` can tell apart (the bits of the kernel's masks)
+#: how many rules a :func:`keyword_mask` can tell apart (the bits of the kernel's masks)
 MAX_OWNERS = 64
 
 
-def keyword_set(owners: Mapping[str, Iterable[int]]) -> Callable[[str], set[int]] | None:
-    """``found(line)``: the union of ``owners[k]`` over the keywords ``k`` that occur in ``line``, in C; None without the kernel.
+def keyword_mask(owners: Mapping[str, Iterable[int]]) -> Callable[[str], int] | None:
+    """``found(line)``: the union of ``owners[k]`` over the keywords ``k`` that occur in ``line``, as bits, in C; None without the kernel.
 
     The residue line rules' keyword gate (:class:`.lines.KeywordIndex`): its
     trie regex tries every letter of a line against the keywords' first
     characters one by one (a third of a line's gate test on perf-news);
     here each position looks up the few keywords starting with its
-    character. None too when an owner is not below :data:`MAX_OWNERS`.
+    character. Bit ``p`` stands for owner ``p``: the line gate works in
+    bit masks, and a set made of the mask was turned back into one for
+    every line. None too when an owner is not below :data:`MAX_OWNERS`.
     """
     if _kernel is None or FORCED_PURE or not owners:
         return None
     masks = {k: sum(1 << p for p in set(rules)) for k, rules in owners.items()}
     if any(p < 0 or p >= MAX_OWNERS for rules in owners.values() for p in rules):
         return None
-    owners_of = _kernel.KeywordSet(list(masks.items())).owners
-
-    def found(line: str) -> set[int]:
-        mask = owners_of(line)
-        rules = set()
-        while mask:
-            low = mask & -mask
-            rules.add(low.bit_length() - 1)
-            mask ^= low
-        return rules
-
-    return found
+    owners_of: Callable[[str], int] = _kernel.KeywordSet(list(masks.items())).owners
+    return owners_of
 
 
 def scan_implementation() -> str:

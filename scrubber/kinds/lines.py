@@ -66,7 +66,7 @@ import regex
 from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
-from .char_scan import keyword_set
+from .char_scan import keyword_mask
 from .pattern import _FOLD_UNSAFE_RE, Requires, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
@@ -399,19 +399,20 @@ class KeywordIndex:
         self._trie = re.compile(_trie_pattern(list(owners))) if owners else None
         #: keyword -> the rules of it and of every keyword it starts with
         self._prefixes = {k: frozenset().union(*(rules for p, rules in owners.items() if k.startswith(p))) for k in owners}
-        #: the same test in C (:func:`.char_scan.keyword_set`): each keyword with its rules as bits
-        self._compiled = keyword_set(owners)
-        if self._compiled is not None:
-            self.admitted = self._compiled  # type: ignore[method-assign]  # (a call less per line)
+        #: the same test in C (:func:`.char_scan.keyword_mask`): each keyword with its rules as bits; None without the kernel
+        self._mask = keyword_mask(owners)
+        if self._mask is not None:
+            self.admitted_bits = self._mask  # type: ignore[method-assign]  # (a call less per line)
 
-    def admitted(self, folded: str) -> set[int]:
-        """The rules whose keywords ``folded`` (a case-folded line) holds."""
-        if self._compiled is not None:
-            return self._compiled(folded)
-        return self.admitted_python(folded)
+    def admitted_bits(self, folded: str) -> int:
+        """The rules whose keywords ``folded`` (a case-folded line) holds, as a bit mask (bit ``pos`` for rule ``pos``): what the line gate works in."""
+        bits = 0
+        for pos in self.admitted_python(folded):
+            bits |= 1 << pos
+        return bits
 
     def admitted_python(self, folded: str) -> set[int]:
-        """:meth:`admitted` by the trie regex (the reference, and what runs without the kernel)."""
+        """:meth:`admitted_bits` as a set, by the trie regex (the reference, and what runs without the kernel)."""
         admitted: set[int] = set()
         if self._trie is None:
             return admitted
@@ -869,9 +870,7 @@ class _Alternation:
         line = text[start:stop]
         if not line.isascii() and _FOLD_UNSAFE_RE.search(line) is not None:  # (:func:`.pattern.fold`)
             return self._gated_every  # a keyword test could miss: all are candidates
-        admitted = 0
-        for pos in self._keywords.admitted(line.casefold()):
-            admitted |= 1 << pos
+        admitted = self._keywords.admitted_bits(line.casefold())
         need = short & self._pattern_gated & ~admitted
         if need:
             plan = self._plans.get(need)
