@@ -474,6 +474,8 @@ _FLAG_GROUP = re.compile(r"\(\?[ims]*(?:-[ims]+)?:")
 
 
 _DEFINE = "(?(DEFINE)"
+#: groups that relaxed() replaces by ``(?:)``: a ``DEFINE`` block (it matches nothing) and the look-arounds
+_EMPTIED_GROUPS = (_DEFINE, "(?=", "(?!", "(?<=", "(?<!")
 #: a call of a group defined in a ``DEFINE`` block: ``(?&name)`` or ``(?P>name)``
 _CALL = re.compile(r"\(\?(?:&|P>)(\w+)\)")
 #: a group definition inside a ``DEFINE`` block: ``(?<name>`` or ``(?P<name>``
@@ -579,7 +581,7 @@ def _relaxed(pattern: str, defs: dict[str, str], calling: tuple[str, ...], done:
             out.append("(?:)")
             i += 1
             continue
-        if c == "(" and pattern.startswith(_DEFINE, i):
+        if c == "(" and pattern.startswith(_EMPTIED_GROUPS, i):
             j = _group_end(pattern, i)
             if j is None:
                 return None
@@ -600,13 +602,6 @@ def _relaxed(pattern: str, defs: dict[str, str], calling: tuple[str, ...], done:
             i = call.end()
             continue
         if c == "(" and pattern.startswith("(?", i):
-            if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
-                j = _group_end(pattern, i)
-                if j is None:
-                    return None
-                out.append("(?:)")
-                i = j
-                continue
             m = _FLAG_GROUP.match(pattern, i)
             if m is not None or pattern.startswith("(?P<", i):
                 j = m.end() if m is not None else i + 4
