@@ -81,15 +81,17 @@ class Engine:
         """All findings on ``text`` after overlap resolution, with fingerprints."""
         ctx = DocContext(text)
         raw = _run(self._makers, ctx, warnings)
+        found = self.resolve(raw) if raw else []
         if self._judges:
-            edits = [(f.start, f.end, f.replacement or "") for f in self.resolve(raw) if f.is_fix] if raw else []
+            edits = [(f.start, f.end, f.replacement or "") for f in found if f.is_fix]
             if edits:
-                raw += _mapped_back(_run(self._judges, DocContext(_splice(text, edits)), warnings), edits)
+                judged = _mapped_back(_run(self._judges, DocContext(_splice(text, edits)), warnings), edits)
             else:
-                raw += _run(self._judges, ctx, warnings)
-        if not raw:  # most documents: resolving, settling and fingerprinting nothing gives nothing
+                judged = _run(self._judges, ctx, warnings)
+            if judged:  # else what the makers found, resolved, is the answer
+                found = self.resolve(raw + judged)
+        if not found:  # most documents: settling and fingerprinting nothing gives nothing
             return []
-        found = self.resolve(raw)
         for matcher in self._coarseners:
             found = matcher.coarsen(ctx, found)
         return self.with_fingerprints(text, self.settle(text, found, warnings))
@@ -223,6 +225,8 @@ class Engine:
         return [f for f in out if f.is_fix or id(f) in keep]
 
     def resolve(self, findings: Iterable[Finding]) -> list[Finding]:
+        if isinstance(findings, list) and len(findings) == 1:  # a third of the documents with findings
+            return list(findings)
         prio = self._priority
 
         def order(f: Finding) -> tuple:
