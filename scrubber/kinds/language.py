@@ -458,9 +458,8 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     text = ctx.text
     plain = plain_typography(ctx)
     found = set() if plain else set(seg.sentences_hit(_NON_ASCII_CHAR))
-    if not plain and "İ" in beyond_ascii(
-        ctx
-    ):  # the one character whose lower case is longer: no shared offsets (asked of the few characters beyond ASCII)
+    # İ, the one character whose lower case is longer, leaves no shared offsets (asked of the few characters beyond ASCII)
+    if not plain and "İ" in beyond_ascii(ctx):
         found.update(seg.sentences_hit(_OTHER_LANGUAGE_TRIE))
     else:
         words = HINT_WORDS.intersection(_garble.lower_runs(ctx))
