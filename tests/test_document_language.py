@@ -141,3 +141,30 @@ def test_hint_scans_of_the_run_bytes_property(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from([*"0123456789 a", "٣", "²", "é"]), max_size=30) | st.text(max_size=30))
 def test_digits_as_zero_by_the_scan_as_by_the_table(text: str) -> None:
     assert language._NONZERO_DIGIT.sub("0", text) == text.translate(language._DIGITS_AS_ZERO)
+
+
+#: whitespace ``str.split`` knows beyond the ASCII blanks, and characters that look blank but are not
+_SPACES = [" ", "\n", "\t", "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u3000", "\u200b", "a", "é", "."]
+
+
+@pytest.mark.parametrize(
+    ("text", "four"),
+    [
+        ("", False),
+        ("one two three", False),
+        ("  one two three  \n", False),
+        ("one two three four", True),
+        ("\n one\ttwo\xa0three\u2003four", True),
+        ("one\u200btwo three four", False),  # (a zero-width space is no whitespace: "one\u200btwo" is one word)
+        ("a b c d e f", True),
+    ],
+)
+def test_four_words_table(text: str, four: bool) -> None:
+    assert (language._FOUR_WORDS.match(text) is not None) == four
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES), max_size=16) | st.text(max_size=16))
+@settings(max_examples=500, deadline=None)
+def test_four_words_is_the_split(text: str) -> None:
+    """The test of "at least four words" is ``str.split``'s count, with its idea of whitespace."""
+    assert (language._FOUR_WORDS.match(text) is not None) == (len(text.split()) >= 4)

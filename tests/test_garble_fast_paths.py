@@ -573,8 +573,7 @@ def foreign_words_by_lines(text: str) -> list[tuple[int, int, str]]:
 def foreign_words_by_position(text: str) -> list[tuple[int, int, str]]:
     runs = letter_runs(text.lower())
     may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
-    letters = garble._FOREIGN_HINT_SCANS[0].search(beyond_ascii_of(text)) is not None
-    return list(garble._foreign_latin_words_at(text, garble._foreign_word_starts(text, runs, may_end, letters)))
+    return list(garble._foreign_latin_words_at(text, garble._foreign_word_starts(text, runs, may_end, beyond_ascii_of(text))))
 
 
 @pytest.mark.parametrize(
@@ -584,6 +583,8 @@ def foreign_words_by_position(text: str) -> list[tuple[int, int, str]]:
         "und der die\nund\tund, (und) und's und-so x-und ÉTAT étata zionezione keitxkeit politycznej",
         "a Éxzione b naïveté café l'été ości Różnica 7ą ą7 _ą ą_ a'ą ą'b",
         "é" * 300 + " und " + "ą" * 200 + "zione",
+        "für die über-x más. Über für\nmás más'für (über) _für für_ 2más la más",  # words beyond ASCII, each found by its own scan
+        "ß ą éé ą é ß",  # several letters each found by str.find, in the text's order
     ],
 )
 def test_foreign_words_by_position_equal_the_hint_lines(text: str) -> None:

@@ -370,6 +370,11 @@ def _english_only_words_reach(lower_sample: str, words: int) -> bool:
     return hits >= 3 and hits >= 0.1 * words
 
 
+#: the start of a text of at least four whitespace-separated words (``len(sample.split()) >= 4``: ``\s`` is
+#: ``str.isspace``); ``split(None, 4)`` copied the rest of the sample as its fifth piece (2 us a document)
+_FOUR_WORDS = re.compile(r"\s*\S+\s+\S+\s+\S+\s+\S")
+
+
 def detect_document_language(text: str, lower: str | None = None, plain: bool = False) -> str:
     """ISO code of the document's language (``en`` by two cheap tests, else langdetect).
 
@@ -380,7 +385,7 @@ def detect_document_language(text: str, lower: str | None = None, plain: bool = 
     (:func:`plain_typography`), so every letter of the sample is Latin.
     """
     sample = text[:PREFIX_CHARS]
-    if len(sample.split(None, 4)) < 4:  # (at most five pieces: enough to tell "fewer than four words")
+    if _FOUR_WORDS.match(sample) is None:
         return "en"  # too little text to say anything: assume the corpus default
     lower_sample = lower[:PREFIX_CHARS] if lower is not None and len(lower) == len(text) else None
     if (
@@ -453,7 +458,8 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     text = ctx.text
     plain = plain_typography(ctx)
     found = set() if plain else set(seg.sentences_hit(_NON_ASCII_CHAR))
-    if "İ" in text:  # the one character whose lower case is longer (İ): no shared offsets
+    # İ, the one character whose lower case is longer, leaves no shared offsets (asked of the few characters beyond ASCII)
+    if not plain and "İ" in beyond_ascii(ctx):
         found.update(seg.sentences_hit(_OTHER_LANGUAGE_TRIE))
     else:
         words = HINT_WORDS.intersection(_garble.lower_runs(ctx))
