@@ -420,29 +420,20 @@ _TOKENIZED_HINTS = [
 ]
 
 
-def _blank_mark_starts(text: str, blank_marks: list[int]) -> list[int]:
-    """Where a match of :data:`_TOKENIZED` may start given a mark after a blank: at the blanks before it, and at the mark itself when it is a full stop."""
-    starts = [_blank_run_start(text, p) for p in blank_marks]
-    starts += [p for p in blank_marks if text[p] == "."]
-    return starts
-
-
 def _tokenized_matches(text: str) -> list[Any]:
     """``_TOKENIZED.finditer(text)``, tried only where a match can start given its hint.
 
-    A mark after a blank (the first hint) is where ``word .`` starts (a
-    full stop: every other branch starts with a blank or an opening
-    bracket), and ``word ,``/``FTIR )`` start at the blanks before it;
-    ``( FTIR`` starts at its bracket; ``do n't`` at the blanks before the
-    ``n`` of its hint ``'t``.
+    A mark after a blank (the first hint) is where ``word .`` starts, and
+    ``word ,``/``FTIR )`` start at the blanks before it; ``( FTIR`` starts at
+    its bracket; ``do n't`` at the blanks before the ``n`` of its hint ``'t``.
     """
     if (kernel := _mark_scan()) is not None:  # (the same positions as the scans below, from the kernel's one pass)
         found = kernel.candidates(text)
-        starts = _blank_mark_starts(text, found.blank_mark)
+        starts = [i for p in found.blank_mark for i in (p, _blank_run_start(text, p))]
         starts += found.bracket_blank
         starts += [_blank_run_start(text, h - 1) for h in found.nt]
         return _matches_at(_TOKENIZED, text, starts, "garble.tokenized")
-    starts = _blank_mark_starts(text, _hint_starts(text, _TOKENIZED_HINTS[0], "blank_mark"))
+    starts = [i for p in _hint_starts(text, _TOKENIZED_HINTS[0], "blank_mark") for i in (p, _blank_run_start(text, p))]
     for scan, needle in zip(_TOKENIZED_HINTS[1:3], "(["):
         if needle in text:  # (each scan's match holds its bracket: no bracket, no scan)
             starts += [h.start() for h in scan.finditer(text)]
