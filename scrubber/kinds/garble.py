@@ -24,7 +24,6 @@ off for documents in other languages (:mod:`scrubber.kinds.language`).
 
 from __future__ import annotations
 
-import json
 import re
 import string
 import sys
@@ -33,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress, count
+from json.encoder import encode_basestring
 from operator import eq
 from typing import Any
 
@@ -2076,29 +2076,52 @@ class GarbleMatcher(Matcher):
 
     @staticmethod
     def _finding(sentence: Span, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
+        """The flag of one sentence: the strongest rule, every distinct reason in the order of its spot, the spots as JSON."""
+        if len(hits) > 1:  # (most flagged sentences hold one spot)
+            hits = sorted(hits, key=_spot_start)
         best: dict[str, RuleSpec] = {}
-        reasons: list[str] = []
-        ordered = sorted(hits, key=lambda h: h[1][0])
-        for spec, (_, _, reason) in ordered:
+        for spec, _ in hits:
             best.setdefault(spec.id, spec)
-            if reason not in reasons:
-                reasons.append(reason)
-        top = max(best.values(), key=lambda sp: (sp.confidence, -sp.priority, sp.id))
-        detail = _DETAIL_JSON.encode([{"rule": spec.id, "start": a, "end": b, "reason": r} for spec, (a, b, r) in ordered])
+        top = max(best.values(), key=_strength) if len(best) > 1 else next(iter(best.values()))
         return Finding(
             rule=top.id,
             start=sentence[0],
             end=sentence[1],
             replacement=None,
-            message="; ".join(reasons),
-            confidence=round(sentence_score(sp.confidence for sp in best.values()), 4),
+            message="; ".join(dict.fromkeys([reason for _, (_, _, reason) in hits])),  # (each distinct reason once, in order)
+            confidence=round(sentence_score([sp.confidence for sp in best.values()]), 4),
             safe=False,
-            detail=detail,
+            detail=_detail(hits),
         )
 
 
-#: what ``json.dumps(value, ensure_ascii=False)`` does, without making an encoder per call
-_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False)
+def _spot_start(hit: tuple[RuleSpec, Spot]) -> int:
+    return hit[1][0]
+
+
+def _strength(spec: RuleSpec) -> tuple[float, int, str]:
+    """Which rule names a flagged sentence: the most confident, then the first by priority, then by id."""
+    return spec.confidence, -spec.priority, spec.id
+
+
+def _detail(hits: list[tuple[RuleSpec, Spot]]) -> str:
+    """``json.dumps([{"rule": id, "start": a, "end": b, "reason": r}, ...], ensure_ascii=False)`` of the spots, written out.
+
+    The strings go through the encoder's own :func:`json.encoder.encode_basestring`
+    and the offsets are ints, so the text is the encoder's, without its
+    walk over a list of dicts made for it (a third of the cost of a flag).
+    """
+    return (
+        "["
+        + ", ".join(
+            [f'{{"rule": {_json_str(spec.id)}, "start": {a:d}, "end": {b:d}, "reason": {_json_str(r)}}}' for spec, (a, b, r) in hits]
+        )
+        + "]"
+    )
+
+
+#: a str as JSON with ``ensure_ascii=False``: what ``json.JSONEncoder(ensure_ascii=False)`` writes a str with
+_json_str = encode_basestring
 
 
 @register
