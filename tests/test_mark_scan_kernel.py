@@ -25,7 +25,7 @@ from kernel_checks import assert_no_leak
 from scrubber import default_engine
 from scrubber.kinds import garble, mark_scan, word_pairs
 from scrubber.kinds.base import DocContext
-from scrubber.text import LazySegmentation, paragraph_spans
+from scrubber.text import LazySegmentation, paragraph_spans, paragraph_spans_python
 
 needs_kernel = pytest.mark.skipif(mark_scan._kernel is None, reason="the compiled mark-scan kernel is not built (no C compiler at install)")
 
@@ -309,6 +309,7 @@ def test_tiny_texts(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch)
 
 def every_word(tables: dict) -> list[str]:
     words = set(tables["stray_after"]) | set(tables["units"]) | set(tables["comma_next"]) | set(tables["stop_next"])
+    words |= set(tables["comma_aux"]) | set(tables["opening_det"])
     for _, firsts, arg in tables["order_rules"]:
         words |= set(firsts) | (set(arg) if isinstance(arg, list) else set())
     return sorted(words)
@@ -432,6 +433,14 @@ def test_document_marks_keeps_no_reference_and_leaks_no_memory() -> None:
     marks = [i for i, _ in garble._marks(text, 0, len(text))]
     paragraphs = LazySegmentation(text).paragraphs
     assert_no_leak(lambda t: mark_scan._kernel.document_marks(t, marks, paragraphs), text, lambda: None)  # type: ignore[union-attr]
+
+
+@needs_kernel
+@pytest.mark.parametrize("line", ["  a line \t", " 日本 \u3000", "\t😀 x "])
+def test_paragraph_spans_keeps_no_reference_and_leaks_no_memory(line: str) -> None:
+    text = f"{line}\n\n" * 50
+    assert_no_leak(mark_scan._kernel.paragraph_spans, text, lambda: None)  # type: ignore[union-attr]
+    assert mark_scan._kernel.paragraph_spans(text) == paragraph_spans_python(text)  # type: ignore[union-attr]
 
 
 @needs_kernel

@@ -193,6 +193,10 @@ run_form: Callable[[str, dict[str, str], str, bytes, bytes], tuple[bytes, bytes]
 )
 
 
+#: ``paragraph_spans(text)``: :func:`scrubber.text.paragraph_spans_python` in C when built (None: the Python one runs)
+paragraph_spans: Callable[[str], list[tuple[int, int]]] | None = _kernel.paragraph_spans if _COMPILED else None  # type: ignore[union-attr]
+
+
 # -- the share of common words -----------------------------------------------------------------
 
 
