@@ -362,6 +362,24 @@ def unbalanced_by_offsets(text: str) -> list[Marks]:
     ]
 
 
+def weighed_reference(text: str) -> list[tuple]:
+    """What :func:`garble._weighed_paragraphs` gives, from the Python loop over :func:`garble._marks_by_paragraph`."""
+    weighed = []
+    for k, a, b, found in garble._marks_by_paragraph(text, LazySegmentation(text)):
+        if not all(text[i] in "'’" for i in found):
+            lists = garble._paragraph_marks(text, a, b, found)
+            if any(lists):
+                weighed.append((k, a, b, *lists))
+    return weighed
+
+
+def check_weighed(text: str) -> None:
+    """The compiled document_marks (where built) and _weighed_paragraphs give what the Python loop gives."""
+    assert garble._weighed_paragraphs(text, LazySegmentation(text)) == weighed_reference(text)
+    if mark_scan.document_marks is not None:
+        assert mark_scan.document_marks(text, garble._mark_offsets(text), LazySegmentation(text).paragraphs) == weighed_reference(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -376,6 +394,7 @@ def test_marks_by_find_equal_the_regex(text: str) -> None:
     assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
     assert unbalanced_by_offsets(text) == plain_unbalanced_quotes(text)
     assert garble._mark_offsets(text) == [m.start() for m in QUOTE_OR_BRACKET.finditer(text)]
+    check_weighed(text)
 
 
 MARK_PIECES = st.sampled_from([*" \n.,\"“”()[]’'", "a", "B", "7", "said"])
@@ -386,6 +405,7 @@ def test_marks_by_find_property(text: str) -> None:
     assert unbalanced_by_marks(text) == plain_unbalanced_quotes(text)
     assert unbalanced_by_offsets(text) == plain_unbalanced_quotes(text)
     assert garble._mark_offsets(text) == [m.start() for m in QUOTE_OR_BRACKET.finditer(text)]
+    check_weighed(text)
 
 
 def test_many_repeated_values_scan_the_whole_text_once() -> None:

@@ -25,7 +25,7 @@ from kernel_checks import assert_no_leak
 from scrubber import default_engine
 from scrubber.kinds import garble, mark_scan, word_pairs
 from scrubber.kinds.base import DocContext
-from scrubber.text import LazySegmentation
+from scrubber.text import LazySegmentation, paragraph_spans, paragraph_spans_python
 
 needs_kernel = pytest.mark.skipif(mark_scan._kernel is None, reason="the compiled mark-scan kernel is not built (no C compiler at install)")
 
@@ -36,7 +36,7 @@ def scanner() -> object:
 
 
 def python_stray(text: str) -> set[int]:
-    return {m.start() for scan in garble._STRAY_SCANS for m in scan.finditer(text)}
+    return set(garble._stray_scan_positions(text))
 
 
 def python_order(text: str, every: bool = True) -> set[int]:
@@ -64,7 +64,9 @@ def findings(text: str) -> tuple[list, ...]:
 
 def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bool = True) -> None:
     """The kernel's candidates hold the Python scans' positions, and the detectors find the same on either scan."""
-    stray, order, blank_mark, space_quote, lower_stop, quote_lower, marks, bracket_blank, nt, elision = scanner.scan(text)  # type: ignore[attr-defined]
+    found = scanner.scan(text)  # type: ignore[attr-defined]
+    stray, order, blank_mark, space_quote, lower_stop, quote_lower, marks, bracket_blank, nt, elision, lower_start, present = found
+    assert present == sum(1 << k for k, positions in enumerate(found[:-1]) if positions)
     assert stray == sorted(set(stray)) and order == sorted(set(order))
     assert python_stray(text) <= set(stray)
     assert python_order(text, every) <= set(order)
@@ -77,6 +79,7 @@ def check(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch, every: bo
     assert bracket_blank == sorted(m.start() for scan in garble._TOKENIZED_HINTS[1:3] for m in scan.finditer(text))
     assert nt == sorted(m.start() for scan in garble._TOKENIZED_HINTS[3:] for m in scan.finditer(text))
     assert elision == sorted(m.start() for scan in garble._ELISION_HINTS for m in scan.finditer(text))
+    assert lower_start == [start for start, _ in paragraph_spans(text) if text[start].islower()]
     kernel = mark_scan.MarkScan(scanner)
     with monkeypatch.context() as m:
         m.setattr(garble, "_mark_scan", lambda: kernel)
@@ -176,6 +179,14 @@ ORDER_EXAMPLES = [
 
 #: the two exact hints (tokenized's mark after a blank, space-before-quote's mark, blanks, quote) and look-alikes
 HINT_EXAMPLES = [
+    "first line\n  second line",  # paragraphs that start in lower case
+    "\n\n\tlower\n \n",
+    "Upper\n\x1c lower",
+    "ßtart ǅ ǆ",
+    "x\u2028lower",
+    "x\r\nlower\rlower",
+    "A\n\n\nb\n",
+    "ª\nⅰ\n①",
     "word , word",
     "word ; word",
     "word : word",
@@ -229,6 +240,24 @@ HINT_EXAMPLES = [
     'He said “yes” (twice) [sic] "34" inch',
     "d'autres l’erosione dell'autore qu'il",
     "l'Été d'éte 'abc ’ab ’été",
+    "Each temple, had",  # a comma before an auxiliary: only after a sentence's opening determiner and one word
+    "The first, was",
+    "x. The cat, is",
+    "x.” The cat, is",
+    'x." The cat, is',
+    "x?’ An idea, would",
+    "x!\tEvery café, has",
+    '. "The cat, is',
+    "x, The cat, is",
+    "xThe cat, is",
+    "ÉThe cat, is",
+    "The 2cats, is",
+    "The cat , is",
+    "The  cat,\tis",
+    "The\tcat, isn't",
+    "a\nThe cat, has",
+    "a\u2028The cat, has",
+    "These Öl, must",
 ]
 
 
@@ -280,6 +309,7 @@ def test_tiny_texts(scanner: object, text: str, monkeypatch: pytest.MonkeyPatch)
 
 def every_word(tables: dict) -> list[str]:
     words = set(tables["stray_after"]) | set(tables["units"]) | set(tables["comma_next"]) | set(tables["stop_next"])
+    words |= set(tables["comma_aux"]) | set(tables["opening_det"])
     for _, firsts, arg in tables["order_rules"]:
         words |= set(firsts) | (set(arg) if isinstance(arg, list) else set())
     return sorted(words)
@@ -398,6 +428,36 @@ def test_paragraph_marks_keeps_no_reference_and_leaks_no_memory() -> None:
 
 
 @needs_kernel
+def test_document_marks_keeps_no_reference_and_leaks_no_memory() -> None:
+    text = '(“a” [b] "c ) ’’ x” (\n' * 20
+    marks = [i for i, _ in garble._marks(text, 0, len(text))]
+    paragraphs = LazySegmentation(text).paragraphs
+    assert_no_leak(lambda t: mark_scan._kernel.document_marks(t, marks, paragraphs), text, lambda: None)  # type: ignore[union-attr]
+
+
+@needs_kernel
+@pytest.mark.parametrize("line", ["  a line \t", " 日本 \u3000", "\t😀 x "])
+def test_paragraph_spans_keeps_no_reference_and_leaks_no_memory(line: str) -> None:
+    text = f"{line}\n\n" * 50
+    assert_no_leak(mark_scan._kernel.paragraph_spans, text, lambda: None)  # type: ignore[union-attr]
+    assert mark_scan._kernel.paragraph_spans(text) == paragraph_spans_python(text)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_document_marks_refuses_bad_input() -> None:
+    document_marks = mark_scan._kernel.document_marks  # type: ignore[union-attr]
+    with pytest.raises(IndexError):
+        document_marks("ab", [5], [(0, 2)])
+    with pytest.raises(IndexError):
+        document_marks("ab", [-1], [(0, 2)])
+    with pytest.raises(TypeError):
+        document_marks("ab", [0], [[0, 2]])
+    with pytest.raises(TypeError):
+        document_marks("ab", (0,), [(0, 2)])
+    assert document_marks('"', [0], []) == []
+
+
+@needs_kernel
 def test_paragraph_marks_refuses_an_offset_outside_the_text() -> None:
     with pytest.raises(IndexError):
         mark_scan._kernel.paragraph_marks("ab", 0, 2, [5])  # type: ignore[union-attr]
@@ -415,6 +475,8 @@ def test_paragraph_marks_refuses_an_offset_outside_the_text() -> None:
         ({"stop_next": [1]}, TypeError),
         ({"colon_before": ["x" * 16]}, ValueError),
         ({"colon_next": [""]}, ValueError),
+        ({"comma_aux": ["x" * 16]}, ValueError),
+        ({"opening_det": ["É"]}, ValueError),
         ({"order_rules": [("pairs", ["the"], ["of"])]}, ValueError),
         ({"order_rules": [("pair", ["the"])]}, TypeError),
         ({"order_rules": [("next", ["a"], "é")]}, ValueError),
@@ -430,6 +492,8 @@ def test_a_bad_table_is_refused(change: dict, error: type[Exception]) -> None:
         "order_rules": [("pair", ["the"], ["of"])],
         "colon_before": ["be"],
         "colon_next": ["of"],
+        "comma_aux": ["had"],
+        "opening_det": ["The"],
     }
     mark_scan._kernel.Scanner(**args)  # type: ignore[union-attr]
     with pytest.raises(error):

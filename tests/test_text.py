@@ -10,6 +10,8 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scrubber import text as text_module
+from scrubber.kinds import mark_scan
 from scrubber.kinds.base import DocContext
 from scrubber.text import paragraph_spans, paragraph_spans_python, segment, segmentation
 
@@ -94,12 +96,26 @@ def test_regex_space_is_str_space_but_four_separators() -> None:
         "\u2028Line\u2029 \x0b\x0c\x85\u3000\n\u00a0\n",
         "last line without a break  ",
         "\n\n  \n middle \n\n",
+        "日本\n\u3000語 \u3000\n",
+        "😀 x \n\n\t😀\u2028",
     ],
 )
-def test_paragraph_spans_as_the_regex(text: str) -> None:
+def test_paragraph_spans_as_the_regex(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert paragraph_spans(text) == paragraph_spans_python(text)
+    monkeypatch.setattr(text_module, "_compiled_paragraphs", lambda: None)  # the Python one, where the kernel is built
     assert paragraph_spans(text) == paragraph_spans_python(text)
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab \t\r\n\x1c\x1f\x85\u2028\u3000\u00a0")), max_size=60))
+@given(st.text(alphabet=st.sampled_from(list("ab \t\r\n\x1c\x1f\x85\u2028\u3000\u00a0😀")), max_size=60))
 def test_paragraph_spans_as_the_regex_generated(text: str) -> None:
     assert paragraph_spans(text) == paragraph_spans_python(text)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(text_module, "_compiled_paragraphs", lambda: None)
+        assert paragraph_spans(text) == paragraph_spans_python(text)
+
+
+def test_compiled_paragraph_spans_takes_only_a_str() -> None:
+    if mark_scan.paragraph_spans is None:
+        pytest.skip("the compiled kernel is not built or is switched off")
+    with pytest.raises(TypeError, match="needs a str"):
+        mark_scan.paragraph_spans(b"a\nb")  # type: ignore[arg-type]

@@ -20,7 +20,9 @@
  * _TOKENIZED_HINTS[1:]; an apostrophe before three lower-case letters,
  * _ELISION_HINTS): as regex scans they stopped at every comma and full stop
  * of the text, or each searched it again. And every quote and bracket that
- * garble's unbalanced-quotes weighs (its _marks, nine str.find before).
+ * garble's unbalanced-quotes weighs (its _marks, nine str.find before),
+ * and where a paragraph starts with a lower-case character (what gives
+ * garble.lowercase-start something to look at besides _LOWER_HINT).
  *
  * It decides nothing: the Python side runs the exact patterns at each
  * candidate, so findings stay those of the patterns as long as the set is a
@@ -85,6 +87,9 @@ typedef struct {
     uint32_t always_mask, end_mask, end_comma_mask, follow_mask;
     uint32_t next_bits[128]; /* bit r of [c]: RULE_NEXT rule r takes a next word starting with c */
     Prefixes units, comma_next, stop_next;
+    /* a comma before blanks and one of comma_aux is a candidate only after a sentence-opening word of opening_det,
+       blanks and letters (see NAME##_after_opening) */
+    Prefixes comma_aux, opening_det;
     Prefixes colon_before, colon_next; /* the words right before a colon, or after it and blanks, that make it a candidate */
 } Scanner;
 
@@ -353,6 +358,47 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
+    /* d[start:end] is one of the words (whole, not a prefix) */                                        \
+    static int NAME##_is_one_of(const Prefixes *p, const TYPE *d, Py_ssize_t start, Py_ssize_t end)      \
+    {                                                                                                    \
+        for (Py_ssize_t k = 0; k < p->n; k++) {                                                          \
+            const char *w = p->chars + p->starts[k];                                                     \
+            Py_ssize_t j = 0;                                                                            \
+            while (w[j] && start + j < end && d[start + j] == (Py_UCS4)(uint8_t)w[j])                    \
+                j++;                                                                                     \
+            if (!w[j] && start + j == end)                                                               \
+                return 1;                                                                                \
+        }                                                                                                \
+        return 0;                                                                                        \
+    }                                                                                                    \
+                                                                                                         \
+    /* (?<=(?:^|[.!?]["”’]?[ \t]+)(?:opening_det)[ \t]+\p{L}+) at the comma at p, with \p{L} taken as an   \
+       ASCII letter or any character beyond ASCII (a superset; garble._after_opening_det is its twin) */ \
+    static int NAME##_after_opening(const Scanner *s, const TYPE *d, Py_ssize_t p)                      \
+    {                                                                                                    \
+        Py_ssize_t i = p;                                                                                \
+        while (i > 0 && (d[i - 1] >= 128 || is_ascii_letter(d[i - 1])))                                  \
+            i--;                                                                                         \
+        if (i == p || i == 0 || !is_blank(d[i - 1]))                                                     \
+            return 0;                                                                                    \
+        while (i > 0 && is_blank(d[i - 1]))                                                              \
+            i--;                                                                                         \
+        Py_ssize_t e = i;                                                                                \
+        while (i > 0 && d[i - 1] < 128 && is_ascii_letter(d[i - 1]))                                     \
+            i--;                                                                                         \
+        if (i == e || !NAME##_is_one_of(&s->opening_det, d, i, e))                                       \
+            return 0;                                                                                    \
+        if (i == 0 || d[i - 1] == '\n')                                                                  \
+            return 1;                                                                                    \
+        if (!is_blank(d[i - 1]))                                                                         \
+            return 0;                                                                                    \
+        while (i > 0 && is_blank(d[i - 1]))                                                              \
+            i--;                                                                                         \
+        if (i > 0 && (d[i - 1] == '"' || d[i - 1] == 0x201D || d[i - 1] == 0x2019))                      \
+            i--;                                                                                         \
+        return i > 0 && (d[i - 1] == '.' || d[i - 1] == '!' || d[i - 1] == '?');                         \
+    }                                                                                                    \
+                                                                                                         \
     /* (?=[ \t]+\d) at position q */                                                                    \
     static int NAME##_blanks_digit(const TYPE *d, Py_ssize_t n, Py_ssize_t q)                            \
     {                                                                                                    \
@@ -433,6 +479,8 @@ emit(PyObject *list, Py_ssize_t k)
                 return 1;                                                                                \
             if (NAME##_blanks_then(&s->comma_next, d, n, p + 1))                                         \
                 return 1;                                                                                \
+            if (NAME##_blanks_then(&s->comma_aux, d, n, p + 1) && NAME##_after_opening(s, d, p))         \
+                return 1;                                                                                \
         }                                                                                                \
         if (c == '.' && p >= 5 && is_letter(d[p - 1]) && is_letter(d[p - 2]) && is_letter(d[p - 3]) &&   \
             is_letter(d[p - 4]) && is_letter(d[p - 5]) && NAME##_blanks_then(&s->stop_next, d, n, p + 1)) \
@@ -481,12 +529,26 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
+    /* A line starts at q (the text's start or after a line break): emit where its paragraph starts when that    \
+       character is lower case (str.islower), unless a later line break comes first (it emits then), as     \
+       scrubber.text.paragraph_spans skips str.isspace characters to a paragraph's start */                  \
+    static int NAME##_lower_paragraph(const TYPE *d, Py_ssize_t n, Py_ssize_t q, PyObject *list)          \
+    {                                                                                                    \
+        while (q < n && d[q] != '\n' && Py_UNICODE_ISSPACE(d[q]))                                        \
+            q++;                                                                                         \
+        if (q < n && d[q] != '\n' && Py_UNICODE_ISLOWER(d[q]))                                           \
+            return emit(list, q);                                                                        \
+        return 0;                                                                                        \
+    }                                                                                                    \
+                                                                                                         \
     static int NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, PyObject **out)                       \
     {                                                                                                    \
         PyObject *stray = out[0], *order = out[1], *blank_mark = out[2], *space_quote = out[3];          \
         PyObject *lower_stop = out[4], *quote_lower = out[5], *marks = out[6], *bracket_blank = out[7];  \
-        PyObject *nt = out[8], *elision = out[9];                                                        \
+        PyObject *nt = out[8], *elision = out[9], *lower_start = out[10];                                \
         Py_ssize_t pair_end = 0, curly_pair_end = 0; /* where the last '' and the last ’’ ended */       \
+        if (NAME##_lower_paragraph(d, n, 0, lower_start) < 0)                                            \
+            return -1;                                                                                   \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
             p = NAME##_skip_letters(d, n, p); /* the common case: inside a word */                      \
             if (p >= n)                                                                                  \
@@ -498,6 +560,8 @@ emit(PyObject *list, Py_ssize_t k)
                     return -1;                                                                           \
                 continue;                                                                                \
             }                                                                                            \
+            if (c == '\n' && NAME##_lower_paragraph(d, n, p + 1, lower_start) < 0)                         \
+                return -1;                                                                               \
             /* exact: the quotes and brackets of garble's _MARKS ('' and ’’ found from the end of the    \
                last, as str.find does), and the hints [(\[][ \t], ['’]t(?<=[ \t]n..) and              \
                ['’](?=[^\W\d_A-Z]{3}) */                                                               \
@@ -573,7 +637,7 @@ DEFINE_SCAN(scan_ucs2, Py_UCS2)
 DEFINE_SCAN(scan_ucs4, Py_UCS4)
 
 /* the lists Scanner.scan returns, in order (mark_scan.Candidates names them) */
-enum { N_LISTS = 10 };
+enum { N_LISTS = 11 };
 
 static PyObject *
 Scanner_scan(Scanner *s, PyObject *text)
@@ -606,12 +670,21 @@ Scanner_scan(Scanner *s, PyObject *text)
     }
     if (r < 0)
         goto done;
-    if (!(result = PyTuple_New(N_LISTS)))
+    /* and a bit mask of the lists that are not empty: garble's matcher skips a detector on it, one test */
+    unsigned long present = 0;
+    for (int k = 0; k < N_LISTS; k++)
+        if (PyList_GET_SIZE(out[k]))
+            present |= 1ul << k;
+    PyObject *mask = PyLong_FromUnsignedLong(present);
+    if (!mask || !(result = PyTuple_New(N_LISTS + 1))) {
+        Py_XDECREF(mask);
         goto done;
+    }
     for (int k = 0; k < N_LISTS; k++) {
         PyTuple_SET_ITEM(result, k, out[k]);
         out[k] = NULL;
     }
+    PyTuple_SET_ITEM(result, N_LISTS, mask);
 done:
     for (int k = 0; k < N_LISTS; k++)
         Py_XDECREF(out[k]);
@@ -633,6 +706,8 @@ Scanner_dealloc(Scanner *s)
     PyMem_Free(s->words);
     free_prefixes(&s->units);
     free_prefixes(&s->comma_next);
+    free_prefixes(&s->comma_aux);
+    free_prefixes(&s->opening_det);
     free_prefixes(&s->stop_next);
     free_prefixes(&s->colon_before);
     free_prefixes(&s->colon_next);
@@ -827,10 +902,11 @@ rule_words(PyObject *rules)
 static PyObject *
 Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *names[] = {"stray_after", "units", "comma_next", "stop_next", "order_rules", "colon_before", "colon_next", NULL};
-    PyObject *stray_after, *units, *comma_next, *stop_next, *rules, *colon_before, *colon_next;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO:Scanner", names, &stray_after, &units, &comma_next, &stop_next,
-                                     &rules, &colon_before, &colon_next))
+    static char *names[] = {"stray_after", "units",       "comma_next", "stop_next",   "order_rules",
+                            "colon_before", "colon_next", "comma_aux",  "opening_det", NULL};
+    PyObject *stray_after, *units, *comma_next, *stop_next, *rules, *colon_before, *colon_next, *comma_aux, *opening_det;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOOOO:Scanner", names, &stray_after, &units, &comma_next, &stop_next,
+                                     &rules, &colon_before, &colon_next, &comma_aux, &opening_det))
         return NULL;
     Py_ssize_t n_after = PySequence_Size(stray_after);
     if (n_after < 0)
@@ -854,7 +930,9 @@ Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         build_prefixes(&s->units, units, "units") < 0 || build_prefixes(&s->comma_next, comma_next, "comma_next") < 0 ||
         build_prefixes(&s->stop_next, stop_next, "stop_next") < 0 ||
         build_prefixes(&s->colon_before, colon_before, "colon_before") < 0 ||
-        build_prefixes(&s->colon_next, colon_next, "colon_next") < 0)
+        build_prefixes(&s->colon_next, colon_next, "colon_next") < 0 ||
+        build_prefixes(&s->comma_aux, comma_aux, "comma_aux") < 0 ||
+        build_prefixes(&s->opening_det, opening_det, "opening_det") < 0)
         goto fail;
     return (PyObject *)s;
 fail:
@@ -864,9 +942,11 @@ fail:
 
 static PyMethodDef Scanner_methods[] = {
     {"scan", (PyCFunction)Scanner_scan, METH_O,
-     "scan(text) -> (stray, order, blank_mark, space_quote, lower_stop, quote_lower, marks, bracket_blank, nt, elision): "
+     "scan(text) -> (stray, order, blank_mark, space_quote, lower_stop, quote_lower, marks, bracket_blank, nt, elision, "
+     "lower_start, present): "
      "ascending candidate positions for garble's _STRAY_SCANS and _WORD_ORDER_SCAN, and the exact positions of garble's "
-     "quotes and brackets and of seven hint scans (see mark_scan.Candidates)."},
+     "quotes and brackets, of seven hint scans and of the paragraphs that start in lower case, and a bit mask of the lists "
+     "that are not empty (see mark_scan.Candidates)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2014,45 +2094,27 @@ in_ascii_set(Py_UCS4 c, const char *set)
     return c < 128 && c != 0 && strchr(set, (int)c) != NULL;
 }
 
-/* paragraph_marks(text, start, end, marks) -> (open_quotes, stray_close, bad_brackets): exactly what
- * garble._paragraph_marks gives for the offsets `marks` (ascending, inside text[start:end]) of its
- * quotes and brackets, where text[i] is the mark, or an apostrophe standing for a doubled '' or ’’.
+/* Weigh the marks at offsets marks[from:to] (a list of int, ascending, inside text[start:end]) of one
+ * paragraph, as garble._paragraph_marks does: append to the three lists (stack and quotes have room for
+ * to - from offsets). 0, or -1 with an exception.
  *
  * Why: that loop ran in Python for each of the 21,000 marks of perf-news (a few lookups and
  * comparisons each). The character tests are the str methods the Python uses: isspace
  * (Py_UNICODE_ISSPACE), isalnum (Py_UNICODE_ISALNUM) and isdigit (Py_UNICODE_ISDIGIT). */
-static PyObject *
-paragraph_marks(PyObject *module, PyObject *args)
+static int
+weigh_marks(int kind, const void *data, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end, PyObject *marks, Py_ssize_t from,
+            Py_ssize_t to, Py_ssize_t *stack, Py_ssize_t *quotes, PyObject *open_quotes, PyObject *stray_close,
+            PyObject *bad_brackets)
 {
-    (void)module;
-    PyObject *text, *marks;
-    Py_ssize_t start, end;
-    if (!PyArg_ParseTuple(args, "UnnO!:paragraph_marks", &text, &start, &end, &PyList_Type, &marks))
-        return NULL;
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(text) < 0)
-        return NULL;
-#endif
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = PyList_GET_SIZE(marks);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    PyObject *open_quotes = PyList_New(0), *stray_close = PyList_New(0), *bad_brackets = PyList_New(0), *result = NULL;
-    /* the open brackets: their offsets (and their characters) */
-    Py_ssize_t *stack = PyMem_New(Py_ssize_t, count ? count : 1), depth = 0;
-    Py_ssize_t *quotes = PyMem_New(Py_ssize_t, count ? count : 1), n_quotes = 0;
-    if (!open_quotes || !stray_close || !bad_brackets || !stack || !quotes) {
-        if (!PyErr_Occurred())
-            PyErr_NoMemory();
-        goto done;
-    }
+    Py_ssize_t depth = 0, n_quotes = 0;
 #define MARK_AT(k) PyUnicode_READ(kind, data, (k))
-    for (Py_ssize_t m = 0; m < count; m++) {
+    for (Py_ssize_t m = from; m < to; m++) {
         Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(marks, m));
         if (i == -1 && PyErr_Occurred())
-            goto done;
+            return -1;
         if (i < 0 || i >= n) {
             PyErr_SetString(PyExc_IndexError, "a mark's offset is outside the text");
-            goto done;
+            return -1;
         }
         Py_UCS4 c = MARK_AT(i);
         int doubled = c == '\'' || c == 0x2019;
@@ -2066,7 +2128,7 @@ paragraph_marks(PyObject *module, PyObject *args)
                 depth--;
             else if (!(c == ')' && (i - start <= 3 || (Py_UNICODE_ISSPACE(MARK_AT(i - 2)) && Py_UNICODE_ISALNUM(MARK_AT(i - 1))))) &&
                      emit(bad_brackets, i) < 0)
-                goto done;
+                return -1;
         }
         else {
             Py_UCS4 before = i > start ? MARK_AT(i - 1) : ' ';
@@ -2085,17 +2147,45 @@ paragraph_marks(PyObject *module, PyObject *args)
             else if (c == '"' && Py_UNICODE_ISDIGIT(before))
                 continue; /* 34" (inches) */
             else if (emit(stray_close, i) < 0)
-                goto done;
+                return -1;
         }
     }
 #undef MARK_AT
     for (Py_ssize_t k = 0; k < n_quotes; k++)
         if (emit(open_quotes, quotes[k]) < 0)
-            goto done;
+            return -1;
     for (Py_ssize_t k = 0; k < depth; k++)
         if (emit(bad_brackets, stack[k]) < 0)
-            goto done;
-    result = PyTuple_Pack(3, open_quotes, stray_close, bad_brackets);
+            return -1;
+    return 0;
+}
+
+/* paragraph_marks(text, start, end, marks) -> (open_quotes, stray_close, bad_brackets): exactly what
+ * garble._paragraph_marks gives for the offsets `marks` (ascending, inside text[start:end]) of its
+ * quotes and brackets, where text[i] is the mark, or an apostrophe standing for a doubled '' or ’’. */
+static PyObject *
+paragraph_marks(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *text, *marks;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "UnnO!:paragraph_marks", &text, &start, &end, &PyList_Type, &marks))
+        return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+#endif
+    Py_ssize_t count = PyList_GET_SIZE(marks);
+    PyObject *open_quotes = PyList_New(0), *stray_close = PyList_New(0), *bad_brackets = PyList_New(0), *result = NULL;
+    Py_ssize_t *stack = PyMem_New(Py_ssize_t, count ? count : 1), *quotes = PyMem_New(Py_ssize_t, count ? count : 1);
+    if (!open_quotes || !stray_close || !bad_brackets || !stack || !quotes) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    if (weigh_marks(PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), start, end, marks, 0, count, stack,
+                    quotes, open_quotes, stray_close, bad_brackets) == 0)
+        result = PyTuple_Pack(3, open_quotes, stray_close, bad_brackets);
 done:
     Py_XDECREF(open_quotes);
     Py_XDECREF(stray_close);
@@ -2103,6 +2193,127 @@ done:
     PyMem_Free(stack);
     PyMem_Free(quotes);
     return result;
+}
+
+/* The offset at marks[m] (an int), or -1 with an exception. */
+static inline Py_ssize_t
+offset_at(PyObject *marks, Py_ssize_t m)
+{
+    Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(marks, m));
+    if (i < 0 && !PyErr_Occurred())
+        PyErr_SetString(PyExc_IndexError, "a mark's offset is outside the text");
+    return i;
+}
+
+/* The (start, end) of paragraphs[k] into *start and *end; -1 with an exception. */
+static inline int
+span_at(PyObject *paragraphs, Py_ssize_t k, Py_ssize_t *start, Py_ssize_t *end)
+{
+    PyObject *span = PyList_GET_ITEM(paragraphs, k);
+    if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) != 2) {
+        PyErr_SetString(PyExc_TypeError, "a paragraph is a (start, end) tuple");
+        return -1;
+    }
+    *start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+    *end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* document_marks(text, marks, paragraphs) -> [(k, start, end, open_quotes, stray_close, bad_brackets), ...]:
+ * what garble._weighed_paragraphs gives: for each paragraph k (paragraphs: the document's (start, end)
+ * spans, ascending) holding one of the marks (the offsets of all the document's quotes and brackets,
+ * ascending) and not only doubled apostrophes, paragraph_marks of its marks, where one of the three
+ * lists is not empty.
+ *
+ * Why: most paragraphs are balanced; in Python each paragraph holding a mark cost a bisect, a slice,
+ * a test of its marks and a call (0.01 s on perf-news), for nothing but the few unbalanced ones. */
+static PyObject *
+document_marks(PyObject *module, PyObject *args)
+{
+    (void)module;
+    PyObject *text, *marks, *paragraphs;
+    if (!PyArg_ParseTuple(args, "UO!O!:document_marks", &text, &PyList_Type, &marks, &PyList_Type, &paragraphs))
+        return NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+#endif
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), count = PyList_GET_SIZE(marks), n_paragraphs = PyList_GET_SIZE(paragraphs);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *found = PyList_New(0), *open_quotes = NULL, *stray_close = NULL, *bad_brackets = NULL;
+    Py_ssize_t *stack = PyMem_New(Py_ssize_t, count ? count : 1), *quotes = PyMem_New(Py_ssize_t, count ? count : 1);
+    if (!found || !stack || !quotes) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto fail;
+    }
+    Py_ssize_t k = 0, m = 0;
+    while (m < count && n_paragraphs) {
+        Py_ssize_t i = offset_at(marks, m), start, end, next_start, next_end;
+        if (i < 0)
+            goto fail;
+        /* k = max(0, bisect_right(starts, i) - 1): the paragraph at i (the marks ascend, so k only grows) */
+        while (k + 1 < n_paragraphs) {
+            if (span_at(paragraphs, k + 1, &next_start, &next_end) < 0)
+                goto fail;
+            if (next_start > i)
+                break;
+            k++;
+        }
+        if (span_at(paragraphs, k, &start, &end) < 0)
+            goto fail;
+        /* j: the first mark at or past the paragraph's end; every mark of m..j-1 a doubled apostrophe? */
+        Py_ssize_t j = m;
+        int only_doubled = 1;
+        while (j < count) {
+            Py_ssize_t at = offset_at(marks, j);
+            if (at < 0)
+                goto fail;
+            if (at >= n) {
+                PyErr_SetString(PyExc_IndexError, "a mark's offset is outside the text");
+                goto fail;
+            }
+            if (at >= end)
+                break;
+            Py_UCS4 c = PyUnicode_READ(kind, data, at);
+            only_doubled &= c == '\'' || c == 0x2019;
+            j++;
+        }
+        if (j == m) { /* a mark past its paragraph's end (never: a mark is no white space); left out */
+            m++;
+            continue;
+        }
+        if (!only_doubled) {
+            if (!(open_quotes = PyList_New(0)) || !(stray_close = PyList_New(0)) || !(bad_brackets = PyList_New(0)))
+                goto fail;
+            if (weigh_marks(kind, data, n, start, end, marks, m, j, stack, quotes, open_quotes, stray_close, bad_brackets) < 0)
+                goto fail;
+            if (PyList_GET_SIZE(open_quotes) || PyList_GET_SIZE(stray_close) || PyList_GET_SIZE(bad_brackets)) {
+                PyObject *item = Py_BuildValue("(nnnOOO)", k, start, end, open_quotes, stray_close, bad_brackets);
+                if (!item || PyList_Append(found, item) < 0) {
+                    Py_XDECREF(item);
+                    goto fail;
+                }
+                Py_DECREF(item);
+            }
+            Py_CLEAR(open_quotes);
+            Py_CLEAR(stray_close);
+            Py_CLEAR(bad_brackets);
+        }
+        m = j;
+    }
+    PyMem_Free(stack);
+    PyMem_Free(quotes);
+    return found;
+fail:
+    Py_XDECREF(found);
+    Py_XDECREF(open_quotes);
+    Py_XDECREF(stray_close);
+    Py_XDECREF(bad_brackets);
+    PyMem_Free(stack);
+    PyMem_Free(quotes);
+    return NULL;
 }
 
 /* ---- a document's run bytes (garble's lower_run_bytes) ----------------------------------------- */
@@ -2200,6 +2411,113 @@ done:
     return result;
 }
 
+/* ---- a document's paragraphs (scrubber.text.paragraph_spans) -------------------------------- */
+
+/* Append (start, end) of each paragraph of d[0:n] to list: a line (up to '\n') holding a character
+ * str.isspace does not take, less its outer str.isspace characters. 0, or -1 with an exception. */
+/* The first '\n' of d[p:n], or n: memchr for one byte a character, SSE2 eight characters at a time for two
+ * (most documents are one or the other; the lines are long). */
+static inline Py_ssize_t
+next_newline_ucs1(const Py_UCS1 *d, Py_ssize_t n, Py_ssize_t p)
+{
+    const Py_UCS1 *hit = p < n ? memchr(d + p, '\n', (size_t)(n - p)) : NULL;
+    return hit ? hit - d : n;
+}
+
+static inline Py_ssize_t
+next_newline_ucs2(const Py_UCS2 *d, Py_ssize_t n, Py_ssize_t p)
+{
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi16('\n');
+    for (; p + 8 <= n; p += 8) {
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(d + p)), nl));
+        if (m)
+            return p + __builtin_ctz(m) / 2;
+    }
+#endif
+    while (p < n && d[p] != '\n')
+        p++;
+    return p;
+}
+
+static inline Py_ssize_t
+next_newline_ucs4(const Py_UCS4 *d, Py_ssize_t n, Py_ssize_t p)
+{
+    while (p < n && d[p] != '\n')
+        p++;
+    return p;
+}
+
+#define DEFINE_PARAGRAPHS(KIND, TYPE)                                                                    \
+    static int paragraphs_##KIND(const TYPE *d, Py_ssize_t n, PyObject *list)                            \
+    {                                                                                                    \
+        Py_ssize_t pos = 0;                                                                              \
+        for (;;) {                                                                                       \
+            Py_ssize_t start = pos;                                                                      \
+            while (start < n && Py_UNICODE_ISSPACE(d[start]))                                            \
+                start++;                                                                                 \
+            if (start >= n)                                                                              \
+                return 0;                                                                                \
+            Py_ssize_t nl = next_newline_##KIND(d, n, start + 1); /* (d[start] is no space: no '\n') */  \
+            Py_ssize_t end = nl;                                                                         \
+            while (end > start && Py_UNICODE_ISSPACE(d[end - 1]))                                        \
+                end--;                                                                                   \
+            PyObject *span = Py_BuildValue("(nn)", start, end);                                          \
+            if (!span || PyList_Append(list, span) < 0) {                                                \
+                Py_XDECREF(span);                                                                        \
+                return -1;                                                                               \
+            }                                                                                            \
+            Py_DECREF(span);                                                                             \
+            if (nl >= n)                                                                                 \
+                return 0;                                                                                \
+            pos = nl + 1;                                                                                \
+        }                                                                                                \
+    }
+
+DEFINE_PARAGRAPHS(ucs1, Py_UCS1)
+DEFINE_PARAGRAPHS(ucs2, Py_UCS2)
+DEFINE_PARAGRAPHS(ucs4, Py_UCS4)
+
+/* paragraph_spans(text) -> [(start, end), ...]: scrubber.text.paragraph_spans_python.
+ *
+ * Why: news documents are a few long lines; in Python each paragraph cost a regex match, a find, a
+ * slice and a strip test (5 ms a pass over perf-news for its 5,600 paragraphs). */
+static PyObject *
+paragraph_spans(PyObject *module, PyObject *text)
+{
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "paragraph_spans() needs a str, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+#endif
+    PyObject *list = PyList_New(0);
+    if (!list)
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const void *data = PyUnicode_DATA(text);
+    int r;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        r = paragraphs_ucs1((const Py_UCS1 *)data, n, list);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        r = paragraphs_ucs2((const Py_UCS2 *)data, n, list);
+        break;
+    default:
+        r = paragraphs_ucs4((const Py_UCS4 *)data, n, list);
+        break;
+    }
+    if (r < 0) {
+        Py_DECREF(list);
+        return NULL;
+    }
+    return list;
+}
+
 static PyMethodDef module_methods[] = {
     {"equal_neighbours", (PyCFunction)equal_neighbours, METH_O,
      "equal_neighbours(data) -> (the runs of data.split() equal to the next one, whether some runs[j + 1] == runs[j + 3] "
@@ -2207,6 +2525,12 @@ static PyMethodDef module_methods[] = {
     {"paragraph_marks", (PyCFunction)paragraph_marks, METH_VARARGS,
      "paragraph_marks(text, start, end, marks) -> (unclosed quote offsets, closing quotes without opening, unbalanced "
      "bracket offsets): garble._paragraph_marks."},
+    {"document_marks", (PyCFunction)document_marks, METH_VARARGS,
+     "document_marks(text, marks, paragraphs) -> [(k, start, end, open_quotes, stray_close, bad_brackets), ...]: "
+     "garble._weighed_paragraphs, the paragraphs whose quotes or brackets do not balance."},
+    {"paragraph_spans", (PyCFunction)paragraph_spans, METH_O,
+     "paragraph_spans(text) -> [(start, end), ...]: scrubber.text.paragraph_spans_python, each non-blank line less its outer "
+     "white space."},
     {"run_form", (PyCFunction)run_form, METH_VARARGS,
      "run_form(text, replace, refuse, table, letters) -> (form, form.translate(letters)) or None: the text's characters "
      "through replace (beyond ASCII) and table, as bytes; None if it holds refuse or another character beyond ASCII."},

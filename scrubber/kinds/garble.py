@@ -24,7 +24,6 @@ off for documents in other languages (:mod:`scrubber.kinds.language`).
 
 from __future__ import annotations
 
-import json
 import re
 import string
 import sys
@@ -33,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, compress, count, repeat
+from json.encoder import encode_basestring
 from operator import eq
 from typing import Any
 
@@ -46,7 +46,7 @@ from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec,
 from .by_mark import ByMark
 from .language import HINT_WORDS, document_language, foreign_sentence
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words
-from .mark_scan import Candidates, MarkScan, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
+from .mark_scan import Candidates, MarkScan, document_marks, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
 from .mark_scan import run_form as kernel_run_form
 from .unicode import mojibake_between
 from .word_pairs import pair_model
@@ -591,18 +591,61 @@ _STRAY_SCANS = (
         re.X,
     ),
     re.compile(
-        rf""",(?:(?<=\d,)(?=[ \t]+(?:{_UNITS}))|(?<=by,)|(?<=upon,)|(?<=['’]s,)|(?=[ \t]+(?:{_MONTHS}|{_AUX})))
+        rf""",(?:(?<=\d,)(?=[ \t]+(?:{_UNITS}))|(?<=by,)|(?<=upon,)|(?<=['’]s,)|(?=[ \t]+(?:{_MONTHS})))
           | \.(?<=[^\W\d_]{{5}}\.)(?=[ \t]+(?:{_FUNCTION_AFTER_STOP}))""",
         re.X,
     ),
 )
 
 
+#: a comma before an auxiliary: a branch of :data:`_STRAY` takes it only after a sentence's opening
+#: determiner and one word (``Each temple, had``), which :func:`_after_opening_det` tests; a scan for the
+#: comma alone found 1,750 places on perf-news for one match
+_COMMA_AUX = re.compile(rf",(?=[ \t]+(?:{_AUX}))")
+_OPENING_DETS = frozenset(_OPENING_DET.split("|"))
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+
+
+def _after_opening_det(text: str, p: int) -> bool:
+    r"""Whether ``(?<=(?:^|[.!?]["”’]?[ \t]+)(?:{_OPENING_DET})[ \t]+\p{L}+)`` can hold at the comma at ``p``.
+
+    ``\p{L}`` is taken as an ASCII letter or any character beyond ASCII (a
+    superset: ``re`` has no class that is the regex module's ``\p{L}``).
+    The twin of the kernel's ``after_opening``: walking back from the comma
+    costs a few steps where a scan from every line's start cost a pass.
+    """
+    i = p
+    while i > 0 and (text[i - 1] >= "\x80" or text[i - 1] in _ASCII_LETTERS):
+        i -= 1
+    if i == p or i == 0 or text[i - 1] not in " \t":
+        return False
+    end = i = _blank_run_start(text, i)
+    while i > 0 and text[i - 1] in _ASCII_LETTERS:
+        i -= 1
+    if text[i:end] not in _OPENING_DETS:
+        return False
+    if i == 0 or text[i - 1] == "\n":  # (``^``: the regex module's multi-line ``^`` follows ``\n`` alone)
+        return True
+    if text[i - 1] not in " \t":
+        return False
+    i = _blank_run_start(text, i)
+    if i > 0 and text[i - 1] in '"”’':
+        i -= 1
+    return i > 0 and text[i - 1] in ".!?"
+
+
+def _stray_scan_positions(text: str) -> list[int]:
+    """Where the pure Python scans find a place :data:`_STRAY` may match, ascending (the compiled kernel finds these and a few more)."""
+    found = {m.start() for scan in _STRAY_SCANS for m in scan.finditer(text)}
+    found.update(p for m in _COMMA_AUX.finditer(text) if _after_opening_det(text, p := m.start()))
+    return sorted(found)
+
+
 def _stray_positions(text: str) -> list[int]:
     """Where :data:`_STRAY` may match, ascending: the scans' positions, or a superset of them from the compiled kernel."""
     if (kernel := _mark_scan()) is not None:
         return kernel.candidates(text).stray
-    return sorted({m.start() for scan in _STRAY_SCANS for m in scan.finditer(text)})
+    return _stray_scan_positions(text)
 
 
 def _stray_matches(text: str) -> list[Any]:
@@ -1729,7 +1772,9 @@ def _mark_scan_tables() -> dict[str, Any]:
     return {
         "stray_after": _NO_MARK_AFTER.split("|"),
         "units": _UNITS.split("|"),
-        "comma_next": f"{_MONTHS}|{_AUX}".split("|"),
+        "comma_next": _MONTHS.split("|"),
+        "comma_aux": _AUX.split("|"),
+        "opening_det": _OPENING_DET.split("|"),
         "stop_next": _FUNCTION_AFTER_STOP.split("|"),
         "colon_before": _COLON_BEFORE.split("|"),
         "colon_next": _COLON_NEXT.split("|"),
@@ -1907,6 +1952,29 @@ def _paragraph_marks(text: str, start: int, end: int, marks: list[int]) -> tuple
     return open_quotes, stray_close, bad_brackets
 
 
+WeighedParagraph = tuple[int, int, int, list[int], list[int], list[int]]
+
+
+def _weighed_paragraphs(text: str, seg: LazySegmentation) -> list[WeighedParagraph]:
+    """``(k, start, end, open_quotes, stray_close, bad_brackets)`` of each paragraph whose quotes or brackets do not balance, in order.
+
+    :func:`_paragraph_marks` of each paragraph holding a quote or a bracket
+    (``''`` and ``’’`` alone are not looked at), kept where one of its three
+    lists is not empty. In C when built (:data:`~.mark_scan.document_marks`,
+    one call per document: most paragraphs balance); this is its reference.
+    """
+    if document_marks is not None:
+        return document_marks(text, _mark_offsets(text), seg.paragraphs)
+    weighed = []
+    for k, p_start, p_end, marks in _marks_by_paragraph(text, seg):
+        if all(text[i] in _DOUBLED for i in marks):
+            continue  # no quote or bracket ('' and ’’ alone are not looked at)
+        open_quotes, stray_close, bad_brackets = (paragraph_marks or _paragraph_marks)(text, p_start, p_end, marks)
+        if open_quotes or stray_close or bad_brackets:
+            weighed.append((k, p_start, p_end, open_quotes, stray_close, bad_brackets))
+    return weighed
+
+
 def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """Quotes or brackets left open, or closed without opening, within a paragraph.
 
@@ -1915,10 +1983,7 @@ def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[st
     not flagged.
     """
     text = ctx.text
-    for k, p_start, p_end, marks in _marks_by_paragraph(text, seg):
-        if all(text[i] in _DOUBLED for i in marks):
-            continue  # no quote or bracket ('' and ’’ alone are not looked at)
-        open_quotes, stray_close, bad_brackets = (paragraph_marks or _paragraph_marks)(text, p_start, p_end, marks)
+    for k, p_start, p_end, open_quotes, stray_close, bad_brackets in _weighed_paragraphs(text, seg):
         if open_quotes:
             paras = seg.paragraphs
             runs_on = k + 1 < len(paras) and text[paras[k + 1][0]] in '"“'
@@ -1934,8 +1999,6 @@ def unbalanced_quotes(ctx: DocContext, seg: LazySegmentation, params: Mapping[st
 # -- a paragraph cut off mid-sentence -------------------------------------------------
 
 _TERMINAL = frozenset(".!?…\"”’')]:;—–-*")
-#: the cut-off fragment opens with one of these, so a paragraph without one is never cut off
-_QUOTE_OPENER = re.compile('["“]')
 
 
 def cut_off(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
@@ -1952,8 +2015,8 @@ def cut_off(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -
     paras = seg.paragraphs
     max_words = 12
     for k, (p_start, p_end) in enumerate(paras[:-1]):
-        if text[p_end - 1] in _TERMINAL or not _QUOTE_OPENER.search(text, p_start, p_end):
-            continue  # cheap tests first: only then split the paragraph into sentences
+        if text[p_end - 1] in _TERMINAL or (text.find('"', p_start, p_end) < 0 and text.find("“", p_start, p_end) < 0):
+            continue  # cheap tests first (the fragment opens with " or “; str.find skips to them): only then split the paragraph
         sentences = seg.sentences_of(k)
         if len(sentences) < 2:
             continue
@@ -1979,7 +2042,8 @@ class Detector:
 
 DETECTORS: dict[str, Detector] = {
     "orphan-punctuation": Detector(orphan_punctuation, False, hints=("blank_mark",)),
-    "lowercase-start": Detector(lowercase_start, True),
+    # (a match of _LOWER_AFTER_STOP holds a lower_stop hint, and a paragraph is flagged only after one that starts in lower case)
+    "lowercase-start": Detector(lowercase_start, True, hints=("lower_stop", "lower_start")),
     "after-closing-quote": Detector(after_closing_quote, True, hints=("quote_lower",)),
     "space-before-quote": Detector(space_before_quote, True, hints=("space_quote",)),
     "tokenized": Detector(tokenized, True, hints=("blank_mark", "bracket_blank", "nt")),
@@ -1994,6 +2058,15 @@ DETECTORS: dict[str, Detector] = {
     "cut-off": Detector(cut_off, False, hints=("marks",)),
     "foreign-sentence": Detector(foreign_sentence, False, ("min_words", "min_probability")),
 }
+
+
+#: the bit of :class:`GarbleMatcher`'s mask of a detector without hints, beyond those of the :class:`~.mark_scan.Candidates` lists
+_UNGATED = 1 << Candidates._fields.index("present")
+
+
+def _hint_mask(hints: tuple[str, ...]) -> int:
+    """The bits of ``Candidates.present`` that stand for ``hints`` (:data:`_UNGATED` for none: the detector always runs)."""
+    return sum(1 << Candidates._fields.index(h) for h in hints) if hints else _UNGATED
 
 
 class GarbleMatcher(Matcher):
@@ -2015,10 +2088,8 @@ class GarbleMatcher(Matcher):
                 raise PackError(f"{spec.where()}: detector {name!r} takes no parameter(s) {', '.join(sorted(extra))}")
             self.detectors.append((spec, det))
         #: what :meth:`find` reads of each detector, unpacked once (it runs every detector on every document):
-        #: its hints as indexes into :class:`~.mark_scan.Candidates`
-        self._runs = [
-            (spec, det.fn, spec.params, det.english_only, tuple(map(Candidates._fields.index, det.hints))) for spec, det in self.detectors
-        ]
+        #: its hints as a bit mask of :class:`~.mark_scan.Candidates` fields (``present``'s bits), or :data:`_UNGATED`
+        self._runs = [(spec, det.fn, spec.params, det.english_only, _hint_mask(det.hints)) for spec, det in self.detectors]
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
@@ -2027,9 +2098,10 @@ class GarbleMatcher(Matcher):
         seg = segmentation(ctx)
         english: bool | None = None
         per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
-        found = None if (kernel := _mark_scan()) is None else kernel.candidates(text)
+        # the hints the text holds (every bit, where the pure Python scans run), and the bit of the detectors without hints
+        present = -1 if (kernel := _mark_scan()) is None else kernel.candidates(text).present | _UNGATED
         for spec, fn, params, english_only, hints in self._runs:
-            if hints and found is not None and not any(map(found.__getitem__, hints)):
+            if not hints & present:
                 continue  # none of the hints its matches hold: it would find nothing
             if english_only:
                 if english is None:
@@ -2045,29 +2117,52 @@ class GarbleMatcher(Matcher):
 
     @staticmethod
     def _finding(sentence: Span, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
+        """The flag of one sentence: the strongest rule, every distinct reason in the order of its spot, the spots as JSON."""
+        if len(hits) > 1:  # (most flagged sentences hold one spot)
+            hits = sorted(hits, key=_spot_start)
         best: dict[str, RuleSpec] = {}
-        reasons: list[str] = []
-        ordered = sorted(hits, key=lambda h: h[1][0])
-        for spec, (_, _, reason) in ordered:
+        for spec, _ in hits:
             best.setdefault(spec.id, spec)
-            if reason not in reasons:
-                reasons.append(reason)
-        top = max(best.values(), key=lambda sp: (sp.confidence, -sp.priority, sp.id))
-        detail = _DETAIL_JSON.encode([{"rule": spec.id, "start": a, "end": b, "reason": r} for spec, (a, b, r) in ordered])
+        top = max(best.values(), key=_strength) if len(best) > 1 else next(iter(best.values()))
         return Finding(
             rule=top.id,
             start=sentence[0],
             end=sentence[1],
             replacement=None,
-            message="; ".join(reasons),
-            confidence=round(sentence_score(sp.confidence for sp in best.values()), 4),
+            message="; ".join(dict.fromkeys([reason for _, (_, _, reason) in hits])),  # (each distinct reason once, in order)
+            confidence=round(sentence_score([sp.confidence for sp in best.values()]), 4),
             safe=False,
-            detail=detail,
+            detail=_detail(hits),
         )
 
 
-#: what ``json.dumps(value, ensure_ascii=False)`` does, without making an encoder per call
-_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False)
+def _spot_start(hit: tuple[RuleSpec, Spot]) -> int:
+    return hit[1][0]
+
+
+def _strength(spec: RuleSpec) -> tuple[float, int, str]:
+    """Which rule names a flagged sentence: the most confident, then the first by priority, then by id."""
+    return spec.confidence, -spec.priority, spec.id
+
+
+def _detail(hits: list[tuple[RuleSpec, Spot]]) -> str:
+    """``json.dumps([{"rule": id, "start": a, "end": b, "reason": r}, ...], ensure_ascii=False)`` of the spots, written out.
+
+    The strings go through the encoder's own :func:`json.encoder.encode_basestring`
+    and the offsets are ints, so the text is the encoder's, without its
+    walk over a list of dicts made for it (a third of the cost of a flag).
+    """
+    return (
+        "["
+        + ", ".join(
+            [f'{{"rule": {_json_str(spec.id)}, "start": {a:d}, "end": {b:d}, "reason": {_json_str(r)}}}' for spec, (a, b, r) in hits]
+        )
+        + "]"
+    )
+
+
+#: a str as JSON with ``ensure_ascii=False``: what ``json.JSONEncoder(ensure_ascii=False)`` writes a str with
+_json_str = encode_basestring
 
 
 @register

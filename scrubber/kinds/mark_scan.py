@@ -73,6 +73,10 @@ class Candidates(NamedTuple):
     nt: list[int]
     #: exactly where one of garble's ``_ELISION_HINTS`` matches: an apostrophe before three lower-case letters
     elision: list[int]
+    #: exactly where a paragraph of :func:`scrubber.text.paragraph_spans` starts with a character ``str.islower`` takes
+    lower_start: list[int]
+    #: bit ``k`` set where list ``k`` above is not empty (so a detector whose hints are all empty is skipped in one test)
+    present: int
 
 
 class MarkScan:
@@ -100,6 +104,8 @@ def mark_scan(
     order_rules: Sequence[OrderRule],
     colon_before: Sequence[str],
     colon_next: Sequence[str],
+    comma_aux: Sequence[str],
+    opening_det: Sequence[str],
 ) -> MarkScan | None:
     """The compiled scan built from these word lists, or None where the pure Python scans run (see :func:`scan_implementation`)."""
     if _kernel is None or FORCED_PURE:
@@ -113,6 +119,8 @@ def mark_scan(
             order_rules=order_rules,
             colon_before=colon_before,
             colon_next=colon_next,
+            comma_aux=comma_aux,
+            opening_det=opening_det,
         )
     )
 
@@ -171,12 +179,22 @@ paragraph_marks: Callable[[str, int, int, list[int]], tuple[list[int], list[int]
     _kernel.paragraph_marks if _COMPILED else None  # type: ignore[union-attr]
 )
 
+#: ``document_marks(text, marks, paragraphs)``: garble's ``_weighed_paragraphs`` in C when built (None: the
+#: Python loop runs, the reference), for the offsets of a document's quotes and brackets and its paragraphs
+document_marks: Callable[[str, list[int], list[tuple[int, int]]], list[tuple[int, int, int, list[int], list[int], list[int]]]] | None = (
+    _kernel.document_marks if _COMPILED else None  # type: ignore[union-attr]
+)
+
 
 #: ``run_form(text, replace, refuse, table, letters)``: a document's run bytes and its letters in one pass, when
 #: built (None: garble makes them with :func:`~scrubber.wordruns.run_bytes` and ``bytes.translate``, the reference)
 run_form: Callable[[str, dict[str, str], str, bytes, bytes], tuple[bytes, bytes] | None] | None = (
     _kernel.run_form if _COMPILED else None  # type: ignore[union-attr]
 )
+
+
+#: ``paragraph_spans(text)``: :func:`scrubber.text.paragraph_spans_python` in C when built (None: the Python one runs)
+paragraph_spans: Callable[[str], list[tuple[int, int]]] | None = _kernel.paragraph_spans if _COMPILED else None  # type: ignore[union-attr]
 
 
 # -- the share of common words -----------------------------------------------------------------
