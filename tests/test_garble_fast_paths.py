@@ -538,6 +538,7 @@ def repeated_phrase_spans(text: str) -> list[tuple[int, int]]:
         "it’s on it’s on, on it on it-on it, on it’s",
         "7the court the court the court",
         "The   big dog,   The   big dog",
+        "  a b, a b  " + " x y x y" * 5 + ", ab b b, b",  # more hits than _PHRASE_SPLITS_MAX: the offsets of all runs
         "",
     ],
 )

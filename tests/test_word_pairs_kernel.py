@@ -236,6 +236,33 @@ def test_the_kernel_runs_when_built() -> None:
 
 
 @needs_kernel
+def test_the_real_model_takes_the_plain_scan(scanner: object) -> None:
+    """Every word of the real model is a-z: the kernel's plain scan runs on it, and the made-up model (non-ASCII words, NUL) takes the general one."""
+    assert scanner.plain  # type: ignore[attr-defined]
+    assert not small_model().kernel().plain  # type: ignore[union-attr]
+    plain_small = PairModel(["the", "of", "abcdefghijklmnopq"], [0.0, 3.5, 3.1, -1.0], {1 << word_pairs._SHIFT | 2: 1.35})
+    assert plain_small.kernel().plain  # type: ignore[union-attr]
+    for text in ["the of the", "of the abcdefghijklmnopq the of zebra of", "abcdefghijklmnopq of. the of", "of the\0of", "“of” the of"]:
+        assert exact(plain_small.kernel().lowest_run(text)) == exact(plain_small._lowest_run_python(text))  # type: ignore[union-attr]
+
+
+@needs_kernel
+@pytest.mark.parametrize("wide", ["", "“"], ids=["1-byte", "2-byte"])
+def test_words_at_the_edges_of_blocks(scanner: object, wide: str) -> None:
+    """The plain scan reads 64 characters at a time: words of 1 to 21 letters that start, cross or end at a block's edge,
+    followed by a space, a mark, a capital, an apostrophe, a letter beyond ASCII or the text's end."""
+    model = pair_model()
+    by_length = {len(w): w for w in reversed(model.words[1:])}  # the commonest word of each length (none of 21)
+    words = [by_length.get(length, "x" * length) for length in range(1, 22)] + ["The", "didn't", "café"]
+    lead = wide + "of the said that it was " * 8
+    for start in range(52, 70):
+        for word in words:
+            for after in [" ", ".", "\n", "A", "'", "é", "\u3000", ""]:
+                for text in [f"{lead[:start]} {word}{after} of the", f"{lead[:start]}{word}{after}", f"{lead[:start]} {word}{after}the"]:
+                    assert exact(scanner.lowest_run(text)) == exact(model._lowest_run_python(text)), text  # type: ignore[attr-defined]
+
+
+@needs_kernel
 def test_the_scan_keeps_no_reference_and_leaks_no_memory(scanner: object) -> None:
     assert_no_leak(scanner.lowest_run, "the court said, of the the of “the” rule 😀 " * 20, lambda: small_model().kernel())  # type: ignore[attr-defined]
 

@@ -93,6 +93,29 @@ def test_equal_neighbours_on_any_bytes(data: bytes) -> None:
     assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
 
 
+#: runs of 1 to 70 bytes (the kernel compares a run's length and first 8 bytes first, and reads 64 bytes at a time)
+_long_runs = st.sampled_from([b"a", b"ab", b"aab", b"abcdefgh", b"abcdefghi", b"xbcdefghi", b"abcdefgh\x01", b"x" * 64, b"x" * 70, b"the"])
+_blanks = st.sampled_from([b" ", b" ", b"  ", b"\t", b"\n ", b" " * 9, b" " * 64])
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_long_runs, _blanks), max_size=60).map(lambda pairs: b"".join(run + blank for run, blank in pairs)), st.booleans()
+)
+def test_equal_neighbours_across_blocks(data: bytes, trim: bool) -> None:
+    data = data.rstrip() if trim else data  # (a run at the very end, or blanks)
+    assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
+
+
+@needs_kernel
+@pytest.mark.parametrize("lead", range(52, 72))
+def test_equal_neighbours_at_the_edges_of_blocks(lead: int) -> None:
+    for tail in [b" ab ab", b"ab ab", b" abcdefghi abcdefghi", b" the court x the court", b" ab abc", b" abcdefghi abcdefghj", b" ab"]:
+        for data in [b"x" * lead + tail, b"q " * (lead // 2) + tail, b"x" * lead + tail + b" " + b"y" * 70]:
+            assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
+
+
 @needs_kernel
 def test_equal_neighbours_keeps_no_reference_and_leaks_no_memory() -> None:
     assert_no_leak(mark_scan._kernel.equal_neighbours, b"the court the court food food " * 50, lambda: None)  # type: ignore[union-attr]

@@ -92,6 +92,7 @@ typedef struct {
     uint8_t latin_class[256];
     uint8_t latin_info[256]; /* class | WORD_OK | SHORT_OK */
     int plain_lower; /* 1 if every ASCII lower-case letter stands for itself and is WORD | WORD_OK | SHORT_OK */
+    int plain;       /* 1 if only a run of a-z can be a word of the table, and a mark's id is 0 (the plain scan) */
     Py_ssize_t n_special;
     Py_UCS4 *special_from;
     Py_UCS4 *special_to;
@@ -476,6 +477,280 @@ DEFINE_SCAN(scan_ucs1, tokens_ucs1, word_id_ucs1, Py_UCS1)
 DEFINE_SCAN(scan_ucs2, tokens_ucs2, word_id_ucs2, Py_UCS2)
 DEFINE_SCAN(scan_ucs4, tokens_ucs4, word_id_ucs4, Py_UCS4)
 
+/* ---- the scan of a plain model ---------------------------------------------------------
+ *
+ * Every word of the real model is lower-case ASCII letters, and no other character stands for
+ * one (Scanner.plain): then a word has an id only if it is a run of a-z between separators
+ * (whitespace, a mark, the text's ends), and any other word or mark only breaks the chain of
+ * pairs. The scan above read every character with a branch on what it is; this one reads a block
+ * of 64 characters at a time into bit masks (its lower-case letters and its spaces with SSE2, the
+ * few other characters one by one through the same tables), then walks its words and marks with
+ * ctz: a word's end, whether it holds anything but a-z, and its packed letters come from the masks
+ * and one load, without a branch per character. Only the candidate words go on to the lookups,
+ * each saying whether the word before it was one too; the pairs, their weights and the additions
+ * are those of the scan above, in the same order. (1- and 2-byte strings; a 4-byte one, a rare
+ * emoji or old script, takes the scan above.) */
+
+enum { BLOCK = 64, PLAIN_ROOM = CHUNK + BLOCK / 2 + 4 }; /* a block ends at most 32 words and an open one */
+
+/* A candidate word of a plain scan: where it is, and whether the token before it was a candidate too. */
+typedef struct {
+    Py_ssize_t start;
+    Py_ssize_t length;
+    int follows;
+} Candidate;
+
+/* (1 << n) - 1 for n in 0..64 */
+static inline uint64_t
+low_bits(Py_ssize_t n)
+{
+    return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
+#if defined(__SSE2__)
+/* bit k: byte k of v is a lower-case ASCII letter (*lower) or a space (*space) */
+static inline void
+lower_space16(__m128i v, unsigned *lower, unsigned *space)
+{
+    __m128i t = _mm_sub_epi8(v, _mm_set1_epi8('a'));
+    *lower = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(25)), t));
+    *space = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+}
+#endif
+
+/* The letters of a short candidate word (1..16 characters, all a-z) packed as a short word's. */
+#define DEFINE_PACK(NAME, TYPE, LOAD16)                                                         \
+    static inline void NAME(const TYPE *d, Py_ssize_t n, Py_ssize_t start, Py_ssize_t length,   \
+                            uint64_t *a, uint64_t *b)                                           \
+    {                                                                                           \
+        uint64_t lo = 0, hi = 0;                                                                \
+        if (start + 16 <= n) {                                                                  \
+            LOAD16                                                                              \
+        }                                                                                       \
+        else {                                                                                  \
+            for (Py_ssize_t q = 0; q < length; q++) {                                           \
+                if (q < 8)                                                                      \
+                    lo |= (uint64_t)d[start + q] << (8 * q);                                    \
+                else                                                                            \
+                    hi |= (uint64_t)d[start + q] << (8 * (q - 8));                              \
+            }                                                                                   \
+        }                                                                                       \
+        *a = length >= 8 ? lo : lo & low_bits(8 * length);                                      \
+        *b = length <= 8 ? 0 : hi & low_bits(8 * (length - 8));                                \
+    }
+#if defined(__SSE2__)
+DEFINE_PACK(pack_ucs1, Py_UCS1, {
+    __m128i v = _mm_loadu_si128((const __m128i *)(d + start));
+    lo = (uint64_t)_mm_cvtsi128_si64(v);
+    hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+})
+DEFINE_PACK(pack_ucs2, Py_UCS2, {
+    __m128i v = _mm_packus_epi16(_mm_loadu_si128((const __m128i *)(d + start)),
+                                 _mm_loadu_si128((const __m128i *)(d + start + 8)));
+    lo = (uint64_t)_mm_cvtsi128_si64(v);
+    hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
+})
+#else
+DEFINE_PACK(pack_ucs1, Py_UCS1, { memcpy(&lo, d + start, 8); memcpy(&hi, d + start + 8, 8); })
+DEFINE_PACK(pack_ucs2, Py_UCS2, {
+    for (int q = 0; q < 8; q++) {
+        lo |= (uint64_t)(uint8_t)d[start + q] << (8 * q);
+        hi |= (uint64_t)(uint8_t)d[start + 8 + q] << (8 * q);
+    }
+})
+#endif
+
+/* Where a plain scan stands between two calls of its block reader. */
+typedef struct {
+    Py_ssize_t k;     /* the next block's first character */
+    Py_ssize_t open;  /* start of a word running on past the last block, -1 if none */
+    int open_good;    /* whether it is all a-z so far */
+    int follows;      /* whether the last token was a candidate word */
+    Py_ssize_t words; /* tokens so far (words and marks) */
+} PlainCursor;
+
+#define DEFINE_PLAIN_SCAN(NAME, TYPE, WORD_ID, PACK, MASKS16)                                   \
+    /* masks of data[k:k+64] (fewer at the text's end: the rest counts as space) */             \
+    static inline void NAME##_masks(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t k, \
+                                    uint64_t *word, uint64_t *bad, uint64_t *mark)              \
+    {                                                                                           \
+        uint64_t lower = 0, space = 0, valid = ~(uint64_t)0;                                    \
+        if (k + BLOCK <= n) {                                                                   \
+            for (int q = 0; q < BLOCK / 16; q++) {                                              \
+                unsigned l, sp;                                                                 \
+                MASKS16                                                                         \
+                lower |= (uint64_t)l << (16 * q);                                               \
+                space |= (uint64_t)sp << (16 * q);                                              \
+            }                                                                                   \
+        }                                                                                       \
+        else {                                                                                  \
+            valid = low_bits(n - k);                                                            \
+            for (Py_ssize_t q = 0; q < n - k; q++) {                                            \
+                Py_UCS4 x = d[k + q];                                                           \
+                lower |= (uint64_t)(x - 'a' < 26) << q;                                         \
+                space |= (uint64_t)(x == ' ') << q;                                             \
+            }                                                                                   \
+        }                                                                                       \
+        uint64_t rest = ~(lower | space) & valid, other = 0, marks = 0;                         \
+        for (; rest; rest &= rest - 1) {                                                        \
+            int q = __builtin_ctzll(rest);                                                      \
+            Py_UCS4 x = d[k + q], c;                                                            \
+            unsigned cls = (sizeof(TYPE) == 1 || x < 256 ? s->latin_info[x] : char_info(s, x, &c)) & CLASS_BITS; \
+            other |= (uint64_t)(cls == WORD) << q;                                              \
+            marks |= (uint64_t)(cls == MARK) << q;                                              \
+        }                                                                                       \
+        *word = lower | other;                                                                  \
+        *bad = other;                                                                           \
+        *mark = marks;                                                                          \
+    }                                                                                           \
+                                                                                                \
+    /* the next candidate words of d[0:n] into out (at least CHUNK of them unless the text ends first) */ \
+    static int NAME##_candidates(const Scanner *s, const TYPE *d, Py_ssize_t n, PlainCursor *at, \
+                                 Candidate *out)                                                \
+    {                                                                                           \
+        int m = 0;                                                                              \
+        Py_ssize_t max_length = s->max_length;                                                  \
+        int follows = at->follows;                                                              \
+        Py_ssize_t words = at->words;                                                           \
+        for (; at->k < n && m < CHUNK; at->k += BLOCK) {                                        \
+            Py_ssize_t k = at->k;                                                               \
+            uint64_t word, bad, mark;                                                           \
+            NAME##_masks(s, d, n, k, &word, &bad, &mark);                                       \
+            uint64_t starts = word & ~(word << 1);                                              \
+            if (at->open >= 0) { /* the word running on from the last block */                  \
+                uint64_t gaps = ~word;                                                          \
+                Py_ssize_t e = gaps ? __builtin_ctzll(gaps) : BLOCK;                            \
+                at->open_good &= (bad & low_bits(e)) == 0;                                      \
+                starts &= ~(uint64_t)1;                                                         \
+                if (e == BLOCK)                                                                 \
+                    continue;                                                                   \
+                Py_ssize_t length = k + e - at->open;                                           \
+                if (at->open_good && length <= max_length) {                                    \
+                    out[m++] = (Candidate){at->open, length, follows};                          \
+                    follows = 1;                                                                \
+                }                                                                               \
+                else                                                                            \
+                    follows = 0;                                                                \
+                at->open = -1;                                                                  \
+            }                                                                                   \
+            for (uint64_t events = starts | mark; events; events &= events - 1) {               \
+                int p = __builtin_ctzll(events);                                                \
+                words++;                                                                        \
+                if (mark >> p & 1) {                                                            \
+                    follows = 0;                                                                \
+                    continue;                                                                   \
+                }                                                                               \
+                uint64_t gaps = ~word >> p;                                                     \
+                if (!gaps) { /* the word runs on into the next block */                         \
+                    at->open = k + p;                                                           \
+                    at->open_good = (bad >> p) == 0;                                            \
+                    break;                                                                      \
+                }                                                                               \
+                Py_ssize_t length = __builtin_ctzll(gaps);                                      \
+                if ((bad >> p & low_bits(length)) == 0 && length <= max_length) {               \
+                    out[m++] = (Candidate){k + p, length, follows};                             \
+                    follows = 1;                                                                \
+                }                                                                               \
+                else                                                                            \
+                    follows = 0;                                                                \
+            }                                                                                   \
+        }                                                                                       \
+        if (at->k >= n && at->open >= 0) { /* the text ends inside a word */                    \
+            Py_ssize_t length = n - at->open;                                                   \
+            if (at->open_good && length <= max_length) {                                        \
+                out[m++] = (Candidate){at->open, length, follows};                              \
+                follows = 1;                                                                    \
+            }                                                                                   \
+            else                                                                                \
+                follows = 0;                                                                    \
+            at->open = -1;                                                                      \
+        }                                                                                       \
+        at->follows = follows;                                                                  \
+        at->words = words;                                                                      \
+        return m;                                                                               \
+    }                                                                                           \
+                                                                                                \
+    static void NAME(const Scanner *s, const TYPE *d, Py_ssize_t n, double *lowest_out,         \
+                     Py_ssize_t *words_out)                                                     \
+    {                                                                                           \
+        double run = 0.0, lowest = 0.0;                                                         \
+        PlainCursor at = {0, -1, 0, 0, 0};                                                      \
+        Candidate found[PLAIN_ROOM];                                                            \
+        Token tokens[PLAIN_ROOM];                                                               \
+        uint32_t keys[PLAIN_ROOM];                                                              \
+        uint8_t second[PLAIN_ROOM];                                                             \
+        uint32_t prev = 0;    /* the id of the last candidate of the chunk before */            \
+        double lc_prev = 0.0; /* and its log count */                                           \
+        while (at.k < n || at.open >= 0) {                                                      \
+            int m = NAME##_candidates(s, d, n, &at, found);                                     \
+            for (int t = 0; t < m; t++) {                                                       \
+                Token *token = &tokens[t];                                                      \
+                Py_ssize_t start = found[t].start, length = found[t].length;                    \
+                token->short_ = length <= SHORT_WORD;                                           \
+                if (token->short_) {                                                            \
+                    PACK(d, n, start, length, &token->a, &token->b);                            \
+                    token->hash = short_hash(token->a, token->b);                               \
+                }                                                                               \
+                else {                                                                          \
+                    uint64_t hash = FNV_OFFSET;                                                 \
+                    for (Py_ssize_t q = start; q < start + length; q++)                         \
+                        hash = fnv_step(hash, d[q]);                                            \
+                    token->hash = hash;                                                         \
+                }                                                                               \
+                __builtin_prefetch(&s->words[token->hash & s->word_mask]);                      \
+            }                                                                                   \
+            for (int t = 0; t < m; t++) {                                                       \
+                Token *token = &tokens[t];                                                      \
+                const WordSlot *w = token->short_ ? short_word(s, token->a, token->b, token->hash) \
+                                                  : WORD_ID(s, d, found[t].start, found[t].length, token->hash); \
+                token->id = w ? w->id : 0;                                                      \
+                token->log_count = w ? w->log_count : 0.0;                                      \
+            }                                                                                   \
+            int pairs = 0;                                                                      \
+            for (int t = 0; t < m; t++) {                                                       \
+                uint32_t id = tokens[t].id;                                                     \
+                if (found[t].follows && prev && id) {                                           \
+                    uint32_t key = prev << s->shift | id;                                       \
+                    second[pairs] = (uint8_t)t;                                                 \
+                    keys[pairs++] = key;                                                        \
+                    __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);                \
+                }                                                                               \
+                prev = id;                                                                      \
+            }                                                                                   \
+            for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */       \
+                int t = second[p];                                                              \
+                double w = pair_weight(s, keys[p], t ? tokens[t - 1].log_count : lc_prev,       \
+                                       tokens[t].log_count);                                    \
+                run = run < 0.0 ? run + w : w;                                                  \
+                if (run < lowest)                                                               \
+                    lowest = run;                                                               \
+            }                                                                                   \
+            if (m)                                                                              \
+                lc_prev = tokens[m - 1].log_count;                                              \
+        }                                                                                       \
+        *lowest_out = lowest;                                                                   \
+        *words_out = at.words;                                                                  \
+    }
+
+#if defined(__SSE2__)
+DEFINE_PLAIN_SCAN(plain_ucs1, Py_UCS1, word_id_ucs1, pack_ucs1,
+                  lower_space16(_mm_loadu_si128((const __m128i *)(d + k + 16 * q)), &l, &sp);)
+DEFINE_PLAIN_SCAN(plain_ucs2, Py_UCS2, word_id_ucs2, pack_ucs2,
+                  lower_space16(_mm_packus_epi16(_mm_loadu_si128((const __m128i *)(d + k + 16 * q)),
+                                                 _mm_loadu_si128((const __m128i *)(d + k + 16 * q + 8))),
+                                &l, &sp);)
+#else
+#define PLAIN_MASKS16                                                                           \
+    l = sp = 0;                                                                                 \
+    for (int r = 0; r < 16; r++) {                                                              \
+        Py_UCS4 x = d[k + 16 * q + r];                                                          \
+        l |= (unsigned)(x - 'a' < 26) << r;                                                     \
+        sp |= (unsigned)(x == ' ') << r;                                                        \
+    }
+DEFINE_PLAIN_SCAN(plain_ucs1, Py_UCS1, word_id_ucs1, pack_ucs1, PLAIN_MASKS16)
+DEFINE_PLAIN_SCAN(plain_ucs2, Py_UCS2, word_id_ucs2, pack_ucs2, PLAIN_MASKS16)
+#endif
+
 static PyObject *
 Scanner_lowest_run(Scanner *s, PyObject *text)
 {
@@ -493,10 +768,10 @@ Scanner_lowest_run(Scanner *s, PyObject *text)
     Py_ssize_t words;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        scan_ucs1(s, (const Py_UCS1 *)data, n, &lowest, &words);
+        (s->plain ? plain_ucs1 : scan_ucs1)(s, (const Py_UCS1 *)data, n, &lowest, &words);
         break;
     case PyUnicode_2BYTE_KIND:
-        scan_ucs2(s, (const Py_UCS2 *)data, n, &lowest, &words);
+        (s->plain ? plain_ucs2 : scan_ucs2)(s, (const Py_UCS2 *)data, n, &lowest, &words);
         break;
     default:
         scan_ucs4(s, (const Py_UCS4 *)data, n, &lowest, &words);
@@ -800,6 +1075,18 @@ Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     s->plain_lower = 1;
     for (Py_UCS4 x = 'a'; x <= 'z'; x++)
         s->plain_lower &= s->latin_to[x] == x && s->latin_info[x] == (WORD | WORD_OK | SHORT_OK);
+    /* plain: each of a-z stands for itself in a word, and no other character stands for a character of
+       a word of the table (a word holding a mark or a space is never a token of a text, but for "\0"
+       alone, the id of every mark) */
+    s->plain = s->mark_id == 0 && !s->non_ascii_words && s->latin_class[' '] == SPACE;
+    for (Py_UCS4 x = 0; x < 256; x++) {
+        if (x - 'a' < 26 ? s->latin_to[x] != x || s->latin_class[x] != WORD : (s->latin_info[x] & WORD_OK) != 0)
+            s->plain = 0;
+    }
+    for (Py_ssize_t q = 0; q < s->n_special; q++) {
+        if (info_of(s, s->special_class[q], s->special_to[q]) & WORD_OK)
+            s->plain = 0;
+    }
     return (PyObject *)s;
 fail:
     Py_DECREF(s);
@@ -812,6 +1099,19 @@ static PyMethodDef Scanner_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static PyObject *
+Scanner_plain(Scanner *s, void *closure)
+{
+    (void)closure;
+    return PyBool_FromLong(s->plain);
+}
+
+static PyGetSetDef Scanner_getset[] = {
+    {"plain", (getter)Scanner_plain, NULL,
+     "Whether the plain scan runs on 1- and 2-byte strings (every word of the table is lower-case ASCII letters).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static PyTypeObject ScannerType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "scrubber.kinds._word_pairs_kernel.Scanner",
@@ -820,6 +1120,7 @@ static PyTypeObject ScannerType = {
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "The word-pair model's tables in C, for PairModel._lowest_run.",
     .tp_methods = Scanner_methods,
+    .tp_getset = Scanner_getset,
     .tp_new = Scanner_new,
 };
 
