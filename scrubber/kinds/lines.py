@@ -1173,15 +1173,16 @@ class LineGroupMatcher(Matcher):
                 found.append((k, idx))
         return tuple(found)
 
-    def _hits(self, text: str) -> list[dict[int, int]]:
-        """Per regex: line start offset -> index of the first rule whose pattern is the whole line.
+    def _hits(self, text: str) -> list[dict[int, int]] | None:
+        """Per regex: line start offset -> index of the first rule whose pattern is the whole line; None where no line matched.
 
         Only lines of at most :data:`MAX_LINE` characters are tried, each
         bounded to itself (a pattern's ``\\s`` cannot reach into the next line).
         A line whose text (and whether it is the first) was met lately gets
-        what it matched then (:data:`LINE_MEMO`).
+        what it matched then (:data:`LINE_MEMO`). Most documents have no
+        residue line: their answer is None, with no mapping made.
         """
-        hits: list[dict[int, int]] = [{} for _ in self._alternations]
+        hits: list[dict[int, int]] | None = None
         memo = self._line_memo
         try:
             for start, stop in short_lines(text):
@@ -1195,8 +1196,11 @@ class LineGroupMatcher(Matcher):
                             memo.clear()
                         known = memo[key] = self._line_hits(text, start, stop)
                     found = known
-                for k, idx in found:
-                    hits[k][start] = idx
+                if found:
+                    if hits is None:
+                        hits = [{} for _ in self._alternations]
+                    for k, idx in found:
+                        hits[k][start] = idx
         except TimeoutError:
             raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
         return hits
@@ -1204,7 +1208,7 @@ class LineGroupMatcher(Matcher):
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
         hits = self._hits(text)
-        if not any(hits):
+        if hits is None:
             return
         lines = _split_lines(text)
         cand: dict[int, int] = {}  # line number -> line rule
