@@ -310,6 +310,18 @@ def ends_with(text: str, run: str) -> bool:
     return last is not None and text.endswith(run, 0, last.end())
 
 
+def sign_of(literal: str) -> str | None:
+    """The first character of ``literal`` that is neither a letter, a digit nor white space (``[`` of ``[ad_``), or None.
+
+    Most documents hold no occurrence of an anchor's literal; a sign such as
+    ``[`` is rare in prose, and ``sign in text`` tells its absence at the
+    speed of ``memchr`` (0.2 µs for a perf-news document, where the search for
+    the literal takes 2 µs). A document without the sign holds no
+    occurrence of the literal.
+    """
+    return next((c for c in literal if not c.isalnum() and not c.isspace()), None)
+
+
 class PatternMatcher(Matcher):
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec
@@ -327,6 +339,7 @@ class PatternMatcher(Matcher):
                 raise PackError(f"{spec.where()}: bad replacement {self.template!r}: {exc}") from None
         found = anchor(self.regex)
         self._anchor = None if found is None else (compile_regex(spec, regex.escape(found[0])), found[1])
+        self._sign = None if found is None else sign_of(found[0])
         self.requires = Requires.of(spec)
         if self.requires is not None:
             texts = [e.text for e in spec.examples_match] + list(spec.examples_no_match)
@@ -347,7 +360,9 @@ class PatternMatcher(Matcher):
         text = ctx.text
         if self._anchor is not None:
             # the literal is in every match (so where the gate would fail): most documents hold none,
-            # which one search tells before any generator is made
+            # which one search tells before any generator is made (or a test for its sign, where it has one)
+            if self._sign is not None and self._sign not in text:
+                return
             occurrence = self._anchor[0].search(text)
             if occurrence is None:
                 return
