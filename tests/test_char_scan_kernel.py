@@ -240,6 +240,25 @@ def test_keyword_gate_random(keyword_indexes: list, data: st.DataObject) -> None
         assert index.admitted_bits(line) == sum(1 << pos for pos in index.admitted_python(line)), line
 
 
+#: keywords whose second characters share a low byte (é U+00E9, ǩ U+01E9, 驩 U+9A69 and 😩 U+1F629 all end in 0xE9
+#: or 0x69 with i), one-character keywords, and keywords that start above U+00FF
+_TRICKY_KEYWORDS = {"aé": [0], "aǩ": [1], "ai": [2], "a驩x": [3], "é": [4], "ǩa": [5], "😩": [6], "i": [7], "ab": [8], "abc": [9]}
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "line",
+    ["", "a", "aé", "aǩ", "a驩", "a驩x", "xa", "ai", "a😩", "😩", "é", "ǩ", "ǩa", "abc", "ab", "xab", "i", "aabc", "a\u0169", "ǩaé😩ab"],
+)
+def test_keyword_mask_pairs_that_share_a_low_byte(line: str) -> None:
+    """The kernel compares only the keywords of a position's two characters (the second by its low byte): never fewer than are there."""
+    from scrubber.kinds.lines import KeywordIndex
+
+    index = KeywordIndex({k: frozenset(v) for k, v in _TRICKY_KEYWORDS.items()})
+    for variant in (line, line + " \u0101", line + " \U0001f600", "\U0001f600" + line):
+        assert index.admitted_bits(variant) == sum(1 << pos for pos in index.admitted_python(variant)), variant
+
+
 @needs_kernel
 def test_keyword_mask_refuses_and_declines() -> None:
     with pytest.raises(ValueError):

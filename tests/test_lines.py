@@ -195,3 +195,55 @@ def test_no_spelling_of_an_invisible_character_is_a_prefix_of_another():
     mojibake = lines._mojibake_spellings(lines._invisible_targets())
     assert len(mojibake) > 100 and all(regex.escape(m) in lines.SPELLED_INVISIBLE for m in mojibake)
     assert not [(a, b) for a in mojibake for b in mojibake if a != b and b.startswith(a)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "local"),
+    [
+        ("Share this:", True),
+        (r"^x", True),  # the first line is remembered apart
+        (r"(?<![^\n])x", True),  # a class without the line break: the break before a line answers as the start of text does
+        (r"(?<=\S)x|(?<=[.!])y|(?<=\p{Lu}\p{Lu})s", True),
+        (r"(?<=\b\p{Lu})\.|(?<=(?i:ab|c))x|(?<=(a|b))x", True),
+        (r"(?<=[^\S\n])x|(?<=\x41)x|(?<=\0)x", True),
+        (r"[(?<=\n)]x|\(?<=\n)x", True),  # no look-behind: a class, an escaped parenthesis
+        (r"(?<=b\n)cd", False),  # sees the line above
+        ("(?<=\n)x", False),
+        (r"(?<=\s)x", False),
+        (r"(?<=\W)x", False),
+        (r"(?<=\p{Cc})x", False),
+        (r"(?<=.)x", False),  # a dot takes a line break with DOTALL: not judged
+        (r"(?<=\x0a)x|y", False),
+        (r"(?<=\x{a})x", False),
+        (r"(?<=\012)x", False),
+        (r"(?<=\U0000000a)x", False),
+        (r"(?<=\N{LINE FEED})x", False),
+        (r"(?<=(?=a)a)x", False),  # a nested look-around: not judged
+        (r"(?<=a{e<=1})x", False),  # a fuzzy match may take any character
+        (r"(?P<w>a)(?<=(?P=w))x", False),
+        (r"(?x) a (?<=a) x", False),
+        (r"(?r)(?<=a)x", False),
+    ],
+)
+def test_which_patterns_match_a_line_whatever_stands_before_it(pattern: str, local: bool):
+    from scrubber.kinds.lines import line_local
+
+    assert line_local(pattern) is local
+
+
+@pytest.mark.parametrize(
+    ("rules", "text", "expected"),
+    [
+        # a look-behind that sees the line above: the same line matches after one line and not after another
+        ([rule("r.after-b", "(?<=b\n)cd")], "b\ncd\nx\ncd\nb\ncd\n", [2, 12]),
+        # an anchor: only the first line is at the start of the text
+        ([rule("r.first", "^cd")], "cd\ncd\ncd\n", [0]),
+        ([rule("r.share", "Share this:"), rule("r.after-space", r"(?<![^\n])cd")], "cd\nShare this:\ncd\nShare this:\n", [0, 3, 15, 18]),
+    ],
+)
+def test_a_line_met_again_matches_as_it_did_where_nothing_before_it_counts(rules: list, text: str, expected: list):
+    """The matcher remembers what a line's text matched only where no rule looks past the line (its first line apart)."""
+    engine = Engine(rules)
+    for _ in range(2):  # the second time every line is one met before
+        assert [f.start for f in engine.find(text)] == expected
+        assert [f.start for f in engine.find("z\n" + text)] == [2 + s for s in expected if s or rules[0].id != "r.first"]

@@ -31,7 +31,7 @@ from scrubber.kinds.lines import (
     relaxed,
     short_lines,
 )
-from scrubber.kinds.pattern import FOLD_UNSAFE, PatternMatcher, Requires, anchor, ends_with, fold, tail_literal
+from scrubber.kinds.pattern import FOLD_UNSAFE, PatternMatcher, Requires, anchor, ends_with, fold, sign_of, tail_literal
 from scrubber.packs import builtin_pack_dir, load_pack
 
 
@@ -605,6 +605,27 @@ def test_an_anchored_rule_finds_what_finditer_finds(pattern: str, text: str):
     matcher = PatternMatcher(rule("t.anchored", pattern, kind="pattern"))
     assert matcher._anchor is not None
     assert [(m.span(), m.group()) for m in matcher._anchored(text)] == [(m.span(), m.group()) for m in matcher.regex.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_ANCHORED),
+    st.lists(st.sampled_from(["[ad_1]", "[ad_12]", "[ad_", "[", "ad_1]", " ", "\n", "a", "b", ".", "aa", "ab"]), max_size=14).map("".join),
+)
+def test_an_anchored_rule_proposes_what_finditer_finds(pattern: str, text: str):
+    """What ``find`` proposes, with the tests before the literal's search (its sign, its first occurrence), is every non-empty match."""
+    from scrubber.kinds.base import DocContext
+
+    matcher = PatternMatcher(rule("t.anchored", pattern, kind="pattern"))
+    found = [(f.start, f.end) for f in matcher.find(DocContext(text))]
+    assert found == [m.span() for m in matcher.regex.finditer(text) if m.end() > m.start()]
+
+
+@pytest.mark.parametrize(
+    ("literal", "sign"), [("[ad_", "["), ("ad_", "_"), ("appeared", None), ("a b", None), ("Source", None), ("e.g", ".")]
+)
+def test_sign_of(literal: str, sign: str | None):
+    assert sign_of(literal) == sign
 
 
 def test_the_inline_ad_token_rule_is_anchored():

@@ -357,6 +357,8 @@ static PyTypeObject ScannerType = {
 /* ---- KeywordSet: which rules' keywords a (case-folded) line holds ---------------------------- */
 
 #define MAX_KEYWORD 64
+/* at most so many keywords (``order`` and the pair ranges hold their indices as uint16_t) */
+#define MAX_KEYWORDS 0xFFFF
 
 typedef struct {
     Py_UCS4 *chars;   /* the keyword's characters */
@@ -364,15 +366,19 @@ typedef struct {
     uint64_t owners;  /* bit p: rule p requires this keyword (or another it holds) */
 } Keyword;
 
+/* The keywords of two or more characters whose first character is below 256, in ``order`` by their
+ * first character and the low byte of their second: at a position, the range of its two characters
+ * is all the scan compares (most positions have none). A keyword of one character below 256 only
+ * adds its owners to ``single``. */
 typedef struct {
     PyObject_HEAD
     Keyword *keywords;
     Py_ssize_t n;
-    /* for a first character below 256: the keywords starting with it, as a range of ``order`` */
-    Py_ssize_t bucket_start[256], bucket_end[256];
-    Py_ssize_t *order;      /* keyword indices, those with the same first character (below 256) together */
-    Py_ssize_t n_wide;      /* keywords whose first character is 256 or above: order[n - n_wide:] */
-    uint8_t first[256];     /* 1 if a keyword starts with this character */
+    uint16_t *order;        /* keyword indices: the ranges' (narrow first character), then the wide ones */
+    uint64_t single[256];   /* the owners of the keyword that is this character alone (0: none) */
+    uint8_t slot[256];      /* 1 + the row of ``ranges`` of a first character (0: no longer keyword starts so) */
+    uint16_t (*ranges)[256][2]; /* row, low byte of the second character -> [start, end) of ``order`` */
+    Py_ssize_t wide_start;  /* keywords whose first character is 256 or above: order[wide_start:n] */
 } KeywordSet;
 
 static void
@@ -384,10 +390,53 @@ KeywordSet_clear(KeywordSet *self)
     }
     PyMem_Free(self->keywords);
     PyMem_Free(self->order);
+    PyMem_Free(self->ranges);
     self->keywords = NULL;
     self->order = NULL;
+    self->ranges = NULL;
     self->n = 0;
-    self->n_wide = 0;
+    self->wide_start = 0;
+}
+
+/* Sort the keywords into ``order`` and fill the tables (see KeywordSet). */
+static int
+KeywordSet_index(KeywordSet *self)
+{
+    Py_ssize_t n = self->n, at = 0;
+    int rows = 0;
+    memset(self->single, 0, sizeof(self->single));
+    memset(self->slot, 0, sizeof(self->slot));
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const Keyword *kw = &self->keywords[k];
+        if (kw->chars[0] < 256 && kw->length == 1)
+            self->single[kw->chars[0]] |= kw->owners;
+        else if (kw->chars[0] < 256 && !self->slot[kw->chars[0]])
+            self->slot[kw->chars[0]] = (uint8_t)++rows;
+    }
+    self->ranges = PyMem_Calloc(rows > 0 ? rows : 1, sizeof(*self->ranges));
+    if (self->ranges == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int c = 0; c < 256; c++) {
+        if (!self->slot[c])
+            continue;
+        uint16_t (*row)[2] = self->ranges[self->slot[c] - 1];
+        for (int c1 = 0; c1 < 256; c1++) {
+            row[c1][0] = (uint16_t)at;
+            for (Py_ssize_t k = 0; k < n; k++) {
+                const Keyword *kw = &self->keywords[k];
+                if (kw->chars[0] == (Py_UCS4)c && kw->length > 1 && (kw->chars[1] & 0xFF) == (Py_UCS4)c1)
+                    self->order[at++] = (uint16_t)k;
+            }
+            row[c1][1] = (uint16_t)at;
+        }
+    }
+    self->wide_start = at;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (self->keywords[k].chars[0] >= 256)
+            self->order[at++] = (uint16_t)k;
+    return 0;
 }
 
 static int
@@ -401,10 +450,13 @@ KeywordSet_init(KeywordSet *self, PyObject *args, PyObject *kwds)
     if (seq == NULL)
         return -1;
     KeywordSet_clear(self);
-    memset(self->first, 0, sizeof(self->first));
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if (n > MAX_KEYWORDS) {
+        PyErr_Format(PyExc_ValueError, "at most %d keywords", MAX_KEYWORDS);
+        goto fail;
+    }
     self->keywords = PyMem_Calloc(n > 0 ? n : 1, sizeof(Keyword));
-    self->order = PyMem_Calloc(n > 0 ? n : 1, sizeof(Py_ssize_t));
+    self->order = PyMem_Calloc(n > 0 ? n : 1, sizeof(uint16_t));
     if (self->keywords == NULL || self->order == NULL) {
         PyErr_NoMemory();
         goto fail;
@@ -428,23 +480,8 @@ KeywordSet_init(KeywordSet *self, PyObject *args, PyObject *kwds)
         kw->owners = (uint64_t)owners;
         self->n = k + 1;
     }
-    /* order: narrow first characters by character, then the wide ones */
-    Py_ssize_t at = 0;
-    for (int c = 0; c < 256; c++) {
-        self->bucket_start[c] = at;
-        for (Py_ssize_t k = 0; k < n; k++)
-            if (self->keywords[k].chars[0] == (Py_UCS4)c)
-                self->order[at++] = k;
-        self->bucket_end[c] = at;
-        self->first[c] = self->bucket_end[c] > self->bucket_start[c];
-    }
-    for (Py_ssize_t k = 0; k < n; k++)
-        if (self->keywords[k].chars[0] >= 256)
-            self->order[at++] = k;
-    self->n_wide = 0;
-    for (Py_ssize_t k = 0; k < n; k++)
-        if (self->keywords[k].chars[0] >= 256)
-            self->n_wide++;
+    if (KeywordSet_index(self) < 0)
+        goto fail;
     Py_DECREF(seq);
     return 0;
 fail:
@@ -460,16 +497,56 @@ KeywordSet_dealloc(KeywordSet *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-static inline int
-keyword_at(const Keyword *kw, int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
-{
-    if (i + kw->length > n)
-        return 0;
-    for (Py_ssize_t j = 0; j < kw->length; j++)
-        if (PyUnicode_READ(kind, data, i + j) != kw->chars[j])
-            return 0;
-    return 1;
-}
+/* Whether ``kw`` occurs in ``chars`` (``n`` of them) at ``i``, its first ``from`` characters known equal. */
+#define KEYWORD_AT(kw, chars, i, n, from, result)                                                      \
+    do {                                                                                            \
+        result = 0;                                                                                 \
+        if ((i) + (kw)->length <= (n)) {                                                            \
+            Py_ssize_t j_ = (from);                                                                 \
+            while (j_ < (kw)->length && (Py_UCS4)(chars)[(i) + j_] == (kw)->chars[j_])              \
+                j_++;                                                                               \
+            result = j_ == (kw)->length;                                                            \
+        }                                                                                           \
+    } while (0)
+
+/* The owners of the keywords in ``data`` (``n`` characters of type TYPE) into ``found``. At a
+ * character below 256 the keyword of that character alone is a table look-up, and the longer ones
+ * compared are only those whose second character has the low byte of the next one (the range of the
+ * pair: empty at most positions); a wider character is compared with the few keywords that start so.
+ * Which keywords are compared changes nothing but the time: one found is one that is there. */
+#define KEYWORD_SCAN(TYPE)                                                                          \
+    do {                                                                                            \
+        const TYPE *chars = (const TYPE *)data;                                                     \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                        \
+            Py_UCS4 c = chars[i];                                                                   \
+            if (c < 256) {                                                                          \
+                found |= self->single[c];                                                           \
+                if (!self->slot[c] || i + 1 >= n)                                                   \
+                    continue;                                                                       \
+                const uint16_t *range = self->ranges[self->slot[c] - 1][chars[i + 1] & 0xFF];        \
+                for (uint16_t b = range[0]; b < range[1]; b++) {                                    \
+                    const Keyword *kw = &self->keywords[self->order[b]];                            \
+                    int hit;                                                                        \
+                    if ((found | kw->owners) == found)                                              \
+                        continue;                                                                   \
+                    KEYWORD_AT(kw, chars, i, n, 1, hit);                                            \
+                    if (hit)                                                                        \
+                        found |= kw->owners;                                                        \
+                }                                                                                   \
+            }                                                                                       \
+            else {                                                                                  \
+                for (Py_ssize_t b = self->wide_start; b < self->n; b++) {                           \
+                    const Keyword *kw = &self->keywords[self->order[b]];                            \
+                    int hit;                                                                        \
+                    if (kw->chars[0] != c || (found | kw->owners) == found)                         \
+                        continue;                                                                   \
+                    KEYWORD_AT(kw, chars, i, n, 1, hit);                                            \
+                    if (hit)                                                                        \
+                        found |= kw->owners;                                                        \
+                }                                                                                   \
+            }                                                                                       \
+        }                                                                                           \
+    } while (0)
 
 static PyObject *
 KeywordSet_owners(KeywordSet *self, PyObject *text)
@@ -478,29 +555,18 @@ KeywordSet_owners(KeywordSet *self, PyObject *text)
         PyErr_SetString(PyExc_TypeError, "owners() takes a str");
         return NULL;
     }
-    int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     uint64_t found = 0;
-    const Py_ssize_t *wide = self->order + (self->n - self->n_wide);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c < 256) {
-            if (!self->first[c])
-                continue;
-            for (Py_ssize_t b = self->bucket_start[c]; b < self->bucket_end[c]; b++) {
-                const Keyword *kw = &self->keywords[self->order[b]];
-                if ((found | kw->owners) != found && keyword_at(kw, kind, data, i, n))
-                    found |= kw->owners;
-            }
-        }
-        else {
-            for (Py_ssize_t b = 0; b < self->n_wide; b++) {
-                const Keyword *kw = &self->keywords[wide[b]];
-                if (kw->chars[0] == c && (found | kw->owners) != found && keyword_at(kw, kind, data, i, n))
-                    found |= kw->owners;
-            }
-        }
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        KEYWORD_SCAN(Py_UCS1);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        KEYWORD_SCAN(Py_UCS2);
+        break;
+    default:
+        KEYWORD_SCAN(Py_UCS4);
     }
     return PyLong_FromUnsignedLongLong((unsigned long long)found);
 }

@@ -655,6 +655,113 @@ def _group_end(pattern: str, i: int) -> int | None:
     return None
 
 
+_LOOKBEHINDS = ("(?<=", "(?<!")
+#: an inline flag group, scoped (``(?i:``) or global (``(?i)``), and the letters it sets or clears
+_INLINE_FLAGS = re.compile(r"\(\?([a-zA-Z0-9^-]*)[:)]")
+#: escapes of a look-behind that match no character (anchors, word boundaries)
+_ZERO_WIDTH = frozenset("bBAZzGmM")
+#: escapes of one character spelled by digits: the digits they take, and at most how many
+_ESCAPE_DIGITS = {
+    "x": ("0123456789abcdefABCDEF", 2),
+    "u": ("0123456789abcdefABCDEF", 4),
+    "U": ("0123456789abcdefABCDEF", 8),
+    "0": ("01234567", 2),
+}
+
+
+def line_local(pattern: str) -> bool:
+    """Whether a match of ``pattern`` bounded to a line (``pos``, ``endpos``) depends on nothing outside it but whether it is the document's first.
+
+    ``regex`` ends a match at ``endpos`` (a look-ahead sees no further), but a
+    look-behind sees the text before ``pos``: ``(?<=b\\n)cd`` matches a line
+    according to the one above it. Before every line but the first stands a
+    line break, so a look-behind that cannot match one sees nothing before
+    that break, and anchors and word boundaries at the line's start see that
+    break, or the start of the text on the first line. Where each of its
+    look-behinds is so, a rule matches a line's text the same way wherever
+    the line stands, apart from the first line, and :class:`LineGroupMatcher`
+    may remember what the line matched (:data:`LINE_MEMO`). Refused (False,
+    which only means nothing is remembered): a look-behind that may match a
+    line break or that this reading cannot judge (a dot, a reference, a
+    call, a nested look-around or group with flags for the rest, a fuzzy
+    constraint), and verbose and reverse patterns.
+    """
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            end = _class_end(pattern, i)
+            if end is None:
+                return False
+            i = end
+        elif c == "(" and pattern.startswith(_LOOKBEHINDS, i):
+            end = _group_end(pattern, i)
+            if end is None or not _newline_free(pattern[i + 4 : end - 1]):
+                return False
+            i = end
+        elif c == "(" and (m := _INLINE_FLAGS.match(pattern, i)) is not None:
+            if "x" in m.group(1) or "r" in m.group(1):
+                return False
+            i = m.end()
+        else:
+            i += 1
+    return True
+
+
+def _newline_free(body: str) -> bool:
+    """Whether no match of ``body`` (a look-behind's contents) can hold a line break: each character it may match is tested alone."""
+    i, n = 0, len(body)
+    while i < n:
+        c = body[i]
+        if c == "\\":
+            escaped = body[i + 1 : i + 2]
+            if escaped in _ZERO_WIDTH:
+                i += 2
+                continue
+            if escaped == "" or escaped in "gKXLN123456789":
+                return False  # a reference, a named list, a grapheme: not read here
+            j = i + 2
+            if escaped in "pPx" and body[j : j + 1] == "{":
+                j = body.find("}", j) + 1
+                if j == 0:
+                    return False
+            elif escaped in _ESCAPE_DIGITS:  # \x0a, \u000a, \U0000000a, \012: one character
+                digits, count = _ESCAPE_DIGITS[escaped]
+                while j < n and j < i + 2 + count and body[j] in digits:
+                    j += 1
+            if _may_be_newline(body[i:j]):
+                return False
+            i = j
+        elif c == "[":
+            j = _class_end(body, i)
+            if j is None or _may_be_newline(body[i:j]):
+                return False
+            i = j
+        elif c == "(":
+            if not body.startswith("(?", i):
+                i += 1  # a capturing group
+                continue
+            m = _FLAG_GROUP.match(body, i)
+            if m is None:
+                return False  # a look-around, a call, a conditional, an atomic group, flags for the rest
+            i = m.end()
+        elif c in ".\n" or (c == "{" and body[i + 1 : i + 2].isalpha()):
+            return False  # a dot (with the DOTALL flag it takes a line break), a line break, a fuzzy constraint
+        else:
+            i += 1  # a literal character, a quantifier, an alternation, an anchor
+    return True
+
+
+def _may_be_newline(atom: str) -> bool:
+    """Whether the one-character ``atom`` (an escape or a class) matches a line break (True where it does not compile alone)."""
+    try:
+        return regex.compile(atom, regex.VERSION1 | regex.UNICODE).fullmatch("\n") is not None
+    except regex.error:
+        return True
+
+
 class _PrefixGate:
     """Which of some rules can match a line, judged by its first :data:`PREFIX` characters, remembered per beginning.
 
@@ -988,6 +1095,14 @@ def _article_above(text: str, marker: int, end: int, ratio: float) -> bool:
     return above >= TERMINATOR_MIN_ABOVE and above >= ratio * (end - marker)
 
 
+#: How many lines' texts :class:`LineGroupMatcher` remembers what they matched (then it starts afresh).
+#: Residue repeats across documents ('Share this:', '[ad_2]Source link', 'Post a Comment': a quarter
+#: of perf-news's short lines are five texts), and a line already met needs no regex. Few: a line
+#: met again long after (a headline two thousand documents on) is worth less than the memory, and a
+#: benchmark that reads the same documents again should not find every line remembered.
+LINE_MEMO = 1024
+
+
 class LineGroupMatcher(Matcher):
     """All line and block rules of one engine, matched in one pass each.
 
@@ -1045,21 +1160,47 @@ class LineGroupMatcher(Matcher):
             idxs = [i for i, s in enumerate(specs) if s.kind == kind]
             if idxs:
                 self._alternations.append(_Alternation(specs, idxs, gates))
+        # what each line's text matched, where no rule looks past a line (see line_local)
+        local = all(line_local(s.params["pattern"]) and line_local(s.params.get("requires_pattern", "")) for s in specs)
+        self._line_memo: dict[str, tuple[tuple[int, int], ...]] | None = {} if local else None
 
-    def _hits(self, text: str) -> list[dict[int, int]]:
-        """Per regex: line start offset -> index of the first rule whose pattern is the whole line.
+    def _line_hits(self, text: str, start: int, stop: int) -> tuple[tuple[int, int], ...]:
+        """``(k, rule index)`` for each alternation ``k`` whose rules match the whole line ``text[start:stop]``."""
+        found = []
+        for k, alternation in enumerate(self._alternations):
+            idx = alternation.match(text, start, stop)
+            if idx is not None:
+                found.append((k, idx))
+        return tuple(found)
+
+    def _hits(self, text: str) -> list[dict[int, int]] | None:
+        """Per regex: line start offset -> index of the first rule whose pattern is the whole line; None where no line matched.
 
         Only lines of at most :data:`MAX_LINE` characters are tried, each
         bounded to itself (a pattern's ``\\s`` cannot reach into the next line).
+        A line whose text (and whether it is the first) was met lately gets
+        what it matched then (:data:`LINE_MEMO`). Most documents have no
+        residue line: their answer is None, with no mapping made.
         """
-        hits: list[dict[int, int]] = [{} for _ in self._alternations]
-        tries = [(regex_hits, alternation.match) for regex_hits, alternation in zip(hits, self._alternations)]
+        hits: list[dict[int, int]] | None = None
+        memo = self._line_memo
         try:
             for start, stop in short_lines(text):
-                for regex_hits, match in tries:
-                    idx = match(text, start, stop)
-                    if idx is not None:
-                        regex_hits[start] = idx
+                if memo is None:
+                    found = self._line_hits(text, start, stop)
+                else:
+                    key = text[start - 1 if start else 0 : stop]  # from the line break before it, but on the first line
+                    known = memo.get(key)
+                    if known is None:
+                        if len(memo) >= LINE_MEMO:
+                            memo.clear()
+                        known = memo[key] = self._line_hits(text, start, stop)
+                    found = known
+                if found:
+                    if hits is None:
+                        hits = [{} for _ in self._alternations]
+                    for k, idx in found:
+                        hits[k][start] = idx
         except TimeoutError:
             raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
         return hits
@@ -1067,7 +1208,7 @@ class LineGroupMatcher(Matcher):
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
         hits = self._hits(text)
-        if not any(hits):
+        if hits is None:
             return
         lines = _split_lines(text)
         cand: dict[int, int] = {}  # line number -> line rule

@@ -46,7 +46,11 @@ def fold(text: str) -> str | None:
 
 
 def anchored(
-    pattern: regex.Pattern[str], where: tuple[regex.Pattern[str], tuple[int, ...]], text: str, timeout: float | None = None
+    pattern: regex.Pattern[str],
+    where: tuple[regex.Pattern[str], tuple[int, ...]],
+    text: str,
+    timeout: float | None = None,
+    first: int = 0,
 ) -> Iterator[regex.Match[str]]:
     """What ``pattern.finditer(text, timeout=timeout)`` gives, trying only the positions ``where`` (the literal of :func:`anchor`, as a pattern, and its offsets) allows.
 
@@ -55,11 +59,12 @@ def anchored(
     literal less one of the offsets. Those positions are tried in order,
     each from where the last match ended, as ``finditer`` would reach them:
     the same matches, for a search of the literal. (A look-behind still sees
-    the text before the position tried, as in ``finditer``.)
+    the text before the position tried, as in ``finditer``.) ``first``: no
+    occurrence of the literal starts before it (a caller that looked for one).
     """
     literal, offsets = where
     occurrences = []
-    m = literal.search(text)
+    m = literal.search(text, first)
     while m is not None:
         occurrences.append(m.start())
         m = literal.search(text, m.start() + 1)
@@ -133,7 +138,9 @@ class Requires:
             return False
         if self._anchor is None:
             return self.pattern.search(text) is not None
-        return next(anchored(self.pattern, self._anchor, text), None) is not None
+        # most documents hold no occurrence of the literal: told by one search, before any generator is made
+        occurrence = self._anchor[0].search(text)
+        return occurrence is not None and next(anchored(self.pattern, self._anchor, text, first=occurrence.start()), None) is not None
 
     def describe(self) -> str:
         parts = [f"requires = {list(self.spec.params['requires'])!r}"] if self.keywords else []
@@ -303,6 +310,18 @@ def ends_with(text: str, run: str) -> bool:
     return last is not None and text.endswith(run, 0, last.end())
 
 
+def sign_of(literal: str) -> str | None:
+    """The first character of ``literal`` that is neither a letter, a digit nor white space (``[`` of ``[ad_``), or None.
+
+    Most documents hold no occurrence of an anchor's literal; a sign such as
+    ``[`` is rare in prose, and ``sign in text`` tells its absence at the
+    speed of ``memchr`` (0.2 µs for a perf-news document, where the search for
+    the literal takes 2 µs). A document without the sign holds no
+    occurrence of the literal.
+    """
+    return next((c for c in literal if not c.isalnum() and not c.isspace()), None)
+
+
 class PatternMatcher(Matcher):
     def __init__(self, spec: RuleSpec) -> None:
         self.spec = spec
@@ -320,6 +339,7 @@ class PatternMatcher(Matcher):
                 raise PackError(f"{spec.where()}: bad replacement {self.template!r}: {exc}") from None
         found = anchor(self.regex)
         self._anchor = None if found is None else (compile_regex(spec, regex.escape(found[0])), found[1])
+        self._sign = None if found is None else sign_of(found[0])
         self.requires = Requires.of(spec)
         if self.requires is not None:
             texts = [e.text for e in spec.examples_match] + list(spec.examples_no_match)
@@ -329,17 +349,24 @@ class PatternMatcher(Matcher):
                         f"{spec.where()}: the rule matches its example {text!r}, which holds none of {self.requires.describe()}"
                     )
 
-    def _anchored(self, text: str) -> Iterator[regex.Match[str]]:
-        """What ``finditer`` over ``text`` gives, by :func:`anchored`, with the rule's time-out."""
+    def _anchored(self, text: str, first: int = 0) -> Iterator[regex.Match[str]]:
+        """What ``finditer`` over ``text`` gives, by :func:`anchored` (no literal before ``first``), with the rule's time-out."""
         try:
-            yield from anchored(self.regex, self._anchor, text, REGEX_TIMEOUT)  # type: ignore[arg-type]
+            yield from anchored(self.regex, self._anchor, text, REGEX_TIMEOUT, first)  # type: ignore[arg-type]
         except TimeoutError:
             raise RuleTimeout(f"rule {self.spec.id!r} took longer than {REGEX_TIMEOUT}s on one document and was skipped for it") from None
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
         if self._anchor is not None:
-            matches = self._anchored(text)  # (finds nothing where the gate would fail: the literal is in every match)
+            # the literal is in every match (so where the gate would fail): most documents hold none,
+            # which one search tells before any generator is made (or a test for its sign, where it has one)
+            if self._sign is not None and self._sign not in text:
+                return
+            occurrence = self._anchor[0].search(text)
+            if occurrence is None:
+                return
+            matches = self._anchored(text, occurrence.start())
         elif self.requires is not None and not self.requires.found_in(text):
             return
         else:
