@@ -250,6 +250,42 @@ pair_weight(const Scanner *s, uint32_t key, double lc_i, double lc_j)
     return s->unattested[(long)f - s->lo];
 }
 
+/* A candidate word of a plain scan: where it is, and whether the token before it was a candidate too. */
+typedef struct {
+    Py_ssize_t start;
+    Py_ssize_t length;
+    int follows;
+} Candidate;
+
+/* Add one chunk's pairs to the run, in text order (both scans): a token pairs with the one before it
+ * (the chunk before's last for the first) when both have ids and, for a plain scan's candidates
+ * (found, NULL for the general scan), it came right after that one. keys and second have room for m. */
+static inline void
+add_chunk_pairs(const Scanner *s, const Token *tokens, int m, const Candidate *found, uint32_t *keys,
+                uint8_t *second, uint32_t *prev, double *lc_prev, double *run, double *lowest)
+{
+    int pairs = 0;
+    for (int t = 0; t < m; t++) {
+        uint32_t id = tokens[t].id;
+        if ((!found || found[t].follows) && *prev && id) {
+            uint32_t key = *prev << s->shift | id;
+            second[pairs] = (uint8_t)t;
+            keys[pairs++] = key;
+            __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);
+        }
+        *prev = id;
+    }
+    for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */
+        int t = second[p];
+        double w = pair_weight(s, keys[p], t ? tokens[t - 1].log_count : *lc_prev, tokens[t].log_count);
+        *run = *run < 0.0 ? *run + w : w;
+        if (*run < *lowest)
+            *lowest = *run;
+    }
+    if (m)
+        *lc_prev = tokens[m - 1].log_count;
+}
+
 /* The slot of the word at data[start:start+length] that is not a short word (NULL: not in the table). */
 #define DEFINE_WORD_ID(NAME, TYPE)                                                              \
     static const WordSlot *NAME(const Scanner *s, const TYPE *data, Py_ssize_t start,           \
@@ -446,27 +482,7 @@ DEFINE_LOWER_RUN(lower_run_tokens_ucs4, Py_UCS4, ) /* (never called: the loop re
                     token->log_count = w ? w->log_count : 0.0;                                  \
                 }                                                                               \
             }                                                                                   \
-            int pairs = 0;                                                                      \
-            for (int t = 0; t < m; t++) {                                                       \
-                uint32_t id = tokens[t].id;                                                     \
-                if (prev && id) {                                                               \
-                    uint32_t key = prev << s->shift | id;                                       \
-                    second[pairs] = (uint8_t)t;                                                 \
-                    keys[pairs++] = key;                                                        \
-                    __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);                \
-                }                                                                               \
-                prev = id;                                                                      \
-            }                                                                                   \
-            for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */       \
-                int t = second[p];                                                              \
-                double w = pair_weight(s, keys[p], t ? tokens[t - 1].log_count : lc_prev,       \
-                                       tokens[t].log_count);                                    \
-                run = run < 0.0 ? run + w : w;                                                  \
-                if (run < lowest)                                                               \
-                    lowest = run;                                                               \
-            }                                                                                   \
-            if (m)                                                                              \
-                lc_prev = tokens[m - 1].log_count;                                              \
+            add_chunk_pairs(s, tokens, m, NULL, keys, second, &prev, &lc_prev, &run, &lowest);  \
             words += m;                                                                         \
         }                                                                                       \
         *lowest_out = lowest;                                                                   \
@@ -492,13 +508,6 @@ DEFINE_SCAN(scan_ucs4, tokens_ucs4, word_id_ucs4, Py_UCS4)
  * emoji or old script, takes the scan above.) */
 
 enum { BLOCK = 64, PLAIN_ROOM = CHUNK + BLOCK / 2 + 4 }; /* a block ends at most 32 words and an open one */
-
-/* A candidate word of a plain scan: where it is, and whether the token before it was a candidate too. */
-typedef struct {
-    Py_ssize_t start;
-    Py_ssize_t length;
-    int follows;
-} Candidate;
 
 /* (1 << n) - 1 for n in 0..64 */
 static inline uint64_t
@@ -706,27 +715,7 @@ typedef struct {
                 token->id = w ? w->id : 0;                                                      \
                 token->log_count = w ? w->log_count : 0.0;                                      \
             }                                                                                   \
-            int pairs = 0;                                                                      \
-            for (int t = 0; t < m; t++) {                                                       \
-                uint32_t id = tokens[t].id;                                                     \
-                if (found[t].follows && prev && id) {                                           \
-                    uint32_t key = prev << s->shift | id;                                       \
-                    second[pairs] = (uint8_t)t;                                                 \
-                    keys[pairs++] = key;                                                        \
-                    __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);                \
-                }                                                                               \
-                prev = id;                                                                      \
-            }                                                                                   \
-            for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */       \
-                int t = second[p];                                                              \
-                double w = pair_weight(s, keys[p], t ? tokens[t - 1].log_count : lc_prev,       \
-                                       tokens[t].log_count);                                    \
-                run = run < 0.0 ? run + w : w;                                                  \
-                if (run < lowest)                                                               \
-                    lowest = run;                                                               \
-            }                                                                                   \
-            if (m)                                                                              \
-                lc_prev = tokens[m - 1].log_count;                                              \
+            add_chunk_pairs(s, tokens, m, found, keys, second, &prev, &lc_prev, &run, &lowest); \
         }                                                                                       \
         *lowest_out = lowest;                                                                   \
         *words_out = at.words;                                                                  \
