@@ -180,3 +180,59 @@ def test_one_detector_kept_per_thread_factory_and_seed(monkeypatch: pytest.Monke
     thread.start()
     thread.join()
     assert elsewhere[0] is not langwalk._detector(factory)
+
+
+#: code-mix-latin's foreign endings and words around them: a last letter shared or not, an ending longer than the word
+_ENDINGS = ("zione", "zioni", "ungen", "keit", "heit", "schaft", "ierung", "aient", "cji", "sji", "szcz", "ycz")
+
+
+@pytest.mark.parametrize(
+    ("words", "endings", "expected"),
+    [
+        ([], _ENDINGS, False),
+        (["the", "station", "moment"], _ENDINGS, False),  # last letters shared, endings not
+        (["moment", "nazione"], _ENDINGS, True),
+        (["keit"], _ENDINGS, True),  # the whole word
+        (["eit", "zi", ""], _ENDINGS, False),  # shorter than the endings that end as they do
+        (["abc", ""], ("",), True),  # every word ends with the empty string
+        ([], ("",), False),
+        (["ości", "ŝcji"], ("ości",), True),  # beyond ASCII: two-byte words
+        (["a\U0001f600"], ("\U0001f600",), True),  # four-byte
+        (["x"], (), False),
+    ],
+)
+def test_ends_with_any_table(words: list[str], endings: tuple[str, ...], expected: bool) -> None:
+    assert langwalk._kernel.ends_with_any(words, endings) == langwalk._ends_with_any_python(words, endings) == expected
+    assert langwalk._kernel.ends_with_any(set(words), endings) == expected
+
+
+@given(
+    st.sets(st.text(alphabet=st.sampled_from([*"zionekthcjsyéś", "\U0001f600"]), max_size=8), max_size=8),
+    st.lists(st.text(alphabet=st.sampled_from([*"zionekthcjsyéś", "\U0001f600"]), max_size=6), max_size=6).map(tuple),
+)
+def test_ends_with_any_is_str_endswith(words: set[str], endings: tuple[str, ...]) -> None:
+    assert langwalk._kernel.ends_with_any(words, endings) == langwalk._ends_with_any_python(words, endings)
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda k: k.ends_with_any(["a"], ["a"]), TypeError),  # endings must be a tuple
+        (lambda k: k.ends_with_any([b"a"], ("a",)), TypeError),  # words must be str
+        (lambda k: k.ends_with_any(["a"], (b"a",)), TypeError),
+        (lambda k: k.ends_with_any(5, ("a",)), TypeError),  # not iterable
+        (lambda k: k.ends_with_any(["a"], ("a",) * 65), ValueError),  # too many endings
+    ],
+)
+def test_ends_with_any_refuses_bad_arguments(call, error: type[Exception]) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error):
+        call(langwalk._kernel)
+
+
+def test_ends_with_any_leaks_nothing() -> None:
+    words = {"station", "nazione", "moment", "ości"}
+    assert_no_leak(lambda text: langwalk._kernel.ends_with_any(words | {text}, _ENDINGS), "keitx", lambda: None)
+
+
+def test_ends_with_any_is_the_kernels_where_built() -> None:
+    assert langwalk.ends_with_any is langwalk._kernel.ends_with_any
