@@ -262,6 +262,12 @@ def _ends_with_any_python(words: Iterable[str], endings: tuple[str, ...]) -> boo
 ends_with_any: Callable[[Iterable[str], tuple[str, ...]], bool] = _kernel.ends_with_any if compiled() else _ends_with_any_python
 
 
+#: ``text -> words -> threshold -> strict -> bool``: whether the share of ``words`` among the blank-separated tokens of
+#: ``text`` (:data:`~.mark_scan.common_hits`' counts) is above ``threshold`` (or equal, when not ``strict``), the words
+#: counted only until it is; None without the kernel (:func:`~.language.common_ratio_reaches` then counts them all)
+common_reaches: Callable[[str, tuple[str, ...], float, bool], bool] | None = _kernel.common_reaches if compiled() else None
+
+
 def walk_implementation() -> str:
     """Which langdetect walk this process runs (for ``scrubber --version`` and bug reports)."""
     return kernel_implementation(_kernel)
