@@ -752,3 +752,10 @@ def test_lower_run_bytes_without_lower_casing_the_text(text: str) -> None:
     expected = run_bytes(text.lower())
     if expected is not None:
         assert garble.lower_run_bytes(DocContext(text)) == expected
+
+
+def test_no_hint_letter_is_a_typographic_mark() -> None:
+    """code-mix-latin looks for no hint letter in a plain document (language.plain_typography): its marks are none."""
+    marks = set("‘’“”–—…")
+    assert language._NON_ASCII_CHAR.search("".join(marks)) is None
+    assert garble._HINT_LETTERS.isdisjoint(marks)

@@ -44,7 +44,7 @@ from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowere
 from ..wordruns import _LETTER_BYTES, _RUN_BYTES, _SEPARATORS, RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .by_mark import ByMark
-from .language import HINT_WORDS, document_language, foreign_sentence
+from .language import HINT_WORDS, document_language, foreign_sentence, plain_typography
 from .langwalk import ends_with_any
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words
 from .mark_scan import Candidates, MarkScan, document_marks, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
@@ -1390,8 +1390,13 @@ def _elision_matches(text: str) -> list[re.Match[str]]:
     return _matches_at(_ELISION, text, starts, "garble.code-mix-latin")
 
 
-def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
-    """``d'autres``, ``l'erosione``: a foreign elided article whose word is no English word."""
+def _elisions(text: str) -> list[tuple[int, int, str]]:
+    """``d'autres``, ``l'erosione``: a foreign elided article whose word is no English word.
+
+    A list, not a generator: most documents have no elision hint, and a
+    generator made and run to its end for nothing cost twice the call.
+    """
+    found = []
     for m in _elision_matches(text):
         word = m.group(1)
         if not m.group().islower() or english_zipf(word) >= NEIGHBOUR_MIN:
@@ -1399,7 +1404,8 @@ def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
         before = text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1].lower() in _ELISION_KEPT:
             continue
-        yield m.start(), m.end(), m.group()
+        found.append((m.start(), m.end(), m.group()))
+    return found
 
 
 #: a lower-case word (a whole match of :data:`_LOWER_WORD`) holding something
@@ -1590,9 +1596,13 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     may_end = _may_end_foreign(runs)
     if not (text.isascii() and _no_foreign_token(text, runs) and not (may_end and _ENDING_HINT.search(text))):
-        # the hand-written signals (letters, endings, function words) cover what the word lists cut
-        for start, end, word in _foreign_latin_words_at(text, _foreign_word_starts(text, runs, may_end, beyond_ascii(ctx))):
-            by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
+        # the hand-written signals (letters, endings, function words) cover what the word lists cut; the letters
+        # are looked for among the characters beyond ASCII, which in a plain document (language.plain_typography,
+        # asked already by the document's language: most documents) are typographic marks, none of them a letter
+        beyond = "" if plain_typography(ctx) else beyond_ascii(ctx)
+        if starts := _foreign_word_starts(text, runs, may_end, beyond):
+            for start, end, word in _foreign_latin_words_at(text, starts):
+                by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not by_sentence:
         return
     from .language import common_ratio
