@@ -201,3 +201,13 @@ def test_plain_sentences_have_latin_letters_only(sentence: str) -> None:
     assert language._NON_ASCII_CHAR.search(sentence) is None
     latin, letters = language._letter_counts(sentence)
     assert latin == letters
+
+
+@given(
+    st.text(alphabet=st.sampled_from([*"DdEeKkSsIiYyZzXx0 .'", "\u0130", "\u0131", "\u017f", "\u212a", "é"]), max_size=6)
+    | st.text(max_size=6)
+)
+@settings(max_examples=500, deadline=None)
+def test_opens_with_hint_is_the_trie_match(text: str) -> None:
+    for opening in ("", "de ", "Se ", "ſe ", "KU ", "\u212aul ", "\u0130l ", "ik "):
+        assert language._opens_with_hint(opening + text) == (language._OTHER_LANGUAGE_TRIE.match(opening + text) is not None)
