@@ -325,3 +325,9 @@ def test_common_reaches_refuses_bad_arguments(call, error: type[Exception]) -> N
 
 def test_common_reaches_leaks_nothing() -> None:
     assert_no_leak(lambda text: langwalk._kernel.common_reaches(text, _COMMON, 0.12, True), "the mayor of the town", lambda: None)
+
+
+def test_a_kernel_built_from_an_older_source_leaves_the_word_tests_to_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(langwalk, "_kernel", object())  # (no ends_with_any, no common_reaches)
+    assert langwalk._kernel_function("ends_with_any") is None
+    assert langwalk._kernel_function("common_reaches") is None

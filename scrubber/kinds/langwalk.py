@@ -256,16 +256,21 @@ def _ends_with_any_python(words: Iterable[str], endings: tuple[str, ...]) -> boo
     return any(map(str.endswith, words, repeat(endings)))
 
 
+def _kernel_function(name: str) -> Any:
+    """The kernel's function ``name``, or None without the kernel (or with one built from an older source, which lacks it)."""
+    return getattr(_kernel, name, None) if compiled() else None
+
+
 #: whether any of ``words`` ends with one of ``endings`` (a tuple of at most 64): in C when built, where an
 #: ending is compared only with a word that ends with its last character (code-mix-latin asks it of every
-#: document's letter runs: 4 -> 0.5 us a document)
-ends_with_any: Callable[[Iterable[str], tuple[str, ...]], bool] = _kernel.ends_with_any if compiled() else _ends_with_any_python
+#: document's letter runs: 4 -> 1 us a document)
+ends_with_any: Callable[[Iterable[str], tuple[str, ...]], bool] = _kernel_function("ends_with_any") or _ends_with_any_python
 
 
 #: ``text -> words -> threshold -> strict -> bool``: whether the share of ``words`` among the blank-separated tokens of
 #: ``text`` (:data:`~.mark_scan.common_hits`' counts) is above ``threshold`` (or equal, when not ``strict``), the words
 #: counted only until it is; None without the kernel (:func:`~.language.common_ratio_reaches` then counts them all)
-common_reaches: Callable[[str, tuple[str, ...], float, bool], bool] | None = _kernel.common_reaches if compiled() else None
+common_reaches: Callable[[str, tuple[str, ...], float, bool], bool] | None = _kernel_function("common_reaches")
 
 
 def walk_implementation() -> str:
