@@ -1338,7 +1338,7 @@ def _may_end_foreign(runs: set[str]) -> bool:
 
     A match of :data:`_ENDING_HINT` (an ending of lower-case letters, then
     no word character) is the end of a letter run of the lower-cased text
-    (lowercasing turns no other character into a word character), so
+    (lower-casing turns no other character into a word character), so
     without such a run the endings scans cannot match and are skipped: a
     look at the document's few distinct runs (:func:`lower_runs`) instead
     of a scan that stops at nearly every letter (0.04 s on perf-news).
