@@ -168,3 +168,46 @@ def test_four_words_table(text: str, four: bool) -> None:
 def test_four_words_is_the_split(text: str) -> None:
     """The test of "at least four words" is ``str.split``'s count, with its idea of whitespace."""
     assert (language._FOUR_WORDS.match(text) is not None) == (len(text.split()) >= 4)
+
+
+#: what :data:`language._URL` and its blanks turn on, and blanks of other kinds
+_URL_PIECES = [*"ab:/w.@ \t\n", "://", "www.", "\xa0", "\u2003", "\x1c", "\x85", "\u200b", "é"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "",
+        "See https://example.org/a?b=c for more, or write to desk@example.org today.",
+        "Visit www.example.org.",
+        "xwww.y and ://z and a@ and @b and a@b@c",
+        "http://a\xa0b://c\u2003d@e",  # blanks beyond ASCII end a token as they end \S+
+        "no address here at all",
+    ],
+)
+def test_without_urls_table(sentence: str) -> None:
+    assert language._without_urls(sentence) == language._URL.sub(" ", sentence)
+
+
+@given(st.lists(st.sampled_from(_URL_PIECES), max_size=20).map("".join) | st.text(max_size=20))
+@settings(max_examples=500, deadline=None)
+def test_without_urls_is_the_substitution(sentence: str) -> None:
+    assert language._without_urls(sentence) == language._URL.sub(" ", sentence)
+
+
+@given(st.text(alphabet=st.sampled_from([*"aZ0 .,'-\x01", *"‘’“”–—…"]), max_size=30) | st.text(alphabet=st.characters(max_codepoint=127)))
+def test_plain_sentences_have_latin_letters_only(sentence: str) -> None:
+    """foreign_sentence takes a plain sentence's letters for Latin without counting them: the counts agree."""
+    assert language._NON_ASCII_CHAR.search(sentence) is None
+    latin, letters = language._letter_counts(sentence)
+    assert latin == letters
+
+
+@given(
+    st.text(alphabet=st.sampled_from([*"DdEeKkSsIiYyZzXx0 .'", "\u0130", "\u0131", "\u017f", "\u212a", "é"]), max_size=6)
+    | st.text(max_size=6)
+)
+@settings(max_examples=500, deadline=None)
+def test_opens_with_hint_is_the_trie_match(text: str) -> None:
+    for opening in ("", "de ", "Se ", "ſe ", "KU ", "\u212aul ", "\u0130l ", "ik "):
+        assert language._opens_with_hint(opening + text) == (language._OTHER_LANGUAGE_TRIE.match(opening + text) is not None)

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language, mark_scan
 from scrubber.kinds.base import REGEX_TIMEOUT, DocContext
-from scrubber.kinds.lexicon import uncommon_runs
 from scrubber.text import LazySegmentation, beyond_ascii_of
 from scrubber.wordruns import RunSkip, letter_runs, run_bytes
 
@@ -105,7 +104,7 @@ def test_hint_word_scans_property(text: str) -> None:
 def skips_only_empty_ending_scans(text: str) -> None:
     """Without a run ending in a foreign ending the endings scans find nothing, and the hint lines stay the same."""
     runs = letter_runs(text.lower())
-    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    may_end = garble._may_end_foreign(runs)
     if not may_end:
         assert garble._ENDING_HINT.search(text) is None
         assert garble._FOREIGN_HINT_SCANS[1].search(text) is None
@@ -580,20 +579,20 @@ def test_elisions_by_position_property(text: str) -> None:
 )
 def test_may_end_foreign_equals_the_word_by_word_test(words: set[str]) -> None:
     plain = any(w.endswith(garble._ENDINGS) for w in words) or not garble._common_with_ending().isdisjoint(words)
-    assert garble._may_end_foreign(words, words) == plain
+    assert garble._may_end_foreign(words) == plain
 
 
 def foreign_words_by_lines(text: str) -> list[tuple[int, int, str]]:
     """code-mix-latin's hand-written signals as the hint lines gave them (the reference of the positional form)."""
     runs = letter_runs(text.lower())
-    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    may_end = garble._may_end_foreign(runs)
     letters = garble._FOREIGN_HINT_SCANS[0].search(beyond_ascii_of(text)) is not None
     return list(garble._foreign_latin_words(text, garble._foreign_hint_lines(text, runs, may_end, letters)))
 
 
 def foreign_words_by_position(text: str) -> list[tuple[int, int, str]]:
     runs = letter_runs(text.lower())
-    may_end = garble._may_end_foreign(runs, uncommon_runs(runs))
+    may_end = garble._may_end_foreign(runs)
     return list(garble._foreign_latin_words_at(text, garble._foreign_word_starts(text, runs, may_end, beyond_ascii_of(text))))
 
 
@@ -753,3 +752,10 @@ def test_lower_run_bytes_without_lower_casing_the_text(text: str) -> None:
     expected = run_bytes(text.lower())
     if expected is not None:
         assert garble.lower_run_bytes(DocContext(text)) == expected
+
+
+def test_no_hint_letter_is_a_typographic_mark() -> None:
+    """code-mix-latin looks for no hint letter in a plain document (language.plain_typography): its marks are none."""
+    marks = set("‘’“”–—…")
+    assert language._NON_ASCII_CHAR.search("".join(marks)) is None
+    assert garble._HINT_LETTERS.isdisjoint(marks)

@@ -31,7 +31,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, count
 from json.encoder import encode_basestring
 from operator import eq
 from typing import Any
@@ -44,7 +44,8 @@ from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowere
 from ..wordruns import _LETTER_BYTES, _RUN_BYTES, _SEPARATORS, RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, finditer, register
 from .by_mark import ByMark
-from .language import HINT_WORDS, document_language, foreign_sentence
+from .language import HINT_WORDS, document_language, foreign_sentence, plain_typography
+from .langwalk import ends_with_any
 from .lexicon import ENGLISH_SHARE, NEIGHBOUR_MIN, common_english, english_share, english_zipf, foreign_words
 from .mark_scan import Candidates, MarkScan, document_marks, equal_neighbours, equal_neighbours_python, mark_scan, paragraph_marks
 from .mark_scan import run_form as kernel_run_form
@@ -1332,22 +1333,22 @@ def _common_with_ending() -> frozenset[str]:
     return frozenset(w for w in common_english() if w.endswith(_ENDINGS))
 
 
-def _may_end_foreign(runs: set[str], uncommon: set[str]) -> bool:
+def _may_end_foreign(runs: set[str]) -> bool:
     """False when no letter run of the lower-cased text ends with one of :data:`_ENDINGS`.
 
     A match of :data:`_ENDING_HINT` (an ending of lower-case letters, then
     no word character) is the end of a letter run of the lower-cased text
     (lower-casing turns no other character into a word character), so
     without such a run the endings scans cannot match and are skipped: a
-    look at the document's few uncommon words (``uncommon``, what
-    :func:`~scrubber.kinds.lexicon.uncommon_runs` leaves of ``runs``) instead
+    look at the document's few distinct runs (:func:`lower_runs`) instead
     of a scan that stops at nearly every letter (0.04 s on perf-news).
+    The runs leave out common English words, none of which ends with an
+    ending (:func:`_runs_skip` keeps those): every run is asked, by
+    :data:`~.langwalk.ends_with_any`, which compares an ending only with
+    the words that end with its last letter (``str.endswith`` with the tuple
+    tried all twelve on each word, 4 us a document).
     """
-    # (str.endswith takes the tuple of endings: one C loop over the few words, no Python step per word;
-    # joining them and searching for each ending before a line break cost half as much again: 0.009 against 0.006 s a pass over perf-news)
-    if any(map(str.endswith, uncommon, repeat(_ENDINGS))):
-        return True
-    return not _common_with_ending().isdisjoint(runs)
+    return ends_with_any(runs, _ENDINGS)
 
 
 #: an article or preposition elided before a vowel (French ``d'autres``, Italian
@@ -1389,8 +1390,13 @@ def _elision_matches(text: str) -> list[re.Match[str]]:
     return _matches_at(_ELISION, text, starts, "garble.code-mix-latin")
 
 
-def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
-    """``d'autres``, ``l'erosione``: a foreign elided article whose word is no English word."""
+def _elisions(text: str) -> list[tuple[int, int, str]]:
+    """``d'autres``, ``l'erosione``: a foreign elided article whose word is no English word.
+
+    A list, not a generator: most documents have no elision hint, and a
+    generator made and run to its end for nothing cost twice the call.
+    """
+    found = []
     for m in _elision_matches(text):
         word = m.group(1)
         if not m.group().islower() or english_zipf(word) >= NEIGHBOUR_MIN:
@@ -1398,7 +1404,8 @@ def _elisions(text: str) -> Iterator[tuple[int, int, str]]:
         before = text[max(0, m.start() - 12) : m.start()].split()
         if before and before[-1].lower() in _ELISION_KEPT:
             continue
-        yield m.start(), m.end(), m.group()
+        found.append((m.start(), m.end(), m.group()))
+    return found
 
 
 #: a lower-case word (a whole match of :data:`_LOWER_WORD`) holding something
@@ -1544,24 +1551,6 @@ def _runs_skip() -> RunSkip:
     return RunSkip(common_english() - (_FOREIGN_WORDS | HINT_WORDS | _common_with_ending()))
 
 
-@cache
-def _kept_common() -> frozenset[str]:
-    """The commonest English words :func:`lower_runs` keeps (those :func:`_runs_skip` leaves in): 75 of them."""
-    return common_english() - _runs_skip().words
-
-
-def _uncommon_lower_runs(runs: set[str]) -> set[str]:
-    """:func:`~.lexicon.uncommon_runs` of :func:`lower_runs`'s ``runs``, by taking out only the common words they can hold.
-
-    The runs hold no word :func:`_runs_skip` skips, so of the commonest
-    English words only :func:`_kept_common` can be among them: the few
-    runs are looked up in a set of a few dozen words the CPU keeps in
-    cache, not in the 30,000 of :func:`~.lexicon.common_english`, whose
-    lookups miss it (0.005 -> 0.004 s a pass over perf-news, alone; more where other work has evicted the big set).
-    """
-    return runs - _kept_common()
-
-
 def lower_runs(ctx: DocContext) -> set[str]:
     """The distinct letter runs of the lower-cased document, less the commonest English words no detector asks about; once per document.
 
@@ -1599,16 +1588,21 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
     runs = lower_runs(ctx)
-    uncommon = _uncommon_lower_runs(runs)
-    for start, end, word in foreign_words(text, seg.sentence_at, runs, uncommon):
+    # the word lists' test looks up the runs that are no common English word (uncommon_runs), and the runs hold
+    # only the few common ones lower_runs keeps, none of them in the foreign table: the runs give the same hits
+    for start, end, word in foreign_words(text, seg.sentence_at, runs, runs):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     for start, end, word in _elisions(text):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
-    may_end = _may_end_foreign(runs, uncommon)
+    may_end = _may_end_foreign(runs)
     if not (text.isascii() and _no_foreign_token(text, runs) and not (may_end and _ENDING_HINT.search(text))):
-        # the hand-written signals (letters, endings, function words) cover what the word lists cut
-        for start, end, word in _foreign_latin_words_at(text, _foreign_word_starts(text, runs, may_end, beyond_ascii(ctx))):
-            by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
+        # the hand-written signals (letters, endings, function words) cover what the word lists cut; the letters
+        # are looked for among the characters beyond ASCII, which in a plain document (language.plain_typography,
+        # asked already by the document's language: most documents) are typographic marks, none of them a letter
+        beyond = "" if plain_typography(ctx) else beyond_ascii(ctx)
+        if starts := _foreign_word_starts(text, runs, may_end, beyond):
+            for start, end, word in _foreign_latin_words_at(text, starts):
+                by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not by_sentence:
         return
     from .language import common_ratio

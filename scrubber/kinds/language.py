@@ -27,6 +27,7 @@ import regex
 
 from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowered, word_trie
 from .base import DocContext, Kind, Matcher, RuleSpec, register
+from .langwalk import common_reaches
 from .mark_scan import COMMON_HITS_COMPILED, common_hits
 
 #: frequent English function words: their share in running text is the
@@ -135,6 +136,11 @@ ENGLISH_FUNCTION_WORDS = frozenset(
 )
 
 _URL = regex.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
+#: what every match of :data:`_URL` holds (:func:`_without_urls`)
+_URL_TRIGGER = re.compile(r"://|www\.|@")
+#: a blank as :data:`_URL`'s ``\S`` sees it (the same module and flags), looked for forwards and backwards
+_URL_BLANK = regex.compile(r"\s")
+_URL_BLANK_BEFORE = regex.compile(r"(?r)\s")
 _WORD = regex.compile(r"\p{L}[\p{L}'’]*")
 _LATIN_LETTER = regex.compile(r"\p{Latin}")
 _LETTER = regex.compile(r"\p{L}")
@@ -206,13 +212,18 @@ def common_ratio_reaches(text: str, threshold: float, strict: bool = False, lowe
     the rest cannot change the answer; on English text that is after three
     or four ``str.count`` calls instead of twelve. The comparison is the
     same float division as :func:`common_ratio`, so the answer is exactly its.
-    With the compiled kernel all twelve are counted in one pass instead: the
-    counts only grow, so the full total reaches the threshold exactly when
-    some partial total does.
+    With the compiled kernels the words are counted in one pass in C instead:
+    by the lang-walk kernel's :data:`~.langwalk.common_reaches` (the blanks
+    counted first, then the words until the threshold is reached: half the
+    3,000-character sample of an English document; 9.5 -> 6.6 us a document),
+    else by :data:`~.mark_scan.common_hits`, all of them: the counts only grow,
+    so the full total reaches the threshold exactly when some partial total does.
     ``lower``: ``text`` lower-cased, when the caller has it (a prefix of the
     document's lower-cased copy of the same length: it may differ from
     ``text.lower()`` only in the form of a final sigma, which no count sees).
     """
+    if common_reaches is not None:  # in C: the blanks counted, then the words only until the threshold is reached
+        return common_reaches(text, _COMMON_WORDS, threshold, strict)
     if COMMON_HITS_COMPILED:  # one pass in C over the text as it is: no copy, no early exit needed
         spaces, total = common_hits(text, _COMMON_WORDS)
         return total / spaces > threshold or (not strict and total / spaces == threshold)
@@ -457,19 +468,43 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
         return seg.all_sentences()
     text = ctx.text
     plain = plain_typography(ctx)
+    if plain:
+        words = HINT_WORDS.intersection(_garble.lower_runs(ctx))
+        if not words and not _opens_with_hint(text):
+            return []  # (most English documents: no set made, nothing sorted)
     found = set() if plain else set(seg.sentences_hit(_NON_ASCII_CHAR))
     # İ, the one character whose lower case is longer, leaves no shared offsets (asked of the few characters beyond ASCII)
     if not plain and "İ" in beyond_ascii(ctx):
         found.update(seg.sentences_hit(_OTHER_LANGUAGE_TRIE))
     else:
-        words = HINT_WORDS.intersection(_garble.lower_runs(ctx))
+        if not plain:
+            words = HINT_WORDS.intersection(_garble.lower_runs(ctx))
         if words:
             scans, lower = _hint_scans(ctx, plain)
             for word in words:
                 found.update(seg.sentences_hit(scans[word], lower))
-        if _OTHER_LANGUAGE_TRIE.match(text):
+        if _opens_with_hint(text):
             found.add(seg.sentence_at(0))
     return sorted(found)
+
+
+#: the letters a hint word starts with (:func:`_opens_with_hint`)
+_HINT_FIRST_LETTERS = frozenset(w[0] for w in HINT_WORDS)
+
+
+def _opens_with_hint(text: str) -> bool:
+    """``_OTHER_LANGUAGE_TRIE.match(text)``: the text opens with a hint word, in any case.
+
+    Asked of every English document, and true of two in perf-news's 2,402:
+    an ASCII first character can match a hint word's first letter under
+    ``re``'s IGNORECASE only as its lower case (the other characters ``re``
+    takes for ``k``, ``s`` or ``i`` are beyond ASCII), so for most the
+    pattern is not tried at all.
+    """
+    first = text[:1]
+    if first.isascii() and first.lower() not in _HINT_FIRST_LETTERS:
+        return False
+    return _OTHER_LANGUAGE_TRIE.match(text) is not None
 
 
 def _hint_scans(ctx: DocContext, plain: bool) -> tuple[dict[str, re.Pattern[str]] | dict[str, re.Pattern[bytes]], str | bytes]:
@@ -487,6 +522,33 @@ def _hint_scans(ctx: DocContext, plain: bool) -> tuple[dict[str, re.Pattern[str]
     if plain and (fast := _garble.lower_run_bytes(ctx)) is not None:
         return _HINT_WORD_BYTE_SCANS, fast
     return _HINT_WORD_SCANS, lowered(ctx)
+
+
+def _without_urls(sentence: str) -> str:
+    """``_URL.sub(" ", sentence)``, the pattern tried only on the blank-delimited tokens that hold one of its literals.
+
+    Each alternative of :data:`_URL` is ``\\S`` characters and literals
+    that are none of them blank, with no look-around: a match lies inside one
+    token (a run of ``\\S``), whether one starts at a position depends on
+    that token alone, and it holds ``://``, ``www.`` or ``@``
+    (:data:`_URL_TRIGGER`). So the substitution made token by token on the
+    tokens holding one of those is the substitution of the whole sentence;
+    led by ``\\S+``, the pattern was tried at every character of it, each
+    attempt running to the end of the token (3.5 ms for perf-news's 57
+    candidate sentences with an address).
+    """
+    pieces = []
+    done = 0
+    while (m := _URL_TRIGGER.search(sentence, done)) is not None:
+        blank = _URL_BLANK_BEFORE.search(sentence, done, m.start())
+        start = done if blank is None else blank.end()
+        blank = _URL_BLANK.search(sentence, m.start())
+        end = len(sentence) if blank is None else blank.start()
+        pieces.append(sentence[done:start])
+        pieces.append(_URL.sub(" ", sentence[start:end]))
+        done = end
+    pieces.append(sentence[done:])
+    return "".join(pieces)
 
 
 def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[tuple[int, int, str]]:
@@ -507,7 +569,7 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
         if doc_lang == "en" and _looks_english(sentence):
             continue
         if "://" in sentence or "www." in sentence or "@" in sentence:
-            sentence = _URL.sub(" ", sentence)
+            sentence = _without_urls(sentence)
         if len(sentence) > _LONG_SENTENCE:
             ratio, n = english_ratio(sentence)
             if n < min_words:
@@ -518,9 +580,13 @@ def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str
                 continue
             ratio = _function_word_hits(sentence) / n if n else 0.0
         if doc_lang == "en":
-            if (plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence)) and not _OTHER_LANGUAGE_TRIE.search(sentence):
-                continue  # plain ASCII (curly quotes allowed) with no function word of another language: an English headline or list
-            if ratio > MAX_ENGLISH_RATIO:
+            if plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence):
+                # plain ASCII (curly quotes allowed): every letter is an ASCII one, so Latin, and a share of
+                # English function words above the cut alone is English enough (the letter counts below
+                # would say so); asked first, as it rejects nearly every candidate the trie lets by
+                if ratio > MAX_ENGLISH_RATIO or not _OTHER_LANGUAGE_TRIE.search(sentence):
+                    continue  # ... or no function word of another language: an English headline or list
+            elif ratio > MAX_ENGLISH_RATIO:
                 latin, letters = _letter_counts(sentence)
                 if latin >= 0.5 * letters:
                     continue

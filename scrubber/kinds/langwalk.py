@@ -38,8 +38,9 @@ import random
 import re
 import threading
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 from .word_pairs import FORCED_PURE, kernel_implementation
@@ -248,6 +249,28 @@ def _choice_is_getrandbits() -> bool:
         if [by_choice.choice(seq) for _ in range(40)] != draw(40) or by_choice.getstate() != by_bits.getstate():
             return False
     return True
+
+
+def _ends_with_any_python(words: Iterable[str], endings: tuple[str, ...]) -> bool:
+    """``any(w.endswith(endings) for w in words)``: the reference of :data:`ends_with_any` (``str.endswith`` tries every ending)."""
+    return any(map(str.endswith, words, repeat(endings)))
+
+
+def _kernel_function(name: str) -> Any:
+    """The kernel's function ``name``, or None without the kernel (or with one built from an older source, which lacks it)."""
+    return getattr(_kernel, name, None) if compiled() else None
+
+
+#: whether any of ``words`` ends with one of ``endings`` (a tuple of at most 64): in C when built, where an
+#: ending is compared only with a word that ends with its last character (code-mix-latin asks it of every
+#: document's letter runs: 4 -> 1 us a document)
+ends_with_any: Callable[[Iterable[str], tuple[str, ...]], bool] = _kernel_function("ends_with_any") or _ends_with_any_python
+
+
+#: ``text -> words -> threshold -> strict -> bool``: whether the share of ``words`` among the blank-separated tokens of
+#: ``text`` (:data:`~.mark_scan.common_hits`' counts) is above ``threshold`` (or equal, when not ``strict``), the words
+#: counted only until it is; None without the kernel (:func:`~.language.common_ratio_reaches` then counts them all)
+common_reaches: Callable[[str, tuple[str, ...], float, bool], bool] | None = _kernel_function("common_reaches")
 
 
 def walk_implementation() -> str:
