@@ -479,7 +479,7 @@ class Pending(Protocol):
 class Backend(Protocol):
     """Where tasks run. ``start`` once, ``submit`` many, ``close`` once."""
 
-    #: how many tasks run at once (the runner keeps twice as many in flight)
+    #: how many tasks run at once (the runner keeps four times as many in flight)
     workers: int
 
     def start(self, work: Work) -> None: ...
@@ -1010,8 +1010,9 @@ class Runner:
                 tasks = itertools.chain(head, tasks)
             with held_signals():
                 self.backend.start(work)
-            # in-process there is nothing to overlap; a pool needs room for skew (one slow task must not idle the rest)
-            depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 8 * self.backend.workers)
+            # in-process there is nothing to overlap; a pool needs room for skew (one slow task must not idle the rest):
+            # 4 MiB a worker (8 tasks of 256 KiB before tasks grew to 1 MiB)
+            depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 4 * self.backend.workers)
             for task in tasks:
                 with held_signals():  # an interrupt inside a pool's submit would leave its lock held
                     pending = self.backend.submit([seg for seg, _ in task])
