@@ -32,6 +32,7 @@ finished and where the run stopped.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import multiprocessing
@@ -58,6 +59,7 @@ from .io.sources import (
     COPIED_RECORD,
     BinaryInput,
     DamagedInput,
+    FileAt,
     InputError,
     InputFile,
     Item,
@@ -72,8 +74,9 @@ from .policy import Policy, fix_passes
 from .scoring import document_score, has_garble_rules
 from .signals import forget_stops, held_signals, raise_if_stopped, stop_word
 
-#: a task is cut at about this many bytes of input ...
-TASK_BYTES = 1 << 18
+#: a task is cut at about this many bytes of input (the pool's threads in the main process cost a
+#: fixed share per task: 1 MiB, not 256 KiB, halved them) ...
+TASK_BYTES = 1 << 20
 #: ... or this many documents, whichever comes first
 TASK_DOCS = 1024
 
@@ -267,6 +270,10 @@ class Segment:
     nbytes: int = 0
     #: the legacy code page of the file's lines (or elements) that are not UTF-8, once known
     encoding: str | None = None
+    #: a block of a plain local file: where it is, and its offset there (``nbytes`` long), so that a
+    #: pool's worker reads it itself rather than get it through a pipe (see :class:`PoolBackend`)
+    at: FileAt | None = None
+    offset: int = 0
 
     def __len__(self) -> int:
         """How many items (documents or passthroughs) the segment holds."""
@@ -291,6 +298,11 @@ class Part:
     #: a segment given as a block: the output as runs of the block (see :class:`_Layout`), ``data`` holding
     #: only the bytes that are not the input's own; None: ``data`` is the whole output
     layout: list[int] | None = None
+    #: a block read without the file's legacy code page (not known yet) holds a line that is not UTF-8:
+    #: nothing else is told, the main process learns the code page and has the segment done again
+    not_utf8: bool = False
+    #: the worker could not read the segment's block itself (its file changed): nothing else is told
+    unread: bool = False
 
     def output(self, seg: Segment) -> bytes:
         """The bytes to write for ``seg`` (this part's segment)."""
@@ -364,14 +376,18 @@ def _process_segment(work: Work, seg: Segment) -> Part:
     size = 0
     lines = seg.lines if seg.block is None else lines_of(seg.block)
     layout = _Layout() if work.write and seg.block is not None else None
+    #: a block whose code page for lines that are not UTF-8 is not known yet: the first such line's number goes here
+    not_utf8: list[int] | None = [] if seg.block is not None and seg.encoding is None else None
     if lines is not None:
-        items: Iterable[Item] = _parse_lines(seg, lines, work.text_key, reports, COPIED if work.write else "")
+        items: Iterable[Item] = _parse_lines(seg, lines, work.text_key, reports, COPIED if work.write else "", not_utf8)
     elif seg.pieces is not None:
         items = _parse_pieces(seg, work.text_key, reports, COPIED_RECORD if work.write else "")
     else:
         items = seg.items or []
     policy = work.policy
     for item in items:
+        if not_utf8:
+            break  # done again with the code page: no use going on
         result = None
         if item.doc is not None:
             text = item.doc.text
@@ -410,6 +426,8 @@ def _process_segment(work: Work, seg: Segment) -> Part:
                 lead = (size, item.meta["lead"])
             out.append(data)
             size += len(data)
+    if not_utf8:  # read without the code page such lines are read in: the main process has it done again
+        return Part(seg.key, b"", Stats(), [], False, not_utf8=True)
     if layout is not None:
         new, runs = layout.done()
         return Part(seg.key, new, stats, reports, changed, docs, layout=runs)
@@ -424,12 +442,31 @@ def _parse_pieces(seg: Segment, text_key: str, reports: list[tuple[str, str, str
         yield item
 
 
-def _parse_lines(seg: Segment, lines: list[bytes], text_key: str, reports: list[tuple[str, str, str]], copied: str) -> Iterator[Item]:
+def _parse_lines(
+    seg: Segment, lines: list[bytes], text_key: str, reports: list[tuple[str, str, str]], copied: str, not_utf8: list[int] | None = None
+) -> Iterator[Item]:
+    """The items of a segment's lines; the problems go to ``reports``.
+
+    ``not_utf8`` (a list, when the file's legacy code page is not known yet)
+    gets the number of the first line that is not UTF-8: such a line is
+    always a problem (its record cannot be decoded), so it is looked for
+    only among the problems, for nothing on the lines that are fine.
+    """
     for lineno, raw in enumerate(lines, seg.first_line):
         item, problem = jsonl_item(raw, lineno, seg.display, text_key, seg.encoding)
         if problem:
+            if not_utf8 is not None and not not_utf8 and not _is_utf8(raw):
+                not_utf8.append(lineno)
             reports.append(("error", f"{seg.display}:{lineno}", problem + copied))
         yield item
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # -- backends --------------------------------------------------------------------------
@@ -442,7 +479,7 @@ class Pending(Protocol):
 class Backend(Protocol):
     """Where tasks run. ``start`` once, ``submit`` many, ``close`` once."""
 
-    #: how many tasks run at once (the runner keeps twice as many in flight)
+    #: how many tasks run at once (the runner keeps four times as many in flight)
     workers: int
 
     def start(self, work: Work) -> None: ...
@@ -490,7 +527,15 @@ def _init_worker(work: Work) -> None:
 
 def _pool_task(segments: list[Segment]) -> list[Part]:
     assert _WORK is not None
-    return process(_WORK, segments)
+    parts = []
+    for seg in segments:
+        if seg.block is None and seg.at is not None:  # sent as (file, offset): read it here
+            seg.block = seg.at.read(seg.offset, seg.nbytes)
+            if seg.block is None:
+                parts.append(Part(seg.key, b"", Stats(), [], False, unread=True))
+                continue
+        parts.append(_process_segment(_WORK, seg))
+    return parts
 
 
 #: a short document that reaches the tables the rules load on first use: English prose (the word
@@ -538,8 +583,15 @@ class PoolBackend:
         self.pool = ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(work,))
 
     def submit(self, segments: list[Segment]) -> Pending:
+        """Send a task; a block of a plain local file goes as its place in the file, which the worker reads.
+
+        Pickling a block and pushing it through the pool's pipe cost the main
+        process more than reading it from the file did; a worker reading it
+        from the page cache costs only that worker a copy.
+        """
         assert self.pool is not None
-        return _PoolPending(self.pool, self.pool.submit(_pool_task, segments))
+        sent = [seg if seg.at is None or seg.block is None else dataclasses.replace(seg, block=None) for seg in segments]
+        return _PoolPending(self.pool, self.pool.submit(_pool_task, sent))
 
     def close(self, abort: bool = False) -> None:
         pool, self.pool = self.pool, None
@@ -738,6 +790,8 @@ class _FileJob:
     first_problem: int | None = None
     #: its compressed data stopped decompressing (said when its last segment is consumed)
     damage: DamagedInput | None = None
+    #: a JSON Lines input's reader: judges a block whose worker found a line that is not UTF-8
+    reader: JsonlLines | None = None
 
 
 def _where(seg: Segment) -> str:
@@ -798,9 +852,12 @@ class Runner:
             try:
                 if source.fmt == "jsonl":
                     seg.block = b""
-                    reader = JsonlLines(source, self._reading(job))
+                    reader = job.reader = JsonlLines(source, self._reading(job), check=False)  # checked by the workers
+                    offset = 0
                     for block, count in reader.blocks(TASK_BYTES, TASK_DOCS):
                         seg.block, seg.count, seg.nbytes, seg.encoding = block, count, len(block), reader.encoding
+                        seg.at, seg.offset = reader.file, offset
+                        offset += len(block)
                         if len(block) < TASK_BYTES and count < TASK_DOCS:
                             continue  # the input's last lines (before its end, or before a failure): its last segment, below
                         yield seg, False
@@ -953,8 +1010,9 @@ class Runner:
                 tasks = itertools.chain(head, tasks)
             with held_signals():
                 self.backend.start(work)
-            # in-process there is nothing to overlap; a pool needs room for skew (one slow task must not idle the rest)
-            depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 8 * self.backend.workers)
+            # in-process there is nothing to overlap; a pool needs room for skew (one slow task must not idle the rest):
+            # 4 MiB a worker (8 tasks of 256 KiB before tasks grew to 1 MiB)
+            depth = 2 if isinstance(self.backend, SerialBackend) else max(4, 4 * self.backend.workers)
             for task in tasks:
                 with held_signals():  # an interrupt inside a pool's submit would leave its lock held
                     pending = self.backend.submit([seg for seg, _ in task])
@@ -989,22 +1047,54 @@ class Runner:
     def _drain(self, window: deque) -> None:
         task, pending = window[0]
         self._position = _where(task[0][0])
+        parts = self._result(pending)
+        window.popleft()
+        for (seg, last), part in zip(task, parts):
+            self._position = _where(seg)
+            self._consume(seg, self._settled(seg, part), last)
+        self._position = None
+        if self.on_progress is not None:
+            self.on_progress(self.stats)
+        raise_if_stopped()
+
+    def _result(self, pending: Pending) -> list[Part]:
+        """A task's parts; a failure of the backend becomes a :class:`WorkerError` that says where."""
         try:
-            parts = pending.result()
+            return pending.result()
         except (KeyboardInterrupt, WorkerError):
             raise
         except BrokenProcessPool as exc:
             raise WorkerError(f"a worker process died ({exc})") from exc
         except Exception as exc:
             raise WorkerError(f"a worker failed in {self._position} ({type(exc).__name__}: {exc})") from exc
-        window.popleft()
-        for (seg, last), part in zip(task, parts):
-            self._position = _where(seg)
-            self._consume(seg, part, last)
-        self._position = None
-        if self.on_progress is not None:
-            self.on_progress(self.stats)
-        raise_if_stopped()
+
+    def _settled(self, seg: Segment, part: Part) -> Part:
+        """The part to consume for ``seg``: done again when the worker could not do it as it should have been.
+
+        * The worker could not read the block from the file (it changed since
+          it was read here): the block is sent.
+        * The block holds a line that is not UTF-8 and was sent before the
+          file's legacy code page was known: the block is judged here (the
+          first such line of the file sets the code page and says the warning,
+          as when blocks were judged as they were read) and done again with
+          it. Rare (a legacy file, and only up to a window of tasks of it).
+        """
+        if part.unread:
+            seg = dataclasses.replace(seg, at=None)
+            part = self._again(seg)
+        if part.not_utf8:
+            reader = self._jobs[seg.key].reader
+            assert reader is not None and seg.block is not None
+            if reader.encoding is None:
+                reader.check(seg.block, seg.first_line)
+            part = self._again(dataclasses.replace(seg, encoding=reader.encoding, at=None))
+        return part
+
+    def _again(self, seg: Segment) -> Part:
+        """Run one segment again through the backend, and wait for it."""
+        with held_signals():
+            pending = self.backend.submit([seg])
+        return self._result(pending)[0]
 
     def _clean_up_abort(self) -> None:
         """End the backend's work and remove every unfinished output."""

@@ -128,7 +128,7 @@ def segment_starts(data: bytes) -> list[int]:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_the_command_reads_records_across_reads_and_segments(run_cli, tmp_path: Path, jobs: str):
-    sizes = [(i * 977) % 5000 + 40 for i in range(1400)]  # about 3.5 MB: several reads of 1 MB and a dozen segments
+    sizes = [(i * 977) % 5000 + 40 for i in range(3000)]  # about 7.6 MB: several reads of 1 MB and seven segments
     plain = corpus(sizes, set(), {}, set())
     starts = segment_starts(plain)
     # a malformed line first and last in segments, and a record holding the first bad UTF-8 byte as the

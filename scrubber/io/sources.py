@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -627,10 +628,14 @@ class JsonlLines:
       is yielded.
     """
 
-    def __init__(self, source: InputFile, report: Reporter | None = None) -> None:
+    def __init__(self, source: InputFile, report: Reporter | None = None, check: bool = True) -> None:
         self.source = source
         self.legacy = _Legacy(source.display, report)
         self.report = report
+        #: False: :meth:`blocks` leaves the UTF-8 check to the caller (see :meth:`check`)
+        self.check_blocks = check
+        #: where the input is on disk when its blocks are its file's bytes (a plain local file), else None
+        self.file: FileAt | None = None
 
     @property
     def encoding(self) -> str | None:
@@ -660,6 +665,8 @@ class JsonlLines:
                 try:
                     prefix = handle.read(4)
                     wide = wide_encoding(prefix)
+                    if wide is None and source.compression is None and source.path is not None and source.url is None:
+                        self.file = FileAt.of(source.path, handle)
                     if wide is not None:
                         chunks = Chunks(transcoded(prefix, handle, wide))
                     else:
@@ -672,8 +679,8 @@ class JsonlLines:
                     if wide is not None and self.report is not None:
                         self.report("warning", source.display, wide_problem(wide))
                     for block, lines in cut_blocks(chunks, max_bytes, max_lines):
-                        if self.legacy.encoding is None and not block.isascii():
-                            self._check(block, count + 1)
+                        if self.check_blocks and self.legacy.encoding is None and not block.isascii():
+                            self.check(block, count + 1)
                         count += lines
                         yield block, lines
                     if chunks.failure is not None:
@@ -688,12 +695,16 @@ class JsonlLines:
                 raise InputError(f"{exc} after line {count}") from None
             raise
 
-    def _check(self, block: bytes, first: int) -> None:
+    def check(self, block: bytes, first: int) -> None:
         """Judge the first line of ``block`` (whose first line is line ``first``) that is not UTF-8, if any.
 
         A ``\n`` is never inside a UTF-8 sequence, so the block's first bad
         byte is in its first line that is not UTF-8 (the lines before it
-        decode on their own), at the same column.
+        decode on their own), at the same column. :meth:`blocks` calls it on
+        each block until :attr:`encoding` is known, unless told not to: the
+        batch runner leaves it to its workers, which decode every line anyway
+        (a whole-block ``decode`` was a tenth of its main process's CPU), and
+        calls it for a block whose worker found a line that is not UTF-8.
         """
         try:
             block.decode("utf-8")
@@ -701,6 +712,56 @@ class JsonlLines:
             start = block.rfind(b"\n", 0, exc.start) + 1
             end = block.find(b"\n", exc.start) + 1 or len(block)
             self.legacy(block[start:end], first + block.count(b"\n", 0, start), "lines")
+
+
+@dataclass(frozen=True)
+class FileAt:
+    """A plain local input as the main process opened it, so that a worker on this machine can read a block of it itself.
+
+    A pool's workers then get (offset, size) instead of the block's bytes
+    through a pipe, which cost the main process (pickling, writing the
+    pipe) as much as reading the file. The bytes must be those the main
+    process read (it rebuilds the output from its own copy): a worker reads
+    only while the file is still this one, unchanged since it was opened
+    (same device, inode and modification time, before and after the read);
+    otherwise it says so and the main process sends the block.
+    """
+
+    path: str
+    dev: int
+    ino: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path, handle: BinaryIO) -> FileAt | None:
+        """The file behind ``handle`` (opened from ``path``); None when it is not a regular file (a FIFO is read once)."""
+        try:
+            st = os.fstat(handle.fileno())
+        except (OSError, AttributeError, ValueError):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        return cls(os.path.abspath(path), st.st_dev, st.st_ino, st.st_mtime_ns)
+
+    def read(self, offset: int, size: int) -> bytes | None:
+        """The ``size`` bytes at ``offset``; None when the file is no longer as it was opened (or cannot be read)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            if not self._same(fd, offset + size):
+                return None
+            data = os.pread(fd, size, offset)
+            return data if len(data) == size and self._same(fd, offset + size) else None
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    def _same(self, fd: int, end: int) -> bool:
+        st = os.fstat(fd)
+        return (st.st_dev, st.st_ino, st.st_mtime_ns) == (self.dev, self.ino, self.mtime_ns) and st.st_size >= end
 
 
 def raw_lines(source: InputFile, report: Reporter | None = None) -> Iterator[bytes]:
