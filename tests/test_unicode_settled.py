@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 
 import ftfy
+import ftfy.bad_codecs  # registers ftfy's codecs (sloppy-windows-*, utf-8-variants)
 import pytest
 from ftfy import chardata, fixes
 from hypothesis import given, settings
@@ -59,8 +60,6 @@ def test_ftfys_utf8_decodings_need_a_lead_byte_then_a_continuation_byte_first(de
 
     Except C0 0A: utf-8-variants reads C0 before a final line break as U+0000 (``settled`` counts that pair too).
     """
-    import ftfy.bad_codecs  # noqa: F401  (registers utf-8-variants)
-
     tails = [b"", b"a", b"\x80", b"\x80\x80", b"\x80\x80\x80", b"\xed\xb0\x80", b"\x80\xed\xb0\x80"]
     for first in range(0x80, 0x100):
         for second in [*range(0x100), None]:
@@ -134,7 +133,9 @@ def test_a_detector_match_can_only_start_where_the_candidates_look():
     candidates, _, _, starts = uni._unsettling()
     for text in ["Fuß ist", "É€", "é ’x", "xÉ‰", "ΒΓ", "aé  b", "ðŸ˜€"]:
         found = chardata.UTF8_DETECTOR_RE.search(text)
-        assert bool(found) == any(text[m.start()] in starts and chardata.UTF8_DETECTOR_RE.match(text, m.start()) for m in candidates.finditer(text))
+        assert bool(found) == any(
+            text[m.start()] in starts and chardata.UTF8_DETECTOR_RE.match(text, m.start()) for m in candidates.finditer(text)
+        )
 
 
 @pytest.mark.parametrize(
@@ -164,8 +165,7 @@ def test_settled(text, expected):
 
 
 _ALPHABET = sorted(
-    set("ab XY?.'-\néèàÀÃÂÅÐÑâ€™œ\x9d\x85\x81\xa0\ufffdßÉÄΒΓабвёіїşž–—‘’“”…€™№°«»¿ðŸ˜\u00ad")
-    | set(chardata.UTF8_CLUES["utf8_first_of_4"])
+    set("ab XY?.'-\néèàÀÃÂÅÐÑâ€™œ\x9d\x85\x81\xa0\ufffdßÉÄΒΓабвёіїşž–—‘’“”…€™№°«»¿ðŸ˜\u00ad") | set(chardata.UTF8_CLUES["utf8_first_of_4"])
 )
 _TEXT = st.text(alphabet=_ALPHABET, max_size=12)
 
@@ -186,8 +186,6 @@ def test_settled_text_is_left_as_it_is_by_ftfys_step(text):
 @settings(max_examples=800, deadline=None)
 @given(_TEXT, st.sampled_from(chardata.CHARMAP_ENCODINGS), st.booleans(), st.text(alphabet="ab .", max_size=4))
 def test_fix_encoding_is_ftfys_on_damaged_text(text, encoding, lose_a0, tail):
-    import ftfy.bad_codecs  # noqa: F401  (registers the sloppy codecs)
-
     damaged = _damaged(text, encoding, lose_a0) + tail
     assert uni.fix_encoding(damaged, _CONFIG) == tuple(ftfy.fix_encoding_and_explain(damaged, config=_CONFIG))
     fixed, _ = _STEP(damaged, _CONFIG)

@@ -566,8 +566,9 @@ def _unsettling() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], froz
     followed by ``\\n`` (``utf-8-variants`` reads ``C0 0A`` at the end as U+0000).
     ``singles``: C1 controls and U+FFFD. ``detector_starts``: the
     characters ftfy's ``UTF8_DETECTOR_RE`` can start a match with.
-    ``candidates`` finds, without consuming the next character, every
-    position where one of them may start.
+    ``candidates`` finds, consuming one character a match, every position
+    where one of them may start: one of ``singles``, or a first character of
+    a pair or of a detector match before a second one.
     """
     import ftfy.bad_codecs  # noqa: F401  (registers the sloppy codecs)
 
@@ -586,7 +587,8 @@ def _unsettling() -> tuple[re.Pattern[str], frozenset[str], frozenset[str], froz
     singles = {chr(c) for c in range(0x80, 0xA0)} | {"\ufffd"}
     firsts = {p[0] for p in pairs} | starts
     seconds = {p[1] for p in pairs} | continuations
-    candidates = re.compile(f"{_class(singles)}|{_class(firsts)}(?={_class(seconds)})")
+    # one class first, the alternatives chosen by a look-behind (see _build_signature): 2.5x faster than ``S|F(?=N)``
+    candidates = re.compile(f"{_class(singles | firsts)}(?:(?<={_class(firsts)})(?={_class(seconds)})|(?<={_class(singles)}))")
     return candidates, frozenset(singles), frozenset(pairs), frozenset(starts)
 
 
