@@ -31,7 +31,7 @@ from ftfy import chardata as ftfy_chardata
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, fix_finding, register
-from .char_scan import Rule, char_scan, matches, members
+from .char_scan import SIGNATURE_OUTPUT, Rule, char_scan, family_candidates, matches, members
 
 #: ftfy's single-byte encodings: UTF-8 read as any of these is what it can fix
 SIGNATURE_ENCODINGS = (
@@ -131,8 +131,9 @@ def signature_hits(ctx: DocContext) -> Sequence[int]:
         text = ctx.text
         if text.isascii():
             return ()
-        if _SIGNATURE_SCAN is not None:
-            candidates = _SIGNATURE_SCAN.scan(text)[0]
+        scanned = family_candidates(ctx)
+        if scanned is not None:
+            candidates = scanned[SIGNATURE_OUTPUT]
             if not candidates:  # most documents: no array to build
                 return ()
             found: Iterator[re.Match[str]] = matches(SIGNATURE, text, candidates)
