@@ -955,6 +955,8 @@ class FtfyMatcher(Matcher):
         those, an encoding step always changes the text: each non-ASCII
         character becomes a byte >= 0x80, and UTF-8 needs two or more of them
         per character. Other lines and options go through fix_and_explain.
+        The encoding loop itself stops one step early on settled text
+        (:func:`fix_encoding`).
         """
         if config is not self.config or not self.single_round:
             return ftfy.fix_and_explain(line, config=config)
