@@ -45,9 +45,11 @@ def python_scans(text: str, matcher: chars.CharsMatcher) -> tuple[list, list, li
 
 
 def kernel_scans(text: str, matcher: chars.CharsMatcher) -> tuple[list, list, list]:
-    signature = list(unicode.signature_hits(DocContext(text)))
-    trigger = [m.span() for m in char_scan.matches(legacy.TRIGGER, text, legacy._TRIGGER_SCAN.scan(text)[0])]  # type: ignore[union-attr]
-    return signature, trigger, list(matcher._hits(text))
+    ctx = DocContext(text)
+    signature = list(unicode.signature_hits(ctx))
+    scanned = char_scan.family_candidates(ctx)
+    trigger = [m.span() for m in char_scan.matches(legacy.TRIGGER, text, scanned[char_scan.TRIGGER_OUTPUT])]  # type: ignore[index]
+    return signature, trigger, list(matcher._hits(ctx))
 
 
 def check(text: str, matcher: chars.CharsMatcher) -> None:
@@ -282,3 +284,14 @@ def test_the_version_says_which_character_scan_runs() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert f"\ncharacter scan: {char_scan.scan_implementation()}\n" in result.output
+
+
+@needs_kernel
+@pytest.mark.parametrize("select", [["unicode"], ["unicode.uncurl-quotes", "unicode.nbsp"], ["unicode.nfkc"], ["unicode.html-entity"]])
+def test_chars_rules_find_their_class_from_the_shared_scan_or_their_own(select: list[str]) -> None:
+    """The default rules read the family's shared scan, a selection with curly quotes or NFKC scans on its own: the same positions."""
+    matcher = next(m for m in default_engine(select=select)._matchers if isinstance(m, chars.CharsMatcher))
+    assert matcher._shared == all(r in ("unicode", "unicode.html-entity") for r in select)
+    for text in CASES:
+        for variant in (text, text + " \u0101", text + " \U0001f600"):
+            assert list(matcher._hits(DocContext(variant))) == [m.start() for m in matcher.first.finditer(variant)], variant

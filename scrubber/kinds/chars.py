@@ -35,7 +35,7 @@ import regex
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, fix_finding, register
-from .char_scan import char_scan, members
+from .char_scan import CHARS_OUTPUT, char_scan, family_candidates, members
 
 #: (replacement or None for "no finding here", message, confidence or None for the rule's)
 Proposal = tuple[str | None, str, float | None]
@@ -297,6 +297,14 @@ DETECTORS: dict[str, Detector] = {
 }
 
 
+#: the detectors whose first characters the unicode family's shared scan finds (:func:`.char_scan.family_candidates`):
+#: all but those of characters common in news (curly quotes; all NFKC could change), which would fill it with
+#: candidates the default rules do not want (with either selected, the rules scan on their own)
+SHARED_DETECTORS = tuple(name for name in DETECTORS if name not in ("uncurl-quotes", "nfkc"))
+#: their first characters, as a character class
+SHARED_FIRST = "[" + "".join(DETECTORS[name].first for name in SHARED_DETECTORS) + "]"
+
+
 class CharsMatcher(Matcher):
     """Every ``chars`` rule of a run, as one alternation of named groups."""
 
@@ -308,7 +316,9 @@ class CharsMatcher(Matcher):
         # against), and ``re`` scans them several times faster than ``regex``
         self.pattern = re.compile("|".join(f"(?P<{key}>{d.pattern})" for key, d in self.detectors.items()))
         self.first = re.compile("[" + "".join(d.first for d in self.detectors.values()) + "]")
-        # the compiled scan of that class (None: the ``re`` search runs), see :mod:`.char_scan`
+        # the compiled scan of that class (None: the ``re`` search runs), see :mod:`.char_scan`; where
+        # the rules' class is part of the family's shared one, the shared scan's output instead
+        self._shared = all(spec.params["what"] in SHARED_DETECTORS for spec in specs)
         self._scan = char_scan(lambda: [[(None, members(self.first.pattern), None)]])
 
     def reveal_hint(self, replacement: str) -> bool:
@@ -321,7 +331,7 @@ class CharsMatcher(Matcher):
         # of them at once from the compiled scan), then match the alternation there
         text, match = ctx.text, self.pattern.match
         pos = 0
-        for hit in self._hits(text):
+        for hit in self._hits(ctx):
             if hit < pos:
                 continue
             m = match(text, hit)
@@ -337,12 +347,15 @@ class CharsMatcher(Matcher):
             start = m.start() - 1 if self.detectors[key].propose is _nfc else m.start()
             yield fix_finding(spec, start, m.end(), replacement, message=message, confidence=confidence)
 
-    def _hits(self, text: str) -> Iterator[int]:
-        """The positions of the characters of :attr:`first` in ``text``, ascending."""
+    def _hits(self, ctx: DocContext) -> Iterator[int]:
+        """The positions of the characters of :attr:`first` in the document, ascending."""
+        text = ctx.text
         if self._scan is None:
             return (m.start() for m in self.first.finditer(text))
-        first = self.first.match  # the scan gives every character above its table: keep the class's own
-        return (p for p in self._scan.scan(text)[0] if first(text, p) is not None)
+        scanned = family_candidates(ctx) if self._shared else None
+        candidates = self._scan.scan(text)[0] if scanned is None else scanned[CHARS_OUTPUT]
+        first = self.first.match  # the scan gives every character above its table (and the shared one more): keep the class's own
+        return (p for p in candidates if first(text, p) is not None)
 
 
 @register

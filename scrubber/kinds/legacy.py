@@ -38,7 +38,7 @@ from functools import lru_cache
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, RuleSpec, fix_finding, register
-from .char_scan import char_scan, matches, members
+from .char_scan import TRIGGER_OUTPUT, Rule, family_candidates, matches, members
 
 CODECS = {"mac_roman": "MacRoman", "cp437": "cp437 (DOS)", "cp850": "cp850 (DOS Latin-1)"}
 
@@ -80,8 +80,14 @@ TRIGGER = re.compile(
     rf"[{re.escape(''.join(SUSPECT) + _INTERNAL)}]"
     rf"(?:(?<=[{re.escape(''.join(SUSPECT))}])|(?<=[^\W\d_][{re.escape(_INTERNAL)}])(?=[^\W\d_]))"
 )
-#: the compiled scan for :data:`TRIGGER` (None: the ``re`` scan runs): its two branches as rules
-_TRIGGER_SCAN = char_scan(lambda: [[(None, "".join(SUSPECT), None), (members(r"[^\W\d_]"), _INTERNAL, members(r"[^\W\d_]"))]])
+
+
+def trigger_rules() -> list[Rule]:
+    """:data:`TRIGGER`'s two branches as rules of the compiled scan (:func:`.char_scan.family_candidates`)."""
+    letters = members(r"[^\W\d_]")
+    return [(None, "".join(SUSPECT), None), (letters, _INTERNAL, letters)]
+
+
 TOKEN = re.compile(r"[^\s\x00-\x1f\x7f]+")  # control characters end a word (unicode.control-char strips them)
 #: what a re-read character may become: a letter or this punctuation
 PLAUSIBLE = set("“”‘’–—…•°™®©\u00a0")
@@ -268,7 +274,8 @@ class LegacyMatcher(Matcher):
             return
         per_token: list[list[Candidate]] = []
         pos = 0
-        for m in TRIGGER.finditer(text) if _TRIGGER_SCAN is None else matches(TRIGGER, text, _TRIGGER_SCAN.scan(text)[0]):
+        scanned = family_candidates(ctx)
+        for m in TRIGGER.finditer(text) if scanned is None else matches(TRIGGER, text, scanned[TRIGGER_OUTPUT]):
             if m.start() < pos:
                 continue
             ls = m.start()

@@ -15,6 +15,7 @@ curly quotes on purpose.
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 import unicodedata
@@ -26,10 +27,11 @@ from itertools import accumulate, compress, count, groupby, pairwise
 from operator import ne
 
 import ftfy
+from ftfy import chardata as ftfy_chardata
 
 from ..model import Finding
 from .base import DocContext, Kind, Matcher, PackError, RuleSpec, fix_finding, register
-from .char_scan import Rule, char_scan, matches
+from .char_scan import SIGNATURE_OUTPUT, Rule, char_scan, family_candidates, matches
 
 #: ftfy's single-byte encodings: UTF-8 read as any of these is what it can fix
 SIGNATURE_ENCODINGS = (
@@ -129,8 +131,9 @@ def signature_hits(ctx: DocContext) -> Sequence[int]:
         text = ctx.text
         if text.isascii():
             return ()
-        if _SIGNATURE_SCAN is not None:
-            candidates = _SIGNATURE_SCAN.scan(text)[0]
+        scanned = family_candidates(ctx)
+        if scanned is not None:
+            candidates = scanned[SIGNATURE_OUTPUT]
             if not candidates:  # most documents: no array to build
                 return ()
             found: Iterator[re.Match[str]] = matches(SIGNATURE, text, candidates)
@@ -540,6 +543,113 @@ def damaged_window(line: str) -> tuple[int, int]:
     return max(0, start - WINDOW_MARGIN), min(len(line), end + WINDOW_MARGIN)
 
 
+#: the ftfy versions whose encoding step :func:`settled` was checked against (the same as
+#: :data:`_NARROWS`; tests/test_unicode_settled.py holds its reasons for the installed ftfy)
+_SETTLES = _NARROWS and hasattr(ftfy, "_fix_encoding_one_step_and_explain")
+#: the bytes a UTF-8 sequence can start with where ftfy decodes (``utf-8-variants`` adds C0 80, U+0000) ...
+LEAD_BYTES = bytes([0xC0, *range(0xC2, 0xF5)])
+#: ... and the bytes that can follow them
+CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+#: the lead bytes after which ftfy's ``restore_byte_a0`` may turn a space into A0 (its
+#: ``ALTERED_UTF8_RE`` and ``A_GRAVE_WORD_RE``; elsewhere a space it turns follows a continuation byte)
+RESTORE_LEADS = bytes([0xC2, 0xC3, 0xC5, 0xCE, 0xD0, 0xD9, 0xE2, 0xE3, 0xF0])
+
+
+@functools.cache
+def _unsettling() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
+    """``(candidates, singles, pairs)``: what :func:`settled` looks for (built on first use, ~10 ms).
+
+    ``pairs``: for each encoding ftfy tries, a character it encodes as a
+    lead byte followed by one it encodes as a continuation byte, or by
+    ``?`` (``replace_lossy_sequences`` reads ``C3 3F`` as a lost byte), or,
+    except in MacRoman, one it encodes as one of :data:`RESTORE_LEADS`
+    followed by a space (``restore_byte_a0`` may make it A0); and C0
+    followed by ``\\n`` (``utf-8-variants`` reads ``C0 0A`` at the end as U+0000).
+    ``singles``: C1 controls and U+FFFD. ``candidates`` finds, consuming one
+    character a match, every position where one of those or a match of
+    ftfy's ``UTF8_DETECTOR_RE`` may start: one of ``singles``, or a first
+    character of a pair or of a detector unit before a second one (the
+    detector's classes are ftfy's ``UTF8_CLUES``, placed in classes as ftfy
+    places them).
+    """
+    import ftfy.bad_codecs  # noqa: F401  (registers the sloppy codecs)
+
+    pairs: set[str] = set()
+    for encoding in ftfy_chardata.CHARMAP_ENCODINGS:
+        leads = {c for c in LEAD_BYTES.decode(encoding, "replace") if c != "\ufffd"}
+        follows = {c for c in CONTINUATION_BYTES.decode(encoding, "replace") if c != "\ufffd"} | {"?"}
+        pairs |= {a + b for a in leads for b in follows}
+        # utf-8-variants reads C0 before a line break that ends the text as U+0000 (its ``$``)
+        pairs |= {c + "\n" for c in b"\xc0".decode(encoding, "replace") if c != "\ufffd"}
+        if encoding != "macroman":  # as in ftfy's step: no restore_byte_a0 for MacRoman
+            pairs |= {c + " " for c in RESTORE_LEADS.decode(encoding, "replace") if c != "\ufffd"}
+    clues = ftfy_chardata.UTF8_CLUES
+    singles = {chr(c) for c in range(0x80, 0xA0)} | {"\ufffd"}
+    single = re.escape("".join(sorted(singles)))
+    firsts = (
+        re.escape("".join(sorted({p[0] for p in pairs}))) + clues["utf8_first_of_2"] + clues["utf8_first_of_3"] + clues["utf8_first_of_4"]
+    )
+    seconds = re.escape("".join(sorted({p[1] for p in pairs}))) + clues["utf8_continuation"]
+    # one class first, the alternatives chosen by a look-behind (see _build_signature): 2.5x faster than ``S|F(?=N)``
+    candidates = re.compile(f"[{single}{firsts}](?:(?<=[{firsts}])(?=[{seconds}])|(?<=[{single}]))")
+    return candidates, frozenset(singles), frozenset(pairs)
+
+
+def settled(text: str) -> bool:
+    """Whether ftfy's encoding step provably returns ``text`` as it is, with no step in its plan.
+
+    Then ``fix_encoding_and_explain``, which repeats that step until the
+    text stops changing, can stop without taking it: on a repaired line
+    that confirming step is ftfy's badness scan over the whole text finding
+    nothing, its dearest case (on scraped news, about 40% of the mojibake
+    rule's time). What the step does beyond that scan, in ftfy 6.2 and 6.3:
+
+    - re-encode the text in each single-byte encoding it fits and decode
+      the bytes as UTF-8. Each character outside ASCII becomes a byte >=
+      0x80 (U+FFFD alone becomes 0x1A), so a decoding can only succeed if
+      the first such byte is a lead byte and the next one a continuation
+      byte (or a space ``restore_byte_a0`` turns into one, or the ``?``
+      that starts each of ``replace_lossy_sequences``' sequences without
+      0x1A; or C0 then a final line break): two characters of
+      :func:`_unsettling`'s ``pairs``;
+    - ``decode_inconsistent_utf8`` where ``UTF8_DETECTOR_RE`` matches (it is
+      run here at each place where a match may start);
+    - the Latin-1 -> Windows-1252 transcode and ``fix_c1_controls``, only
+      with a C1 control in the text.
+
+    So text with none of those is settled. tests/test_unicode_settled.py
+    holds each reason for the installed ftfy and compares the shortened
+    loop with ftfy's on random and damaged text.
+    """
+    candidates, singles, pairs = _unsettling()
+    match = ftfy_chardata.UTF8_DETECTOR_RE.match
+    for m in candidates.finditer(text):
+        i = m.start()
+        if text[i] in singles or text[i : i + 2] in pairs or match(text, i):
+            return False
+    return True
+
+
+def fix_encoding(text: str, config: ftfy.TextFixerConfig) -> tuple[str, list[tuple[str, str]]]:
+    """``ftfy.fix_encoding_and_explain(text, config=config)``, without its confirming step where that is :func:`settled`.
+
+    ftfy's loop (take its encoding step until the text stops changing),
+    calling its own step, stopping one step early when the text is settled.
+    Other ftfy versions than those checked run ftfy's function.
+    """
+    if not _SETTLES or not config.fix_encoding:
+        return ftfy.fix_encoding_and_explain(text, config=config)
+    step = ftfy._fix_encoding_one_step_and_explain
+    plan: list[tuple[str, str]] = []
+    while True:
+        fixed, steps = step(text, config)
+        if steps is not None:
+            plan.extend(steps)
+        if fixed == text or settled(fixed):
+            return fixed, plan
+        text = fixed
+
+
 def _unstrip(keep: list[int], length: int, i1: int, i2: int) -> tuple[int, int]:
     """Offsets in a line from offsets in the line with its controls removed."""
     start = keep[i1] if i1 < len(keep) else length
@@ -845,11 +955,13 @@ class FtfyMatcher(Matcher):
         those, an encoding step always changes the text: each non-ASCII
         character becomes a byte >= 0x80, and UTF-8 needs two or more of them
         per character. Other lines and options go through fix_and_explain.
+        The encoding loop itself stops one step early on settled text
+        (:func:`fix_encoding`).
         """
         if config is not self.config or not self.single_round:
             return ftfy.fix_and_explain(line, config=config)
         start, end = damaged_window(line) if _NARROWS else (0, len(line))
-        fixed, plan = ftfy.fix_encoding_and_explain(line[start:end], config=config)
+        fixed, plan = fix_encoding(line[start:end], config)
         if _RESTEP.search(fixed) or (config.fix_surrogates and _has_surrogate(fixed)):
             return ftfy.fix_and_explain(line, config=config)
         return line[:start] + fixed + line[end:], plan

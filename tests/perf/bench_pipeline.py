@@ -271,13 +271,11 @@ def versus(old_tree: Path, args: argparse.Namespace, mb: float) -> None:
     for k in range(args.passes):
         for label, tree in (("old", old_tree), ("new", None)):
             env = dict(os.environ)
-            env.pop("PYTHONPATH", None)
-            if tree is not None:
-                env["PYTHONPATH"] = str(tree)
+            env["PYTHONPATH"] = str(tree if tree is not None else here.parents[2])  # new: this script's tree, not the installed one
             out = subprocess.run(base, env=env, capture_output=True, text=True, check=True).stdout
             row = json.loads(out.strip().splitlines()[-1])
-            if tree is not None and Path(row["code"]).resolve() != tree.resolve():
-                raise SystemExit(f"--versus: the child imported scrubber from {row['code']}, not {tree}")
+            if Path(row["code"]).resolve() != (tree or here.parents[2]).resolve():
+                raise SystemExit(f"--versus: the child imported scrubber from {row['code']}, not {tree or here.parents[2]}")
             mine = best.setdefault(label, {"engine": float("inf"), "ftfy": float("inf"), "code": row["code"]})
             mine["engine"] = min(mine["engine"], row["engine"])
             mine["ftfy"] = min(mine["ftfy"], row["ftfy"])
