@@ -193,6 +193,9 @@ run_form: Callable[[str, dict[str, str], str, bytes, bytes], tuple[bytes, bytes]
 )
 
 
+#: ``beyond_ascii(text)``: :func:`scrubber.text.beyond_ascii_python` in C when built (None: the Python one runs)
+beyond_ascii: Callable[[str], str] | None = _kernel.beyond_ascii if _COMPILED else None  # type: ignore[union-attr]
+
 #: ``paragraph_spans(text)``: :func:`scrubber.text.paragraph_spans_python` in C when built (None: the Python one runs)
 paragraph_spans: Callable[[str], list[tuple[int, int]]] | None = _kernel.paragraph_spans if _COMPILED else None  # type: ignore[union-attr]
 
