@@ -488,15 +488,28 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
-    /* Can _WORD_ORDER_SCAN match at p (d[p] is not [\w'’-], an ASCII letter follows)? */               \
-    static int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p)                 \
+    /* Can _WORD_ORDER_SCAN match at p (d[p] is not [\w'’-], an ASCII letter follows)? *word_end: where  \
+       the ASCII letters from p + 1 end, or a position inside them when more than 15 (the scan goes on    \
+       from there, not from p + 1: it would test the same letters again) */                             \
+    static int NAME##_order_word(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t e1, \
+                                 uint64_t a, uint64_t b);                                                \
+    static inline int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t *word_end) \
     {                                                                                                    \
         uint64_t a = 0, b = 0;                                                                           \
         Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b), length = e1 - (p + 1);                  \
+        *word_end = e1;                                                                                  \
         /* most words open no rule: their first letter and length tell, before any hashing (d[p + 1] is  \
-           an ASCII letter) */                                                                           \
+           an ASCII letter), and in the scan's loop, without a call (this part is inlined, the rest not) */ \
         if (length > MAX_WORD || !(s->first_lengths[d[p + 1]] >> length & 1))                            \
             return 0;                                                                                    \
+        return NAME##_order_word(s, d, n, p, e1, a, b);                                                  \
+    }                                                                                                    \
+                                                                                                         \
+    /* The rest of NAME##_order, for a word d[p + 1:e1] (packed in a, b) that may open a rule. */        \
+    static int NAME##_order_word(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t e1, \
+                                 uint64_t a, uint64_t b)                                                 \
+    {                                                                                                    \
+        Py_ssize_t length = e1 - (p + 1);                                                                \
         if (length > s->max_length || (e1 < n && is_word(d[e1])))                                        \
             return 0; /* no word boundary after a table word (or the word is longer than any) */        \
         const WordSlot *w1 = find_word(s, a, b);                                                         \
@@ -547,17 +560,25 @@ emit(PyObject *list, Py_ssize_t k)
         PyObject *lower_stop = out[4], *quote_lower = out[5], *marks = out[6], *bracket_blank = out[7];  \
         PyObject *nt = out[8], *elision = out[9], *lower_start = out[10];                                \
         Py_ssize_t pair_end = 0, curly_pair_end = 0; /* where the last '' and the last ’’ ended */       \
+        Py_ssize_t word_end;                             /* see NAME##_order */                          \
         if (NAME##_lower_paragraph(d, n, 0, lower_start) < 0)                                            \
             return -1;                                                                                   \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
             p = NAME##_skip_letters(d, n, p); /* the common case: inside a word */                      \
+        at_mark:                                                                                         \
             if (p >= n)                                                                                  \
                 break;                                                                                   \
             Py_UCS4 c = d[p];                                                                            \
             if (c == ' ') { /* most of what is not a letter, and nothing but word order looks at it */    \
-                if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1]) && NAME##_order(s, d, n, p) && \
-                    emit(order, p) < 0)                                                                  \
-                    return -1;                                                                           \
+                if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1])) {                          \
+                    if (NAME##_order(s, d, n, p, &word_end) && emit(order, p) < 0)                       \
+                        return -1;                                                                       \
+                    /* on from the word's end, which _order found: its letters are not tested again */   \
+                    p = word_end;                                                                        \
+                    if (p < n && d[p] < 128 && is_ascii_letter(d[p])) /* (more than 15 letters) */      \
+                        p = NAME##_skip_letters(d, n, p);                                                \
+                    goto at_mark;                                                                        \
+                }                                                                                        \
                 continue;                                                                                \
             }                                                                                            \
             if (c == '\n' && NAME##_lower_paragraph(d, n, p + 1, lower_start) < 0)                         \
@@ -626,7 +647,7 @@ emit(PyObject *list, Py_ssize_t k)
                 NAME##_stray(s, d, n, p, c) && emit(stray, p) < 0)                                       \
                 return -1;                                                                               \
             if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1]) && !is_word(c) && c != '\'' &&  \
-                c != 0x2019 && c != '-' && NAME##_order(s, d, n, p) && emit(order, p) < 0)               \
+                c != 0x2019 && c != '-' && NAME##_order(s, d, n, p, &word_end) && emit(order, p) < 0)    \
                 return -1;                                                                               \
         }                                                                                                \
         return 0;                                                                                        \
