@@ -22,7 +22,7 @@ language tests' ``str.count`` calls do, in one pass. :data:`run_form` makes a
 document's run bytes and letters in one pass, :data:`paragraph_marks` weighs a
 paragraph's quotes and brackets (garble's Python functions stay their
 references). And :func:`sentence_splitter` gives :mod:`scrubber.text` its
-sentence ends in C.
+sentence ends in C, :data:`beyond_ascii` a text's characters beyond ASCII.
 
 Without the kernel (no C compiler when the package was installed, or
 ``SCRUBBER_PURE_PYTHON=1``) :func:`mark_scan` returns None and the detectors
