@@ -549,8 +549,8 @@ def beyond_ascii_of(text: str) -> str:
 
     In C when the kernel is built (:data:`scrubber.kinds.mark_scan.beyond_ascii`):
     one count and one copy of the few characters, where the reference makes
-    three copies of the text (0.014 -> 0.002 s a pass over perf-news, asked
-    of nearly every document).
+    three copies of the text (0.021 -> 0.008 s a pass over perf-news, old and
+    new timed in turn; asked of nearly every document).
     """
     return _beyond_ascii()(text)
 
