@@ -25,7 +25,7 @@ from kernel_checks import assert_no_leak
 from scrubber import default_engine
 from scrubber.kinds import garble, mark_scan, word_pairs
 from scrubber.kinds.base import DocContext
-from scrubber.text import LazySegmentation, paragraph_spans, paragraph_spans_python
+from scrubber.text import LazySegmentation, beyond_ascii_of, beyond_ascii_python, paragraph_spans, paragraph_spans_python
 
 needs_kernel = pytest.mark.skipif(mark_scan._kernel is None, reason="the compiled mark-scan kernel is not built (no C compiler at install)")
 
@@ -441,6 +441,52 @@ def test_paragraph_spans_keeps_no_reference_and_leaks_no_memory(line: str) -> No
     text = f"{line}\n\n" * 50
     assert_no_leak(mark_scan._kernel.paragraph_spans, text, lambda: None)  # type: ignore[union-attr]
     assert mark_scan._kernel.paragraph_spans(text) == paragraph_spans_python(text)  # type: ignore[union-attr]
+
+
+#: texts of each kind (1, 2 and 4 bytes a character), with the kernel's 16- and 8-unit blocks and their tails
+BEYOND_ASCII_CASES = [
+    "",
+    "plain ASCII text, longer than one block of sixteen",
+    "\x80",
+    "\x7f\x80\xff\x00",
+    "café " * 7 + "ß",
+    "It’s “quoted” — fine… " * 3,
+    "Москва" + "x" * 17 + "東京",
+    "\ud800 and \udfff alone, \ud83d\ude00 as a pair",
+    "a\U0001f600" * 9 + "é\u0100",
+    "\U0010ffff\x80\u07ff\u0800\uffff",
+]
+
+
+@needs_kernel
+@pytest.mark.parametrize("text", BEYOND_ASCII_CASES)
+def test_beyond_ascii_equals_its_reference(text: str) -> None:
+    found = mark_scan._kernel.beyond_ascii(text)  # type: ignore[union-attr]
+    assert found == beyond_ascii_python(text) == "".join(c for c in text if not c.isascii())
+    assert type(found) is str
+    assert beyond_ascii_of(text) == found
+
+
+@needs_kernel
+@given(
+    text=st.lists(st.sampled_from(["a", " ", "\n", "Z", "\x7f", "\x80", "é", "ÿ", "’", "—", "Ж", "\ud800", "\U0001f600"]), max_size=60).map(
+        "".join
+    )
+)
+def test_beyond_ascii_property(text: str) -> None:
+    assert mark_scan._kernel.beyond_ascii(text) == beyond_ascii_python(text)  # type: ignore[union-attr]
+
+
+@needs_kernel
+@pytest.mark.parametrize("text", ["x" * 40, "é" * 40, "“x”" * 20, "\U0001f600" * 20])
+def test_beyond_ascii_keeps_no_reference_and_leaks_no_memory(text: str) -> None:
+    assert_no_leak(mark_scan._kernel.beyond_ascii, text, lambda: None)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_beyond_ascii_refuses_what_is_no_str() -> None:
+    with pytest.raises(TypeError, match="needs a str"):
+        mark_scan._kernel.beyond_ascii(b"bytes")  # type: ignore[union-attr]
 
 
 @needs_kernel

@@ -488,15 +488,28 @@ emit(PyObject *list, Py_ssize_t k)
         return 0;                                                                                        \
     }                                                                                                    \
                                                                                                          \
-    /* Can _WORD_ORDER_SCAN match at p (d[p] is not [\w'’-], an ASCII letter follows)? */               \
-    static int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p)                 \
+    /* Can _WORD_ORDER_SCAN match at p (d[p] is not [\w'’-], an ASCII letter follows)? *word_end: where  \
+       the ASCII letters from p + 1 end, or a position inside them when more than 15 (the scan goes on    \
+       from there, not from p + 1: it would test the same letters again) */                             \
+    static int NAME##_order_word(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t e1, \
+                                 uint64_t a, uint64_t b);                                                \
+    static inline int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t *word_end) \
     {                                                                                                    \
         uint64_t a = 0, b = 0;                                                                           \
         Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b), length = e1 - (p + 1);                  \
+        *word_end = e1;                                                                                  \
         /* most words open no rule: their first letter and length tell, before any hashing (d[p + 1] is  \
-           an ASCII letter) */                                                                           \
+           an ASCII letter), and in the scan's loop, without a call (this part is inlined, the rest not) */ \
         if (length > MAX_WORD || !(s->first_lengths[d[p + 1]] >> length & 1))                            \
             return 0;                                                                                    \
+        return NAME##_order_word(s, d, n, p, e1, a, b);                                                  \
+    }                                                                                                    \
+                                                                                                         \
+    /* The rest of NAME##_order, for a word d[p + 1:e1] (packed in a, b) that may open a rule. */        \
+    static int NAME##_order_word(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t e1, \
+                                 uint64_t a, uint64_t b)                                                 \
+    {                                                                                                    \
+        Py_ssize_t length = e1 - (p + 1);                                                                \
         if (length > s->max_length || (e1 < n && is_word(d[e1])))                                        \
             return 0; /* no word boundary after a table word (or the word is longer than any) */        \
         const WordSlot *w1 = find_word(s, a, b);                                                         \
@@ -547,17 +560,25 @@ emit(PyObject *list, Py_ssize_t k)
         PyObject *lower_stop = out[4], *quote_lower = out[5], *marks = out[6], *bracket_blank = out[7];  \
         PyObject *nt = out[8], *elision = out[9], *lower_start = out[10];                                \
         Py_ssize_t pair_end = 0, curly_pair_end = 0; /* where the last '' and the last ’’ ended */       \
+        Py_ssize_t word_end;                             /* see NAME##_order */                          \
         if (NAME##_lower_paragraph(d, n, 0, lower_start) < 0)                                            \
             return -1;                                                                                   \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
             p = NAME##_skip_letters(d, n, p); /* the common case: inside a word */                      \
+        at_mark:                                                                                         \
             if (p >= n)                                                                                  \
                 break;                                                                                   \
             Py_UCS4 c = d[p];                                                                            \
             if (c == ' ') { /* most of what is not a letter, and nothing but word order looks at it */    \
-                if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1]) && NAME##_order(s, d, n, p) && \
-                    emit(order, p) < 0)                                                                  \
-                    return -1;                                                                           \
+                if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1])) {                          \
+                    if (NAME##_order(s, d, n, p, &word_end) && emit(order, p) < 0)                       \
+                        return -1;                                                                       \
+                    /* on from the word's end, which _order found: its letters are not tested again */   \
+                    p = word_end;                                                                        \
+                    if (p < n && d[p] < 128 && is_ascii_letter(d[p])) /* (more than 15 letters) */      \
+                        p = NAME##_skip_letters(d, n, p);                                                \
+                    goto at_mark;                                                                        \
+                }                                                                                        \
                 continue;                                                                                \
             }                                                                                            \
             if (c == '\n' && NAME##_lower_paragraph(d, n, p + 1, lower_start) < 0)                         \
@@ -626,7 +647,7 @@ emit(PyObject *list, Py_ssize_t k)
                 NAME##_stray(s, d, n, p, c) && emit(stray, p) < 0)                                       \
                 return -1;                                                                               \
             if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1]) && !is_word(c) && c != '\'' &&  \
-                c != 0x2019 && c != '-' && NAME##_order(s, d, n, p) && emit(order, p) < 0)               \
+                c != 0x2019 && c != '-' && NAME##_order(s, d, n, p, &word_end) && emit(order, p) < 0)    \
                 return -1;                                                                               \
         }                                                                                                \
         return 0;                                                                                        \
@@ -2563,6 +2584,142 @@ paragraph_spans(PyObject *module, PyObject *text)
     return list;
 }
 
+/* ---- the characters beyond ASCII -------------------------------------------------------------- */
+
+/* The number of code units of d[0:n] above 127 (16 bytes at a time where SSE2 is there). */
+static Py_ssize_t
+beyond_count_ucs1(const Py_UCS1 *d, Py_ssize_t n)
+{
+    Py_ssize_t count = 0, p = 0;
+#if defined(__SSE2__)
+    for (; p + 16 <= n; p += 16)
+        count += __builtin_popcount((unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(d + p))));
+#endif
+    for (; p < n; p++)
+        count += d[p] >= 128;
+    return count;
+}
+
+static Py_ssize_t
+beyond_count_ucs2(const Py_UCS2 *d, Py_ssize_t n)
+{
+    Py_ssize_t count = 0, p = 0;
+#if defined(__SSE2__)
+    const __m128i high = _mm_set1_epi16((short)0xFF80), zero = _mm_setzero_si128();
+    for (; p + 8 <= n; p += 8) {
+        __m128i ascii = _mm_cmpeq_epi16(_mm_and_si128(_mm_loadu_si128((const __m128i *)(d + p)), high), zero);
+        count += 8 - __builtin_popcount((unsigned)_mm_movemask_epi8(ascii)) / 2;
+    }
+#endif
+    for (; p < n; p++)
+        count += d[p] >= 128;
+    return count;
+}
+
+static Py_ssize_t
+beyond_count_ucs4(const Py_UCS4 *d, Py_ssize_t n)
+{
+    Py_ssize_t count = 0;
+    for (Py_ssize_t p = 0; p < n; p++)
+        count += d[p] >= 128;
+    return count;
+}
+
+/* Whether the 16 bytes (UCS1) or 8 code units (UCS2) at d are all ASCII: the copy skips such blocks. */
+#if defined(__SSE2__)
+#define ASCII_BLOCK_UCS1(d) (!_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(d))))
+#define ASCII_BLOCK_UCS2(d)                                                                              \
+    (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_and_si128(_mm_loadu_si128((const __m128i *)(d)),             \
+                                                     _mm_set1_epi16((short)0xFF80)),                     \
+                                       _mm_setzero_si128())) == 0xFFFF)
+#define BLOCK_UCS1 16
+#define BLOCK_UCS2 8
+#else
+#define ASCII_BLOCK_UCS1(d) 0
+#define ASCII_BLOCK_UCS2(d) 0
+#define BLOCK_UCS1 0
+#define BLOCK_UCS2 0
+#endif
+#define ASCII_BLOCK_UCS4(d) 0
+#define BLOCK_UCS4 0
+
+/* Copy the code units above 127 of d[0:n], in order, to out (which has room for them all); their largest. */
+#define DEFINE_BEYOND_COPY(NAME, TYPE, BLOCK, ASCII_BLOCK)                                               \
+    static Py_UCS4 NAME(const TYPE *d, Py_ssize_t n, TYPE *out)                                          \
+    {                                                                                                    \
+        Py_UCS4 largest = 0;                                                                             \
+        Py_ssize_t p = 0;                                                                                \
+        if (BLOCK)                                                                                       \
+            for (; p + BLOCK <= n; p += BLOCK) {                                                         \
+                if (ASCII_BLOCK(d + p))                                                                  \
+                    continue;                                                                            \
+                for (Py_ssize_t q = p; q < p + BLOCK; q++)                                               \
+                    if (d[q] >= 128) {                                                                   \
+                        *out++ = d[q];                                                                   \
+                        if (d[q] > largest)                                                              \
+                            largest = d[q];                                                              \
+                    }                                                                                    \
+            }                                                                                            \
+        for (; p < n; p++)                                                                               \
+            if (d[p] >= 128) {                                                                           \
+                *out++ = d[p];                                                                           \
+                if (d[p] > largest)                                                                      \
+                    largest = d[p];                                                                      \
+            }                                                                                            \
+        return largest;                                                                                  \
+    }
+
+DEFINE_BEYOND_COPY(beyond_copy_ucs1, Py_UCS1, BLOCK_UCS1, ASCII_BLOCK_UCS1)
+DEFINE_BEYOND_COPY(beyond_copy_ucs2, Py_UCS2, BLOCK_UCS2, ASCII_BLOCK_UCS2)
+DEFINE_BEYOND_COPY(beyond_copy_ucs4, Py_UCS4, BLOCK_UCS4, ASCII_BLOCK_UCS4)
+
+/* beyond_ascii(text) -> the characters of text beyond ASCII, in order: scrubber.text.beyond_ascii_python.
+ *
+ * Why: the reference encodes the document to UTF-8, deletes the ASCII bytes and decodes the rest,
+ * three copies of a text (0.014 s a pass over perf-news, asked of every document by code-mix and
+ * the document-language test); here one count and one copy of the few characters. The copy has
+ * the text's kind: a 2- or 4-byte text holds a character that needs it, which is beyond ASCII, so
+ * the copy holds it too and that kind is the canonical one (checked all the same). */
+static PyObject *
+beyond_ascii(PyObject *module, PyObject *text)
+{
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "beyond_ascii() needs a str, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+#endif
+    if (PyUnicode_IS_ASCII(text))
+        return PyUnicode_New(0, 0);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    const void *data = PyUnicode_DATA(text);
+    int kind = PyUnicode_KIND(text);
+    Py_ssize_t count = kind == PyUnicode_1BYTE_KIND   ? beyond_count_ucs1((const Py_UCS1 *)data, n)
+                       : kind == PyUnicode_2BYTE_KIND ? beyond_count_ucs2((const Py_UCS2 *)data, n)
+                                                      : beyond_count_ucs4((const Py_UCS4 *)data, n);
+    PyObject *out = PyUnicode_New(count, PyUnicode_MAX_CHAR_VALUE(text));
+    if (!out)
+        return NULL;
+    Py_UCS4 largest;
+    if (kind == PyUnicode_1BYTE_KIND)
+        largest = beyond_copy_ucs1((const Py_UCS1 *)data, n, PyUnicode_1BYTE_DATA(out));
+    else if (kind == PyUnicode_2BYTE_KIND)
+        largest = beyond_copy_ucs2((const Py_UCS2 *)data, n, PyUnicode_2BYTE_DATA(out));
+    else
+        largest = beyond_copy_ucs4((const Py_UCS4 *)data, n, PyUnicode_4BYTE_DATA(out));
+    if ((kind == PyUnicode_2BYTE_KIND && largest < 256) || (kind == PyUnicode_4BYTE_KIND && largest < 0x10000)) {
+        /* (a text not in its canonical kind, which CPython never makes but an extension might: the
+           copy takes the kind its characters need, or it would compare unequal to the reference's) */
+        PyObject *canonical = PyUnicode_FromKindAndData(kind, PyUnicode_DATA(out), count);
+        Py_DECREF(out);
+        return canonical;
+    }
+    return out;
+}
+
 static PyMethodDef module_methods[] = {
     {"equal_neighbours", (PyCFunction)equal_neighbours, METH_O,
      "equal_neighbours(data) -> (the runs of data.split() equal to the next one, whether some runs[j + 1] == runs[j + 3] "
@@ -2582,6 +2739,8 @@ static PyMethodDef module_methods[] = {
     {"common_hits", (PyCFunction)common_hits, METH_VARARGS,
      "common_hits(text, words) -> (padded.count(' '), sum(padded.count(f' {w} ') for w in words)) for padded = "
      "f' {text.lower()} '.replace('\\n', ' ')."},
+    {"beyond_ascii", (PyCFunction)beyond_ascii, METH_O,
+     "beyond_ascii(text) -> the characters of text beyond ASCII, in order: scrubber.text.beyond_ascii_python."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -845,7 +845,9 @@ def _placeholder_form(lower: str) -> tuple[bytes | None, dict[str, str]]:
     return run_bytes(form), stands_for
 
 
-def _repeat_candidates(text: str, lower: str | None = None, fast: bytes | None = None) -> tuple[set[Any] | None, bool, bytes | None]:
+def _repeat_candidates(
+    text: str, lower: str | None = None, fast: bytes | None = None, beyond: str | None = None
+) -> tuple[set[Any] | None, bool, bytes | None]:
     """(the values of equal adjacent runs, may hold a repeated phrase, :func:`run_bytes` of the lower-cased text), by comparing runs in C.
 
     The exact regexes try a backreference at every word (a third of a second
@@ -857,9 +859,12 @@ def _repeat_candidates(text: str, lower: str | None = None, fast: bytes | None =
     character for one and keeping run boundaries, except for ``İ``
     (two characters) and ``Σ`` (final sigma): with either, both are candidates
     (the values are None: unknown). ``lower``: ``text.lower()`` when the
-    caller has it (one per document, shared), ``fast``: :func:`run_bytes` of it, likewise.
+    caller has it (one per document, shared), ``fast``: :func:`run_bytes` of it, likewise;
+    ``beyond``: the text's characters beyond ASCII (:func:`~scrubber.text.beyond_ascii`), where
+    ``İ`` and ``Σ`` are looked for instead of in the whole text (two scans of it).
     """
-    if "İ" in text or "Σ" in text:
+    rest = text if beyond is None else beyond
+    if "İ" in rest or "Σ" in rest:
         return None, True, None
     if fast is None:  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
         lower = text.lower() if lower is None else lower
@@ -955,7 +960,7 @@ def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
     fast = lower_run_bytes(ctx)
-    values, phrase, fast = _repeat_candidates(text, lowered(ctx) if fast is None else None, fast)
+    values, phrase, fast = _repeat_candidates(text, lowered(ctx) if fast is None else None, fast, beyond_ascii(ctx))
     if values is None or fast is None or len(values) > _MAX_FOUND_VALUES:
         words: Iterable[re.Match[str]] = _REPEAT_WORD.finditer(text) if values is None or values else ()
     else:

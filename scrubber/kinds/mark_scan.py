@@ -22,7 +22,7 @@ language tests' ``str.count`` calls do, in one pass. :data:`run_form` makes a
 document's run bytes and letters in one pass, :data:`paragraph_marks` weighs a
 paragraph's quotes and brackets (garble's Python functions stay their
 references). And :func:`sentence_splitter` gives :mod:`scrubber.text` its
-sentence ends in C.
+sentence ends in C, :data:`beyond_ascii` a text's characters beyond ASCII.
 
 Without the kernel (no C compiler when the package was installed, or
 ``SCRUBBER_PURE_PYTHON=1``) :func:`mark_scan` returns None and the detectors
@@ -192,6 +192,9 @@ run_form: Callable[[str, dict[str, str], str, bytes, bytes], tuple[bytes, bytes]
     _kernel.run_form if _COMPILED else None  # type: ignore[union-attr]
 )
 
+
+#: ``beyond_ascii(text)``: :func:`scrubber.text.beyond_ascii_python` in C when built (None: the Python one runs)
+beyond_ascii: Callable[[str], str] | None = _kernel.beyond_ascii if _COMPILED else None  # type: ignore[union-attr]
 
 #: ``paragraph_spans(text)``: :func:`scrubber.text.paragraph_spans_python` in C when built (None: the Python one runs)
 paragraph_spans: Callable[[str], list[tuple[int, int]]] | None = _kernel.paragraph_spans if _COMPILED else None  # type: ignore[union-attr]
