@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from textual.keys import key_to_character
+
 
 class KeymapError(ValueError):
     """A problem with ``review-keys``; ``names`` are the setting's possible spellings, to find its line."""
@@ -28,12 +30,13 @@ class _Binding(Protocol):
 
 
 def _canonical(key: str) -> str:
-    """``?`` and ``question_mark`` are one key to Textual: compare them as one."""
-    try:
-        from textual.keys import _character_to_key
-    except ImportError:  # pragma: no cover - a Textual without it
-        return key
-    return _character_to_key(key) if len(key) == 1 else key
+    """One spelling per key, so ``?`` and ``question_mark`` (one key to Textual) compare as one.
+
+    A key that types a character is compared as that character (Textual's
+    public ``key_to_character``: ``question_mark`` -> ``?``, ``space`` -> `` ``);
+    any other key (``enter``, ``ctrl+c``) as written.
+    """
+    return key_to_character(key) or key
 
 
 def check_keymap(keymap: Mapping[str, str], bindings: Iterable[_Binding], twins: Mapping[str, str]) -> None:
