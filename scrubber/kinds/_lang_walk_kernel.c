@@ -35,19 +35,16 @@
  * that buffer is always a slice of the text ending at the character read,
  * so each n-gram is a substring, looked up in the profile table.
  *
- * Two word tests of the garble family live here too (below): whether any of a
- * document's letter runs ends with a foreign ending (ends_with_any), and
- * whether the share of the commonest English words in a text reaches a
- * threshold, counted only as far as needed (common_reaches).
+ * A word test of the garble family lives here too (below): whether any of a
+ * document's letter runs ends with a foreign ending (ends_with_any). (Whether
+ * the share of the commonest English words reaches a threshold is
+ * mark_scan's common_hits, given the threshold.)
  */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* A writable (or, with writable == 0, readable) buffer of doubles; returns its length, -1 with an error set. */
 static Py_ssize_t
@@ -257,208 +254,7 @@ lang_ends_with_any(PyObject *self, PyObject *args)
     return PyBool_FromLong(found);
 }
 
-/* ---- whether the share of common words reaches a threshold (common_reaches) ------------------ */
-
-enum { MAX_COMMON = 32, MAX_COMMON_LETTERS = 15 };
-
-/* str.lower() of a character, where that is one ASCII letter: ASCII capitals and the Kelvin sign
- * (U+0130 lowers to "i" and a combining dot, never a whole ASCII token) */
-#define FOLD(c) ((c) >= 'A' && (c) <= 'Z' ? (Py_UCS4)((c) + 32) : (c) == 0x212A ? (Py_UCS4)'k' : (Py_UCS4)(c))
-
-/* The blanks (' ' and '\n') of d[0:n], and the first blank from p on (n if none), for each storage kind:
- * sixteen characters at a time with SSE2 (two-byte characters packed to bytes with unsigned saturation,
- * which makes every one above 255 a 0 or a 255: neither blank). */
-#if defined(__SSE2__)
-static inline unsigned
-blanks16(__m128i v)
-{
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
-}
-
-static inline __m128i
-load_ucs1(const Py_UCS1 *d)
-{
-    return _mm_loadu_si128((const __m128i *)d);
-}
-
-static inline __m128i
-load_ucs2(const Py_UCS2 *d)
-{
-    return _mm_packus_epi16(_mm_loadu_si128((const __m128i *)d), _mm_loadu_si128((const __m128i *)(d + 8)));
-}
-#endif
-
-#if defined(__SSE2__)
-#define DEFINE_BLANKS(NAME, TYPE)                                                                        \
-    static inline Py_ssize_t NAME##_count(const TYPE *d, Py_ssize_t n)                                   \
-    {                                                                                                    \
-        Py_ssize_t count = 0, p = 0;                                                                     \
-        for (; p + 16 <= n; p += 16)                                                                     \
-            count += __builtin_popcount(blanks16(load_##NAME(d + p)));                                   \
-        for (; p < n; p++)                                                                               \
-            count += d[p] == ' ' || d[p] == '\n';                                                        \
-        return count;                                                                                    \
-    }                                                                                                    \
-    static inline Py_ssize_t NAME##_next(const TYPE *d, Py_ssize_t n, Py_ssize_t p)                      \
-    {                                                                                                    \
-        for (; p + 16 <= n; p += 16) {                                                                   \
-            unsigned m = blanks16(load_##NAME(d + p));                                                   \
-            if (m)                                                                                       \
-                return p + __builtin_ctz(m);                                                             \
-        }                                                                                                \
-        while (p < n && d[p] != ' ' && d[p] != '\n')                                                     \
-            p++;                                                                                         \
-        return p;                                                                                        \
-    }
-DEFINE_BLANKS(ucs1, Py_UCS1)
-DEFINE_BLANKS(ucs2, Py_UCS2)
-#undef DEFINE_BLANKS
-#define SCALAR_BLANKS_FOR_UCS1_UCS2 0
-#else
-#define SCALAR_BLANKS_FOR_UCS1_UCS2 1
-#endif
-
-#define DEFINE_SCALAR_BLANKS(NAME, TYPE)                                                                 \
-    static inline Py_ssize_t NAME##_count(const TYPE *d, Py_ssize_t n)                                   \
-    {                                                                                                    \
-        Py_ssize_t count = 0;                                                                            \
-        for (Py_ssize_t p = 0; p < n; p++)                                                               \
-            count += d[p] == ' ' || d[p] == '\n';                                                        \
-        return count;                                                                                    \
-    }                                                                                                    \
-    static inline Py_ssize_t NAME##_next(const TYPE *d, Py_ssize_t n, Py_ssize_t p)                      \
-    {                                                                                                    \
-        while (p < n && d[p] != ' ' && d[p] != '\n')                                                     \
-            p++;                                                                                         \
-        return p;                                                                                        \
-    }
-#if SCALAR_BLANKS_FOR_UCS1_UCS2
-DEFINE_SCALAR_BLANKS(ucs1, Py_UCS1)
-DEFINE_SCALAR_BLANKS(ucs2, Py_UCS2)
-#endif
-DEFINE_SCALAR_BLANKS(ucs4, Py_UCS4)
-#undef DEFINE_SCALAR_BLANKS
-
-typedef struct {
-    const char *w[MAX_COMMON];
-    Py_ssize_t len[MAX_COMMON];
-    uint32_t first[128]; /* bit k: word k starts with this letter */
-    Py_ssize_t max_len;
-    double threshold;
-    int strict;
-} CommonWords;
-
-static inline int
-reaches(const CommonWords *c, Py_ssize_t hits, Py_ssize_t spaces)
-{
-    double share = (double)hits / (double)spaces; /* Python's int / int: both exact, one rounding */
-    return share > c->threshold || (!c->strict && share == c->threshold);
-}
-
-/* The tokens between blanks (' ' or '\n'), each compared with the words; a word's occurrences counted
- * as str.count counts f" {w} " in the padded text, never two sharing a space; true as soon as the hits
- * over all the blanks reach the threshold (hits only grow, the blanks are counted first). */
-#define DEFINE_REACHES(NAME, TYPE)                                                                       \
-    static int reaches_##NAME(const TYPE *d, Py_ssize_t n, const CommonWords *c)                         \
-    {                                                                                                    \
-        Py_ssize_t spaces = 2 + NAME##_count(d, n); /* and the padding */                                \
-        Py_ssize_t last_end[MAX_COMMON];                                                                 \
-        for (int k = 0; k < MAX_COMMON; k++)                                                             \
-            last_end[k] = -1;                                                                            \
-        Py_ssize_t found = 0, lead = 0; /* padded index of the space before the current token */        \
-        for (Py_ssize_t j = 0; j <= n; j++) {                                                            \
-            j = NAME##_next(d, n, j);                                                                    \
-            Py_ssize_t at = j + 1; /* padded index of this space (the closing pad when j == n) */       \
-            Py_ssize_t length = at - lead - 1, t = lead; /* the token is d[t:t+length] */              \
-            if (length >= 1 && length <= c->max_len) {                                                   \
-                Py_UCS4 c0 = FOLD(d[t]);                                                                 \
-                uint32_t cands = c0 < 128 ? c->first[c0] : 0;                                            \
-                for (int k = 0; cands; k++, cands >>= 1) {                                               \
-                    if (!(cands & 1) || c->len[k] != length || lead < last_end[k])                       \
-                        continue;                                                                        \
-                    Py_ssize_t i = 1;                                                                    \
-                    while (i < length && FOLD(d[t + i]) == (Py_UCS4)(uint8_t)c->w[k][i])                 \
-                        i++;                                                                             \
-                    if (i == length) {                                                                   \
-                        found++;                                                                         \
-                        last_end[k] = at + 1;                                                            \
-                        if (reaches(c, found, spaces))                                                   \
-                            return 1;                                                                    \
-                        break;                                                                           \
-                    }                                                                                    \
-                }                                                                                        \
-            }                                                                                            \
-            lead = at;                                                                                   \
-        }                                                                                                \
-        return reaches(c, found, spaces);                                                                \
-    }
-
-DEFINE_REACHES(ucs1, Py_UCS1)
-DEFINE_REACHES(ucs2, Py_UCS2)
-DEFINE_REACHES(ucs4, Py_UCS4)
-#undef FOLD
-
-/* common_reaches(text, words, threshold, strict) -> bool: with padded = f" {text.lower()} ".replace("\n", " "),
- * spaces = padded.count(" ") and hits = sum(padded.count(f" {w} ") for w in words), whether
- * hits / spaces > threshold, or == when not strict (language.common_ratio_reaches).
- *
- * Why: the document-language test asks it of a 3,000-character sample of every document, and
- * counting every common word of it (mark_scan's common_hits, one pass) cost 9.5 us a document,
- * 0.023 s a pass over perf-news. The blanks are counted first (sixteen characters at a time),
- * then the words only until the threshold is reached: on English text (a share of about 0.25
- * against 0.12) that is within the first half; 6.6 us a document. Words are distinct lower-case
- * ASCII letters, 1 to 15 of them each, at most 32. */
-static PyObject *
-lang_common_reaches(PyObject *self, PyObject *args)
-{
-    PyObject *text, *words;
-    CommonWords c;
-    if (!PyArg_ParseTuple(args, "UO!dp:common_reaches", &text, &PyTuple_Type, &words, &c.threshold, &c.strict))
-        return NULL;
-    Py_ssize_t n_words = PyTuple_GET_SIZE(words);
-    if (n_words > MAX_COMMON) {
-        PyErr_Format(PyExc_ValueError, "common_reaches takes at most %d words", MAX_COMMON);
-        return NULL;
-    }
-    memset(c.first, 0, sizeof c.first);
-    c.max_len = 0;
-    for (Py_ssize_t k = 0; k < n_words; k++) {
-        PyObject *o = PyTuple_GET_ITEM(words, k);
-        if (!PyUnicode_Check(o) || !(c.w[k] = PyUnicode_AsUTF8AndSize(o, &c.len[k])))
-            return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_TypeError, "common_reaches: words must be str");
-        if (c.len[k] < 1 || c.len[k] > MAX_COMMON_LETTERS)
-            return PyErr_Format(PyExc_ValueError, "common_reaches: word %R is not 1 to %d letters", o, MAX_COMMON_LETTERS);
-        for (Py_ssize_t i = 0; i < c.len[k]; i++)
-            if (c.w[k][i] < 'a' || c.w[k][i] > 'z')
-                return PyErr_Format(PyExc_ValueError, "common_reaches: word %R is not lower-case ASCII letters", o);
-        for (Py_ssize_t j = 0; j < k; j++)
-            if (c.len[j] == c.len[k] && memcmp(c.w[j], c.w[k], (size_t)c.len[k]) == 0)
-                return PyErr_Format(PyExc_ValueError, "common_reaches: word %R given twice", o);
-        c.first[(uint8_t)c.w[k][0]] |= (uint32_t)1 << k;
-        if (c.len[k] > c.max_len)
-            c.max_len = c.len[k];
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    const void *d = PyUnicode_DATA(text);
-    int r;
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND:
-        r = reaches_ucs1(d, n, &c);
-        break;
-    case PyUnicode_2BYTE_KIND:
-        r = reaches_ucs2(d, n, &c);
-        break;
-    default:
-        r = reaches_ucs4(d, n, &c);
-        break;
-    }
-    return PyBool_FromLong(r);
-}
-
 static PyMethodDef methods[] = {
-    {"common_reaches", lang_common_reaches, METH_VARARGS,
-     "common_reaches(text, words, threshold, strict) -> whether the share of the words among the blank-separated "
-     "tokens reaches the threshold (language.common_ratio_reaches)"},
     {"ends_with_any", lang_ends_with_any, METH_VARARGS, "ends_with_any(words, endings) -> any(w.endswith(endings) for w in words)"},
     {"ngrams", lang_ngrams, METH_VARARGS, "ngrams(text, table) -> Detector._extract_ngrams of the normalised text (led by a space)"},
     {"update", lang_update, METH_VARARGS, "update(prob, rows, weight): prob[i] *= weight + row[i] for each row of the list, in order"},

@@ -267,12 +267,6 @@ def _kernel_function(name: str) -> Any:
 ends_with_any: Callable[[Iterable[str], tuple[str, ...]], bool] = _kernel_function("ends_with_any") or _ends_with_any_python
 
 
-#: ``text -> words -> threshold -> strict -> bool``: whether the share of ``words`` among the blank-separated tokens of
-#: ``text`` (:data:`~.mark_scan.common_hits`' counts) is above ``threshold`` (or equal, when not ``strict``), the words
-#: counted only until it is; None without the kernel (:func:`~.language.common_ratio_reaches` then counts them all)
-common_reaches: Callable[[str, tuple[str, ...], float, bool], bool] | None = _kernel_function("common_reaches")
-
-
 def walk_implementation() -> str:
     """Which langdetect walk this process runs (for ``scrubber --version`` and bug reports)."""
     return kernel_implementation(_kernel)
