@@ -238,6 +238,65 @@ def test_ends_with_any_is_the_kernels_where_built() -> None:
     assert langwalk.ends_with_any is langwalk._kernel.ends_with_any
 
 
+# -- word_filter / filter_words: a prefilter that never drops a word of its set ---------------------
+
+_FILTER_WORDS = st.text(alphabet="abcdeéßİ\u212ak日😀", min_size=1, max_size=8)
+
+
+@pytest.mark.parametrize(
+    ("words", "asked"),
+    [
+        (set(), ["semana", ""]),  # an empty set: one block, no bit set
+        ({"semana"}, ["semana", "semanas", "Semana"]),
+        ({"präsident", "politycznej", "日本"}, ["präsident", "日本", "the", "politycznej"]),
+        ({f"w{i}" for i in range(5000)}, [f"w{i}" for i in range(0, 10000, 7)]),  # many blocks
+    ],
+)
+def test_filter_words_keeps_every_word_of_its_set(words: set[str], asked: list[str]) -> None:
+    kept = langwalk._kernel.filter_words(langwalk._kernel.word_filter(words), asked)
+    assert [w for w in asked if w in words] == [w for w in kept if w in words]  # all of them, in order
+    assert kept == [w for w in asked if w in kept]  # a sub-list of the words asked about
+
+
+@given(st.sets(_FILTER_WORDS, max_size=300), st.lists(_FILTER_WORDS, max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_filter_words_never_drops_a_word_of_its_set(words: set[str], asked: list[str]) -> None:
+    kept = langwalk._kernel.filter_words(langwalk._kernel.word_filter(words), asked + sorted(words))
+    assert set(kept) >= words | (set(asked) & words)
+
+
+def test_filter_words_lets_few_others_by() -> None:
+    bits = langwalk._kernel.word_filter([f"word{i}" for i in range(20_000)])
+    assert len(bits) == 64 * 2**9  # 12 bits a word, in a power of two of 64-byte blocks
+    others = [f"other{i}" for i in range(20_000)]
+    assert len(langwalk._kernel.filter_words(bits, others)) < 1_000  # about 1%; 5% would be a broken hash
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda k: k.word_filter(["a", b"b"]), TypeError),
+        (lambda k: k.word_filter(3), TypeError),
+        (lambda k: k.filter_words(k.word_filter(["a"]), ["a", 3]), TypeError),
+        (lambda k: k.filter_words(b"x" * 65, ["a"]), ValueError),  # not whole blocks
+        (lambda k: k.filter_words(b"x" * 192, ["a"]), ValueError),  # not a power of two of them
+        (lambda k: k.filter_words(b"", ["a"]), ValueError),
+        (lambda k: k.filter_words("x" * 64, ["a"]), TypeError),
+    ],
+)
+def test_word_filter_refuses_bad_arguments(call, error: type[Exception]) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error):
+        call(langwalk._kernel)
+
+
+def test_filter_words_leaks_nothing() -> None:
+    bits = langwalk._kernel.word_filter(["semana", "kontrola"])
+    assert_no_leak(
+        lambda word: langwalk._kernel.filter_words(bits, [word, "the"]), "semana", lambda: langwalk._kernel.word_filter(["a"] * 100)
+    )
+
+
 def test_a_kernel_built_from_an_older_source_leaves_the_word_tests_to_python(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(langwalk, "_kernel", object())  # (no ends_with_any)
+    monkeypatch.setattr(langwalk, "_kernel", object())  # (no ends_with_any, no word_filter)
     assert langwalk._kernel_function("ends_with_any") is None
+    assert langwalk._kernel_function("word_filter") is None

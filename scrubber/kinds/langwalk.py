@@ -267,6 +267,15 @@ def _kernel_function(name: str) -> Any:
 ends_with_any: Callable[[Iterable[str], tuple[str, ...]], bool] = _kernel_function("ends_with_any") or _ends_with_any_python
 
 
+#: ``word_filter(words) -> bytes``: a Bloom filter of a set of str (about 12 bits a word, one 64-byte block a word,
+#: keyed by the process's own str hashes), and ``filter_words(filter, words) -> list``: the words it may hold, every
+#: word of the set among them and about one in a hundred others; None without the kernel. A prefilter for lookups
+#: in a big table: the words it lets by are still looked up, so the answers are the table's
+#: (:func:`~.lexicon.foreign_hits`, where the reference is no prefilter at all).
+word_filter: Callable[[Iterable[str]], bytes] | None = _kernel_function("word_filter")
+filter_words: Callable[[bytes, Iterable[str]], list[str]] | None = _kernel_function("filter_words")
+
+
 def walk_implementation() -> str:
     """Which langdetect walk this process runs (for ``scrubber --version`` and bug reports)."""
     return kernel_implementation(_kernel)
