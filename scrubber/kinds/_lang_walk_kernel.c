@@ -35,10 +35,12 @@
  * that buffer is always a slice of the text ending at the character read,
  * so each n-gram is a substring, looked up in the profile table.
  *
- * A word test of the garble family lives here too (below): whether any of a
- * document's letter runs ends with a foreign ending (ends_with_any). (Whether
- * the share of the commonest English words reaches a threshold is
- * mark_scan's common_hits, given the threshold.)
+ * Two word tests of the garble family live here too (below): whether any of a
+ * document's letter runs ends with a foreign ending (ends_with_any), and a
+ * Bloom filter that spares most lookups of those runs in the 690,000-word
+ * foreign table (word_filter, filter_words). (Whether the share of the
+ * commonest English words reaches a threshold is mark_scan's common_hits,
+ * given the threshold.)
  */
 
 #define PY_SSIZE_T_CLEAN
