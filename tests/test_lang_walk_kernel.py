@@ -12,9 +12,8 @@ from kernel_checks import assert_no_leak
 from langdetect import DetectorFactory, detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
-from scrubber.kinds import language, langwalk
+from scrubber.kinds import langwalk
 from scrubber.kinds.language import warm_up
-from scrubber.kinds.mark_scan import common_hits_python
 
 pytestmark = pytest.mark.skipif(not langwalk.compiled(), reason="the language-walk kernel is not built (or SCRUBBER_PURE_PYTHON is set)")
 
@@ -239,95 +238,65 @@ def test_ends_with_any_is_the_kernels_where_built() -> None:
     assert langwalk.ends_with_any is langwalk._kernel.ends_with_any
 
 
-def _reaches_by_count(text: str, words: tuple[str, ...], threshold: float, strict: bool) -> bool:
-    """The reference of ``common_reaches``: str.count over the lower-cased, padded text (mark_scan.common_hits_python)."""
-    spaces, hits = common_hits_python(text, words)
-    return hits / spaces > threshold or (not strict and hits / spaces == threshold)
+# -- word_filter / filter_words: a prefilter that never drops a word of its set ---------------------
 
-
-#: the twelve commonest English words, as language.common_ratio_reaches gives them
-_COMMON = tuple(w.strip() for w in language._COMMON)
-#: those words, blanks, and what str.lower treats specially near them
-_COMMON_ALPHABET = [
-    "the",
-    "of",
-    "and",
-    "a",
-    "to",
-    "in",
-    "THE",
-    "Of",
-    " ",
-    "  ",
-    "\n",
-    "\t",
-    "x",
-    "İ",
-    "K",
-    "\u212a",
-    "ǅ",
-    "é",
-    "ß",
-    "\U0001f600",
-]
+_FILTER_WORDS = st.text(alphabet="abcdeéßİ\u212ak日😀", min_size=1, max_size=8)
 
 
 @pytest.mark.parametrize(
-    ("text", "threshold", "strict"),
+    ("words", "asked"),
     [
-        ("", 0.0, False),  # no hits, two spaces: 0 == 0
-        ("", 0.0, True),
-        ("the the the", 0.12, True),  # the second "the" shares the first's space
-        ("The cat and the dog sat in a box", 0.12, True),
-        ("the\nof\n\nand  a", 0.5, False),  # line breaks count as blanks
-        ("theof andthe", 0.0, True),
-        ("ǅa İn the", 0.2, True),  # two-byte text; İ lowers to two characters, never "in"
-        ("\u212athe the", 0.2, False),  # the Kelvin sign lowers to k
-        ("a \U0001f600 a", 0.3, True),  # four-byte text
-        ("a a", 0.33, False),  # one hit of three blanks: the second "a" shares the first's space
+        (set(), ["semana", ""]),  # an empty set: one block, no bit set
+        ({"semana"}, ["semana", "semanas", "Semana"]),
+        ({"präsident", "politycznej", "日本"}, ["präsident", "日本", "the", "politycznej"]),
+        ({f"w{i}" for i in range(5000)}, [f"w{i}" for i in range(0, 10000, 7)]),  # many blocks
     ],
 )
-def test_common_reaches_table(text: str, threshold: float, strict: bool) -> None:
-    assert langwalk._kernel.common_reaches(text, _COMMON, threshold, strict) == _reaches_by_count(text, _COMMON, threshold, strict)
+def test_filter_words_keeps_every_word_of_its_set(words: set[str], asked: list[str]) -> None:
+    kept = langwalk._kernel.filter_words(langwalk._kernel.word_filter(words), asked)
+    assert [w for w in asked if w in words] == [w for w in kept if w in words]  # all of them, in order
+    assert kept == [w for w in asked if w in kept]  # a sub-list of the words asked about
 
 
-@given(
-    st.lists(st.sampled_from(_COMMON_ALPHABET), max_size=40).map("".join) | st.text(max_size=30),
-    st.sampled_from([0.0, 0.05, 0.12, 0.2, 0.25, 1 / 3, 0.5, 1.0]),
-    st.booleans(),
-)
-@settings(max_examples=500, deadline=None)
-def test_common_reaches_is_the_count(text: str, threshold: float, strict: bool) -> None:
-    assert langwalk._kernel.common_reaches(text, _COMMON, threshold, strict) == _reaches_by_count(text, _COMMON, threshold, strict)
-
-
-@given(st.lists(st.sampled_from(_COMMON_ALPHABET), max_size=40).map("".join), st.booleans())
+@given(st.sets(_FILTER_WORDS, max_size=300), st.lists(_FILTER_WORDS, max_size=60))
 @settings(max_examples=300, deadline=None)
-def test_common_ratio_reaches_with_the_kernel_is_the_count(text: str, strict: bool) -> None:
-    assert language.common_ratio_reaches(text, 0.12, strict) == _reaches_by_count(text, _COMMON, 0.12, strict)
+def test_filter_words_never_drops_a_word_of_its_set(words: set[str], asked: list[str]) -> None:
+    kept = langwalk._kernel.filter_words(langwalk._kernel.word_filter(words), asked + sorted(words))
+    assert set(kept) >= words | (set(asked) & words)
+
+
+def test_filter_words_lets_few_others_by() -> None:
+    bits = langwalk._kernel.word_filter([f"word{i}" for i in range(20_000)])
+    assert len(bits) == 64 * 2**9  # 12 bits a word, in a power of two of 64-byte blocks
+    others = [f"other{i}" for i in range(20_000)]
+    assert len(langwalk._kernel.filter_words(bits, others)) < 1_000  # about 1%; 5% would be a broken hash
 
 
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda k: k.common_reaches(b"the", ("the",), 0.1, False), TypeError),  # text must be str
-        (lambda k: k.common_reaches("the", ["the"], 0.1, False), TypeError),  # words must be a tuple
-        (lambda k: k.common_reaches("the", ("The",), 0.1, False), ValueError),  # lower-case ASCII letters only
-        (lambda k: k.common_reaches("the", ("",), 0.1, False), ValueError),
-        (lambda k: k.common_reaches("the", ("the", "the"), 0.1, False), ValueError),  # distinct
-        (lambda k: k.common_reaches("the", ("a",) * 33, 0.1, False), ValueError),
+        (lambda k: k.word_filter(["a", b"b"]), TypeError),
+        (lambda k: k.word_filter(3), TypeError),
+        (lambda k: k.filter_words(k.word_filter(["a"]), ["a", 3]), TypeError),
+        (lambda k: k.filter_words(b"x" * 65, ["a"]), ValueError),  # not whole blocks
+        (lambda k: k.filter_words(b"x" * 192, ["a"]), ValueError),  # not a power of two of them
+        (lambda k: k.filter_words(b"", ["a"]), ValueError),
+        (lambda k: k.filter_words("x" * 64, ["a"]), TypeError),
     ],
 )
-def test_common_reaches_refuses_bad_arguments(call, error: type[Exception]) -> None:  # type: ignore[no-untyped-def]
+def test_word_filter_refuses_bad_arguments(call, error: type[Exception]) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error):
         call(langwalk._kernel)
 
 
-def test_common_reaches_leaks_nothing() -> None:
-    assert_no_leak(lambda text: langwalk._kernel.common_reaches(text, _COMMON, 0.12, True), "the mayor of the town", lambda: None)
+def test_filter_words_leaks_nothing() -> None:
+    bits = langwalk._kernel.word_filter(["semana", "kontrola"])
+    assert_no_leak(
+        lambda word: langwalk._kernel.filter_words(bits, [word, "the"]), "semana", lambda: langwalk._kernel.word_filter(["a"] * 100)
+    )
 
 
 def test_a_kernel_built_from_an_older_source_leaves_the_word_tests_to_python(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(langwalk, "_kernel", object())  # (no ends_with_any, no common_reaches)
+    monkeypatch.setattr(langwalk, "_kernel", object())  # (no ends_with_any, no word_filter)
     assert langwalk._kernel_function("ends_with_any") is None
-    assert langwalk._kernel_function("common_reaches") is None
+    assert langwalk._kernel_function("word_filter") is None

@@ -80,6 +80,16 @@ def test_common_english_filter_drops_no_candidate() -> None:
     assert foreign_hits(text) == foreign_table().keys() & letter_runs(text.lower()) == {"semana", "präsident", "kontrola", "politycznej"}
 
 
+@pytest.mark.parametrize("prefilter", [True, False])
+def test_foreign_hits_are_the_tables_with_or_without_the_prefilter(prefilter: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Bloom filter (lang-walk kernel) only spares lookups: every word it lets by is still looked up."""
+    if not prefilter:
+        monkeypatch.setattr(lexicon, "filter_words", None)
+    table = foreign_table()
+    runs = set(list(table)[:2000:7]) | {"the", "semana", "xqzwv", "präsident"} | {f"nonword{i}" for i in range(500)}
+    assert foreign_hits("", runs, runs) == table.keys() & runs
+
+
 def test_uncached_frequencies_equal_wordfreqs_own_dict():
     """foreign_table reads wordfreq's lists past its cache; the words and frequencies must be wordfreq's."""
     from wordfreq import cB_to_freq, get_frequency_dict, get_frequency_list

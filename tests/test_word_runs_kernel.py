@@ -357,6 +357,128 @@ def test_common_hits_keeps_no_reference_and_leaks_no_memory() -> None:
     assert_no_leak(lambda t: mark_scan._kernel.common_hits(t, COMMON), "The cat and the dog of a man. " * 50, lambda: None)  # type: ignore[union-attr]
 
 
+# -- common_hits with a threshold: counted only until the share of common words reaches it ---------
+
+
+def _reaches(spaces_hits: tuple[int, int], threshold: float, strict: bool) -> bool:
+    """Whether (spaces, hits) puts the share at the threshold or above it (above, when strict)."""
+    spaces, hits = spaces_hits
+    return hits / spaces > threshold or (not strict and hits / spaces == threshold)
+
+
+#: those words, blanks, and what str.lower treats specially near them
+_COMMON_ALPHABET = [
+    "the",
+    "of",
+    "and",
+    "a",
+    "to",
+    "in",
+    "THE",
+    "Of",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "x",
+    "İ",
+    "K",
+    "\u212a",
+    "ǅ",
+    "é",
+    "ß",
+    "\U0001f600",
+]
+
+THRESHOLD_CASES = [
+    ("", 0.0, False),  # no hits, two spaces: 0 == 0, reached before any word
+    ("", 0.0, True),
+    ("the the the", 0.12, True),  # the second "the" shares the first's space
+    ("The cat and the dog sat in a box", 0.12, True),
+    ("the\nof\n\nand  a", 0.5, False),  # line breaks count as blanks
+    ("theof andthe", 0.0, True),
+    ("ǅa İn the", 0.2, True),  # two-byte text; İ lowers to two characters, never "in"
+    ("\u212athe the", 0.2, False),  # the Kelvin sign lowers to k
+    ("a \U0001f600 a", 0.3, True),  # four-byte text
+    ("a a", 0.33, False),  # one hit of three blanks: the second "a" shares the first's space
+    ("the " * 5000, 0.12, True),  # 2,501 hits of 5,002 blanks: the count stops at 601
+    ("the cat", -1.0, True),  # reached with no hit
+    ("the the", 2.0, False),  # never reached: the full count
+]
+
+
+@needs_kernel
+@pytest.mark.parametrize(("text", "threshold", "strict"), THRESHOLD_CASES)
+def test_common_hits_with_a_threshold_equal_the_python_reference(text: str, threshold: float, strict: bool) -> None:
+    counted = mark_scan._kernel.common_hits(text, COMMON, threshold, strict)  # type: ignore[union-attr]
+    assert counted == mark_scan.common_hits_python(text, COMMON, threshold, strict)
+    assert _reaches(counted, threshold, strict) == _reaches(mark_scan.common_hits_python(text, COMMON), threshold, strict)
+
+
+@pytest.mark.parametrize(("text", "threshold", "strict"), THRESHOLD_CASES)
+def test_the_python_reference_stops_where_the_share_is_reached(text: str, threshold: float, strict: bool) -> None:
+    spaces, full = mark_scan.common_hits_python(text, COMMON)
+    assert mark_scan.common_hits_python(text, COMMON, threshold, strict) == (
+        spaces,
+        min([full] + [k for k in range(full + 1) if _reaches((spaces, k), threshold, strict)]),
+    )
+
+
+@needs_kernel
+@given(
+    st.lists(st.sampled_from(_COMMON_ALPHABET), max_size=40).map("".join) | st.text(max_size=30),
+    st.sampled_from([0.0, 0.05, 0.12, 0.2, 0.25, 1 / 3, 0.5, 1.0]),
+    st.booleans(),
+)
+@settings(max_examples=500, deadline=None)
+def test_common_hits_with_a_threshold_on_any_text(text: str, threshold: float, strict: bool) -> None:
+    counted = mark_scan._kernel.common_hits(text, COMMON, threshold, strict)  # type: ignore[union-attr]
+    assert counted == mark_scan.common_hits_python(text, COMMON, threshold, strict)
+    assert _reaches(counted, threshold, strict) == _reaches(mark_scan.common_hits_python(text, COMMON), threshold, strict)
+
+
+@given(st.lists(st.sampled_from(_COMMON_ALPHABET), max_size=40).map("".join), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_common_ratio_reaches_is_the_full_count(text: str, strict: bool) -> None:
+    from scrubber.kinds import language
+
+    assert language.common_ratio_reaches(text, 0.12, strict) == _reaches(mark_scan.common_hits_python(text, COMMON), 0.12, strict)
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda k: k.common_hits(b"the", ("the",), 0.1, False), TypeError),  # text must be str
+        (lambda k: k.common_hits("the", ["the"], 0.1, False), TypeError),  # words must be a tuple
+        (lambda k: k.common_hits("the", ("The",), 0.1, False), ValueError),  # lower-case ASCII letters only
+        (lambda k: k.common_hits("the", ("",), 0.1, False), ValueError),
+        (lambda k: k.common_hits("the", ("the", "the"), 0.1, False), ValueError),  # distinct
+        (lambda k: k.common_hits("the", ("a",) * 33, 0.1, False), ValueError),
+        (lambda k: k.common_hits("the", ("the",), "0.1", False), TypeError),  # the threshold is a number (or None)
+    ],
+)
+def test_common_hits_with_a_threshold_refuses_bad_arguments(call, error: type[Exception]) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error):
+        call(mark_scan._kernel)
+
+
+@needs_kernel
+def test_common_hits_counts_the_words_it_is_given_each_time() -> None:
+    """The kernel keeps the last tuple's words checked: another tuple (even of equal words) is read afresh."""
+    text = "the cat and a dog of the town"
+    for words in (COMMON, ("cat", "dog"), tuple(list(COMMON)), ("town",), COMMON):
+        assert mark_scan._kernel.common_hits(text, words) == mark_scan.common_hits_python(text, words)  # type: ignore[union-attr]
+    with pytest.raises(ValueError):
+        mark_scan._kernel.common_hits(text, ("cat", "Dog"))  # type: ignore[union-attr]
+    assert mark_scan._kernel.common_hits(text, ("cat", "dog")) == (9, 2)  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_common_hits_with_a_threshold_leaks_nothing() -> None:
+    assert_no_leak(lambda t: mark_scan._kernel.common_hits(t, COMMON, 0.12, True), "the mayor of the town", lambda: None)  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("text", COMMON_CASES[:10])
 @pytest.mark.parametrize("threshold", [0.0, 0.1, 0.2, 0.25, 1 / 3, 0.5])
 def test_the_ratio_test_is_the_same_on_either_count(text: str, threshold: float, monkeypatch: pytest.MonkeyPatch) -> None:

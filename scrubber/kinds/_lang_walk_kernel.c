@@ -36,18 +36,17 @@
  * so each n-gram is a substring, looked up in the profile table.
  *
  * Two word tests of the garble family live here too (below): whether any of a
- * document's letter runs ends with a foreign ending (ends_with_any), and
- * whether the share of the commonest English words in a text reaches a
- * threshold, counted only as far as needed (common_reaches).
+ * document's letter runs ends with a foreign ending (ends_with_any), and a
+ * Bloom filter that spares most lookups of those runs in the 690,000-word
+ * foreign table (word_filter, filter_words). (Whether the share of the
+ * commonest English words reaches a threshold is mark_scan's common_hits,
+ * given the threshold.)
  */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* A writable (or, with writable == 0, readable) buffer of doubles; returns its length, -1 with an error set. */
 static Py_ssize_t
@@ -257,208 +256,130 @@ lang_ends_with_any(PyObject *self, PyObject *args)
     return PyBool_FromLong(found);
 }
 
-/* ---- whether the share of common words reaches a threshold (common_reaches) ------------------ */
+/* ---- a prefilter for a big table of words (word_filter, filter_words) ------------------------ */
 
-enum { MAX_COMMON = 32, MAX_COMMON_LETTERS = 15 };
-
-/* str.lower() of a character, where that is one ASCII letter: ASCII capitals and the Kelvin sign
- * (U+0130 lowers to "i" and a combining dot, never a whole ASCII token) */
-#define FOLD(c) ((c) >= 'A' && (c) <= 'Z' ? (Py_UCS4)((c) + 32) : (c) == 0x212A ? (Py_UCS4)'k' : (Py_UCS4)(c))
-
-/* The blanks (' ' and '\n') of d[0:n], and the first blank from p on (n if none), for each storage kind:
- * sixteen characters at a time with SSE2 (two-byte characters packed to bytes with unsigned saturation,
- * which makes every one above 255 a 0 or a 255: neither blank). */
-#if defined(__SSE2__)
-static inline unsigned
-blanks16(__m128i v)
-{
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
-}
-
-static inline __m128i
-load_ucs1(const Py_UCS1 *d)
-{
-    return _mm_loadu_si128((const __m128i *)d);
-}
-
-static inline __m128i
-load_ucs2(const Py_UCS2 *d)
-{
-    return _mm_packus_epi16(_mm_loadu_si128((const __m128i *)d), _mm_loadu_si128((const __m128i *)(d + 8)));
-}
-#endif
-
-#if defined(__SSE2__)
-#define DEFINE_BLANKS(NAME, TYPE)                                                                        \
-    static inline Py_ssize_t NAME##_count(const TYPE *d, Py_ssize_t n)                                   \
-    {                                                                                                    \
-        Py_ssize_t count = 0, p = 0;                                                                     \
-        for (; p + 16 <= n; p += 16)                                                                     \
-            count += __builtin_popcount(blanks16(load_##NAME(d + p)));                                   \
-        for (; p < n; p++)                                                                               \
-            count += d[p] == ' ' || d[p] == '\n';                                                        \
-        return count;                                                                                    \
-    }                                                                                                    \
-    static inline Py_ssize_t NAME##_next(const TYPE *d, Py_ssize_t n, Py_ssize_t p)                      \
-    {                                                                                                    \
-        for (; p + 16 <= n; p += 16) {                                                                   \
-            unsigned m = blanks16(load_##NAME(d + p));                                                   \
-            if (m)                                                                                       \
-                return p + __builtin_ctz(m);                                                             \
-        }                                                                                                \
-        while (p < n && d[p] != ' ' && d[p] != '\n')                                                     \
-            p++;                                                                                         \
-        return p;                                                                                        \
-    }
-DEFINE_BLANKS(ucs1, Py_UCS1)
-DEFINE_BLANKS(ucs2, Py_UCS2)
-#undef DEFINE_BLANKS
-#define SCALAR_BLANKS_FOR_UCS1_UCS2 0
-#else
-#define SCALAR_BLANKS_FOR_UCS1_UCS2 1
-#endif
-
-#define DEFINE_SCALAR_BLANKS(NAME, TYPE)                                                                 \
-    static inline Py_ssize_t NAME##_count(const TYPE *d, Py_ssize_t n)                                   \
-    {                                                                                                    \
-        Py_ssize_t count = 0;                                                                            \
-        for (Py_ssize_t p = 0; p < n; p++)                                                               \
-            count += d[p] == ' ' || d[p] == '\n';                                                        \
-        return count;                                                                                    \
-    }                                                                                                    \
-    static inline Py_ssize_t NAME##_next(const TYPE *d, Py_ssize_t n, Py_ssize_t p)                      \
-    {                                                                                                    \
-        while (p < n && d[p] != ' ' && d[p] != '\n')                                                     \
-            p++;                                                                                         \
-        return p;                                                                                        \
-    }
-#if SCALAR_BLANKS_FOR_UCS1_UCS2
-DEFINE_SCALAR_BLANKS(ucs1, Py_UCS1)
-DEFINE_SCALAR_BLANKS(ucs2, Py_UCS2)
-#endif
-DEFINE_SCALAR_BLANKS(ucs4, Py_UCS4)
-#undef DEFINE_SCALAR_BLANKS
-
-typedef struct {
-    const char *w[MAX_COMMON];
-    Py_ssize_t len[MAX_COMMON];
-    uint32_t first[128]; /* bit k: word k starts with this letter */
-    Py_ssize_t max_len;
-    double threshold;
-    int strict;
-} CommonWords;
-
-static inline int
-reaches(const CommonWords *c, Py_ssize_t hits, Py_ssize_t spaces)
-{
-    double share = (double)hits / (double)spaces; /* Python's int / int: both exact, one rounding */
-    return share > c->threshold || (!c->strict && share == c->threshold);
-}
-
-/* The tokens between blanks (' ' or '\n'), each compared with the words; a word's occurrences counted
- * as str.count counts f" {w} " in the padded text, never two sharing a space; true as soon as the hits
- * over all the blanks reach the threshold (hits only grow, the blanks are counted first). */
-#define DEFINE_REACHES(NAME, TYPE)                                                                       \
-    static int reaches_##NAME(const TYPE *d, Py_ssize_t n, const CommonWords *c)                         \
-    {                                                                                                    \
-        Py_ssize_t spaces = 2 + NAME##_count(d, n); /* and the padding */                                \
-        Py_ssize_t last_end[MAX_COMMON];                                                                 \
-        for (int k = 0; k < MAX_COMMON; k++)                                                             \
-            last_end[k] = -1;                                                                            \
-        Py_ssize_t found = 0, lead = 0; /* padded index of the space before the current token */        \
-        for (Py_ssize_t j = 0; j <= n; j++) {                                                            \
-            j = NAME##_next(d, n, j);                                                                    \
-            Py_ssize_t at = j + 1; /* padded index of this space (the closing pad when j == n) */       \
-            Py_ssize_t length = at - lead - 1, t = lead; /* the token is d[t:t+length] */              \
-            if (length >= 1 && length <= c->max_len) {                                                   \
-                Py_UCS4 c0 = FOLD(d[t]);                                                                 \
-                uint32_t cands = c0 < 128 ? c->first[c0] : 0;                                            \
-                for (int k = 0; cands; k++, cands >>= 1) {                                               \
-                    if (!(cands & 1) || c->len[k] != length || lead < last_end[k])                       \
-                        continue;                                                                        \
-                    Py_ssize_t i = 1;                                                                    \
-                    while (i < length && FOLD(d[t + i]) == (Py_UCS4)(uint8_t)c->w[k][i])                 \
-                        i++;                                                                             \
-                    if (i == length) {                                                                   \
-                        found++;                                                                         \
-                        last_end[k] = at + 1;                                                            \
-                        if (reaches(c, found, spaces))                                                   \
-                            return 1;                                                                    \
-                        break;                                                                           \
-                    }                                                                                    \
-                }                                                                                        \
-            }                                                                                            \
-            lead = at;                                                                                   \
-        }                                                                                                \
-        return reaches(c, found, spaces);                                                                \
-    }
-
-DEFINE_REACHES(ucs1, Py_UCS1)
-DEFINE_REACHES(ucs2, Py_UCS2)
-DEFINE_REACHES(ucs4, Py_UCS4)
-#undef FOLD
-
-/* common_reaches(text, words, threshold, strict) -> bool: with padded = f" {text.lower()} ".replace("\n", " "),
- * spaces = padded.count(" ") and hits = sum(padded.count(f" {w} ") for w in words), whether
- * hits / spaces > threshold, or == when not strict (language.common_ratio_reaches).
+/* A blocked Bloom filter of a set of str: 64-byte blocks (one cache line each), four bits a word in one
+ * block, chosen by the word's own hash (str caches it; the filter lives as long as the process, whose hash
+ * seed it shares). A word of the set always finds its four bits; another finds them all about once in a
+ * hundred (at 12 bits a word).
  *
- * Why: the document-language test asks it of a 3,000-character sample of every document, and
- * counting every common word of it (mark_scan's common_hits, one pass) cost 9.5 us a document,
- * 0.023 s a pass over perf-news. The blanks are counted first (sixteen characters at a time),
- * then the words only until the threshold is reached: on English text (a share of about 0.25
- * against 0.12) that is within the first half; 6.6 us a document. Words are distinct lower-case
- * ASCII letters, 1 to 15 of them each, at most 32. */
-static PyObject *
-lang_common_reaches(PyObject *self, PyObject *args)
+ * Why: code-mix-latin looks up each document's uncommon letter runs (about nine, 22,000 a pass over
+ * perf-news) in the foreign table, a dict of 690,000 words; only 185 are in it. In a pass of all rules
+ * each lookup that misses reads the dict's index, its entry and the key str it holds, all cold
+ * (0.06 s of a loaded pass against 0.01 s for the same lookups in a loop); a 1 MB filter turns most of them
+ * into one cache line. */
+enum { FILTER_BLOCK_BITS = 512 };
+
+/* The block and the four bit positions in it of hash h, for a filter of 2**shift blocks */
+static inline void
+filter_bits(Py_hash_t h, int shift, uint64_t *block, unsigned bit[4])
 {
-    PyObject *text, *words;
-    CommonWords c;
-    if (!PyArg_ParseTuple(args, "UO!dp:common_reaches", &text, &PyTuple_Type, &words, &c.threshold, &c.strict))
+    uint64_t x = (uint64_t)h * 0x9E3779B97F4A7C15u; /* (mixed: a hash of a small int is the int) */
+    *block = shift ? x >> (64 - shift) : 0;
+    for (int k = 0; k < 4; k++)
+        bit[k] = (unsigned)(x >> (9 * k)) & (FILTER_BLOCK_BITS - 1);
+}
+
+/* word_filter(words) -> bytes: the filter of the words (an iterable of str), 2**k blocks of 64 bytes,
+ * about 12 bits a word. */
+static PyObject *
+lang_word_filter(PyObject *self, PyObject *words)
+{
+    PyObject *seq = PySequence_Fast(words, "word_filter: words must be iterable");
+    if (seq == NULL)
         return NULL;
-    Py_ssize_t n_words = PyTuple_GET_SIZE(words);
-    if (n_words > MAX_COMMON) {
-        PyErr_Format(PyExc_ValueError, "common_reaches takes at most %d words", MAX_COMMON);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    int shift = 0;
+    while (shift < 40 && ((Py_ssize_t)FILTER_BLOCK_BITS << shift) < 12 * n)
+        shift++;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)(FILTER_BLOCK_BITS / 8) << shift);
+    if (out == NULL) {
+        Py_DECREF(seq);
         return NULL;
     }
-    memset(c.first, 0, sizeof c.first);
-    c.max_len = 0;
-    for (Py_ssize_t k = 0; k < n_words; k++) {
-        PyObject *o = PyTuple_GET_ITEM(words, k);
-        if (!PyUnicode_Check(o) || !(c.w[k] = PyUnicode_AsUTF8AndSize(o, &c.len[k])))
-            return PyErr_Occurred() ? NULL : PyErr_Format(PyExc_TypeError, "common_reaches: words must be str");
-        if (c.len[k] < 1 || c.len[k] > MAX_COMMON_LETTERS)
-            return PyErr_Format(PyExc_ValueError, "common_reaches: word %R is not 1 to %d letters", o, MAX_COMMON_LETTERS);
-        for (Py_ssize_t i = 0; i < c.len[k]; i++)
-            if (c.w[k][i] < 'a' || c.w[k][i] > 'z')
-                return PyErr_Format(PyExc_ValueError, "common_reaches: word %R is not lower-case ASCII letters", o);
-        for (Py_ssize_t j = 0; j < k; j++)
-            if (c.len[j] == c.len[k] && memcmp(c.w[j], c.w[k], (size_t)c.len[k]) == 0)
-                return PyErr_Format(PyExc_ValueError, "common_reaches: word %R given twice", o);
-        c.first[(uint8_t)c.w[k][0]] |= (uint32_t)1 << k;
-        if (c.len[k] > c.max_len)
-            c.max_len = c.len[k];
+    uint8_t *bits = (uint8_t *)PyBytes_AS_STRING(out);
+    memset(bits, 0, (size_t)PyBytes_GET_SIZE(out));
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *w = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyUnicode_Check(w)) {
+            PyErr_SetString(PyExc_TypeError, "word_filter: words must be str");
+            goto fail;
+        }
+        Py_hash_t h = PyObject_Hash(w);
+        if (h == -1)
+            goto fail;
+        uint64_t block;
+        unsigned bit[4];
+        filter_bits(h, shift, &block, bit);
+        uint8_t *b = bits + block * (FILTER_BLOCK_BITS / 8);
+        for (int k = 0; k < 4; k++)
+            b[bit[k] >> 3] |= (uint8_t)(1u << (bit[k] & 7));
     }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    const void *d = PyUnicode_DATA(text);
-    int r;
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND:
-        r = reaches_ucs1(d, n, &c);
-        break;
-    case PyUnicode_2BYTE_KIND:
-        r = reaches_ucs2(d, n, &c);
-        break;
-    default:
-        r = reaches_ucs4(d, n, &c);
-        break;
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_DECREF(seq);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* filter_words(filter, words) -> [w for w in words if the filter may hold w]: every word of the set the
+ * filter was made of among them, and about one in a hundred others. */
+static PyObject *
+lang_filter_words(PyObject *self, PyObject *args)
+{
+    Py_buffer view;
+    PyObject *words;
+    if (!PyArg_ParseTuple(args, "y*O:filter_words", &view, &words))
+        return NULL;
+    Py_ssize_t blocks = view.len / (FILTER_BLOCK_BITS / 8);
+    int shift = 0;
+    while (((Py_ssize_t)1 << shift) < blocks)
+        shift++;
+    PyObject *out = NULL, *it = NULL, *w;
+    if (blocks < 1 || ((Py_ssize_t)1 << shift) != blocks || view.len != blocks * (FILTER_BLOCK_BITS / 8)) {
+        PyErr_SetString(PyExc_ValueError, "filter_words: not a filter made by word_filter");
+        goto done;
     }
-    return PyBool_FromLong(r);
+    if ((out = PyList_New(0)) == NULL || (it = PyObject_GetIter(words)) == NULL)
+        goto fail;
+    const uint8_t *bits = (const uint8_t *)view.buf;
+    while ((w = PyIter_Next(it)) != NULL) {
+        Py_hash_t h = PyUnicode_Check(w) ? PyObject_Hash(w) : -1;
+        if (h == -1) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "filter_words: words must be str");
+            Py_DECREF(w);
+            goto fail;
+        }
+        uint64_t block;
+        unsigned bit[4];
+        filter_bits(h, shift, &block, bit);
+        const uint8_t *b = bits + block * (FILTER_BLOCK_BITS / 8);
+        int all = 1;
+        for (int k = 0; k < 4; k++)
+            all &= b[bit[k] >> 3] >> (bit[k] & 7) & 1;
+        if (all && PyList_Append(out, w) < 0) {
+            Py_DECREF(w);
+            goto fail;
+        }
+        Py_DECREF(w);
+    }
+    if (PyErr_Occurred())
+        goto fail;
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    Py_XDECREF(it);
+    PyBuffer_Release(&view);
+    return out;
 }
 
 static PyMethodDef methods[] = {
-    {"common_reaches", lang_common_reaches, METH_VARARGS,
-     "common_reaches(text, words, threshold, strict) -> whether the share of the words among the blank-separated "
-     "tokens reaches the threshold (language.common_ratio_reaches)"},
+    {"word_filter", lang_word_filter, METH_O, "word_filter(words) -> bytes: a Bloom filter of the words (blocks of 64 bytes, 12 bits a word)"},
+    {"filter_words", lang_filter_words, METH_VARARGS,
+     "filter_words(filter, words) -> [w for w in words if the filter may hold w]: each word of its set, few others"},
     {"ends_with_any", lang_ends_with_any, METH_VARARGS, "ends_with_any(words, endings) -> any(w.endswith(endings) for w in words)"},
     {"ngrams", lang_ngrams, METH_VARARGS, "ngrams(text, table) -> Detector._extract_ngrams of the normalised text (led by a space)"},
     {"update", lang_update, METH_VARARGS, "update(prob, rows, weight): prob[i] *= weight + row[i] for each row of the list, in order"},

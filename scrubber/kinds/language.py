@@ -27,8 +27,7 @@ import regex
 
 from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowered, word_trie
 from .base import DocContext, Kind, Matcher, RuleSpec, register
-from .langwalk import common_reaches
-from .mark_scan import COMMON_HITS_COMPILED, common_hits
+from .mark_scan import COMMON_HITS_COMPILED, common_hits, common_hits_python
 
 #: frequent English function words: their share in running text is the
 #: cheap English test (about 0.4 in news prose, near 0 in other languages)
@@ -199,42 +198,31 @@ def common_ratio(text: str) -> float:
     return hits / spaces
 
 
-#: :data:`_COMMON` most frequent first, so that :func:`common_ratio_reaches` stops early
-_COMMON_BY_FREQUENCY = (" the ", " to ", " of ", " and ", " a ", " in ", " that ", " for ", " is ", " on ", " was ", " with ")
-#: :data:`_COMMON` as the words :data:`~.mark_scan.common_hits` takes
-_COMMON_WORDS = tuple(w.strip() for w in _COMMON)
+#: :data:`_COMMON` as the words :data:`~.mark_scan.common_hits` takes, most frequent first, so that
+#: :func:`common_ratio_reaches` stops early without the kernel (the kernel's pass takes them in any order)
+_COMMON_WORDS = ("the", "to", "of", "and", "a", "in", "that", "for", "is", "on", "was", "with")
 
 
 def common_ratio_reaches(text: str, threshold: float, strict: bool = False, lower: str | None = None) -> bool:
     """``common_ratio(text) >= threshold`` (``>`` when ``strict``), stopping as soon as it is sure.
 
     Counts only grow, so once the commonest few words reach the threshold
-    the rest cannot change the answer; on English text that is after three
-    or four ``str.count`` calls instead of twelve. The comparison is the
-    same float division as :func:`common_ratio`, so the answer is exactly its.
-    With the compiled kernels the words are counted in one pass in C instead:
-    by the lang-walk kernel's :data:`~.langwalk.common_reaches` (the blanks
-    counted first, then the words until the threshold is reached: half the
-    3,000-character sample of an English document; 9.5 -> 6.6 us a document),
-    else by :data:`~.mark_scan.common_hits`, all of them: the counts only grow,
-    so the full total reaches the threshold exactly when some partial total does.
+    the rest cannot change the answer: :data:`~.mark_scan.common_hits`, given
+    the threshold, counts only until the share reaches it (in C: the blanks
+    counted first, then the words, about half the 3,000-character sample of
+    an English document, 9.5 -> 6.6 us; in Python: three or four
+    ``str.count`` calls instead of twelve). The comparison is the same float
+    division as :func:`common_ratio`, so the answer is exactly its.
     ``lower``: ``text`` lower-cased, when the caller has it (a prefix of the
     document's lower-cased copy of the same length: it may differ from
-    ``text.lower()`` only in the form of a final sigma, which no count sees).
+    ``text.lower()`` only in the form of a final sigma, which no count sees;
+    the kernel reads the text as it is and needs none).
     """
-    if common_reaches is not None:  # in C: the blanks counted, then the words only until the threshold is reached
-        return common_reaches(text, _COMMON_WORDS, threshold, strict)
-    if COMMON_HITS_COMPILED:  # one pass in C over the text as it is: no copy, no early exit needed
-        spaces, total = common_hits(text, _COMMON_WORDS)
-        return total / spaces > threshold or (not strict and total / spaces == threshold)
-    padded = f" {text.lower() if lower is None else lower} ".replace("\n", " ")
-    spaces = padded.count(" ") or 1
-    total = 0
-    for word in _COMMON_BY_FREQUENCY:
-        total += padded.count(word)
-        if total / spaces > threshold or (not strict and total / spaces == threshold):
-            return True
-    return False
+    if COMMON_HITS_COMPILED:
+        spaces, hits = common_hits(text, _COMMON_WORDS, threshold, strict)
+    else:
+        spaces, hits = common_hits_python(text, _COMMON_WORDS, threshold, strict, lower)
+    return hits / spaces > threshold or (not strict and hits / spaces == threshold)
 
 
 def _looks_english(sentence: str) -> bool:

@@ -267,10 +267,13 @@ def _kernel_function(name: str) -> Any:
 ends_with_any: Callable[[Iterable[str], tuple[str, ...]], bool] = _kernel_function("ends_with_any") or _ends_with_any_python
 
 
-#: ``text -> words -> threshold -> strict -> bool``: whether the share of ``words`` among the blank-separated tokens of
-#: ``text`` (:data:`~.mark_scan.common_hits`' counts) is above ``threshold`` (or equal, when not ``strict``), the words
-#: counted only until it is; None without the kernel (:func:`~.language.common_ratio_reaches` then counts them all)
-common_reaches: Callable[[str, tuple[str, ...], float, bool], bool] | None = _kernel_function("common_reaches")
+#: ``word_filter(words) -> bytes``: a Bloom filter of a set of str (about 12 bits a word, one 64-byte block a word,
+#: keyed by the process's own str hashes), and ``filter_words(filter, words) -> list``: the words it may hold, every
+#: word of the set among them and about one in a hundred others; None without the kernel. A prefilter for lookups
+#: in a big table: the words it lets by are still looked up, so the answers are the table's
+#: (:func:`~.lexicon.foreign_hits`, where the reference is no prefilter at all).
+word_filter: Callable[[Iterable[str]], bytes] | None = _kernel_function("word_filter")
+filter_words: Callable[[bytes, Iterable[str]], list[str]] | None = _kernel_function("filter_words")
 
 
 def walk_implementation() -> str:

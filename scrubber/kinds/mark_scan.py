@@ -203,23 +203,55 @@ paragraph_spans: Callable[[str], list[tuple[int, int]]] | None = _kernel.paragra
 # -- the share of common words -----------------------------------------------------------------
 
 
-def common_hits_python(text: str, words: tuple[str, ...]) -> tuple[int, int]:
+def common_hits_python(
+    text: str, words: tuple[str, ...], threshold: float | None = None, strict: bool = False, lower: str | None = None
+) -> tuple[int, int]:
     """(spaces, hits) of ``padded = f" {text.lower()} ".replace("\n", " ")``: ``padded.count(" ")`` and the sum of ``padded.count(f" {w} ")``.
 
     The reference of :data:`common_hits`: ``str.count`` never counts two
     overlapping occurrences, so in ``" the the "`` the second "the", which
     shares the first's space, is not counted; the share of common words
     (:func:`~.language.common_ratio`) has always been measured that way.
+
+    With a ``threshold``, ``hits`` is at most the least count whose share of
+    the spaces is above it (or equal, when not ``strict``): counts only grow,
+    so the words are counted, in the order given, only until the total
+    reaches it (give the commonest first), and the share of what is returned
+    reaches the threshold exactly when the full count's does.
+    ``lower``: ``text.lower()``, when the caller has it (or a copy that
+    differs from it only where no count sees, such as a final sigma's form).
     """
-    padded = f" {text.lower()} ".replace("\n", " ")
-    return padded.count(" "), sum(padded.count(f" {w} ") for w in words)
+    padded = f" {text.lower() if lower is None else lower} ".replace("\n", " ")
+    spaces = padded.count(" ")
+    if threshold is None:
+        return spaces, sum(padded.count(f" {w} ") for w in words)
+    total = 0
+    for word in words:
+        if _share_reaches(total, spaces, threshold, strict):
+            break
+        total += padded.count(f" {word} ")
+    return spaces, _least_reaching(total, spaces, threshold, strict) if _share_reaches(total, spaces, threshold, strict) else total
 
 
-#: ``common_hits(text, words) == common_hits_python(text, words)`` for lower-case ASCII ``words``
-#: (at most 32, of 1 to 15 letters): in C when built, one pass over ``text`` as it is, where the
-#: reference lower-cases and pads a copy and scans it once per word (0.04 s of a pass of all rules
-#: on perf-news, for the document-language test alone)
-common_hits: Callable[[str, tuple[str, ...]], tuple[int, int]] = _kernel.common_hits if _COMPILED else common_hits_python  # type: ignore[union-attr]
+def _share_reaches(hits: int, spaces: int, threshold: float, strict: bool) -> bool:
+    """``hits / spaces`` above ``threshold``, or equal to it when not ``strict``."""
+    return hits / spaces > threshold or (not strict and hits / spaces == threshold)
+
+
+def _least_reaching(total: int, spaces: int, threshold: float, strict: bool) -> int:
+    """The least count up to ``total`` whose share of ``spaces`` reaches ``threshold`` (``total``'s does): where the kernel stops."""
+    least = min(total, max(0, int(threshold * spaces) - 1))
+    while not _share_reaches(least, spaces, threshold, strict):
+        least += 1
+    return least
+
+
+#: ``common_hits(text, words[, threshold, strict]) == common_hits_python(text, words[, threshold, strict])`` for
+#: distinct lower-case ASCII ``words`` (at most 32, of 1 to 15 letters): in C when built, one pass over ``text`` as
+#: it is, where the reference lower-cases and pads a copy and scans it once per word (0.04 s of a pass of all rules
+#: on perf-news, for the document-language test alone); with a threshold the blanks are counted first and the words
+#: only until their share reaches it (about half of an English document's sample)
+common_hits: Callable[..., tuple[int, int]] = _kernel.common_hits if _COMPILED else common_hits_python  # type: ignore[union-attr]
 #: whether :data:`common_hits` is the compiled pass (the pure Python callers count with early exits instead)
 COMMON_HITS_COMPILED = _COMPILED
 
