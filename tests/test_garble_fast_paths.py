@@ -420,10 +420,32 @@ def test_foreign_candidates_on_one_long_word(text: str) -> None:
     assert list(garble._foreign_latin_words(text, lines)) == plain_foreign_latin_words(text, lines)
 
 
-@pytest.mark.parametrize("text", ["Plain ASCII text (no script) at all.", "Mixed: Москва and 東京 here, in an English sentence of words."])
-def test_code_mix_ascii_gate(text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain ASCII text (no script) at all.",
+        "Mixed: Москва and 東京 here, in an English sentence of words.",
+        "Mojibake â€™ and symbols ™ € \U0001f600 ǅ but no other script in this English sentence.",
+        "A one-letter word и between English words of a sentence.",
+    ],
+)
+def test_code_mix_script_gate(text: str) -> None:
+    """The gate lets through exactly the texts with a character of the pattern's scripts (not mojibake or symbols)."""
     spots = list(garble.code_mix(DocContext(text), LazySegmentation(text), {}))
-    assert bool(spots) == (not text.isascii() and garble._BEYOND_LATIN.search(text) is not None)
+    assert bool(spots) == (garble._OTHER_SCRIPT_CHARACTER.search(text) is not None)
+
+
+SCRIPT_PIECES = st.sampled_from(
+    [*" \n.,'’“”–—…()", "the", "word", "é", "â€™", "™", "\U0001f600", "и", "Москва", "東京", "ก", "α", "ا", "א"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(SCRIPT_PIECES, max_size=25).map("".join))
+def test_code_mix_gate_hides_no_match(text: str) -> None:
+    """Where the characters beyond ASCII hold none of the scripts' characters, the pattern matches nowhere in the text."""
+    if garble._OTHER_SCRIPT_CHARACTER.search(beyond_ascii_of(text)) is None:
+        assert garble._OTHER_SCRIPT.search(text) is None
 
 
 #: the one class-led scan the two apostrophe-led elision hints replace
@@ -450,7 +472,7 @@ BEYOND_PIECES = st.sampled_from(
     [*" \n.,'’“”–—…", "a", "Z", "é", "ß", "ą", "İ", "Σ", "Москва", "東京", "\ud800", "\udfff", "\x80", "\U0001f600", "ǅ"]
 )
 #: the class scans that :func:`scrubber.text.beyond_ascii` answers for the whole text
-BEYOND_CLASSES = [language._NON_ASCII_CHAR, garble._BEYOND_LATIN, garble._FOREIGN_HINT_SCANS[0]]
+BEYOND_CLASSES = [language._NON_ASCII_CHAR, garble._OTHER_SCRIPT_CHARACTER, garble._FOREIGN_HINT_SCANS[0]]
 
 
 @pytest.mark.parametrize("pattern", BEYOND_CLASSES, ids=lambda p: p.pattern[:12])

@@ -579,3 +579,42 @@ def test_the_version_says_which_scan_runs() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert f"\nmark scan: {mark_scan.scan_implementation()}\n" in result.output
+
+
+# -- the matcher skips word-order where neither the order list nor the document's start can hold a match ------
+
+
+#: the matcher gates on the kernel's lists only where it runs (not with SCRUBBER_PURE_PYTHON=1)
+needs_scan = pytest.mark.skipif(garble._mark_scan() is None, reason="the compiled mark-scan kernel does not run in this process")
+
+
+def word_order_gate_passes(text: str) -> bool:
+    """What :class:`~scrubber.kinds.garble.GarbleMatcher` asks before it runs word-order (with the kernel built)."""
+    return bool(garble._mark_scan().candidates(text).order) or garble._word_order_at_start(DocContext(text))  # type: ignore[union-attr]
+
+
+@needs_scan
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_word_order_gate_hides_no_finding(text: str) -> None:
+    if not word_order_gate_passes(text):
+        ctx, seg = DocContext(text), LazySegmentation(text)
+        assert list(garble.word_order(ctx, seg, {})) == []
+        assert list(garble.word_order(ctx, seg, {"min_hits": 2})) == []
+
+
+@needs_scan
+@pytest.mark.parametrize(
+    ("text", "gate", "flagged"),
+    [
+        ("The of course problem is here and it goes on.", True, True),  # at the start: no position before it
+        ("Been there, done that, he said today.", True, True),
+        ("He said the of course problem is here.", True, True),
+        ("Nothing to see here at all today.", False, False),
+        ("", False, False),
+    ],
+)
+def test_word_order_through_the_matcher(text: str, gate: bool, flagged: bool) -> None:
+    assert word_order_gate_passes(text) == gate
+    found = default_engine(select=["garble.word-order"]).find(text)
+    assert bool(found) == flagged
