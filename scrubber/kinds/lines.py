@@ -97,8 +97,8 @@ INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\
 _INVISIBLE_CLASS = regex.compile(f"[{INVISIBLE}]")
 
 
-def _spelled_invisible() -> tuple[str, str]:
-    """An alternation of the spellings other rules decode into white space or an invisible character, and the class of their first characters.
+def _spelled_invisible() -> tuple[str, str, str]:
+    """An alternation of the spellings other rules decode into white space or an invisible character, and the classes of their first and last characters.
 
     ``&shy;``, ``&#8203;``, ``&nbsp;`` (also double-escaped, ``&amp;shy;``) and
     the mojibake of those characters (``Â\u00ad``, ``â€‹``): the first run
@@ -119,7 +119,9 @@ def _spelled_invisible() -> tuple[str, str]:
     entity = rf"&(?:amp;)*(?:\#0*(?:{decimal})|\#[xX]0*(?i:{hexa})|(?:{names}));"
     # the first characters up front, so a line's edge is rejected with one class test
     firsts = "[" + regex.escape("".join(sorted({m.replace("\\", "")[0] for m in mojibake} | {"&"})), special_only=True) + "]"
-    return f"(?={firsts})(?:" + "|".join([entity, *sorted(mojibake, key=_longest_first)]) + ")", firsts
+    # ... and the last ones, so that a line's end is judged the same way (:data:`EDGE_LAST`)
+    lasts = "[" + regex.escape("".join(sorted({m.replace("\\", "")[-1] for m in mojibake} | {";"})), special_only=True) + "]"
+    return f"(?={firsts})(?:" + "|".join([entity, *sorted(mojibake, key=_longest_first)]) + ")", firsts, lasts
 
 
 def _invisible_targets() -> list[str]:
@@ -150,13 +152,15 @@ def _longest_first(alternative: str) -> tuple[int, str]:
     return -len(alternative), alternative
 
 
-SPELLED_INVISIBLE, _SPELLED_FIRST = _spelled_invisible()
+SPELLED_INVISIBLE, _SPELLED_FIRST, _SPELLED_LAST = _spelled_invisible()
 #: one item of :data:`EDGE`: where none matches at a line's start, every rule's match leaves no edge there
 EDGE_ITEM = rf"[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE}"
 EDGE = rf"(?:{EDGE_ITEM})*"
 _INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]|{SPELLED_INVISIBLE}")
 #: where a line starts with none of these, no item of :data:`EDGE` can start it
 EDGE_FIRST = rf"[^\S\n]|[{INVISIBLE}]|\[|{_SPELLED_FIRST}"
+#: where a line ends with none of these, no item of :data:`EDGE` can end it (``]`` of ``[ad_N]``, ``;`` of an entity)
+EDGE_LAST = rf"[^\S\n]|[{INVISIBLE}]|\]|{_SPELLED_LAST}"
 
 #: Residue is short: template lines, widgets, credits and disclosures are
 #: well under this many characters, and article paragraphs are often longer.
@@ -778,13 +782,25 @@ class _PrefixGate:
     most lines are turned away from a short memo), then the rules they admit
     on the first :data:`LONG_PREFIX` (a sentence that starts with ``The``
     could be a numbered link, ``The mayor`` cannot).
+
+    With ``from_end`` the gate judges how a line *ends* instead: the rules'
+    relaxed patterns are read backwards (``regex.REVERSE``: partial matching
+    then tells whether a match can end with the characters given), the keys
+    are a line's last characters, and a line an item of :data:`EDGE` may end
+    (:data:`EDGE_LAST`) admits every rule. Most short lines end in a full
+    stop, where a headline link (``residue.caps-link``, ``residue.tagged-link``),
+    a byline or a buy button cannot end.
     """
 
-    def __init__(self, patterns: Sequence[regex.Pattern[str] | None]) -> None:
+    def __init__(self, patterns: Sequence[regex.Pattern[str] | None], from_end: bool = False) -> None:
         self._patterns = list(patterns)
         #: bit k stands for rule k (the k-th pattern)
         self.every = (1 << len(self._patterns)) - 1
-        self._edge_first = regexcache.compile(EDGE_FIRST, regex.VERSION1 | regex.UNICODE)
+        self.from_end = from_end
+        # (with from_end: whether an edge may end the key; a reversed pattern's match is anchored at its end)
+        self._edge_first = regexcache.compile(
+            EDGE_LAST if from_end else EDGE_FIRST, regex.VERSION1 | regex.UNICODE | (regex.REVERSE if from_end else 0)
+        )
         # beginning -> [the rules judged on it, those admitted], as bit masks: a rule is judged
         # on a beginning the first time a line asks about it (most lines ask about a few)
         self._memo: dict[str, list[int]] = {}
@@ -795,10 +811,11 @@ class _PrefixGate:
         self._joined: dict[int, regex.Pattern[str] | None] = {}
 
     @classmethod
-    def of(cls, specs: Sequence[RuleSpec]) -> _PrefixGate:
-        """The gate of these rules, each by its :func:`relaxed` pattern."""
+    def of(cls, specs: Sequence[RuleSpec], from_end: bool = False) -> _PrefixGate:
+        """The gate of these rules, each by its :func:`relaxed` pattern (read backwards ``from_end``)."""
         relaxed_patterns = [relaxed(spec.params["pattern"]) for spec in specs]
-        return cls([None if r is None else compile_regex(spec, r) for spec, r in zip(specs, relaxed_patterns)])
+        flags = regex.REVERSE if from_end else 0
+        return cls([None if r is None else compile_regex(spec, r, flags) for spec, r in zip(specs, relaxed_patterns)], from_end)
 
     @property
     def judges_all(self) -> bool:
@@ -812,14 +829,22 @@ class _PrefixGate:
         judged in order up to the first that both beginnings admit. (Most
         calls find their answer in the memos: that path is written out.)
         """
-        end = start + PREFIX
-        short = text[start : end if end < stop else stop]
+        if self.from_end:
+            end = stop - PREFIX
+            short = text[end if end > start else start : stop]
+        else:
+            end = start + PREFIX
+            short = text[start : end if end < stop else stop]
         entry = self._memo.get(short)
         found = entry[1] & among if entry is not None and not among & ~entry[0] else self._judge(self._memo, short, among, first)
-        if not found or stop <= end:
+        if not found or stop - start <= PREFIX:
             return found
-        end = start + LONG_PREFIX
-        longer = text[start : end if end < stop else stop]
+        if self.from_end:
+            end = stop - LONG_PREFIX
+            longer = text[end if end > start else start : stop]
+        else:
+            end = start + LONG_PREFIX
+            longer = text[start : end if end < stop else stop]
         entry = self._long_memo.get(longer)
         if entry is not None and not found & ~entry[0]:
             found_longer = entry[1] & found
@@ -844,10 +869,14 @@ class _PrefixGate:
 
         Few beginnings are that short, so the memo answers nearly every line
         whatever it is asked, where judging the longer beginning of a new
-        line costs a partial match per rule asked about.
+        line costs a partial match per rule asked about. (With ``from_end``: its last characters.)
         """
-        end = start + PREFIX
-        key = text[start : end if end < stop else stop]
+        if self.from_end:
+            end = stop - PREFIX
+            key = text[end if end > start else start : stop]
+        else:
+            end = start + PREFIX
+            key = text[start : end if end < stop else stop]
         entry = self._memo.get(key)
         if entry is not None and not among & ~entry[0]:
             return entry[1] & among
@@ -932,6 +961,8 @@ class _Alternation:
         # one prefix gate for all the rules, the ungated first (bit k: the k-th ungated rule, then
         # bit len(free) + pos: gated rule pos): each rule is tried only on lines it can begin
         self._prefix = _PrefixGate.of([specs[i] for i in self._free_idxs] + [specs[i] for i, _, _ in self.gated])
+        # ... and one for how a line ends, asked only about the rules about to be tried alone
+        self._suffix = _PrefixGate.of([specs[i] for i in self._free_idxs] + [specs[i] for i, _, _ in self.gated], from_end=True)
         self._free_every = (1 << len(self._free_idxs)) - 1
         #: whether every ungated rule has a pattern to be judged by (else the ungated part is always the whole alternation)
         self._free_judged = bool(self._free_idxs) and all(p is not None for p in self._prefix._patterns[: len(self._free_idxs)])
@@ -1025,6 +1056,8 @@ class _Alternation:
         """
         if self._free_judged and short != self._free_every:
             admitted = self._prefix.admitted(text, start, stop, short) if short else 0
+            if admitted:
+                admitted = self._suffix.admitted(text, start, stop, admitted)
             while admitted:  # in rule order
                 low = admitted & -admitted
                 i, alone = self._free_alone[low.bit_length() - 1]
@@ -1047,10 +1080,16 @@ class _Alternation:
         best = None if self.free is None else self._free_match(text, start, stop, prefix.short(text, start, stop, self._free_every))
         if self.gated:
             # (asked only about the rules gated by a pattern: judging every rule on each new beginning costs more than it saves)
-            short = prefix.short(text, start, stop, self._pattern_gated << n_free) >> n_free
+            # (and how it ends: a gating pattern is searched only for rules that may begin and end the line)
+            short = prefix.short(text, start, stop, self._pattern_gated << n_free)
+            if short:
+                short = self._suffix.short(text, start, stop, short)
+            short >>= n_free
             candidates = self._candidates(text, start, stop, short | ~self._pattern_gated & self._gated_every)
             if candidates:
-                candidates = prefix.admitted(text, start, stop, candidates << n_free) >> n_free
+                candidates = prefix.admitted(text, start, stop, candidates << n_free)
+                if candidates:
+                    candidates = self._suffix.admitted(text, start, stop, candidates) >> n_free
             edged: bool | None = None  # whether the line may start with an edge (found out when needed)
             while candidates:  # in rule order
                 low = candidates & -candidates
