@@ -1073,15 +1073,29 @@ class _Alternation:
         i = self._free_winner(m)
         return -m.start(_rule_group(i)), i
 
-    def match(self, text: str, start: int, stop: int) -> int | None:
-        """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
+    def begins(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
+        """What the line's first :data:`PREFIX` characters tell :meth:`match`: the ungated rules and the rules gated by a pattern they let begin it.
+
+        None where no rule can match the line: no ungated rule may begin it
+        and no rule has a gate (the block markers, on most lines). The
+        answer depends on those characters only, so
+        :class:`LineGroupMatcher` keeps it per beginning.
+        """
+        prefix = self._prefix
+        free = 0 if self.free is None else prefix.short(text, start, stop, self._free_every)
+        if not self.gated:
+            return None if self._free_judged and not free else (free, 0)
+        # (asked only about the rules gated by a pattern: judging every rule on each new beginning costs more than it saves)
+        return free, prefix.short(text, start, stop, self._pattern_gated << len(self._free_idxs))
+
+    def match(self, text: str, start: int, stop: int, begins: tuple[int, int] | None = None) -> int | None:
+        """Index of the rule that matches the whole line ``text[start:stop]``, or None (``begins``: :meth:`begins` of the line, if known)."""
         prefix = self._prefix
         n_free = len(self._free_idxs)
-        best = None if self.free is None else self._free_match(text, start, stop, prefix.short(text, start, stop, self._free_every))
+        free, short = self.begins(text, start, stop) or (0, 0) if begins is None else begins
+        best = None if self.free is None else self._free_match(text, start, stop, free)
         if self.gated:
-            # (asked only about the rules gated by a pattern: judging every rule on each new beginning costs more than it saves)
             # (and how it ends: a gating pattern is searched only for rules that may begin and end the line)
-            short = prefix.short(text, start, stop, self._pattern_gated << n_free)
             if short:
                 short = self._suffix.short(text, start, stop, short)
             short >>= n_free
@@ -1202,14 +1216,31 @@ class LineGroupMatcher(Matcher):
         # what each line's text matched, where no rule looks past a line (see line_local)
         local = all(line_local(s.params["pattern"]) and line_local(s.params.get("requires_pattern", "")) for s in specs)
         self._line_memo: dict[str, tuple[tuple[int, int], ...]] | None = {} if local else None
+        #: a line's first characters -> :meth:`_Alternation.begins` of each alternation
+        self._begins: dict[str, tuple[tuple[int, int] | None, ...]] = {}
 
     def _line_hits(self, text: str, start: int, stop: int) -> tuple[tuple[int, int], ...]:
-        """``(k, rule index)`` for each alternation ``k`` whose rules match the whole line ``text[start:stop]``."""
+        """``(k, rule index)`` for each alternation ``k`` whose rules match the whole line ``text[start:stop]``.
+
+        What the line's first characters tell each alternation
+        (:meth:`_Alternation.begins`) is looked up once per line, kept per
+        beginning: an alternation none of whose rules may begin the line is
+        not asked (the block markers, on nearly every line).
+        """
+        end = start + PREFIX
+        key = text[start : end if end < stop else stop]
+        begins = self._begins.get(key)
+        if begins is None:
+            if len(self._begins) >= PREFIX_MEMO:
+                self._begins.clear()
+            begins = self._begins[key] = tuple(alternation.begins(text, start, stop) for alternation in self._alternations)
         found = []
         for k, alternation in enumerate(self._alternations):
-            idx = alternation.match(text, start, stop)
-            if idx is not None:
-                found.append((k, idx))
+            known = begins[k]
+            if known is not None:
+                idx = alternation.match(text, start, stop, known)
+                if idx is not None:
+                    found.append((k, idx))
         return tuple(found)
 
     def _hits(self, text: str) -> list[dict[int, int]] | None:
