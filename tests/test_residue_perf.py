@@ -788,3 +788,10 @@ def test_an_ascii_line_with_a_match_of_a_gating_pattern_holds_one_of_its_opening
     text = f"above\n{line}\nbelow"
     if compiled.search(text, 6, 6 + len(line)) is not None:
         assert any(o in line for o in found), (pattern, line)
+
+
+def test_white_space_to_regex_is_white_space_to_str():
+    """:func:`ends_with` reads a text whose last character is not ``str.isspace`` as ending there: sound only if every ``\\s`` of ``regex`` is."""
+    space = regex.compile(r"\s", regex.VERSION1 | regex.UNICODE)
+    assert all(chr(c).isspace() for c in range(0x110000) if space.match(chr(c)))
+    assert ends_with("a Source link", "link") and ends_with("a Source link \u3000\n", "link") and not ends_with("link\x1c", "link")
