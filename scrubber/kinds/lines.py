@@ -871,6 +871,12 @@ class _PrefixGate:
         """Whether every rule has a pattern to be judged by (else some line always passes)."""
         return all(p is not None for p in self._patterns)
 
+    def key(self, text: str, start: int, stop: int, length: int) -> str:
+        """The line's first ``length`` characters (its last, ``from_end``): what the gate judges and remembers."""
+        if self.from_end:
+            return text[stop - length if stop - length > start else start : stop]
+        return text[start : start + length if start + length < stop else stop]
+
     def admitted(self, text: str, start: int, stop: int, among: int, first: bool = False) -> int:
         """The rules of ``among`` (a bit mask) that may match the line ``text[start:stop]``.
 
@@ -878,22 +884,12 @@ class _PrefixGate:
         judged in order up to the first that both beginnings admit. (Most
         calls find their answer in the memos: that path is written out.)
         """
-        if self.from_end:
-            end = stop - PREFIX
-            short = text[end if end > start else start : stop]
-        else:
-            end = start + PREFIX
-            short = text[start : end if end < stop else stop]
+        short = self.key(text, start, stop, PREFIX)
         entry = self._memo.get(short)
         found = entry[1] & among if entry is not None and not among & ~entry[0] else self._judge(self._memo, short, among, first)
         if not found or stop - start <= PREFIX:
             return found
-        if self.from_end:
-            end = stop - LONG_PREFIX
-            longer = text[end if end > start else start : stop]
-        else:
-            end = start + LONG_PREFIX
-            longer = text[start : end if end < stop else stop]
+        longer = self.key(text, start, stop, LONG_PREFIX)
         entry = self._long_memo.get(longer)
         if entry is not None and not found & ~entry[0]:
             found_longer = entry[1] & found
@@ -920,12 +916,7 @@ class _PrefixGate:
         whatever it is asked, where judging the longer beginning of a new
         line costs a partial match per rule asked about. (With ``from_end``: its last characters.)
         """
-        if self.from_end:
-            end = stop - PREFIX
-            key = text[end if end > start else start : stop]
-        else:
-            end = start + PREFIX
-            key = text[start : end if end < stop else stop]
+        key = self.key(text, start, stop, PREFIX)
         entry = self._memo.get(key)
         if entry is not None and not among & ~entry[0]:
             return entry[1] & among
