@@ -58,7 +58,7 @@ import html.entities
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -1329,11 +1329,14 @@ class LineGroupMatcher(Matcher):
             raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
         return hits
 
-    def find(self, ctx: DocContext) -> Iterator[Finding]:
+    def find(self, ctx: DocContext) -> Iterable[Finding]:
+        """The line and block findings on the document: none, without a generator, where no line matched (most documents)."""
         text = ctx.text
         hits = self._hits(text)
-        if hits is None:
-            return
+        return () if hits is None else self._found(text, hits)
+
+    def _found(self, text: str, hits: list[dict[int, int]]) -> Iterator[Finding]:
+        """The findings, from what each line matched (:meth:`_hits`): candidates, their neighbours, then zones."""
         lines = _split_lines(text)
         cand: dict[int, int] = {}  # line number -> line rule
         bcand: dict[int, int] = {}  # line number -> block rule

@@ -14,7 +14,7 @@ pack loads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import regex
 
@@ -364,21 +364,24 @@ class PatternMatcher(Matcher):
         except TimeoutError:
             raise RuleTimeout(f"rule {self.spec.id!r} took longer than {REGEX_TIMEOUT}s on one document and was skipped for it") from None
 
-    def find(self, ctx: DocContext) -> Iterator[Finding]:
+    def find(self, ctx: DocContext) -> Iterable[Finding]:
+        """The rule's findings on the document: none, without a generator, where its literal or gate is missing (most documents)."""
         text = ctx.text
         if self._anchor is not None:
             # the literal is in every match (so where the gate would fail): most documents hold none,
             # which one search tells before any generator is made (or a test for its sign, where it has one)
             if self._sign is not None and self._sign not in text:
-                return
+                return ()
             occurrence = text.find(self._anchor[0])
             if occurrence < 0:
-                return
-            matches = self._anchored(text, occurrence)
-        elif self.requires is not None and not self.requires.found_in(text):
-            return
-        else:
-            matches = finditer(self.regex, text, self.spec.id)
+                return ()
+            return self._findings(self._anchored(text, occurrence))
+        if self.requires is not None and not self.requires.found_in(text):
+            return ()
+        return self._findings(finditer(self.regex, text, self.spec.id))
+
+    def _findings(self, matches: Iterable[regex.Match[str]]) -> Iterator[Finding]:
+        """A finding per non-empty match that changes the text (a rule's time-out is raised while they are read)."""
         for m in matches:
             if m.end() == m.start():
                 continue  # an empty match proposes nothing
