@@ -18,6 +18,7 @@ from scrubber.kinds.base import Example, PackError, RuleSpec
 from scrubber.kinds.lines import (
     EDGE,
     EDGE_FIRST,
+    EDGE_LAST,
     LONG_PREFIX,
     MAX_LINE,
     PREFIX,
@@ -27,6 +28,7 @@ from scrubber.kinds.lines import (
     _any_of,
     _PrefixGate,
     line_pattern,
+    openings,
     prefix_safe,
     relaxed,
     short_lines,
@@ -433,15 +435,32 @@ def _example_lines() -> list[str]:
     for spec in RESIDUE:
         for text in [e.text for e in spec.examples_match] + list(spec.examples_no_match):
             lines.update(text[a:b] for a, b in short_lines(text))
-    variants = {v for line in lines for v in (line, line.upper(), line.lower(), line[1:], line[:8], line[:3], f"The {line}", f"  {line}")}
+    variants = {
+        v
+        for line in lines
+        for v in (
+            line,
+            line.upper(),
+            line.lower(),
+            line[1:],
+            line[:8],
+            line[:3],
+            line[:-1],
+            line[-8:],
+            f"The {line}",
+            f"  {line}",
+            f"{line}  ",
+        )
+    }
     return sorted(v for v in variants if v and "\n" not in v)
 
 
-def test_the_prefix_gates_admit_every_line_a_rule_matches():
-    """Each residue rule's own gate (its relaxed pattern) admits every example line the rule matches whole, edges aside."""
+@pytest.mark.parametrize("from_end", [False, True])
+def test_the_prefix_gates_admit_every_line_a_rule_matches(from_end: bool):
+    """Each residue rule's own gate (its relaxed pattern; read backwards for the line's end) admits every example line the rule matches whole, edges aside."""
     judged = 0
     for spec in RESIDUE:
-        gate = _PrefixGate.of([spec])
+        gate = _PrefixGate.of([spec], from_end=from_end)
         whole = line_pattern(spec)
         for line in _example_lines():
             if whole.fullmatch(line) is not None:
@@ -534,11 +553,15 @@ _FULL = {k: _full_alternation(RESIDUE, k) for k in ("line", "block")}
 
 
 def _judged_afresh(gate: _PrefixGate, line: str, among: int) -> int:
-    """What :meth:`_PrefixGate.admitted` answers, worked out with no memo."""
-    edge = regex.match(EDGE_FIRST, line[:PREFIX], regex.VERSION1) is not None or fold(line[:PREFIX]) is None
+    """What :meth:`_PrefixGate.admitted` answers, worked out with no memo (the line's end: reversed patterns on its last characters)."""
+    if gate.from_end:
+        edge = regex.search(f"(?:{EDGE_LAST})$", line[-PREFIX:], regex.VERSION1) is not None or fold(line[-PREFIX:]) is None
+        beginnings = [line[-PREFIX:]] + ([line[-LONG_PREFIX:]] if len(line) > PREFIX else [])
+    else:
+        edge = regex.match(EDGE_FIRST, line[:PREFIX], regex.VERSION1) is not None or fold(line[:PREFIX]) is None
+        beginnings = [line[:PREFIX]] + ([line[:LONG_PREFIX]] if len(line) > PREFIX else [])
     found = 0
     for k, pattern in enumerate(gate._patterns):
-        beginnings = [line[:PREFIX]] + ([line[:LONG_PREFIX]] if len(line) > PREFIX else [])
         if among >> k & 1 and (edge or pattern is None or all(pattern.match(b, partial=True) for b in beginnings)):
             found |= 1 << k
     return found
@@ -548,10 +571,12 @@ _RULE_LINES = _example_lines()
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_RULE_LINES), st.integers(0, (1 << 40) - 1), st.booleans()), min_size=1, max_size=40))
-def test_the_prefix_gate_answers_the_same_whatever_was_asked_before(questions: list[tuple[str, int, bool]]):
+@given(
+    st.lists(st.tuples(st.sampled_from(_RULE_LINES), st.integers(0, (1 << 40) - 1), st.booleans()), min_size=1, max_size=40), st.booleans()
+)
+def test_the_prefix_gate_answers_the_same_whatever_was_asked_before(questions: list[tuple[str, int, bool]], from_end: bool):
     """The memos keep per rule what was judged: any order of questions (some rules, all of them, only whether one) gets the same answers."""
-    gate = _PrefixGate.of([s for s in RESIDUE if s.kind == "line"])
+    gate = _PrefixGate.of([s for s in RESIDUE if s.kind == "line"], from_end=from_end)
     for line, among, first in questions:
         among &= gate.every
         expected = _judged_afresh(gate, line, among)
@@ -702,3 +727,71 @@ def test_the_line_rules_ask_the_prefix_gate_about_sets_it_judges_together():
     line, block = _MATCHER._alternations
     assert len(line._prefix.joinable) == 2 and len(block._prefix.joinable) == 1  # (no block rule has a gate)
     assert all(gate._joined_of(rules) is not None for gate, rules in _JOINABLE if rules.bit_count() > 1)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?:AP|BC)-[A-Z]", ["AP-", "BC-"]),
+        (r"(?:\.\.\.|…)\]?[^\S\n]*$", ["..."]),
+        (r"[»›]|[>]", [">"]),
+        (r"(?:AFP|EPA|Reuters)(?:\s*(?:/|via)|\)?[^\n.!?()-]*$)|ASSOCIATED", ["AFP", "ASS", "EPA", "Reu"]),
+        (r"\d{4}", list("0123456789")),  # (a hundred two-digit strings would be too many)
+        (r"(?<=\d)x", ["x"]),  # (a look-behind is taken out: the match itself holds an x)
+        (r"a?", None),  # it can match nothing
+        (r"(?P<w>a)(?P=w)", None),  # no relaxed pattern
+    ],
+)
+def test_openings(pattern: str, expected: list[str] | None):
+    found = openings(regex.compile(pattern, regex.VERSION1 | regex.UNICODE))
+    assert (None if found is None else sorted(found)) == expected
+
+
+_GATING = sorted({s.params["requires_pattern"] for s in RESIDUE if "requires_pattern" in s.params})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_GATING),
+    st.lists(
+        st.sampled_from(
+            [
+                "1",
+                "2019",
+                "7:15",
+                "3.5",
+                ",",
+                " ",
+                "\t",
+                "AFP",
+                "AP-",
+                "BC-US",
+                "Reuters",
+                "ASSOCIATED",
+                "...",
+                "]",
+                ">",
+                "of",
+                "/",
+                "x",
+                "A",
+            ]
+        ),
+        max_size=12,
+    ).map("".join),
+)
+def test_an_ascii_line_with_a_match_of_a_gating_pattern_holds_one_of_its_openings(pattern: str, line: str):
+    """The residue pack's gating patterns: where one is found in an ASCII line (bounded to it), the line holds one of its openings."""
+    compiled = regex.compile(pattern, regex.VERSION1 | regex.UNICODE)
+    found = openings(compiled)
+    assert found is not None
+    text = f"above\n{line}\nbelow"
+    if compiled.search(text, 6, 6 + len(line)) is not None:
+        assert any(o in line for o in found), (pattern, line)
+
+
+def test_white_space_to_regex_is_white_space_to_str():
+    """:func:`ends_with` reads a text whose last character is not ``str.isspace`` as ending there: sound only if every ``\\s`` of ``regex`` is."""
+    space = regex.compile(r"\s", regex.VERSION1 | regex.UNICODE)
+    assert all(chr(c).isspace() for c in range(0x110000) if space.match(chr(c)))
+    assert ends_with("a Source link", "link") and ends_with("a Source link \u3000\n", "link") and not ends_with("link\x1c", "link")

@@ -58,7 +58,7 @@ import html.entities
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -97,8 +97,8 @@ INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\
 _INVISIBLE_CLASS = regex.compile(f"[{INVISIBLE}]")
 
 
-def _spelled_invisible() -> tuple[str, str]:
-    """An alternation of the spellings other rules decode into white space or an invisible character, and the class of their first characters.
+def _spelled_invisible() -> tuple[str, str, str]:
+    """An alternation of the spellings other rules decode into white space or an invisible character, and the classes of their first and last characters.
 
     ``&shy;``, ``&#8203;``, ``&nbsp;`` (also double-escaped, ``&amp;shy;``) and
     the mojibake of those characters (``Â\u00ad``, ``â€‹``): the first run
@@ -119,7 +119,9 @@ def _spelled_invisible() -> tuple[str, str]:
     entity = rf"&(?:amp;)*(?:\#0*(?:{decimal})|\#[xX]0*(?i:{hexa})|(?:{names}));"
     # the first characters up front, so a line's edge is rejected with one class test
     firsts = "[" + regex.escape("".join(sorted({m.replace("\\", "")[0] for m in mojibake} | {"&"})), special_only=True) + "]"
-    return f"(?={firsts})(?:" + "|".join([entity, *sorted(mojibake, key=_longest_first)]) + ")", firsts
+    # ... and the last ones, so that a line's end is judged the same way (:data:`EDGE_LAST`)
+    lasts = "[" + regex.escape("".join(sorted({m.replace("\\", "")[-1] for m in mojibake} | {";"})), special_only=True) + "]"
+    return f"(?={firsts})(?:" + "|".join([entity, *sorted(mojibake, key=_longest_first)]) + ")", firsts, lasts
 
 
 def _invisible_targets() -> list[str]:
@@ -150,13 +152,15 @@ def _longest_first(alternative: str) -> tuple[int, str]:
     return -len(alternative), alternative
 
 
-SPELLED_INVISIBLE, _SPELLED_FIRST = _spelled_invisible()
+SPELLED_INVISIBLE, _SPELLED_FIRST, _SPELLED_LAST = _spelled_invisible()
 #: one item of :data:`EDGE`: where none matches at a line's start, every rule's match leaves no edge there
 EDGE_ITEM = rf"[^\S\n]|[{INVISIBLE}]|\[ad_\d{{1,2}}\]|{SPELLED_INVISIBLE}"
 EDGE = rf"(?:{EDGE_ITEM})*"
 _INVISIBLE_RE = regex.compile(f"[{INVISIBLE}]|{SPELLED_INVISIBLE}")
 #: where a line starts with none of these, no item of :data:`EDGE` can start it
 EDGE_FIRST = rf"[^\S\n]|[{INVISIBLE}]|\[|{_SPELLED_FIRST}"
+#: where a line ends with none of these, no item of :data:`EDGE` can end it (``]`` of ``[ad_N]``, ``;`` of an entity)
+EDGE_LAST = rf"[^\S\n]|[{INVISIBLE}]|\]|{_SPELLED_LAST}"
 
 #: Residue is short: template lines, widgets, credits and disclosures are
 #: well under this many characters, and article paragraphs are often longer.
@@ -762,6 +766,55 @@ def _may_be_newline(atom: str) -> bool:
         return True
 
 
+#: :func:`openings` looks at most this many characters from where a match starts ...
+OPENINGS_DEPTH = 3
+#: ... and stops lengthening its strings where there would be more than this many
+OPENINGS_MAX = 64
+#: the characters of an ASCII line (a line holds no line break)
+_ASCII_LINE_CHARACTERS = [chr(i) for i in range(128) if chr(i) != "\n"]
+
+
+def openings(pattern: regex.Pattern[str]) -> list[str] | None:
+    """Short strings one of which every match of ``pattern`` in an ASCII line holds, or None where no such list was found.
+
+    Every match of ``pattern`` is one of its :func:`relaxed` pattern, whose
+    first characters partial matching judges soundly (:func:`prefix_safe`):
+    the match's first character is one the relaxed pattern can begin with,
+    its first two one it can begin with, and so on. The strings are built
+    that way over the ASCII characters, one character longer at a time, up
+    to :data:`OPENINGS_DEPTH` (a string the relaxed pattern matches whole
+    stops there: that match may be all there is), or shorter where the
+    longer ones would exceed :data:`OPENINGS_MAX`. An ASCII line that holds
+    none of them holds no match (``\\d[:.]\\d`` needs ``0.0``, ``0:0``, … ``9:9``;
+    ``(?:AP|BC)-[A-Z]`` ``AP-`` or ``BC-``). None where the relaxed pattern
+    can match nothing at all (then every line may hold a match) or where
+    there is no relaxed pattern.
+    """
+    loose = relaxed(pattern.pattern)
+    if loose is None or pattern.flags & (regex.VERBOSE | regex.REVERSE):
+        return None
+    judge = regexcache.compile(loose, pattern.flags)
+    if judge.match("") is not None:
+        return None
+    found: list[str] = []
+    frontier = [""]
+    for _ in range(OPENINGS_DEPTH):
+        longer = []
+        ended = []
+        for s in frontier:
+            for c in _ASCII_LINE_CHARACTERS:
+                m = judge.match(s + c, partial=True)
+                if m is not None:
+                    (longer if m.partial else ended).append(s + c)
+        if len(longer) > OPENINGS_MAX:
+            break  # (every string of frontier is a string one of which a match holds)
+        found += ended
+        frontier = longer
+        if not frontier:
+            break
+    return found + frontier
+
+
 class _PrefixGate:
     """Which of some rules can match a line, judged by its first :data:`PREFIX` characters, remembered per beginning.
 
@@ -778,13 +831,25 @@ class _PrefixGate:
     most lines are turned away from a short memo), then the rules they admit
     on the first :data:`LONG_PREFIX` (a sentence that starts with ``The``
     could be a numbered link, ``The mayor`` cannot).
+
+    With ``from_end`` the gate judges how a line *ends* instead: the rules'
+    relaxed patterns are read backwards (``regex.REVERSE``: partial matching
+    then tells whether a match can end with the characters given), the keys
+    are a line's last characters, and a line an item of :data:`EDGE` may end
+    (:data:`EDGE_LAST`) admits every rule. Most short lines end in a full
+    stop, where a headline link (``residue.caps-link``, ``residue.tagged-link``),
+    a byline or a buy button cannot end.
     """
 
-    def __init__(self, patterns: Sequence[regex.Pattern[str] | None]) -> None:
+    def __init__(self, patterns: Sequence[regex.Pattern[str] | None], from_end: bool = False) -> None:
         self._patterns = list(patterns)
         #: bit k stands for rule k (the k-th pattern)
         self.every = (1 << len(self._patterns)) - 1
-        self._edge_first = regexcache.compile(EDGE_FIRST, regex.VERSION1 | regex.UNICODE)
+        self.from_end = from_end
+        # (with from_end: whether an edge may end the key; a reversed pattern's match is anchored at its end)
+        self._edge_first = regexcache.compile(
+            EDGE_LAST if from_end else EDGE_FIRST, regex.VERSION1 | regex.UNICODE | (regex.REVERSE if from_end else 0)
+        )
         # beginning -> [the rules judged on it, those admitted], as bit masks: a rule is judged
         # on a beginning the first time a line asks about it (most lines ask about a few)
         self._memo: dict[str, list[int]] = {}
@@ -795,15 +860,22 @@ class _PrefixGate:
         self._joined: dict[int, regex.Pattern[str] | None] = {}
 
     @classmethod
-    def of(cls, specs: Sequence[RuleSpec]) -> _PrefixGate:
-        """The gate of these rules, each by its :func:`relaxed` pattern."""
+    def of(cls, specs: Sequence[RuleSpec], from_end: bool = False) -> _PrefixGate:
+        """The gate of these rules, each by its :func:`relaxed` pattern (read backwards ``from_end``)."""
         relaxed_patterns = [relaxed(spec.params["pattern"]) for spec in specs]
-        return cls([None if r is None else compile_regex(spec, r) for spec, r in zip(specs, relaxed_patterns)])
+        flags = regex.REVERSE if from_end else 0
+        return cls([None if r is None else compile_regex(spec, r, flags) for spec, r in zip(specs, relaxed_patterns)], from_end)
 
     @property
     def judges_all(self) -> bool:
         """Whether every rule has a pattern to be judged by (else some line always passes)."""
         return all(p is not None for p in self._patterns)
+
+    def key(self, text: str, start: int, stop: int, length: int) -> str:
+        """The line's first ``length`` characters (its last, ``from_end``): what the gate judges and remembers."""
+        if self.from_end:
+            return text[stop - length if stop - length > start else start : stop]
+        return text[start : start + length if start + length < stop else stop]
 
     def admitted(self, text: str, start: int, stop: int, among: int, first: bool = False) -> int:
         """The rules of ``among`` (a bit mask) that may match the line ``text[start:stop]``.
@@ -812,14 +884,12 @@ class _PrefixGate:
         judged in order up to the first that both beginnings admit. (Most
         calls find their answer in the memos: that path is written out.)
         """
-        end = start + PREFIX
-        short = text[start : end if end < stop else stop]
+        short = self.key(text, start, stop, PREFIX)
         entry = self._memo.get(short)
         found = entry[1] & among if entry is not None and not among & ~entry[0] else self._judge(self._memo, short, among, first)
-        if not found or stop <= end:
+        if not found or stop - start <= PREFIX:
             return found
-        end = start + LONG_PREFIX
-        longer = text[start : end if end < stop else stop]
+        longer = self.key(text, start, stop, LONG_PREFIX)
         entry = self._long_memo.get(longer)
         if entry is not None and not found & ~entry[0]:
             found_longer = entry[1] & found
@@ -844,10 +914,9 @@ class _PrefixGate:
 
         Few beginnings are that short, so the memo answers nearly every line
         whatever it is asked, where judging the longer beginning of a new
-        line costs a partial match per rule asked about.
+        line costs a partial match per rule asked about. (With ``from_end``: its last characters.)
         """
-        end = start + PREFIX
-        key = text[start : end if end < stop else stop]
+        key = self.key(text, start, stop, PREFIX)
         entry = self._memo.get(key)
         if entry is not None and not among & ~entry[0]:
             return entry[1] & among
@@ -932,6 +1001,8 @@ class _Alternation:
         # one prefix gate for all the rules, the ungated first (bit k: the k-th ungated rule, then
         # bit len(free) + pos: gated rule pos): each rule is tried only on lines it can begin
         self._prefix = _PrefixGate.of([specs[i] for i in self._free_idxs] + [specs[i] for i, _, _ in self.gated])
+        # ... and one for how a line ends, asked only about the rules about to be tried alone
+        self._suffix = _PrefixGate.of([specs[i] for i in self._free_idxs] + [specs[i] for i, _, _ in self.gated], from_end=True)
         self._free_every = (1 << len(self._free_idxs)) - 1
         #: whether every ungated rule has a pattern to be judged by (else the ungated part is always the whole alternation)
         self._free_judged = bool(self._free_idxs) and all(p is not None for p in self._prefix._patterns[: len(self._free_idxs)])
@@ -952,7 +1023,9 @@ class _Alternation:
         # what every line asks the prefix gate about: first judged together on a new beginning
         self._prefix.joinable.update(m for m in (self._free_every, self._pattern_gated << len(self._free_idxs)) if m)
         #: the rules whose gating patterns a line needs searched (a bit mask) -> :meth:`_plan` of them
-        self._plans: dict[int, tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None]] = {}
+        self._plans: dict[int, tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None, re.Pattern[str] | None]] = {}
+        #: a gating pattern's source -> its :func:`openings` (worked out when a plan first needs them)
+        self._openings: dict[str, list[str] | None] = {}
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
     @property
@@ -970,7 +1043,8 @@ class _Alternation:
         ``\\d{4}``. A rule left out so is one the prefix gate turns away.
         """
         line = text[start:stop]
-        if not line.isascii() and _FOLD_UNSAFE_RE.search(line) is not None:  # (:func:`.pattern.fold`)
+        ascii_only = line.isascii()
+        if not ascii_only and _FOLD_UNSAFE_RE.search(line) is not None:  # (:func:`.pattern.fold`)
             return self._gated_every  # a keyword test could miss: all are candidates
         admitted = self._keywords.admitted_bits(line.casefold())
         need = short & self._pattern_gated & ~admitted
@@ -978,7 +1052,9 @@ class _Alternation:
             plan = self._plans.get(need)
             if plan is None:
                 plan = self._plans[need] = self._plan(need)
-            todo, joined = plan
+            todo, joined, opening = plan
+            if opening is not None and ascii_only and opening.search(line) is None:
+                return admitted  # (no match of a gating pattern can begin anywhere in the line)
             if joined is not None and joined.search(text, start, stop) is None:
                 return admitted
             for pattern, mask in todo:
@@ -986,15 +1062,24 @@ class _Alternation:
                     admitted |= mask
         return admitted
 
-    def _plan(self, need: int) -> tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None]:
-        """The gating patterns of the rules ``need`` (a bit mask), with their rules, and one pattern for them all where there are several.
+    def _plan(self, need: int) -> tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None, re.Pattern[str] | None]:
+        """The gating patterns of the rules ``need`` (a bit mask), with their rules, one pattern for them all where there are several, and their :func:`openings` as one ``re`` pattern (or None).
 
         One search for the patterns a line needs rejects most lines for the
         price of one (see :func:`_any_of`); which rules a line needs
-        searched for is one of a few sets, each planned once.
+        searched for is one of a few sets, each planned once. On an ASCII
+        line, the search for their openings (a few short strings, in
+        ``re``) rejects most lines for less again: the joined ``regex`` search
+        tried each alternative at each position (about 5 µs a line).
         """
         todo = [(pattern, mask) for pattern, _, mask in self._patterns if mask & need]
-        return todo, (_any_of([pattern for pattern, _ in todo]) if len(todo) > 1 else None)
+        found = []
+        for pattern, _ in todo:
+            if pattern.pattern not in self._openings:
+                self._openings[pattern.pattern] = openings(pattern)
+            found.append(self._openings[pattern.pattern])
+        opening = None if any(o is None for o in found) else re.compile(_trie_pattern(sorted({s for o in found for s in o})))  # type: ignore[union-attr]
+        return todo, (_any_of([pattern for pattern, _ in todo]) if len(todo) > 1 else None), opening
 
     def _free_winner(self, m: regex.Match[str]) -> int:
         """The rule whose branch of :attr:`free` made match ``m``.
@@ -1025,6 +1110,8 @@ class _Alternation:
         """
         if self._free_judged and short != self._free_every:
             admitted = self._prefix.admitted(text, start, stop, short) if short else 0
+            if admitted:
+                admitted = self._suffix.admitted(text, start, stop, admitted)
             while admitted:  # in rule order
                 low = admitted & -admitted
                 i, alone = self._free_alone[low.bit_length() - 1]
@@ -1040,17 +1127,37 @@ class _Alternation:
         i = self._free_winner(m)
         return -m.start(_rule_group(i)), i
 
-    def match(self, text: str, start: int, stop: int) -> int | None:
-        """Index of the rule that matches the whole line ``text[start:stop]``, or None."""
+    def begins(self, text: str, start: int, stop: int) -> tuple[int, int] | None:
+        """What the line's first :data:`PREFIX` characters tell :meth:`match`: the ungated rules and the rules gated by a pattern they let begin it.
+
+        None where no rule can match the line: no ungated rule may begin it
+        and no rule has a gate (the block markers, on most lines). The
+        answer depends on those characters only, so
+        :class:`LineGroupMatcher` keeps it per beginning.
+        """
+        prefix = self._prefix
+        free = 0 if self.free is None else prefix.short(text, start, stop, self._free_every)
+        if not self.gated:
+            return None if self._free_judged and not free else (free, 0)
+        # (asked only about the rules gated by a pattern: judging every rule on each new beginning costs more than it saves)
+        return free, prefix.short(text, start, stop, self._pattern_gated << len(self._free_idxs))
+
+    def match(self, text: str, start: int, stop: int, begins: tuple[int, int] | None = None) -> int | None:
+        """Index of the rule that matches the whole line ``text[start:stop]``, or None (``begins``: :meth:`begins` of the line, if known)."""
         prefix = self._prefix
         n_free = len(self._free_idxs)
-        best = None if self.free is None else self._free_match(text, start, stop, prefix.short(text, start, stop, self._free_every))
+        free, short = self.begins(text, start, stop) or (0, 0) if begins is None else begins
+        best = None if self.free is None else self._free_match(text, start, stop, free)
         if self.gated:
-            # (asked only about the rules gated by a pattern: judging every rule on each new beginning costs more than it saves)
-            short = prefix.short(text, start, stop, self._pattern_gated << n_free) >> n_free
+            # (and how it ends: a gating pattern is searched only for rules that may begin and end the line)
+            if short:
+                short = self._suffix.short(text, start, stop, short)
+            short >>= n_free
             candidates = self._candidates(text, start, stop, short | ~self._pattern_gated & self._gated_every)
             if candidates:
-                candidates = prefix.admitted(text, start, stop, candidates << n_free) >> n_free
+                candidates = prefix.admitted(text, start, stop, candidates << n_free)
+                if candidates:
+                    candidates = self._suffix.admitted(text, start, stop, candidates) >> n_free
             edged: bool | None = None  # whether the line may start with an edge (found out when needed)
             while candidates:  # in rule order
                 low = candidates & -candidates
@@ -1163,14 +1270,31 @@ class LineGroupMatcher(Matcher):
         # what each line's text matched, where no rule looks past a line (see line_local)
         local = all(line_local(s.params["pattern"]) and line_local(s.params.get("requires_pattern", "")) for s in specs)
         self._line_memo: dict[str, tuple[tuple[int, int], ...]] | None = {} if local else None
+        #: a line's first characters -> :meth:`_Alternation.begins` of each alternation
+        self._begins: dict[str, tuple[tuple[int, int] | None, ...]] = {}
 
     def _line_hits(self, text: str, start: int, stop: int) -> tuple[tuple[int, int], ...]:
-        """``(k, rule index)`` for each alternation ``k`` whose rules match the whole line ``text[start:stop]``."""
+        """``(k, rule index)`` for each alternation ``k`` whose rules match the whole line ``text[start:stop]``.
+
+        What the line's first characters tell each alternation
+        (:meth:`_Alternation.begins`) is looked up once per line, kept per
+        beginning: an alternation none of whose rules may begin the line is
+        not asked (the block markers, on nearly every line).
+        """
+        end = start + PREFIX
+        key = text[start : end if end < stop else stop]
+        begins = self._begins.get(key)
+        if begins is None:
+            if len(self._begins) >= PREFIX_MEMO:
+                self._begins.clear()
+            begins = self._begins[key] = tuple(alternation.begins(text, start, stop) for alternation in self._alternations)
         found = []
         for k, alternation in enumerate(self._alternations):
-            idx = alternation.match(text, start, stop)
-            if idx is not None:
-                found.append((k, idx))
+            known = begins[k]
+            if known is not None:
+                idx = alternation.match(text, start, stop, known)
+                if idx is not None:
+                    found.append((k, idx))
         return tuple(found)
 
     def _hits(self, text: str) -> list[dict[int, int]] | None:
@@ -1205,11 +1329,14 @@ class LineGroupMatcher(Matcher):
             raise RuleTimeout(f"line rules {', '.join(self.rule_ids[:3])}… took longer than {REGEX_TIMEOUT}s on one line") from None
         return hits
 
-    def find(self, ctx: DocContext) -> Iterator[Finding]:
+    def find(self, ctx: DocContext) -> Iterable[Finding]:
+        """The line and block findings on the document: none, without a generator, where no line matched (most documents)."""
         text = ctx.text
         hits = self._hits(text)
-        if hits is None:
-            return
+        return () if hits is None else self._found(text, hits)
+
+    def _found(self, text: str, hits: list[dict[int, int]]) -> Iterator[Finding]:
+        """The findings, from what each line matched (:meth:`_hits`): candidates, their neighbours, then zones."""
         lines = _split_lines(text)
         cand: dict[int, int] = {}  # line number -> line rule
         bcand: dict[int, int] = {}  # line number -> block rule

@@ -14,7 +14,7 @@ pack loads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import regex
 
@@ -47,12 +47,12 @@ def fold(text: str) -> str | None:
 
 def anchored(
     pattern: regex.Pattern[str],
-    where: tuple[regex.Pattern[str], tuple[int, ...]],
+    where: tuple[str, tuple[int, ...]],
     text: str,
     timeout: float | None = None,
     first: int = 0,
 ) -> Iterator[regex.Match[str]]:
-    """What ``pattern.finditer(text, timeout=timeout)`` gives, trying only the positions ``where`` (the literal of :func:`anchor`, as a pattern, and its offsets) allows.
+    """What ``pattern.finditer(text, timeout=timeout)`` gives, trying only the positions ``where`` (the literal of :func:`anchor` and its offsets) allows.
 
     ``finditer`` tries every position of the document (``[^\\S\\n]\\[ad_``
     starts at any space); a match can only start at an occurrence of the
@@ -64,10 +64,10 @@ def anchored(
     """
     literal, offsets = where
     occurrences = []
-    m = literal.search(text, first)
-    while m is not None:
-        occurrences.append(m.start())
-        m = literal.search(text, m.start() + 1)
+    q = text.find(literal, first)  # (a literal's search: ``str.find`` is the same test and needs no regex call)
+    while q >= 0:
+        occurrences.append(q)
+        q = text.find(literal, q + 1)
     if not occurrences:
         return
     pos = 0
@@ -109,7 +109,7 @@ class Requires:
         # for whole documents: a pattern led by a look-behind ('(?<=…)Source[^\S\n]+link') is
         # tried at every position; its literal is found by a fast search (see :func:`anchor`)
         found = None if self.pattern is None else anchor(self.pattern)
-        self._anchor = None if found is None else (compile_regex(spec, regex.escape(found[0])), found[1])
+        self._anchor = found
         # ... and one that only matches at the end of the text ('…link[^\S\n]*(?=\s*\Z)') is only searched
         # where the text ends so (see :func:`tail_literal`)
         self._tail = None if self.pattern is None else tail_literal(self.pattern)
@@ -139,8 +139,8 @@ class Requires:
         if self._anchor is None:
             return self.pattern.search(text) is not None
         # most documents hold no occurrence of the literal: told by one search, before any generator is made
-        occurrence = self._anchor[0].search(text)
-        return occurrence is not None and next(anchored(self.pattern, self._anchor, text, first=occurrence.start()), None) is not None
+        occurrence = text.find(self._anchor[0])
+        return occurrence >= 0 and next(anchored(self.pattern, self._anchor, text, first=occurrence), None) is not None
 
     def describe(self) -> str:
         parts = [f"requires = {list(self.spec.params['requires'])!r}"] if self.keywords else []
@@ -305,7 +305,15 @@ def tail_literal(pattern: regex.Pattern[str]) -> str | None:
 
 
 def ends_with(text: str, run: str) -> bool:
-    """Whether ``text`` ends with ``run`` and then only white space (``\\s`` as the ``regex`` module reads it)."""
+    """Whether ``text`` ends with ``run`` and then only white space (``\\s`` as the ``regex`` module reads it).
+
+    Every character ``regex`` reads as ``\\s`` is white space to ``str.isspace``
+    (which also counts ``\\x1c``-``\\x1f``: tests/test_residue_perf.py), so a
+    text whose last character is not is its own last visible one: most
+    documents are told by ``str.endswith``, without a regex call.
+    """
+    if text and not text[-1].isspace():
+        return text.endswith(run)
     last = _LAST_VISIBLE.search(text)
     return last is not None and text.endswith(run, 0, last.end())
 
@@ -338,7 +346,7 @@ class PatternMatcher(Matcher):
             except (regex.error, IndexError) as exc:
                 raise PackError(f"{spec.where()}: bad replacement {self.template!r}: {exc}") from None
         found = anchor(self.regex)
-        self._anchor = None if found is None else (compile_regex(spec, regex.escape(found[0])), found[1])
+        self._anchor = found
         self._sign = None if found is None else sign_of(found[0])
         self.requires = Requires.of(spec)
         if self.requires is not None:
@@ -356,21 +364,24 @@ class PatternMatcher(Matcher):
         except TimeoutError:
             raise RuleTimeout(f"rule {self.spec.id!r} took longer than {REGEX_TIMEOUT}s on one document and was skipped for it") from None
 
-    def find(self, ctx: DocContext) -> Iterator[Finding]:
+    def find(self, ctx: DocContext) -> Iterable[Finding]:
+        """The rule's findings on the document: none, without a generator, where its literal or gate is missing (most documents)."""
         text = ctx.text
         if self._anchor is not None:
             # the literal is in every match (so where the gate would fail): most documents hold none,
             # which one search tells before any generator is made (or a test for its sign, where it has one)
             if self._sign is not None and self._sign not in text:
-                return
-            occurrence = self._anchor[0].search(text)
-            if occurrence is None:
-                return
-            matches = self._anchored(text, occurrence.start())
-        elif self.requires is not None and not self.requires.found_in(text):
-            return
-        else:
-            matches = finditer(self.regex, text, self.spec.id)
+                return ()
+            occurrence = text.find(self._anchor[0])
+            if occurrence < 0:
+                return ()
+            return self._findings(self._anchored(text, occurrence))
+        if self.requires is not None and not self.requires.found_in(text):
+            return ()
+        return self._findings(finditer(self.regex, text, self.spec.id))
+
+    def _findings(self, matches: Iterable[regex.Match[str]]) -> Iterator[Finding]:
+        """A finding per non-empty match that changes the text (a rule's time-out is raised while they are read)."""
         for m in matches:
             if m.end() == m.start():
                 continue  # an empty match proposes nothing
