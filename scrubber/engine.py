@@ -303,7 +303,7 @@ def _mapped_back(flags: list[Finding], edits: list[tuple[int, int, str]]) -> lis
             return end + max(past, 0)
         return end + past if past >= 0 else start
 
-    return [replace(f, start=(a := back(f.start, False)), end=max(a, back(f.end, True))) for f in flags]
+    return [evolve(f, start=(a := back(f.start, False)), end=max(a, back(f.end, True))) for f in flags]
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:

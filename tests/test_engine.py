@@ -163,6 +163,20 @@ def test_indexed_resolution_equals_the_obvious_one(raw):
     assert engine.resolve(findings) == _reference_resolve(engine, findings)
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(SPANS, max_size=20),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from(["t.a", "t.b", "t.c"])), max_size=8),
+)
+def test_judged_flags_join_the_resolved_fixes_as_a_full_resolution_would(raw, judged):
+    """Engine.find: flags from the judges compete with the flags only; the makers' fixes stay as first resolved."""
+    engine = Engine([spec("t.a", "a"), spec("t.b", "b", priority=1), spec("t.c", "c")])
+    made = [Finding(rule, start, start + length, repl, "m") for start, length, rule, repl in raw]
+    flags = [Finding(rule, start, start + length, None, "judged") for start, length, rule in judged]
+    fixes = [f for f in engine.resolve(made) if f.is_fix]
+    assert engine._with_flags(fixes, [f for f in made if f.is_flag] + flags) == engine.resolve(made + flags)
+
+
 def _drop(text: str, sentences: list[str]) -> str:
     findings = [Finding("g.x", text.index(s), text.index(s) + len(s), None, "why", 0.9, False, f"f{k}") for k, s in enumerate(sentences)]
     return apply(text, findings, {f.fingerprint: DROP for f in findings})
