@@ -695,20 +695,49 @@ _LINE_BREAK_ALTERNATION = "\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029]"
 _PLAIN_GAP = re.compile(r"[A-Za-z0-9 ,;:'-]*")
 
 
-def _segments(text: str) -> Iterator[tuple[int, int, bool]]:
+def _segments(text: str, hits: Sequence[int] | None = None) -> Iterator[tuple[int, int, bool]]:
     """``(start, end, window)`` of each line (cut by :data:`_LINE_BREAK`), long lines cut into windows.
 
     Offsets, not copies: one 78 MB line was copied whole, then ftfy and the
     word diff ran over all of it at once (8.5 GB). A line longer than
     :data:`LONG_LINE` is cut into windows of at most that size (ftfy itself
     cuts text at ``max_decode_length``, wherever that falls); see :func:`_cut`.
+
+    With ``hits`` (sorted offsets, none on a line break: :func:`signature_hits`),
+    only the lines holding a hit, found from the hits (the line breaks just
+    before and after each): the same segments as the scan of every line
+    gives, less those of lines without a hit, which a document of many lines
+    with a damaged word in one of them stepped through one by one.
     """
+    if hits is not None:
+        yield from _hit_lines(text, hits)
+        return
     pos = 0
     for m in _LINE_BREAK.finditer(text):
         yield from _windows(text, pos, m.end())
         pos = m.end()
     if pos < len(text):
         yield from _windows(text, pos, len(text))
+
+
+def _hit_lines(text: str, hits: Sequence[int]) -> Iterator[tuple[int, int, bool]]:
+    """:func:`_segments` of the lines holding one of ``hits``.
+
+    A line starts after the last line break before its hit: the last ``\n``
+    (the end of a ``\r\n`` too), then any other break between it and the
+    hit (rare: a lone ``\r``, U+2028...). It ends after the first break at
+    or after the hit, which is not itself a break character.
+    """
+    k = 0
+    while k < len(hits):
+        hit = hits[k]
+        start = text.rfind("\n", 0, hit) + 1
+        for m in _LINE_BREAK.finditer(text, start, hit):
+            start = m.end()
+        m = _LINE_BREAK.search(text, hit)
+        end = len(text) if m is None else m.end()
+        yield from _windows(text, start, end)
+        k = bisect_left(hits, end, k + 1)
 
 
 def _windows(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
@@ -887,7 +916,8 @@ class FtfyMatcher(Matcher):
         hits = signature_hits(ctx)
         if not hits and not ("&" in text and looks_like_mojibake(html.unescape(text))):
             return
-        for lo, hi, window in _segments(text):
+        # every line with mojibake behind an entity, or only those with a hit (most documents: no ``&``)
+        for lo, hi, window in _segments(text, None if "&" in text else hits):
             # a signature hit in the segment (none spans a line break or a
             # window cut), or mojibake hidden behind an HTML entity (``10Î&frac14;s``)
             k = bisect_left(hits, lo)
