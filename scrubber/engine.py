@@ -404,17 +404,26 @@ class _Last:
 _LAST = _Last()
 
 
+#: up to this many findings, :func:`_greedy` and :func:`_flags_compatible_with` test each against all
+#: the others instead of indexing them (:class:`_Spans`): most documents have a handful, and a few
+#: comparisons cost less than building the index (the result is the same, only fewer are tested)
+_INDEX_ABOVE = 12
+
+
 def _greedy(ordered: list[Finding]) -> list[Finding]:
-    kept = _Spans()
+    kept = _Spans() if len(ordered) > _INDEX_ABOVE else None
     out: list[Finding] = []
     for f in ordered:
-        if not any(_overlaps(f, k) for k in kept.overlapping(f)):
-            kept.add(f)
+        if not any(_overlaps(f, k) for k in (out if kept is None else kept.overlapping(f))):
+            if kept is not None:
+                kept.add(f)
             out.append(f)
     return out
 
 
 def _flags_compatible_with(flags: list[Finding], fixes: list[Finding]) -> list[Finding]:
+    if len(fixes) <= _INDEX_ABOVE:
+        return [g for g in flags if all(_compatible(g, f) for f in fixes)]
     index = _Spans()
     for f in fixes:
         index.add(f)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pickle
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber import Policy, clean, default_engine
+from scrubber import engine as engine_module
 from scrubber.engine import Engine, apply
 from scrubber.kinds.base import RuleSpec
 from scrubber.model import ACCEPT, DROP, REJECT, Action, Decision, Finding
@@ -160,7 +162,9 @@ SPANS = st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from(["t.a",
 def test_indexed_resolution_equals_the_obvious_one(raw):
     engine = Engine([spec("t.a", "a"), spec("t.b", "b", priority=1), spec("t.c", "c")])
     findings = [Finding(rule, start, start + length, repl, "m") for start, length, rule, repl in raw]
-    assert engine.resolve(findings) == _reference_resolve(engine, findings)
+    for index_above in (0, 12, 100):  # indexed, indexed past a handful, never indexed
+        with mock.patch.object(engine_module, "_INDEX_ABOVE", index_above):
+            assert engine.resolve(findings) == _reference_resolve(engine, findings)
 
 
 @settings(max_examples=400, deadline=None)
