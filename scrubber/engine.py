@@ -24,12 +24,11 @@ dropped or edited supersedes the fixes inside it.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from .kinds.base import DocContext, Matcher, RuleSpec, RuleTimeout, get_kind
-from .model import Action, Decision, Finding, fingerprint
+from .model import Action, Decision, Finding, evolve, fingerprint
 
 
 def compile_specs(specs: Sequence[RuleSpec]) -> list[Matcher]:
@@ -88,7 +87,11 @@ class Engine:
                 judged = _mapped_back(_run(self._judges, DocContext(_splice(text, edits)), warnings), edits)
             else:
                 judged = _run(self._judges, ctx, warnings)
-            if judged:  # else what the makers found, resolved, is the answer
+            if judged and all(f.is_flag for f in judged):
+                # the judges flag: the fixes the makers kept stay as resolved, only the flags compete again
+                fixes = [f for f in found if f.is_fix]
+                found = self._with_flags(fixes, [f for f in raw if f.is_flag] + judged)
+            elif judged:  # else what the makers found, resolved, is the answer
                 found = self.resolve(raw + judged)
         if not found:  # most documents: settling and fingerprinting nothing gives nothing
             return []
@@ -227,38 +230,32 @@ class Engine:
     def resolve(self, findings: Iterable[Finding]) -> list[Finding]:
         if isinstance(findings, list) and len(findings) == 1:  # a third of the documents with findings
             return list(findings)
-        prio = self._priority
+        fixes = _greedy(sorted(_without_fixes_inside_strips([f for f in findings if f.is_fix]), key=self._order))
+        return self._with_flags(fixes, [f for f in findings if f.is_flag])
 
-        def order(f: Finding) -> tuple:
-            return (-prio.get(f.rule, 0), -(f.end - f.start), f.start, f.rule)
+    def _order(self, f: Finding) -> tuple:
+        """Who wins an overlap (first): higher priority, then the longer span, then the earlier start, then the rule id."""
+        return (-self._priority.get(f.rule, 0), -(f.end - f.start), f.start, f.rule)
 
-        fixes = _greedy(sorted(_without_fixes_inside_strips([f for f in findings if f.is_fix]), key=order))
-        flags = _greedy(sorted((f for f in findings if f.is_flag), key=order))
-        kept_flags = _flags_compatible_with(flags, fixes)
+    def _with_flags(self, fixes: list[Finding], flags: list[Finding]) -> list[Finding]:
+        """The resolved ``fixes`` (disjoint) with the ``flags`` that win among themselves and survive them, sorted.
+
+        :meth:`resolve`'s second half, on its own: when the judges add only
+        flags, the fixes :meth:`find` resolved first stay as they are (a flag
+        never removes a fix), so only the flags compete again.
+        """
+        kept_flags = _flags_compatible_with(_greedy(sorted(flags, key=self._order)), fixes) if flags else []
         return sorted(fixes + kept_flags, key=lambda f: (f.start, f.end, f.is_flag, f.rule))
 
     @staticmethod
     def with_fingerprints(text: str, findings: list[Finding]) -> list[Finding]:
-        seen: Counter[tuple[str, str]] = Counter()
+        seen: dict[tuple[str, str], int] = {}  # a dict, not a Counter: Counter's missing key runs Python code
         out = []
         for f in findings:
             key = (f.rule, text[max(0, f.start - 16) : f.end + 16])
-            occurrence = seen[key]
-            seen[key] += 1
-            # built field by field: ``dataclasses.replace`` re-reads the fields and checks them (~5 us a finding)
-            out.append(
-                Finding(
-                    f.rule,
-                    f.start,
-                    f.end,
-                    f.replacement,
-                    f.message,
-                    f.confidence,
-                    f.safe,
-                    fingerprint(f.rule, text, f.start, f.end, occurrence),
-                    f.detail,
-                )
-            )
+            occurrence = seen[key] = seen.get(key, -1) + 1
+            # a copy of the fields (model.evolve): ``dataclasses.replace`` and even the frozen __init__ cost ~5 us a finding
+            out.append(evolve(f, fingerprint=fingerprint(f.rule, text, f.start, f.end, occurrence)))
         return out
 
 
@@ -306,7 +303,7 @@ def _mapped_back(flags: list[Finding], edits: list[tuple[int, int, str]]) -> lis
             return end + max(past, 0)
         return end + past if past >= 0 else start
 
-    return [replace(f, start=(a := back(f.start, False)), end=max(a, back(f.end, True))) for f in flags]
+    return [evolve(f, start=(a := back(f.start, False)), end=max(a, back(f.end, True))) for f in flags]
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:
@@ -407,17 +404,26 @@ class _Last:
 _LAST = _Last()
 
 
+#: up to this many findings, :func:`_greedy` and :func:`_flags_compatible_with` test each against all
+#: the others instead of indexing them (:class:`_Spans`): most documents have a handful, and a few
+#: comparisons cost less than building the index (the result is the same, only fewer are tested)
+_INDEX_ABOVE = 12
+
+
 def _greedy(ordered: list[Finding]) -> list[Finding]:
-    kept = _Spans()
+    kept = _Spans() if len(ordered) > _INDEX_ABOVE else None
     out: list[Finding] = []
     for f in ordered:
-        if not any(_overlaps(f, k) for k in kept.overlapping(f)):
-            kept.add(f)
+        if not any(_overlaps(f, k) for k in (out if kept is None else kept.overlapping(f))):
+            if kept is not None:
+                kept.add(f)
             out.append(f)
     return out
 
 
 def _flags_compatible_with(flags: list[Finding], fixes: list[Finding]) -> list[Finding]:
+    if len(fixes) <= _INDEX_ABOVE:
+        return [g for g in flags if all(_compatible(g, f) for f in fixes)]
     index = _Spans()
     for f in fixes:
         index.add(f)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pickle
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber import Policy, clean, default_engine
+from scrubber import engine as engine_module
 from scrubber.engine import Engine, apply
 from scrubber.kinds.base import RuleSpec
 from scrubber.model import ACCEPT, DROP, REJECT, Action, Decision, Finding
@@ -160,7 +162,23 @@ SPANS = st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from(["t.a",
 def test_indexed_resolution_equals_the_obvious_one(raw):
     engine = Engine([spec("t.a", "a"), spec("t.b", "b", priority=1), spec("t.c", "c")])
     findings = [Finding(rule, start, start + length, repl, "m") for start, length, rule, repl in raw]
-    assert engine.resolve(findings) == _reference_resolve(engine, findings)
+    for index_above in (0, 12, 100):  # indexed, indexed past a handful, never indexed
+        with mock.patch.object(engine_module, "_INDEX_ABOVE", index_above):
+            assert engine.resolve(findings) == _reference_resolve(engine, findings)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(SPANS, max_size=20),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from(["t.a", "t.b", "t.c"])), max_size=8),
+)
+def test_judged_flags_join_the_resolved_fixes_as_a_full_resolution_would(raw, judged):
+    """Engine.find: flags from the judges compete with the flags only; the makers' fixes stay as first resolved."""
+    engine = Engine([spec("t.a", "a"), spec("t.b", "b", priority=1), spec("t.c", "c")])
+    made = [Finding(rule, start, start + length, repl, "m") for start, length, rule, repl in raw]
+    flags = [Finding(rule, start, start + length, None, "judged") for start, length, rule in judged]
+    fixes = [f for f in engine.resolve(made) if f.is_fix]
+    assert engine._with_flags(fixes, [f for f in made if f.is_flag] + flags) == engine.resolve(made + flags)
 
 
 def _drop(text: str, sentences: list[str]) -> str:

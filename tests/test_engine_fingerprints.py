@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
+
+import pytest
 
 from scrubber.engine import Engine
-from scrubber.model import Finding, fingerprint
+from scrubber.model import Finding, evolve, fingerprint, fingerprint_key
 
 
 def test_with_fingerprints_keeps_every_other_field() -> None:
-    """The copy is built field by field (for speed): a field added to Finding later must not be lost."""
+    """The copy is made by model.evolve (for speed): a field added to Finding later must not be lost."""
     text = "One line. Two lines."
     # a distinct, non-default value for every field, so a field that is dropped or swapped shows
     found = Finding("unicode.x", 4, 8, "LINE", "a message", confidence=0.25, safe=False, fingerprint="old", detail="a detail")
@@ -28,4 +31,38 @@ def test_with_fingerprints_keeps_every_other_field() -> None:
         "safe",
         "fingerprint",
         "detail",
-    ]  # with_fingerprints passes them in this order
+    ]  # the public fields, in order (JSON output and sessions read them)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"fingerprint": "abc"}, {"start": 1, "end": 2}, {"replacement": None}, {}, {"detail": "d", "safe": True, "confidence": 1.0}],
+)
+def test_evolve_is_dataclasses_replace(changes: dict) -> None:
+    """model.evolve copies the fields (no __init__): equal, hashing, comparing and pickling as replace's result."""
+    found = Finding("unicode.x", 4, 8, "LINE", "a message", confidence=0.25, safe=False, fingerprint="old", detail="a detail")
+    fast, slow = evolve(found, **changes), dataclasses.replace(found, **changes)
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow) and type(fast) is Finding
+    assert pickle.loads(pickle.dumps(fast)) == slow and fast.to_dict() == slow.to_dict()
+    assert found.fingerprint == "old"  # the original is untouched
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.start = 0  # type: ignore[misc]
+
+
+def test_evolve_refuses_an_unknown_field() -> None:
+    with pytest.raises(TypeError, match="no field 'bogus'"):
+        evolve(Finding("r", 0, 1, None, "m"), bogus=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "occurrence"),
+    [("", 0, 0, 0), ("abc", 0, 3, 2), ("x" * 40 + "yz" + "w" * 40, 40, 42, 0), ("a\x1fb", 1, 2, 11), ("\ud800 lone", 0, 1, 0)],
+)
+def test_fingerprint_hashes_its_key_and_the_repeat_index(text: str, start: int, end: int, occurrence: int) -> None:
+    """The fingerprint stays what sessions stored: blake2b-64 of the key's parts and the index, joined by U+001F."""
+    import hashlib
+
+    key = "\x1f".join((*fingerprint_key("r.x", text, start, end), str(occurrence)))
+    assert (
+        fingerprint("r.x", text, start, end, occurrence) == hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    )

@@ -146,6 +146,29 @@ def test_segments_are_the_lines_of_splitlines_but_for_u0085(parts: list[tuple[st
     assert [text[lo:hi] for lo, hi, _ in unicode._segments(text)] == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(st.sampled_from("ab Ã\x85\r\n"), max_size=12), LINE_BREAKS), max_size=12),
+    st.integers(2, 30),
+    st.randoms(use_true_random=False),
+)
+def test_segments_from_hits_are_the_segments_holding_a_hit(parts: list[tuple[str, str]], long_line: int, rnd: random.Random):
+    """_segments(text, hits) walks from the hits to their lines (and windows); it must give what the scan of every line gives."""
+    text = "".join(a + b for a, b in parts)
+    breaks = {m.start() for m in unicode._LINE_BREAK.finditer(text)} | {m.end() - 1 for m in unicode._LINE_BREAK.finditer(text)}
+    places = [i for i in range(len(text)) if i not in breaks]
+    hits = sorted(rnd.sample(places, rnd.randint(0, len(places))))
+
+    def holding(segments):
+        return [(lo, hi, w) for lo, hi, w in segments if any(lo <= h < hi for h in hits)]
+
+    with mock.patch.object(unicode, "LONG_LINE", long_line):
+        assert holding(unicode._segments(text, hits)) == holding(unicode._segments(text))
+        assert all(
+            any(lo <= h < hi for h in hits) for lo, hi, w in unicode._segments(text, hits) if not w
+        )  # whole lines: only those with a hit
+
+
 # long lines made of the property tests' damage, at sizes where windows and runs happen
 PROSE = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Cf")), max_size=8)
 INLINE = st.sampled_from(["[ad_1]", "â€™", "Ã©", "cafÃ©", "naÃ¯ve", "“", "&amp;", "é", "\u200b", "\u00ad", "\x07", " ", "Ã ", ". "])

@@ -23,7 +23,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from itertools import accumulate, compress, count, groupby, pairwise
+from itertools import compress, count, groupby, pairwise
 from operator import ne
 
 import ftfy
@@ -357,18 +357,30 @@ def _common_length(limit: int, same: Callable[[int], bool]) -> int:
 def _piece_regions(
     a: list[str], b: list[str], blocks: list[tuple[int, int, int, int]], known: list[list[Opcode] | None] | None = None
 ) -> list[tuple[int, int, int, int]]:
-    """The character regions of each differing block of pieces, in line offsets (``known``: their opcodes)."""
+    """The character regions of each differing block of pieces, in line offsets (``known``: their opcodes).
+
+    The blocks come in order and the pieces between two of them are the
+    same in ``a`` and ``b`` (difflib's equal opcodes, or the pieces
+    :func:`diff_regions` and :func:`_resync_blocks` found equal), so a
+    block's offset in ``b`` is its offset in ``a`` plus what the blocks
+    before it added: only the pieces between blocks are measured, once (a
+    long line with a few damaged words: a prefix sum over every piece of
+    both lines was a fifth of the diff).
+    """
     if not blocks:
         return []
-    a_at = list(accumulate(map(len, a), initial=0))
-    b_at = list(accumulate(map(len, b), initial=0))
     regions: list[tuple[int, int, int, int]] = []
+    o1 = shift = after = 0  # after: the piece of ``a`` where the previous block ended, at offset o1
     for k, (i1, i2, j1, j2) in enumerate(blocks):
-        o1, n1 = a_at[i1], b_at[j1]
+        o1 += sum(map(len, a[after:i1]))
+        n1 = o1 + shift
         x, y = "".join(a[i1:i2]), "".join(b[j1:j2])
+        after = i2
         ops = known[k] if known is not None else _core_ops(x, y)
         found = _widen(x, ops) if ops is not None else _char_regions(x, y)
         regions.extend((o1 + r1, o1 + r2, n1 + s1, n1 + s2) for r1, r2, s1, s2 in found)
+        o1 += len(x)
+        shift += len(y) - len(x)
     return regions
 
 
@@ -683,20 +695,49 @@ _LINE_BREAK_ALTERNATION = "\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\u2028\u2029]"
 _PLAIN_GAP = re.compile(r"[A-Za-z0-9 ,;:'-]*")
 
 
-def _segments(text: str) -> Iterator[tuple[int, int, bool]]:
+def _segments(text: str, hits: Sequence[int] | None = None) -> Iterator[tuple[int, int, bool]]:
     """``(start, end, window)`` of each line (cut by :data:`_LINE_BREAK`), long lines cut into windows.
 
     Offsets, not copies: one 78 MB line was copied whole, then ftfy and the
     word diff ran over all of it at once (8.5 GB). A line longer than
     :data:`LONG_LINE` is cut into windows of at most that size (ftfy itself
     cuts text at ``max_decode_length``, wherever that falls); see :func:`_cut`.
+
+    With ``hits`` (sorted offsets, none on a line break: :func:`signature_hits`),
+    only the lines holding a hit, found from the hits (the line breaks just
+    before and after each): the same segments as the scan of every line
+    gives, less those of lines without a hit, which a document of many lines
+    with a damaged word in one of them stepped through one by one.
     """
+    if hits is not None:
+        yield from _hit_lines(text, hits)
+        return
     pos = 0
     for m in _LINE_BREAK.finditer(text):
         yield from _windows(text, pos, m.end())
         pos = m.end()
     if pos < len(text):
         yield from _windows(text, pos, len(text))
+
+
+def _hit_lines(text: str, hits: Sequence[int]) -> Iterator[tuple[int, int, bool]]:
+    """:func:`_segments` of the lines holding one of ``hits``.
+
+    A line starts after the last line break before its hit: the last ``\n``
+    (the end of a ``\r\n`` too), then any other break between it and the
+    hit (rare: a lone ``\r``, U+2028...). It ends after the first break at
+    or after the hit, which is not itself a break character.
+    """
+    k = 0
+    while k < len(hits):
+        hit = hits[k]
+        start = text.rfind("\n", 0, hit) + 1
+        for m in _LINE_BREAK.finditer(text, start, hit):
+            start = m.end()
+        m = _LINE_BREAK.search(text, hit)
+        end = len(text) if m is None else m.end()
+        yield from _windows(text, start, end)
+        k = bisect_left(hits, end, k + 1)
 
 
 def _windows(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
@@ -875,7 +916,8 @@ class FtfyMatcher(Matcher):
         hits = signature_hits(ctx)
         if not hits and not ("&" in text and looks_like_mojibake(html.unescape(text))):
             return
-        for lo, hi, window in _segments(text):
+        # every line with mojibake behind an entity, or only those with a hit (most documents: no ``&``)
+        for lo, hi, window in _segments(text, None if "&" in text else hits):
             # a signature hit in the segment (none spans a line break or a
             # window cut), or mojibake hidden behind an HTML entity (``10Î&frac14;s``)
             k = bisect_left(hits, lo)
