@@ -130,8 +130,8 @@ def fingerprint(rule: str, text: str, start: int, end: int, occurrence: int, con
     document, but never the offset, so inserting a paragraph above does not
     orphan a reviewer's decision.
     """
-    # the key of fingerprint_key's parts, written out: one string built at once (a finding of every document pays it)
-    key = f"{rule}\x1f{text[max(0, start - context) : start]}\x1f{text[start:end]}\x1f{text[end : end + context]}\x1f{occurrence}"
+    # one key definition (fingerprint_key), which realign.py matches decisions by
+    key = "\x1f".join((*fingerprint_key(rule, text, start, end, context), str(occurrence)))
     return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
