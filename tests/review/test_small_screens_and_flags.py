@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,17 @@ async def press(pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
         await pilot.pause()
+
+
+async def until(pilot, ready: Callable[[], bool], tries: int = 40) -> None:
+    """Pause until ``ready()`` holds, at most ``tries`` times 50 ms: on a loaded machine the first layout comes later than one pause.
+
+    The caller asserts afterwards, so a screen that never gets there still fails.
+    """
+    for _ in range(tries):
+        if ready():
+            return
+        await pilot.pause(0.05)
 
 
 async def goto_flag(pilot, app: ReviewApp) -> None:
@@ -42,16 +54,20 @@ async def test_n_on_a_flag_rejects_it_like_R_does(session: Session) -> None:
 async def test_an_80x24_terminal_shows_the_change_and_how_to_get_help(session: Session) -> None:
     app = ReviewApp(session)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
-        lists = app.screen.query_one("ChangeList")
         first = app.model.row_at(0)
-        line = lists.render_line(0).text
+
+        def first_line() -> str:
+            return app.screen.query_one("ChangeList").render_line(0).text
+
+        def visible_keys() -> list[str]:
+            keys = app.screen.query_one("Footer").query("FooterKey").results()
+            return [k.key for k in keys if k.region.right <= 80 and k.region.width > 0]
+
+        await until(pilot, lambda: first.original[-5:] in first_line() and "question_mark" in visible_keys())
+        line = first_line()
         assert first.original[-5:] in line and first.replacement[-3:] in line, line  # the change itself, both sides
-        footer = app.screen.query_one("Footer")
-        shown = " ".join(k.key for k in footer.query("FooterKey").results())
-        visible_keys = [k for k in footer.query("FooterKey").results() if k.region.right <= 80 and k.region.width > 0]
-        assert any(k.key == "question_mark" for k in visible_keys), shown
-        assert any(k.key == "q" for k in visible_keys), shown
+        shown = visible_keys()
+        assert "question_mark" in shown and "q" in shown, shown
 
 
 @pytest.fixture
