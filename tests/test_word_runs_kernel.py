@@ -311,6 +311,9 @@ COMMON_CASES = [
     "with withwith that thatthe",
     "x" * 100 + " the",
     "the " * 5000,
+    # blanks at the edges of the kernel's sixteen-character blocks, one- and two-byte
+    *("x" * k + " the of a\nin" for k in range(12, 20)),
+    *("x’" * k + " the\nthe that" for k in (6, 7, 8)),
 ]
 
 
