@@ -19,7 +19,7 @@ Results are deterministic: ``DetectorFactory.seed = 0``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -539,12 +539,21 @@ def _without_urls(sentence: str) -> str:
     return "".join(pieces)
 
 
-def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[tuple[int, int, str]]:
-    """Sentences whose language differs from the document's (langdetect, gated)."""
+def foreign_sentence(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterable[tuple[int, int, str]]:
+    """Sentences whose language differs from the document's (langdetect, gated).
+
+    Most English documents have no candidate sentence: they get an empty
+    tuple, not a generator made and run to its end for nothing.
+    """
     doc_lang = document_language(ctx)
     candidates = _candidate_sentences(ctx, seg, doc_lang)
     if not candidates:
-        return  # (most English documents: nothing more to set up)
+        return ()
+    return _foreign_sentences(ctx, candidates, doc_lang, params)
+
+
+def _foreign_sentences(ctx: DocContext, candidates: list[Span], doc_lang: str, params: Mapping[str, Any]) -> Iterator[tuple[int, int, str]]:
+    """:func:`foreign_sentence` of the ``candidates`` (:func:`_candidate_sentences`) in a document in ``doc_lang``."""
     min_words = int(params.get("min_words", 6))
     min_probability = float(params.get("min_probability", 0.95))
     text = ctx.text
