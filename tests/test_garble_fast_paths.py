@@ -807,3 +807,25 @@ def test_hand_signals_gate_table(text: str) -> None:
 @given(text=st.lists(st.one_of(FOREIGN_PIECES, st.sampled_from(["“", "”", "—", "…", "’"])), max_size=30).map("".join))
 def test_hand_signals_gate_property(text: str) -> None:
     hand_signals_gate_hides_nothing(text)
+
+
+#: pieces around the lead function words: case, blanks and folds where the two counts could part
+LEAD_PIECES = st.sampled_from(
+    [*" \n\t.,'’-_", "the", "The", "THE", "of", "a", "A", "in", "ın", "İn", "ſo", "\u212a", "who", "which", "an", "x", "7", "é"]
+)
+
+
+def lead_count_is_a_lower_bound(text: str) -> None:
+    """The lead words' count (either implementation) never exceeds the function-word count it stands in for."""
+    for count in (mark_scan.common_hits, mark_scan.common_hits_python):
+        assert count(text, language.FUNCTION_WORDS_LEAD)[1] <= language._function_word_hits(text)
+
+
+@pytest.mark.parametrize("text", ["", "the the the", "The cat and THE dog", "İn the ın ſo", "a\na a-a a’s", "which who an"])
+def test_lead_function_words_table(text: str) -> None:
+    lead_count_is_a_lower_bound(text)
+
+
+@given(text=st.lists(LEAD_PIECES, max_size=40).map("".join))
+def test_lead_function_words_property(text: str) -> None:
+    lead_count_is_a_lower_bound(text)
