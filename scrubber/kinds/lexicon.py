@@ -366,6 +366,25 @@ def _whole_word_spans(text: str, words: set[str]) -> list[tuple[int, int]]:
     return spans
 
 
+def _plain_search(text: str, words: set[str]) -> bool:
+    """Whether :func:`_whole_word_spans` finds ``words`` in ``text`` by ``str.find`` in the lower-cased text (ASCII words, plain text)."""
+    return "".join(words).isascii() and _NOT_PLAIN.search(beyond_ascii_of(text)) is None
+
+
+def _occurs_standing_alone(text: str, word: str) -> bool:
+    """Whether a match of ``word`` in ``text`` can pass :func:`_may_stand_alone`, where :func:`_plain_search` holds.
+
+    There every match is ASCII letters that lower-case to ``word``: one that
+    is lower case is ``word`` itself, and one capitalised with the rest
+    lower case is ``word.capitalize()``, and either is then a substring of
+    the text (``in``: a C search of the text as it is, where the matches
+    took lower-casing the whole document and a search per word).
+    """
+    if not _english_inflection(word) and word in text:
+        return True
+    return german_zipf(word) >= CAP_MIN and word.capitalize() in text
+
+
 def _may_stand_alone(token: str) -> bool:
     """The tests of :func:`foreign_words` that read the token alone: False for one it skips whatever its sentence and neighbours.
 
@@ -399,6 +418,8 @@ def foreign_words(
     hits = foreign_hits(text, runs, uncommon)
     if not hits:
         return []
+    if _plain_search(text, hits) and not any(_occurs_standing_alone(text, word) for word in hits):
+        return []  # (most documents with a hit: a name, never written in lower case; the text is not lower-cased)
     table = foreign_table()
     matches = _whole_word_spans(text, hits)
     if not any(_may_stand_alone(text[start:end]) for start, end in matches):
