@@ -783,32 +783,6 @@ def test_no_hint_letter_is_a_typographic_mark() -> None:
     assert garble._HINT_LETTERS.isdisjoint(marks)
 
 
-def hand_signals_gate_hides_nothing(text: str) -> None:
-    """Where code-mix-latin's gate skips the hand-written signals, the rule's own test skips them too or they find no start."""
-    ctx = DocContext(text)
-    runs = garble.lower_runs(ctx)
-    may_end = garble._may_end_foreign(runs)
-    rule = not (text.isascii() and garble._no_foreign_token(text, runs) and not (may_end and garble._ENDING_HINT.search(text)))
-    if garble._hand_signals_may_hit(ctx, runs, may_end):
-        assert rule
-    elif rule:
-        beyond = "" if language.plain_typography(ctx) else beyond_ascii_of(text)
-        assert garble._foreign_word_starts(text, runs, may_end, beyond) == []
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["the aunque fish — “so” …", "plain “quoted” text", "la costruzione", "(und) der", "und", "x ą y", "é", "", "it’s über"],
-)
-def test_hand_signals_gate_table(text: str) -> None:
-    hand_signals_gate_hides_nothing(text)
-
-
-@given(text=st.lists(st.one_of(FOREIGN_PIECES, st.sampled_from(["“", "”", "—", "…", "’"])), max_size=30).map("".join))
-def test_hand_signals_gate_property(text: str) -> None:
-    hand_signals_gate_hides_nothing(text)
-
-
 #: pieces around the lead function words: case, blanks and folds where the two counts could part
 LEAD_PIECES = st.sampled_from(
     [*" \n\t.,'’-_", "the", "The", "THE", "of", "a", "A", "in", "ın", "İn", "ſo", "\u212a", "who", "which", "an", "x", "7", "é"]

@@ -1556,24 +1556,6 @@ def _no_foreign_token(text: str, runs: set[str]) -> bool:
     return _FOREIGN_WORDS.isdisjoint(runs) or _FOREIGN_WORDS.isdisjoint(text.split())
 
 
-def _hand_signals_may_hit(ctx: DocContext, runs: set[str], may_end: bool) -> bool:
-    """Whether :func:`code_mix_latin` looks for the hand-written signals: False where they cannot find a word.
-
-    The rule is ``not (ascii and no foreign token and no foreign ending)``.
-    A plain document (:func:`~.language.plain_typography`: ASCII but for
-    typographic marks, nearly every English one and most of them not ASCII)
-    that has no run ending with a foreign ending (``may_end``) and no foreign
-    function word among ``runs`` gives :func:`_foreign_word_starts` nothing to
-    start from (no letter beyond ASCII, no endings scan, no word scan), so it
-    is answered without the call; an ASCII document is plain, and it is where
-    the rule's own test (the same for it) says no. The rest ask the rule.
-    """
-    text = ctx.text
-    if not may_end and _FOREIGN_WORDS.isdisjoint(runs):
-        return not text.isascii() and not plain_typography(ctx)
-    return not (text.isascii() and _no_foreign_token(text, runs) and not (may_end and _ENDING_HINT.search(text)))
-
-
 @cache
 def _runs_skip() -> RunSkip:
     """The commonest English words but those a detector looks for among the runs (:func:`lower_runs`)."""
@@ -1625,7 +1607,7 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
     for start, end, word in _elisions(text):
         by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     may_end = _may_end_foreign(runs)
-    if _hand_signals_may_hit(ctx, runs, may_end):
+    if not (text.isascii() and _no_foreign_token(text, runs) and not (may_end and _ENDING_HINT.search(text))):
         # the hand-written signals (letters, endings, function words) cover what the word lists cut; the letters
         # are looked for among the characters beyond ASCII, which in a plain document (language.plain_typography,
         # asked already by the document's language: most documents) are typographic marks, none of them a letter
