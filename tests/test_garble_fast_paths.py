@@ -781,3 +781,25 @@ def test_no_hint_letter_is_a_typographic_mark() -> None:
     marks = set("‘’“”–—…")
     assert language._NON_ASCII_CHAR.search("".join(marks)) is None
     assert garble._HINT_LETTERS.isdisjoint(marks)
+
+
+#: pieces around the lead function words: case, blanks and folds where the two counts could part
+LEAD_PIECES = st.sampled_from(
+    [*" \n\t.,'’-_", "the", "The", "THE", "of", "a", "A", "in", "ın", "İn", "ſo", "\u212a", "who", "which", "an", "x", "7", "é"]
+)
+
+
+def lead_count_is_a_lower_bound(text: str) -> None:
+    """The lead words' count (either implementation) never exceeds the function-word count it stands in for."""
+    for count in (mark_scan.common_hits, mark_scan.common_hits_python):
+        assert count(text, language.FUNCTION_WORDS_LEAD)[1] <= language._function_word_hits(text)
+
+
+@pytest.mark.parametrize("text", ["", "the the the", "The cat and THE dog", "İn the ın ſo", "a\na a-a a’s", "which who an"])
+def test_lead_function_words_table(text: str) -> None:
+    lead_count_is_a_lower_bound(text)
+
+
+@given(text=st.lists(LEAD_PIECES, max_size=40).map("".join))
+def test_lead_function_words_property(text: str) -> None:
+    lead_count_is_a_lower_bound(text)

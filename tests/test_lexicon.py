@@ -178,3 +178,39 @@ def test_whole_word_spans_equal_the_case_insensitive_scan(text: str, words: set[
 )
 def test_whole_word_spans_property(text: str, words: set[str]) -> None:
     assert lexicon._whole_word_spans(text, words) == whole_words_by_pattern(text, words)
+
+
+#: words of each kind the word-level gate of foreign_words tells apart: a common German noun, a name-like
+#: word, an English inflection, a function word, a short one
+STANDING_VOCABULARY = ["gruppe", "semana", "tables", "und", "ana"]
+STANDING_PIECES = st.sampled_from(
+    [*" \n.,'’“”—-_@/", "x", "7", *STANDING_VOCABULARY, *(w.capitalize() for w in STANDING_VOCABULARY), "GRUPPE", "SeMaNa", "é"]
+)
+
+
+def gate_hides_no_standing_match(text: str, words: set[str]) -> None:
+    """Where foreign_words' word-level gate says no match can stand alone, none of the matches can."""
+    if lexicon._plain_search(text, words) and not any(lexicon._occurs_standing_alone(text, w) for w in words):
+        assert not any(lexicon._may_stand_alone(text[a:b]) for a, b in lexicon._whole_word_spans(text, words))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Semana said the Semana", {"semana"}),  # a name: never lower case, no common German noun
+        ("the Gruppe met", {"gruppe"}),  # a common German noun, capitalised: may stand alone
+        ("the semana", {"semana"}),
+        ("Tables and tables", {"tables"}),  # an English inflection in lower case
+        ("GRUPPE “Semana”", {"gruppe", "semana"}),
+    ],
+)
+def test_standing_gate_table(text: str, words: set[str]) -> None:
+    gate_hides_no_standing_match(text, words)
+
+
+@given(
+    text=st.lists(STANDING_PIECES, max_size=25).map("".join),
+    words=st.sets(st.sampled_from(STANDING_VOCABULARY), min_size=1, max_size=3),
+)
+def test_standing_gate_property(text: str, words: set[str]) -> None:
+    gate_hides_no_standing_match(text, words)

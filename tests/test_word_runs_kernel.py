@@ -311,6 +311,9 @@ COMMON_CASES = [
     "with withwith that thatthe",
     "x" * 100 + " the",
     "the " * 5000,
+    # blanks at the edges of the kernel's sixteen-character blocks, one- and two-byte
+    *("x" * k + " the of a\nin" for k in range(12, 20)),
+    *("x’" * k + " the\nthe that" for k in (6, 7, 8)),
 ]
 
 
@@ -404,6 +407,11 @@ THRESHOLD_CASES = [
     ("the " * 5000, 0.12, True),  # 2,501 hits of 5,002 blanks: the count stops at 601
     ("the cat", -1.0, True),  # reached with no hit
     ("the the", 2.0, False),  # never reached: the full count
+    ("the of and", float("nan"), False),  # no share reaches NaN: the full count
+    ("the of and", float("inf"), False),
+    ("the of and a in " * 40, 0.1, False),  # a share the count reaches at 1/10 of the blanks
+    ("the " * 3 + "x " * 7, 0.25, False),  # 3 / 12 == 0.25 exactly: reached when not strict
+    ("the " * 3 + "x " * 7, 0.25, True),
 ]
 
 
@@ -427,7 +435,7 @@ def test_the_python_reference_stops_where_the_share_is_reached(text: str, thresh
 @needs_kernel
 @given(
     st.lists(st.sampled_from(_COMMON_ALPHABET), max_size=40).map("".join) | st.text(max_size=30),
-    st.sampled_from([0.0, 0.05, 0.12, 0.2, 0.25, 1 / 3, 0.5, 1.0]),
+    st.sampled_from([0.0, 0.05, 0.1, 0.12, 0.2, 0.25, 1 / 3, 0.5, 1.0, 1e-9, 1 + 1e-9]),
     st.booleans(),
 )
 @settings(max_examples=500, deadline=None)

@@ -1589,12 +1589,13 @@ def lower_runs(ctx: DocContext) -> set[str]:
     return ctx.memo("garble.lower_runs", compute)  # type: ignore[no-any-return]
 
 
-def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
+def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> list[Spot]:
     """An untranslated word in another Latin-script language: ``the aunque smelly``, ``the politycznej party``.
 
     Only lower-case words count (names keep their own spelling), and only in
     a sentence that is otherwise plainly English with at most two such words
-    (a whole foreign sentence is the language rule's business).
+    (a whole foreign sentence is the language rule's business). A list, not a
+    generator: nearly every document has none.
     """
     text = ctx.text
     by_sentence: dict[Span, dict[int, tuple[int, int, str]]] = {}
@@ -1615,17 +1616,20 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
             for start, end, word in _foreign_latin_words_at(text, starts):
                 by_sentence.setdefault(seg.sentence_at(start), {})[start] = (start, end, word)
     if not by_sentence:
-        return
+        return []
     from .language import common_ratio
 
+    spots = []
     for (s_start, s_end), found in by_sentence.items():
         if len(found) > 2:
             continue
         sentence = text[s_start:s_end]
         if common_ratio(sentence) < 0.12 and english_share(sentence) < ENGLISH_SHARE:
             continue  # not plainly English: a foreign sentence is the language rule's business
-        for start, end, word in found.values():
-            yield start, end, f"word of another language inside an English sentence: {_quote(word)}"
+        spots += [
+            (start, end, f"word of another language inside an English sentence: {_quote(word)}") for start, end, word in found.values()
+        ]
+    return spots
 
 
 # -- shuffled word order -----------------------------------------------------------
