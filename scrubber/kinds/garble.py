@@ -38,7 +38,7 @@ from typing import Any
 
 import regex
 
-from ..model import Finding
+from ..model import Finding, new_finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowered, segmentation, word_trie
 from ..wordruns import _LETTER_BYTES, _RUN_BYTES, _SEPARATORS, RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
@@ -2126,6 +2126,7 @@ class GarbleMatcher(Matcher):
         if not text or text.isspace():  # (not text.strip(): no copy of the document)
             return
         seg = segmentation(ctx)
+        sentence_at = seg.sentence_at
         english: bool | None = None
         per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
         # the hints the text holds (every bit, where the pure Python scans run), and the bit of the detectors without hints
@@ -2139,7 +2140,7 @@ class GarbleMatcher(Matcher):
                 if not english:
                     continue
             for spot in fn(ctx, seg, params):
-                per_sentence.setdefault(seg.sentence_at(spot[0]), []).append((spec, spot))
+                per_sentence.setdefault(sentence_at(spot[0]), []).append((spec, spot))
         for span in sorted(per_sentence):
             if mojibake_between(ctx, span[0], span[1]):
                 continue  # judged on damaged text: the unicode rules fix it first, and the garble reasons would be about mojibake
@@ -2148,13 +2149,24 @@ class GarbleMatcher(Matcher):
     @staticmethod
     def _finding(sentence: Span, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
         """The flag of one sentence: the strongest rule, every distinct reason in the order of its spot, the spots as JSON."""
-        if len(hits) > 1:  # (most flagged sentences hold one spot)
-            hits = sorted(hits, key=_spot_start)
+        if len(hits) == 1:  # most flagged sentences hold one spot: one rule, one reason
+            spec, (_, _, reason) = hits[0]
+            return new_finding(
+                rule=spec.id,
+                start=sentence[0],
+                end=sentence[1],
+                replacement=None,
+                message=reason,
+                confidence=round(sentence_score([spec.confidence]), 4),
+                safe=False,
+                detail=_detail(hits),
+            )
+        hits = sorted(hits, key=_spot_start)
         best: dict[str, RuleSpec] = {}
         for spec, _ in hits:
             best.setdefault(spec.id, spec)
         top = max(best.values(), key=_strength) if len(best) > 1 else next(iter(best.values()))
-        return Finding(
+        return new_finding(
             rule=top.id,
             start=sentence[0],
             end=sentence[1],
