@@ -2149,30 +2149,24 @@ class GarbleMatcher(Matcher):
     @staticmethod
     def _finding(sentence: Span, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
         """The flag of one sentence: the strongest rule, every distinct reason in the order of its spot, the spots as JSON."""
-        if len(hits) == 1:  # most flagged sentences hold one spot: one rule, one reason
-            spec, (_, _, reason) = hits[0]
-            return new_finding(
-                rule=spec.id,
-                start=sentence[0],
-                end=sentence[1],
-                replacement=None,
-                message=reason,
-                confidence=round(sentence_score([spec.confidence]), 4),
-                safe=False,
-                detail=_detail(hits),
-            )
-        hits = sorted(hits, key=_spot_start)
-        best: dict[str, RuleSpec] = {}
-        for spec, _ in hits:
-            best.setdefault(spec.id, spec)
-        top = max(best.values(), key=_strength) if len(best) > 1 else next(iter(best.values()))
+        if len(hits) == 1:  # most flagged sentences hold one spot: its rule and its reason, nothing to sort or merge
+            top, (_, _, message) = hits[0]
+            confidences = [top.confidence]
+        else:
+            hits = sorted(hits, key=_spot_start)
+            best: dict[str, RuleSpec] = {}
+            for spec, _ in hits:
+                best.setdefault(spec.id, spec)
+            top = max(best.values(), key=_strength) if len(best) > 1 else next(iter(best.values()))
+            message = "; ".join(dict.fromkeys([reason for _, (_, _, reason) in hits]))  # (each distinct reason once, in order)
+            confidences = [sp.confidence for sp in best.values()]
         return new_finding(
             rule=top.id,
             start=sentence[0],
             end=sentence[1],
             replacement=None,
-            message="; ".join(dict.fromkeys([reason for _, (_, _, reason) in hits])),  # (each distinct reason once, in order)
-            confidence=round(sentence_score([sp.confidence for sp in best.values()]), 4),
+            message=message,
+            confidence=round(sentence_score(confidences), 4),
             safe=False,
             detail=_detail(hits),
         )
