@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import pickle
 
 import pytest
 
 from scrubber.engine import Engine
-from scrubber.model import Finding, evolve, fingerprint, fingerprint_key
+from scrubber.model import Finding, evolve, fingerprint, fingerprint_key, new_finding
 
 
 def test_with_fingerprints_keeps_every_other_field() -> None:
@@ -47,6 +48,35 @@ def test_evolve_is_dataclasses_replace(changes: dict) -> None:
     assert found.fingerprint == "old"  # the original is untouched
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.start = 0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        (("unicode.x", 4, 8, "LINE", "a message"), {}),
+        (("garble.y", 0, 10, None, "reason"), {"confidence": 0.2512, "safe": False, "detail": "[]"}),
+        (("r", 3, 3, "", ""), {"fingerprint": "abc", "confidence": 1, "safe": True}),
+        (("r", 0, 1, "x", "m", 0.5, False, "fp", "d"), {}),
+    ],
+)
+def test_new_finding_is_the_constructor(args: tuple, kwargs: dict) -> None:
+    """model.new_finding sets the fields without the frozen __init__: equal, hashing, comparing and pickling as Finding(...)."""
+    fast, slow = new_finding(*args, **kwargs), Finding(*args, **kwargs)
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow) and type(fast) is Finding
+    assert list(fast.__dict__.items()) == list(slow.__dict__.items())  # the same state, in the same order
+    assert pickle.dumps(fast) == pickle.dumps(slow) and fast.to_dict() == slow.to_dict()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.start = 0  # type: ignore[misc]
+
+
+def test_new_finding_takes_every_field() -> None:
+    """A field added to Finding must be added to new_finding too (same names, order and defaults)."""
+    params = inspect.signature(new_finding).parameters
+    assert list(params) == [f.name for f in dataclasses.fields(Finding)]
+    assert all(
+        params[f.name].default == f.default or (f.default is dataclasses.MISSING and params[f.name].default is inspect.Parameter.empty)
+        for f in dataclasses.fields(Finding)
+    )
 
 
 def test_evolve_refuses_an_unknown_field() -> None:

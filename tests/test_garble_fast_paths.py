@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 
 import pytest
@@ -10,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber.kinds import garble, language, mark_scan
-from scrubber.kinds.base import REGEX_TIMEOUT, DocContext
+from scrubber.kinds.base import REGEX_TIMEOUT, DocContext, RuleSpec
+from scrubber.model import Finding
 from scrubber.text import LazySegmentation, beyond_ascii_of
 from scrubber.wordruns import RunSkip, letter_runs, run_bytes
 
@@ -803,3 +806,28 @@ def test_lead_function_words_table(text: str) -> None:
 @given(text=st.lists(LEAD_PIECES, max_size=40).map("".join))
 def test_lead_function_words_property(text: str) -> None:
     lead_count_is_a_lower_bound(text)
+
+
+def _spec(rule_id: str, confidence: float, priority: int = 0) -> RuleSpec:
+    return RuleSpec(id=rule_id, kind="garble", action="flag", description="d", params={}, confidence=confidence, priority=priority)
+
+
+_A, _B = _spec("garble.a", 0.5), _spec("garble.b", 0.7)
+
+
+@pytest.mark.parametrize(
+    ("hits", "rule", "message", "confidence"),
+    [
+        ([(_A, (3, 5, "one"))], "garble.a", "one", 0.5),  # one spot: the shortcut
+        ([(_A, (7, 9, "two")), (_A, (3, 5, "one"))], "garble.a", "one; two", 0.5),  # sorted by start, one rule once
+        ([(_A, (3, 5, "same")), (_A, (7, 9, "same"))], "garble.a", "same", 0.5),  # a reason once
+        ([(_A, (3, 5, "one")), (_B, (7, 9, "two"))], "garble.b", "one; two", 0.85),  # the strongest rule names it
+    ],
+)
+def test_finding_of_a_sentence(hits: list, rule: str, message: str, confidence: float) -> None:
+    """GarbleMatcher._finding: one spot takes the shortcut, several are sorted and merged; either way the flag is Finding(...)."""
+    found = garble.GarbleMatcher._finding((0, 10), hits)
+    ordered = sorted(hits, key=lambda h: h[1][0])
+    detail = json.dumps([{"rule": s.id, "start": a, "end": b, "reason": r} for s, (a, b, r) in ordered], ensure_ascii=False)
+    assert found == Finding(rule, 0, 10, None, message, confidence=confidence, safe=False, detail=detail)
+    assert list(found.__dict__) == [f.name for f in dataclasses.fields(Finding)]

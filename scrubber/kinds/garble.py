@@ -38,7 +38,7 @@ from typing import Any
 
 import regex
 
-from ..model import Finding
+from ..model import Finding, new_finding
 from ..scoring import sentence_score
 from ..text import LazySegmentation, Span, beyond_ascii, beyond_ascii_of, lowered, segmentation, word_trie
 from ..wordruns import _LETTER_BYTES, _RUN_BYTES, _SEPARATORS, RUN_APOSTROPHE, RunSkip, letter_runs, run_bytes, word_run_stretches
@@ -2130,6 +2130,7 @@ class GarbleMatcher(Matcher):
         if not text or text.isspace():  # (not text.strip(): no copy of the document)
             return
         seg = segmentation(ctx)
+        sentence_at = seg.sentence_at
         english: bool | None = None
         per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
         # the hints the text holds (every bit, where the pure Python scans run), and the bit of the detectors without hints
@@ -2143,7 +2144,7 @@ class GarbleMatcher(Matcher):
                 if not english:
                     continue
             for spot in fn(ctx, seg, params):
-                per_sentence.setdefault(seg.sentence_at(spot[0]), []).append((spec, spot))
+                per_sentence.setdefault(sentence_at(spot[0]), []).append((spec, spot))
         for span in sorted(per_sentence):
             if mojibake_between(ctx, span[0], span[1]):
                 continue  # judged on damaged text: the unicode rules fix it first, and the garble reasons would be about mojibake
@@ -2152,19 +2153,24 @@ class GarbleMatcher(Matcher):
     @staticmethod
     def _finding(sentence: Span, hits: list[tuple[RuleSpec, Spot]]) -> Finding:
         """The flag of one sentence: the strongest rule, every distinct reason in the order of its spot, the spots as JSON."""
-        if len(hits) > 1:  # (most flagged sentences hold one spot)
+        if len(hits) == 1:  # most flagged sentences hold one spot: its rule and its reason, nothing to sort or merge
+            top, (_, _, message) = hits[0]
+            confidences = [top.confidence]
+        else:
             hits = sorted(hits, key=_spot_start)
-        best: dict[str, RuleSpec] = {}
-        for spec, _ in hits:
-            best.setdefault(spec.id, spec)
-        top = max(best.values(), key=_strength) if len(best) > 1 else next(iter(best.values()))
-        return Finding(
+            best: dict[str, RuleSpec] = {}
+            for spec, _ in hits:
+                best.setdefault(spec.id, spec)
+            top = max(best.values(), key=_strength) if len(best) > 1 else next(iter(best.values()))
+            message = "; ".join(dict.fromkeys([reason for _, (_, _, reason) in hits]))  # (each distinct reason once, in order)
+            confidences = [sp.confidence for sp in best.values()]
+        return new_finding(
             rule=top.id,
             start=sentence[0],
             end=sentence[1],
             replacement=None,
-            message="; ".join(dict.fromkeys([reason for _, (_, _, reason) in hits])),  # (each distinct reason once, in order)
-            confidence=round(sentence_score([sp.confidence for sp in best.values()]), 4),
+            message=message,
+            confidence=round(sentence_score(confidences), 4),
             safe=False,
             detail=_detail(hits),
         )
