@@ -121,6 +121,15 @@ hash_packed(uint64_t a, uint64_t b)
     return (uint32_t)(h >> 32 ^ h);
 }
 
+#if defined(__SSE2__)
+/* [length]: the masks of the two halves of a packed word or run of that many letters or bytes (0..16) */
+static const uint64_t PACKED_MASK[17][2] = {
+    {0, 0}, {0xFF, 0}, {0xFFFF, 0}, {0xFFFFFF, 0}, {0xFFFFFFFF, 0}, {0xFFFFFFFFFF, 0}, {0xFFFFFFFFFFFF, 0},
+    {0xFFFFFFFFFFFFFF, 0}, {~(uint64_t)0, 0}, {~(uint64_t)0, 0xFF}, {~(uint64_t)0, 0xFFFF}, {~(uint64_t)0, 0xFFFFFF},
+    {~(uint64_t)0, 0xFFFFFFFF}, {~(uint64_t)0, 0xFFFFFFFFFF}, {~(uint64_t)0, 0xFFFFFFFFFFFF},
+    {~(uint64_t)0, 0xFFFFFFFFFFFFFF}, {~(uint64_t)0, ~(uint64_t)0}};
+#endif
+
 /* The table word whose letters are packed in a and b (its length is implied: no letter is 0), or NULL. */
 static inline const WordSlot *
 find_word(const Scanner *s, uint64_t a, uint64_t b)
@@ -266,15 +275,9 @@ letters16(__m128i v, Py_ssize_t q, uint64_t *a, uint64_t *b)
     if (!m)
         return q + 16; /* (at least: more than 15 letters, none packed) */
     Py_ssize_t length = __builtin_ctz(m);
-    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v), hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
-    if (length < 8) {
-        *a = lo & (((uint64_t)1 << (8 * length)) - 1);
-        *b = 0;
-    }
-    else {
-        *a = lo;
-        *b = hi & (((uint64_t)1 << (8 * (length - 8))) - 1);
-    }
+    /* (masked by table, without a branch on the half the word ends in) */
+    *a = (uint64_t)_mm_cvtsi128_si64(v) & PACKED_MASK[length][0];
+    *b = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)) & PACKED_MASK[length][1];
     return q + length;
 }
 #endif
@@ -1279,16 +1282,9 @@ run_at(const char *d, Py_ssize_t n, Py_ssize_t p, Packed *w, int *is_short, int 
         unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) & in_run;
         *ascii = !high;
         *is_short = !high && !nul;
-        if (*is_short) {
-            uint64_t a = (uint64_t)_mm_cvtsi128_si64(v), b = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
-            if (length < 8) {
-                a &= ((uint64_t)1 << (8 * length)) - 1;
-                b = 0;
-            }
-            else
-                b &= ((uint64_t)1 << (8 * (length - 8))) - 1;
-            w->a = a;
-            w->b = b;
+        if (*is_short) { /* (the halves masked by table: which of them the run ends in is a coin toss for a branch) */
+            w->a = (uint64_t)_mm_cvtsi128_si64(v) & PACKED_MASK[length][0];
+            w->b = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)) & PACKED_MASK[length][1];
         }
         return length;
     }

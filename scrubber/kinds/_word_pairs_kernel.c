@@ -265,14 +265,14 @@ add_chunk_pairs(const Scanner *s, const Token *tokens, int m, const Candidate *f
                 uint8_t *second, uint32_t *prev, double *lc_prev, double *run, double *lowest)
 {
     int pairs = 0;
-    for (int t = 0; t < m; t++) {
+    for (int t = 0; t < m; t++) { /* (every token written, the count moved only for a pair: whether a token
+                                     pairs is a coin toss for the branch predictor) */
         uint32_t id = tokens[t].id;
-        if ((!found || found[t].follows) && *prev && id) {
-            uint32_t key = *prev << s->shift | id;
-            second[pairs] = (uint8_t)t;
-            keys[pairs++] = key;
-            __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);
-        }
+        uint32_t key = *prev << s->shift | id;
+        second[pairs] = (uint8_t)t;
+        keys[pairs] = key;
+        __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);
+        pairs += (!found || found[t].follows) & (*prev != 0) & (id != 0);
         *prev = id;
     }
     for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */
@@ -656,12 +656,11 @@ typedef struct {
                     break;                                                                      \
                 }                                                                               \
                 Py_ssize_t length = __builtin_ctzll(gaps);                                      \
-                if ((bad >> p & low_bits(length)) == 0 && length <= max_length) {               \
-                    out[m++] = (Candidate){k + p, length, follows};                             \
-                    follows = 1;                                                                \
-                }                                                                               \
-                else                                                                            \
-                    follows = 0;                                                                \
+                /* (written either way, kept by the count: no branch on whether it is a candidate) */ \
+                int good = ((bad >> p & low_bits(length)) == 0) & (length <= max_length);       \
+                out[m] = (Candidate){k + p, length, follows};                                   \
+                m += good;                                                                      \
+                follows = good;                                                                 \
             }                                                                                   \
         }                                                                                       \
         if (at->k >= n && at->open >= 0) { /* the text ends inside a word */                    \
