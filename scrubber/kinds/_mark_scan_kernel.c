@@ -137,10 +137,9 @@ find_word(const Scanner *s, uint64_t a, uint64_t b)
     uint32_t slot = hash_packed(a, b) & s->mask;
     for (;;) {
         const WordSlot *e = &s->words[slot];
-        if (e->length == 0)
-            return NULL;
-        if (e->a == a && e->b == b)
-            return e;
+        int hit = (e->a == a) & (e->b == b) & (e->length != 0); /* (one branch: see RunFilter_skips_short) */
+        if (hit | (e->length == 0))
+            return hit ? e : NULL;
         slot = (slot + 1) & s->mask;
     }
 }
@@ -1204,10 +1203,10 @@ RunFilter_skips_short(const RunFilter *f, Packed w, uint32_t h)
 {
     for (uint32_t slot = h & f->short_mask;; slot = (slot + 1) & f->short_mask) {
         const Packed *e = &f->shorts[slot];
-        if (e->a == w.a && e->b == w.b)
-            return 1;
-        if (e->a == 0)
-            return 0;
+        /* one branch, nearly always taken at the first slot: skipped or not is a coin toss */
+        int hit = (e->a == w.a) & (e->b == w.b);
+        if (hit | (e->a == 0))
+            return hit;
     }
 }
 

@@ -219,10 +219,11 @@ short_word(const Scanner *s, uint64_t a, uint64_t b, uint64_t hash)
     uint64_t slot = hash & s->word_mask;
     for (;;) {
         const WordSlot *w = &s->words[slot];
-        if (w->length == 0)
-            return NULL;
-        if (w->short_ && w->a == a && w->b == b)
-            return w;
+        /* one branch, nearly always taken at the first slot, where "the word" or "no such word" (a coin
+           toss) would each be a branch of its own */
+        int hit = w->short_ & (w->a == a) & (w->b == b);
+        if (hit | (w->length == 0))
+            return hit ? w : NULL;
         slot = (slot + 1) & s->word_mask;
     }
 }
@@ -234,10 +235,11 @@ pair_weight(const Scanner *s, uint32_t key, double lc_i, double lc_j)
     uint32_t slot = pair_slot(key, s->pair_bits);
     for (;;) {
         const PairSlot *p = &s->pairs[slot];
-        if (p->key == key)
-            return s->values[p->value];
-        if (p->key == 0)
+        if ((p->key == key) | (p->key == 0)) { /* (one branch for either end of the search, as in short_word) */
+            if (p->key == key)
+                return s->values[p->value];
             break;
+        }
         slot = (slot + 1) & s->pair_mask;
     }
     /* _PairWeights.unattested: UNATTESTED_WEIGHTS[_bin(log_floor - lc[i] - lc[j], UNATTESTED_BINS)] */
