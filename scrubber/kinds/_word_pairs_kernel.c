@@ -647,10 +647,7 @@ typedef struct {
             for (uint64_t events = starts | mark; events; events &= events - 1) {               \
                 int p = __builtin_ctzll(events);                                                \
                 words++;                                                                        \
-                if (mark >> p & 1) {                                                            \
-                    follows = 0;                                                                \
-                    continue;                                                                   \
-                }                                                                               \
+                int is_mark = (int)(mark >> p & 1); /* (a mark is no word character: its gaps hold bit 0) */ \
                 uint64_t gaps = ~word >> p;                                                     \
                 if (!gaps) { /* the word runs on into the next block */                         \
                     at->open = k + p;                                                           \
@@ -659,7 +656,7 @@ typedef struct {
                 }                                                                               \
                 Py_ssize_t length = __builtin_ctzll(gaps);                                      \
                 /* (written either way, kept by the count: no branch on whether it is a candidate) */ \
-                int good = ((bad >> p & low_bits(length)) == 0) & (length <= max_length);       \
+                int good = !is_mark & ((bad >> p & low_bits(length)) == 0) & (length <= max_length); \
                 out[m] = (Candidate){k + p, length, follows};                                   \
                 m += good;                                                                      \
                 follows = good;                                                                 \
