@@ -54,14 +54,20 @@ NEIGHBOUR_CASES = [
 ]
 
 
-def expected(data: bytes) -> tuple[set[bytes], bool]:
-    return mark_scan.equal_neighbours_python(data.split())
+def expected(data: bytes, positions: bool = False) -> tuple:
+    return mark_scan._equal_neighbours_split(data, positions)
+
+
+def agrees(data: bytes) -> bool:
+    """The kernel gives the reference's values, with and without the positions."""
+    kernel = mark_scan._kernel.equal_neighbours  # type: ignore[union-attr]
+    return kernel(data) == expected(data) and kernel(data, True) == expected(data, True)
 
 
 @needs_kernel
 @pytest.mark.parametrize("data", NEIGHBOUR_CASES)
 def test_equal_neighbours_equal_the_python_reference(data: bytes) -> None:
-    assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
+    assert agrees(data)
 
 
 @pytest.mark.parametrize(
@@ -78,6 +84,23 @@ def test_the_python_reference(runs: list[str], words: set[str], phrase: bool) ->
     assert mark_scan.equal_neighbours_python(runs) == (set(words), phrase)
 
 
+@pytest.mark.parametrize(
+    ("data", "word_starts", "phrase_starts"),
+    [
+        (b"a b", [], []),
+        (b"food food", [0], []),
+        (b"x  ab ab ab", [3, 6], []),
+        (b"the court the court", [], [0]),  # the match starts len(runs[2]) before the end of runs[0]
+        (b"thecourt xy court xy", [], [3]),
+        (b"a b a b a b", [], [0, 2, 4]),
+        (b"a\tb\nb", [2], []),
+        (b"  lead lead  ", [2], []),
+    ],
+)
+def test_the_python_positions(data: bytes, word_starts: list[int], phrase_starts: list[int]) -> None:
+    assert mark_scan.equal_neighbour_positions_python(data) == (word_starts, phrase_starts)
+
+
 #: run bytes as run_bytes gives them (a few letters, the apostrophe stand-in, blanks) and any byte
 _runs = st.lists(st.sampled_from([b"a", b"b", b"ab", b"ba", b"aab", b"\x01", b"-", b"the", b"7"]), max_size=40).map(b" ".join)
 
@@ -90,7 +113,7 @@ _runs = st.lists(st.sampled_from([b"a", b"b", b"ab", b"ba", b"aab", b"\x01", b"-
     )
 )
 def test_equal_neighbours_on_any_bytes(data: bytes) -> None:
-    assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
+    assert agrees(data)
 
 
 #: runs of 1 to 70 bytes (the kernel compares a run's length and first 8 bytes first, and reads 64 bytes at a time)
@@ -105,7 +128,7 @@ _blanks = st.sampled_from([b" ", b" ", b"  ", b"\t", b"\n ", b" " * 9, b" " * 64
 )
 def test_equal_neighbours_across_blocks(data: bytes, trim: bool) -> None:
     data = data.rstrip() if trim else data  # (a run at the very end, or blanks)
-    assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
+    assert agrees(data)
 
 
 @needs_kernel
@@ -113,12 +136,13 @@ def test_equal_neighbours_across_blocks(data: bytes, trim: bool) -> None:
 def test_equal_neighbours_at_the_edges_of_blocks(lead: int) -> None:
     for tail in [b" ab ab", b"ab ab", b" abcdefghi abcdefghi", b" the court x the court", b" ab abc", b" abcdefghi abcdefghj", b" ab"]:
         for data in [b"x" * lead + tail, b"q " * (lead // 2) + tail, b"x" * lead + tail + b" " + b"y" * 70]:
-            assert mark_scan._kernel.equal_neighbours(data) == expected(data)  # type: ignore[union-attr]
+            assert agrees(data)
 
 
 @needs_kernel
 def test_equal_neighbours_keeps_no_reference_and_leaks_no_memory() -> None:
     assert_no_leak(mark_scan._kernel.equal_neighbours, b"the court the court food food " * 50, lambda: None)  # type: ignore[union-attr]
+    assert_no_leak(lambda data: mark_scan._kernel.equal_neighbours(data, True), b"the court the court food food " * 50, lambda: None)  # type: ignore[union-attr]
 
 
 @needs_kernel
@@ -144,7 +168,7 @@ def _repeats(text: str) -> list:
 )
 def test_repeated_words_find_the_same_on_either_gate(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     found = _repeats(text)
-    monkeypatch.setattr(garble, "equal_neighbours", lambda data: expected(data))
+    monkeypatch.setattr(garble, "equal_neighbours", expected)
     assert _repeats(text) == found
 
 

@@ -121,6 +121,15 @@ hash_packed(uint64_t a, uint64_t b)
     return (uint32_t)(h >> 32 ^ h);
 }
 
+#if defined(__SSE2__)
+/* [length]: the masks of the two halves of a packed word or run of that many letters or bytes (0..16) */
+static const uint64_t PACKED_MASK[17][2] = {
+    {0, 0}, {0xFF, 0}, {0xFFFF, 0}, {0xFFFFFF, 0}, {0xFFFFFFFF, 0}, {0xFFFFFFFFFF, 0}, {0xFFFFFFFFFFFF, 0},
+    {0xFFFFFFFFFFFFFF, 0}, {~(uint64_t)0, 0}, {~(uint64_t)0, 0xFF}, {~(uint64_t)0, 0xFFFF}, {~(uint64_t)0, 0xFFFFFF},
+    {~(uint64_t)0, 0xFFFFFFFF}, {~(uint64_t)0, 0xFFFFFFFFFF}, {~(uint64_t)0, 0xFFFFFFFFFFFF},
+    {~(uint64_t)0, 0xFFFFFFFFFFFFFF}, {~(uint64_t)0, ~(uint64_t)0}};
+#endif
+
 /* The table word whose letters are packed in a and b (its length is implied: no letter is 0), or NULL. */
 static inline const WordSlot *
 find_word(const Scanner *s, uint64_t a, uint64_t b)
@@ -128,10 +137,9 @@ find_word(const Scanner *s, uint64_t a, uint64_t b)
     uint32_t slot = hash_packed(a, b) & s->mask;
     for (;;) {
         const WordSlot *e = &s->words[slot];
-        if (e->length == 0)
-            return NULL;
-        if (e->a == a && e->b == b)
-            return e;
+        int hit = (e->a == a) & (e->b == b) & (e->length != 0); /* (one branch: see RunFilter_skips_short) */
+        if (hit | (e->length == 0))
+            return hit ? e : NULL;
         slot = (slot + 1) & s->mask;
     }
 }
@@ -266,15 +274,9 @@ letters16(__m128i v, Py_ssize_t q, uint64_t *a, uint64_t *b)
     if (!m)
         return q + 16; /* (at least: more than 15 letters, none packed) */
     Py_ssize_t length = __builtin_ctz(m);
-    uint64_t lo = (uint64_t)_mm_cvtsi128_si64(v), hi = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
-    if (length < 8) {
-        *a = lo & (((uint64_t)1 << (8 * length)) - 1);
-        *b = 0;
-    }
-    else {
-        *a = lo;
-        *b = hi & (((uint64_t)1 << (8 * (length - 8))) - 1);
-    }
+    /* (masked by table, without a branch on the half the word ends in) */
+    *a = (uint64_t)_mm_cvtsi128_si64(v) & PACKED_MASK[length][0];
+    *b = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)) & PACKED_MASK[length][1];
     return q + length;
 }
 #endif
@@ -1037,6 +1039,9 @@ typedef struct {
     uint64_t head[4];
     Py_ssize_t seen; /* runs so far */
     int phrase;
+    /* with positions (else NULL): where each run equal to the next starts, and where each phrase hit's
+       match starts (the end of runs[j] less the length of runs[j + 2]), in order */
+    PyObject *word_starts, *phrase_starts;
 } Neighbours;
 
 /* Whether runs a and b of the ring are equal: length and head first (one branch, nearly always
@@ -1060,6 +1065,8 @@ next_run(Neighbours *r, const char *d, Py_ssize_t n, Py_ssize_t start, Py_ssize_
     r->head[c] = run_head(d, n, start, length);
     r->seen++;
     if (r->seen >= 2 && ring_equal(r, d, c, p1)) {
+        if (r->word_starts && emit(r->word_starts, r->start[p1]) < 0)
+            return -1;
         PyObject *value = PyBytes_FromStringAndSize(d + start, length);
         if (!value)
             return -1;
@@ -1069,15 +1076,23 @@ next_run(Neighbours *r, const char *d, Py_ssize_t n, Py_ssize_t start, Py_ssize_
             return -1;
     }
     /* j = the run before the last three: runs[j + 1] == runs[j + 3], runs[j] ends with runs[j + 2] */
-    if (!r->phrase && r->seen >= 4 && ring_equal(r, d, c, p2) && r->length[p3] >= r->length[p1] &&
-        memcmp(d + r->start[p3] + r->length[p3] - r->length[p1], d + r->start[p1], (size_t)r->length[p1]) == 0)
+    if ((!r->phrase || r->phrase_starts) && r->seen >= 4 && ring_equal(r, d, c, p2) && r->length[p3] >= r->length[p1] &&
+        memcmp(d + r->start[p3] + r->length[p3] - r->length[p1], d + r->start[p1], (size_t)r->length[p1]) == 0) {
         r->phrase = 1;
+        if (r->phrase_starts && emit(r->phrase_starts, r->start[p3] + r->length[p3] - r->length[p1]) < 0)
+            return -1;
+    }
     return 0;
 }
 
-/* equal_neighbours(data) -> (words, phrase), for runs = data.split():
+/* equal_neighbours(data, positions=False) -> (words, phrase), for runs = data.split():
  *   words  = {runs[k] for k if runs[k] == runs[k + 1]}                        (bytes)
  *   phrase = any(runs[j].endswith(runs[j + 2]) for j if runs[j + 1] == runs[j + 3])
+ * and with positions, also (word_starts, phrase_starts), in order: the offset in data of each such
+ * runs[k], and the end of each such runs[j] less len(runs[j + 2]) (mark_scan.equal_neighbour_positions_python).
+ *
+ * Why the positions: garble.repeated-words then tries its regexes there only; it found them again
+ * with a bytes.find per value and a split of the document per phrase (a Python loop per occurrence).
  *
  * Why: the gate of garble.repeated-words (_repeat_candidates) compared the
  * adjacent runs of a bytes.split() of every document (0.08 s on perf-news);
@@ -1086,18 +1101,21 @@ next_run(Neighbours *r, const char *d, Py_ssize_t n, Py_ssize_t start, Py_ssize_
  * (a branch per byte, or per run end found 16 bytes at a time, mispredicted at
  * nearly every run); two runs are compared by length and first 8 bytes at once. */
 static PyObject *
-equal_neighbours(PyObject *module, PyObject *arg)
+equal_neighbours(PyObject *module, PyObject *args)
 {
     (void)module;
     Py_buffer view;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+    int positions = 0;
+    if (!PyArg_ParseTuple(args, "y*|p:equal_neighbours", &view, &positions))
         return NULL;
     const char *d = view.buf;
     Py_ssize_t n = view.len;
     PyObject *words = PySet_New(NULL), *result = NULL;
+    Neighbours ring = {{0}, {0}, {0}, 0, 0, NULL, NULL};
     if (!words)
         goto done;
-    Neighbours ring = {{0}, {0}, {0}, 0, 0};
+    if (positions && (!(ring.word_starts = PyList_New(0)) || !(ring.phrase_starts = PyList_New(0))))
+        goto done;
     Py_ssize_t open = -1; /* start of a run going on past the last block */
     for (Py_ssize_t k = 0; k < n; k += 64) {
         uint64_t spaces = byte_spaces64(d, n, k);
@@ -1122,9 +1140,14 @@ equal_neighbours(PyObject *module, PyObject *arg)
     }
     if (open >= 0 && next_run(&ring, d, n, open, n - open, words) < 0)
         goto done;
-    result = Py_BuildValue("(OO)", words, ring.phrase ? Py_True : Py_False);
+    if (positions)
+        result = Py_BuildValue("(OOOO)", words, ring.phrase ? Py_True : Py_False, ring.word_starts, ring.phrase_starts);
+    else
+        result = Py_BuildValue("(OO)", words, ring.phrase ? Py_True : Py_False);
 done:
     Py_XDECREF(words);
+    Py_XDECREF(ring.word_starts);
+    Py_XDECREF(ring.phrase_starts);
     PyBuffer_Release(&view);
     return result;
 }
@@ -1180,10 +1203,10 @@ RunFilter_skips_short(const RunFilter *f, Packed w, uint32_t h)
 {
     for (uint32_t slot = h & f->short_mask;; slot = (slot + 1) & f->short_mask) {
         const Packed *e = &f->shorts[slot];
-        if (e->a == w.a && e->b == w.b)
-            return 1;
-        if (e->a == 0)
-            return 0;
+        /* one branch, nearly always taken at the first slot: skipped or not is a coin toss */
+        int hit = (e->a == w.a) & (e->b == w.b);
+        if (hit | (e->a == 0))
+            return hit;
     }
 }
 
@@ -1258,16 +1281,9 @@ run_at(const char *d, Py_ssize_t n, Py_ssize_t p, Packed *w, int *is_short, int 
         unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) & in_run;
         *ascii = !high;
         *is_short = !high && !nul;
-        if (*is_short) {
-            uint64_t a = (uint64_t)_mm_cvtsi128_si64(v), b = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v));
-            if (length < 8) {
-                a &= ((uint64_t)1 << (8 * length)) - 1;
-                b = 0;
-            }
-            else
-                b &= ((uint64_t)1 << (8 * (length - 8))) - 1;
-            w->a = a;
-            w->b = b;
+        if (*is_short) { /* (the halves masked by table: which of them the run ends in is a coin toss for a branch) */
+            w->a = (uint64_t)_mm_cvtsi128_si64(v) & PACKED_MASK[length][0];
+            w->b = (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)) & PACKED_MASK[length][1];
         }
         return length;
     }
@@ -2867,9 +2883,9 @@ beyond_ascii(PyObject *module, PyObject *text)
 }
 
 static PyMethodDef module_methods[] = {
-    {"equal_neighbours", (PyCFunction)equal_neighbours, METH_O,
-     "equal_neighbours(data) -> (the runs of data.split() equal to the next one, whether some runs[j + 1] == runs[j + 3] "
-     "with runs[j] ending with runs[j + 2])."},
+    {"equal_neighbours", (PyCFunction)equal_neighbours, METH_VARARGS,
+     "equal_neighbours(data, positions=False) -> (the runs of data.split() equal to the next one, whether some runs[j + 1] "
+     "== runs[j + 3] with runs[j] ending with runs[j + 2]), and with positions where each of those starts."},
     {"paragraph_marks", (PyCFunction)paragraph_marks, METH_VARARGS,
      "paragraph_marks(text, start, end, marks) -> (unclosed quote offsets, closing quotes without opening, unbalanced "
      "bracket offsets): garble._paragraph_marks."},

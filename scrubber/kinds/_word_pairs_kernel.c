@@ -219,10 +219,11 @@ short_word(const Scanner *s, uint64_t a, uint64_t b, uint64_t hash)
     uint64_t slot = hash & s->word_mask;
     for (;;) {
         const WordSlot *w = &s->words[slot];
-        if (w->length == 0)
-            return NULL;
-        if (w->short_ && w->a == a && w->b == b)
-            return w;
+        /* one branch, nearly always taken at the first slot, where "the word" or "no such word" (a coin
+           toss) would each be a branch of its own */
+        int hit = w->short_ & (w->a == a) & (w->b == b);
+        if (hit | (w->length == 0))
+            return hit ? w : NULL;
         slot = (slot + 1) & s->word_mask;
     }
 }
@@ -234,10 +235,11 @@ pair_weight(const Scanner *s, uint32_t key, double lc_i, double lc_j)
     uint32_t slot = pair_slot(key, s->pair_bits);
     for (;;) {
         const PairSlot *p = &s->pairs[slot];
-        if (p->key == key)
-            return s->values[p->value];
-        if (p->key == 0)
+        if ((p->key == key) | (p->key == 0)) { /* (one branch for either end of the search, as in short_word) */
+            if (p->key == key)
+                return s->values[p->value];
             break;
+        }
         slot = (slot + 1) & s->pair_mask;
     }
     /* _PairWeights.unattested: UNATTESTED_WEIGHTS[_bin(log_floor - lc[i] - lc[j], UNATTESTED_BINS)] */
@@ -265,14 +267,14 @@ add_chunk_pairs(const Scanner *s, const Token *tokens, int m, const Candidate *f
                 uint8_t *second, uint32_t *prev, double *lc_prev, double *run, double *lowest)
 {
     int pairs = 0;
-    for (int t = 0; t < m; t++) {
+    for (int t = 0; t < m; t++) { /* (every token written, the count moved only for a pair: whether a token
+                                     pairs is a coin toss for the branch predictor) */
         uint32_t id = tokens[t].id;
-        if ((!found || found[t].follows) && *prev && id) {
-            uint32_t key = *prev << s->shift | id;
-            second[pairs] = (uint8_t)t;
-            keys[pairs++] = key;
-            __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);
-        }
+        uint32_t key = *prev << s->shift | id;
+        second[pairs] = (uint8_t)t;
+        keys[pairs] = key;
+        __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);
+        pairs += (!found || found[t].follows) & (*prev != 0) & (id != 0);
         *prev = id;
     }
     for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */
@@ -645,10 +647,7 @@ typedef struct {
             for (uint64_t events = starts | mark; events; events &= events - 1) {               \
                 int p = __builtin_ctzll(events);                                                \
                 words++;                                                                        \
-                if (mark >> p & 1) {                                                            \
-                    follows = 0;                                                                \
-                    continue;                                                                   \
-                }                                                                               \
+                int is_mark = (int)(mark >> p & 1); /* (a mark is no word character: its gaps hold bit 0) */ \
                 uint64_t gaps = ~word >> p;                                                     \
                 if (!gaps) { /* the word runs on into the next block */                         \
                     at->open = k + p;                                                           \
@@ -656,12 +655,11 @@ typedef struct {
                     break;                                                                      \
                 }                                                                               \
                 Py_ssize_t length = __builtin_ctzll(gaps);                                      \
-                if ((bad >> p & low_bits(length)) == 0 && length <= max_length) {               \
-                    out[m++] = (Candidate){k + p, length, follows};                             \
-                    follows = 1;                                                                \
-                }                                                                               \
-                else                                                                            \
-                    follows = 0;                                                                \
+                /* (written either way, kept by the count: no branch on whether it is a candidate) */ \
+                int good = !is_mark & ((bad >> p & low_bits(length)) == 0) & (length <= max_length); \
+                out[m] = (Candidate){k + p, length, follows};                                   \
+                m += good;                                                                      \
+                follows = good;                                                                 \
             }                                                                                   \
         }                                                                                       \
         if (at->k >= n && at->open >= 0) { /* the text ends inside a word */                    \

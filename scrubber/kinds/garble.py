@@ -31,9 +31,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate, compress, count
 from json.encoder import encode_basestring
-from operator import eq
 from typing import Any
 
 import regex
@@ -847,8 +845,8 @@ def _placeholder_form(lower: str) -> tuple[bytes | None, dict[str, str]]:
 
 def _repeat_candidates(
     text: str, lower: str | None = None, fast: bytes | None = None, beyond: str | None = None
-) -> tuple[set[Any] | None, bool, bytes | None]:
-    """(the values of equal adjacent runs, may hold a repeated phrase, :func:`run_bytes` of the lower-cased text), by comparing runs in C.
+) -> tuple[set[Any] | None, bool, bytes | None, list[int] | None, list[int] | None]:
+    """(the values of equal adjacent runs, may hold a repeated phrase, :func:`run_bytes` of the lower-cased text, where they lie), by comparing runs in C.
 
     The exact regexes try a backreference at every word (a third of a second
     on 6 MB); nine documents in ten have no two equal adjacent runs at all.
@@ -862,120 +860,87 @@ def _repeat_candidates(
     caller has it (one per document, shared), ``fast``: :func:`run_bytes` of it, likewise;
     ``beyond``: the text's characters beyond ASCII (:func:`~scrubber.text.beyond_ascii`), where
     ``İ`` and ``Σ`` are looked for instead of in the whole text (two scans of it).
+    The last two, with the bytes only (else None): where the equal runs start and
+    where a phrase's match can start (:func:`~.mark_scan.equal_neighbour_positions_python`,
+    offsets in the text), from the same pass.
     """
     rest = text if beyond is None else beyond
     if "İ" in rest or "Σ" in rest:
-        return None, True, None
+        return None, True, None, None, None
     if fast is None:  # the runs of _RUN as blank-separated bytes (scrubber.wordruns), at their offsets in the text
         lower = text.lower() if lower is None else lower
         fast = run_bytes(lower)
     if fast is not None:
-        word, phrase = equal_neighbours(fast)
-        return word, phrase, fast
+        word, phrase, word_starts, phrase_starts = equal_neighbours(fast, True)
+        return word, phrase, fast, word_starts, phrase_starts
     lower = text.lower() if lower is None else lower
     word, phrase = set(), False
     for runs in word_run_stretches(lower):  # a huge line's runs a stretch at a time, not all at once
         more, deeper = equal_neighbours_python(runs)
         word |= more
         phrase = phrase or deeper
-    return word, phrase, fast
+    return word, phrase, fast, None, None
 
 
-#: more repeated values than this and the whole text is scanned once instead (each value's
-#: search runs through the text: many values would make that quadratic)
-_MAX_FOUND_VALUES = 16
-
-
-def _repeated_word_starts(fast: bytes, values: Iterable[bytes]) -> list[int]:
-    """Where a run of one of ``values`` is followed, across characters outside the runs only, by the same run.
+def _repeated_word_starts(fast: bytes, values: set[bytes], starts: list[int]) -> list[int]:
+    """``starts`` (where a run equal to the next starts, :func:`_repeat_candidates`) less those of a value the detector skips.
 
     ``fast`` is :func:`run_bytes` of the lower-cased text (offsets as in the
     text): a match of :data:`_REPEAT_WORD` starts at such a run (its two
     runs are equal lower-cased, with blanks between). A value that only
     :data:`_DOUBLES` or a number could match is left out (the detector skips
     those matches, and matches of different words never overlap, so leaving
-    them out hides no other). Each value is found by ``bytes.find`` of the
-    whole run: no regex compiled per document, no backreference tried at
-    every word (0.026 s → a few ms on perf-news's 441 candidates).
+    them out hides no other). The kernel's pass that found the values says
+    where they lie: they were found again by a ``bytes.find`` of each value
+    and a Python loop over its every occurrence.
     """
-    padded = b" " + fast + b" "
-    starts = []
-    for value in values:
-        word = value.decode("ascii").replace(RUN_APOSTROPHE, "’")
-        if word in _DOUBLES or not any(c.isalpha() for c in word):
-            continue
-        needle = b" " + value + b" "
-        i = padded.find(needle)
-        while i >= 0:
-            j = i + len(needle)
-            while j < len(padded) and padded[j] == 32:
-                j += 1
-            if padded.startswith(value + b" ", j):
-                starts.append(i)  # the run starts at i + 1 in ``padded``: at i in the text
-            i = padded.find(needle, i + 1)
-    return starts
+    dropped = {value for value in values if _skipped_repeat(value.decode("ascii").replace(RUN_APOSTROPHE, "’"))}
+    if not dropped:
+        return starts
+    return [i for i in starts if _run_at(fast, i) not in dropped]
 
 
-#: a longer text is scanned whole for repeated phrases (the list of its runs is never made)
+def _skipped_repeat(word: str) -> bool:
+    """Whether a repeat of ``word`` (lower-cased) is no finding: a word English doubles (``had had``) or one without a letter."""
+    return word in _DOUBLES or not any(c.isalpha() for c in word)
+
+
+def _run_at(fast: bytes, i: int) -> bytes:
+    """The run of ``fast`` (blank-separated runs) that starts at ``i``."""
+    end = fast.find(b" ", i)
+    return fast[i:] if end < 0 else fast[i:end]
+
+
+#: a longer text is scanned whole for repeated phrases
 _PHRASE_POSITIONS_MAX = 1 << 20
-#: with more hits than this, the offsets of all runs are made at once (each hit's own split runs
-#: through the text up to it: many of them would make that quadratic)
-_PHRASE_SPLITS_MAX = 8
-
-
-def _repeated_phrase_starts(fast: bytes) -> list[int]:
-    """Where a match of :data:`_REPEAT_PHRASE` can start, from ``fast`` (:func:`run_bytes` of the lower-cased text, offsets as in the text).
-
-    A match is ``A B,? A B`` (letters, blanks, letters; the second ``A B``
-    equal to the first under ``re.I``, which is ``str.lower`` here: the
-    caller has left out texts with ``İ`` or ``Σ``). The second ``A`` and both
-    ``B`` stand between blanks, a comma or a character that is no run
-    character, so they are whole runs; the first ``A`` ends its run. So the
-    runs ``r[j:j + 4]`` hold ``r[j + 1] == r[j + 3]`` (B) and ``r[j]`` ends
-    with ``r[j + 2]`` (A), the test :func:`equal_neighbours` made, and the
-    match starts ``len(r[j + 2])`` before the end of ``r[j]``. Tried there
-    only (:func:`_matches_at`), the pattern finds what ``finditer`` finds;
-    the whole-text scan tried a backreference at every word (74 documents
-    of perf-news, 0.022 s).
-
-    ``fast`` holds no whitespace but spaces (``run_bytes`` makes every other
-    character one), so ``fast.split()`` gives its runs; run ``j`` starts
-    where ``fast.split(None, j)``'s remainder does. For the few hits of a
-    document (one in most) that split is cheaper than the offsets of all
-    runs (0.0075 -> 0.0044 s on perf-news's 74).
-    """
-    runs = fast.split()
-    hits = [j for j in compress(count(), map(eq, runs[1:], runs[3:])) if runs[j].endswith(runs[j + 2])]
-    if len(hits) <= _PHRASE_SPLITS_MAX:
-        size = len(fast)
-        return [size - len(fast.split(None, j)[-1]) + len(runs[j]) - len(runs[j + 2]) for j in hits]
-    # piece k of the split at single spaces ends at ends[k] + k (the k spaces before it), all in C
-    pieces = fast.split(b" ")
-    ends = list(accumulate(map(len, pieces)))
-    piece_of = list(compress(count(), pieces))
-    return [ends[piece_of[j]] + piece_of[j] - len(runs[j + 2]) for j in hits]
 
 
 def repeated_words(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
     """A word or phrase said twice in a row: ``food food``, ``the court, the court``."""
     text = ctx.text
     fast = lower_run_bytes(ctx)
-    values, phrase, fast = _repeat_candidates(text, lowered(ctx) if fast is None else None, fast, beyond_ascii(ctx))
-    if values is None or fast is None or len(values) > _MAX_FOUND_VALUES:
+    values, phrase, fast, word_starts, phrase_starts = _repeat_candidates(
+        text, lowered(ctx) if fast is None else None, fast, beyond_ascii(ctx)
+    )
+    if values is None or word_starts is None or fast is None:
         words: Iterable[re.Match[str]] = _REPEAT_WORD.finditer(text) if values is None or values else ()
     else:
-        words = _matches_at(_REPEAT_WORD, text, _repeated_word_starts(fast, values), "garble.repeated-words") if values else ()
+        words = _matches_at(_REPEAT_WORD, text, _repeated_word_starts(fast, values, word_starts), "garble.repeated-words") if values else ()
     for m in words:
         word = m.group(1)
-        if word.lower() in _DOUBLES or not any(c.isalpha() for c in word):
+        if _skipped_repeat(word.lower()):
             continue  # had had; Walla Walla; 10 10
         yield m.start(), m.end(), f"word repeated: {_quote(m.group())}"
     if not phrase:
         phrases: Iterable[re.Match[str]] = ()
-    elif fast is None or len(fast) > _PHRASE_POSITIONS_MAX:
+    elif fast is None or phrase_starts is None or len(fast) > _PHRASE_POSITIONS_MAX:
         phrases = _REPEAT_PHRASE.finditer(text)
     else:
-        phrases = _matches_at(_REPEAT_PHRASE, text, _repeated_phrase_starts(fast), "garble.repeated-words")
+        # a match is ``A B,? A B``: the second ``A`` and both ``B`` are whole runs and the first ``A`` ends
+        # one, so runs r[j + 1] == r[j + 3] (B) with r[j] ending with r[j + 2] (A), and the match starts
+        # len(A) before the end of r[j]: tried there only, the pattern finds what finditer finds (the
+        # caller has left out texts with İ or Σ, so re.I's backreference compares as str.lower does)
+        phrases = _matches_at(_REPEAT_PHRASE, text, phrase_starts, "garble.repeated-words")
     for m in phrases:
         if m.group(1)[0].isupper() and m.group(3)[0].isupper():
             continue  # a title or a name: 'Jewels after Jewels'

@@ -32,10 +32,11 @@ run their references.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, count
 from operator import eq
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .word_pairs import FORCED_PURE, kernel_implementation
 
@@ -146,14 +147,41 @@ def equal_neighbours_python(runs: Sequence[str] | Sequence[bytes]) -> tuple[set,
     return words, phrase
 
 
-def _equal_neighbours_split(data: bytes) -> tuple[set[bytes], bool]:
+#: a run of ``bytes.split()``: what its whitespace does not hold
+_BYTE_RUN = re.compile(rb"[^ \t\n\r\x0b\x0c]+")
+
+
+def equal_neighbour_positions_python(data: bytes) -> tuple[list[int], list[int]]:
+    """Where :func:`equal_neighbours_python`'s hits lie in ``data``, in order, for ``runs = data.split()``.
+
+    (the offset of each ``runs[k]`` equal to ``runs[k + 1]``, the end of each
+    ``runs[j]`` less ``len(runs[j + 2])`` for each ``j`` of the second test):
+    where a repeated word, and a repeated phrase ``A B, A B`` (its first ``A``
+    ends ``runs[j]``), can start in the text ``data`` was made from (garble's
+    ``_repeat_candidates``). The reference of ``equal_neighbours(data, True)``.
+    """
+    found = [(m.start(), m.group()) for m in _BYTE_RUN.finditer(data)]
+    runs = [run for _, run in found]
+    words = [found[k][0] for k in compress(count(), map(eq, runs, runs[1:]))]
+    phrases = [
+        found[j][0] + len(runs[j]) - len(runs[j + 2])
+        for j in compress(count(), map(eq, runs[1:], runs[3:]))
+        if runs[j].endswith(runs[j + 2])
+    ]
+    return words, phrases
+
+
+def _equal_neighbours_split(data: bytes, positions: bool = False) -> tuple[Any, ...]:
+    if positions:
+        return (*equal_neighbours_python(data.split()), *equal_neighbour_positions_python(data))
     return equal_neighbours_python(data.split())
 
 
 _COMPILED = _kernel is not None and not FORCED_PURE
 #: ``equal_neighbours(data) == equal_neighbours_python(data.split())``: in C (when
-#: built) the runs are compared where they lie, without splitting the document
-equal_neighbours = _kernel.equal_neighbours if _COMPILED else _equal_neighbours_split  # type: ignore[union-attr]
+#: built) the runs are compared where they lie, without splitting the document;
+#: ``equal_neighbours(data, True)`` adds :func:`equal_neighbour_positions_python`'s two lists
+equal_neighbours: Callable[..., tuple[Any, ...]] = _kernel.equal_neighbours if _COMPILED else _equal_neighbours_split  # type: ignore[union-attr]
 
 
 def run_filter(skip: Iterable[str]) -> Callable[[bytes], set[str]]:
