@@ -66,8 +66,9 @@ import regex
 from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
+from .by_mark import _LOOKAROUND, _tokens, branches
 from .char_scan import keyword_mask
-from .pattern import _FOLD_UNSAFE_RE, Requires, fold
+from .pattern import _FOLD_UNSAFE_RE, Requires, _nested, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
 FOLLOW = ("any", "headlines")
@@ -815,6 +816,135 @@ def openings(pattern: regex.Pattern[str]) -> list[str] | None:
     return found + frontier
 
 
+#: What :func:`search_core` does not read: references and calls (to a group it may leave out),
+#: conditionals, branch resets, comments, inline flags for the rest of a group, ``\K``, ``\G``,
+#: ``\X``, fuzzy constraints.
+_CORE_REFUSED = re.compile(r"\\[gkKGX1-9]|\(\?(?:P=|P>|&|\(|R|[+-]?\d|\||#|[a-zA-Z^-]*\))|(?<!\\[pP])\{[^}]*[a-zA-Z<>=]")
+#: a quantifier :func:`_elements` reads (``{m,n}``; ``?``, ``*`` and ``+`` are single characters)
+_COUNTED = re.compile(r"\{\d*(?:,\d*)?\}")
+#: the opening of a group whose branches :func:`_branch_core` may shorten: plain, non-capturing, with scoped flags, named
+_OPEN_GROUP = re.compile(r"\((?:\?[a-zA-Z-]*:|\?P?<\w+>|(?!\?))")
+#: escapes that spell a character with digits or a name (``\x27``, ``\u2019``, ``\N{…}``, ``\012``): read as one atom only by ``regex``
+_SPELLED_ESCAPES = frozenset("xuUNo0123456789")
+#: a core is searched before a rule's line pattern only where its branches begin with at most this many distinct characters
+CORE_FIRSTS = 3
+
+
+def search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
+    """A pattern that a search finds in every line ``pattern`` matches, with the characters its branches begin with; or None.
+
+    Each branch of ``pattern`` loses its leading elements (atoms, classes,
+    look-arounds, quantified groups, ...) up to its first literal character
+    or unquantified group; a group met so has its own branches shortened
+    the same way, and whatever follows is kept as it is. A match of the
+    pattern holds a match of what is left of the branch it took: that part
+    matched there, in the same text, with the same look-arounds around it,
+    and a search tries every position. Costly gated rules open with what
+    makes a failing match slow: ``[^\\n]{0,300}?`` before their keyword, a
+    look-ahead that reads the whole line, ``(?:[^\\n.!?]{1,200}+[.!?]
+    ){0,2}`` before a ``we'd like to hear``; the core of ``feedback-cta``
+    is two literal-led phrases, which a search rejects in a few
+    microseconds, while the keyword ``hear`` admits many lines.
+
+    None where a branch keeps nothing, a group's number or name could be
+    referred to, or the pattern holds what this reading does not follow
+    (:data:`_CORE_REFUSED`, escapes that spell a character, nested sets).
+    """
+    if _CORE_REFUSED.search(pattern):
+        return None
+    try:
+        tokens = _tokens(pattern, False)
+    except ValueError:
+        return None
+    for a, b, _ in tokens:
+        if (pattern[a] == "\\" and pattern[a + 1 : a + 2] in _SPELLED_ESCAPES) or (pattern[a] == "[" and _nested(pattern[a:b])):
+            return None
+    return _alternatives_core(pattern)
+
+
+def _alternatives_core(source: str) -> tuple[str, frozenset[str]] | None:
+    """:func:`search_core` of each top-level branch of ``source``, joined again."""
+    cores = []
+    firsts: set[str] = set()
+    for branch in branches(source, False):
+        found = _branch_core(branch)
+        if found is None:
+            return None
+        cores.append(found[0])
+        firsts |= found[1]
+    return "|".join(cores), frozenset(firsts)
+
+
+def _branch_core(branch: str) -> tuple[str, frozenset[str]] | None:
+    """One branch without its leading elements, up to its first literal character or unquantified group (see :func:`search_core`)."""
+    elements = _elements(branch)
+    if elements is None:
+        return None
+    for n, (text, quantifier) in enumerate(elements):
+        rest = "".join(t + q for t, q in elements[n + 1 :])
+        optional = quantifier[:1] in ("?", "*") or quantifier.startswith(("{0", "{,"))
+        if text[0] != "(":
+            if not optional and _literal(text):
+                return text + quantifier + rest, frozenset({text[-1].casefold()})
+            continue
+        if quantifier or text.startswith(_LOOKAROUND):
+            continue  # (a quantified group's later repetitions start where its shortened branches would not)
+        opening = _OPEN_GROUP.match(text)
+        if opening is None:
+            return text + rest, frozenset({"("})  # an atomic group or another kind: kept whole, and never searched (too many firsts)
+        inner = _alternatives_core(text[opening.end() : -1])
+        if inner is None:
+            return text + rest, frozenset({"("})
+        return opening.group() + inner[0] + ")" + rest, inner[1]
+    return None
+
+
+def _elements(branch: str) -> list[tuple[str, str]] | None:
+    """``(element, quantifier)`` for each atom or group of ``branch`` (None where a ``{`` is no quantifier this reading knows)."""
+    tokens = _tokens(branch, False)
+    out: list[tuple[str, str]] = []
+    k = 0
+    while k < len(tokens):
+        a, _, kind = tokens[k]
+        if kind == "(":
+            depth = 0
+            while True:
+                depth += tokens[k][2] == "("
+                depth -= tokens[k][2] == ")"
+                k += 1
+                if depth == 0:
+                    break
+        else:
+            k += 1
+        end = tokens[k - 1][1]
+        if branch[a] == "{":
+            return None
+        quantifier = ""
+        if k < len(tokens) and branch[tokens[k][0]] in "?*+{" and tokens[k][2] == "atom":
+            if branch[tokens[k][0]] == "{":
+                counted = _COUNTED.match(branch, tokens[k][0])
+                if counted is None:
+                    return None
+                quantifier = counted.group()
+                while k < len(tokens) and tokens[k][0] < counted.end():
+                    k += 1
+            else:
+                quantifier = branch[tokens[k][0]]
+                k += 1
+            if k < len(tokens) and tokens[k][2] == "atom" and branch[tokens[k][0]] in "?+":
+                quantifier += branch[tokens[k][0]]  # lazy or possessive
+                k += 1
+        out.append((branch[a:end], quantifier))
+    return out
+
+
+def _literal(atom: str) -> bool:
+    """Whether the atom ``atom`` is one literal character (``a``, ``\\(``), not a class, an escape class, a dot or an anchor."""
+    if atom[0] == "\\":
+        return len(atom) == 2 and not atom[1].isalnum() and not atom[1].isspace()
+    return len(atom) == 1 and atom not in ".^$[]{}()|?*+"
+
+
 class _PrefixGate:
     """Which of some rules can match a line, judged by its first :data:`PREFIX` characters, remembered per beginning.
 
@@ -977,6 +1107,45 @@ class _PrefixGate:
         return admitted & among
 
 
+def _core_pattern(spec: RuleSpec) -> _OnFirstUse | None:
+    """The rule's :func:`search_core`, compiled when first needed, where its branches begin with at most :data:`CORE_FIRSTS` characters; else None.
+
+    A search for a core whose branches open with a few characters
+    (``we``/``tell``, ``(``) skips the rest of the line in C; one whose
+    branches open with many words (``privacy``, ``terms``, ``cookie``, …)
+    tries them at every position and cost more than the failing match it
+    was to spare (measured on perf-news).
+    """
+    found = search_core(spec.params["pattern"])
+    if found is None or len(found[1]) > CORE_FIRSTS:
+        return None
+    return _OnFirstUse(spec, found[0])
+
+
+def check_core(spec: RuleSpec, bare: regex.Pattern[str]) -> None:
+    """Raise :class:`PackError` if a line of the rule's examples that the rule matches holds no match of its :func:`search_core`.
+
+    That cannot happen where the core was read right; the check holds the
+    reading to every pack's examples (and, as :func:`check_gate` does,
+    needs the line pattern only where the pattern's own search succeeds
+    and the core's fails).
+    """
+    found = search_core(spec.params["pattern"])
+    if found is None:
+        return
+    core = compile_regex(spec, found[0])
+    for t in [e.text for e in spec.examples_match] + list(spec.examples_no_match):
+        for start, stop in short_lines(t):
+            if (
+                bare.search(t, start, stop) is not None
+                and core.search(t, start, stop) is None
+                and line_pattern(spec).fullmatch(t, start, stop) is not None
+            ):
+                raise PackError(
+                    f"{spec.where()}: the rule matches {t[start:stop]!r}, where its core {found[0]!r} is not found (a bug in search_core)"
+                )
+
+
 class _Alternation:
     """The rules of one kind, tried on a line as one alternation would try them.
 
@@ -998,6 +1167,8 @@ class _Alternation:
         # each ungated rule alone, tried in turn where the prefix gate admits only some of them
         self._free_alone = [(i, _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in self._free_idxs]
         self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
+        #: per gated rule, its :func:`search_core` where one is worth a search before the line pattern (None: none)
+        self._cores = [_core_pattern(specs[i]) for i, _, _ in self.gated]
         # one prefix gate for all the rules, the ungated first (bit k: the k-th ungated rule, then
         # bit len(free) + pos: gated rule pos): each rule is tried only on lines it can begin
         self._prefix = _PrefixGate.of([specs[i] for i in self._free_idxs] + [specs[i] for i, _, _ in self.gated])
@@ -1162,13 +1333,17 @@ class _Alternation:
             while candidates:  # in rule order
                 low = candidates & -candidates
                 candidates ^= low
-                i, _, lazy = self.gated[low.bit_length() - 1]
+                pos = low.bit_length() - 1
+                i, _, lazy = self.gated[pos]
                 if best is not None and i > best[1]:
                     # a later rule wins only with a longer edge: none, where no edge can start the line
                     if edged is None:
                         edged = self._edge_item.match(text, start, stop) is not None
                     if not edged:
                         break
+                core = self._cores[pos]
+                if core is not None and core.pattern.search(text, start, stop, timeout=REGEX_TIMEOUT) is None:
+                    continue  # (the rule cannot match the line: see search_core)
                 m = lazy.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
                 if m is not None:
                     mine = (-m.start(_rule_group(i)), i)
@@ -1261,6 +1436,7 @@ class LineGroupMatcher(Matcher):
             requires = Requires.of(spec)
             if requires is not None:
                 check_gate(spec, requires, bare[i])
+                check_core(spec, bare[i])
                 gates[i] = requires
         self._alternations = []
         for kind in ("line", "block"):
