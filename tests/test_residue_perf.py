@@ -28,7 +28,6 @@ from scrubber.kinds.lines import (
     _any_of,
     _core_pattern,
     _PrefixGate,
-    check_core,
     line_pattern,
     openings,
     prefix_safe,
@@ -870,7 +869,15 @@ def test_a_search_finds_the_core_wherever_the_pattern_matches(alternatives: list
         assert regex.search(found[0], text, flags) is not None, found[0]
 
 
-def test_every_line_rule_holds_its_core_on_its_examples():
-    """The load-time check (check_core) passes for every line and block rule, gated or not."""
+def test_every_line_rule_holds_its_core_on_the_lines_of_its_examples_it_matches():
+    """Each line and block rule's core (gated or not, searched first or not) is found in every example line the rule matches."""
     for spec in RESIDUE:
-        check_core(spec, regex.compile(spec.params["pattern"], regex.VERSION1 | regex.UNICODE))
+        found = search_core(spec.params["pattern"])
+        if found is None:
+            continue
+        core = regex.compile(found[0], regex.VERSION1 | regex.UNICODE)
+        whole = line_pattern(spec)
+        for text in [e.text for e in spec.examples_match] + list(spec.examples_no_match):
+            for start, stop in short_lines(text):
+                if whole.fullmatch(text, start, stop) is not None:
+                    assert core.search(text, start, stop) is not None, (spec.id, text[start:stop])

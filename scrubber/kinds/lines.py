@@ -54,6 +54,7 @@ required text is a :class:`PackError`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html.entities
 import re
 import unicodedata
@@ -66,7 +67,7 @@ import regex
 from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
-from .by_mark import _LOOKAROUND, _tokens, branches
+from .by_mark import _LOOKAROUND, _tokens
 from .char_scan import keyword_mask
 from .pattern import _FOLD_UNSAFE_RE, Requires, _nested, fold
 
@@ -850,6 +851,12 @@ def search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
     referred to, or the pattern holds what this reading does not follow
     (:data:`_CORE_REFUSED`, escapes that spell a character, nested sets).
     """
+    return _search_core(pattern)
+
+
+@functools.lru_cache(maxsize=256)
+def _search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
+    """:func:`search_core`, kept per pattern (the matcher asks once to check the core and once to use it)."""
     if _CORE_REFUSED.search(pattern):
         return None
     try:
@@ -859,83 +866,100 @@ def search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
     for a, b, _ in tokens:
         if (pattern[a] == "\\" and pattern[a + 1 : a + 2] in _SPELLED_ESCAPES) or (pattern[a] == "[" and _nested(pattern[a:b])):
             return None
-    return _alternatives_core(pattern)
-
-
-def _alternatives_core(source: str) -> tuple[str, frozenset[str]] | None:
-    """:func:`search_core` of each top-level branch of ``source``, joined again."""
-    cores = []
-    firsts: set[str] = set()
-    for branch in branches(source, False):
-        found = _branch_core(branch)
-        if found is None:
-            return None
-        cores.append(found[0])
-        firsts |= found[1]
-    return "|".join(cores), frozenset(firsts)
-
-
-def _branch_core(branch: str) -> tuple[str, frozenset[str]] | None:
-    """One branch without its leading elements, up to its first literal character or unquantified group (see :func:`search_core`)."""
-    elements = _elements(branch)
-    if elements is None:
-        return None
-    for n, (text, quantifier) in enumerate(elements):
-        rest = "".join(t + q for t, q in elements[n + 1 :])
-        optional = quantifier[:1] in ("?", "*") or quantifier.startswith(("{0", "{,"))
-        if text[0] != "(":
-            if not optional and _literal(text):
-                return text + quantifier + rest, frozenset({text[-1].casefold()})
-            continue
-        if quantifier or text.startswith(_LOOKAROUND):
-            continue  # (a quantified group's later repetitions start where its shortened branches would not)
-        opening = _OPEN_GROUP.match(text)
-        if opening is None:
-            return text + rest, frozenset({"("})  # an atomic group or another kind: kept whole, and never searched (too many firsts)
-        inner = _alternatives_core(text[opening.end() : -1])
-        if inner is None:
-            return text + rest, frozenset({"("})
-        return opening.group() + inner[0] + ")" + rest, inner[1]
-    return None
-
-
-def _elements(branch: str) -> list[tuple[str, str]] | None:
-    """``(element, quantifier)`` for each atom or group of ``branch`` (None where a ``{`` is no quantifier this reading knows)."""
-    tokens = _tokens(branch, False)
-    out: list[tuple[str, str]] = []
-    k = 0
-    while k < len(tokens):
-        a, _, kind = tokens[k]
+    closing: dict[int, int] = {}  # a group's opening token -> its closing one
+    opened: list[int] = []
+    for k, (_, _, kind) in enumerate(tokens):
         if kind == "(":
-            depth = 0
-            while True:
-                depth += tokens[k][2] == "("
-                depth -= tokens[k][2] == ")"
+            opened.append(k)
+        elif kind == ")":
+            if not opened:
+                return None
+            closing[opened.pop()] = k
+    if opened:
+        return None
+    return _CoreReader(pattern, tokens, closing).alternatives(0, len(tokens))
+
+
+class _CoreReader:
+    """:func:`search_core` over one pattern's tokens (:func:`.by_mark._tokens`), read once: branches and groups are ranges of them."""
+
+    def __init__(self, pattern: str, tokens: list[tuple[int, int, str]], closing: dict[int, int]) -> None:
+        self.pattern, self.tokens, self.closing = pattern, tokens, closing
+
+    def text(self, lo: int, hi: int) -> str:
+        """The source of tokens ``lo`` to ``hi`` (exclusive)."""
+        return self.pattern[self.tokens[lo][0] : self.tokens[hi - 1][1]] if lo < hi else ""
+
+    def alternatives(self, lo: int, hi: int) -> tuple[str, frozenset[str]] | None:
+        """The core of each top-level branch of tokens ``lo`` to ``hi``, joined again."""
+        cores, firsts = [], set()
+        start, k = lo, lo
+        while k <= hi:
+            if k == hi or self.tokens[k][2] == "|":
+                found = self.branch(start, k)
+                if found is None:
+                    return None
+                cores.append(found[0])
+                firsts |= found[1]
+                start = k + 1
                 k += 1
-                if depth == 0:
-                    break
+            elif self.tokens[k][2] == "(":
+                k = self.closing[k] + 1
+            else:
+                k += 1
+        return "|".join(cores), frozenset(firsts)
+
+    def branch(self, lo: int, hi: int) -> tuple[str, frozenset[str]] | None:
+        """One branch without its leading elements, up to its first literal character or unquantified group."""
+        k = lo
+        while k < hi:
+            end = self.closing[k] + 1 if self.tokens[k][2] == "(" else k + 1
+            after = self.quantified(end, hi)
+            if after is None:
+                return None
+            element = self.text(k, end)
+            quantifier = self.text(end, after)
+            rest = self.text(after, hi)
+            optional = quantifier[:1] in ("?", "*") or quantifier.startswith(("{0", "{,"))
+            if element[0] != "(":
+                if element[0] == "{":
+                    return None  # (a brace this reading does not know)
+                if not optional and _literal(element):
+                    return element + quantifier + rest, frozenset({element[-1].casefold()})
+            elif not quantifier and not element.startswith(_LOOKAROUND):
+                # (a quantified group goes: its later repetitions start where its shortened branches would not)
+                opening = _OPEN_GROUP.match(element)
+                inner = None if opening is None else self.alternatives(k + 1 + self._opening_tokens(k, opening.end()), end - 1)
+                if inner is None:
+                    return element + rest, frozenset({"("})  # an atomic group or another kind: kept whole (and never searched first)
+                return opening.group() + inner[0] + ")" + rest, inner[1]  # type: ignore[union-attr]
+            k = after
+        return None
+
+    def _opening_tokens(self, k: int, width: int) -> int:
+        """How many tokens after the ``(`` at ``k`` spell the rest of a group's opening ``width`` characters long (``?i:``, ``?P<name>``)."""
+        stop = self.tokens[k][0] + width
+        n = 0
+        while self.tokens[k + 1 + n][0] < stop:
+            n += 1
+        return n
+
+    def quantified(self, k: int, hi: int) -> int | None:
+        """The token after the quantifier at ``k`` (``k`` where there is none); None where a ``{`` is no quantifier this reading knows."""
+        tokens, pattern = self.tokens, self.pattern
+        if k >= hi or tokens[k][2] != "atom" or pattern[tokens[k][0]] not in "?*+{":
+            return k
+        if pattern[tokens[k][0]] == "{":
+            counted = _COUNTED.match(pattern, tokens[k][0])
+            if counted is None:
+                return None
+            while k < hi and tokens[k][0] < counted.end():
+                k += 1
         else:
             k += 1
-        end = tokens[k - 1][1]
-        if branch[a] == "{":
-            return None
-        quantifier = ""
-        if k < len(tokens) and branch[tokens[k][0]] in "?*+{" and tokens[k][2] == "atom":
-            if branch[tokens[k][0]] == "{":
-                counted = _COUNTED.match(branch, tokens[k][0])
-                if counted is None:
-                    return None
-                quantifier = counted.group()
-                while k < len(tokens) and tokens[k][0] < counted.end():
-                    k += 1
-            else:
-                quantifier = branch[tokens[k][0]]
-                k += 1
-            if k < len(tokens) and tokens[k][2] == "atom" and branch[tokens[k][0]] in "?+":
-                quantifier += branch[tokens[k][0]]  # lazy or possessive
-                k += 1
-        out.append((branch[a:end], quantifier))
-    return out
+        if k < hi and tokens[k][2] == "atom" and pattern[tokens[k][0]] in "?+":
+            k += 1  # lazy or possessive
+        return k
 
 
 def _literal(atom: str) -> bool:
@@ -1120,30 +1144,6 @@ def _core_pattern(spec: RuleSpec) -> _OnFirstUse | None:
     if found is None or len(found[1]) > CORE_FIRSTS:
         return None
     return _OnFirstUse(spec, found[0])
-
-
-def check_core(spec: RuleSpec, bare: regex.Pattern[str]) -> None:
-    """Raise :class:`PackError` if a line of the rule's examples that the rule matches holds no match of its :func:`search_core`.
-
-    That cannot happen where the core was read right; the check holds the
-    reading to every pack's examples (and, as :func:`check_gate` does,
-    needs the line pattern only where the pattern's own search succeeds
-    and the core's fails).
-    """
-    found = search_core(spec.params["pattern"])
-    if found is None:
-        return
-    core = compile_regex(spec, found[0])
-    for t in [e.text for e in spec.examples_match] + list(spec.examples_no_match):
-        for start, stop in short_lines(t):
-            if (
-                bare.search(t, start, stop) is not None
-                and core.search(t, start, stop) is None
-                and line_pattern(spec).fullmatch(t, start, stop) is not None
-            ):
-                raise PackError(
-                    f"{spec.where()}: the rule matches {t[start:stop]!r}, where its core {found[0]!r} is not found (a bug in search_core)"
-                )
 
 
 class _Alternation:
@@ -1436,7 +1436,6 @@ class LineGroupMatcher(Matcher):
             requires = Requires.of(spec)
             if requires is not None:
                 check_gate(spec, requires, bare[i])
-                check_core(spec, bare[i])
                 gates[i] = requires
         self._alternations = []
         for kind in ("line", "block"):
