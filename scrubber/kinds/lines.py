@@ -1191,6 +1191,8 @@ class _Alternation:
         self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss), sum(1 << p for p in poss)) for poss in by_pattern.values()]
         self._pattern_gated = sum(mask for _, _, mask in self._patterns)
         self._gated_every = (1 << len(self.gated)) - 1
+        #: the gated rules no pattern gates (their keywords alone admit them)
+        self._keyword_gated = ~self._pattern_gated & self._gated_every
         # what every line asks the prefix gate about: first judged together on a new beginning
         self._prefix.joinable.update(m for m in (self._free_every, self._pattern_gated << len(self._free_idxs)) if m)
         #: the rules whose gating patterns a line needs searched (a bit mask) -> :meth:`_plan` of them
@@ -1318,13 +1320,14 @@ class _Alternation:
         prefix = self._prefix
         n_free = len(self._free_idxs)
         free, short = self.begins(text, start, stop) or (0, 0) if begins is None else begins
-        best = None if self.free is None else self._free_match(text, start, stop, free)
+        # (no ungated rule may begin the line, where the gate judges them all: most lines, told without a call)
+        best = None if self.free is None or (not free and self._free_judged) else self._free_match(text, start, stop, free)
         if self.gated:
             # (and how it ends: a gating pattern is searched only for rules that may begin and end the line)
             if short:
                 short = self._suffix.short(text, start, stop, short)
             short >>= n_free
-            candidates = self._candidates(text, start, stop, short | ~self._pattern_gated & self._gated_every)
+            candidates = self._candidates(text, start, stop, short | self._keyword_gated)
             if candidates:
                 candidates = prefix.admitted(text, start, stop, candidates << n_free)
                 if candidates:
