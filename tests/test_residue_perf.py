@@ -6,6 +6,7 @@ and the line still goes to the rule the full alternation would pick.
 
 from __future__ import annotations
 
+import string
 from dataclasses import replace
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from scrubber.engine import Engine
 from scrubber.kinds.base import Example, PackError, RuleSpec
 from scrubber.kinds.lines import (
+    _INVISIBLE_RE,
     EDGE,
     EDGE_FIRST,
     EDGE_LAST,
@@ -881,3 +883,9 @@ def test_every_line_rule_holds_its_core_on_the_lines_of_its_examples_it_matches(
             for start, stop in short_lines(text):
                 if whole.fullmatch(text, start, stop) is not None:
                     assert core.search(text, start, stop) is not None, (spec.id, text[start:stop])
+
+
+def test_no_ascii_letter_or_digit_begins_an_invisible_character_or_its_spelling():
+    """_split_lines calls a line that starts with one visible without the regex: no match of _INVISIBLE_RE can begin so."""
+    for c in string.ascii_letters + string.digits:
+        assert _INVISIBLE_RE.match(c, partial=True) is None, c

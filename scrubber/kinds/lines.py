@@ -256,7 +256,11 @@ def _split_lines(text: str) -> list[_Line]:
         nxt = n if nl == -1 else nl + 1
         # a line that starts with neither white space nor anything invisible is not blank
         # (what _is_blank finds without copying the line: most lines are paragraphs)
-        visible = pos < stop and not text[pos].isspace() and _INVISIBLE_RE.match(text, pos, stop) is None
+        # (nor with an ASCII letter or digit, which nothing invisible or spelled so starts: told without the regex)
+        first = text[pos] if pos < stop else "\n"
+        visible = (first.isascii() and first.isalnum()) or (
+            pos < stop and not first.isspace() and _INVISIBLE_RE.match(text, pos, stop) is None
+        )
         lines.append(_Line(pos, stop, nxt, False if visible else _is_blank(text[pos:stop])))
         pos = nxt
     return lines
