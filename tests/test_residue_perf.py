@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber.engine import Engine
-from scrubber.kinds.base import Example, PackError, RuleSpec
+from scrubber.kinds.base import Example, PackError, RuleSpec, RuleTimeout
 from scrubber.kinds.lines import (
     _INVISIBLE_RE,
     EDGE,
@@ -889,3 +889,14 @@ def test_no_ascii_letter_or_digit_begins_an_invisible_character_or_its_spelling(
     """_split_lines calls a line that starts with one visible without the regex: no match of _INVISIBLE_RE can begin so."""
     for c in string.ascii_letters + string.digits:
         assert _INVISIBLE_RE.match(c, partial=True) is None, c
+
+
+def test_a_core_that_backtracks_without_end_times_out_as_the_rule_would(monkeypatch):
+    """The core's search is timed like the rule's own match: a catastrophic core makes the rule time out, never hang."""
+    monkeypatch.setattr("scrubber.kinds.lines.REGEX_TIMEOUT", 0.05)
+    spec = rule("demo.slow", r"[^\n]*?x(a|aa)+(?=!)", requires=["x"])  # (the gates, which drop look-arounds, let the line by)
+    matcher = LineGroupMatcher([spec])
+    ((_, _, _), core) = (matcher._alternations[0].gated[0], matcher._alternations[0]._cores[0])
+    assert core is not None and core.pattern.pattern == "x(a|aa)+(?=!)"
+    with pytest.raises(RuleTimeout):
+        matcher._hits("x" + "a" * 60)
