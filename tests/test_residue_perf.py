@@ -6,6 +6,7 @@ and the line still goes to the rule the full alternation would pick.
 
 from __future__ import annotations
 
+import string
 from dataclasses import replace
 
 import pytest
@@ -14,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scrubber.engine import Engine
-from scrubber.kinds.base import Example, PackError, RuleSpec
+from scrubber.kinds.base import Example, PackError, RuleSpec, RuleTimeout
 from scrubber.kinds.lines import (
+    _INVISIBLE_RE,
     EDGE,
     EDGE_FIRST,
     EDGE_LAST,
@@ -26,11 +28,13 @@ from scrubber.kinds.lines import (
     KeywordIndex,
     LineGroupMatcher,
     _any_of,
+    _core_pattern,
     _PrefixGate,
     line_pattern,
     openings,
     prefix_safe,
     relaxed,
+    search_core,
     short_lines,
 )
 from scrubber.kinds.pattern import FOLD_UNSAFE, PatternMatcher, Requires, anchor, ends_with, fold, sign_of, tail_literal
@@ -795,3 +799,104 @@ def test_white_space_to_regex_is_white_space_to_str():
     space = regex.compile(r"\s", regex.VERSION1 | regex.UNICODE)
     assert all(chr(c).isspace() for c in range(0x110000) if space.match(chr(c)))
     assert ends_with("a Source link", "link") and ends_with("a Source link \u3000\n", "link") and not ends_with("link\x1c", "link")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "core"),
+    [
+        (r"[^\n]{0,300}?\bfoo bar", "foo bar"),  # the lazy run and the boundary before the keyword go
+        (r"(?i:[^\n]{0,120}\bwe(?:.d)x|[^\n]*tell)", "(?i:we(?:.d)x|tell)"),  # inside a group, each branch
+        (r"(?![^\n]*said)abc[^\n]{0,9}", r"abc[^\n]{0,9}"),  # a look-ahead goes; what follows the literal stays
+        (r"(?:[A-Z]\w+ ){1,3}is a writer", "is a writer"),  # a quantified group goes
+        (r"(?:ab)?x{0,2}\d+y", "y"),  # optional and repeated atoms go
+        (r"x{2,}y", "x{2,}y"),  # a literal that must be there stays, with its count
+        (r"\((?:AP|AFP) Photo\)", r"\((?:AP|AFP) Photo\)"),
+        (r"\s*(?>ab|a)c", "(?>ab|a)c"),  # an atomic group is kept whole
+        (r"[^\n]*", None),  # nothing every match holds
+        (r"abc|\d+", None),  # ... in one branch
+        (r"\x27abc", None),  # an escape spelled with digits
+        (r"(?P<w>\w+) (?P=w)", None),  # a reference (its group could go)
+        (r"(?i)[^\n]*abc", None),  # flags for the rest of the pattern
+        (r"[[a-z]--[aeiou]]abc", None),  # a nested set
+        (r"x{e<=1}abc", None),  # a fuzzy constraint
+    ],
+)
+def test_search_core(pattern: str, core: str | None):
+    found = search_core(pattern)
+    assert (None if found is None else found[0]) == core
+
+
+def test_the_core_of_a_rule_led_by_a_few_characters_is_searched_first():
+    """feedback-cta's keyword ``hear`` admits many lines; its core (two phrases led by ``we`` and ``tell``) turns them away."""
+    (spec,) = [s for s in RESIDUE if s.id == "residue.feedback-cta"]
+    core, firsts = search_core(spec.params["pattern"])
+    assert firsts == {"w", "t"} and core.startswith("(?i:we(?:.d|")
+    assert _core_pattern(spec) is not None
+    (legal,) = [s for s in RESIDUE if s.id == "residue.site-legal"]
+    assert _core_pattern(legal) is None  # (led by a dozen words: the search would cost more than it saves)
+
+
+_CORE_PIECES = [
+    "a",
+    "b",
+    "ab",
+    "[ab]",
+    r"[^\n]{0,3}?",
+    "(?=a)",
+    "(?!b)",
+    r"\b",
+    "(?:a|ba)",
+    "(?:ab)?",
+    "a+",
+    "(?i:A)",
+    "b{1,2}",
+    "(?>a|ab)",
+    "(?<=b)",
+    "$",
+    " ",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_CORE_PIECES), min_size=1, max_size=5), min_size=1, max_size=3),
+    st.text(alphabet="abA \n", max_size=12),
+)
+def test_a_search_finds_the_core_wherever_the_pattern_matches(alternatives: list[list[str]], text: str):
+    """Leaving out a branch's leading elements keeps a match: where the pattern matches anywhere, its core does too."""
+    pattern = "|".join("".join(pieces) for pieces in alternatives)
+    found = search_core(pattern)
+    flags = regex.VERSION1 | regex.UNICODE
+    if found is not None and regex.search(pattern, text, flags) is not None:
+        assert regex.search(found[0], text, flags) is not None, found[0]
+
+
+def test_every_line_rule_holds_its_core_on_the_lines_of_its_examples_it_matches():
+    """Each line and block rule's core (gated or not, searched first or not) is found in every example line the rule matches."""
+    for spec in RESIDUE:
+        found = search_core(spec.params["pattern"])
+        if found is None:
+            continue
+        core = regex.compile(found[0], regex.VERSION1 | regex.UNICODE)
+        whole = line_pattern(spec)
+        for text in [e.text for e in spec.examples_match] + list(spec.examples_no_match):
+            for start, stop in short_lines(text):
+                if whole.fullmatch(text, start, stop) is not None:
+                    assert core.search(text, start, stop) is not None, (spec.id, text[start:stop])
+
+
+def test_no_ascii_letter_or_digit_begins_an_invisible_character_or_its_spelling():
+    """_split_lines calls a line that starts with one visible without the regex: no match of _INVISIBLE_RE can begin so."""
+    for c in string.ascii_letters + string.digits:
+        assert _INVISIBLE_RE.match(c, partial=True) is None, c
+
+
+def test_a_core_that_backtracks_without_end_times_out_as_the_rule_would(monkeypatch):
+    """The core's search is timed like the rule's own match: a catastrophic core makes the rule time out, never hang."""
+    monkeypatch.setattr("scrubber.kinds.lines.REGEX_TIMEOUT", 0.05)
+    spec = rule("demo.slow", r"[^\n]*?x(a|aa)+(?=!)", requires=["x"])  # (the gates, which drop look-arounds, let the line by)
+    matcher = LineGroupMatcher([spec])
+    ((_, _, _), core) = (matcher._alternations[0].gated[0], matcher._alternations[0]._cores[0])
+    assert core is not None and core.pattern.pattern == "x(a|aa)+(?=!)"
+    with pytest.raises(RuleTimeout):
+        matcher._hits("x" + "a" * 60)

@@ -54,6 +54,7 @@ required text is a :class:`PackError`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html.entities
 import re
 import unicodedata
@@ -66,8 +67,9 @@ import regex
 from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
+from .by_mark import _LOOKAROUND, _tokens
 from .char_scan import keyword_mask
-from .pattern import _FOLD_UNSAFE_RE, Requires, fold
+from .pattern import _FOLD_UNSAFE_RE, Requires, _nested, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
 FOLLOW = ("any", "headlines")
@@ -254,7 +256,11 @@ def _split_lines(text: str) -> list[_Line]:
         nxt = n if nl == -1 else nl + 1
         # a line that starts with neither white space nor anything invisible is not blank
         # (what _is_blank finds without copying the line: most lines are paragraphs)
-        visible = pos < stop and not text[pos].isspace() and _INVISIBLE_RE.match(text, pos, stop) is None
+        # (nor with an ASCII letter or digit, which nothing invisible or spelled so starts: told without the regex)
+        first = text[pos] if pos < stop else "\n"
+        visible = (first.isascii() and first.isalnum()) or (
+            pos < stop and not first.isspace() and _INVISIBLE_RE.match(text, pos, stop) is None
+        )
         lines.append(_Line(pos, stop, nxt, False if visible else _is_blank(text[pos:stop])))
         pos = nxt
     return lines
@@ -815,6 +821,158 @@ def openings(pattern: regex.Pattern[str]) -> list[str] | None:
     return found + frontier
 
 
+#: What :func:`search_core` does not read: references and calls (to a group it may leave out),
+#: conditionals, branch resets, comments, inline flags for the rest of a group, ``\K``, ``\G``,
+#: ``\X``, fuzzy constraints.
+_CORE_REFUSED = re.compile(r"\\[gkKGX1-9]|\(\?(?:P=|P>|&|\(|R|[+-]?\d|\||#|[a-zA-Z^-]*\))|(?<!\\[pP])\{[^}]*[a-zA-Z<>=]")
+#: a quantifier :func:`_elements` reads (``{m,n}``; ``?``, ``*`` and ``+`` are single characters)
+_COUNTED = re.compile(r"\{\d*(?:,\d*)?\}")
+#: the opening of a group whose branches :func:`_branch_core` may shorten: plain, non-capturing, with scoped flags, named
+_OPEN_GROUP = re.compile(r"\((?:\?[a-zA-Z-]*:|\?P?<\w+>|(?!\?))")
+#: escapes that spell a character with digits or a name (``\x27``, ``\u2019``, ``\N{…}``, ``\012``): read as one atom only by ``regex``
+_SPELLED_ESCAPES = frozenset("xuUNo0123456789")
+#: a core is searched before a rule's line pattern only where its branches begin with at most this many distinct characters
+CORE_FIRSTS = 3
+
+
+def search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
+    """A pattern that a search finds in every line ``pattern`` matches, with the characters its branches begin with; or None.
+
+    Each branch of ``pattern`` loses its leading elements (atoms, classes,
+    look-arounds, quantified groups, ...) up to its first literal character
+    or unquantified group; a group met so has its own branches shortened
+    the same way, and whatever follows is kept as it is. A match of the
+    pattern holds a match of what is left of the branch it took: that part
+    matched there, in the same text, with the same look-arounds around it,
+    and a search tries every position. Costly gated rules open with what
+    makes a failing match slow: ``[^\\n]{0,300}?`` before their keyword, a
+    look-ahead that reads the whole line, ``(?:[^\\n.!?]{1,200}+[.!?]
+    ){0,2}`` before a ``we'd like to hear``; the core of ``feedback-cta``
+    is two literal-led phrases, which a search rejects in a few
+    microseconds, while the keyword ``hear`` admits many lines.
+
+    None where a branch keeps nothing, a group's number or name could be
+    referred to, or the pattern holds what this reading does not follow
+    (:data:`_CORE_REFUSED`, escapes that spell a character, nested sets).
+    """
+    return _search_core(pattern)
+
+
+@functools.lru_cache(maxsize=256)
+def _search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
+    """:func:`search_core`, kept per pattern (the matcher asks once to check the core and once to use it)."""
+    if _CORE_REFUSED.search(pattern):
+        return None
+    try:
+        tokens = _tokens(pattern, False)
+    except ValueError:
+        return None
+    for a, b, _ in tokens:
+        if (pattern[a] == "\\" and pattern[a + 1 : a + 2] in _SPELLED_ESCAPES) or (pattern[a] == "[" and _nested(pattern[a:b])):
+            return None
+    closing: dict[int, int] = {}  # a group's opening token -> its closing one
+    opened: list[int] = []
+    for k, (_, _, kind) in enumerate(tokens):
+        if kind == "(":
+            opened.append(k)
+        elif kind == ")":
+            if not opened:
+                return None
+            closing[opened.pop()] = k
+    if opened:
+        return None
+    return _CoreReader(pattern, tokens, closing).alternatives(0, len(tokens))
+
+
+class _CoreReader:
+    """:func:`search_core` over one pattern's tokens (:func:`.by_mark._tokens`), read once: branches and groups are ranges of them."""
+
+    def __init__(self, pattern: str, tokens: list[tuple[int, int, str]], closing: dict[int, int]) -> None:
+        self.pattern, self.tokens, self.closing = pattern, tokens, closing
+
+    def text(self, lo: int, hi: int) -> str:
+        """The source of tokens ``lo`` to ``hi`` (exclusive)."""
+        return self.pattern[self.tokens[lo][0] : self.tokens[hi - 1][1]] if lo < hi else ""
+
+    def alternatives(self, lo: int, hi: int) -> tuple[str, frozenset[str]] | None:
+        """The core of each top-level branch of tokens ``lo`` to ``hi``, joined again."""
+        cores, firsts = [], set()
+        start, k = lo, lo
+        while k <= hi:
+            if k == hi or self.tokens[k][2] == "|":
+                found = self.branch(start, k)
+                if found is None:
+                    return None
+                cores.append(found[0])
+                firsts |= found[1]
+                start = k + 1
+                k += 1
+            elif self.tokens[k][2] == "(":
+                k = self.closing[k] + 1
+            else:
+                k += 1
+        return "|".join(cores), frozenset(firsts)
+
+    def branch(self, lo: int, hi: int) -> tuple[str, frozenset[str]] | None:
+        """One branch without its leading elements, up to its first literal character or unquantified group."""
+        k = lo
+        while k < hi:
+            end = self.closing[k] + 1 if self.tokens[k][2] == "(" else k + 1
+            after = self.quantified(end, hi)
+            if after is None:
+                return None
+            element = self.text(k, end)
+            quantifier = self.text(end, after)
+            rest = self.text(after, hi)
+            optional = quantifier[:1] in ("?", "*") or quantifier.startswith(("{0", "{,"))
+            if element[0] != "(":
+                if element[0] == "{":
+                    return None  # (a brace this reading does not know)
+                if not optional and _literal(element):
+                    return element + quantifier + rest, frozenset({element[-1].casefold()})
+            elif not quantifier and not element.startswith(_LOOKAROUND):
+                # (a quantified group goes: its later repetitions start where its shortened branches would not)
+                opening = _OPEN_GROUP.match(element)
+                inner = None if opening is None else self.alternatives(k + 1 + self._opening_tokens(k, opening.end()), end - 1)
+                if inner is None:
+                    return element + rest, frozenset({"("})  # an atomic group or another kind: kept whole (and never searched first)
+                return opening.group() + inner[0] + ")" + rest, inner[1]  # type: ignore[union-attr]
+            k = after
+        return None
+
+    def _opening_tokens(self, k: int, width: int) -> int:
+        """How many tokens after the ``(`` at ``k`` spell the rest of a group's opening ``width`` characters long (``?i:``, ``?P<name>``)."""
+        stop = self.tokens[k][0] + width
+        n = 0
+        while self.tokens[k + 1 + n][0] < stop:
+            n += 1
+        return n
+
+    def quantified(self, k: int, hi: int) -> int | None:
+        """The token after the quantifier at ``k`` (``k`` where there is none); None where a ``{`` is no quantifier this reading knows."""
+        tokens, pattern = self.tokens, self.pattern
+        if k >= hi or tokens[k][2] != "atom" or pattern[tokens[k][0]] not in "?*+{":
+            return k
+        if pattern[tokens[k][0]] == "{":
+            counted = _COUNTED.match(pattern, tokens[k][0])
+            if counted is None:
+                return None
+            while k < hi and tokens[k][0] < counted.end():
+                k += 1
+        else:
+            k += 1
+        if k < hi and tokens[k][2] == "atom" and pattern[tokens[k][0]] in "?+":
+            k += 1  # lazy or possessive
+        return k
+
+
+def _literal(atom: str) -> bool:
+    """Whether the atom ``atom`` is one literal character (``a``, ``\\(``), not a class, an escape class, a dot or an anchor."""
+    if atom[0] == "\\":
+        return len(atom) == 2 and not atom[1].isalnum() and not atom[1].isspace()
+    return len(atom) == 1 and atom not in ".^$[]{}()|?*+"
+
+
 class _PrefixGate:
     """Which of some rules can match a line, judged by its first :data:`PREFIX` characters, remembered per beginning.
 
@@ -977,6 +1135,21 @@ class _PrefixGate:
         return admitted & among
 
 
+def _core_pattern(spec: RuleSpec) -> _OnFirstUse | None:
+    """The rule's :func:`search_core`, compiled when first needed, where its branches begin with at most :data:`CORE_FIRSTS` characters; else None.
+
+    A search for a core whose branches open with a few characters
+    (``we``/``tell``, ``(``) skips the rest of the line in C; one whose
+    branches open with many words (``privacy``, ``terms``, ``cookie``, …)
+    tries them at every position and cost more than the failing match it
+    was to spare (measured on perf-news).
+    """
+    found = search_core(spec.params["pattern"])
+    if found is None or len(found[1]) > CORE_FIRSTS:
+        return None
+    return _OnFirstUse(spec, found[0])
+
+
 class _Alternation:
     """The rules of one kind, tried on a line as one alternation would try them.
 
@@ -998,6 +1171,8 @@ class _Alternation:
         # each ungated rule alone, tried in turn where the prefix gate admits only some of them
         self._free_alone = [(i, _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in self._free_idxs]
         self.gated = [(i, gates[i], _OnFirstUse(specs[i], _alternation_source(specs, [i]))) for i in idxs if i in gates]
+        #: per gated rule, its :func:`search_core` where one is worth a search before the line pattern (None: none)
+        self._cores = [_core_pattern(specs[i]) for i, _, _ in self.gated]
         # one prefix gate for all the rules, the ungated first (bit k: the k-th ungated rule, then
         # bit len(free) + pos: gated rule pos): each rule is tried only on lines it can begin
         self._prefix = _PrefixGate.of([specs[i] for i in self._free_idxs] + [specs[i] for i, _, _ in self.gated])
@@ -1020,6 +1195,8 @@ class _Alternation:
         self._patterns = [(self.gated[poss[0]][1].pattern, frozenset(poss), sum(1 << p for p in poss)) for poss in by_pattern.values()]
         self._pattern_gated = sum(mask for _, _, mask in self._patterns)
         self._gated_every = (1 << len(self.gated)) - 1
+        #: the gated rules no pattern gates (their keywords alone admit them)
+        self._keyword_gated = ~self._pattern_gated & self._gated_every
         # what every line asks the prefix gate about: first judged together on a new beginning
         self._prefix.joinable.update(m for m in (self._free_every, self._pattern_gated << len(self._free_idxs)) if m)
         #: the rules whose gating patterns a line needs searched (a bit mask) -> :meth:`_plan` of them
@@ -1147,13 +1324,14 @@ class _Alternation:
         prefix = self._prefix
         n_free = len(self._free_idxs)
         free, short = self.begins(text, start, stop) or (0, 0) if begins is None else begins
-        best = None if self.free is None else self._free_match(text, start, stop, free)
+        # (no ungated rule may begin the line, where the gate judges them all: most lines, told without a call)
+        best = None if self.free is None or (not free and self._free_judged) else self._free_match(text, start, stop, free)
         if self.gated:
             # (and how it ends: a gating pattern is searched only for rules that may begin and end the line)
             if short:
                 short = self._suffix.short(text, start, stop, short)
             short >>= n_free
-            candidates = self._candidates(text, start, stop, short | ~self._pattern_gated & self._gated_every)
+            candidates = self._candidates(text, start, stop, short | self._keyword_gated)
             if candidates:
                 candidates = prefix.admitted(text, start, stop, candidates << n_free)
                 if candidates:
@@ -1162,13 +1340,17 @@ class _Alternation:
             while candidates:  # in rule order
                 low = candidates & -candidates
                 candidates ^= low
-                i, _, lazy = self.gated[low.bit_length() - 1]
+                pos = low.bit_length() - 1
+                i, _, lazy = self.gated[pos]
                 if best is not None and i > best[1]:
                     # a later rule wins only with a longer edge: none, where no edge can start the line
                     if edged is None:
                         edged = self._edge_item.match(text, start, stop) is not None
                     if not edged:
                         break
+                core = self._cores[pos]
+                if core is not None and core.pattern.search(text, start, stop, timeout=REGEX_TIMEOUT) is None:
+                    continue  # (the rule cannot match the line: see search_core)
                 m = lazy.pattern.fullmatch(text, start, stop, timeout=REGEX_TIMEOUT)
                 if m is not None:
                     mine = (-m.start(_rule_group(i)), i)
