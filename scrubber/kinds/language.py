@@ -590,6 +590,8 @@ def _foreign_sentences(ctx: DocContext, candidates: list[Span], doc_lang: str, p
             continue
         if "://" in sentence or "www." in sentence or "@" in sentence:
             sentence = _without_urls(sentence)
+        # plain ASCII (curly quotes allowed) in an English document: every letter is an ASCII one, so Latin
+        latin_only = doc_lang == "en" and (plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence))
         if len(sentence) > _LONG_SENTENCE:
             ratio, n = english_ratio(sentence)
             if n < min_words:
@@ -598,18 +600,13 @@ def _foreign_sentences(ctx: DocContext, candidates: list[Span], doc_lang: str, p
             n = len(sentence.split())
             if n < min_words:
                 continue
-            if (
-                doc_lang == "en"
-                and (plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence))
-                and _function_words_exceed(sentence, n)
-            ):
+            if latin_only and _function_words_exceed(sentence, n):
                 continue  # (the plain branch below would say so from the full count: the share is above the cut already)
             ratio = _function_word_hits(sentence) / n if n else 0.0
         if doc_lang == "en":
-            if plain or sentence.isascii() or not _NON_ASCII_CHAR.search(sentence):
-                # plain ASCII (curly quotes allowed): every letter is an ASCII one, so Latin, and a share of
-                # English function words above the cut alone is English enough (the letter counts below
-                # would say so); asked first, as it rejects nearly every candidate the trie lets by
+            if latin_only:
+                # a share of English function words above the cut alone is English enough (the letter counts
+                # below would say so); asked first, as it rejects nearly every candidate the trie lets by
                 if ratio > MAX_ENGLISH_RATIO or not _OTHER_LANGUAGE_TRIE.search(sentence):
                     continue  # ... or no function word of another language: an English headline or list
             elif ratio > MAX_ENGLISH_RATIO:

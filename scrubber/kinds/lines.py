@@ -835,6 +835,7 @@ _SPELLED_ESCAPES = frozenset("xuUNo0123456789")
 CORE_FIRSTS = 3
 
 
+@functools.lru_cache(maxsize=256)
 def search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
     """A pattern that a search finds in every line ``pattern`` matches, with the characters its branches begin with; or None.
 
@@ -854,13 +855,8 @@ def search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
     None where a branch keeps nothing, a group's number or name could be
     referred to, or the pattern holds what this reading does not follow
     (:data:`_CORE_REFUSED`, escapes that spell a character, nested sets).
+    Kept per pattern: every engine built in a process asks again for the same rules.
     """
-    return _search_core(pattern)
-
-
-@functools.lru_cache(maxsize=256)
-def _search_core(pattern: str) -> tuple[str, frozenset[str]] | None:
-    """:func:`search_core`, kept per pattern (the matcher asks once to check the core and once to use it)."""
     if _CORE_REFUSED.search(pattern):
         return None
     try:
