@@ -778,10 +778,22 @@ OPENINGS_DEPTH = 3
 OPENINGS_MAX = 64
 #: the characters of an ASCII line (a line holds no line break)
 _ASCII_LINE_CHARACTERS = [chr(i) for i in range(128) if chr(i) != "\n"]
+#: the non-ASCII characters of most news lines that have any: typographic quotes, dashes, the
+#: ellipsis, the no-break space (none is in :data:`.pattern.FOLD_UNSAFE`: tests/test_residue_perf.py)
+TYPOGRAPHIC = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"
+#: the characters of a line of ASCII and :data:`TYPOGRAPHIC` characters
+_TYPOGRAPHIC_LINE_CHARACTERS = _ASCII_LINE_CHARACTERS + list(TYPOGRAPHIC)
+#: a character of neither kind: where a line holds none, its :func:`openings` over both kinds judge it
+_BEYOND_TYPOGRAPHIC = re.compile(f"[^\\x00-\\x7f{TYPOGRAPHIC}]")
 
 
-def openings(pattern: regex.Pattern[str]) -> list[str] | None:
+def openings(pattern: regex.Pattern[str], alphabet: Sequence[str] = _ASCII_LINE_CHARACTERS) -> list[str] | None:
     """Short strings one of which every match of ``pattern`` in an ASCII line holds, or None where no such list was found.
+
+    (With ``alphabet``: in a line of those characters. A non-ASCII line of
+    news mostly holds typographic quotes and dashes besides ASCII; judged
+    over those too, it skips the gating patterns' joined search as an
+    ASCII line does.)
 
     Every match of ``pattern`` is one of its :func:`relaxed` pattern, whose
     first characters partial matching judges soundly (:func:`prefix_safe`):
@@ -808,7 +820,7 @@ def openings(pattern: regex.Pattern[str]) -> list[str] | None:
         longer = []
         ended = []
         for s in frontier:
-            for c in _ASCII_LINE_CHARACTERS:
+            for c in alphabet:
                 m = judge.match(s + c, partial=True)
                 if m is not None:
                     (longer if m.partial else ended).append(s + c)
@@ -1146,6 +1158,11 @@ def _core_pattern(spec: RuleSpec) -> _OnFirstUse | None:
     return _OnFirstUse(spec, found[0])
 
 
+#: what :meth:`_Alternation._plan` works out for a set of gating patterns: each with its rules (a bit mask),
+#: one pattern for them all (None for one), their openings for ASCII lines and for typographic ones (None: none found)
+_Plan = tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
+
+
 class _Alternation:
     """The rules of one kind, tried on a line as one alternation would try them.
 
@@ -1196,9 +1213,9 @@ class _Alternation:
         # what every line asks the prefix gate about: first judged together on a new beginning
         self._prefix.joinable.update(m for m in (self._free_every, self._pattern_gated << len(self._free_idxs)) if m)
         #: the rules whose gating patterns a line needs searched (a bit mask) -> :meth:`_plan` of them
-        self._plans: dict[int, tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None, re.Pattern[str] | None]] = {}
-        #: a gating pattern's source -> its :func:`openings` (worked out when a plan first needs them)
-        self._openings: dict[str, list[str] | None] = {}
+        self._plans: dict[int, _Plan] = {}
+        #: a gating pattern's source and the size of an alphabet -> its :func:`openings` over it (worked out when a plan first needs them)
+        self._openings: dict[tuple[str, int], list[str] | None] = {}
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
     @property
@@ -1216,17 +1233,23 @@ class _Alternation:
         ``\\d{4}``. A rule left out so is one the prefix gate turns away.
         """
         line = text[start:stop]
-        ascii_only = line.isascii()
-        if not ascii_only and _FOLD_UNSAFE_RE.search(line) is not None:  # (:func:`.pattern.fold`)
-            return self._gated_every  # a keyword test could miss: all are candidates
+        ascii_only = typographic = line.isascii()
+        if not ascii_only:
+            beyond = _BEYOND_TYPOGRAPHIC.search(line)
+            typographic = beyond is None
+            # (:func:`.pattern.fold`; the characters before ``beyond`` are not fold-unsafe)
+            if beyond is not None and _FOLD_UNSAFE_RE.search(line, beyond.start()) is not None:
+                return self._gated_every  # a keyword test could miss: all are candidates
         admitted = self._keywords.admitted_bits(line.casefold())
         need = short & self._pattern_gated & ~admitted
         if need:
             plan = self._plans.get(need)
             if plan is None:
                 plan = self._plans[need] = self._plan(need)
-            todo, joined, opening = plan
-            if opening is not None and ascii_only and opening.search(line) is None:
+            todo, joined, opening, typographic_opening = plan
+            if not ascii_only:
+                opening = typographic_opening if typographic else None
+            if opening is not None and opening.search(line) is None:
                 return admitted  # (no match of a gating pattern can begin anywhere in the line)
             if joined is not None and joined.search(text, start, stop) is None:
                 return admitted
@@ -1235,8 +1258,8 @@ class _Alternation:
                     admitted |= mask
         return admitted
 
-    def _plan(self, need: int) -> tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None, re.Pattern[str] | None]:
-        """The gating patterns of the rules ``need`` (a bit mask), with their rules, one pattern for them all where there are several, and their :func:`openings` as one ``re`` pattern (or None).
+    def _plan(self, need: int) -> _Plan:
+        """The gating patterns of the rules ``need`` (a bit mask), with their rules, one pattern for them all where there are several, and their :func:`openings` as one ``re`` pattern (or None), for ASCII lines and for lines of ASCII and :data:`TYPOGRAPHIC` characters.
 
         One search for the patterns a line needs rejects most lines for the
         price of one (see :func:`_any_of`); which rules a line needs
@@ -1246,13 +1269,16 @@ class _Alternation:
         tried each alternative at each position (about 5 µs a line).
         """
         todo = [(pattern, mask) for pattern, _, mask in self._patterns if mask & need]
-        found = []
-        for pattern, _ in todo:
-            if pattern.pattern not in self._openings:
-                self._openings[pattern.pattern] = openings(pattern)
-            found.append(self._openings[pattern.pattern])
-        opening = None if any(o is None for o in found) else re.compile(_trie_pattern(sorted({s for o in found for s in o})))  # type: ignore[union-attr]
-        return todo, (_any_of([pattern for pattern, _ in todo]) if len(todo) > 1 else None), opening
+        either = []
+        for alphabet in (_ASCII_LINE_CHARACTERS, _TYPOGRAPHIC_LINE_CHARACTERS):
+            found = []
+            for pattern, _ in todo:
+                key = (pattern.pattern, len(alphabet))
+                if key not in self._openings:
+                    self._openings[key] = openings(pattern, alphabet)
+                found.append(self._openings[key])
+            either.append(None if any(o is None for o in found) else re.compile(_trie_pattern(sorted({s for o in found for s in o}))))  # type: ignore[union-attr]
+        return todo, (_any_of([pattern for pattern, _ in todo]) if len(todo) > 1 else None), either[0], either[1]
 
     def _free_winner(self, m: regex.Match[str]) -> int:
         """The rule whose branch of :attr:`free` made match ``m``.
