@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from .kinds.base import DocContext, Matcher, RuleSpec, RuleTimeout, get_kind
-from .model import Action, Decision, Finding, evolve, fingerprint
+from .model import Action, Decision, Finding, evolve, fingerprinted
 
 
 def compile_specs(specs: Sequence[RuleSpec]) -> list[Matcher]:
@@ -249,14 +249,8 @@ class Engine:
 
     @staticmethod
     def with_fingerprints(text: str, findings: list[Finding]) -> list[Finding]:
-        seen: dict[tuple[str, str], int] = {}  # a dict, not a Counter: Counter's missing key runs Python code
-        out = []
-        for f in findings:
-            key = (f.rule, text[max(0, f.start - 16) : f.end + 16])
-            occurrence = seen[key] = seen.get(key, -1) + 1
-            # a copy of the fields (model.evolve): ``dataclasses.replace`` and even the frozen __init__ cost ~5 us a finding
-            out.append(evolve(f, fingerprint=fingerprint(f.rule, text, f.start, f.end, occurrence)))
-        return out
+        """Each finding with its fingerprint (:func:`scrubber.model.fingerprinted`)."""
+        return fingerprinted(text, findings)
 
 
 def _run(matchers: Sequence[Matcher], ctx: DocContext, warnings: list[str] | None) -> list[Finding]:
