@@ -82,7 +82,7 @@ class Engine:
         raw = _run(self._makers, ctx, warnings)
         found = self.resolve(raw) if raw else []
         if self._judges:
-            edits = [(f.start, f.end, f.replacement or "") for f in found if f.is_fix]
+            edits = [(f.start, f.end, f.replacement) for f in found if f.replacement is not None]  # (the fixes)
             if edits:
                 judged = _mapped_back(_run(self._judges, DocContext(_splice(text, edits)), warnings), edits)
             else:
@@ -136,13 +136,15 @@ class Engine:
         """
         if not self._settlers:
             return findings
-        fixes = sorted((f for f in findings if f.is_fix), key=lambda f: (f.start, f.end))
         # what a fix leaves: its replacement between the characters around it (a deletion can
         # join 'Â' + soft hyphen into a bare soft hyphen: ``NotÂ\u00adfall`` -> ``Not`` + ``\u00adfall``)
-        left = [text[max(0, f.start - 1) : f.start] + (f.replacement or "") + text[f.end : f.end + 1] for f in fixes]
+        left = [
+            text[max(0, f.start - 1) : f.start] + f.replacement + text[f.end : f.end + 1] for f in findings if f.replacement is not None
+        ]
         settlers = [m for m in self._settlers if any(m.reveal_hint(s) for s in left)]
-        if not settlers:
+        if not settlers:  # (most documents: the fixes are sorted only where a settler acts)
             return findings
+        fixes = sorted((f for f in findings if f.is_fix), key=lambda f: (f.start, f.end))
         # the text as every fix leaves it; zones[k] = (start, end) in it of fixes[k]'s replacement
         parts: list[str] = []
         zones: list[tuple[int, int]] = []
