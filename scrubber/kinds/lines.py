@@ -68,7 +68,7 @@ from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
 from .by_mark import _LOOKAROUND, _tokens
-from .char_scan import keyword_mask
+from .char_scan import keyword_set
 from .pattern import _FOLD_UNSAFE_RE, Requires, _nested, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
@@ -405,14 +405,29 @@ class KeywordIndex:
     character at a time, instead of trying each word at each position.
     """
 
-    def __init__(self, owners: dict[str, frozenset[int]]) -> None:
+    def __init__(self, owners: dict[str, frozenset[int]], plain: str = "") -> None:
         self._trie = re.compile(_trie_pattern(list(owners))) if owners else None
         #: keyword -> the rules of it and of every keyword it starts with
         self._prefixes = {k: frozenset().union(*(rules for p, rules in owners.items() if k.startswith(p))) for k in owners}
-        #: the same test in C (:func:`.char_scan.keyword_mask`): each keyword with its rules as bits; None without the kernel
-        self._mask = keyword_mask(owners)
-        if self._mask is not None:
-            self.admitted_bits = self._mask  # type: ignore[method-assign]  # (a call less per line)
+        #: a character of a line :meth:`admitted_plain` declines: beyond ASCII and ``plain``
+        self._beyond_plain = re.compile(f"[^\\x00-\\x7f{re.escape(plain)}]")
+        #: the same tests in C (:func:`.char_scan.keyword_set`): each keyword with its rules as bits; None without the kernel
+        found = keyword_set(owners, plain)
+        self._mask = None if found is None else found.owners
+        if found is not None:  # (a call less per line)
+            self.admitted_bits = found.owners  # type: ignore[method-assign]
+            self.admitted_plain = found.owners_plain  # type: ignore[method-assign]
+
+    def admitted_plain(self, line: str) -> int:
+        """:meth:`admitted_bits` of ``line.casefold()`` where every character of ``line`` is ASCII or ``plain``; else -1.
+
+        The kernel reads such a line folding ASCII capitals as it goes (case
+        folding keeps the ``plain`` characters), without the case-folded
+        copy; this is its reference.
+        """
+        if not line.isascii() and self._beyond_plain.search(line) is not None:
+            return -1
+        return self.admitted_bits(line.casefold())
 
     def admitted_bits(self, folded: str) -> int:
         """The rules whose keywords ``folded`` (a case-folded line) holds, as a bit mask (bit ``pos`` for rule ``pos``): what the line gate works in."""
@@ -781,10 +796,8 @@ _ASCII_LINE_CHARACTERS = [chr(i) for i in range(128) if chr(i) != "\n"]
 #: the non-ASCII characters of most news lines that have any: typographic quotes, dashes, the
 #: ellipsis, the no-break space (none is in :data:`.pattern.FOLD_UNSAFE`: tests/test_residue_perf.py)
 TYPOGRAPHIC = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"
-#: the characters of a line of ASCII and :data:`TYPOGRAPHIC` characters
+#: the characters of a line of ASCII and :data:`TYPOGRAPHIC` characters (:meth:`KeywordIndex.admitted_plain` tells such a line)
 _TYPOGRAPHIC_LINE_CHARACTERS = _ASCII_LINE_CHARACTERS + list(TYPOGRAPHIC)
-#: a character of neither kind: where a line holds none, its :func:`openings` over both kinds judge it
-_BEYOND_TYPOGRAPHIC = re.compile(f"[^\\x00-\\x7f{TYPOGRAPHIC}]")
 
 
 def openings(pattern: regex.Pattern[str], alphabet: Sequence[str] = _ASCII_LINE_CHARACTERS) -> list[str] | None:
@@ -1199,7 +1212,7 @@ class _Alternation:
         for pos, (_, gate, _) in enumerate(self.gated):
             for k in gate.keywords:
                 owners.setdefault(k, set()).add(pos)
-        self._keywords = KeywordIndex({k: frozenset(o) for k, o in owners.items()})
+        self._keywords = KeywordIndex({k: frozenset(o) for k, o in owners.items()}, TYPOGRAPHIC)
         # the rules gated by a pattern, by distinct pattern ('\d[:.]\d' gates two rules)
         by_pattern: dict[str, list[int]] = {}
         for pos, (_, gate, _) in enumerate(self.gated):
@@ -1233,21 +1246,20 @@ class _Alternation:
         ``\\d{4}``. A rule left out so is one the prefix gate turns away.
         """
         line = text[start:stop]
-        ascii_only = typographic = line.isascii()
-        if not ascii_only:
-            beyond = _BEYOND_TYPOGRAPHIC.search(line)
-            typographic = beyond is None
-            # (:func:`.pattern.fold`; the characters before ``beyond`` are not fold-unsafe)
-            if beyond is not None and _FOLD_UNSAFE_RE.search(line, beyond.start()) is not None:
+        # (a line of ASCII and TYPOGRAPHIC characters, most lines: none of them is fold-unsafe, see :func:`.pattern.fold`)
+        admitted = self._keywords.admitted_plain(line)
+        typographic = admitted >= 0
+        if not typographic:
+            if _FOLD_UNSAFE_RE.search(line) is not None:
                 return self._gated_every  # a keyword test could miss: all are candidates
-        admitted = self._keywords.admitted_bits(line.casefold())
+            admitted = self._keywords.admitted_bits(line.casefold())
         need = short & self._pattern_gated & ~admitted
         if need:
             plan = self._plans.get(need)
             if plan is None:
                 plan = self._plans[need] = self._plan(need)
             todo, joined, opening, typographic_opening = plan
-            if not ascii_only:
+            if not line.isascii():
                 opening = typographic_opening if typographic else None
             if opening is not None and opening.search(line) is None:
                 return admitted  # (no match of a gating pattern can begin anywhere in the line)
