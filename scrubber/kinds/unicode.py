@@ -914,6 +914,8 @@ class FtfyMatcher(Matcher):
     def find(self, ctx: DocContext) -> Iterable[Finding]:
         """The findings on the document: none, without a generator, where it holds no mojibake signature (most documents)."""
         text = ctx.text
+        if text.isascii() and "&" not in text:  # (no signature in ASCII, no entity to hide one: told without the memo)
+            return ()
         hits = signature_hits(ctx)
         if not hits and not ("&" in text and looks_like_mojibake(html.unescape(text))):
             return ()
