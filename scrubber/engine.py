@@ -87,10 +87,10 @@ class Engine:
                 judged = _mapped_back(_run(self._judges, DocContext(_splice(text, edits)), warnings), edits)
             else:
                 judged = _run(self._judges, ctx, warnings)
-            if judged and all(f.is_flag for f in judged):
+            if judged and all(f.replacement is None for f in judged):  # (is_flag, read without the property: hot)
                 # the judges flag: the fixes the makers kept stay as resolved, only the flags compete again
-                fixes = [f for f in found if f.is_fix]
-                found = self._with_flags(fixes, [f for f in raw if f.is_flag] + judged)
+                fixes = [f for f in found if f.replacement is not None]
+                found = self._with_flags(fixes, [f for f in raw if f.replacement is None] + judged)
             elif judged:  # else what the makers found, resolved, is the answer
                 found = self.resolve(raw + judged)
         if not found:  # most documents: settling and fingerprinting nothing gives nothing
@@ -232,8 +232,9 @@ class Engine:
     def resolve(self, findings: Iterable[Finding]) -> list[Finding]:
         if isinstance(findings, list) and len(findings) == 1:  # a third of the documents with findings
             return list(findings)
-        fixes = _greedy(sorted(_without_fixes_inside_strips([f for f in findings if f.is_fix]), key=self._order))
-        return self._with_flags(fixes, [f for f in findings if f.is_flag])
+        # (fixes have a replacement, flags none: Finding.is_fix and is_flag, read without the properties)
+        fixes = _greedy(sorted(_without_fixes_inside_strips([f for f in findings if f.replacement is not None]), key=self._order))
+        return self._with_flags(fixes, [f for f in findings if f.replacement is None])
 
     def _order(self, f: Finding) -> tuple:
         """Who wins an overlap (first): higher priority, then the longer span, then the earlier start, then the rule id."""
@@ -247,7 +248,7 @@ class Engine:
         never removes a fix), so only the flags compete again.
         """
         kept_flags = _flags_compatible_with(_greedy(sorted(flags, key=self._order)), fixes) if flags else []
-        return sorted(fixes + kept_flags, key=lambda f: (f.start, f.end, f.is_flag, f.rule))
+        return sorted(fixes + kept_flags, key=lambda f: (f.start, f.end, f.replacement is None, f.rule))
 
     @staticmethod
     def with_fingerprints(text: str, findings: list[Finding]) -> list[Finding]:
