@@ -1469,6 +1469,10 @@ class LineGroupMatcher(Matcher):
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
         self._article_ratio: list[float | None] = [s.params.get("min_article_ratio") for s in specs]
         self._min_matches = [int(s.params.get("min_matches", 1)) for s in specs]
+        #: the rules with a neighbour check in :meth:`_found` (skip_ranked, skip_beside, min_matches): most documents' candidates have none
+        self._checked = frozenset(
+            i for i in range(len(specs)) if self._skip_ranked[i] or self._skip_beside[i] is not None or self._min_matches[i] > 1
+        )
         # terminators that take any lines: tried one by one on a block line whose first rule
         # (a headline block such as 'You may also like') cannot take what follows it
         self._terminators = [(i, line_pattern(s)) for i, s in enumerate(specs) if s.kind == "block" and not self._headlines[i]]
@@ -1564,14 +1568,15 @@ class LineGroupMatcher(Matcher):
                 idx = h.get(line.start)
                 if idx is not None and not (i == title and self._keep_title[idx]):
                     (bcand if self.specs[idx].kind == "block" else cand)[i] = idx
-        if any(self._skip_ranked[idx] for idx in cand.values()):
-            for i in ranked_lines(text, lines) & cand.keys():
-                if self._skip_ranked[cand[i]]:
-                    del cand[i]
-        if any(self._skip_beside[idx] is not None for idx in cand.values()):
-            self._drop_beside(text, lines, cand)
-        if any(self._min_matches[idx] > 1 for idx in cand.values()):
-            self._drop_lone(cand)
+        if not self._checked.isdisjoint(cand.values()):
+            if any(self._skip_ranked[idx] for idx in cand.values()):
+                for i in ranked_lines(text, lines) & cand.keys():
+                    if self._skip_ranked[cand[i]]:
+                        del cand[i]
+            if any(self._skip_beside[idx] is not None for idx in cand.values()):
+                self._drop_beside(text, lines, cand)
+            if any(self._min_matches[idx] > 1 for idx in cand.values()):
+                self._drop_lone(cand)
         yield from self._findings(text, lines, cand, bcand)
 
     def _drop_lone(self, cand: dict[int, int]) -> None:
