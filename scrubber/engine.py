@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from .kinds.base import DocContext, Matcher, RuleSpec, RuleTimeout, get_kind
-from .model import Action, Decision, Finding, evolve, fingerprint
+from .model import Action, Decision, Finding, evolve, fingerprinted
 
 
 def compile_specs(specs: Sequence[RuleSpec]) -> list[Matcher]:
@@ -82,15 +82,15 @@ class Engine:
         raw = _run(self._makers, ctx, warnings)
         found = self.resolve(raw) if raw else []
         if self._judges:
-            edits = [(f.start, f.end, f.replacement or "") for f in found if f.is_fix]
+            edits = [(f.start, f.end, f.replacement) for f in found if f.replacement is not None]  # (the fixes)
             if edits:
                 judged = _mapped_back(_run(self._judges, DocContext(_splice(text, edits)), warnings), edits)
             else:
                 judged = _run(self._judges, ctx, warnings)
-            if judged and all(f.is_flag for f in judged):
+            if judged and all(f.replacement is None for f in judged):  # (is_flag, read without the property: hot)
                 # the judges flag: the fixes the makers kept stay as resolved, only the flags compete again
-                fixes = [f for f in found if f.is_fix]
-                found = self._with_flags(fixes, [f for f in raw if f.is_flag] + judged)
+                fixes = [f for f in found if f.replacement is not None]
+                found = self._with_flags(fixes, [f for f in raw if f.replacement is None] + judged)
             elif judged:  # else what the makers found, resolved, is the answer
                 found = self.resolve(raw + judged)
         if not found:  # most documents: settling and fingerprinting nothing gives nothing
@@ -136,13 +136,15 @@ class Engine:
         """
         if not self._settlers:
             return findings
-        fixes = sorted((f for f in findings if f.is_fix), key=lambda f: (f.start, f.end))
         # what a fix leaves: its replacement between the characters around it (a deletion can
         # join 'Â' + soft hyphen into a bare soft hyphen: ``NotÂ\u00adfall`` -> ``Not`` + ``\u00adfall``)
-        left = [text[max(0, f.start - 1) : f.start] + (f.replacement or "") + text[f.end : f.end + 1] for f in fixes]
+        left = [
+            text[max(0, f.start - 1) : f.start] + f.replacement + text[f.end : f.end + 1] for f in findings if f.replacement is not None
+        ]
         settlers = [m for m in self._settlers if any(m.reveal_hint(s) for s in left)]
-        if not settlers:
+        if not settlers:  # (most documents: the fixes are sorted only where a settler acts)
             return findings
+        fixes = sorted((f for f in findings if f.is_fix), key=lambda f: (f.start, f.end))
         # the text as every fix leaves it; zones[k] = (start, end) in it of fixes[k]'s replacement
         parts: list[str] = []
         zones: list[tuple[int, int]] = []
@@ -230,8 +232,9 @@ class Engine:
     def resolve(self, findings: Iterable[Finding]) -> list[Finding]:
         if isinstance(findings, list) and len(findings) == 1:  # a third of the documents with findings
             return list(findings)
-        fixes = _greedy(sorted(_without_fixes_inside_strips([f for f in findings if f.is_fix]), key=self._order))
-        return self._with_flags(fixes, [f for f in findings if f.is_flag])
+        # (fixes have a replacement, flags none: Finding.is_fix and is_flag, read without the properties)
+        fixes = _greedy(sorted(_without_fixes_inside_strips([f for f in findings if f.replacement is not None]), key=self._order))
+        return self._with_flags(fixes, [f for f in findings if f.replacement is None])
 
     def _order(self, f: Finding) -> tuple:
         """Who wins an overlap (first): higher priority, then the longer span, then the earlier start, then the rule id."""
@@ -245,18 +248,12 @@ class Engine:
         never removes a fix), so only the flags compete again.
         """
         kept_flags = _flags_compatible_with(_greedy(sorted(flags, key=self._order)), fixes) if flags else []
-        return sorted(fixes + kept_flags, key=lambda f: (f.start, f.end, f.is_flag, f.rule))
+        return sorted(fixes + kept_flags, key=lambda f: (f.start, f.end, f.replacement is None, f.rule))
 
     @staticmethod
     def with_fingerprints(text: str, findings: list[Finding]) -> list[Finding]:
-        seen: dict[tuple[str, str], int] = {}  # a dict, not a Counter: Counter's missing key runs Python code
-        out = []
-        for f in findings:
-            key = (f.rule, text[max(0, f.start - 16) : f.end + 16])
-            occurrence = seen[key] = seen.get(key, -1) + 1
-            # a copy of the fields (model.evolve): ``dataclasses.replace`` and even the frozen __init__ cost ~5 us a finding
-            out.append(evolve(f, fingerprint=fingerprint(f.rule, text, f.start, f.end, occurrence)))
-        return out
+        """Each finding with its fingerprint (:func:`scrubber.model.fingerprinted`)."""
+        return fingerprinted(text, findings)
 
 
 def _run(matchers: Sequence[Matcher], ctx: DocContext, warnings: list[str] | None) -> list[Finding]:

@@ -165,8 +165,36 @@ def fingerprint(rule: str, text: str, start: int, end: int, occurrence: int, con
     orphan a reviewer's decision.
     """
     # one key definition (fingerprint_key), which realign.py matches decisions by
-    key = "\x1f".join((*fingerprint_key(rule, text, start, end, context), str(occurrence)))
-    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return _digest(fingerprint_key(rule, text, start, end, context), occurrence)
+
+
+def _digest(key: tuple[str, str, str, str], occurrence: int) -> str:
+    """What :func:`fingerprint` makes of a :func:`fingerprint_key` and the repeat index."""
+    return hashlib.blake2b("\x1f".join((*key, str(occurrence))).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def fingerprinted(text: str, findings: list[Finding]) -> list[Finding]:
+    """``findings`` with their :func:`fingerprint`, each counted among the findings before it of its rule and text around it.
+
+    What :meth:`scrubber.engine.Engine.find` returns, for every document
+    with findings: each finding is copied as :func:`evolve` copies it, but
+    without the name check and the keyword arguments (the only change is a
+    field's), and repeats are counted in a dict (a ``Counter``'s missing key
+    runs Python code): a few microseconds a finding less than ``evolve``
+    with :func:`fingerprint`, the same findings.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    new = object.__new__
+    for f in findings:
+        state = f.__dict__
+        rule, start, end = state["rule"], state["start"], state["end"]
+        key = (rule, text[max(0, start - 16) : end + 16])
+        occurrence = seen[key] = seen.get(key, -1) + 1
+        copy = new(Finding)
+        copy.__dict__.update(state, fingerprint=_digest(fingerprint_key(rule, text, start, end), occurrence))
+        out.append(copy)
+    return out
 
 
 def fingerprint_key(rule: str, text: str, start: int, end: int, context: int = 16) -> tuple[str, str, str, str]:

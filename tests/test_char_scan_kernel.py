@@ -243,8 +243,62 @@ def test_keyword_gate_random(keyword_indexes: list, data: st.DataObject) -> None
     line = "".join(parts)
     # a keyword cut short or glued to another one
     line = line[: data.draw(st.integers(0, len(line)))] + line
+    # (owners_plain: the same line with capitals and typographic characters, or another character beyond them)
+    plain = line.replace("ё", "\u2019").replace("ö", "\u00a0").replace("\U0001f600", "\u2014")
+    plain = "".join(c.upper() if data.draw(st.booleans()) else c for c in plain) + data.draw(st.sampled_from(["", "\u00e9", "\u212a", "K"]))
     for index in keyword_indexes:
         assert index.admitted_bits(line) == sum(1 << pos for pos in index.admitted_python(line)), line
+        assert index.admitted_plain(plain) == _plain_reference(index, plain), plain
+
+
+def _plain_reference(index: object, line: str) -> int:
+    """What ``owners_plain`` must give: -1 on a line with a character beyond ASCII and TYPOGRAPHIC, else the trie's answer on the case-folded line."""
+    from scrubber.kinds.lines import TYPOGRAPHIC
+
+    if any(not c.isascii() and c not in TYPOGRAPHIC for c in line):
+        return -1
+    return sum(1 << pos for pos in index.admitted_python(line.casefold()))  # type: ignore[attr-defined]
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "Share This:",
+        "SIGN UP for our newsletter",
+        "Photo: Jane Doe",
+        "It’s “Reuters” — SUBSCRIBE…",
+        "A\u00a0B",
+        "résumé",
+        "ФОТО",
+        "Kelvin \u212a",
+        "straße",
+        "İstanbul",
+        "SUBSCRIBE \U0001f600",
+        "Ab\u2019",
+        "\u2019",
+        "x" * 600 + "JOIN",
+    ],
+)
+def test_keyword_gate_plain_cases(keyword_indexes: list, line: str) -> None:
+    """The kernel's owners_plain folds ASCII capitals as it reads and declines a line with any other character beyond ASCII and the typographic ones."""
+    for index in keyword_indexes:
+        for variant in (line, line + " \u0101", "\u2014" + line.upper(), line + "\u00e9"):
+            assert index.admitted_plain(variant) == _plain_reference(index, variant), variant
+
+
+@needs_kernel
+def test_keyword_set_refuses_plain_characters_that_fold() -> None:
+    with pytest.raises(ValueError):
+        char_scan.keyword_set({"ab": [0]}, "A")  # ASCII
+    with pytest.raises(ValueError):
+        char_scan.keyword_set({"ab": [0]}, "\u00df")  # ß folds to ss
+    with pytest.raises(ValueError):
+        char_scan._kernel.KeywordSet([("ab", 1)], "a")  # type: ignore[union-attr]
+    found = char_scan.keyword_set({"ab": [0]}, "\u2019")
+    assert found is not None and found.owners_plain("xAB\u2019") == 1 and found.owners_plain("ab\u00e9") == -1
+    assert_no_leak(found.owners_plain, "xx AB \u2019 " * 20, lambda: char_scan._kernel.KeywordSet([("ab", 1)], "\u2019"))  # type: ignore[union-attr]
 
 
 #: keywords whose second characters share a low byte (é U+00E9, ǩ U+01E9, 驩 U+9A69 and 😩 U+1F629 all end in 0xE9

@@ -96,3 +96,26 @@ def test_fingerprint_hashes_its_key_and_the_repeat_index(text: str, start: int, 
     assert (
         fingerprint("r.x", text, start, end, occurrence) == hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("One line. Two lines.", [("r", 4, 8)]),
+        ("aaaa aaaa aaaa", [("r", 0, 4), ("r", 5, 9), ("s", 5, 9), ("r", 10, 14)]),  # repeats counted per rule and text around
+        ("ab" * 40, [("r", 20, 22), ("r", 22, 24), ("r", 40, 42)]),  # a periodic text: the same window at different offsets
+        ("x", [("r", 0, 1), ("r", 0, 1), ("r", 1, 1)]),  # the same span twice, an insertion at the end
+    ],
+)
+def test_fingerprinted_is_evolve_with_fingerprint(text: str, spans: list[tuple[str, int, int]]) -> None:
+    """model.fingerprinted gives what evolve(f, fingerprint=fingerprint(..., occurrence)) gave, the repeats counted by (rule, 16 characters around)."""
+    found = [Finding(rule, a, b, "", "m", detail=str(k)) for k, (rule, a, b) in enumerate(spans)]
+    seen: dict[tuple[str, str], int] = {}
+    expected = []
+    for f in found:
+        key = (f.rule, text[max(0, f.start - 16) : f.end + 16])
+        seen[key] = seen.get(key, -1) + 1
+        expected.append(evolve(f, fingerprint=fingerprint(f.rule, text, f.start, f.end, seen[key])))
+    out = Engine.with_fingerprints(text, found)
+    assert out == expected and [f.fingerprint for f in out] == [f.fingerprint for f in expected]
+    assert [pickle.dumps(f) for f in out] == [pickle.dumps(f) for f in expected]

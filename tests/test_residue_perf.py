@@ -18,6 +18,7 @@ from scrubber.engine import Engine
 from scrubber.kinds.base import Example, PackError, RuleSpec, RuleTimeout
 from scrubber.kinds.lines import (
     _INVISIBLE_RE,
+    _TYPOGRAPHIC_LINE_CHARACTERS,
     EDGE,
     EDGE_FIRST,
     EDGE_LAST,
@@ -25,6 +26,7 @@ from scrubber.kinds.lines import (
     MAX_LINE,
     PREFIX,
     SHORT_LINE,
+    TYPOGRAPHIC,
     KeywordIndex,
     LineGroupMatcher,
     _any_of,
@@ -792,6 +794,48 @@ def test_an_ascii_line_with_a_match_of_a_gating_pattern_holds_one_of_its_opening
     text = f"above\n{line}\nbelow"
     if compiled.search(text, 6, 6 + len(line)) is not None:
         assert any(o in line for o in found), (pattern, line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_GATING),
+    st.lists(
+        st.sampled_from(
+            ["1", "2019", "7:15", ",", " ", "\u00a0", "AFP", "Reuters", "...", "\u2026", "\u2019", "\u201c", "\u2014", "]", ">", "of", "x"]
+        ),
+        max_size=12,
+    ).map("".join),
+)
+def test_a_typographic_line_with_a_match_of_a_gating_pattern_holds_one_of_its_typographic_openings(pattern: str, line: str):
+    """The same over ASCII and :data:`TYPOGRAPHIC` characters, with the openings judged over both (how :meth:`_Alternation._candidates` reads such a line)."""
+    compiled = regex.compile(pattern, regex.VERSION1 | regex.UNICODE)
+    found = openings(compiled, _TYPOGRAPHIC_LINE_CHARACTERS)
+    assert found is not None and all(c in _TYPOGRAPHIC_LINE_CHARACTERS for c in line)
+    text = f"above\n{line}\nbelow"
+    if compiled.search(text, 6, 6 + len(line)) is not None:
+        assert any(o in line for o in found), (pattern, line)
+
+
+def test_typographic_characters_fold_safely():
+    """A line of ASCII and :data:`TYPOGRAPHIC` characters needs no fold-unsafe search: none of them is in :data:`FOLD_UNSAFE`."""
+    assert not set(TYPOGRAPHIC) & set(regex.sub(r"(.)-(.)", lambda m: "".join(map(chr, range(ord(m[1]), ord(m[2]) + 1))), FOLD_UNSAFE))
+    assert all(not c.isascii() for c in TYPOGRAPHIC)
+    index = KeywordIndex({"x": frozenset([0])}, TYPOGRAPHIC)
+    assert index.admitted_plain("".join(_TYPOGRAPHIC_LINE_CHARACTERS) + "X") == 1
+    assert index.admitted_plain("x\u00e9") == index.admitted_plain("x\u2122") == -1
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?:AP|BC)-[A-Z]", ["AP-", "BC-"]),
+        (r"(?:\.\.\.|…)\]?[^\S\n]*$", ["...", "…"]),  # (the ellipsis character is one of them)
+        (r"\d[^\S\n]+(?i:of|/)", [f"{d}{s}" for d in "0123456789" for s in "\t\x0b\x0c\r \u00a0"]),
+    ],
+)
+def test_typographic_openings(pattern: str, expected: list[str]):
+    found = openings(regex.compile(pattern, regex.VERSION1 | regex.UNICODE), _TYPOGRAPHIC_LINE_CHARACTERS)
+    assert found is not None and sorted(found) == sorted(expected)
 
 
 def test_white_space_to_regex_is_white_space_to_str():

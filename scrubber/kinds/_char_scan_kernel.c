@@ -355,8 +355,14 @@ static PyTypeObject ScannerType = {
 };
 
 /* ---- KeywordSet: which rules' keywords a (case-folded) line holds ---------------------------- */
+/* owners_plain(line) gives what owners(line.casefold()) gives on a line of ASCII characters and
+ * of the few ``plain`` ones named at construction (characters outside ASCII that case folding leaves
+ * as they are: typographic quotes and dashes), folding ASCII capitals as it reads, or -1 where the
+ * line holds another character. Most lines of news are so: the case-folded copy of each line (and,
+ * where it holds a curly quote, a search for a character beyond them) cost more than the scan. */
 
 #define MAX_KEYWORD 64
+#define MAX_PLAIN 16
 /* at most so many keywords (``order`` and the pair ranges hold their indices as uint16_t) */
 #define MAX_KEYWORDS 0xFFFF
 
@@ -379,6 +385,8 @@ typedef struct {
     uint8_t slot[256];      /* 1 + the row of ``ranges`` of a first character (0: no longer keyword starts so) */
     uint16_t (*ranges)[256][2]; /* row, low byte of the second character -> [start, end) of ``order`` */
     Py_ssize_t wide_start;  /* keywords whose first character is 256 or above: order[wide_start:n] */
+    Py_UCS4 plain[MAX_PLAIN]; /* the characters beyond ASCII owners_plain reads as they are */
+    int n_plain;
 } KeywordSet;
 
 static void
@@ -442,10 +450,28 @@ KeywordSet_index(KeywordSet *self)
 static int
 KeywordSet_init(KeywordSet *self, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"keywords", NULL};
+    static char *kwlist[] = {"keywords", "plain", NULL};
     PyObject *arg;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O:KeywordSet", kwlist, &arg))
+    PyObject *plain = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O|U:KeywordSet", kwlist, &arg, &plain))
         return -1;
+    self->n_plain = 0;
+    if (plain != NULL) {
+        Py_ssize_t n_plain = PyUnicode_GET_LENGTH(plain);
+        if (n_plain > MAX_PLAIN) {
+            PyErr_Format(PyExc_ValueError, "at most %d plain characters", MAX_PLAIN);
+            return -1;
+        }
+        for (Py_ssize_t k = 0; k < n_plain; k++) {
+            Py_UCS4 c = PyUnicode_READ_CHAR(plain, k);
+            if (c < 0x80) {
+                PyErr_SetString(PyExc_ValueError, "a plain character is beyond ASCII");
+                return -1;
+            }
+            self->plain[k] = c;
+        }
+        self->n_plain = (int)n_plain;
+    }
     PyObject *seq = PySequence_Fast(arg, "keywords must be a sequence of (str, int) pairs");
     if (seq == NULL)
         return -1;
@@ -497,39 +523,56 @@ KeywordSet_dealloc(KeywordSet *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* ``c`` as owners_plain reads it (``fold``: ASCII capitals as small letters), else as it is */
+#define READ(c, fold) ((fold) && (c) >= 'A' && (c) <= 'Z' ? (Py_UCS4)(c) + 32 : (Py_UCS4)(c))
+
 /* Whether ``kw`` occurs in ``chars`` (``n`` of them) at ``i``, its first ``from`` characters known equal. */
-#define KEYWORD_AT(kw, chars, i, n, from, result)                                                      \
+#define KEYWORD_AT(kw, chars, i, n, from, result, fold)                                                \
     do {                                                                                            \
         result = 0;                                                                                 \
         if ((i) + (kw)->length <= (n)) {                                                            \
             Py_ssize_t j_ = (from);                                                                 \
-            while (j_ < (kw)->length && (Py_UCS4)(chars)[(i) + j_] == (kw)->chars[j_])              \
+            while (j_ < (kw)->length && READ((chars)[(i) + j_], fold) == (kw)->chars[j_])           \
                 j_++;                                                                               \
             result = j_ == (kw)->length;                                                            \
         }                                                                                           \
     } while (0)
+
+/* whether owners_plain reads ``c`` (a character beyond ASCII) as it is */
+static inline int
+is_plain(const KeywordSet *self, Py_UCS4 c)
+{
+    for (int k = 0; k < self->n_plain; k++)
+        if (self->plain[k] == c)
+            return 1;
+    return 0;
+}
 
 /* The owners of the keywords in ``data`` (``n`` characters of type TYPE) into ``found``. At a
  * character below 256 the keyword of that character alone is a table look-up, and the longer ones
  * compared are only those whose second character has the low byte of the next one (the range of the
  * pair: empty at most positions); a wider character is compared with the few keywords that start so.
  * Which keywords are compared changes nothing but the time: one found is one that is there. */
-#define KEYWORD_SCAN(TYPE)                                                                          \
+#define KEYWORD_SCAN(TYPE, fold)                                                                    \
     do {                                                                                            \
         const TYPE *chars = (const TYPE *)data;                                                     \
         for (Py_ssize_t i = 0; i < n; i++) {                                                        \
-            Py_UCS4 c = chars[i];                                                                   \
+            Py_UCS4 c = READ(chars[i], fold);                                                       \
+            if ((fold) && c >= 0x80 && !is_plain(self, c)) {                                        \
+                declined = 1;                                                                       \
+                break;                                                                              \
+            }                                                                                       \
             if (c < 256) {                                                                          \
                 found |= self->single[c];                                                           \
                 if (!self->slot[c] || i + 1 >= n)                                                   \
                     continue;                                                                       \
-                const uint16_t *range = self->ranges[self->slot[c] - 1][chars[i + 1] & 0xFF];        \
+                const uint16_t *range = self->ranges[self->slot[c] - 1][READ(chars[i + 1], fold) & 0xFF]; \
                 for (uint16_t b = range[0]; b < range[1]; b++) {                                    \
                     const Keyword *kw = &self->keywords[self->order[b]];                            \
                     int hit;                                                                        \
                     if ((found | kw->owners) == found)                                              \
                         continue;                                                                   \
-                    KEYWORD_AT(kw, chars, i, n, 1, hit);                                            \
+                    KEYWORD_AT(kw, chars, i, n, 1, hit, fold);                                      \
                     if (hit)                                                                        \
                         found |= kw->owners;                                                        \
                 }                                                                                   \
@@ -540,7 +583,7 @@ KeywordSet_dealloc(KeywordSet *self)
                     int hit;                                                                        \
                     if (kw->chars[0] != c || (found | kw->owners) == found)                         \
                         continue;                                                                   \
-                    KEYWORD_AT(kw, chars, i, n, 1, hit);                                            \
+                    KEYWORD_AT(kw, chars, i, n, 1, hit, fold);                                      \
                     if (hit)                                                                        \
                         found |= kw->owners;                                                        \
                 }                                                                                   \
@@ -548,8 +591,9 @@ KeywordSet_dealloc(KeywordSet *self)
         }                                                                                           \
     } while (0)
 
+/* owners() and (``fold``) owners_plain(): the owners of the keywords in ``text``; -1 where owners_plain declines */
 static PyObject *
-KeywordSet_owners(KeywordSet *self, PyObject *text)
+keyword_owners(KeywordSet *self, PyObject *text, const int fold)
 {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "owners() takes a str");
@@ -558,22 +602,48 @@ KeywordSet_owners(KeywordSet *self, PyObject *text)
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     uint64_t found = 0;
+    int declined = 0;
     switch (PyUnicode_KIND(text)) {
     case PyUnicode_1BYTE_KIND:
-        KEYWORD_SCAN(Py_UCS1);
+        if (fold)
+            KEYWORD_SCAN(Py_UCS1, 1);
+        else
+            KEYWORD_SCAN(Py_UCS1, 0);
         break;
     case PyUnicode_2BYTE_KIND:
-        KEYWORD_SCAN(Py_UCS2);
+        if (fold)
+            KEYWORD_SCAN(Py_UCS2, 1);
+        else
+            KEYWORD_SCAN(Py_UCS2, 0);
         break;
     default:
-        KEYWORD_SCAN(Py_UCS4);
+        if (fold)
+            KEYWORD_SCAN(Py_UCS4, 1);
+        else
+            KEYWORD_SCAN(Py_UCS4, 0);
     }
+    if (declined)
+        return PyLong_FromLong(-1);
     return PyLong_FromUnsignedLongLong((unsigned long long)found);
+}
+
+static PyObject *
+KeywordSet_owners(KeywordSet *self, PyObject *text)
+{
+    return keyword_owners(self, text, 0);
+}
+
+static PyObject *
+KeywordSet_owners_plain(KeywordSet *self, PyObject *text)
+{
+    return keyword_owners(self, text, 1);
 }
 
 static PyMethodDef KeywordSet_methods[] = {
     {"owners", (PyCFunction)KeywordSet_owners, METH_O,
      "owners(text) -> the OR of the owner masks of the keywords text holds (as substrings)"},
+    {"owners_plain", (PyCFunction)KeywordSet_owners_plain, METH_O,
+     "owners_plain(line) -> owners(line.casefold()) where every character of line is ASCII or plain, else -1"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -581,7 +651,8 @@ static PyTypeObject KeywordSetType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "scrubber.kinds._char_scan_kernel.KeywordSet",
     .tp_basicsize = sizeof(KeywordSet),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "KeywordSet(keywords): keywords is a sequence of (str, owners) pairs, owners a 64-bit mask",
+    .tp_doc = "KeywordSet(keywords, plain=''): keywords is a sequence of (str, owners) pairs, owners a 64-bit mask; "
+              "plain: characters beyond ASCII that case folding keeps (see owners_plain)",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)KeywordSet_init,
     .tp_dealloc = (destructor)KeywordSet_dealloc,

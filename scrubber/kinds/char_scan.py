@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .word_pairs import FORCED_PURE, kernel_implementation
 
@@ -130,7 +130,18 @@ MAX_OWNERS = 64
 
 
 def keyword_mask(owners: Mapping[str, Iterable[int]]) -> Callable[[str], int] | None:
-    """``found(line)``: the union of ``owners[k]`` over the keywords ``k`` that occur in ``line``, as bits, in C; None without the kernel.
+    """``found(line)`` of :func:`keyword_set` (its ``owners``), or None."""
+    found = keyword_set(owners)
+    return None if found is None else found.owners  # type: ignore[no-any-return]
+
+
+def keyword_set(owners: Mapping[str, Iterable[int]], plain: str = "") -> Any | None:
+    """The kernel's ``KeywordSet``, whose ``owners(line)`` is the union of ``owners[k]`` over the keywords ``k`` that occur in ``line``, as bits, in C; None without the kernel.
+
+    Its ``owners_plain(line)`` is ``owners(line.casefold())`` where every
+    character of ``line`` is ASCII or one of ``plain`` (characters beyond
+    ASCII that case folding keeps), and -1 where one is not: most lines are
+    read without a case-folded copy.
 
     The residue line rules' keyword gate (:class:`.lines.KeywordIndex`): its
     trie regex tries every letter of a line against the keywords' first
@@ -145,8 +156,9 @@ def keyword_mask(owners: Mapping[str, Iterable[int]]) -> Callable[[str], int] | 
     masks = {k: sum(1 << p for p in set(rules)) for k, rules in owners.items()}
     if any(p < 0 or p >= MAX_OWNERS for rules in owners.values() for p in rules):
         return None
-    owners_of: Callable[[str], int] = _kernel.KeywordSet(list(masks.items())).owners
-    return owners_of
+    if any(c.isascii() or c.casefold() != c for c in plain):
+        raise ValueError(f"plain characters must be beyond ASCII and kept by case folding, not {plain!r}")
+    return _kernel.KeywordSet(list(masks.items()), plain)
 
 
 def scan_implementation() -> str:

@@ -32,7 +32,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -268,14 +268,24 @@ class LegacyMatcher(Matcher):
         self.spec = spec
         self.rule_ids = (spec.id,)
 
-    def find(self, ctx: DocContext) -> Iterator[Finding]:
+    def find(self, ctx: DocContext) -> Iterable[Finding]:
+        """The findings on the document: none, without a generator, where no character can trigger (most documents)."""
         text = ctx.text
         if text.isascii():
-            return
+            return ()
+        scanned = family_candidates(ctx)
+        if scanned is None:
+            return self._findings(ctx, TRIGGER.finditer(text))
+        if not scanned[TRIGGER_OUTPUT]:  # (every match of TRIGGER starts at one of them)
+            return ()
+        return self._findings(ctx, matches(TRIGGER, text, scanned[TRIGGER_OUTPUT]))
+
+    def _findings(self, ctx: DocContext, triggers: Iterator[re.Match[str]]) -> Iterator[Finding]:
+        """The findings of the words holding ``triggers`` (the matches of :data:`TRIGGER`, in order)."""
+        text = ctx.text
         per_token: list[list[Candidate]] = []
         pos = 0
-        scanned = family_candidates(ctx)
-        for m in TRIGGER.finditer(text) if scanned is None else matches(TRIGGER, text, scanned[TRIGGER_OUTPUT]):
+        for m in triggers:
             if m.start() < pos:
                 continue
             ls = m.start()

@@ -68,7 +68,7 @@ from .. import regexcache
 from ..model import Finding
 from .base import REGEX_TIMEOUT, DocContext, Kind, Matcher, PackError, RuleSpec, RuleTimeout, compile_regex, fix_finding, register
 from .by_mark import _LOOKAROUND, _tokens
-from .char_scan import keyword_mask
+from .char_scan import keyword_set
 from .pattern import _FOLD_UNSAFE_RE, Requires, _nested, fold
 
 WHERE = ("anywhere", "start", "end", "edges")
@@ -405,14 +405,29 @@ class KeywordIndex:
     character at a time, instead of trying each word at each position.
     """
 
-    def __init__(self, owners: dict[str, frozenset[int]]) -> None:
+    def __init__(self, owners: dict[str, frozenset[int]], plain: str = "") -> None:
         self._trie = re.compile(_trie_pattern(list(owners))) if owners else None
         #: keyword -> the rules of it and of every keyword it starts with
         self._prefixes = {k: frozenset().union(*(rules for p, rules in owners.items() if k.startswith(p))) for k in owners}
-        #: the same test in C (:func:`.char_scan.keyword_mask`): each keyword with its rules as bits; None without the kernel
-        self._mask = keyword_mask(owners)
-        if self._mask is not None:
-            self.admitted_bits = self._mask  # type: ignore[method-assign]  # (a call less per line)
+        #: a character of a line :meth:`admitted_plain` declines: beyond ASCII and ``plain``
+        self._beyond_plain = re.compile(f"[^\\x00-\\x7f{re.escape(plain)}]")
+        #: the same tests in C (:func:`.char_scan.keyword_set`): each keyword with its rules as bits; None without the kernel
+        found = keyword_set(owners, plain)
+        self._mask = None if found is None else found.owners
+        if found is not None:  # (a call less per line)
+            self.admitted_bits = found.owners  # type: ignore[method-assign]
+            self.admitted_plain = found.owners_plain  # type: ignore[method-assign]
+
+    def admitted_plain(self, line: str) -> int:
+        """:meth:`admitted_bits` of ``line.casefold()`` where every character of ``line`` is ASCII or ``plain``; else -1.
+
+        The kernel reads such a line folding ASCII capitals as it goes (case
+        folding keeps the ``plain`` characters), without the case-folded
+        copy; this is its reference.
+        """
+        if not line.isascii() and self._beyond_plain.search(line) is not None:
+            return -1
+        return self.admitted_bits(line.casefold())
 
     def admitted_bits(self, folded: str) -> int:
         """The rules whose keywords ``folded`` (a case-folded line) holds, as a bit mask (bit ``pos`` for rule ``pos``): what the line gate works in."""
@@ -778,10 +793,20 @@ OPENINGS_DEPTH = 3
 OPENINGS_MAX = 64
 #: the characters of an ASCII line (a line holds no line break)
 _ASCII_LINE_CHARACTERS = [chr(i) for i in range(128) if chr(i) != "\n"]
+#: the non-ASCII characters of most news lines that have any: typographic quotes, dashes, the
+#: ellipsis, the no-break space (none is in :data:`.pattern.FOLD_UNSAFE`: tests/test_residue_perf.py)
+TYPOGRAPHIC = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0"
+#: the characters of a line of ASCII and :data:`TYPOGRAPHIC` characters (:meth:`KeywordIndex.admitted_plain` tells such a line)
+_TYPOGRAPHIC_LINE_CHARACTERS = _ASCII_LINE_CHARACTERS + list(TYPOGRAPHIC)
 
 
-def openings(pattern: regex.Pattern[str]) -> list[str] | None:
+def openings(pattern: regex.Pattern[str], alphabet: Sequence[str] = _ASCII_LINE_CHARACTERS) -> list[str] | None:
     """Short strings one of which every match of ``pattern`` in an ASCII line holds, or None where no such list was found.
+
+    (With ``alphabet``: in a line of those characters. A non-ASCII line of
+    news mostly holds typographic quotes and dashes besides ASCII; judged
+    over those too, it skips the gating patterns' joined search as an
+    ASCII line does.)
 
     Every match of ``pattern`` is one of its :func:`relaxed` pattern, whose
     first characters partial matching judges soundly (:func:`prefix_safe`):
@@ -808,7 +833,7 @@ def openings(pattern: regex.Pattern[str]) -> list[str] | None:
         longer = []
         ended = []
         for s in frontier:
-            for c in _ASCII_LINE_CHARACTERS:
+            for c in alphabet:
                 m = judge.match(s + c, partial=True)
                 if m is not None:
                     (longer if m.partial else ended).append(s + c)
@@ -1146,6 +1171,11 @@ def _core_pattern(spec: RuleSpec) -> _OnFirstUse | None:
     return _OnFirstUse(spec, found[0])
 
 
+#: what :meth:`_Alternation._plan` works out for a set of gating patterns: each with its rules (a bit mask),
+#: one pattern for them all (None for one), their openings for ASCII lines and for typographic ones (None: none found)
+_Plan = tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
+
+
 class _Alternation:
     """The rules of one kind, tried on a line as one alternation would try them.
 
@@ -1182,7 +1212,7 @@ class _Alternation:
         for pos, (_, gate, _) in enumerate(self.gated):
             for k in gate.keywords:
                 owners.setdefault(k, set()).add(pos)
-        self._keywords = KeywordIndex({k: frozenset(o) for k, o in owners.items()})
+        self._keywords = KeywordIndex({k: frozenset(o) for k, o in owners.items()}, TYPOGRAPHIC)
         # the rules gated by a pattern, by distinct pattern ('\d[:.]\d' gates two rules)
         by_pattern: dict[str, list[int]] = {}
         for pos, (_, gate, _) in enumerate(self.gated):
@@ -1196,9 +1226,9 @@ class _Alternation:
         # what every line asks the prefix gate about: first judged together on a new beginning
         self._prefix.joinable.update(m for m in (self._free_every, self._pattern_gated << len(self._free_idxs)) if m)
         #: the rules whose gating patterns a line needs searched (a bit mask) -> :meth:`_plan` of them
-        self._plans: dict[int, tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None, re.Pattern[str] | None]] = {}
-        #: a gating pattern's source -> its :func:`openings` (worked out when a plan first needs them)
-        self._openings: dict[str, list[str] | None] = {}
+        self._plans: dict[int, _Plan] = {}
+        #: a gating pattern's source and the size of an alphabet -> its :func:`openings` over it (worked out when a plan first needs them)
+        self._openings: dict[tuple[str, int], list[str] | None] = {}
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
     @property
@@ -1216,17 +1246,22 @@ class _Alternation:
         ``\\d{4}``. A rule left out so is one the prefix gate turns away.
         """
         line = text[start:stop]
-        ascii_only = line.isascii()
-        if not ascii_only and _FOLD_UNSAFE_RE.search(line) is not None:  # (:func:`.pattern.fold`)
-            return self._gated_every  # a keyword test could miss: all are candidates
-        admitted = self._keywords.admitted_bits(line.casefold())
+        # (a line of ASCII and TYPOGRAPHIC characters, most lines: none of them is fold-unsafe, see :func:`.pattern.fold`)
+        admitted = self._keywords.admitted_plain(line)
+        typographic = admitted >= 0
+        if not typographic:
+            if _FOLD_UNSAFE_RE.search(line) is not None:
+                return self._gated_every  # a keyword test could miss: all are candidates
+            admitted = self._keywords.admitted_bits(line.casefold())
         need = short & self._pattern_gated & ~admitted
         if need:
             plan = self._plans.get(need)
             if plan is None:
                 plan = self._plans[need] = self._plan(need)
-            todo, joined, opening = plan
-            if opening is not None and ascii_only and opening.search(line) is None:
+            todo, joined, opening, typographic_opening = plan
+            if not line.isascii():
+                opening = typographic_opening if typographic else None
+            if opening is not None and opening.search(line) is None:
                 return admitted  # (no match of a gating pattern can begin anywhere in the line)
             if joined is not None and joined.search(text, start, stop) is None:
                 return admitted
@@ -1235,8 +1270,8 @@ class _Alternation:
                     admitted |= mask
         return admitted
 
-    def _plan(self, need: int) -> tuple[list[tuple[regex.Pattern[str], int]], regex.Pattern[str] | None, re.Pattern[str] | None]:
-        """The gating patterns of the rules ``need`` (a bit mask), with their rules, one pattern for them all where there are several, and their :func:`openings` as one ``re`` pattern (or None).
+    def _plan(self, need: int) -> _Plan:
+        """The gating patterns of the rules ``need`` (a bit mask), with their rules, one pattern for them all where there are several, and their :func:`openings` as one ``re`` pattern (or None), for ASCII lines and for lines of ASCII and :data:`TYPOGRAPHIC` characters.
 
         One search for the patterns a line needs rejects most lines for the
         price of one (see :func:`_any_of`); which rules a line needs
@@ -1246,13 +1281,16 @@ class _Alternation:
         tried each alternative at each position (about 5 µs a line).
         """
         todo = [(pattern, mask) for pattern, _, mask in self._patterns if mask & need]
-        found = []
-        for pattern, _ in todo:
-            if pattern.pattern not in self._openings:
-                self._openings[pattern.pattern] = openings(pattern)
-            found.append(self._openings[pattern.pattern])
-        opening = None if any(o is None for o in found) else re.compile(_trie_pattern(sorted({s for o in found for s in o})))  # type: ignore[union-attr]
-        return todo, (_any_of([pattern for pattern, _ in todo]) if len(todo) > 1 else None), opening
+        either = []
+        for alphabet in (_ASCII_LINE_CHARACTERS, _TYPOGRAPHIC_LINE_CHARACTERS):
+            found = []
+            for pattern, _ in todo:
+                key = (pattern.pattern, len(alphabet))
+                if key not in self._openings:
+                    self._openings[key] = openings(pattern, alphabet)
+                found.append(self._openings[key])
+            either.append(None if any(o is None for o in found) else re.compile(_trie_pattern(sorted({s for o in found for s in o}))))  # type: ignore[union-attr]
+        return todo, (_any_of([pattern for pattern, _ in todo]) if len(todo) > 1 else None), either[0], either[1]
 
     def _free_winner(self, m: regex.Match[str]) -> int:
         """The rule whose branch of :attr:`free` made match ``m``.
@@ -1431,6 +1469,10 @@ class LineGroupMatcher(Matcher):
         self._max_after = [int(s.params.get("max_after", 8)) for s in specs]
         self._article_ratio: list[float | None] = [s.params.get("min_article_ratio") for s in specs]
         self._min_matches = [int(s.params.get("min_matches", 1)) for s in specs]
+        #: the rules with a neighbour check in :meth:`_found` (skip_ranked, skip_beside, min_matches): most documents' candidates have none
+        self._checked = frozenset(
+            i for i in range(len(specs)) if self._skip_ranked[i] or self._skip_beside[i] is not None or self._min_matches[i] > 1
+        )
         # terminators that take any lines: tried one by one on a block line whose first rule
         # (a headline block such as 'You may also like') cannot take what follows it
         self._terminators = [(i, line_pattern(s)) for i, s in enumerate(specs) if s.kind == "block" and not self._headlines[i]]
@@ -1526,14 +1568,15 @@ class LineGroupMatcher(Matcher):
                 idx = h.get(line.start)
                 if idx is not None and not (i == title and self._keep_title[idx]):
                     (bcand if self.specs[idx].kind == "block" else cand)[i] = idx
-        if any(self._skip_ranked[idx] for idx in cand.values()):
-            for i in ranked_lines(text, lines) & cand.keys():
-                if self._skip_ranked[cand[i]]:
-                    del cand[i]
-        if any(self._skip_beside[idx] is not None for idx in cand.values()):
-            self._drop_beside(text, lines, cand)
-        if any(self._min_matches[idx] > 1 for idx in cand.values()):
-            self._drop_lone(cand)
+        if not self._checked.isdisjoint(cand.values()):
+            if any(self._skip_ranked[idx] for idx in cand.values()):
+                for i in ranked_lines(text, lines) & cand.keys():
+                    if self._skip_ranked[cand[i]]:
+                        del cand[i]
+            if any(self._skip_beside[idx] is not None for idx in cand.values()):
+                self._drop_beside(text, lines, cand)
+            if any(self._min_matches[idx] > 1 for idx in cand.values()):
+                self._drop_lone(cand)
         yield from self._findings(text, lines, cand, bcand)
 
     def _drop_lone(self, cand: dict[int, int]) -> None:

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import compress, count, groupby, pairwise
 from operator import ne
@@ -911,11 +911,19 @@ class FtfyMatcher(Matcher):
             and self.config.normalization is None
         )
 
-    def find(self, ctx: DocContext) -> Iterator[Finding]:
+    def find(self, ctx: DocContext) -> Iterable[Finding]:
+        """The findings on the document: none, without a generator, where it holds no mojibake signature (most documents)."""
         text = ctx.text
+        if text.isascii() and "&" not in text:  # (no signature in ASCII, no entity to hide one: told without the memo)
+            return ()
         hits = signature_hits(ctx)
         if not hits and not ("&" in text and looks_like_mojibake(html.unescape(text))):
-            return
+            return ()
+        return self._findings(ctx, hits)
+
+    def _findings(self, ctx: DocContext, hits: Sequence[int]) -> Iterator[Finding]:
+        """The findings of the lines holding ``hits`` (:func:`signature_hits`) or, in a document with an ``&``, mojibake behind an entity."""
+        text = ctx.text
         # every line with mojibake behind an entity, or only those with a hit (most documents: no ``&``)
         for lo, hi, window in _segments(text, None if "&" in text else hits):
             # a signature hit in the segment (none spans a line break or a
