@@ -143,6 +143,20 @@ STRAY_EXAMPLES = [
     "from' 2005",
     "the 'players' will",
     "nearby, is",
+    # the word before a mark as the scan last read it (after a blank, a bracket, a quote, a line break) or not
+    # (after a digit, an apostrophe, a hyphen, an underscore, a letter beyond ASCII, more than 15 letters)
+    "(the, new",
+    '"the; new',
+    "x-the, new",
+    "x'the, new",
+    "x’the, new",
+    "x_the, new",
+    "xéthe, new",
+    "2the, new",
+    "abcdefghijklmnothe, new",
+    "abcdefghijklmnopthe, new",
+    "uncharacteristically, the",
+    "the the, new",
 ]
 ORDER_EXAMPLES = [
     "the of",
