@@ -85,8 +85,9 @@ typedef struct {
     uint8_t kind[MAX_RULES];
     uint8_t next_letter[MAX_RULES][128]; /* RULE_NEXT: the letters the next word may start with */
     uint16_t first_lengths[128]; /* bit k of [c]: some word that opens a rule starts with c and has k letters */
-    /* bit (hash_packed >> FILTER_SHIFT) set for each word that opens a rule (see NAME##_order) */
-    uint64_t first_filter[FILTER_BITS / 64];
+    /* bit (hash_packed >> FILTER_SHIFT) set for each word that opens a rule (see NAME##_order), or is
+       the second word of a pair rule */
+    uint64_t first_filter[FILTER_BITS / 64], second_filter[FILTER_BITS / 64];
     uint16_t second_lengths[128]; /* the same for the second words of pair rules */
     /* bit r set for each rule r of a kind: RULE_ALWAYS, RULE_END, RULE_END_AFTER_COMMA, RULE_PAIR or RULE_NEXT */
     uint32_t always_mask, end_mask, end_comma_mask, follow_mask;
@@ -570,9 +571,12 @@ emit(PyObject *list, Py_ssize_t k)
             return 1;                                                                                    \
         if (s2 >= n || d[s2] >= 128)                                                                     \
             return 0; /* (a second word starts with an ASCII letter) */                                  \
-        Py_ssize_t e2 = NAME##_letters_at(d, n, s2, &a, &b);                                             \
-        if (e2 > s2 && e2 - s2 <= MAX_WORD && (s->second_lengths[d[s2]] >> (e2 - s2) & 1) &&             \
-            e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2]))) {                                   \
+        Py_ssize_t e2 = NAME##_letters_at(d, n, s2, &a, &b), length2 = e2 - s2;                          \
+        /* (one branch on both filters, as in NAME##_order; no letter: length2 0, whose bit no word sets) */ \
+        uint32_t h2 = hash_packed(a, b) >> FILTER_SHIFT;                                                 \
+        uint32_t maybe = (uint32_t)(s->second_lengths[d[s2]] >> (length2 & 15)) &                       \
+                         (uint32_t)(s->second_filter[h2 >> 6] >> (h2 & 63));                            \
+        if (length2 <= MAX_WORD && (maybe & 1) && length2 <= s->max_length && !(e2 < n && is_word(d[e2]))) { \
             const WordSlot *w2 = find_word(s, a, b);                                                     \
             if (w2 && (w2->second & f)) /* (second bits are those of pair rules) */                      \
                 return 1;                                                                                \
@@ -753,16 +757,17 @@ done:
 
 /* ---- building a Scanner from garble.py's constants ---------------------------------------- */
 
-/* Once every word is in: move the table to the fewest slots that keep its load at most one half (it was
+/* Once every word is in: move the table to the fewest slots that keep its load at most a quarter (it was
    sized for every word the lists name, three in four of them repeats: 32 kB, as much as a core's first
-   cache, for 99 words), and set first_filter's bit of each word that opens a rule. -1 on no memory. */
+   cache, for 99 words; at a quarter a word is nearly always in the slot its hash names, so the probe's
+   loop is not a mispredicted branch), and set the filters' bits. -1 on no memory. */
 static int
 compact_words(Scanner *s)
 {
     uint32_t used = 0, bits = 4;
     for (uint32_t k = 0; k <= s->mask; k++)
         used += s->words[k].length != 0;
-    while (((uint32_t)1 << bits) < 2 * used + 2)
+    while (((uint32_t)1 << bits) < 4 * used + 4)
         bits++;
     WordSlot *old = s->words;
     uint32_t old_mask = s->mask;
@@ -786,10 +791,11 @@ compact_words(Scanner *s)
     }
     for (uint32_t k = 0; k <= s->mask; k++) {
         const WordSlot *e = &s->words[k];
-        if (e->length && e->first) {
-            uint32_t h = hash_packed(e->a, e->b) >> FILTER_SHIFT;
+        uint32_t h = hash_packed(e->a, e->b) >> FILTER_SHIFT;
+        if (e->length && e->first)
             s->first_filter[h >> 6] |= (uint64_t)1 << (h & 63);
-        }
+        if (e->length && e->second)
+            s->second_filter[h >> 6] |= (uint64_t)1 << (h & 63);
     }
     return 0;
 }
