@@ -319,6 +319,8 @@ def lowercase_start(ctx: DocContext, seg: LazySegmentation, params: Mapping[str,
         if nxt in _NAME_PARTICLES and _CAPITAL_NEXT.match(text, m.end(2)):
             continue
         yield m.start(1), m.end(2), f"sentence continues in lower case after a full stop at {_quote(m.group())}"
+    if (kernel := _mark_scan()) is not None and not kernel.candidates(text).lower_start:
+        return  # no paragraph starts in lower case, and only after one that does is a paragraph flagged (most documents the detector runs on)
     paras = seg.paragraphs
     chain = False  # the previous paragraph was flagged and left its sentence unfinished
     for i, (p_start, _) in enumerate(paras):
