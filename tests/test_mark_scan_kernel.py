@@ -143,6 +143,20 @@ STRAY_EXAMPLES = [
     "from' 2005",
     "the 'players' will",
     "nearby, is",
+    # the word before a mark as the scan last read it (after a blank, a bracket, a quote, a line break) or not
+    # (after a digit, an apostrophe, a hyphen, an underscore, a letter beyond ASCII, more than 15 letters)
+    "(the, new",
+    '"the; new',
+    "x-the, new",
+    "x'the, new",
+    "x’the, new",
+    "x_the, new",
+    "xéthe, new",
+    "2the, new",
+    "abcdefghijklmnothe, new",
+    "abcdefghijklmnopthe, new",
+    "uncharacteristically, the",
+    "the the, new",
 ]
 ORDER_EXAMPLES = [
     "the of",
@@ -618,3 +632,17 @@ def test_word_order_through_the_matcher(text: str, gate: bool, flagged: bool) ->
     assert word_order_gate_passes(text) == gate
     found = default_engine(select=["garble.word-order"]).find(text)
     assert bool(found) == flagged
+
+
+def _start_cases() -> list[str]:
+    """Each word a branch of the pattern can start with, at a text's start, before each word and what may end it."""
+    words = sorted(garble._WORD_ORDER_FIRSTS)
+    ends = ["", ".", " x", "é", "-x", "'s", "’s", "\n"]
+    return [f"{a}{blank}{b}{end}" for a in words for b in words[::5] for blank in (" ", "\t", "  ", "") for end in ends]
+
+
+@pytest.mark.parametrize("text", ["", "x", "é", " the of", "The", "Theof", "The of", "the\tof", "Been", "Been.", "Beenx", "A Olympic"])
+def test_word_order_at_start_is_the_pattern_at_the_start(text: str) -> None:
+    """The set lookup before the pattern hides no match at offset 0 (and the word lists cover every branch)."""
+    for case in [text, *(_start_cases() if text == "" else [])]:
+        assert garble._word_order_at_start(DocContext(case)) == (garble._WORD_ORDER.match(case) is not None), case

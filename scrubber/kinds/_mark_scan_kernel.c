@@ -52,6 +52,9 @@
 
 #define MAX_WORD 15 /* longest word a table may hold */
 #define MAX_RULES 32
+/* the bits of a Scanner's first_filter, and the shift that takes a 32-bit hash_packed to one of them */
+#define FILTER_BITS 4096
+#define FILTER_SHIFT 20
 
 enum { RULE_PAIR = 0, RULE_NEXT = 1, RULE_END = 2, RULE_END_AFTER_COMMA = 3, RULE_ALWAYS = 4 };
 
@@ -68,9 +71,11 @@ typedef struct {
 /* a list of prefixes (case-sensitive ASCII), by first letter */
 typedef struct {
     char *chars;              /* every prefix, NUL-terminated, one after another */
-    Py_ssize_t *starts;       /* offset of each prefix in chars */
+    Py_ssize_t *starts;       /* offset of each prefix in chars, those of one first character together */
     Py_ssize_t n;
-    uint8_t first_char[128];  /* 1 if some prefix starts with this character */
+    /* the prefixes starting with character c are starts[first[c]:first[c + 1]]: a text's word is compared
+       with those alone (a comma before a word was compared with every month and every auxiliary) */
+    uint16_t first[129];
 } Prefixes;
 
 typedef struct {
@@ -82,6 +87,9 @@ typedef struct {
     uint8_t kind[MAX_RULES];
     uint8_t next_letter[MAX_RULES][128]; /* RULE_NEXT: the letters the next word may start with */
     uint16_t first_lengths[128]; /* bit k of [c]: some word that opens a rule starts with c and has k letters */
+    /* bit (hash_packed >> FILTER_SHIFT) set for each word that opens a rule (see NAME##_order), or is
+       the second word of a pair rule */
+    uint64_t first_filter[FILTER_BITS / 64], second_filter[FILTER_BITS / 64];
     uint16_t second_lengths[128]; /* the same for the second words of pair rules */
     /* bit r set for each rule r of a kind: RULE_ALWAYS, RULE_END, RULE_END_AFTER_COMMA, RULE_PAIR or RULE_NEXT */
     uint32_t always_mask, end_mask, end_comma_mask, follow_mask;
@@ -308,6 +316,14 @@ DEFINE_LETTERS_AT(scan_ucs4, Py_UCS4, )
 
 /* ---- the scan ------------------------------------------------------------------------ */
 
+/* The last word NAME##_order read: its ASCII letters d[start:end] (at most 15), packed in a and b, and
+   the character before them is no ASCII letter (end = -1: none yet). The stray scan asks about the word
+   right before a mark, nearly always this one: it is not walked back over and packed a second time. */
+typedef struct {
+    Py_ssize_t start, end;
+    uint64_t a, b;
+} LastWord;
+
 /* Append position k to list; -1 on error. */
 static inline int
 emit(PyObject *list, Py_ssize_t k)
@@ -331,11 +347,11 @@ emit(PyObject *list, Py_ssize_t k)
             return 0;                                                                                    \
         while (q < n && is_blank(d[q]))                                                                  \
             q++;                                                                                         \
-        if (q >= n || d[q] >= 128 || !p->first_char[d[q]])                                               \
+        if (q >= n || d[q] >= 128)                                                                       \
             return 0;                                                                                    \
-        for (Py_ssize_t k = 0; k < p->n; k++) {                                                          \
+        for (Py_ssize_t k = p->first[d[q]]; k < p->first[d[q] + 1]; k++) {                               \
             const char *w = p->chars + p->starts[k];                                                     \
-            Py_ssize_t j = 0;                                                                            \
+            Py_ssize_t j = 1; /* (w[0] is d[q]) */                                                       \
             while (w[j] && q + j < n && d[q + j] == (Py_UCS4)(uint8_t)w[j])                              \
                 j++;                                                                                     \
             if (!w[j])                                                                                   \
@@ -423,7 +439,8 @@ emit(PyObject *list, Py_ssize_t k)
     }                                                                                                    \
                                                                                                          \
     /* Is the mark at p a candidate of _STRAY_SCANS? (c = d[p]) */                                       \
-    static int NAME##_stray(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_UCS4 c)      \
+    static int NAME##_stray(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_UCS4 c,       \
+                            const LastWord *last)                                                        \
     {                                                                                                    \
         Py_UCS4 prev = p > 0 ? d[p - 1] : 0;                                                             \
         Py_UCS4 next = p + 1 < n ? d[p + 1] : 0;                                                         \
@@ -450,7 +467,16 @@ emit(PyObject *list, Py_ssize_t k)
                 return 1;                                                                                \
             if (c == '.' && prev == '.' && p >= 2 && is_letter(d[p - 2]))                                \
                 return 1;                                                                                \
-            if (prev < 128 && is_ascii_letter(prev)) {                                                   \
+            if (last->end == p) {                                                                        \
+                /* the letters before the mark are the last word read (after no letter, digit, _, ' or    \
+                   -: what ruled_out tests below): the walk below would find its start and pack it again */ \
+                if (p - last->start <= s->max_length) {                                                  \
+                    const WordSlot *w = find_word(s, last->a, last->b);                                  \
+                    if (w && w->after)                                                                   \
+                        return 1;                                                                        \
+                }                                                                                        \
+            }                                                                                            \
+            else if (prev < 128 && is_ascii_letter(prev)) {                                              \
                 Py_ssize_t start = p - 1;                                                                \
                 while (start > 0 && p - start <= s->max_length && d[start - 1] < 128 &&                  \
                        is_ascii_letter(d[start - 1]))                                                    \
@@ -495,14 +521,27 @@ emit(PyObject *list, Py_ssize_t k)
        from there, not from p + 1: it would test the same letters again) */                             \
     static int NAME##_order_word(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t e1, \
                                  uint64_t a, uint64_t b);                                                \
-    static inline int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t *word_end) \
+    static inline int NAME##_order(const Scanner *s, const TYPE *d, Py_ssize_t n, Py_ssize_t p, Py_ssize_t *word_end, \
+                                   LastWord *last)                                                       \
     {                                                                                                    \
         uint64_t a = 0, b = 0;                                                                           \
         Py_ssize_t e1 = NAME##_letters_at(d, n, p + 1, &a, &b), length = e1 - (p + 1);                  \
         *word_end = e1;                                                                                  \
-        /* most words open no rule: their first letter and length tell, before any hashing (d[p + 1] is  \
-           an ASCII letter), and in the scan's loop, without a call (this part is inlined, the rest not) */ \
-        if (length > MAX_WORD || !(s->first_lengths[d[p + 1]] >> length & 1))                            \
+        if (length <= MAX_WORD) { /* (d[p] is no ASCII letter: see the callers) */                       \
+            last->start = p + 1;                                                                         \
+            last->end = e1;                                                                              \
+            last->a = a;                                                                                 \
+            last->b = b;                                                                                 \
+        }                                                                                                \
+        /* most words open no rule: their first letter and length, and their hash's bit in first_filter,  \
+           tell in the scan's loop, without a call or the table's probe (this part is inlined, the rest not). \
+           One branch on both tests: a word passed the first alone half the time, wrongly one time in      \
+           three (as often as not, a mispredicted branch), and the second alone as often as not after it  \
+           (d[p + 1] is an ASCII letter) */                                                              \
+        uint32_t h = hash_packed(a, b) >> FILTER_SHIFT;                                                  \
+        uint32_t maybe = (uint32_t)(s->first_lengths[d[p + 1]] >> (length & 15)) &                      \
+                         (uint32_t)(s->first_filter[h >> 6] >> (h & 63)); /* (& 15: no shift past the width) */ \
+        if (length > MAX_WORD || !(maybe & 1))                                                           \
             return 0;                                                                                    \
         return NAME##_order_word(s, d, n, p, e1, a, b);                                                  \
     }                                                                                                    \
@@ -521,8 +560,10 @@ emit(PyObject *list, Py_ssize_t k)
         uint32_t f = w1->first;                                                                          \
         if (f & s->always_mask)                                                                          \
             return 1;                                                                                    \
-        if ((f & (s->end_mask | s->end_comma_mask)) && is_blank(d[p]) && e1 < n &&                       \
-            (d[e1] == '.' || d[e1] == '!' || d[e1] == '?') &&                                            \
+        /* (the word's end first: it is seldom a full stop, where whether the word may end a sentence is  \
+           as often yes as no, a mispredicted branch when asked first) */                                 \
+        if (e1 < n && ((d[e1] == '.') | (d[e1] == '!') | (d[e1] == '?')) &&                              \
+            (f & (s->end_mask | s->end_comma_mask)) && is_blank(d[p]) &&                                 \
             ((f & s->end_mask) || (p >= 1 && d[p - 1] == ',')))                                         \
             return 1;                                                                                    \
         if (!(f & s->follow_mask) || e1 >= n || !is_blank(d[e1]))                                        \
@@ -534,9 +575,12 @@ emit(PyObject *list, Py_ssize_t k)
             return 1;                                                                                    \
         if (s2 >= n || d[s2] >= 128)                                                                     \
             return 0; /* (a second word starts with an ASCII letter) */                                  \
-        Py_ssize_t e2 = NAME##_letters_at(d, n, s2, &a, &b);                                             \
-        if (e2 > s2 && e2 - s2 <= MAX_WORD && (s->second_lengths[d[s2]] >> (e2 - s2) & 1) &&             \
-            e2 - s2 <= s->max_length && !(e2 < n && is_word(d[e2]))) {                                   \
+        Py_ssize_t e2 = NAME##_letters_at(d, n, s2, &a, &b), length2 = e2 - s2;                          \
+        /* (one branch on both filters, as in NAME##_order; no letter: length2 0, whose bit no word sets) */ \
+        uint32_t h2 = hash_packed(a, b) >> FILTER_SHIFT;                                                 \
+        uint32_t maybe = (uint32_t)(s->second_lengths[d[s2]] >> (length2 & 15)) &                       \
+                         (uint32_t)(s->second_filter[h2 >> 6] >> (h2 & 63));                            \
+        if (length2 <= MAX_WORD && (maybe & 1) && length2 <= s->max_length && !(e2 < n && is_word(d[e2]))) { \
             const WordSlot *w2 = find_word(s, a, b);                                                     \
             if (w2 && (w2->second & f)) /* (second bits are those of pair rules) */                      \
                 return 1;                                                                                \
@@ -563,6 +607,7 @@ emit(PyObject *list, Py_ssize_t k)
         PyObject *nt = out[8], *elision = out[9], *lower_start = out[10];                                \
         Py_ssize_t pair_end = 0, curly_pair_end = 0; /* where the last '' and the last ’’ ended */       \
         Py_ssize_t word_end;                             /* see NAME##_order */                          \
+        LastWord last = {-1, -1, 0, 0};                                                                  \
         if (NAME##_lower_paragraph(d, n, 0, lower_start) < 0)                                            \
             return -1;                                                                                   \
         for (Py_ssize_t p = 0; p < n; p++) {                                                             \
@@ -573,7 +618,7 @@ emit(PyObject *list, Py_ssize_t k)
             Py_UCS4 c = d[p];                                                                            \
             if (c == ' ') { /* most of what is not a letter, and nothing but word order looks at it */    \
                 if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1])) {                          \
-                    if (NAME##_order(s, d, n, p, &word_end) && emit(order, p) < 0)                       \
+                    if (NAME##_order(s, d, n, p, &word_end, &last) && emit(order, p) < 0)                       \
                         return -1;                                                                       \
                     /* on from the word's end, which _order found: its letters are not tested again */   \
                     p = word_end;                                                                        \
@@ -646,10 +691,10 @@ emit(PyObject *list, Py_ssize_t k)
                 }                                                                                        \
             }                                                                                            \
             if ((c < 128 ? (c >= '!' && c <= '~' && !(c >= '0' && c <= '9')) : c == 0x2019) &&           \
-                NAME##_stray(s, d, n, p, c) && emit(stray, p) < 0)                                       \
+                NAME##_stray(s, d, n, p, c, &last) && emit(stray, p) < 0)                                       \
                 return -1;                                                                               \
             if (p + 1 < n && d[p + 1] < 128 && is_ascii_letter(d[p + 1]) && !is_word(c) && c != '\'' &&  \
-                c != 0x2019 && c != '-' && NAME##_order(s, d, n, p, &word_end) && emit(order, p) < 0)    \
+                c != 0x2019 && c != '-' && NAME##_order(s, d, n, p, &word_end, &last) && emit(order, p) < 0)    \
                 return -1;                                                                               \
         }                                                                                                \
         return 0;                                                                                        \
@@ -715,6 +760,49 @@ done:
 }
 
 /* ---- building a Scanner from garble.py's constants ---------------------------------------- */
+
+/* Once every word is in: move the table to the fewest slots that keep its load at most a quarter (it was
+   sized for every word the lists name, three in four of them repeats: 32 kB, as much as a core's first
+   cache, for 99 words; at a quarter a word is nearly always in the slot its hash names, so the probe's
+   loop is not a mispredicted branch), and set the filters' bits. -1 on no memory. */
+static int
+compact_words(Scanner *s)
+{
+    uint32_t used = 0, bits = 4;
+    for (uint32_t k = 0; k <= s->mask; k++)
+        used += s->words[k].length != 0;
+    while (((uint32_t)1 << bits) < 4 * used + 4)
+        bits++;
+    WordSlot *old = s->words;
+    uint32_t old_mask = s->mask;
+    if (((uint32_t)1 << bits) - 1 < old_mask) {
+        WordSlot *words = PyMem_Calloc((size_t)1 << bits, sizeof(WordSlot));
+        if (!words) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->words = words;
+        s->mask = ((uint32_t)1 << bits) - 1;
+        for (uint32_t k = 0; k <= old_mask; k++) {
+            if (!old[k].length)
+                continue;
+            uint32_t slot = hash_packed(old[k].a, old[k].b) & s->mask;
+            while (words[slot].length)
+                slot = (slot + 1) & s->mask;
+            words[slot] = old[k];
+        }
+        PyMem_Free(old);
+    }
+    for (uint32_t k = 0; k <= s->mask; k++) {
+        const WordSlot *e = &s->words[k];
+        uint32_t h = hash_packed(e->a, e->b) >> FILTER_SHIFT;
+        if (e->length && e->first)
+            s->first_filter[h >> 6] |= (uint64_t)1 << (h & 63);
+        if (e->length && e->second)
+            s->second_filter[h >> 6] |= (uint64_t)1 << (h & 63);
+    }
+    return 0;
+}
 
 static void
 free_prefixes(Prefixes *p)
@@ -799,6 +887,11 @@ build_prefixes(Prefixes *p, PyObject *seq, const char *what)
     if (!fast)
         return -1;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    if (n >= UINT16_MAX) {
+        Py_DECREF(fast);
+        PyErr_Format(PyExc_ValueError, "at most %d %s", UINT16_MAX - 1, what);
+        return -1;
+    }
     p->starts = PyMem_New(Py_ssize_t, n ? n : 1);
     p->chars = PyMem_Malloc((size_t)(n ? n : 1) * (MAX_WORD + 1));
     if (!p->starts || !p->chars) {
@@ -807,6 +900,7 @@ build_prefixes(Prefixes *p, PyObject *seq, const char *what)
         return -1;
     }
     Py_ssize_t offset = 0;
+    uint16_t count[128] = {0};
     for (Py_ssize_t k = 0; k < n; k++) {
         Py_ssize_t len = ascii_word(PySequence_Fast_GET_ITEM(fast, k), p->chars + offset, what);
         if (len < 0) {
@@ -814,9 +908,18 @@ build_prefixes(Prefixes *p, PyObject *seq, const char *what)
             return -1;
         }
         p->chars[offset + len] = '\0';
-        p->starts[k] = offset;
-        p->first_char[(uint8_t)p->chars[offset]] = 1;
+        count[(uint8_t)p->chars[offset]]++;
         offset += len + 1;
+    }
+    /* starts by first character (a counting sort of the words, in their order within one character) */
+    p->first[0] = 0;
+    for (int c = 0; c < 128; c++)
+        p->first[c + 1] = (uint16_t)(p->first[c] + count[c]);
+    uint16_t next[128];
+    memcpy(next, p->first, sizeof(next));
+    for (Py_ssize_t k = 0, at = 0; k < n; k++) {
+        p->starts[next[(uint8_t)p->chars[at]]++] = at;
+        at += (Py_ssize_t)strlen(p->chars + at) + 1;
     }
     p->n = n;
     Py_DECREF(fast);
@@ -955,7 +1058,7 @@ Scanner_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         build_prefixes(&s->colon_before, colon_before, "colon_before") < 0 ||
         build_prefixes(&s->colon_next, colon_next, "colon_next") < 0 ||
         build_prefixes(&s->comma_aux, comma_aux, "comma_aux") < 0 ||
-        build_prefixes(&s->opening_det, opening_det, "opening_det") < 0)
+        build_prefixes(&s->opening_det, opening_det, "opening_det") < 0 || compact_words(s) < 0)
         goto fail;
     return (PyObject *)s;
 fail:

@@ -319,6 +319,8 @@ def lowercase_start(ctx: DocContext, seg: LazySegmentation, params: Mapping[str,
         if nxt in _NAME_PARTICLES and _CAPITAL_NEXT.match(text, m.end(2)):
             continue
         yield m.start(1), m.end(2), f"sentence continues in lower case after a full stop at {_quote(m.group())}"
+    if (kernel := _mark_scan()) is not None and not kernel.candidates(text).lower_start:
+        return  # no paragraph starts in lower case, and only after one that does is a paragraph flagged (most documents the detector runs on)
     paras = seg.paragraphs
     chain = False  # the previous paragraph was flagged and left its sentence unfinished
     for i, (p_start, _) in enumerate(paras):
@@ -1772,6 +1774,11 @@ def _mark_scan() -> MarkScan | None:
     return mark_scan(**_mark_scan_tables())
 
 
+#: the run of ASCII letters a text starts with (see :func:`_word_order_at_start`)
+_LEADING_LETTERS = re.compile("[A-Za-z]+")
+_WORD_ORDER_FIRSTS = frozenset(_WORD_ORDER_FIRST)
+
+
 def _word_order_at_start(ctx: DocContext) -> bool:
     """Whether :data:`_WORD_ORDER` matches at the document's start: the one match of word-order the kernel's ``order`` list holds no position for.
 
@@ -1779,8 +1786,17 @@ def _word_order_at_start(ctx: DocContext) -> bool:
     that list, so a document with an empty list and no match here gives
     word-order nothing: :class:`GarbleMatcher` then skips the detector
     (nine documents in ten of perf-news).
+
+    A branch that can match at offset 0 (no look-behind needs a character
+    before it) starts with one of :data:`_WORD_ORDER_FIRST`, ended by a
+    blank or a word boundary: so the text's leading run of ASCII letters is
+    that word. Most texts start with another, and that one set lookup says
+    no where the pattern tried its fourteen branches one by one.
     """
-    return _WORD_ORDER.match(ctx.text) is not None
+    text = ctx.text
+    if (lead := _LEADING_LETTERS.match(text)) is None or lead.group() not in _WORD_ORDER_FIRSTS:
+        return False
+    return _WORD_ORDER.match(text) is not None
 
 
 def word_order(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, Any]) -> Iterator[Spot]:
@@ -2068,6 +2084,10 @@ def _hint_mask(hints: tuple[str, ...]) -> int:
     return sum(1 << Candidates._fields.index(h) for h in hints) if hints else _UNGATED
 
 
+#: a detector as :meth:`GarbleMatcher.find` runs it: (spec, function, params, English only, the exact test it needs first or None)
+_Run = tuple[RuleSpec, DetectorFn, Mapping[str, Any], bool, Callable[[DocContext], bool] | None]
+
+
 class GarbleMatcher(Matcher):
     """Runs every selected garble/language rule and yields one flag per broken sentence."""
 
@@ -2089,6 +2109,24 @@ class GarbleMatcher(Matcher):
         #: what :meth:`find` reads of each detector, unpacked once (it runs every detector on every document):
         #: its hints as a bit mask of :class:`~.mark_scan.Candidates` fields (``present``'s bits), or :data:`_UNGATED`
         self._runs = [(spec, det.fn, spec.params, det.english_only, _hint_mask(det.hints), det.unhinted) for spec, det in self.detectors]
+        #: per value of the hint bits a document holds: the runs that are not skipped for lacking them, in order, each
+        #: with the exact test it still needs (``unhinted``, or None); a few dozen values on a corpus (see :meth:`_runs_for`)
+        self._runs_by_present: dict[int, list[_Run]] = {}
+
+    def _runs_for(self, present: int) -> list[_Run]:
+        """The detectors to run on a document whose hint bits are ``present``: those with a hint there, and those whose ``unhinted`` test must say.
+
+        Worked out once per value of ``present``, where :meth:`find` tested
+        every detector's bits on every document (most are skipped).
+        """
+        runs = self._runs_by_present.get(present)
+        if runs is None:
+            runs = self._runs_by_present[present] = [
+                (spec, fn, params, english_only, None if hints & present else unhinted)
+                for spec, fn, params, english_only, hints, unhinted in self._runs
+                if hints & present or unhinted is not None
+            ]
+        return runs
 
     def find(self, ctx: DocContext) -> Iterator[Finding]:
         text = ctx.text
@@ -2100,9 +2138,9 @@ class GarbleMatcher(Matcher):
         per_sentence: dict[Span, list[tuple[RuleSpec, Spot]]] = {}
         # the hints the text holds (every bit, where the pure Python scans run), and the bit of the detectors without hints
         present = -1 if (kernel := _mark_scan()) is None else kernel.candidates(text).present | _UNGATED
-        for spec, fn, params, english_only, hints, unhinted in self._runs:
-            if not hints & present and (unhinted is None or not unhinted(ctx)):
-                continue  # none of the hints its matches hold (nor a match without one): it would find nothing
+        for spec, fn, params, english_only, unhinted in self._runs_for(present):
+            if unhinted is not None and not unhinted(ctx):
+                continue  # none of the hints its matches hold, nor a match without one: it would find nothing
             if english_only:
                 if english is None:
                     english = document_language(ctx) == "en"

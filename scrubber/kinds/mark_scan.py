@@ -80,6 +80,9 @@ class Candidates(NamedTuple):
     present: int
 
 
+_new_tuple = tuple.__new__
+
+
 class MarkScan:
     """The kernel's scanner with a one-text cache: the detectors ask in turn about the same document."""
 
@@ -92,7 +95,8 @@ class MarkScan:
         last = self._last
         if last is not None and last[0] is text:
             return last[1]
-        found = Candidates(*self._scanner.scan(text))  # type: ignore[attr-defined]
+        # (tuple.__new__ makes the named tuple in C: Candidates(*lists) ran its Python __new__ for every document)
+        found = _new_tuple(Candidates, self._scanner.scan(text))  # type: ignore[attr-defined]
         self._last = (text, found)
         return found
 

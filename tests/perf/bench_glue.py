@@ -75,8 +75,11 @@ def main() -> int:
     scan = garble._mark_scan()
 
     def garble_with(runs: list) -> Callable[[str], object]:
+        by_present: dict = {}  # (the matcher's runs per hint value, worked out from _runs: one table per variant)
+
         def run(text: str) -> object:
             matcher._runs = runs
+            matcher._runs_by_present = by_present
             return list(matcher.find(DocContext(text)))
 
         return run
