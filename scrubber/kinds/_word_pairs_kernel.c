@@ -34,11 +34,9 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
+
+#include "_table_memory.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -102,37 +100,6 @@ typedef struct {
     uint8_t *special_class;
     Py_UCS4 special_min, special_max;
 } Scanner;
-
-/* ---- the tables' memory ------------------------------------------------------------- */
-
-/* Zeroed memory for a table read at random, 64-byte aligned (NULL when there is none); freed by free().
- *
- * Why: the scan reads the word and pair tables (2 and 4 MB) at random, once or twice a word, and
- * between two documents the other rules push them out of the CPU's caches and its TLB. On Linux a
- * table of at least 1 MB is asked for in 2 MB pages (madvise, where the kernel gives them), so that
- * three TLB entries map both tables instead of 1,536: with the caches flushed between documents
- * (8 MB touched), a pass over perf-news's documents took about a tenth less time. Elsewhere, or
- * when the kernel keeps to small pages, the tables are the same, in the same memory as before. */
-static void *
-table_calloc(size_t bytes)
-{
-    void *p = NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    size_t huge = (size_t)1 << 21;
-    if (bytes >= huge / 2) {
-        size_t size = (bytes + huge - 1) & ~(huge - 1);
-        if (posix_memalign(&p, huge, size) != 0)
-            return NULL;
-        (void)madvise(p, size, MADV_HUGEPAGE); /* (a hint: refused, the pages stay small) */
-        memset(p, 0, size);
-        return p;
-    }
-#endif
-    if (posix_memalign(&p, 64, bytes ? bytes : 1) != 0)
-        return NULL;
-    memset(p, 0, bytes);
-    return p;
-}
 
 /* ---- hashing ------------------------------------------------------------------------ */
 
@@ -828,9 +795,9 @@ Scanner_lowest_run(Scanner *s, PyObject *text)
 static void
 Scanner_dealloc(Scanner *s)
 {
-    free(s->pairs);
+    table_free(s->pairs);
     PyMem_Free(s->values);
-    free(s->words);
+    table_free(s->words);
     PyMem_Free(s->chars);
     PyMem_Free(s->log_count);
     PyMem_Free(s->unattested);
