@@ -1430,7 +1430,7 @@ done:
 static void
 RunFilter_dealloc(RunFilter *f)
 {
-    table_free(f->shorts);
+    table_free(f->shorts, ((size_t)f->short_mask + 1) * sizeof(Packed));
     PyMem_Free(f->chars);
     PyMem_Free(f->starts);
     PyMem_Free(f->lengths);

@@ -9,6 +9,7 @@
 #ifndef SCRUBBER_TABLE_MEMORY_H
 #define SCRUBBER_TABLE_MEMORY_H
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(_WIN32)
@@ -18,39 +19,69 @@
 #include <sys/mman.h>
 #endif
 
-/* Zeroed memory for a table read at random, 64-byte aligned (NULL when there is none); freed by table_free.
- * On Linux a table of at least 1 MB is asked for in 2 MB pages (madvise: where the kernel gives them;
- * where it does not, or elsewhere, the pages are the usual ones). */
+/* The bytes a table of that many bytes takes from table_calloc: whole 2 MB pages where it may have them. */
+static size_t
+table_bytes(size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    size_t huge = (size_t)1 << 21;
+    if (bytes >= huge / 2)
+        return (bytes + huge - 1) & ~(huge - 1);
+#endif
+    return bytes ? bytes : 1;
+}
+
+/* Zeroed memory for a table read at random, 64-byte aligned (NULL when there is none); freed by
+ * table_free with the same size. On Linux a table of at least 1 MB is mapped afresh, 2 MB-aligned,
+ * and asked for in 2 MB pages (madvise: where the kernel gives them; where it does not, or
+ * elsewhere, the pages are the usual ones). (Fresh: memory from malloc may have been touched
+ * already, and pages that are there stay small.) */
 static void *
 table_calloc(size_t bytes)
 {
+    size_t size = table_bytes(bytes);
     void *p = NULL;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     size_t huge = (size_t)1 << 21;
-    if (bytes >= huge / 2) {
-        size_t size = (bytes + huge - 1) & ~(huge - 1);
-        if (posix_memalign(&p, huge, size) != 0)
+    if (size % huge == 0) {
+        char *map = mmap(NULL, size + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (map == MAP_FAILED)
             return NULL;
-        (void)madvise(p, size, MADV_HUGEPAGE); /* (a hint: refused, the pages stay small) */
-        memset(p, 0, size);
-        return p;
+        size_t head = (huge - (uintptr_t)map % huge) % huge; /* the unaligned start and end, given back */
+        if (head)
+            munmap(map, head);
+        if (huge - head)
+            munmap(map + head + size, huge - head);
+        (void)madvise(map + head, size, MADV_HUGEPAGE); /* (a hint: refused, the pages stay small) */
+        return map + head;                               /* (zero: an anonymous mapping) */
     }
 #endif
 #if defined(_WIN32)
-    if (!(p = _aligned_malloc(bytes ? bytes : 1, 64)))
+    if (!(p = _aligned_malloc(size, 64)))
         return NULL;
 #else
-    if (posix_memalign(&p, 64, bytes ? bytes : 1) != 0)
+    if (posix_memalign(&p, 64, size) != 0)
         return NULL;
 #endif
-    memset(p, 0, bytes);
+    memset(p, 0, size);
     return p;
 }
 
-/* Free what table_calloc gave (NULL: nothing). */
+/* Free what table_calloc gave for a table of that many bytes (NULL: nothing). */
 static void
-table_free(void *p)
+table_free(void *p, size_t bytes)
 {
+    if (!p)
+        return;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    size_t size = table_bytes(bytes);
+    if (size % ((size_t)1 << 21) == 0) {
+        munmap(p, size);
+        return;
+    }
+#else
+    (void)bytes;
+#endif
 #if defined(_WIN32)
     _aligned_free(p);
 #else

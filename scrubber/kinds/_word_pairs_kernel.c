@@ -795,9 +795,9 @@ Scanner_lowest_run(Scanner *s, PyObject *text)
 static void
 Scanner_dealloc(Scanner *s)
 {
-    table_free(s->pairs);
+    table_free(s->pairs, ((size_t)s->pair_mask + 1) * sizeof(PairSlot));
     PyMem_Free(s->values);
-    table_free(s->words);
+    table_free(s->words, ((size_t)s->word_mask + 1) * sizeof(WordSlot));
     PyMem_Free(s->chars);
     PyMem_Free(s->log_count);
     PyMem_Free(s->unattested);
