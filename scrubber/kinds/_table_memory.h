@@ -3,9 +3,10 @@
  * Why: the kernels read tables of megabytes at random (the word-pair model's words and pairs, 2 and
  * 4 MB; the common words RunFilter skips, 1 MB), a few times a word, and between two documents the
  * other rules push them out of the CPU's caches and its TLB. In 4 kB pages those tables need 1,792
- * TLB entries, more than the CPU has; in 2 MB pages they need four, and the other rules keep theirs:
- * a pass of all rules over perf-news took about 3% less time (tests/perf/bench_paired.py,
- * docs/perf-log.md, session 19). */
+ * TLB entries (a second-level TLB holds about 2,000, for everything the process reads); in 2 MB
+ * pages they need four, and the other rules keep theirs: a pass of all rules over perf-news took
+ * about 3% less time (median of seven paired runs, tests/perf/bench_paired.py; docs/perf-log.md,
+ * session 19). */
 #ifndef SCRUBBER_TABLE_MEMORY_H
 #define SCRUBBER_TABLE_MEMORY_H
 
