@@ -5,7 +5,7 @@
  * other rules push them out of the CPU's caches and its TLB. In 4 kB pages those tables need 1,792
  * TLB entries (a second-level TLB holds about 2,000, for everything the process reads); in 2 MB
  * pages they need four, and the other rules keep theirs: a pass of all rules over perf-news took
- * about 3% less time (median of seven paired runs, tests/perf/bench_paired.py; docs/perf-log.md,
+ * about 2% less time (median of nine paired runs, tests/perf/bench_paired.py; docs/perf-log.md,
  * session 19). */
 #ifndef SCRUBBER_TABLE_MEMORY_H
 #define SCRUBBER_TABLE_MEMORY_H
