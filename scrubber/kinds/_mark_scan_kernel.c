@@ -50,6 +50,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "_table_memory.h"
+
 #define MAX_WORD 15 /* longest word a table may hold */
 #define MAX_RULES 32
 /* the bits of a Scanner's first_filter, and the shift that takes a 32-bit hash_packed to one of them */
@@ -1531,7 +1533,7 @@ done:
 static void
 RunFilter_dealloc(RunFilter *f)
 {
-    PyMem_Free(f->shorts);
+    table_free(f->shorts, ((size_t)f->short_mask + 1) * sizeof(Packed));
     PyMem_Free(f->chars);
     PyMem_Free(f->starts);
     PyMem_Free(f->lengths);
@@ -1568,7 +1570,7 @@ RunFilter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     while (size < 2 * (uint64_t)count + 2)
         size *= 2;
     f->mask = f->short_mask = size - 1;
-    f->shorts = PyMem_Calloc(size, sizeof(Packed));
+    f->shorts = table_calloc(size * sizeof(Packed)); /* (1 MB for the commonest English words: _table_memory.h) */
     f->chars = PyMem_Malloc((size_t)total + 1);
     f->starts = PyMem_Malloc(size * sizeof(Py_ssize_t));
     f->lengths = PyMem_Malloc(size * sizeof(Py_ssize_t));

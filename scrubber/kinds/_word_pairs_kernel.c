@@ -35,6 +35,8 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "_table_memory.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -71,8 +73,7 @@ typedef struct {
     double *values; /* the distinct pair weights */
     uint32_t pair_mask;
     int pair_bits;
-    WordSlot *words; /* 64-byte aligned, in words_block */
-    void *words_block;
+    WordSlot *words; /* 64-byte aligned (table_calloc) */
     uint64_t word_mask;
     Py_UCS4 *chars;    /* every word's code points, one after another */
     Py_ssize_t max_length;
@@ -259,33 +260,47 @@ typedef struct {
     int follows;
 } Candidate;
 
-/* Add one chunk's pairs to the run, in text order (both scans): a token pairs with the one before it
- * (the chunk before's last for the first) when both have ids and, for a plain scan's candidates
- * (found, NULL for the general scan), it came right after that one. keys and second have room for m. */
+/* One chunk's pairs, between asking for their table slots and adding their weights to the run. */
+enum { PAIR_ROOM = 128 }; /* at least the tokens of a chunk (CHUNK, PLAIN_ROOM) */
+typedef struct {
+    int n;
+    uint32_t keys[PAIR_ROOM];
+    double lc_first[PAIR_ROOM], lc_second[PAIR_ROOM]; /* the log counts of its two words */
+} ChunkPairs;
+
+/* A chunk's pairs into *out, in text order, and their table slots asked for (both scans): a token
+ * pairs with the one before it (the chunk before's last for the first) when both have ids and, for a
+ * plain scan's candidates (found, NULL for the general scan), it came right after that one. */
 static inline void
-add_chunk_pairs(const Scanner *s, const Token *tokens, int m, const Candidate *found, uint32_t *keys,
-                uint8_t *second, uint32_t *prev, double *lc_prev, double *run, double *lowest)
+chunk_pairs(const Scanner *s, const Token *tokens, int m, const Candidate *found, ChunkPairs *out, uint32_t *prev,
+            double *lc_prev)
 {
     int pairs = 0;
     for (int t = 0; t < m; t++) { /* (every token written, the count moved only for a pair: whether a token
                                      pairs is a coin toss for the branch predictor) */
         uint32_t id = tokens[t].id;
         uint32_t key = *prev << s->shift | id;
-        second[pairs] = (uint8_t)t;
-        keys[pairs] = key;
+        out->keys[pairs] = key;
+        out->lc_first[pairs] = *lc_prev;
+        out->lc_second[pairs] = tokens[t].log_count;
         __builtin_prefetch(&s->pairs[pair_slot(key, s->pair_bits)]);
         pairs += (!found || found[t].follows) & (*prev != 0) & (id != 0);
         *prev = id;
+        *lc_prev = tokens[t].log_count;
     }
-    for (int p = 0; p < pairs; p++) { /* the same additions, in the same order */
-        int t = second[p];
-        double w = pair_weight(s, keys[p], t ? tokens[t - 1].log_count : *lc_prev, tokens[t].log_count);
+    out->n = pairs;
+}
+
+/* Add a chunk's pair weights to the run: the same additions, in the same order, as the Python scan. */
+static inline void
+add_pairs(const Scanner *s, const ChunkPairs *pairs, double *run, double *lowest)
+{
+    for (int p = 0; p < pairs->n; p++) {
+        double w = pair_weight(s, pairs->keys[p], pairs->lc_first[p], pairs->lc_second[p]);
         *run = *run < 0.0 ? *run + w : w;
         if (*run < *lowest)
             *lowest = *run;
     }
-    if (m)
-        *lc_prev = tokens[m - 1].log_count;
 }
 
 /* The slot of the word at data[start:start+length] that is not a short word (NULL: not in the table). */
@@ -465,9 +480,8 @@ DEFINE_LOWER_RUN(lower_run_tokens_ucs4, Py_UCS4, ) /* (never called: the loop re
         uint32_t prev = 0;                                                                      \
         Cursor at = {0, -1, 0, 0, 0, 0};                                                        \
         Token tokens[CHUNK];                                                                    \
-        uint32_t keys[CHUNK];                                                                   \
-        uint8_t second[CHUNK]; /* a pair's second word, in tokens (its first is the one before) */ \
-        double lc_prev = 0.0;  /* the log count of the word before the chunk */                \
+        ChunkPairs pairs;                                                                       \
+        double lc_prev = 0.0; /* the log count of the word before the chunk */                 \
         while (at.k <= n) {                                                                     \
             int m = TOKENS(s, data, n, &at, tokens);                                            \
             for (int t = 0; t < m; t++) {                                                       \
@@ -484,7 +498,8 @@ DEFINE_LOWER_RUN(lower_run_tokens_ucs4, Py_UCS4, ) /* (never called: the loop re
                     token->log_count = w ? w->log_count : 0.0;                                  \
                 }                                                                               \
             }                                                                                   \
-            add_chunk_pairs(s, tokens, m, NULL, keys, second, &prev, &lc_prev, &run, &lowest);  \
+            chunk_pairs(s, tokens, m, NULL, &pairs, &prev, &lc_prev);                           \
+            add_pairs(s, &pairs, &run, &lowest);                                                \
             words += m;                                                                         \
         }                                                                                       \
         *lowest_out = lowest;                                                                   \
@@ -510,6 +525,7 @@ DEFINE_SCAN(scan_ucs4, tokens_ucs4, word_id_ucs4, Py_UCS4)
  * emoji or old script, takes the scan above.) */
 
 enum { BLOCK = 64, PLAIN_ROOM = CHUNK + BLOCK / 2 + 4 }; /* a block ends at most 32 words and an open one */
+_Static_assert((int)PLAIN_ROOM <= (int)PAIR_ROOM && (int)CHUNK <= (int)PAIR_ROOM, "a chunk's pairs fit in ChunkPairs");
 
 /* (1 << n) - 1 for n in 0..64 */
 static inline uint64_t
@@ -684,8 +700,12 @@ typedef struct {
         PlainCursor at = {0, -1, 0, 0, 0};                                                      \
         Candidate found[PLAIN_ROOM];                                                            \
         Token tokens[PLAIN_ROOM];                                                               \
-        uint32_t keys[PLAIN_ROOM];                                                              \
-        uint8_t second[PLAIN_ROOM];                                                             \
+        /* a chunk's pairs are added to the run only after the next chunk's words are read and looked \
+           up: the table slots asked for (four MB read at random, mostly out of the caches) arrive \
+           meanwhile, where they were waited for at once */                                     \
+        ChunkPairs pairs[2];                                                                    \
+        int next = 0; /* pairs[next ^ 1]: the chunk before's, not yet added */                   \
+        pairs[1].n = 0;                                                                         \
         uint32_t prev = 0;    /* the id of the last candidate of the chunk before */            \
         double lc_prev = 0.0; /* and its log count */                                           \
         while (at.k < n || at.open >= 0) {                                                      \
@@ -713,8 +733,11 @@ typedef struct {
                 token->id = w ? w->id : 0;                                                      \
                 token->log_count = w ? w->log_count : 0.0;                                      \
             }                                                                                   \
-            add_chunk_pairs(s, tokens, m, found, keys, second, &prev, &lc_prev, &run, &lowest); \
+            chunk_pairs(s, tokens, m, found, &pairs[next], &prev, &lc_prev);                    \
+            add_pairs(s, &pairs[next ^ 1], &run, &lowest);                                      \
+            next ^= 1;                                                                          \
         }                                                                                       \
+        add_pairs(s, &pairs[next ^ 1], &run, &lowest);                                          \
         *lowest_out = lowest;                                                                   \
         *words_out = at.words;                                                                  \
     }
@@ -772,9 +795,9 @@ Scanner_lowest_run(Scanner *s, PyObject *text)
 static void
 Scanner_dealloc(Scanner *s)
 {
-    PyMem_Free(s->pairs);
+    table_free(s->pairs, ((size_t)s->pair_mask + 1) * sizeof(PairSlot));
     PyMem_Free(s->values);
-    PyMem_Free(s->words_block);
+    table_free(s->words, ((size_t)s->word_mask + 1) * sizeof(WordSlot));
     PyMem_Free(s->chars);
     PyMem_Free(s->log_count);
     PyMem_Free(s->unattested);
@@ -879,13 +902,12 @@ build_words(Scanner *s, PyObject *ids)
     int bits = table_bits(n);
     s->word_mask = ((uint64_t)1 << bits) - 1;
     /* slots aligned to the cache line, so that none straddles two */
-    s->words_block = PyMem_Calloc(((size_t)1 << bits) * sizeof(WordSlot) + 64, 1);
+    s->words = table_calloc(((size_t)1 << bits) * sizeof(WordSlot));
     s->chars = PyMem_New(Py_UCS4, total ? total : 1);
-    if (!s->words_block || !s->chars) {
+    if (!s->words || !s->chars) {
         PyErr_NoMemory();
         return -1;
     }
-    s->words = (WordSlot *)(((uintptr_t)s->words_block + 63) & ~(uintptr_t)63);
     uint32_t offset = 0;
     pos = 0;
     while (PyDict_Next(ids, &pos, &key, &value)) {
@@ -951,7 +973,7 @@ build_pairs(Scanner *s, PyObject *weights)
     }
     s->pair_bits = bits;
     s->pair_mask = ((uint32_t)1 << bits) - 1;
-    s->pairs = PyMem_Calloc((size_t)1 << bits, sizeof(PairSlot));
+    s->pairs = table_calloc(((size_t)1 << bits) * sizeof(PairSlot));
     s->values = PyMem_New(double, n ? n : 1);
     /* distinct weights by their bits: slot -> index + 1 (0 = empty) */
     uint32_t *seen = PyMem_Calloc((size_t)1 << bits, sizeof(uint32_t));
