@@ -481,8 +481,11 @@ def _candidate_sentences(ctx: DocContext, seg: LazySegmentation, doc_lang: str) 
     plain = plain_typography(ctx)
     if plain:
         words = HINT_WORDS.intersection(_garble.lower_runs(ctx))
-        if not words and not _opens_with_hint(text):
-            return []  # (most English documents: no set made, nothing sorted)
+        if not words:
+            # (most English documents: no set made, nothing sorted). Nor can the text open with a hint word:
+            # in a plain document that word, in any case re's IGNORECASE takes (only ASCII letters are there),
+            # would be a whole letter run of the lower-cased text, one of the runs (no hint word is skipped)
+            return []
     found = set() if plain else set(seg.sentences_hit(_NON_ASCII_CHAR))
     # İ, the one character whose lower case is longer, leaves no shared offsets (asked of the few characters beyond ASCII)
     if not plain and "İ" in beyond_ascii(ctx):
