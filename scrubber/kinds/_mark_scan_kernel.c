@@ -2337,10 +2337,6 @@ DEFINE_COMMON(common_ucs4, Py_UCS4, 0) /* (rare: the walk with branches) */
  * sample of every document: the blanks are counted first (sixteen characters
  * at a time), then the words only until the share is reached, about half an
  * English sample (9.5 -> 6.6 us a document). */
-/* The words of the tuple, checked and indexed by first letter; the last tuple's are kept (with a reference
- * to it, which keeps their UTF-8 alive): its callers pass the same tuple every time, often with a sentence
- * of a few dozen characters, where checking twelve words again cost as much as counting them. NULL with an
- * error set when a word is not distinct lower-case ASCII letters, 1 to 15 of them, or there are over 32. */
 /* Fill the keyed walk's slots of c's n_words words (c->keyed 0 when a word is too long for a key or no
  * multiplier of the few thousand tried gives each word a slot of its own: the walk with branches then).
  * Thirty-two words take a few tries in 256 slots, twelve about one. */
@@ -2380,13 +2376,23 @@ common_slots(CommonWords *c, Py_ssize_t n_words)
     }
 }
 
+/* The words of the tuple, checked and indexed by first letter; the last two tuples' are kept (with a
+ * reference to each, which keeps their UTF-8 alive): the callers pass one of two tuples every time, often
+ * with a sentence of a few dozen characters, where checking twelve words again cost as much as counting
+ * them (and foreign-sentence's two tuples took turns: 0.1% of a pass of all rules in rebuilt tables).
+ * NULL with an error set when a word is not distinct lower-case ASCII letters, 1 to 15 of them, or there
+ * are over 32. */
 static const CommonWords *
 common_words(PyObject *words)
 {
-    static PyObject *kept_words; /* the tuple kept_table was made from */
-    static CommonWords kept_table;
-    if (words == kept_words)
-        return &kept_table;
+    static PyObject *kept_words[2]; /* the tuples kept_table[i] were made from */
+    static CommonWords kept_table[2];
+    static int recent; /* the one asked last: the other makes way for a new tuple */
+    for (int i = 0; i < 2; i++)
+        if (words == kept_words[i]) {
+            recent = i;
+            return &kept_table[i];
+        }
     CommonWords c;
     Py_ssize_t n_words = PyTuple_GET_SIZE(words);
     if (n_words > MAX_COMMON) {
@@ -2424,10 +2430,11 @@ common_words(PyObject *words)
             c.max_len = c.len[k];
     }
     common_slots(&c, n_words);
-    kept_table = c;
+    recent = 1 - recent;
+    kept_table[recent] = c;
     Py_INCREF(words);
-    Py_XSETREF(kept_words, words);
-    return &kept_table;
+    Py_XSETREF(kept_words[recent], words);
+    return &kept_table[recent];
 }
 
 static PyObject *
