@@ -410,6 +410,14 @@ def test_common_hits_keyed_and_branching_walks_equal_the_reference(text: str, wo
             )  # type: ignore[union-attr]
 
 
+@needs_kernel
+def test_common_hits_with_word_tuples_taking_turns() -> None:
+    """The kernel keeps the tables of the last two tuples: three taking turns each evict one, and every count stays right."""
+    text = "The cat of the yesterday which was a whatever, like THE of A"
+    for words in [COMMON, KEYED_WORDS, COMMON, LONG_WORDS, KEYED_WORDS, COMMON, (*KEYED_WORDS[:3],), LONG_WORDS] * 2:
+        assert mark_scan._kernel.common_hits(text, words) == mark_scan.common_hits_python(text, words)  # type: ignore[union-attr]
+
+
 _keyed_pieces = st.sampled_from([*KEYED_WORDS, "yesterday", "Which", "WHATEVER", " ", "\n", "\u212a", "\u0174", "ÿ", "\x00", "@", "x"])
 
 
