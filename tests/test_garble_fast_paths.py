@@ -90,6 +90,8 @@ def plain_candidate_sentences(text: str) -> list[tuple[int, int]]:
         "de la y. De La Y! des\tdesk ve've 've",
         "Plain English text. Nothing here.",
         "per cent. Per annum? die Stadt… ich bin.",
+        "PER cent rose. Nothing else here.",  # the opening word is the document's one hint word
+        "Y’all left. Non.",
     ],
 )
 def test_hint_word_scans_hit_the_sentences_of_the_trie_scan(text: str) -> None:

@@ -87,6 +87,12 @@ def test_same_guesses_on_any_text(text: str) -> None:
     assert _guesses(langwalk.detect_langs, text) == _guesses(detector_factory.detect_langs, text)
 
 
+def _words_then_error(n: int):  # type: ignore[no-untyped-def]
+    """A generator of ``n`` words that then raises: the words already taken must be let go."""
+    yield from (f"w{i}" for i in range(n))
+    raise ZeroDivisionError
+
+
 @pytest.mark.parametrize(
     ("call", "error"),
     [
@@ -214,6 +220,12 @@ def test_ends_with_any_is_str_endswith(words: set[str], endings: tuple[str, ...]
     assert langwalk._kernel.ends_with_any(words, endings) == langwalk._ends_with_any_python(words, endings)
 
 
+def _words_then_error(n: int):  # type: ignore[no-untyped-def]
+    """A generator of ``n`` words that then raises: the words already taken must be let go."""
+    yield from (f"w{i}" for i in range(n))
+    raise ZeroDivisionError
+
+
 @pytest.mark.parametrize(
     ("call", "error"),
     [
@@ -250,6 +262,7 @@ _FILTER_WORDS = st.text(alphabet="abcdeéßİ\u212ak日😀", min_size=1, max_si
         ({"semana"}, ["semana", "semanas", "Semana"]),
         ({"präsident", "politycznej", "日本"}, ["präsident", "日本", "the", "politycznej"]),
         ({f"w{i}" for i in range(5000)}, [f"w{i}" for i in range(0, 10000, 7)]),  # many blocks
+        *(({f"w{i}" for i in range(40)}, [f"w{i}" for i in range(n)]) for n in (15, 16, 17, 32, 33)),  # batches of sixteen
     ],
 )
 def test_filter_words_keeps_every_word_of_its_set(words: set[str], asked: list[str]) -> None:
@@ -272,12 +285,20 @@ def test_filter_words_lets_few_others_by() -> None:
     assert len(langwalk._kernel.filter_words(bits, others)) < 1_000  # about 1%; 5% would be a broken hash
 
 
+def _words_then_error(n: int):  # type: ignore[no-untyped-def]
+    """A generator of ``n`` words that then raises: the words already taken must be let go."""
+    yield from (f"w{i}" for i in range(n))
+    raise ZeroDivisionError
+
+
 @pytest.mark.parametrize(
     ("call", "error"),
     [
         (lambda k: k.word_filter(["a", b"b"]), TypeError),
         (lambda k: k.word_filter(3), TypeError),
         (lambda k: k.filter_words(k.word_filter(["a"]), ["a", 3]), TypeError),
+        (lambda k: k.filter_words(k.word_filter(["a"]), [*"abcdefghijklmnopqrst", 3, "u"]), TypeError),  # in the second batch
+        (lambda k: k.filter_words(k.word_filter(["a"]), _words_then_error(20)), ZeroDivisionError),
         (lambda k: k.filter_words(b"x" * 65, ["a"]), ValueError),  # not whole blocks
         (lambda k: k.filter_words(b"x" * 192, ["a"]), ValueError),  # not a power of two of them
         (lambda k: k.filter_words(b"", ["a"]), ValueError),
@@ -294,6 +315,20 @@ def test_filter_words_leaks_nothing() -> None:
     assert_no_leak(
         lambda word: langwalk._kernel.filter_words(bits, [word, "the"]), "semana", lambda: langwalk._kernel.word_filter(["a"] * 100)
     )
+
+
+def _filter_then_fail(bits: bytes, word: str) -> None:
+    """filter_words over two batches that ends in an error (each word taken must be let go)."""
+    try:  # (not pytest.raises: the exception info it keeps is memory the leak check would count)
+        langwalk._kernel.filter_words(bits, [word, *(f"{word}{i}" for i in range(20)), None])
+    except TypeError:
+        return
+    raise AssertionError("filter_words took None for a word")
+
+
+def test_filter_words_leaks_nothing_on_error() -> None:
+    bits = langwalk._kernel.word_filter(["semana", "kontrola"])
+    assert_no_leak(lambda word: _filter_then_fail(bits, word), "semana", lambda: langwalk._kernel.word_filter(["a"] * 100))
 
 
 def test_a_kernel_built_from_an_older_source_leaves_the_word_tests_to_python(monkeypatch: pytest.MonkeyPatch) -> None:

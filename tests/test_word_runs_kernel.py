@@ -379,6 +379,55 @@ def test_common_hits_refuses_words_it_cannot_count(words: tuple, error: type[Exc
         mark_scan._kernel.common_hits("the", words)  # type: ignore[union-attr]
 
 
+#: words of every length the keyed walk takes (eight letters at most), and one beyond it (the walk with branches)
+KEYED_WORDS = ("a", "of", "the", "like", "which", "before", "between", "whatever")
+LONG_WORDS = ("the", "of", "a", "yesterday")
+#: characters that fold, or narrow to a byte, near a word's letters: two-byte ones whose low byte is a letter,
+#: one whose low byte is a blank, the Kelvin sign (k), one-byte ones whose byte ORed with 0x20 is a letter's
+#: only for its capital (0x41-0x5a), a NUL, and the longest words next to their one-letter-longer neighbours
+KEYED_CASES = [
+    "\u0174he \u8074he the\u0100 \u0161 \u0141 \u2161",
+    "\u212aa the whatever WHATEVER whateverr whateve",
+    "ÿÿÿÿÿÿÿÿ ÿÿÿÿÿÿÿ the",
+    "\x00he t\x00e the\x00 @he [he ^he",
+    "Between between betwee betweens BETWEEN\u212a",
+    *(" " * k + "whatever of a" for k in range(0, 10)),  # the last tokens within eight characters of the end
+    *("\u2019" + " " * k + "whatever of\u212a a" for k in range(0, 10)),
+    "a a a of of the the the that that which",
+    "li\u212ae LI\u212aE \u212alike like\u212a the li\u212ae",  # the Kelvin sign folds to k: "li\u212ae" is "like"
+]
+
+
+@needs_kernel
+@pytest.mark.parametrize("words", [KEYED_WORDS, LONG_WORDS, COMMON])
+@pytest.mark.parametrize("text", KEYED_CASES + COMMON_CASES)
+def test_common_hits_keyed_and_branching_walks_equal_the_reference(text: str, words: tuple[str, ...]) -> None:
+    assert mark_scan._kernel.common_hits(text, words) == mark_scan.common_hits_python(text, words)  # type: ignore[union-attr]
+    for threshold in (0.0, 0.1, 0.25, 0.5):
+        for strict in (False, True):
+            assert mark_scan._kernel.common_hits(text, words, threshold, strict) == mark_scan.common_hits_python(
+                text, words, threshold, strict
+            )  # type: ignore[union-attr]
+
+
+@needs_kernel
+def test_common_hits_with_word_tuples_taking_turns() -> None:
+    """The kernel keeps the tables of the last two tuples: three taking turns each evict one, and every count stays right."""
+    text = "The cat of the yesterday which was a whatever, like THE of A"
+    for words in [COMMON, KEYED_WORDS, COMMON, LONG_WORDS, KEYED_WORDS, COMMON, (*KEYED_WORDS[:3],), LONG_WORDS] * 2:
+        assert mark_scan._kernel.common_hits(text, words) == mark_scan.common_hits_python(text, words)  # type: ignore[union-attr]
+
+
+_keyed_pieces = st.sampled_from([*KEYED_WORDS, "yesterday", "Which", "WHATEVER", " ", "\n", "\u212a", "\u0174", "ÿ", "\x00", "@", "x"])
+
+
+@needs_kernel
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_keyed_pieces, max_size=60).map("".join), st.sampled_from([KEYED_WORDS, LONG_WORDS]))
+def test_common_hits_keyed_walk_on_any_text(text: str, words: tuple[str, ...]) -> None:
+    assert mark_scan._kernel.common_hits(text, words) == mark_scan.common_hits_python(text, words)  # type: ignore[union-attr]
+
+
 @needs_kernel
 def test_common_hits_keeps_no_reference_and_leaks_no_memory() -> None:
     assert_no_leak(lambda t: mark_scan._kernel.common_hits(t, COMMON), "The cat and the dog of a man. " * 50, lambda: None)  # type: ignore[union-attr]

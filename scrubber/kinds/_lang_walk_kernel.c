@@ -324,7 +324,12 @@ fail:
 }
 
 /* filter_words(filter, words) -> [w for w in words if the filter may hold w]: every word of the set the
- * filter was made of among them, and about one in a hundred others. */
+ * filter was made of among them, and about one in a hundred others. The words are taken FILTER_BATCH at a
+ * time: each one's block is asked for (prefetched) as soon as its hash gives it, and tested once the whole
+ * batch has asked, so that the cache misses of a document's nine or so words (the filter is 1 MB, cold in a
+ * pass of all rules) overlap instead of each waiting for the one before. */
+enum { FILTER_BATCH = 16 };
+
 static PyObject *
 lang_filter_words(PyObject *self, PyObject *args)
 {
@@ -337,6 +342,10 @@ lang_filter_words(PyObject *self, PyObject *args)
     while (((Py_ssize_t)1 << shift) < blocks)
         shift++;
     PyObject *out = NULL, *it = NULL, *w;
+    PyObject *batch[FILTER_BATCH];
+    const uint8_t *line[FILTER_BATCH];
+    unsigned bit[FILTER_BATCH][4];
+    int count = 0, i = 0;
     if (blocks < 1 || ((Py_ssize_t)1 << shift) != blocks || view.len != blocks * (FILTER_BLOCK_BITS / 8)) {
         PyErr_SetString(PyExc_ValueError, "filter_words: not a filter made by word_filter");
         goto done;
@@ -344,31 +353,40 @@ lang_filter_words(PyObject *self, PyObject *args)
     if ((out = PyList_New(0)) == NULL || (it = PyObject_GetIter(words)) == NULL)
         goto fail;
     const uint8_t *bits = (const uint8_t *)view.buf;
-    while ((w = PyIter_Next(it)) != NULL) {
-        Py_hash_t h = PyUnicode_Check(w) ? PyObject_Hash(w) : -1;
-        if (h == -1) {
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_TypeError, "filter_words: words must be str");
-            Py_DECREF(w);
-            goto fail;
+    for (int more = 1; more;) {
+        for (count = 0; count < FILTER_BATCH && (w = PyIter_Next(it)) != NULL; count++) {
+            batch[count] = w;
+            Py_hash_t h = PyUnicode_Check(w) ? PyObject_Hash(w) : -1;
+            if (h == -1) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_TypeError, "filter_words: words must be str");
+                count++;
+                goto fail;
+            }
+            uint64_t block;
+            filter_bits(h, shift, &block, bit[count]);
+            line[count] = bits + block * (FILTER_BLOCK_BITS / 8);
+            __builtin_prefetch(line[count]);
         }
-        uint64_t block;
-        unsigned bit[4];
-        filter_bits(h, shift, &block, bit);
-        const uint8_t *b = bits + block * (FILTER_BLOCK_BITS / 8);
-        int all = 1;
-        for (int k = 0; k < 4; k++)
-            all &= b[bit[k] >> 3] >> (bit[k] & 7) & 1;
-        if (all && PyList_Append(out, w) < 0) {
-            Py_DECREF(w);
-            goto fail;
+        if (count < FILTER_BATCH) {
+            if (PyErr_Occurred())
+                goto fail;
+            more = 0;
         }
-        Py_DECREF(w);
+        for (i = 0; i < count; i++) {
+            int all = 1;
+            for (int k = 0; k < 4; k++)
+                all &= line[i][bit[i][k] >> 3] >> (bit[i][k] & 7) & 1;
+            if (all && PyList_Append(out, batch[i]) < 0)
+                goto fail;
+            Py_DECREF(batch[i]);
+        }
+        i = count = 0;
     }
-    if (PyErr_Occurred())
-        goto fail;
     goto done;
 fail:
+    for (; i < count; i++) /* the batch's words not yet let go */
+        Py_DECREF(batch[i]);
     Py_CLEAR(out);
 done:
     Py_XDECREF(it);

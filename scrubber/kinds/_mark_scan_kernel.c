@@ -2207,12 +2207,21 @@ DEFINE_COMMON_MASK(common_ucs4, Py_UCS4, )
 #undef COMMON_MASK16
 
 /* The words common_hits counts (their UTF-8, held by the tuple they came from) */
+#define COMMON_KEY_LETTERS 8 /* the longest word the keyed walk takes: a key holds a letter a byte */
+#define COMMON_SLOTS 256     /* slots of the keyed walk's table, indexed by the top byte of key * mult */
+#define COMMON_NO_KEY 1      /* the key of an empty slot: no token's (its low byte lacks 0x20, see common_key) */
 typedef struct {
     const char *w[MAX_COMMON];
     Py_ssize_t len[MAX_COMMON];
     uint32_t first[128];             /* bit k: word k starts with this letter */
     uint32_t of_len[MAX_WORD + 1];    /* bit k: word k is this long */
     Py_ssize_t max_len;
+    /* the keyed walk (keyed: every word at most COMMON_KEY_LETTERS letters and a multiplier found that
+     * gives each word a slot of its own): word k's key in slot[(key(k) * mult) >> 56], k in word_of */
+    int keyed;
+    uint64_t mult;
+    uint64_t slot[COMMON_SLOTS];
+    uint8_t word_of[COMMON_SLOTS];
 } CommonWords;
 
 /* Where common_hits may stop, if has_threshold: once hits / spaces is above threshold (or equal to it,
@@ -2284,7 +2293,95 @@ common_least_reaching(const CommonLimit *lim, Py_ssize_t spaces)
         lead = at;                                                                                       \
     } while (0)
 
-#define DEFINE_COMMON(NAME, TYPE)                                                                        \
+/* The key of the token d[t:t+length]: its characters folded as FOLD folds them, a byte each, in the low
+ * `length` bytes (little-endian, as a word's key: its letters), 0 when it is empty or longer than
+ * max_len (at most COMMON_KEY_LETTERS). A character folds to the letter w exactly when its byte here is
+ * w: an ASCII character is ORed with 0x20 (which makes w only of w and its capital), a two-byte one
+ * narrowed to a byte with saturation (0 or 0xFF: no letter) after the Kelvin sign became 'k'. Every byte
+ * of a token's key has bit 0x20, so no key is COMMON_NO_KEY, and keys of different lengths differ. */
+static const uint64_t common_key_masks[COMMON_KEY_LETTERS + 1] = {
+    0, 0xFF, 0xFFFF, 0xFFFFFF, 0xFFFFFFFF, 0xFFFFFFFFFFULL, 0xFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFULL, ~0ULL,
+};
+
+static inline uint64_t
+common_key_of(uint64_t bytes, Py_ssize_t length, Py_ssize_t max_len)
+{
+    return (bytes | 0x2020202020202020ULL) & common_key_masks[length <= max_len ? length : 0];
+}
+
+#define DEFINE_COMMON_KEY(NAME, TYPE, FOLD_BYTE, WIDE)                                                   \
+    static inline uint64_t NAME##_key(const TYPE *d, Py_ssize_t t, Py_ssize_t n, Py_ssize_t length,      \
+                                      Py_ssize_t max_len)                                                \
+    {                                                                                                    \
+        uint64_t bytes = 0;                                                                              \
+        if (t + COMMON_KEY_LETTERS <= n) {                                                               \
+            WIDE                                                                                         \
+        } else {                                                                                         \
+            for (Py_ssize_t i = 0; t + i < n && i < COMMON_KEY_LETTERS; i++)                             \
+                bytes |= (uint64_t)FOLD_BYTE(d[t + i]) << (8 * i);                                       \
+        }                                                                                                \
+        return common_key_of(bytes, length, max_len);                                                    \
+    }
+#define COMMON_UCS1_BYTE(ch) ((uint8_t)(ch))
+#define COMMON_UCS2_BYTE(ch) ((ch) < 256 ? (uint8_t)(ch) : (ch) == 0x212A ? (uint8_t)'k' : (uint8_t)0xFF)
+#if defined(__SSE2__)
+#define COMMON_UCS1_WIDE memcpy(&bytes, d + t, 8);
+#define COMMON_UCS2_WIDE                                                                                 \
+    __m128i v = _mm_loadu_si128((const __m128i *)(d + t));                                               \
+    __m128i kelvin = _mm_cmpeq_epi16(v, _mm_set1_epi16(0x212A));                                         \
+    v = _mm_or_si128(_mm_andnot_si128(kelvin, v), _mm_and_si128(kelvin, _mm_set1_epi16('k')));           \
+    bytes = (uint64_t)_mm_cvtsi128_si64(_mm_packus_epi16(v, v));
+#else
+#define COMMON_UCS1_WIDE memcpy(&bytes, d + t, 8);
+#define COMMON_UCS2_WIDE                                                                                 \
+    for (int i = 0; i < COMMON_KEY_LETTERS; i++)                                                         \
+        bytes |= (uint64_t)COMMON_UCS2_BYTE(d[t + i]) << (8 * i);
+#endif
+DEFINE_COMMON_KEY(common_ucs1, Py_UCS1, COMMON_UCS1_BYTE, COMMON_UCS1_WIDE)
+DEFINE_COMMON_KEY(common_ucs2, Py_UCS2, COMMON_UCS2_BYTE, COMMON_UCS2_WIDE)
+#undef DEFINE_COMMON_KEY
+#undef COMMON_UCS1_WIDE
+#undef COMMON_UCS2_WIDE
+#undef COMMON_UCS1_BYTE
+#undef COMMON_UCS2_BYTE
+
+/* COMMON_TOKEN without a branch on what the token holds: its key looked up in the words' slots (one
+ * comparison), the count kept by arithmetic. A word counts unless the token before was a counted
+ * occurrence of the same word (COMMON_TOKEN's last_end: only the token just before ends at this one's
+ * space). The branches of COMMON_TOKEN (a length, a first letter, a letter compared after another)
+ * went either way from one token to the next: a mispredicted branch or two a token, most of the time of
+ * a count over a sample (the comparison stays exact: equal keys are equal folded tokens). */
+#define COMMON_KEYED_TOKEN(j)                                                                            \
+    do {                                                                                                 \
+        Py_ssize_t at = (j) + 1, length = at - lead - 1;                                                 \
+        blanks += (j) < n;                                                                               \
+        uint64_t key = KEY(d, lead, n, length, c->max_len);                                              \
+        unsigned h = (unsigned)((key * c->mult) >> 56);                                                  \
+        int k = c->word_of[h];                                                                           \
+        int hit = (c->slot[h] == key) & (k != counted_before);                                           \
+        found += hit;                                                                                    \
+        counted_before = hit ? k : -1;                                                                   \
+        if (found >= least)                                                                              \
+            return found;                                                                                \
+        lead = at;                                                                                       \
+    } while (0)
+
+/* the tokens of the walk, TOKEN(j) at each blank d[j] (found by MASK, sixteen characters at a time) and at
+ * the end (j == n); the blanks of 64 characters taken as one mask, so that the loop over its bits ends
+ * (a branch mispredicted) once per 64 characters rather than once per sixteen */
+#define COMMON_WALK(MASK, TOKEN)                                                                         \
+    for (Py_ssize_t base = 0; base < n; base += 64) {                                                    \
+        uint64_t m = 0;                                                                                  \
+        for (int q = 0; q < 4 && base + 16 * q < n; q++) {                                               \
+            Py_ssize_t b = base + 16 * q;                                                                \
+            m |= (uint64_t)MASK(d + b, n - b < 16 ? n - b : 16) << (16 * q);                             \
+        }                                                                                                \
+        for (; m; m &= m - 1)                                                                            \
+            TOKEN(base + __builtin_ctzll(m));                                                            \
+    }                                                                                                    \
+    TOKEN(n); /* the last token, before the closing pad */
+
+#define DEFINE_COMMON(NAME, TYPE, KEYED)                                                                 \
     static Py_ssize_t NAME(const TYPE *d, Py_ssize_t n, const CommonWords *c,                         \
                            const CommonLimit *lim, Py_ssize_t *spaces)                                   \
     {                                                                                                    \
@@ -2299,11 +2396,12 @@ common_least_reaching(const CommonLimit *lim, Py_ssize_t spaces)
                 return found;                                                                            \
         }                                                                                                \
         Py_ssize_t lead = 0; /* padded index of the space before the current token */                   \
-        for (Py_ssize_t base = 0; base < n; base += 16) {                                                \
-            for (unsigned m = NAME##_mask(d + base, n - base < 16 ? n - base : 16); m; m &= m - 1)       \
-                COMMON_TOKEN(base + __builtin_ctz(m));                                                   \
+        if (KEYED && c->keyed) {                                                                         \
+            int counted_before = -1; /* the word counted at the token before, or -1 */                   \
+            COMMON_WALK(NAME##_mask, COMMON_KEYED_TOKEN)                                                \
+        } else {                                                                                         \
+            COMMON_WALK(NAME##_mask, COMMON_TOKEN)                                                      \
         }                                                                                                \
-        COMMON_TOKEN(n); /* the last token, before the closing pad */                                  \
         *spaces = blanks;                                                                                \
         return found;                                                                                    \
     }
@@ -2311,11 +2409,19 @@ common_least_reaching(const CommonLimit *lim, Py_ssize_t spaces)
 /* str.lower() of a character, where that is one ASCII letter: ASCII capitals and the Kelvin sign
  * (U+0130 lowers to "i" and a combining dot, never a whole ASCII token) */
 #define FOLD(c) ((c) >= 'A' && (c) <= 'Z' ? (Py_UCS4)((c) + 32) : (c) == 0x212A ? (Py_UCS4)'k' : (Py_UCS4)(c))
-DEFINE_COMMON(common_ucs1, Py_UCS1)
-DEFINE_COMMON(common_ucs2, Py_UCS2)
-DEFINE_COMMON(common_ucs4, Py_UCS4)
+#define KEY common_ucs1_key
+DEFINE_COMMON(common_ucs1, Py_UCS1, 1)
+#undef KEY
+#define KEY common_ucs2_key
+DEFINE_COMMON(common_ucs2, Py_UCS2, 1)
+#undef KEY
+#define KEY(d, t, n, length, max_len) ((void)(d), (void)(t), (void)(n), (void)(length), (void)(max_len), (uint64_t)0)
+DEFINE_COMMON(common_ucs4, Py_UCS4, 0) /* (rare: the walk with branches) */
+#undef KEY
 #undef FOLD
 #undef COMMON_TOKEN
+#undef COMMON_KEYED_TOKEN
+#undef COMMON_WALK
 
 /* common_hits(text, words, threshold=None, strict=False) -> (spaces, hits), for
  * padded = f" {text.lower()} ".replace("\n", " "):
@@ -2336,17 +2442,62 @@ DEFINE_COMMON(common_ucs4, Py_UCS4)
  * sample of every document: the blanks are counted first (sixteen characters
  * at a time), then the words only until the share is reached, about half an
  * English sample (9.5 -> 6.6 us a document). */
-/* The words of the tuple, checked and indexed by first letter; the last tuple's are kept (with a reference
- * to it, which keeps their UTF-8 alive): its callers pass the same tuple every time, often with a sentence
- * of a few dozen characters, where checking twelve words again cost as much as counting them. NULL with an
- * error set when a word is not distinct lower-case ASCII letters, 1 to 15 of them, or there are over 32. */
+/* Fill the keyed walk's slots of c's n_words words (c->keyed 0 when a word is too long for a key or no
+ * multiplier of the few thousand tried gives each word a slot of its own: the walk with branches then).
+ * Thirty-two words take a few tries in 256 slots, twelve about one. */
+static void
+common_slots(CommonWords *c, Py_ssize_t n_words)
+{
+    c->keyed = 0;
+    if (c->max_len > COMMON_KEY_LETTERS)
+        return;
+    uint64_t keys[MAX_COMMON];
+    for (Py_ssize_t k = 0; k < n_words; k++) {
+        uint64_t bytes = 0;
+        for (Py_ssize_t i = 0; i < c->len[k]; i++)
+            bytes |= (uint64_t)(uint8_t)c->w[k][i] << (8 * i);
+        keys[k] = bytes;
+    }
+    uint64_t mult = 0x9E3779B97F4A7C15ULL;
+    for (int attempt = 0; attempt < 4096; attempt++, mult += 0x6A09E667F3BCC908ULL) {
+        mult |= 1;
+        for (int h = 0; h < COMMON_SLOTS; h++) {
+            c->slot[h] = COMMON_NO_KEY;
+            c->word_of[h] = 0xFF;
+        }
+        Py_ssize_t k = 0;
+        for (; k < n_words; k++) {
+            unsigned h = (unsigned)((keys[k] * mult) >> 56);
+            if (c->slot[h] != COMMON_NO_KEY)
+                break;
+            c->slot[h] = keys[k];
+            c->word_of[h] = (uint8_t)k;
+        }
+        if (k == n_words) {
+            c->mult = mult;
+            c->keyed = 1;
+            return;
+        }
+    }
+}
+
+/* The words of the tuple, checked and indexed by first letter; the last two tuples' are kept (with a
+ * reference to each, which keeps their UTF-8 alive): the callers pass one of two tuples every time, often
+ * with a sentence of a few dozen characters, where checking twelve words again cost as much as counting
+ * them (and foreign-sentence's two tuples took turns: 0.1% of a pass of all rules in rebuilt tables).
+ * NULL with an error set when a word is not distinct lower-case ASCII letters, 1 to 15 of them, or there
+ * are over 32. */
 static const CommonWords *
 common_words(PyObject *words)
 {
-    static PyObject *kept_words; /* the tuple kept_table was made from */
-    static CommonWords kept_table;
-    if (words == kept_words)
-        return &kept_table;
+    static PyObject *kept_words[2]; /* the tuples kept_table[i] were made from */
+    static CommonWords kept_table[2];
+    static int recent; /* the one asked last: the other makes way for a new tuple */
+    for (int i = 0; i < 2; i++)
+        if (words == kept_words[i]) {
+            recent = i;
+            return &kept_table[i];
+        }
     CommonWords c;
     Py_ssize_t n_words = PyTuple_GET_SIZE(words);
     if (n_words > MAX_COMMON) {
@@ -2383,10 +2534,12 @@ common_words(PyObject *words)
         if (c.len[k] > c.max_len)
             c.max_len = c.len[k];
     }
-    kept_table = c;
+    common_slots(&c, n_words);
+    recent = 1 - recent;
+    kept_table[recent] = c;
     Py_INCREF(words);
-    Py_XSETREF(kept_words, words);
-    return &kept_table;
+    Py_XSETREF(kept_words[recent], words);
+    return &kept_table[recent];
 }
 
 static PyObject *
