@@ -255,6 +255,15 @@ def test_run_filter_tells_near_misses_from_skipped_words() -> None:
 
 
 @needs_kernel
+@pytest.mark.parametrize("longs", [0, 1, 7, 8, 9, 300])
+def test_run_filter_sizes_the_long_words_table_for_them_alone(longs: int) -> None:
+    """The words of 16 bytes or more (or with NUL) have a table of their own, as small as their number allows: full or not, it skips them all."""
+    skip = [f"w{k:03d}" for k in range(500)] + [f"longwordnumber{k:04d}" for k in range(longs)] + ["\x00"] * (longs > 0)
+    data = b" ".join(b"longwordnumber%04d w%03d longwordnumbe%04d \x00" % (k, k, k) for k in range(310))
+    assert mark_scan._kernel.RunFilter(skip).distinct(data) == reference_distinct(skip, data)  # type: ignore[union-attr]
+
+
+@needs_kernel
 def test_run_filter_refuses_what_it_cannot_take() -> None:
     with pytest.raises(ValueError, match="ASCII"):
         mark_scan._kernel.RunFilter([]).distinct(b"caf\xc3\xa9")  # type: ignore[union-attr]
