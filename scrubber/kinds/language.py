@@ -511,7 +511,7 @@ def _one_word_candidates(ctx: DocContext, seg: LazySegmentation, words: set[str]
     :meth:`~scrubber.text.LazySegmentation.sentences_hit` gives the hit
     sentences in order, each once, so no set is made and sorted; the first
     sentence, where the text opens with a hint word, comes before every
-    other one (0.5-1 us of perf-news's ~13 for such a document).
+    other one (~0.3 us of the ~13 such a document of perf-news costs).
     """
     (word,) = words
     scans, lower = _hint_scans(ctx, True)
