@@ -127,6 +127,12 @@ PLAIN_HINT_PIECES = st.sampled_from(
         "We’ve won. The non-profit said so.\nLa casa es grande… “de” la y—per se.",
         "De_la y. 9de la0 y\x01de la. –en– ‘la’",
         "Plain English text. Nothing here.",
+        # one hint word among the runs (the path without a set): opening the text, again later, or only at its start
+        "We’ve won. They’ve lost.",
+        "Ve said so. We’ve won.\n\nThey’ve lost.",
+        "Ve said so. Nothing else.",
+        "VE. ve",
+        "Nonsense. non-profit 9non non_ non",
     ],
 )
 def test_hint_scans_of_the_run_bytes_are_those_of_the_lower_cased_text(text: str) -> None:
