@@ -10,7 +10,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml scrubber/kinds/_word_pairs_kernel.c scrubber/kinds/_mark_scan_kernel.c scrubber/kinds/_char_scan_kernel.c scrubber/kinds/_lang_walk_kernel.c
+$(STAMP): $(BIN)/python pyproject.toml scrubber/kinds/_table_memory.h scrubber/kinds/_word_pairs_kernel.c scrubber/kinds/_mark_scan_kernel.c scrubber/kinds/_char_scan_kernel.c scrubber/kinds/_lang_walk_kernel.c
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
