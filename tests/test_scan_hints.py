@@ -127,6 +127,10 @@ def test_stray_scans_on_examples(text: str) -> None:
         ("plan: was", True),  # a word no mark opens, after it
         ("He said; could", True),
         ("The first; three", True),  # an opening determiner and one word
+        ("x. Each \t first; three", True),
+        ("The " + "w" * 70 + "; three", True),  # a word longer than the look back: left to the pattern
+        ("Mr first; three", False),
+        ("first; three", False),
         ("x7; y", True),  # after a digit: left to the pattern
         ("café; y", True),  # after a letter beyond ASCII: likewise
         ("Africa; new", False),  # "a" ends the word but is not the word
