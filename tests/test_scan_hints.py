@@ -119,6 +119,45 @@ def test_stray_scans_on_examples(text: str) -> None:
     assert [m.span() for m in garble._stray_matches(text)] == whole(garble._STRAY, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "passes"),
+    [
+        ("the of; new", True),  # a word no mark follows, before it
+        ("x-January: 11", True),  # a month bounded by \b takes the mark after a hyphen too
+        ("plan: was", True),  # a word no mark opens, after it
+        ("He said; could", True),
+        ("The first; three", True),  # an opening determiner and one word
+        ("x. Each \t first; three", True),
+        ("The " + "w" * 70 + "; three", True),  # a word longer than the look back: left to the pattern
+        ("Mr first; three", False),
+        ("first; three", False),
+        ("x7; y", True),  # after a digit: left to the pattern
+        ("café; y", True),  # after a letter beyond ASCII: likewise
+        ("Africa; new", False),  # "a" ends the word but is not the word
+        ("big: thing", False),
+        ("said; the", False),
+    ],
+)
+def test_colon_semi_pretest_on_examples(text: str, passes: bool) -> None:
+    p = next(i for i, c in enumerate(text) if c in ";:")
+    assert garble._may_take_colon_semi(text, p) is passes
+
+
+COLON_WORDS = ["the", "a", "Africa", "of", "The", "Each", "first", "January", "was", "could", "which", "respectively"]
+COLON_TEXTS = st.lists(
+    st.sampled_from([" ", "\t", "\n", ";", ":", ",", ".", "'", "-", "x", "é", "7", *COLON_WORDS, "to", "able", "in", "be", "will", "said"]),
+    max_size=30,
+).map("".join)
+
+
+@given(text=COLON_TEXTS)
+def test_colon_semi_pretest_passes_every_match(text: str) -> None:
+    for p, c in enumerate(text):
+        if c in ";:" and garble._STRAY.match(text, p):
+            assert garble._may_take_colon_semi(text, p)
+    assert [m.span() for m in garble._stray_matches(text)] == whole(garble._STRAY, text)
+
+
 COMMON_TEXTS = st.lists(st.sampled_from(["the", "of", "a", "to", "and", "x", "Zed", "in", "\n", "  "]), max_size=40).map(" ".join)
 
 
