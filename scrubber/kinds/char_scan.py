@@ -125,14 +125,8 @@ def matches(pattern: re.Pattern[str], text: str, candidates: Sequence[int]) -> I
             yield m
 
 
-#: how many rules a :func:`keyword_mask` can tell apart (the bits of the kernel's masks)
+#: how many rules a :func:`keyword_set` can tell apart (the bits of the kernel's masks)
 MAX_OWNERS = 64
-
-
-def keyword_mask(owners: Mapping[str, Iterable[int]]) -> Callable[[str], int] | None:
-    """``found(line)`` of :func:`keyword_set` (its ``owners``), or None."""
-    found = keyword_set(owners)
-    return None if found is None else found.owners  # type: ignore[no-any-return]
 
 
 def keyword_set(owners: Mapping[str, Iterable[int]], plain: str = "") -> Any | None:

@@ -1657,9 +1657,8 @@ def code_mix_latin(ctx: DocContext, seg: LazySegmentation, params: Mapping[str, 
         if len(found) > 2:
             continue
         sentence = text[s_start:s_end]
-        if (
-            not common_ratio_reaches(sentence, 0.12) and english_share(sentence) < ENGLISH_SHARE
-        ):  # (common_ratio < 0.12, counted until sure)
+        # (common_ratio(sentence) < 0.12, counted only until sure)
+        if not common_ratio_reaches(sentence, 0.12) and english_share(sentence) < ENGLISH_SHARE:
             continue  # not plainly English: a foreign sentence is the language rule's business
         spots += [
             (start, end, f"word of another language inside an English sentence: {_quote(word)}") for start, end, word in found.values()

@@ -608,18 +608,9 @@ def _not_plainly_english(text: str, spans: list[Span]) -> list[Span]:
     of English documents (perf-news: 907 of 1,128, most for a hint word such
     as the ``ve`` of "we've") look English, and in most of the documents
     with a candidate every one does, so the detector returns ``()`` without
-    making a generator or reading its parameters; with the compiled count
-    each sentence is one call into C, not three Python calls.
+    making a generator or reading its parameters.
     """
-    if not COMMON_HITS_COMPILED:
-        return [span for span in spans if not _looks_english(text[span[0] : span[1]])]
-    count, words, cut = common_hits, _COMMON_WORDS, MAX_ENGLISH_RATIO
-    kept = []
-    for span in spans:
-        spaces, hits = count(text[span[0] : span[1]], words, cut, True)
-        if not hits / spaces > cut:  # (common_ratio_reaches, strict)
-            kept.append(span)
-    return kept
+    return [span for span in spans if not _looks_english(text[span[0] : span[1]])]
 
 
 def _foreign_sentences(ctx: DocContext, candidates: list[Span], doc_lang: str, params: Mapping[str, Any]) -> Iterator[tuple[int, int, str]]:

@@ -413,7 +413,6 @@ class KeywordIndex:
         self._beyond_plain = re.compile(f"[^\\x00-\\x7f{re.escape(plain)}]")
         #: the same tests in C (:func:`.char_scan.keyword_set`): each keyword with its rules as bits; None without the kernel
         found = keyword_set(owners, plain)
-        self._mask = None if found is None else found.owners
         if found is not None:  # (a call less per line)
             self.admitted_bits = found.owners  # type: ignore[method-assign]
             self.admitted_plain = found.owners_plain  # type: ignore[method-assign]
@@ -1227,8 +1226,9 @@ class _Alternation:
         self._prefix.joinable.update(m for m in (self._free_every, self._pattern_gated << len(self._free_idxs)) if m)
         #: the rules whose gating patterns a line needs searched (a bit mask) -> :meth:`_plan` of them
         self._plans: dict[int, _Plan] = {}
-        #: a gating pattern's source and the size of an alphabet -> its :func:`openings` over it (worked out when a plan first needs them)
-        self._openings: dict[tuple[str, int], list[str] | None] = {}
+        #: a gating pattern's source and whether the line may hold TYPOGRAPHIC characters -> its :func:`openings` over
+        #: that alphabet (worked out when a plan first needs them)
+        self._openings: dict[tuple[str, bool], list[str] | None] = {}
         self._edge_item = regexcache.compile(EDGE_ITEM, regex.VERSION1 | regex.UNICODE)
 
     @property
@@ -1282,10 +1282,10 @@ class _Alternation:
         """
         todo = [(pattern, mask) for pattern, _, mask in self._patterns if mask & need]
         either = []
-        for alphabet in (_ASCII_LINE_CHARACTERS, _TYPOGRAPHIC_LINE_CHARACTERS):
+        for typographic, alphabet in ((False, _ASCII_LINE_CHARACTERS), (True, _TYPOGRAPHIC_LINE_CHARACTERS)):
             found = []
             for pattern, _ in todo:
-                key = (pattern.pattern, len(alphabet))
+                key = (pattern.pattern, typographic)
                 if key not in self._openings:
                     self._openings[key] = openings(pattern, alphabet)
                 found.append(self._openings[key])
